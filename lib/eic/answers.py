@@ -1,0 +1,231 @@
+"""The answer store: one JSON file of recorded answers per module, next to its notebook.
+
+A participant's answers are what a grader reads, so this file must never be lost or
+half-written:
+
+- every write goes to a temporary file in the same folder, is flushed to disk, and then
+  replaces the answer file in one step (``os.replace``), so a reader sees the old file or
+  the new one, never a mixture;
+- a write is a read-modify-write of one question under an exclusive file lock, so two
+  browser tabs saving different questions of the same module keep both answers;
+- a file that cannot be read (edited by hand into invalid JSON, say) is copied to a backup
+  before anything else is written, and the participant is told where it is.
+
+Only the standard library is used here, so that graders can load answers quickly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import fcntl
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FORMAT_VERSION = 1
+ANSWERS_SUFFIX = "-answers.json"
+MODEL_SUFFIX = "-answers.model.json"
+
+
+class AnswerFileError(ValueError):
+    """Raised where a caller asked for strictness and the answer file is unreadable."""
+
+
+@dataclass
+class LoadReport:
+    """What was found when an answer file was read."""
+
+    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    backup: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def answer_file_name(module: str, *, model: bool = False) -> str:
+    """The file name of a module's answers, e.g. ``m01-answers.json``.
+
+    The instructor copy of a notebook records its model answers to
+    ``m01-answers.model.json`` instead; nbgrader is configured to ignore that name, so
+    model answers never reach a released or an autograded folder.
+    """
+    return f"{module}{MODEL_SUFFIX if model else ANSWERS_SUFFIX}"
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+def _parse(text: str) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Turn the text of an answer file into answers and a list of problems found."""
+    problems: list[str] = []
+    if not text.strip():
+        return {}, ["the file is empty"]
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        return {}, [f"it is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})"]
+    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+        return {}, ["it does not hold an 'answers' table"]
+    answers: dict[str, dict[str, Any]] = {}
+    for qid, entry in data["answers"].items():
+        if isinstance(entry, dict) and "value" in entry:
+            answers[str(qid)] = entry
+        else:
+            problems.append(f"the entry for question '{qid}' has no recorded value")
+    return answers, problems
+
+
+class AnswerStore:
+    """The recorded answers of one module, kept in one JSON file.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> store = AnswerStore.for_module("m01", folder)
+    >>> store.record("q1", "social capital", question="Which foundation ...?")
+    >>> store.value("q1")
+    'social capital'
+    """
+
+    def __init__(self, path: Path | str, module: str) -> None:
+        self.path = Path(path)
+        self.module = module
+
+    @classmethod
+    def for_module(
+        cls, module: str, directory: Path | str | None = None, *, model: bool = False
+    ) -> AnswerStore:
+        folder = Path.cwd() if directory is None else Path(directory)
+        return cls(folder / answer_file_name(module, model=model), module)
+
+    # -- reading -----------------------------------------------------------------------
+    def load(self) -> LoadReport:
+        """Read every recorded answer; report (never raise) what could not be read.
+
+        An unreadable file is copied to a backup next to it (named after its content, so
+        reading it again makes no second copy) and the report says where.
+        """
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return LoadReport()
+        except OSError as err:
+            return LoadReport(problems=[f"it cannot be opened ({err.strerror})"])
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            answers, problems = {}, ["it is not UTF-8 text"]
+        else:
+            answers, problems = _parse(text)
+        report = LoadReport(answers=answers, problems=problems)
+        if problems:
+            report.backup = self._backup(raw)
+        return report
+
+    def answers(self) -> dict[str, dict[str, Any]]:
+        return self.load().answers
+
+    def entry(self, qid: str) -> dict[str, Any] | None:
+        return self.answers().get(qid)
+
+    def value(self, qid: str, default: Any = None) -> Any:
+        entry = self.entry(qid)
+        return default if entry is None else entry["value"]
+
+    def describe_problems(self, report: LoadReport) -> str:
+        """One plain message for a participant about an unreadable answer file."""
+        if report.ok:
+            return ""
+        where = f" A copy of it was kept as '{report.backup.name}'." if report.backup else ""
+        kept = len(report.answers)
+        return (
+            f"Your answer file '{self.path.name}' could not be read completely: "
+            + "; ".join(report.problems)
+            + f".{where} {kept} answer(s) were read from it. Answer the questions that show "
+            "as unanswered again, or ask your trainer to restore the copy."
+        )
+
+    # -- writing -----------------------------------------------------------------------
+    def record(self, qid: str, value: Any, **details: Any) -> None:
+        """Record one answer, keeping every other answer in the file.
+
+        ``value`` must be JSON-serialisable (text, a number, a list of text, ...).
+        """
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"the answer to '{qid}' cannot be recorded: {err}") from err
+        with self._locked():
+            report = self.load()
+            answers = dict(report.answers)
+            answers[qid] = {"value": value, "recorded_at": _now(), **details}
+            self._write(answers)
+
+    def forget(self, qid: str) -> None:
+        with self._locked():
+            answers = dict(self.load().answers)
+            if answers.pop(qid, None) is not None:
+                self._write(answers)
+
+    def _write(self, answers: dict[str, dict[str, Any]]) -> None:
+        payload = {"module": self.module, "format": FORMAT_VERSION, "answers": answers}
+        text = json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
+        )
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+
+    def _backup(self, raw: bytes) -> Path | None:
+        digest = hashlib.sha256(raw).hexdigest()[:10]
+        backup = self.path.with_name(f"{self.path.name}.unreadable-{digest}")
+        if not backup.exists():
+            try:
+                tmp = backup.with_name(backup.name + ".tmp")
+                tmp.write_bytes(raw)
+                os.replace(tmp, backup)
+            except OSError:
+                return None
+        return backup
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.path.with_name(f".{self.path.name}.lock")
+        with open(lock_path, "a+b") as lock:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+
+_ACTIVE: dict[str, AnswerStore] = {}
+
+
+def activate(store: AnswerStore) -> AnswerStore:
+    """Make ``store`` the one that this kernel's checks read for its module."""
+    _ACTIVE[store.module] = store
+    return store
+
+
+def active_store(module: str) -> AnswerStore:
+    """The store a worksheet in this kernel records to, else the file in the current folder."""
+    return _ACTIVE.get(module) or AnswerStore.for_module(module)

@@ -1,0 +1,65 @@
+"""The course definition and the module map built from it.
+
+The syllabus lives in ``course/syllabus.yml``; the package reads it through a link in its
+data folder, so a notebook finds it wherever the course was installed.
+"""
+
+from __future__ import annotations
+
+import html
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from eic.answers import AnswerStore
+
+
+@cache
+def syllabus() -> dict[str, Any]:
+    """The course and its eight modules: id, folder, title, objectives, time, points."""
+    text = resources.files("eic").joinpath("data", "syllabus.yml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def module(module_id: str) -> dict[str, Any]:
+    for entry in syllabus()["modules"]:
+        if entry["id"] == module_id:
+            return entry
+    raise KeyError(f"no module '{module_id}' in the syllabus")
+
+
+def objectives(module_id: str) -> str:
+    """The learning objectives of a module as a Markdown list."""
+    return "\n".join(f"{i}. {o}" for i, o in enumerate(module(module_id)["objectives"], 1))
+
+
+def module_map(link_from: Path | str | None = None) -> str:
+    """An HTML table of the eight modules: day, title, time, points and, if released, a link.
+
+    ``link_from`` is the folder that holds the module folders (the release folder, for
+    the course home). There each module present gets a link and the number of its
+    questions with an answer recorded; modules not there yet are marked "coming soon".
+    """
+    rows = []
+    for m in syllabus()["modules"]:
+        title = html.escape(m["title"])
+        progress = ""
+        if link_from is not None:
+            folder = Path(link_from) / m["folder"]
+            if (folder / f"{m['folder']}.ipynb").is_file():
+                title = f"<a href='{m['folder']}/{m['folder']}.ipynb'>{title}</a>"
+                progress = f"{len(AnswerStore.for_module(m['id'], folder).answers())} answered"
+            else:
+                progress = "coming soon"
+        rows.append(
+            f"<tr><td>{m['day']}</td><td>{int(m['id'][1:])}</td><td>{title}</td>"
+            f"<td>{m['duration_minutes']} min</td><td>{m['points']}</td>"
+            + (f"<td>{progress}</td>" if link_from is not None else "")
+            + "</tr>"
+        )
+    extra = "<th>Your progress</th>" if link_from is not None else ""
+    head = f"<tr><th>Day</th><th>Module</th><th>Title</th><th>Time</th><th>Points</th>{extra}</tr>"
+    return f"<table>{head}{''.join(rows)}</table>"

@@ -1,0 +1,140 @@
+"""Module 1: a cluster's self-assessment on the four foundations of an eco-industrial cluster.
+
+The four foundations (inter-firm networks, enabling technologies, social capital, public
+policy support) are those drawn from four prototype clusters in India, Japan, Thailand and
+Viet Nam by IGES (policy brief No. 08, "Eco-industrial clusters: Enhancing regional
+economic development through environmental linkages"; Anbumozhi, ed., 2007).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+FOUNDATIONS = (
+    "Inter-firm networks",
+    "Enabling technologies",
+    "Social capital",
+    "Public policy support",
+)
+LOW, HIGH = 0, 5
+SCALE = {
+    0: "absent",
+    1: "isolated efforts",
+    2: "emerging",
+    3: "established in part of the cluster",
+    4: "strong across the cluster",
+    5: "strong and self-sustaining",
+}
+# Okabe & Ito colour-blind-safe palette
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A cluster's ratings (0-5) on the four foundations, and what they say."""
+
+    ratings: dict[str, float]
+
+    @property
+    def average(self) -> float:
+        return sum(self.ratings.values()) / len(self.ratings)
+
+    @property
+    def weakest(self) -> list[str]:
+        low = min(self.ratings.values())
+        return [f for f in FOUNDATIONS if self.ratings[f] == low]
+
+    @property
+    def strongest(self) -> list[str]:
+        high = max(self.ratings.values())
+        return [f for f in FOUNDATIONS if self.ratings[f] == high]
+
+    @property
+    def spread(self) -> float:
+        """Highest minus lowest rating: a large spread means an unbalanced cluster."""
+        return max(self.ratings.values()) - min(self.ratings.values())
+
+    def advice(self) -> str:
+        weakest = " and ".join(self.weakest)
+        if self.spread == 0:
+            return (
+                f"All four foundations are rated {self.ratings[FOUNDATIONS[0]]:g} of {HIGH}: "
+                "the cluster is balanced; raise all four together."
+            )
+        return (
+            f"Weakest: {weakest} ({min(self.ratings.values()):g} of {HIGH}). The foundations "
+            "support each other, so the weakest one limits the others: start there."
+        )
+
+
+def assess(ratings: Mapping[str, float]) -> Assessment:
+    """Check a self-assessment and summarise it.
+
+    ``ratings`` maps each of the four foundations to a rating from 0 (absent) to 5 (strong
+    and self-sustaining).
+
+    >>> a = assess({"Inter-firm networks": 2, "Enabling technologies": 3,
+    ...             "Social capital": 1, "Public policy support": 4})
+    >>> a.weakest, a.average
+    (['Social capital'], 2.5)
+    """
+    if not isinstance(ratings, Mapping):
+        raise TypeError("ratings must map each foundation to a number from 0 to 5")
+    unknown = [k for k in ratings if k not in FOUNDATIONS]
+    if unknown:
+        raise ValueError(
+            f"unknown foundation(s): {', '.join(map(str, unknown))}; "
+            f"use exactly: {', '.join(FOUNDATIONS)}"
+        )
+    missing = [f for f in FOUNDATIONS if f not in ratings]
+    if missing:
+        raise ValueError(f"no rating for: {', '.join(missing)}; rate each from {LOW} to {HIGH}")
+    clean: dict[str, float] = {}
+    for name in FOUNDATIONS:
+        value = ratings[name]
+        if isinstance(value, bool) or not isinstance(value, int | float) or np.isnan(value):
+            raise ValueError(f"the rating of '{name}' is {value!r}; enter a number {LOW}-{HIGH}")
+        if not LOW <= value <= HIGH:
+            raise ValueError(f"the rating of '{name}' is {value:g}; it must be {LOW} to {HIGH}")
+        clean[name] = float(value)
+    return Assessment(clean)
+
+
+def radar_chart(
+    profiles: Mapping[str, Mapping[str, float]], *, title: str = "Self-assessment"
+) -> Figure:
+    """Draw one or more clusters' ratings on the four foundations as a radar chart.
+
+    ``profiles`` maps a cluster's name to its ratings (as for :func:`assess`).
+    """
+    if not profiles:
+        raise ValueError("give at least one cluster's ratings to draw")
+    angles = np.linspace(0, 2 * np.pi, len(FOUNDATIONS), endpoint=False)
+    closed = np.append(angles, angles[0])
+    fig, ax = plt.subplots(figsize=(6, 5.2), subplot_kw={"projection": "polar"})
+    for index, (name, ratings) in enumerate(profiles.items()):
+        scores = [assess(ratings).ratings[f] for f in FOUNDATIONS]
+        colour = PALETTE[index % len(PALETTE)]
+        ax.plot(
+            closed,
+            scores + scores[:1],
+            color=colour,
+            linewidth=2,
+            label=name,
+            linestyle=("-", "--", ":", "-.")[index % 4],
+        )
+        ax.fill(closed, scores + scores[:1], color=colour, alpha=0.15)
+    ax.set_xticks(angles)
+    ax.set_xticklabels([f.replace(" ", "\n", 1) for f in FOUNDATIONS])
+    ax.set_ylim(LOW, HIGH)
+    ax.set_yticks(range(LOW + 1, HIGH + 1))
+    ax.set_rlabel_position(90)
+    ax.set_title(f"{title}\n(rating 0 = absent, 5 = strong and self-sustaining)", pad=18)
+    ax.legend(loc="upper right", bbox_to_anchor=(1.35, 1.12), fontsize="small")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,182 @@
+"""Checks used in the test cells of the module notebooks.
+
+A test cell reads the module's answer file and checks one question, for example::
+
+    from eic.grading import answered, assert_choice
+    answered("m01", "q1_foundation")            # visible: the question has an answer
+    ### BEGIN HIDDEN TESTS
+    assert_choice("m01", "q1_foundation", "...")  # hidden: the answer is right
+    ### END HIDDEN TESTS
+
+How a failed check behaves depends on where the notebook runs:
+
+- under nbgrader (``NBGRADER_EXECUTION`` is set, or inside :func:`verifying`) it raises
+  ``AssertionError``, so the cell scores nothing;
+- in JupyterLab it prints one line saying what is missing and does not raise, so "Run All"
+  goes on to the end;
+- in Voila it prints nothing.
+
+Hidden checks never put the expected answer in their message. Only the standard library
+is used, so a grader can import this module without a display or widgets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import math
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from eic.answers import AnswerStore, active_store
+
+_VERIFY_DIR: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
+    "eic_verify_dir", default=None
+)
+
+
+@contextlib.contextmanager
+def verifying(directory: Path | str) -> Iterator[None]:
+    """Run checks strictly against the answer files in ``directory``.
+
+    Used by the autograder's verification step, outside the participant's kernel:
+    nothing a participant's code changed in the kernel or its environment applies here.
+    """
+    token = _VERIFY_DIR.set(Path(directory))
+    try:
+        yield
+    finally:
+        _VERIFY_DIR.reset(token)
+
+
+def grading_mode() -> bool:
+    """True under nbgrader (autograde, validate) and inside :func:`verifying`."""
+    return _VERIFY_DIR.get() is not None or bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
+def in_voila() -> bool:
+    """True in a kernel started by Voila."""
+    return any(key in os.environ for key in ("VOILA_APP_PORT", "VOILA_BASE_URL", "VOILA_KERNEL_ID"))
+
+
+def _store(module: str) -> AnswerStore:
+    directory = _VERIFY_DIR.get()
+    if directory is not None:
+        return AnswerStore.for_module(module, directory)
+    return active_store(module)
+
+
+def _fail(message: str) -> None:
+    if grading_mode():
+        raise AssertionError(message)
+    if not in_voila():
+        print(message)
+
+
+def _label(qid: str) -> str:
+    """'q4_eco_towns' -> 'Question 4'; ids without a number keep their name."""
+    number = re.match(r"[a-z]*?(\d+)_", qid)
+    if number and qid.startswith("q"):
+        return f"Question {int(number.group(1))}"
+    if number and qid.startswith("r"):
+        return "The reflection"
+    return f"Question '{qid}'"
+
+
+def _recorded(module: str, qid: str) -> tuple[bool, Any]:
+    entry = _store(module).entry(qid)
+    if entry is None:
+        return False, None
+    return True, entry["value"]
+
+
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list | tuple | dict | set):
+        return len(value) == 0
+    return False
+
+
+def answered(module: str, qid: str) -> None:
+    """Visible check: the question has a recorded, non-empty answer."""
+    found, value = _recorded(module, qid)
+    if not found or _blank(value):
+        _fail(f"{_label(qid)}: not answered yet. Answer it with the widget above and press Save.")
+    elif not grading_mode() and not in_voila():
+        print(f"{_label(qid)}: answer recorded.")
+
+
+def _normal(text: Any) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _expect(passed: bool, qid: str) -> None:
+    if not passed:
+        _fail(f"{_label(qid)}: the recorded answer is not the expected one.")
+
+
+def assert_choice(module: str, qid: str, expected: str) -> None:
+    """Hidden check: a single-choice answer equals ``expected`` (case and spaces ignored)."""
+    _, value = _recorded(module, qid)
+    _expect(isinstance(value, str) and _normal(value) == _normal(expected), qid)
+
+
+def assert_choices(module: str, qid: str, expected: Iterable[str]) -> None:
+    """Hidden check: a multiple-choice answer selects exactly the ``expected`` options."""
+    _, value = _recorded(module, qid)
+    passed = (
+        isinstance(value, list)
+        and all(isinstance(v, str) for v in value)
+        and len({_normal(v) for v in value}) == len(value)
+        and {_normal(v) for v in value} == {_normal(e) for e in expected}
+    )
+    _expect(passed, qid)
+
+
+def assert_number(
+    module: str, qid: str, expected: float, *, abs_tol: float = 0.0, rel_tol: float = 0.0
+) -> None:
+    """Hidden check: a number answer is within the tolerance of ``expected``."""
+    _, value = _recorded(module, qid)
+    passed = (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and math.isclose(value, expected, abs_tol=abs_tol, rel_tol=rel_tol)
+    )
+    _expect(passed, qid)
+
+
+def assert_ranking(module: str, qid: str, expected: Iterable[str]) -> None:
+    """Hidden check: a ranking lists the items in exactly the ``expected`` order."""
+    _, value = _recorded(module, qid)
+    passed = isinstance(value, list) and [_normal(v) for v in value] == [
+        _normal(e) for e in expected
+    ]
+    _expect(passed, qid)
+
+
+def assert_ratings(module: str, qid: str, keys: Iterable[str], *, low: float, high: float) -> None:
+    """Check that a group of ratings rates every key with a number within [low, high]."""
+    _, value = _recorded(module, qid)
+    if not isinstance(value, Mapping):
+        _fail(f"{_label(qid)}: not answered yet. Rate every item and press Save.")
+        return
+    missing = [k for k in keys if k not in value]
+    if missing:
+        _fail(f"{_label(qid)}: not rated yet: {', '.join(missing)}.")
+        return
+    for key, rating in value.items():
+        if (
+            isinstance(rating, bool)
+            or not isinstance(rating, int | float)
+            or not (low <= rating <= high)
+        ):
+            _fail(f"{_label(qid)}: the rating of '{key}' must be between {low:g} and {high:g}.")
+            return

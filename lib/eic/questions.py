@@ -1,0 +1,619 @@
+"""Question widgets: each records its answer to the module's answer file.
+
+Every question is a labelled box with an input, a "Save answer" button, a "Check" button
+and a feedback line. An answer is saved as soon as it is committed (a choice clicked, a
+slider released, a field left) and again on "Save answer"; "Check" saves, then runs the
+question's visible checks and shows the hint, if any, for the answer given. Nothing here
+knows the right answer: that lives only in the hidden tests of the instructor notebook.
+
+The checks themselves are plain functions of the value (``problems_with``), so they are
+tested without a browser; the widgets only call them.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+from IPython.display import Markdown, display
+
+from eic.grading import grading_mode
+
+if TYPE_CHECKING:
+    from eic.worksheet import Worksheet
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def parse_number(text: str) -> float | None:
+    """Read a number typed by a participant; None for an empty field.
+
+    Accepts ``26``, ``1650.5``, ``-3``, ``1,650`` (comma between thousands) and ``2e3``.
+    Raises ValueError with a message a participant understands otherwise.
+
+    >>> parse_number(" 1,650 ")
+    1650.0
+    """
+    cleaned = text.strip().replace(" ", "")
+    if not cleaned:
+        return None
+    if _THOUSANDS.match(cleaned):
+        cleaned = cleaned.replace(",", "")
+    try:
+        number = float(cleaned)
+    except ValueError:
+        raise ValueError(
+            f"'{text.strip()}' is not a number. Type digits only, with a point for decimals "
+            "(for example 26 or 1650.5), and leave the unit out."
+        ) from None
+    if not math.isfinite(number):
+        raise ValueError(f"'{text.strip()}' is not a finite number; type an ordinary number.")
+    return number
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+class Question:
+    """Base class: a labelled input that records its answer and can be checked."""
+
+    kind = "question"
+    autosave = True
+
+    def __init__(
+        self,
+        sheet: Worksheet,
+        qid: str,
+        prompt: str,
+        *,
+        hints: Mapping[Any, str] | None = None,
+        help_text: str = "",
+    ) -> None:
+        self.sheet = sheet
+        self.qid = qid
+        self.prompt = prompt
+        self.hints = dict(hints or {})
+        self.label = w.HTML(f"<b>{html.escape(prompt)}</b>")
+        self.help = w.HTML(f"<i>{html.escape(help_text)}</i>" if help_text else "")
+        self.input = self._build_input()
+        self.save_button = w.Button(
+            description="Save answer",
+            icon="save",
+            button_style="primary",
+            tooltip="Record this answer in your answer file",
+        )
+        self.check_button = w.Button(
+            description="Check", icon="check", tooltip="Check that your answer is complete"
+        )
+        self.status = w.HTML()
+        self.feedback = w.HTML()
+        self.widget = w.VBox(
+            [
+                self.label,
+                self.help,
+                self.input,
+                w.HBox([self.save_button, self.check_button, self.status]),
+                self.feedback,
+            ],
+            layout=w.Layout(border="1px solid #bbb", padding="8px", margin="8px 0"),
+        )
+        self.widget.add_class("eic-question")
+        self.widget.add_class(f"eic-q-{qid}")
+        self._listeners: list[Callable[[Any], None]] = []
+        self._loading = False
+        self._load_recorded()
+        self.save_button.on_click(lambda _b: self._guard(self.save))
+        self.check_button.on_click(lambda _b: self._guard(self.check))
+        if self.autosave:
+            self._watch(lambda _change: self._guard(self._autosave))
+
+    # -- to be provided by each kind ---------------------------------------------------
+    def _build_input(self) -> w.Widget:
+        raise NotImplementedError
+
+    def _watch(self, callback: Callable[[Any], None]) -> None:
+        self.input.observe(callback, names="value")
+
+    @property
+    def value(self) -> Any:
+        return self.input.value
+
+    @value.setter
+    def value(self, new: Any) -> None:
+        self.input.value = new
+
+    def problems_with(self, value: Any) -> list[str]:
+        """Visible checks: what is missing or malformed in ``value`` (empty when fine)."""
+        return ["not answered yet"] if value in (None, "", [], {}) else []
+
+    def summary(self, value: Any) -> str:
+        return str(value)
+
+    # -- behaviour ---------------------------------------------------------------------
+    def on_saved(self, callback: Callable[[Any], None]) -> None:
+        """Call ``callback(value)`` each time this answer is recorded."""
+        self._listeners.append(callback)
+
+    def recorded(self) -> Any:
+        return self.sheet.store.value(self.qid)
+
+    def save(self) -> bool:
+        """Record the current answer. Returns False (and says why) if it cannot be read."""
+        try:
+            value = self.value
+        except ValueError as err:
+            self._say(str(err), ok=False)
+            return False
+        self.sheet.store.record(self.qid, value, kind=self.kind, question=self.prompt)
+        self.status.value = "<span style='color:#1a7f37'>&#10003; saved</span>"
+        for listener in self._listeners:
+            listener(value)
+        return True
+
+    def check(self) -> list[str]:
+        """Save, then run the visible checks; show and return the messages."""
+        if not self.save():
+            return [self.feedback.value]
+        value = self.recorded()
+        problems = self.problems_with(value)
+        if problems:
+            self._say("Not complete yet: " + "; ".join(problems) + ".", ok=False)
+            return problems
+        hint = self._hint_for(value)
+        if hint:
+            self._say(f"Recorded. Think again: {hint}", ok=False)
+            return [hint]
+        self._say("Recorded and complete. It is graded when you submit the module.", ok=True)
+        return []
+
+    def record(self, value: Any) -> None:
+        """Set and record an answer in code (used for the model answers)."""
+        self.value = value
+        if not self.save():
+            raise ValueError(self.feedback.value)
+
+    def _hint_for(self, value: Any) -> str:
+        """The hint written for this exact answer, if any."""
+        return self.hints.get(value, "") if isinstance(value, str | int | float) else ""
+
+    def _autosave(self) -> None:
+        if not self._loading:
+            self.save()
+
+    def _load_recorded(self) -> None:
+        entry = self.sheet.store.entry(self.qid)
+        if entry is None:
+            return
+        self._loading = True
+        try:
+            self.value = entry["value"]
+            self.status.value = "<span style='color:#1a7f37'>&#10003; answer loaded</span>"
+        except Exception:  # a hand-edited or outdated entry: say so, keep it on file
+            self._say(
+                f"Your recorded answer ({html.escape(str(entry['value']))[:80]}) does not fit "
+                "this question any more; answer again to replace it.",
+                ok=False,
+            )
+        finally:
+            self._loading = False
+
+    def _guard(self, action: Callable[[], Any]) -> None:
+        try:
+            action()
+        except Exception as err:  # never let a click end in a traceback
+            self._say(
+                f"Something went wrong: {html.escape(str(err))}. Your earlier answers "
+                "are unchanged; try again or tell your trainer.",
+                ok=False,
+            )
+            self.sheet.log.append(traceback.format_exc())
+
+    def _say(self, text: str, *, ok: bool) -> None:
+        colour = "#1a7f37" if ok else "#9a3412"
+        self.feedback.value = f"<span style='color:{colour}'>{text}</span>"
+
+    # -- display -----------------------------------------------------------------------
+    def _ipython_display_(self) -> None:
+        if grading_mode():
+            value = self.recorded()
+            shown = "not answered" if value is None else self.summary(value)
+            print(f"{self.qid} ({self.kind}): {shown}")
+        else:
+            display(self.widget)
+
+
+class SingleChoice(Question):
+    kind = "single choice"
+
+    def __init__(
+        self, sheet: Worksheet, qid: str, prompt: str, options: Sequence[str], **kwargs: Any
+    ) -> None:
+        self.options = list(options)
+        super().__init__(sheet, qid, prompt, **kwargs)
+
+    def _build_input(self) -> w.Widget:
+        return w.RadioButtons(
+            options=self.options,
+            index=None,
+            description="Answer",
+            layout=w.Layout(width="auto"),
+            style={"description_width": "initial"},
+        )
+
+    def problems_with(self, value: Any) -> list[str]:
+        if value is None:
+            return ["choose one option"]
+        if value not in self.options:
+            return [f"'{value}' is not one of the options"]
+        return []
+
+
+class MultipleChoice(Question):
+    kind = "multiple choice"
+
+    def __init__(
+        self, sheet: Worksheet, qid: str, prompt: str, options: Sequence[str], **kwargs: Any
+    ) -> None:
+        self.options = list(options)
+        super().__init__(sheet, qid, prompt, **kwargs)
+
+    def _build_input(self) -> w.Widget:
+        self.boxes = [w.Checkbox(value=False, description=o, indent=False) for o in self.options]
+        return w.VBox(self.boxes)
+
+    def _watch(self, callback: Callable[[Any], None]) -> None:
+        for box in self.boxes:
+            box.observe(callback, names="value")
+
+    @property
+    def value(self) -> list[str]:
+        return [box.description for box in self.boxes if box.value]
+
+    @value.setter
+    def value(self, new: Sequence[str]) -> None:
+        unknown = [v for v in new if v not in self.options]
+        if isinstance(new, str) or unknown:
+            raise ValueError(f"not among the options: {unknown or new}")
+        self._loading, was = True, self._loading
+        try:
+            for box in self.boxes:
+                box.value = box.description in new
+        finally:
+            self._loading = was
+        self._guard(self._autosave)  # once for the whole group, not once per widget
+
+    def problems_with(self, value: Any) -> list[str]:
+        if not value:
+            return ["tick at least one option"]
+        return [f"'{v}' is not one of the options" for v in value if v not in self.options]
+
+    def summary(self, value: Any) -> str:
+        return "; ".join(value)
+
+    def _hint_for(self, value: Any) -> str:
+        """The hint of the first ticked option that has one."""
+        return next((self.hints[v] for v in value if v in self.hints), "")
+
+
+class Number(Question):
+    kind = "number"
+
+    def __init__(
+        self,
+        sheet: Worksheet,
+        qid: str,
+        prompt: str,
+        *,
+        unit: str,
+        plausible: tuple[float, float] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.unit = unit
+        self.plausible = plausible
+        super().__init__(sheet, qid, prompt, **kwargs)
+
+    def _build_input(self) -> w.Widget:
+        self.text = w.Text(
+            placeholder="a number, e.g. 12.5",
+            description="Answer",
+            continuous_update=False,
+            style={"description_width": "initial"},
+        )
+        return w.HBox([self.text, w.HTML(f"&nbsp;{html.escape(self.unit)}")])
+
+    def _watch(self, callback: Callable[[Any], None]) -> None:
+        self.text.observe(callback, names="value")
+
+    @property
+    def value(self) -> float | None:
+        return parse_number(self.text.value)
+
+    @value.setter
+    def value(self, new: float | int | str | None) -> None:
+        if new is None:
+            self.text.value = ""
+            return
+        if isinstance(new, bool) or not isinstance(new, int | float | str):
+            raise ValueError(f"{new!r} is not a number")
+        number = parse_number(str(new))
+        self.text.value = "" if number is None else f"{number:g}"
+
+    def problems_with(self, value: Any) -> list[str]:
+        if value is None:
+            return ["type a number"]
+        if self.plausible and not self.plausible[0] <= value <= self.plausible[1]:
+            low, high = self.plausible
+            return [
+                f"{value:g} {self.unit} is outside the plausible range {low:g} to {high:g} "
+                f"{self.unit}; check the figure and its unit"
+            ]
+        return []
+
+    def summary(self, value: Any) -> str:
+        return f"{value:g} {self.unit}"
+
+
+class Slider(Question):
+    kind = "slider"
+
+    def __init__(
+        self,
+        sheet: Worksheet,
+        qid: str,
+        prompt: str,
+        *,
+        low: float,
+        high: float,
+        step: float = 1,
+        unit: str = "",
+        **kwargs: Any,
+    ) -> None:
+        self.low, self.high, self.step, self.unit = low, high, step, unit
+        super().__init__(sheet, qid, prompt, **kwargs)
+
+    def _build_input(self) -> w.Widget:
+        slider_class = (
+            w.IntSlider
+            if all(float(x).is_integer() for x in (self.low, self.high, self.step))
+            else w.FloatSlider
+        )
+        self.slider = slider_class(
+            min=self.low,
+            max=self.high,
+            step=self.step,
+            value=self.low,
+            description=f"Answer ({self.unit})" if self.unit else "Answer",
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout=w.Layout(width="480px"),
+        )
+        return self.slider
+
+    @property
+    def value(self) -> float:
+        return self.slider.value
+
+    @value.setter
+    def value(self, new: float) -> None:
+        if isinstance(new, bool) or not isinstance(new, int | float):
+            raise ValueError(f"{new!r} is not a number")
+        if not self.low <= new <= self.high:
+            raise ValueError(f"{new} is outside {self.low} to {self.high}")
+        self.slider.value = new
+
+    def problems_with(self, value: Any) -> list[str]:
+        if value is None:
+            return ["move the slider and press Save"]
+        return []
+
+    def summary(self, value: Any) -> str:
+        return f"{value:g} {self.unit}".strip()
+
+
+class Ranking(Question):
+    kind = "ranking"
+
+    def __init__(
+        self, sheet: Worksheet, qid: str, prompt: str, items: Sequence[str], **kwargs: Any
+    ) -> None:
+        self.items = list(items)
+        super().__init__(sheet, qid, prompt, **kwargs)
+
+    def _build_input(self) -> w.Widget:
+        choices = [("(choose)", "")] + [(item, item) for item in self.items]
+        self.places = [
+            w.Dropdown(
+                options=choices,
+                value="",
+                description=_ordinal(i + 1),
+                style={"description_width": "3em"},
+                layout=w.Layout(width="auto"),
+            )
+            for i in range(len(self.items))
+        ]
+        return w.VBox(self.places)
+
+    def _watch(self, callback: Callable[[Any], None]) -> None:
+        for place in self.places:
+            place.observe(callback, names="value")
+
+    @property
+    def value(self) -> list[str]:
+        return [place.value for place in self.places]
+
+    @value.setter
+    def value(self, new: Sequence[str]) -> None:
+        if (
+            isinstance(new, str)
+            or len(new) != len(self.places)
+            or any(v not in self.items and v != "" for v in new)
+        ):
+            raise ValueError(f"not a ranking of the {len(self.items)} items")
+        self._loading, was = True, self._loading
+        try:
+            for place, item in zip(self.places, new, strict=True):
+                place.value = item
+        finally:
+            self._loading = was
+        self._guard(self._autosave)  # once for the whole group, not once per widget
+
+    def problems_with(self, value: Any) -> list[str]:
+        value = list(value or [])
+        problems = [
+            f"choose an item for the {_ordinal(i + 1)} place" for i, v in enumerate(value) if not v
+        ]
+        repeated = sorted({v for v in value if v and value.count(v) > 1})
+        problems += [f"'{v}' is placed more than once" for v in repeated]
+        return problems or ([] if value else ["rank the items"])
+
+    def summary(self, value: Any) -> str:
+        return " > ".join(v or "?" for v in value)
+
+    def _hint_for(self, value: Any) -> str:
+        """The hint written for the item placed first, if any."""
+        return self.hints.get(value[0], "") if value else ""
+
+
+class Reflection(Question):
+    kind = "reflection"
+
+    def __init__(
+        self,
+        sheet: Worksheet,
+        qid: str,
+        prompt: str,
+        *,
+        min_words: int = 50,
+        max_words: int = 300,
+        **kwargs: Any,
+    ) -> None:
+        self.min_words, self.max_words = min_words, max_words
+        super().__init__(
+            sheet,
+            qid,
+            prompt,
+            help_text=kwargs.pop(
+                "help_text",
+                f"Write {min_words} to {max_words} words. Your trainer reads and grades it.",
+            ),
+            **kwargs,
+        )
+
+    def _build_input(self) -> w.Widget:
+        return w.Textarea(
+            placeholder="Write your answer here",
+            continuous_update=False,
+            description="Answer",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="100%", height="10em"),
+        )
+
+    @property
+    def value(self) -> str:
+        return self.input.value
+
+    @value.setter
+    def value(self, new: str) -> None:
+        if not isinstance(new, str):
+            raise ValueError(f"{new!r} is not text")
+        self.input.value = new
+
+    def problems_with(self, value: Any) -> list[str]:
+        words = len(str(value or "").split())
+        if words == 0:
+            return ["write your reflection"]
+        if words < self.min_words:
+            return [f"{words} words so far; write at least {self.min_words}"]
+        if words > self.max_words:
+            return [f"{words} words; shorten it to at most {self.max_words}"]
+        return []
+
+    def _ipython_display_(self) -> None:
+        if grading_mode():
+            text = self.recorded() or ""
+            words = len(text.split())
+            quoted = "\n".join("> " + line for line in text.splitlines()) or "> (no answer)"
+            display(
+                Markdown(f"**{self.prompt}**\n\nRecorded reflection ({words} words):\n\n{quoted}")
+            )
+        else:
+            display(self.widget)
+
+
+class Ratings(Question):
+    """A group of sliders, one per item, recorded together as {item: rating}."""
+
+    kind = "ratings"
+
+    def __init__(
+        self,
+        sheet: Worksheet,
+        qid: str,
+        prompt: str,
+        items: Sequence[str],
+        *,
+        low: int = 0,
+        high: int = 5,
+        **kwargs: Any,
+    ) -> None:
+        self.items, self.low, self.high = list(items), low, high
+        super().__init__(sheet, qid, prompt, **kwargs)
+
+    def _build_input(self) -> w.Widget:
+        self.sliders = {
+            item: w.IntSlider(
+                min=self.low,
+                max=self.high,
+                value=self.low,
+                description=item,
+                continuous_update=False,
+                style={"description_width": "14em"},
+                layout=w.Layout(width="520px"),
+            )
+            for item in self.items
+        }
+        return w.VBox(list(self.sliders.values()))
+
+    def _watch(self, callback: Callable[[Any], None]) -> None:
+        for slider in self.sliders.values():
+            slider.observe(callback, names="value")
+
+    @property
+    def value(self) -> dict[str, int]:
+        return {item: slider.value for item, slider in self.sliders.items()}
+
+    @value.setter
+    def value(self, new: Mapping[str, int]) -> None:
+        if not isinstance(new, Mapping) or set(new) != set(self.items):
+            raise ValueError(f"ratings must cover exactly: {', '.join(self.items)}")
+        bad = [
+            k
+            for k, v in new.items()
+            if isinstance(v, bool)
+            or not isinstance(v, int | float)
+            or not self.low <= v <= self.high
+        ]
+        if bad:
+            raise ValueError(f"ratings out of range {self.low} to {self.high}: {', '.join(bad)}")
+        self._loading, was = True, self._loading
+        try:
+            for item, rating in new.items():
+                self.sliders[item].value = int(rating)
+        finally:
+            self._loading = was
+        self._guard(self._autosave)  # once for the whole group, not once per widget
+
+    def problems_with(self, value: Any) -> list[str]:
+        if not isinstance(value, Mapping):
+            return ["rate every item"]
+        return [f"rate '{item}'" for item in self.items if item not in value]
+
+    def summary(self, value: Any) -> str:
+        return ", ".join(f"{k}: {v}" for k, v in value.items())

@@ -1,0 +1,50 @@
+"""nbgrader settings of the EIC Course; the repository root is the course directory."""
+
+from pathlib import Path
+
+import yaml
+from eic.nbgrader_hooks import VerifyAnswers
+from nbgrader.converters import Autograde
+from nbgrader.preprocessors import Execute
+
+c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
+
+c.CourseDirectory.course_id = "eic"
+c.CourseDirectory.root = str(Path(__file__).resolve().parent)
+
+# Model answers of the instructor notebooks and the answer store's lock and temporary
+# files never go into a release, a collected submission or an autograded copy.
+c.CourseDirectory.ignore = [
+    ".ipynb_checkpoints",
+    "*.pyc",
+    "__pycache__",
+    "feedback",
+    "*-answers.model.json",
+    ".*-answers*.json.lock",
+    ".*-answers*.json.*.tmp",
+]
+
+# A participant's answer file is theirs: never overwrite it with a file of the same name
+# from source/ when autograding.
+_syllabus = yaml.safe_load(
+    (Path(__file__).resolve().parent / "course" / "syllabus.yml").read_text()
+)
+c.Autograde.exclude_overwriting = {
+    m["folder"]: [f"{m['id']}-answers.json"] for m in _syllabus["modules"]
+}
+
+# A solution region of a worksheet cell records a model answer; in the released notebook
+# it becomes this comment, which runs without error.
+c.ClearSolutions.code_stub = {
+    "python": "# Answer with the widget below: your answer is saved as you go."
+}
+c.ClearSolutions.text_stub = "Write your answer here."
+
+c.Execute.timeout = 120
+c.Execute.kernel_name = "python3"
+
+# Re-check every test cell outside the participant's kernel right after execution.
+_steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
+c.Autograde.autograde_preprocessors = (
+    _steps[: _steps.index(Execute) + 1] + [VerifyAnswers] + _steps[_steps.index(Execute) + 1 :]
+)

@@ -1,0 +1,72 @@
+"""Shared fixtures: copies of the course in temporary folders, notebook execution, and the
+model answers recorded by running each instructor notebook."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from eic.course import syllabus
+
+ROOT = Path(__file__).resolve().parents[1]
+ANSWER_PATTERNS = ("*-answers*.json*", ".*-answers*", ".ipynb_checkpoints", "__pycache__")
+
+
+def is_answer_file(name: str) -> bool:
+    """Answer files, their backups, locks and temporary files (never part of a release)."""
+    return any(fnmatch.fnmatch(name, pattern) for pattern in ANSWER_PATTERNS)
+
+
+def released_modules() -> list[dict]:
+    """The syllabus entries of the modules that have a source notebook."""
+    return [m for m in syllabus()["modules"] if (ROOT / "source" / m["folder"]).is_dir()]
+
+
+def notebook_path(base: Path, kind: str, module: dict) -> Path:
+    return base / kind / module["folder"] / f"{module['folder']}.ipynb"
+
+
+def copy_course(dest: Path, *, release: bool = True) -> Path:
+    """A course directory in ``dest`` with the repository's config, course, source (and
+    release) folders, and none of the answer files a local run may have left."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "nbgrader_config.py", dest)
+    ignore = shutil.ignore_patterns(*ANSWER_PATTERNS)
+    for folder in ["course", "source"] + (["release"] if release else []):
+        shutil.copytree(ROOT / folder, dest / folder, ignore=ignore)
+    return dest
+
+
+def run_notebook(path: Path, *, env: dict[str, str] | None = None, timeout: int = 180):
+    """Execute a notebook in its own folder like a participant's "Run All"; return it."""
+    nb = nbformat.read(path, as_version=4)
+    kernel_env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
+    kernel_env.update(env or {})
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute(env=kernel_env)
+    return nb
+
+
+@pytest.fixture(scope="session")
+def model_answers(tmp_path_factory) -> dict[str, dict]:
+    """For each module: its id and the model answers its instructor notebook records."""
+    base = copy_course(tmp_path_factory.mktemp("model"), release=False)
+    found = {}
+    for module in released_modules():
+        path = notebook_path(base, "source", module)
+        run_notebook(path)
+        model_file = path.parent / f"{module['id']}-answers.model.json"
+        found[module["id"]] = json.loads(model_file.read_text(encoding="utf-8"))
+    return found

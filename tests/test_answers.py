@@ -1,0 +1,122 @@
+"""The answer store: atomic writes, reloading, unreadable files, concurrent writers."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+
+import pytest
+
+from eic.answers import AnswerStore, answer_file_name
+
+
+def test_record_then_reload_from_a_new_store_object(tmp_path):
+    AnswerStore.for_module("m01", tmp_path).record("q1", "Social capital", question="Which?")
+    again = AnswerStore.for_module("m01", tmp_path)
+    assert again.value("q1") == "Social capital"
+    entry = again.entry("q1")
+    assert entry["question"] == "Which?" and "recorded_at" in entry
+    on_disk = json.loads((tmp_path / "m01-answers.json").read_text())
+    assert on_disk["module"] == "m01" and on_disk["answers"]["q1"]["value"] == "Social capital"
+
+
+def test_recording_one_answer_keeps_the_others(tmp_path):
+    store = AnswerStore.for_module("m01", tmp_path)
+    store.record("q1", "a")
+    store.record("q2", [1, 2])
+    store.record("q1", "b")
+    assert store.value("q1") == "b" and store.value("q2") == [1, 2]
+
+
+def test_model_answers_go_to_their_own_file(tmp_path):
+    AnswerStore.for_module("m01", tmp_path, model=True).record("q1", "x")
+    assert (tmp_path / answer_file_name("m01", model=True)).is_file()
+    assert not (tmp_path / "m01-answers.json").exists()
+
+
+def test_a_failed_write_leaves_the_previous_file_whole(tmp_path, monkeypatch):
+    store = AnswerStore.for_module("m01", tmp_path)
+    store.record("q1", "kept")
+    before = store.path.read_bytes()
+
+    def crash(*_args, **_kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError, match="disk full"):
+        store.record("q2", "lost")
+    assert store.path.read_bytes() == before
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def test_an_answer_that_is_not_json_is_refused_and_nothing_changes(tmp_path):
+    store = AnswerStore.for_module("m01", tmp_path)
+    store.record("q1", "kept")
+    with pytest.raises(TypeError, match="q2"):
+        store.record("q2", object())
+    assert store.answers().keys() == {"q1"}
+
+
+def test_invalid_json_gives_a_clear_message_and_a_backup(tmp_path):
+    path = tmp_path / "m01-answers.json"
+    path.write_text('{"answers": {"q1": {"value": "a"}', encoding="utf-8")
+    store = AnswerStore.for_module("m01", tmp_path)
+    report = store.load()
+    assert not report.ok
+    assert report.backup is not None and report.backup.read_bytes() == path.read_bytes()
+    message = store.describe_problems(report)
+    assert "not valid JSON" in message and report.backup.name in message
+    # reading again makes no second backup
+    store.load()
+    assert len(list(tmp_path.glob("*.unreadable-*"))) == 1
+
+
+def test_writing_after_a_corrupt_file_keeps_the_corrupt_copy(tmp_path):
+    path = tmp_path / "m01-answers.json"
+    path.write_text("not json at all", encoding="utf-8")
+    store = AnswerStore.for_module("m01", tmp_path)
+    store.record("q2", "new")
+    (backup,) = tmp_path.glob("*.unreadable-*")
+    assert backup.read_text() == "not json at all"
+    assert store.answers().keys() == {"q2"}
+
+
+def test_entries_without_a_value_are_reported_not_silently_dropped(tmp_path):
+    path = tmp_path / "m01-answers.json"
+    path.write_text(json.dumps({"answers": {"q1": {"value": 3}, "q2": "oops"}}))
+    store = AnswerStore.for_module("m01", tmp_path)
+    report = store.load()
+    assert report.answers.keys() == {"q1"}
+    assert any("q2" in p for p in report.problems)
+    assert report.backup is not None
+
+
+@pytest.mark.parametrize("content", [b"", b"[1, 2]", b'{"answers": 5}', b"\xff\xfe\x00"])
+def test_other_unreadable_files_are_reported(tmp_path, content):
+    (tmp_path / "m01-answers.json").write_bytes(content)
+    report = AnswerStore.for_module("m01", tmp_path).load()
+    assert not report.ok and report.answers == {}
+
+
+def _write_many(folder: str, worker: int, count: int) -> None:
+    store = AnswerStore.for_module("m01", folder)
+    for i in range(count):
+        store.record(f"w{worker}_q{i}", i)
+
+
+def test_concurrent_writers_lose_no_answer(tmp_path):
+    workers, count = 4, 25
+    ctx = multiprocessing.get_context("fork")
+    procs = [
+        ctx.Process(target=_write_many, args=(str(tmp_path), w, count)) for w in range(workers)
+    ]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    answers = AnswerStore.for_module("m01", tmp_path).answers()
+    assert len(answers) == workers * count
+    assert AnswerStore.for_module("m01", tmp_path).load().ok

@@ -1,0 +1,125 @@
+"""Checks used by test cells: strict under nbgrader, one quiet line in JupyterLab, silent in
+Voila, and strict inside verification whatever the environment says."""
+
+from __future__ import annotations
+
+import pytest
+
+from eic import grading
+from eic.answers import AnswerStore
+from eic.grading import (
+    answered,
+    assert_choice,
+    assert_choices,
+    assert_number,
+    assert_ranking,
+    assert_ratings,
+    verifying,
+)
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for key in ("NBGRADER_EXECUTION", "VOILA_APP_PORT", "VOILA_BASE_URL", "VOILA_KERNEL_ID"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    return tmp_path
+
+
+def record(folder, qid, value):
+    AnswerStore.for_module("m01", folder).record(qid, value)
+
+
+def test_unanswered_in_jupyterlab_prints_one_line_and_does_not_raise(folder, capsys):
+    answered("m01", "q4_eco_towns")
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "Question 4: not answered yet" in out
+
+
+def test_unanswered_in_voila_prints_nothing(folder, capsys, monkeypatch):
+    monkeypatch.setenv("VOILA_APP_PORT", "8866")
+    answered("m01", "q1_x")
+    assert capsys.readouterr().out == ""
+
+
+def test_unanswered_under_nbgrader_fails(folder, monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    with pytest.raises(AssertionError, match="not answered"):
+        answered("m01", "q1_x")
+
+
+def test_blank_answers_count_as_unanswered(folder, monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    for blank in ["   ", [], {}]:
+        record(folder, "q1_x", blank)
+        with pytest.raises(AssertionError):
+            answered("m01", "q1_x")
+
+
+def test_a_wrong_answer_never_reveals_the_expected_one(folder, monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    record(folder, "q1_x", "Eco-town")
+    with pytest.raises(AssertionError) as failure:
+        assert_choice("m01", "q1_x", "Eco-industrial park")
+    assert "park" not in str(failure.value)
+
+
+@pytest.mark.parametrize(
+    ("check", "recorded", "expected", "passes"),
+    [
+        (assert_choice, "  eco-INDUSTRIAL  park ", "Eco-industrial park", True),
+        (assert_choice, "Eco-town", "Eco-industrial park", False),
+        (assert_choice, ["Eco-industrial park"], "Eco-industrial park", False),
+        (assert_choices, ["b", "a"], ["a", "b"], True),
+        (assert_choices, ["a"], ["a", "b"], False),
+        (assert_choices, ["a", "b", "c"], ["a", "b"], False),
+        (assert_choices, ["a", "a", "b"], ["a", "b"], False),
+        (assert_ranking, ["x", "y", "z"], ["x", "y", "z"], True),
+        (assert_ranking, ["y", "x", "z"], ["x", "y", "z"], False),
+    ],
+)
+def test_hidden_checks(folder, monkeypatch, check, recorded, expected, passes):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    record(folder, "q1_x", recorded)
+    if passes:
+        check("m01", "q1_x", expected)
+    else:
+        with pytest.raises(AssertionError):
+            check("m01", "q1_x", expected)
+
+
+@pytest.mark.parametrize(
+    ("recorded", "passes"),
+    [(26, True), (26.0, True), (26.4, True), (27, False), ("26", False), (True, False)],
+)
+def test_number_check_uses_the_tolerance(folder, monkeypatch, recorded, passes):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    record(folder, "q4_n", recorded)
+    if passes:
+        assert_number("m01", "q4_n", 26, abs_tol=0.5)
+    else:
+        with pytest.raises(AssertionError):
+            assert_number("m01", "q4_n", 26, abs_tol=0.5)
+
+
+def test_ratings_need_every_item_within_range(folder, monkeypatch):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    keys = ["a", "b"]
+    record(folder, "q7_r", {"a": 1, "b": 5})
+    assert_ratings("m01", "q7_r", keys, low=0, high=5)
+    for bad in [{"a": 1}, {"a": 1, "b": 6}, {"a": "x", "b": 1}, [1, 2]]:
+        record(folder, "q7_r", bad)
+        with pytest.raises(AssertionError):
+            assert_ratings("m01", "q7_r", keys, low=0, high=5)
+
+
+def test_verifying_is_strict_and_reads_the_given_folder_whatever_the_environment(
+    folder, tmp_path_factory, monkeypatch
+):
+    elsewhere = tmp_path_factory.mktemp("submission")
+    record(folder, "q1_x", "right")  # an answer in the current folder must not count
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    with verifying(elsewhere), pytest.raises(AssertionError):
+        answered("m01", "q1_x")
+    assert not grading.grading_mode()

@@ -1,0 +1,187 @@
+"""Every question widget driven in pure Python: set a value, click Save and Check, read
+back the recorded answer and the feedback; reload in a new worksheet."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from eic.questions import parse_number
+from eic.worksheet import Worksheet
+
+
+@pytest.fixture
+def ws(tmp_path, monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    return Worksheet("m01", tmp_path)
+
+
+def recorded(ws, qid):
+    data = json.loads(ws.store.path.read_text(encoding="utf-8"))
+    return data["answers"][qid]["value"]
+
+
+def click(button):
+    button.click()
+
+
+def test_single_choice_records_checks_and_reloads(ws, tmp_path):
+    q = ws.single_choice("q1_a", "Pick one", ["A", "B", "C"], hints={"C": "not C"})
+    click(q.check_button)
+    assert "Not complete" in q.feedback.value  # nothing chosen yet
+    q.value = "B"  # a click on a radio button
+    assert recorded(ws, "q1_a") == "B"
+    click(q.check_button)
+    assert "complete" in q.feedback.value and "Not complete" not in q.feedback.value
+    q.value = "C"
+    click(q.check_button)
+    assert "not C" in q.feedback.value
+    again = Worksheet("m01", tmp_path).single_choice("q1_a", "Pick one", ["A", "B", "C"])
+    assert again.value == "C"
+
+
+def test_multiple_choice(ws, tmp_path):
+    q = ws.multiple_choice("q2_a", "Tick", ["x", "y", "z"], hints={"z": "z is a trap"})
+    q.boxes[0].value = True
+    q.boxes[2].value = True
+    assert recorded(ws, "q2_a") == ["x", "z"]
+    click(q.check_button)
+    assert "z is a trap" in q.feedback.value
+    q.value = ["y"]
+    click(q.save_button)
+    assert recorded(ws, "q2_a") == ["y"]
+    assert Worksheet("m01", tmp_path).multiple_choice("q2_a", "Tick", ["x", "y", "z"]).value == ["y"]
+
+
+def test_number_accepts_numbers_and_explains_text(ws, tmp_path):
+    q = ws.number("q4_a", "How many?", unit="Eco-Towns", plausible=(1, 100), hints={61: "projects"})
+    q.text.value = "26"
+    assert recorded(ws, "q4_a") == 26.0
+    q.text.value = "12 t"
+    assert "not a number" in q.feedback.value
+    assert recorded(ws, "q4_a") == 26.0  # the bad entry did not replace the good one
+    q.text.value = "2,600"
+    click(q.check_button)
+    assert "outside the plausible range" in q.feedback.value
+    q.text.value = "61"
+    click(q.check_button)
+    assert "projects" in q.feedback.value
+    reloaded = Worksheet("m01", tmp_path).number("q4_a", "How many?", unit="Eco-Towns")
+    assert reloaded.value == 61.0
+
+
+@pytest.mark.parametrize(
+    ("text", "number"), [("26", 26.0), (" 1,650 ", 1650.0), ("-3.5", -3.5), ("2e3", 2000.0), ("", None)]
+)
+def test_parse_number_reads_what_people_type(text, number):
+    assert parse_number(text) == number
+
+
+@pytest.mark.parametrize("text", ["12 t", "1,65", "nan", "inf", "twenty", "1.2.3"])
+def test_parse_number_refuses_with_a_message(text):
+    with pytest.raises(ValueError, match="number"):
+        parse_number(text)
+
+
+def test_slider(ws, tmp_path):
+    q = ws.slider("q5_s", "Share recovered", low=0, high=100, step=5, unit="%")
+    q.slider.value = 45
+    assert recorded(ws, "q5_s") == 45
+    click(q.check_button)
+    assert "complete" in q.feedback.value
+    with pytest.raises(ValueError):
+        q.value = 140
+    assert Worksheet("m01", tmp_path).slider("q5_s", "Share", low=0, high=100).value == 45
+
+
+def test_ranking(ws, tmp_path):
+    q = ws.ranking("q5_r", "Order", ["a", "b", "c"], hints={"c": "c is not first"})
+    q.places[0].value = "c"
+    q.places[1].value = "c"
+    click(q.check_button)
+    assert "more than once" in q.feedback.value and "3rd" in q.feedback.value
+    q.value = ["c", "a", "b"]
+    click(q.check_button)
+    assert "c is not first" in q.feedback.value
+    q.value = ["a", "b", "c"]
+    assert recorded(ws, "q5_r") == ["a", "b", "c"]
+    assert Worksheet("m01", tmp_path).ranking("q5_r", "Order", ["a", "b", "c"]).value == [
+        "a",
+        "b",
+        "c",
+    ]
+
+
+def test_reflection_counts_words(ws, tmp_path):
+    q = ws.reflection("r1_x", "Reflect", min_words=5, max_words=10)
+    q.input.value = "too short"
+    click(q.check_button)
+    assert "2 words" in q.feedback.value
+    q.input.value = "one two three four five six"
+    click(q.check_button)
+    assert "complete" in q.feedback.value
+    assert recorded(ws, "r1_x") == "one two three four five six"
+    assert Worksheet("m01", tmp_path).reflection("r1_x", "Reflect").value.startswith("one two")
+
+
+def test_ratings(ws, tmp_path):
+    q = ws.ratings("q7_r", "Rate", ["a", "b"], low=0, high=5)
+    seen = []
+    q.on_saved(seen.append)
+    q.sliders["b"].value = 4
+    assert recorded(ws, "q7_r") == {"a": 0, "b": 4}
+    assert seen[-1] == {"a": 0, "b": 4}
+    with pytest.raises(ValueError):
+        q.value = {"a": 9, "b": 1}
+    assert Worksheet("m01", tmp_path).ratings("q7_r", "Rate", ["a", "b"]).value == {"a": 0, "b": 4}
+
+
+def test_a_recorded_answer_that_no_longer_fits_is_reported_and_kept(ws, tmp_path):
+    ws.store.record("q1_a", "an option that was removed")
+    q = Worksheet("m01", tmp_path).single_choice("q1_a", "Pick", ["A", "B"])
+    assert "does not fit" in q.feedback.value and q.value is None
+    assert recorded(ws, "q1_a") == "an option that was removed"
+
+
+def test_a_corrupt_answer_file_is_reported_when_the_worksheet_opens(tmp_path, capsys):
+    (tmp_path / "m01-answers.json").write_text("{ broken", encoding="utf-8")
+    sheet = Worksheet("m01", tmp_path)
+    assert "could not be read" in sheet.notice and "unreadable" in sheet.notice
+    assert "could not be read" in capsys.readouterr().out
+    q = sheet.single_choice("q1_a", "Pick", ["A", "B"])
+    q.value = "A"
+    assert recorded(sheet, "q1_a") == "A"
+
+
+def test_an_error_while_saving_is_shown_not_raised(ws, monkeypatch):
+    q = ws.single_choice("q1_a", "Pick", ["A", "B"])
+
+    def broken(*_args, **_kwargs):
+        raise OSError("read-only folder")
+
+    monkeypatch.setattr(ws.store, "record", broken)
+    q.value = "A"
+    assert "read-only folder" in q.feedback.value and ws.log
+
+
+def test_progress_counts_complete_answers(ws):
+    a = ws.single_choice("q1_a", "Pick", ["A", "B"])
+    ws.reflection("r1_x", "Reflect", min_words=3)
+    assert ws.progress() == (0, 2)
+    a.value = "A"
+    assert ws.progress() == (1, 2)
+
+
+def test_question_ids_are_unique(ws):
+    ws.single_choice("q1_a", "Pick", ["A"])
+    with pytest.raises(ValueError, match="used twice"):
+        ws.single_choice("q1_a", "Pick", ["A"])
+
+
+def test_under_nbgrader_questions_print_their_recorded_answer(ws, monkeypatch, capsys):
+    q = ws.multiple_choice("q2_a", "Tick", ["x", "y"])
+    q.value = ["x", "y"]
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    q._ipython_display_()
+    assert capsys.readouterr().out.strip() == "q2_a (multiple choice): x; y"
