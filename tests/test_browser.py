@@ -1,0 +1,138 @@
+"""Module notebooks as Voila apps in Chromium: no error, no code, answers recorded."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, is_answer_file, released_modules
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+VOILA_DENYLIST = "['@jupyter/nbgrader','@jupyter-notebook/lab-extension']"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """A copy of release/ served by Voila on a free local port."""
+    folder = tmp_path_factory.mktemp("voila") / "release"
+    shutil.copytree(ROOT / "release", folder, ignore=lambda _d, names: [
+        n for n in names if is_answer_file(n)])
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NBGRADER")}
+    log = open(folder.parent / "voila.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+         "--Voila.port_retries=0", f"--VoilaConfiguration.extension_denylist={VOILA_DENYLIST}",
+         "--Voila.root_dir=" + str(folder), str(folder)],
+        cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                log.close()
+                pytest.fail("Voila did not start:\n" + (folder.parent / "voila.log").read_text())
+            time.sleep(0.3)
+    yield url, folder
+    proc.terminate()
+    proc.wait(30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_app(browser, url: str):
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url, timeout=120_000)
+    page.wait_for_selector(".eic-question", timeout=120_000)
+    page.wait_for_load_state("networkidle")
+    return page, errors
+
+
+def assert_clean(page) -> None:
+    text = page.inner_text("body")
+    for sign in ["Traceback", "Error:", "not answered yet", "NotImplementedError"]:
+        assert sign not in text, f"the page shows {sign!r}"
+    assert page.locator("[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    assert page.locator(".jp-CodeMirrorEditor, .cm-editor, .jp-InputPrompt").count() == 0
+    for code in ["from eic", "ws.single_choice", "### BEGIN", "answered("]:
+        assert code not in text, f"the page shows code: {code!r}"
+
+
+def wait_for_answer(path: Path, qid: str, timeout: float = 20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if path.exists():
+            answers = json.loads(path.read_text(encoding="utf-8"))["answers"]
+            if qid in answers:
+                return answers[qid]["value"]
+        time.sleep(0.2)
+    raise AssertionError(f"{qid} was not recorded in {path.name}")
+
+
+MODULE_1 = released_modules()[0]
+
+
+def test_module_1_renders_and_records_a_clicked_answer(served, browser):
+    url, folder = served
+    name = MODULE_1["folder"]
+    page, errors = open_app(browser, f"{url}/voila/render/{name}/{name}.ipynb")
+    questions = page.locator(".eic-question")
+    assert questions.count() >= 8
+    assert_clean(page)
+    page.screenshot(path=str(folder.parent / "module-1.png"), full_page=True)
+
+    question = page.locator(".eic-q-q3_match_type")
+    question.get_by_text("Eco-industrial park", exact=True).click()
+    answers = folder / name / f"{MODULE_1['id']}-answers.json"
+    assert wait_for_answer(answers, "q3_match_type") == "Eco-industrial park"
+
+    question.get_by_role("button", name="Check").click()
+    page.wait_for_function(
+        "document.querySelector('.eic-q-q3_match_type').innerText.includes('complete')"
+    )
+
+    # load the page again, as a participant reopening the app would
+    page.close()
+    page, more_errors = open_app(browser, f"{url}/voila/render/{name}/{name}.ipynb")
+    checked = page.locator(".eic-q-q3_match_type input[type=radio]:checked")
+    assert checked.count() == 1
+    assert checked.evaluate("el => el.closest('label').innerText").strip() == "Eco-industrial park"
+    errors += more_errors
+    assert errors == []
+    page.close()
