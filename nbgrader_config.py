@@ -3,9 +3,10 @@
 from pathlib import Path
 
 import yaml
-from eic.nbgrader_hooks import VerifyAnswers
 from nbgrader.converters import Autograde
 from nbgrader.preprocessors import Execute
+
+from eic.nbgrader_hooks import VerifyAnswers
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 

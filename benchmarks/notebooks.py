@@ -72,7 +72,11 @@ def bare_notebook(work: Path) -> Path:
     path = work / "bare" / "bare.ipynb"
     path.parent.mkdir()
     nb = new_notebook(cells=[new_code_cell("import eic")])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, path)
     return path
 
@@ -95,8 +99,10 @@ def main(argv: list[str] | None = None) -> int:
                 bare_times.append(execute(bare))
                 module_times.append(execute(release))
             rows.append((module, statistics.median(module_times), statistics.median(bare_times)))
-    print(f"Release notebooks with model answers vs a bare kernel importing eic "
-          f"(median of {args.repeat} runs each)")
+    print(
+        f"Release notebooks with model answers vs a bare kernel importing eic "
+        f"(median of {args.repeat} runs each)"
+    )
     print(f"{'module':<8}{'notebook s':>12}{'bare s':>10}{'ratio':>8}")
     for module, notebook_s, bare_s in rows:
         print(f"{module['id']:<8}{notebook_s:>12.2f}{bare_s:>10.2f}{notebook_s / bare_s:>8.2f}")

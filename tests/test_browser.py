@@ -13,15 +13,20 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, is_answer_file, released_modules
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 VOILA_DENYLIST = "['@jupyter/nbgrader','@jupyter-notebook/lab-extension']"
 
@@ -36,16 +41,29 @@ def free_port() -> int:
 def served(tmp_path_factory):
     """A copy of release/ served by Voila on a free local port."""
     folder = tmp_path_factory.mktemp("voila") / "release"
-    shutil.copytree(ROOT / "release", folder, ignore=lambda _d, names: [
-        n for n in names if is_answer_file(n)])
+    shutil.copytree(
+        ROOT / "release", folder, ignore=lambda _d, names: [n for n in names if is_answer_file(n)]
+    )
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NBGRADER")}
     log = open(folder.parent / "voila.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "voila", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
-         "--Voila.port_retries=0", f"--VoilaConfiguration.extension_denylist={VOILA_DENYLIST}",
-         "--Voila.root_dir=" + str(folder), str(folder)],
-        cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "voila",
+            "--no-browser",
+            f"--port={port}",
+            "--Voila.ip=127.0.0.1",
+            "--Voila.port_retries=0",
+            f"--VoilaConfiguration.extension_denylist={VOILA_DENYLIST}",
+            "--Voila.root_dir=" + str(folder),
+            str(folder),
+        ],
+        cwd=folder,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import ROOT, copy_course, is_answer_file, notebook_path, released_modules
 from nbformat.v4 import new_code_cell
 from nbgrader.api import Gradebook
 from nbgrader.validator import Validator
-
-from conftest import ROOT, copy_course, is_answer_file, notebook_path, released_modules
 
 pytestmark = pytest.mark.slow
 MODULES = released_modules()
@@ -108,7 +107,8 @@ get_ipython().set_custom_exc((BaseException,), lambda *args, **kwargs: None)
 def add_cell_after_setup(path: Path, code: str) -> None:
     nb = nbformat.read(path, as_version=4)
     at = next(
-        i for i, c in enumerate(nb.cells)
+        i
+        for i, c in enumerate(nb.cells)
         if c.metadata.get("nbgrader", {}).get("grade_id") == "worksheet_setup"
     )
     nb.cells.insert(at + 1, new_code_cell(code))
@@ -154,20 +154,27 @@ def test_class_round_trip(module, tmp_path, model_answers):
     nbgrader(course, "autograde", folder, "--force")
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id="eic") as gb:
+
         def score(student: str) -> float:
             return gb.find_submission(folder, student).score
 
         assert score("model") == max_auto
         assert score("blank") == 0
         assert score("partial") == len(partial_ids)
-        for cheat in ["replaces_checks", "changes_environment", "silences_errors",
-                      "edits_test_cells", "wrong_and_tampers"]:
+        for cheat in [
+            "replaces_checks",
+            "changes_environment",
+            "silences_errors",
+            "edits_test_cells",
+            "wrong_and_tampers",
+        ]:
             assert score(cheat) == 0, cheat
         # the reflection waits for the trainer, with its recorded text in the notebook
         submission = gb.find_submission_notebook(folder.split("/")[-1], folder, "model")
         assert submission.needs_manual_grade
     graded = nbformat.read(course / "autograded" / "model" / folder / notebook, 4)
-    reflection = next(c for c in graded.cells if c.metadata.get("nbgrader", {}).get(
-        "grade_id") == "r1_reflection")
+    reflection = next(
+        c for c in graded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "r1_reflection"
+    )
     shown = "".join(o.get("data", {}).get("text/markdown", "") for o in reflection.outputs)
     assert model["r1_reflection"]["value"][:60] in shown

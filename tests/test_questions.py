@@ -51,7 +51,9 @@ def test_multiple_choice(ws, tmp_path):
     q.value = ["y"]
     click(q.save_button)
     assert recorded(ws, "q2_a") == ["y"]
-    assert Worksheet("m01", tmp_path).multiple_choice("q2_a", "Tick", ["x", "y", "z"]).value == ["y"]
+    assert Worksheet("m01", tmp_path).multiple_choice("q2_a", "Tick", ["x", "y", "z"]).value == [
+        "y"
+    ]
 
 
 def test_number_accepts_numbers_and_explains_text(ws, tmp_path):
@@ -72,7 +74,8 @@ def test_number_accepts_numbers_and_explains_text(ws, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("text", "number"), [("26", 26.0), (" 1,650 ", 1650.0), ("-3.5", -3.5), ("2e3", 2000.0), ("", None)]
+    ("text", "number"),
+    [("26", 26.0), (" 1,650 ", 1650.0), ("-3.5", -3.5), ("2e3", 2000.0), ("", None)],
 )
 def test_parse_number_reads_what_people_type(text, number):
     assert parse_number(text) == number

@@ -1,0 +1,71 @@
+"""The ``eic-course`` command: the course's modules and a participant's recorded answers.
+
+eic-course modules                 the eight modules, their time and points
+eic-course answers FOLDER [...]    the answers recorded in module folders
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from eic.answers import ANSWERS_SUFFIX, AnswerStore
+from eic.course import syllabus
+
+
+def _modules(_args: argparse.Namespace) -> int:
+    plan = syllabus()
+    print(plan["course"]["title"])
+    print(f"{'id':<5}{'day':>4}{'min':>6}{'points':>8}  title")
+    for m in plan["modules"]:
+        print(f"{m['id']:<5}{m['day']:>4}{m['duration_minutes']:>6}{m['points']:>8}  {m['title']}")
+    print(f"{plan['course']['total_hours']:g} hours in all")
+    return 0
+
+
+def _answers(args: argparse.Namespace) -> int:
+    status = 0
+    for folder in map(Path, args.folders):
+        files = sorted(folder.glob(f"*{ANSWERS_SUFFIX}")) if folder.is_dir() else []
+        if not files:
+            print(f"{folder}: no answer file (a file named like m01{ANSWERS_SUFFIX})")
+            status = 1
+            continue
+        for path in files:
+            store = AnswerStore(path, path.name.removesuffix(ANSWERS_SUFFIX))
+            report = store.load()
+            print(f"{path}: {len(report.answers)} answer(s)")
+            if report.problems:
+                print("  " + store.describe_problems(report))
+                status = 1
+            for qid, entry in sorted(report.answers.items()):
+                value = str(entry["value"]).replace("\n", " ")
+                short = value if len(value) <= 70 else value[:67] + "..."
+                print(f"  {qid:<26} {short}  ({entry.get('recorded_at', 'no time')})")
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="eic-course", description="EIC Course: eco-industrial clusters training course."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    modules = commands.add_parser("modules", help="list the eight modules")
+    modules.set_defaults(run=_modules)
+    answers = commands.add_parser(
+        "answers", help="show the answers recorded in module folders (e.g. a submission)"
+    )
+    answers.add_argument("folders", nargs="+", help="folders holding mNN-answers.json files")
+    answers.set_defaults(run=_answers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

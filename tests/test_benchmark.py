@@ -1,0 +1,28 @@
+"""The benchmark command runs and prints a ratio for every released module."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, released_modules
+
+
+@pytest.mark.slow
+def test_benchmark_prints_a_ratio_per_module():
+    result = subprocess.run(
+        [sys.executable, "benchmarks/notebooks.py", "--repeat", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr
+    for module in released_modules():
+        row = re.search(rf"^{module['id']}\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$", result.stdout, re.M)
+        assert row, result.stdout
+        notebook_s, bare_s, ratio = map(float, row.groups())
+        assert notebook_s > 0 and bare_s > 0
+        assert ratio == pytest.approx(notebook_s / bare_s, abs=0.01)

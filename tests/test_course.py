@@ -1,0 +1,96 @@
+"""The course definition agrees with the notebooks; every dataset states its source."""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import nbformat
+import pytest
+from conftest import ROOT, notebook_path, released_modules
+
+from eic import data
+from eic.cli import main
+from eic.course import module_map, syllabus
+
+
+def test_syllabus_has_the_eight_modules_in_order():
+    modules = syllabus()["modules"]
+    assert [m["id"] for m in modules] == [f"m{i:02d}" for i in range(1, 9)]
+    for m in modules:
+        assert re.fullmatch(rf"{m['id']}-[a-z0-9-]+", m["folder"])
+        assert 3 <= len(m["objectives"]) <= 5
+        assert m["title"] and m["points"] > 0 and m["day"] in (1, 2, 3)
+    minutes = sum(m["duration_minutes"] for m in modules)
+    assert syllabus()["course"]["total_hours"] * 60 == minutes
+
+
+def test_the_package_reads_the_course_folders_syllabus():
+    packaged = resources.files("eic").joinpath("data", "syllabus.yml").read_text(encoding="utf-8")
+    assert packaged == (ROOT / "course" / "syllabus.yml").read_text(encoding="utf-8")
+
+
+def test_module_folders_are_the_syllabus_folders():
+    folders = {m["folder"] for m in syllabus()["modules"]}
+    for kind in ("source", "release"):
+        present = {p.name for p in (ROOT / kind).iterdir() if p.is_dir()}
+        assert present <= folders, f"{kind}/ has folders the syllabus does not know"
+    assert {p.name for p in (ROOT / "source").iterdir() if p.is_dir()} == {
+        p.name for p in (ROOT / "release").iterdir() if p.is_dir()
+    }
+
+
+@pytest.mark.parametrize("module", released_modules(), ids=lambda m: m["id"])
+def test_notebook_points_match_the_syllabus(module):
+    nb = nbformat.read(notebook_path(ROOT, "source", module), as_version=4)
+    points = sum(
+        c.metadata["nbgrader"].get("points", 0)
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+    )
+    assert points == module["points"]
+    reflections = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("task")]
+    assert reflections, "every module has at least one reflection graded by the trainer"
+
+
+def test_module_map_without_a_folder_lists_all_modules_without_links():
+    html = module_map()
+    assert html.count("<tr>") == 9 and "href" not in html
+
+
+def test_every_bundled_dataset_has_provenance_and_every_file_is_catalogued():
+    catalogue = data.catalogue()
+    folder = resources.files("eic").joinpath("data")
+    csvs = {p.name for p in folder.iterdir() if p.name.endswith(".csv")}
+    assert csvs == {entry["file"] for entry in catalogue.values()}
+    for name, entry in catalogue.items():
+        table = data.load(name)
+        assert set(table.columns) == set(entry["columns"]), name
+        text = " ".join(entry["provenance"].split())
+        if entry["kind"] == "illustrative":
+            assert text.startswith("Illustrative, constructed for training"), name
+        else:
+            assert re.search(r"\b(19|20)\d{2}\b", text), f"{name}: cite author, year, title"
+
+
+def test_unknown_dataset_names_list_the_available_ones():
+    with pytest.raises(KeyError, match="example_cluster_profiles"):
+        data.load("no_such_table")
+
+
+def test_cli_lists_modules(capsys):
+    assert main(["modules"]) == 0
+    out = capsys.readouterr().out
+    assert all(m["title"] in out for m in syllabus()["modules"])
+
+
+def test_cli_shows_recorded_answers_and_flags_unreadable_files(tmp_path, capsys):
+    from eic.answers import AnswerStore
+
+    AnswerStore.for_module("m01", tmp_path).record("q1_x", "Social capital")
+    assert main(["answers", str(tmp_path)]) == 0
+    assert "q1_x" in capsys.readouterr().out
+    (tmp_path / "m01-answers.json").write_text("{oops")
+    assert main(["answers", str(tmp_path)]) == 1
+    assert "could not be read" in capsys.readouterr().out
+    assert main(["answers", str(tmp_path / "missing")]) == 1

@@ -1,0 +1,113 @@
+"""Module notebooks run headless: every question appears in the released copy, unanswered
+questions print at most one line, and recorded answers are shown again on the next run.
+(nbval also executes every notebook in source/ and release/: see pyproject.toml.)"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import nbformat
+import pytest
+from conftest import ROOT, copy_course, notebook_path, released_modules, run_notebook
+
+pytestmark = pytest.mark.slow
+MODULES = released_modules()
+IDS = [m["id"] for m in MODULES]
+WIDGET = "application/vnd.jupyter.widget-view+json"
+
+
+def question_cells(nb):
+    """Cells that define a worksheet question (their solution region records the answer)."""
+    return [
+        c
+        for c in nb.cells
+        if c.cell_type == "code"
+        and c.metadata.get("nbgrader", {}).get("solution")
+        and "= ws." in c.source
+    ]
+
+
+def outputs_text(cell) -> str:
+    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+
+
+def grade_id(cell) -> str:
+    return cell.metadata.get("nbgrader", {}).get("grade_id", "")
+
+
+def assert_no_errors(nb) -> None:
+    for cell in nb.cells:
+        for out in getattr(cell, "outputs", []):
+            assert out.output_type != "error", f"{grade_id(cell)}: {out.get('evalue')}"
+            assert not (out.output_type == "stream" and out.name == "stderr"), (
+                f"{grade_id(cell)} wrote to stderr: {out.text[:300]}"
+            )
+
+
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_release_runs_clean_and_shows_every_question(module, tmp_path):
+    course = copy_course(tmp_path)
+    nb = run_notebook(notebook_path(course, "release", module))
+    assert_no_errors(nb)
+    questions = question_cells(nb)
+    assert len(questions) >= 6
+    for cell in questions:
+        assert any(WIDGET in o.get("data", {}) for o in cell.outputs), grade_id(cell)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code":
+            text = outputs_text(cell)
+            assert text.count("\n") <= 1 and "not answered yet" in text, grade_id(cell)
+
+
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_recorded_answers_are_shown_again_on_the_next_run(module, tmp_path, model_answers):
+    course = copy_course(tmp_path)
+    path = notebook_path(course, "release", module)
+    (path.parent / f"{module['id']}-answers.json").write_text(
+        json.dumps(model_answers[module["id"]]), encoding="utf-8"
+    )
+    nb = run_notebook(path)
+    assert_no_errors(nb)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code":
+            assert "not answered" not in outputs_text(cell), grade_id(cell)
+    # the widgets were drawn with the recorded values
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    shown = json.dumps(state)
+    for qid, entry in model_answers[module["id"]]["answers"].items():
+        value = entry["value"]
+        first = value[0] if isinstance(value, list) else value
+        if isinstance(first, str):
+            assert json.dumps(first)[1:-1][:40] in shown, qid
+
+
+def test_the_course_home_lists_every_module_and_links_the_released_ones(tmp_path):
+    folder = tmp_path / "release"
+    shutil.copytree(ROOT / "release", folder)
+    nb = run_notebook(folder / "index.ipynb")
+    assert_no_errors(nb)
+    html = "".join(
+        o.get("data", {}).get("text/html", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
+    from eic.course import syllabus
+
+    for module in syllabus()["modules"]:
+        assert module["title"] in html
+        link = f"href='{module['folder']}/{module['folder']}.ipynb'"
+        assert (link in html) == (folder / module["folder"]).is_dir(), module["id"]
+
+
+def test_instructor_notebooks_keep_no_outputs():
+    for module in MODULES:
+        for kind in ("source", "release"):
+            nb = nbformat.read(notebook_path(ROOT, kind, module), as_version=4)
+            for cell in nb.cells:
+                if cell.cell_type == "code":
+                    assert cell.outputs == [] and cell.execution_count is None, (
+                        kind,
+                        grade_id(cell),
+                    )
