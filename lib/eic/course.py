@@ -16,6 +16,8 @@ import yaml
 
 from eic.answers import AnswerStore
 
+LEFT = "<td style='text-align:left'>"
+
 
 @cache
 def syllabus() -> dict[str, Any]:
@@ -55,11 +57,14 @@ def module_map(link_from: Path | str | None = None) -> str:
             else:
                 progress = "coming soon"
         rows.append(
-            f"<tr><td>{m['day']}</td><td>{int(m['id'][1:])}</td><td>{title}</td>"
+            f"<tr><td>{m['day']}</td><td>{int(m['id'][1:])}</td>{LEFT}{title}</td>"
             f"<td>{m['duration_minutes']} min</td><td>{m['points']}</td>"
             + (f"<td>{progress}</td>" if link_from is not None else "")
             + "</tr>"
         )
     extra = "<th>Your progress</th>" if link_from is not None else ""
-    head = f"<tr><th>Day</th><th>Module</th><th>Title</th><th>Time</th><th>Points</th>{extra}</tr>"
+    head = (
+        "<tr><th>Day</th><th>Module</th><th style='text-align:left'>Title</th>"
+        f"<th>Time</th><th>Points</th>{extra}</tr>"
+    )
     return f"<table>{head}{''.join(rows)}</table>"

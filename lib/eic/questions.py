@@ -265,7 +265,10 @@ class MultipleChoice(Question):
         super().__init__(sheet, qid, prompt, **kwargs)
 
     def _build_input(self) -> w.Widget:
-        self.boxes = [w.Checkbox(value=False, description=o, indent=False) for o in self.options]
+        self.boxes = [
+            w.Checkbox(value=False, description=o, indent=False, layout=w.Layout(width="95%"))
+            for o in self.options
+        ]
         return w.VBox(self.boxes)
 
     def _watch(self, callback: Callable[[Any], None]) -> None:
