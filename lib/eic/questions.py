@@ -1,21 +1,11 @@
-"""Question widgets: each records its answer to the module's answer file.
-
-Every question is a labelled box with an input, a "Save answer" button, a "Check" button
-and a feedback line. An answer is saved as soon as it is committed (a choice clicked, a
-slider released, a field left) and again on "Save answer"; "Check" saves, then runs the
-question's visible checks and shows the hint, if any, for the answer given. Nothing here
-knows the right answer: that lives only in the hidden tests of the instructor notebook.
-
-The checks themselves are plain functions of the value (``problems_with``), so they are
-tested without a browser; the widgets only call them.
+"""The kinds of worksheet question: single and multiple choice, number, slider, ranking,
+reflection and a group of ratings. Each records its answer to the module's answer file;
+see :mod:`eic.question_base` for what they share.
 """
 
 from __future__ import annotations
 
 import html
-import math
-import re
-import traceback
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -23,220 +13,36 @@ import ipywidgets as w
 from IPython.display import Markdown, display
 
 from eic.grading import grading_mode
+from eic.question_base import Question, _ordinal, parse_number
 
 if TYPE_CHECKING:
     from eic.worksheet import Worksheet
 
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+__all__ = [
+    "MultipleChoice",
+    "Number",
+    "Question",
+    "Ranking",
+    "Ratings",
+    "Reflection",
+    "SingleChoice",
+    "Slider",
+    "parse_number",
+]
 
 
-def parse_number(text: str) -> float | None:
-    """Read a number typed by a participant; None for an empty field.
-
-    Accepts ``26``, ``1650.5``, ``-3``, ``1,650`` (comma between thousands) and ``2e3``.
-    Raises ValueError with a message a participant understands otherwise.
-
-    >>> parse_number(" 1,650 ")
-    1650.0
-    """
-    cleaned = text.strip().replace(" ", "")
-    if not cleaned:
-        return None
-    if _THOUSANDS.match(cleaned):
-        cleaned = cleaned.replace(",", "")
-    try:
-        number = float(cleaned)
-    except ValueError:
-        raise ValueError(
-            f"'{text.strip()}' is not a number. Type digits only, with a point for decimals "
-            "(for example 26 or 1650.5), and leave the unit out."
-        ) from None
-    if not math.isfinite(number):
-        raise ValueError(f"'{text.strip()}' is not a finite number; type an ordinary number.")
-    return number
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-class Question:
-    """Base class: a labelled input that records its answer and can be checked."""
-
-    kind = "question"
-    autosave = True
-
-    def __init__(
-        self,
-        sheet: Worksheet,
-        qid: str,
-        prompt: str,
-        *,
-        hints: Mapping[Any, str] | None = None,
-        help_text: str = "",
-    ) -> None:
-        self.sheet = sheet
-        self.qid = qid
-        self.prompt = prompt
-        self.hints = dict(hints or {})
-        self.label = w.HTML(f"<b>{html.escape(prompt)}</b>")
-        self.help = w.HTML(f"<i>{html.escape(help_text)}</i>" if help_text else "")
-        self.input = self._build_input()
-        self.save_button = w.Button(
-            description="Save answer",
-            icon="save",
-            button_style="primary",
-            tooltip="Record this answer in your answer file",
-        )
-        self.check_button = w.Button(
-            description="Check", icon="check", tooltip="Check that your answer is complete"
-        )
-        self.status = w.HTML()
-        self.feedback = w.HTML()
-        self.widget = w.VBox(
-            [
-                self.label,
-                self.help,
-                self.input,
-                w.HBox([self.save_button, self.check_button, self.status]),
-                self.feedback,
-            ],
-            layout=w.Layout(border="1px solid #bbb", padding="8px", margin="8px 0"),
-        )
-        self.widget.add_class("eic-question")
-        self.widget.add_class(f"eic-q-{qid}")
-        self._listeners: list[Callable[[Any], None]] = []
-        self._loading = False
-        self._load_recorded()
-        self.save_button.on_click(lambda _b: self._guard(self.save))
-        self.check_button.on_click(lambda _b: self._guard(self.check))
-        if self.autosave:
-            self._watch(lambda _change: self._guard(self._autosave))
-
-    # -- to be provided by each kind ---------------------------------------------------
-    def _build_input(self) -> w.Widget:
-        raise NotImplementedError
-
-    def _watch(self, callback: Callable[[Any], None]) -> None:
-        self.input.observe(callback, names="value")
-
-    @property
-    def value(self) -> Any:
-        return self.input.value
-
-    @value.setter
-    def value(self, new: Any) -> None:
-        self.input.value = new
-
-    def problems_with(self, value: Any) -> list[str]:
-        """Visible checks: what is missing or malformed in ``value`` (empty when fine)."""
-        return ["not answered yet"] if value in (None, "", [], {}) else []
-
-    def summary(self, value: Any) -> str:
-        return str(value)
-
-    # -- behaviour ---------------------------------------------------------------------
-    def on_saved(self, callback: Callable[[Any], None]) -> None:
-        """Call ``callback(value)`` each time this answer is recorded."""
-        self._listeners.append(callback)
-
-    def recorded(self) -> Any:
-        return self.sheet.store.value(self.qid)
-
-    def save(self) -> bool:
-        """Record the current answer. Returns False (and says why) if it cannot be read."""
-        try:
-            value = self.value
-        except ValueError as err:
-            self._say(str(err), ok=False)
-            return False
-        self.sheet.store.record(self.qid, value, kind=self.kind, question=self.prompt)
-        self.status.value = "<span style='color:#1a7f37'>&#10003; saved</span>"
-        for listener in self._listeners:
-            listener(value)
-        return True
-
-    def check(self) -> list[str]:
-        """Save, then run the visible checks; show and return the messages."""
-        if not self.save():
-            return [self.feedback.value]
-        value = self.recorded()
-        problems = self.problems_with(value)
-        if problems:
-            self._say("Not complete yet: " + "; ".join(problems) + ".", ok=False)
-            return problems
-        hint = self._hint_for(value)
-        if hint:
-            self._say(f"Recorded. Think again: {hint}", ok=False)
-            return [hint]
-        self._say("Recorded and complete. It is graded when you submit the module.", ok=True)
-        return []
-
-    def record(self, value: Any) -> None:
-        """Set and record an answer in code (used for the model answers)."""
-        self.value = value
-        if not self.save():
-            raise ValueError(self.feedback.value)
-
-    def _hint_for(self, value: Any) -> str:
-        """The hint written for this exact answer, if any."""
-        return self.hints.get(value, "") if isinstance(value, str | int | float) else ""
-
-    def _autosave(self) -> None:
-        if not self._loading:
-            self.save()
-
-    def _load_recorded(self) -> None:
-        entry = self.sheet.store.entry(self.qid)
-        if entry is None:
-            return
-        self._loading = True
-        try:
-            self.value = entry["value"]
-            self.status.value = "<span style='color:#1a7f37'>&#10003; answer loaded</span>"
-        except Exception:  # a hand-edited or outdated entry: say so, keep it on file
-            self._say(
-                f"Your recorded answer ({html.escape(str(entry['value']))[:80]}) does not fit "
-                "this question any more; answer again to replace it.",
-                ok=False,
-            )
-        finally:
-            self._loading = False
-
-    def _guard(self, action: Callable[[], Any]) -> None:
-        try:
-            action()
-        except Exception as err:  # never let a click end in a traceback
-            self._say(
-                f"Something went wrong: {html.escape(str(err))}. Your earlier answers "
-                "are unchanged; try again or tell your trainer.",
-                ok=False,
-            )
-            self.sheet.log.append(traceback.format_exc())
-
-    def _say(self, text: str, *, ok: bool) -> None:
-        colour = "#1a7f37" if ok else "#9a3412"
-        self.feedback.value = f"<span style='color:{colour}'>{text}</span>"
-
-    # -- display -----------------------------------------------------------------------
-    def _ipython_display_(self) -> None:
-        if grading_mode():
-            value = self.recorded()
-            shown = "not answered" if value is None else self.summary(value)
-            print(f"{self.qid} ({self.kind}): {shown}")
-        else:
-            display(self.widget)
-
-
-class SingleChoice(Question):
-    kind = "single choice"
+class _OptionsQuestion(Question):
+    """A question over a fixed list of options (choices, or items to rank)."""
 
     def __init__(
         self, sheet: Worksheet, qid: str, prompt: str, options: Sequence[str], **kwargs: Any
     ) -> None:
         self.options = list(options)
         super().__init__(sheet, qid, prompt, **kwargs)
+
+
+class SingleChoice(_OptionsQuestion):
+    kind = "single choice"
 
     def _build_input(self) -> w.Widget:
         return w.RadioButtons(
@@ -255,14 +61,8 @@ class SingleChoice(Question):
         return []
 
 
-class MultipleChoice(Question):
+class MultipleChoice(_OptionsQuestion):
     kind = "multiple choice"
-
-    def __init__(
-        self, sheet: Worksheet, qid: str, prompt: str, options: Sequence[str], **kwargs: Any
-    ) -> None:
-        self.options = list(options)
-        super().__init__(sheet, qid, prompt, **kwargs)
 
     def _build_input(self) -> w.Widget:
         self.boxes = [
@@ -420,17 +220,11 @@ class Slider(Question):
         return f"{value:g} {self.unit}".strip()
 
 
-class Ranking(Question):
+class Ranking(_OptionsQuestion):
     kind = "ranking"
 
-    def __init__(
-        self, sheet: Worksheet, qid: str, prompt: str, items: Sequence[str], **kwargs: Any
-    ) -> None:
-        self.items = list(items)
-        super().__init__(sheet, qid, prompt, **kwargs)
-
     def _build_input(self) -> w.Widget:
-        choices = [("(choose)", "")] + [(item, item) for item in self.items]
+        choices = [("(choose)", "")] + [(item, item) for item in self.options]
         self.places = [
             w.Dropdown(
                 options=choices,
@@ -439,7 +233,7 @@ class Ranking(Question):
                 style={"description_width": "3em"},
                 layout=w.Layout(width="auto"),
             )
-            for i in range(len(self.items))
+            for i in range(len(self.options))
         ]
         return w.VBox(self.places)
 
@@ -456,9 +250,9 @@ class Ranking(Question):
         if (
             isinstance(new, str)
             or len(new) != len(self.places)
-            or any(v not in self.items and v != "" for v in new)
+            or any(v not in self.options and v != "" for v in new)
         ):
-            raise ValueError(f"not a ranking of the {len(self.items)} items")
+            raise ValueError(f"not a ranking of the {len(self.options)} items")
         self._loading, was = True, self._loading
         try:
             for place, item in zip(self.places, new, strict=True):
