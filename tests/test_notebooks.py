@@ -111,3 +111,23 @@ def test_instructor_notebooks_keep_no_outputs():
                         kind,
                         grade_id(cell),
                     )
+
+
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_every_question_has_a_test_cell_or_is_a_graded_reflection(module):
+    nb = nbformat.read(notebook_path(ROOT, "source", module), as_version=4)
+    ids = {grade_id(c) for c in nb.cells}
+    questions = [grade_id(c) for c in question_cells(nb)]
+    assert len(questions) == len(set(questions))
+    for qid in questions:
+        assert f'"{qid}"' in next(c.source for c in nb.cells if grade_id(c) == qid)
+        graded = f"{qid}_test" in ids or f"{qid}_task" in ids
+        assert graded, f"{qid} has neither a test cell nor a reflection task"
+
+
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_released_notebook_holds_no_model_answer_or_hidden_test(module):
+    text = notebook_path(ROOT, "release", module).read_text(encoding="utf-8")
+    hidden_checks = ["assert_choice", "assert_number", "assert_ranking"]
+    for marker in ["BEGIN SOLUTION", "BEGIN HIDDEN TESTS", ".record(", *hidden_checks]:
+        assert marker not in text, marker
