@@ -14,6 +14,7 @@ from eic.grading import (
     assert_number,
     assert_ranking,
     assert_ratings,
+    assert_text,
     verifying,
 )
 
@@ -75,6 +76,8 @@ def test_a_wrong_answer_never_reveals_the_expected_one(folder, monkeypatch):
         (assert_choices, ["a"], ["a", "b"], False),
         (assert_choices, ["a", "b", "c"], ["a", "b"], False),
         (assert_choices, ["a", "a", "b"], ["a", "b"], False),
+        (assert_text, " kalundborg ", ["Kalundborg", "Kalundborg Symbiosis"], True),
+        (assert_text, "Kawasaki", ["Kalundborg"], False),
         (assert_ranking, ["x", "y", "z"], ["x", "y", "z"], True),
         (assert_ranking, ["y", "x", "z"], ["x", "y", "z"], False),
     ],

@@ -116,6 +116,21 @@ def test_ranking(ws, tmp_path):
     ]
 
 
+def test_short_text(ws, tmp_path):
+    q = ws.short_text("q3_t", "Name the Danish symbiosis", max_words=3, hints={"kawasaki": "Japan"})
+    q.input.value = "  Kalundborg "
+    assert recorded(ws, "q3_t") == "Kalundborg"
+    click(q.check_button)
+    assert "complete" in q.feedback.value
+    q.input.value = "KAWASAKI"
+    click(q.check_button)
+    assert "Japan" in q.feedback.value
+    q.input.value = "a b c d"
+    click(q.check_button)
+    assert "at most 3" in q.feedback.value
+    assert Worksheet("m01", tmp_path).short_text("q3_t", "Name").value == "a b c d"
+
+
 def test_reflection_counts_words(ws, tmp_path):
     q = ws.reflection("r1_x", "Reflect", min_words=5, max_words=10)
     q.input.value = "too short"

@@ -162,6 +162,13 @@ def assert_ranking(module: str, qid: str, expected: Iterable[str]) -> None:
     _expect(passed, qid)
 
 
+def assert_text(module: str, qid: str, accepted: Iterable[str]) -> None:
+    """Hidden check: a short text answer is one of the ``accepted`` ones (case and spaces
+    ignored)."""
+    _, value = _recorded(module, qid)
+    _expect(isinstance(value, str) and _normal(value) in {_normal(a) for a in accepted}, qid)
+
+
 def assert_ratings(module: str, qid: str, keys: Iterable[str], *, low: float, high: float) -> None:
     """Check that a group of ratings rates every key with a number within [low, high]."""
     _, value = _recorded(module, qid)

@@ -25,6 +25,7 @@ __all__ = [
     "Ranking",
     "Ratings",
     "Reflection",
+    "ShortText",
     "SingleChoice",
     "Slider",
     "parse_number",
@@ -276,6 +277,57 @@ class Ranking(_OptionsQuestion):
     def _hint_for(self, value: Any) -> str:
         """The hint written for the item placed first, if any."""
         return self.hints.get(value[0], "") if value else ""
+
+
+class ShortText(Question):
+    """A short typed answer on one line: a name, a term, a figure with its unit."""
+
+    kind = "short text"
+
+    def __init__(
+        self, sheet: Worksheet, qid: str, prompt: str, *, max_words: int = 12, **kwargs: Any
+    ) -> None:
+        self.max_words = max_words
+        super().__init__(sheet, qid, prompt, **kwargs)
+
+    def _build_input(self) -> w.Widget:
+        return w.Text(
+            placeholder="Type your answer",
+            continuous_update=False,
+            description="Answer",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="80%"),
+        )
+
+    @property
+    def value(self) -> str:
+        return self.input.value.strip()
+
+    @value.setter
+    def value(self, new: str) -> None:
+        if not isinstance(new, str):
+            raise ValueError(f"{new!r} is not text")
+        self.input.value = new
+
+    def problems_with(self, value: Any) -> list[str]:
+        words = len(str(value or "").split())
+        if words == 0:
+            return ["type your answer"]
+        if words > self.max_words:
+            return [f"{words} words; keep it to at most {self.max_words}"]
+        return []
+
+    def _hint_for(self, value: Any) -> str:
+        """The hint for this answer, ignoring case and spaces."""
+        wanted = " ".join(str(value).split()).casefold()
+        return next(
+            (
+                hint
+                for key, hint in self.hints.items()
+                if " ".join(str(key).split()).casefold() == wanted
+            ),
+            "",
+        )
 
 
 class Reflection(Question):

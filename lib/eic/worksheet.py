@@ -30,6 +30,7 @@ from eic.questions import (
     Ranking,
     Ratings,
     Reflection,
+    ShortText,
     SingleChoice,
     Slider,
 )
@@ -98,6 +99,9 @@ class Worksheet:
 
     def ranking(self, qid: str, prompt: str, items: Sequence[str], **kw: Any) -> Ranking:
         return self._add(Ranking(self, qid, prompt, items, **kw))
+
+    def short_text(self, qid: str, prompt: str, **kw: Any) -> ShortText:
+        return self._add(ShortText(self, qid, prompt, **kw))
 
     def reflection(self, qid: str, prompt: str, **kw: Any) -> Reflection:
         return self._add(Reflection(self, qid, prompt, **kw))
