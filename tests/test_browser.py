@@ -154,3 +154,125 @@ def test_module_1_renders_and_records_a_clicked_answer(served, browser):
     errors += more_errors
     assert errors == []
     page.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab on a copy of release/, with its own settings, on a free local port."""
+    base = tmp_path_factory.mktemp("lab")
+    folder = base / "release"
+    shutil.copytree(
+        ROOT / "release", folder, ignore=lambda _d, names: [n for n in names if is_answer_file(n)]
+    )
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NBGRADER")}
+    env["JUPYTER_CONFIG_DIR"] = str(base / "config")
+    env["JUPYTER_RUNTIME_DIR"] = str(base / "runtime")
+    # keep every cell in the page (no virtual scrolling) and no news pop-up
+    settings = base / "config" / "lab" / "user-settings" / "@jupyterlab"
+    for extension, name, value in [
+        ("notebook-extension", "tracker", {"windowingMode": "none"}),
+        ("apputils-extension", "notification", {"fetchNews": "false"}),
+    ]:
+        (settings / extension).mkdir(parents=True, exist_ok=True)
+        (settings / extension / f"{name}.jupyterlab-settings").write_text(json.dumps(value))
+    log = open(base / "lab.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            "--ServerApp.port_retries=0",
+            "--IdentityProvider.token=",
+            "--ServerApp.password=",
+            "--ServerApp.disable_check_xsrf=True",
+            f"--ServerApp.root_dir={folder}",
+        ],
+        cwd=folder,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while True:
+        try:
+            urllib.request.urlopen(url + "/lab", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                log.close()
+                pytest.fail("JupyterLab did not start:\n" + (base / "lab.log").read_text())
+            time.sleep(0.3)
+    yield url, folder
+    proc.terminate()
+    proc.wait(30)
+    log.close()
+
+
+def run_all(page) -> None:
+    """Menu Run > Run All Cells, as a participant does."""
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator("li.lm-Menu-item", has_text="Run All Cells").first.click()
+
+
+def accept_kernel_dialog(page, wait_s: float = 20) -> None:
+    """On a slow start JupyterLab may ask which kernel to use, as a participant would see:
+    accept the notebook's own (Python 3)."""
+    deadline = time.time() + wait_s
+    while time.time() < deadline:
+        dialog = page.locator(".jp-Dialog button.jp-mod-accept")
+        if dialog.count() and dialog.first.is_visible():
+            dialog.first.click()
+            return
+        if page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count():
+            page.wait_for_timeout(1000)  # a dialog may still follow the first idle state
+            if not page.locator(".jp-Dialog").count():
+                return
+        page.wait_for_timeout(250)
+
+
+def test_module_1_runs_all_in_jupyterlab_and_records_an_answer(lab, browser):
+    url, folder = lab
+    name = MODULE_1["folder"]
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(f"{url}/lab/tree/{name}/{name}.ipynb", timeout=120_000)
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
+    accept_kernel_dialog(page)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    run_all(page)
+    # the run reaches the last question: no test cell stopped it
+    try:
+        page.wait_for_selector(".eic-q-r1_reflection", state="attached", timeout=90_000)
+    except Exception:
+        page.screenshot(path=str(folder.parent / "lab-failure.png"))
+        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        if any(p.strip() not in ("[ ]:", "") for p in prompts):
+            raise  # cells ran, yet the last question never appeared
+        run_all(page)  # the first click came before the kernel was connected: click again
+        page.wait_for_selector(".eic-q-r1_reflection", state="attached", timeout=180_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=180_000)
+    assert (
+        page.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+        ).count()
+        == 0
+    )
+    questions = page.locator(".eic-question")
+    assert questions.count() >= 8
+    # each unanswered question's test cell says so in one line, without a traceback
+    messages = page.locator(".jp-OutputArea-output", has_text="not answered yet")
+    assert messages.count() >= 7
+    assert "Traceback" not in page.inner_text(".jp-NotebookPanel")
+
+    question = page.locator(".eic-q-q3_match_type")
+    question.scroll_into_view_if_needed()
+    question.get_by_text("Eco-industrial park", exact=True).click()
+    answers = folder / name / f"{MODULE_1['id']}-answers.json"
+    assert wait_for_answer(answers, "q3_match_type") == "Eco-industrial park"
+    page.close()
