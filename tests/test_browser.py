@@ -37,6 +37,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_server(args: list[str], *, cwd: Path, env: dict, log_path: Path, ready_url: str):
+    """Start a local server and wait until ``ready_url`` answers; fail with its log if not."""
+    log = open(log_path, "w")  # noqa: SIM115 - closed by stop_server
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 90
+    while True:
+        try:
+            urllib.request.urlopen(ready_url, timeout=2)
+            return proc, log
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                log.close()
+                pytest.fail(f"{args[2]} did not start:\n" + log_path.read_text())
+            time.sleep(0.3)
+
+
+def stop_server(proc: subprocess.Popen, log) -> None:
+    proc.terminate()
+    proc.wait(30)
+    log.close()
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """A copy of release/ served by Voila on a free local port."""
@@ -46,8 +69,8 @@ def served(tmp_path_factory):
     )
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NBGRADER")}
-    log = open(folder.parent / "voila.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
+    url = f"http://127.0.0.1:{port}"
+    proc, log = start_server(
         [
             sys.executable,
             "-m",
@@ -62,24 +85,11 @@ def served(tmp_path_factory):
         ],
         cwd=folder,
         env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        log_path=folder.parent / "voila.log",
+        ready_url=url,
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                log.close()
-                pytest.fail("Voila did not start:\n" + (folder.parent / "voila.log").read_text())
-            time.sleep(0.3)
     yield url, folder
-    proc.terminate()
-    proc.wait(30)
-    log.close()
+    stop_server(proc, log)
 
 
 @pytest.fixture(scope="module")
@@ -176,8 +186,8 @@ def lab(tmp_path_factory):
     ]:
         (settings / extension).mkdir(parents=True, exist_ok=True)
         (settings / extension / f"{name}.jupyterlab-settings").write_text(json.dumps(value))
-    log = open(base / "lab.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
+    url = f"http://127.0.0.1:{port}"
+    proc, log = start_server(
         [
             sys.executable,
             "-m",
@@ -195,24 +205,11 @@ def lab(tmp_path_factory):
         ],
         cwd=folder,
         env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        log_path=base / "lab.log",
+        ready_url=url + "/lab",
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while True:
-        try:
-            urllib.request.urlopen(url + "/lab", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                log.close()
-                pytest.fail("JupyterLab did not start:\n" + (base / "lab.log").read_text())
-            time.sleep(0.3)
     yield url, folder
-    proc.terminate()
-    proc.wait(30)
-    log.close()
+    stop_server(proc, log)
 
 
 def run_all(page) -> None:

@@ -279,7 +279,21 @@ class Ranking(_OptionsQuestion):
         return self.hints.get(value[0], "") if value else ""
 
 
-class ShortText(Question):
+class _TextQuestion(Question):
+    """A typed answer; surrounding spaces are not recorded."""
+
+    @property
+    def value(self) -> str:
+        return self.input.value.strip()
+
+    @value.setter
+    def value(self, new: str) -> None:
+        if not isinstance(new, str):
+            raise ValueError(f"{new!r} is not text")
+        self.input.value = new
+
+
+class ShortText(_TextQuestion):
     """A short typed answer on one line: a name, a term, a figure with its unit."""
 
     kind = "short text"
@@ -298,16 +312,6 @@ class ShortText(Question):
             style={"description_width": "initial"},
             layout=w.Layout(width="80%"),
         )
-
-    @property
-    def value(self) -> str:
-        return self.input.value.strip()
-
-    @value.setter
-    def value(self, new: str) -> None:
-        if not isinstance(new, str):
-            raise ValueError(f"{new!r} is not text")
-        self.input.value = new
 
     def problems_with(self, value: Any) -> list[str]:
         words = len(str(value or "").split())
@@ -330,7 +334,7 @@ class ShortText(Question):
         )
 
 
-class Reflection(Question):
+class Reflection(_TextQuestion):
     kind = "reflection"
 
     def __init__(
@@ -363,16 +367,6 @@ class Reflection(Question):
             style={"description_width": "initial"},
             layout=w.Layout(width="100%", height="10em"),
         )
-
-    @property
-    def value(self) -> str:
-        return self.input.value
-
-    @value.setter
-    def value(self, new: str) -> None:
-        if not isinstance(new, str):
-            raise ValueError(f"{new!r} is not text")
-        self.input.value = new
 
     def problems_with(self, value: Any) -> list[str]:
         words = len(str(value or "").split())
