@@ -203,3 +203,15 @@ def test_under_nbgrader_questions_print_their_recorded_answer(ws, monkeypatch, c
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     q._ipython_display_()
     assert capsys.readouterr().out.strip() == "q2_a (multiple choice): x; y"
+
+
+def test_a_failing_view_does_not_lose_the_answer(ws):
+    q = ws.single_choice("q1_a", "Pick", ["A", "B"])
+
+    def broken_chart(_value):
+        raise RuntimeError("chart failed")
+
+    q.on_saved(broken_chart)
+    q.value = "B"
+    assert recorded(ws, "q1_a") == "B"
+    assert "chart failed" in q.feedback.value

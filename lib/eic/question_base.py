@@ -13,11 +13,12 @@ without a browser; the widgets only call them. The kinds of question are in
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
 import re
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
@@ -155,7 +156,7 @@ class Question:
         self.sheet.store.record(self.qid, value, kind=self.kind, question=self.prompt)
         self.status.value = "<span style='color:#1a7f37'>&#10003; saved</span>"
         for listener in self._listeners:
-            listener(value)
+            self._guard(lambda listener=listener: listener(value))
         return True
 
     def check(self) -> list[str]:
@@ -183,6 +184,16 @@ class Question:
     def _hint_for(self, value: Any) -> str:
         """The hint written for this exact answer, if any."""
         return self.hints.get(value, "") if isinstance(value, str | int | float) else ""
+
+    @contextlib.contextmanager
+    def _one_change(self) -> Iterator[None]:
+        """Set several widgets of a group as one change: one save at the end, not one each."""
+        was, self._loading = self._loading, True
+        try:
+            yield
+        finally:
+            self._loading = was
+        self._guard(self._autosave)
 
     def _autosave(self) -> None:
         if not self._loading:

@@ -85,13 +85,9 @@ class MultipleChoice(_OptionsQuestion):
         unknown = [v for v in new if v not in self.options]
         if isinstance(new, str) or unknown:
             raise ValueError(f"not among the options: {unknown or new}")
-        self._loading, was = True, self._loading
-        try:
+        with self._one_change():
             for box in self.boxes:
                 box.value = box.description in new
-        finally:
-            self._loading = was
-        self._guard(self._autosave)  # once for the whole group, not once per widget
 
     def problems_with(self, value: Any) -> list[str]:
         if not value:
@@ -254,13 +250,9 @@ class Ranking(_OptionsQuestion):
             or any(v not in self.options and v != "" for v in new)
         ):
             raise ValueError(f"not a ranking of the {len(self.options)} items")
-        self._loading, was = True, self._loading
-        try:
+        with self._one_change():
             for place, item in zip(self.places, new, strict=True):
                 place.value = item
-        finally:
-            self._loading = was
-        self._guard(self._autosave)  # once for the whole group, not once per widget
 
     def problems_with(self, value: Any) -> list[str]:
         value = list(value or [])
@@ -445,13 +437,9 @@ class Ratings(Question):
         ]
         if bad:
             raise ValueError(f"ratings out of range {self.low} to {self.high}: {', '.join(bad)}")
-        self._loading, was = True, self._loading
-        try:
+        with self._one_change():
             for item, rating in new.items():
                 self.sliders[item].value = int(rating)
-        finally:
-            self._loading = was
-        self._guard(self._autosave)  # once for the whole group, not once per widget
 
     def problems_with(self, value: Any) -> list[str]:
         if not isinstance(value, Mapping):

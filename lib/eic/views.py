@@ -69,7 +69,7 @@ def radar_view(
             f"Average {result.average:.1f} of 5. {html.escape(result.advice())}</p>"
         )
 
-    question.on_saved(lambda ratings: question._guard(lambda: draw(ratings)))
+    question.on_saved(draw)
     draw(question.recorded())
     display(view)
     return view
