@@ -1,0 +1,406 @@
+"""Module 3: a cluster's resource flows, their balances, eco-efficiency and reuse.
+
+A flow table has one row per flow: its name, the process it leaves (``source``), the
+process it enters (``target``), the substance (water, salt, energy, ...), the quantity and
+its unit. A blank ``source`` means the flow enters from outside the system (an import: well
+water, salt bought); a blank ``target`` means it leaves the system (an export: discharge to
+a river, vapour). A flow whose target is ``stock`` stays inside its source process (salt
+piling up in a sludge yard). This is how material flow analysis describes a system
+(Brunner & Rechberger, 2004): for each process and substance, what goes in equals what
+comes out plus the change in stock.
+
+>>> import pandas as pd
+>>> table = pd.DataFrame({
+...     "flow": ["Well water", "Effluent", "Vapour"],
+...     "source": ["", "Dye house", "Dye house"],
+...     "target": ["Dye house", "", ""],
+...     "substance": ["water"] * 3,
+...     "quantity": [100, 90, None],
+...     "unit": ["m3/day"] * 3,
+... })
+>>> solved, flow = solve_unknown(table)
+>>> flow.name, flow.quantity, flow.unit
+('Vapour', 10.0, 'm3/day')
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from eic.sankey import SankeyEdge, draw_sankey
+from eic.tables import Column, TableError, check_table, row_label
+
+UNITS = (
+    "m3/day",
+    "m3/yr",
+    "ML/day",
+    "t/day",
+    "t/yr",
+    "kg/day",
+    "kWh/day",
+    "MWh/yr",
+    "GJ/yr",
+)
+STOCK = "stock"
+FLOW_COLUMNS = (
+    Column("flow", "text"),
+    Column("source", "text", allow_blank=True),
+    Column("target", "text", allow_blank=True),
+    Column("substance", "text"),
+    Column("quantity", "number", allow_blank=True),
+    Column("unit", "text", allowed=UNITS),
+)
+TOLERANCE = 0.005
+
+
+def check_flows(table: pd.DataFrame) -> pd.DataFrame:
+    """Check a flow table; return a clean copy or raise :class:`~eic.tables.TableError`.
+
+    Besides the columns' own checks: flow names are unique, a flow does not go from a
+    process to itself or from outside to outside, and each substance has one unit.
+    """
+    clean = check_table(table, FLOW_COLUMNS, what="flow table", key=["flow"])
+    clean["substance"] = clean["substance"].str.lower()
+    problems = []
+    units: dict[str, tuple[str, int]] = {}
+    for position, row in enumerate(clean.itertuples(index=False)):
+        where = f"{row_label(position)} ('{row.flow}')"
+        if not row.source and not row.target:
+            problems.append(
+                f"{where} has neither a source nor a target; name at least the process it "
+                "leaves or enters"
+            )
+        elif row.source == row.target:
+            problems.append(f"{where} goes from '{row.source}' to itself; fix its target")
+        elif row.source.lower() == STOCK:
+            problems.append(
+                f"{where} comes from '{STOCK}'; a flow out of a stock is a negative stock "
+                f"change: write it as a flow to '{STOCK}' with the process as source"
+            )
+        if row.substance in units and units[row.substance][0] != row.unit:
+            first_unit, first_row = units[row.substance]
+            problems.append(
+                f"substance '{row.substance}' is in {first_unit} in {row_label(first_row)} but "
+                f"in {row.unit} in {row_label(position)}; use one unit for each substance"
+            )
+        units.setdefault(row.substance, (row.unit, position))
+    if problems:
+        raise TableError("flow table", problems)
+    return clean
+
+
+def processes(table: pd.DataFrame) -> list[str]:
+    """The processes inside the system, in the order they first appear."""
+    clean = check_flows(table)
+    names: list[str] = []
+    for name in list(clean["source"]) + list(clean["target"]):
+        if name and name.lower() != STOCK and name not in names:
+            names.append(name)
+    return names
+
+
+def balance(table: pd.DataFrame, *, tolerance: float = TOLERANCE) -> pd.DataFrame:
+    """Each process's balance for each substance it handles.
+
+    Columns: process, substance, unit, inputs, outputs, stock_change, imbalance
+    (inputs - outputs - stock change), imbalance_pct (of the larger of inputs and
+    outputs), unknown_flows (names of flows with no quantity yet) and status: "balanced"
+    when the imbalance is within ``tolerance`` (a share; 0.005 = 0.5 %), "not balanced",
+    or "unknown flow".
+    """
+    clean = check_flows(table)
+    rows = []
+    for process in processes(clean):
+        touching = clean[(clean["source"] == process) | (clean["target"] == process)]
+        for substance, group in touching.groupby("substance", sort=False):
+            into = group[group["target"] == process]
+            out = group[(group["source"] == process) & (group["target"].str.lower() != STOCK)]
+            stock = group[(group["source"] == process) & (group["target"].str.lower() == STOCK)]
+            unknown = list(group.loc[group["quantity"].isna(), "flow"])
+            inputs, outputs = into["quantity"].sum(), out["quantity"].sum()
+            imbalance = inputs - outputs - stock["quantity"].sum()
+            scale = max(inputs, outputs)
+            if unknown:
+                status = "unknown flow"
+            elif abs(imbalance) <= tolerance * scale:
+                status = "balanced"
+            else:
+                status = "not balanced"
+            rows.append(
+                {
+                    "process": process,
+                    "substance": substance,
+                    "unit": group["unit"].iloc[0],
+                    "inputs": inputs,
+                    "outputs": outputs,
+                    "stock_change": stock["quantity"].sum(),
+                    "imbalance": imbalance,
+                    "imbalance_pct": 100 * imbalance / scale if scale else 0.0,
+                    "unknown_flows": ", ".join(unknown),
+                    "status": status,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class SolvedFlow:
+    """The value found for a flow that had no quantity, and the balance used to find it."""
+
+    name: str
+    quantity: float
+    unit: str
+    process: str
+
+    def explain(self) -> str:
+        return (
+            f"'{self.name}' is {self.quantity:,.6g} {self.unit}: the value that makes the "
+            f"balance of '{self.process}' close (inputs = outputs + stock change)."
+        )
+
+
+def solve_unknown(table: pd.DataFrame) -> tuple[pd.DataFrame, SolvedFlow]:
+    """Fill in the one flow with no quantity from the balance of a process it touches.
+
+    Returns the completed table and the :class:`SolvedFlow`. Raises ``ValueError`` when
+    there is no unknown flow, more than one, or when closing the balance would need a
+    negative flow (then another figure in the table is wrong).
+    """
+    clean = check_flows(table)
+    unknown = clean.index[clean["quantity"].isna()]
+    if len(unknown) == 0:
+        raise ValueError("no flow is unknown: every flow already has a quantity")
+    if len(unknown) > 1:
+        names = ", ".join(f"'{n}'" for n in clean.loc[unknown, "flow"])
+        raise ValueError(
+            f"{len(unknown)} flows are unknown ({names}); one balance can find only one: "
+            "measure or estimate all but one of them"
+        )
+    row = clean.loc[unknown[0]]
+    process = row["source"] if row["source"] else row["target"]
+    known = clean.drop(index=unknown[0])
+    same = known[known["substance"] == row["substance"]]
+    inputs = same.loc[same["target"] == process, "quantity"].sum()
+    outputs = same.loc[same["source"] == process, "quantity"].sum()
+    value = inputs - outputs if row["source"] == process else outputs - inputs
+    if value < -TOLERANCE * max(inputs, outputs):
+        raise ValueError(
+            f"closing the balance of '{process}' would need {value:,.6g} {row['unit']} for "
+            f"'{row['flow']}', and a flow cannot be negative: another figure of "
+            f"'{process}' ({row['substance']}) must be wrong"
+        )
+    value = max(value, 0.0)
+    solved = clean.copy()
+    solved.loc[unknown[0], "quantity"] = value
+    return solved, SolvedFlow(row["flow"], float(value), row["unit"], process)
+
+
+def _number(value: object, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{what} is {value!r}; enter a number")
+    return float(value)
+
+
+def eco_efficiency(
+    value: float, value_unit: str, influences: Mapping[str, tuple[float, str]]
+) -> pd.DataFrame:
+    """Eco-efficiency = product or service value / environmental influence (WBCSD, 2000).
+
+    ``value`` is what the cluster delivers (t of fabric/day, USD/yr) and ``influences``
+    maps each environmental influence to its (quantity, unit), e.g.
+    ``{"freshwater": (6300, "m3/day")}``. One row per influence: the ratio and its unit.
+    A higher ratio is better: more value for each unit of influence.
+
+    >>> result = eco_efficiency(40, "t fabric/day", {"freshwater": (8000, "m3/day")})
+    >>> float(result.loc[0, "eco_efficiency"]), result.loc[0, "ratio_unit"]
+    (0.005, 't fabric per m3 (per day)')
+    """
+    amount = _number(value, "the value delivered")
+    if amount < 0:
+        raise ValueError(f"the value delivered is {amount:g}; it cannot be negative")
+    if not influences:
+        raise ValueError("give at least one environmental influence, e.g. freshwater used")
+    value_base = value_unit.split("/")[0].strip()
+    rows = []
+    for name, (quantity, unit) in influences.items():
+        q = _number(quantity, f"the quantity of '{name}'")
+        if q <= 0:
+            raise ValueError(
+                f"the quantity of '{name}' is {q:g}; eco-efficiency divides by it, so it must "
+                "be above 0 (leave out an influence the cluster no longer has)"
+            )
+        per = unit.split("/")
+        period = f" (per {per[1]})" if len(per) > 1 else ""
+        rows.append(
+            {
+                "influence": name,
+                "quantity": q,
+                "unit": unit,
+                "eco_efficiency": amount / q,
+                "ratio_unit": f"{value_base} per {per[0]}{period}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def reuse_scenario(
+    table: pd.DataFrame, plant: str, recovery: Mapping[str, float]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Recover part of what enters a treatment ``plant`` and send it back for reuse.
+
+    ``recovery`` maps a substance to the share recovered (0-1), e.g. ``{"water": 0.96,
+    "salt": 0.75}`` as in Tirupur's zero-liquid-discharge plants (IL&FS: 95-98 % of water,
+    70-80 % of salt). For each substance the recovered amount goes back to the processes
+    that sent it to the plant (in proportion), replacing part of what they take from
+    outside. What the plant releases becomes what enters it minus what it recovers (and
+    minus what it sends elsewhere inside the system), its releases keeping their
+    proportions: under zero liquid discharge that remainder leaves as vapour or solid
+    residue, not as liquid to a river.
+
+    Returns ``(summary, new_table)``: per substance the plant's inflow, the amount
+    recovered, supply from outside and release from the plant before and after; and the
+    flow table of the scenario, in which the plant's balance closes and every other
+    process stays as balanced (or not) as it was.
+    """
+    clean = check_flows(table)
+    if clean["quantity"].isna().any():
+        raise ValueError("fill in the unknown flow first (see solve_unknown)")
+    if plant not in processes(clean):
+        raise ValueError(f"no process named '{plant}'; processes: {', '.join(processes(clean))}")
+    new = clean.copy()
+    rows = []
+    for substance, share in recovery.items():
+        share = _number(share, f"the recovery share of {substance}")
+        if not 0 <= share <= 1:
+            raise ValueError(f"the recovery share of {substance} is {share:g}; give 0 to 1")
+        same = clean["substance"] == substance
+        feeds = clean[same & (clean["target"] == plant)]
+        if feeds.empty:
+            raise ValueError(f"no {substance} enters '{plant}'; nothing to recover")
+        inflow = feeds["quantity"].sum()
+        recovered = share * inflow
+        suppliers = feeds.groupby("source", sort=False)["quantity"].sum()
+        supply_before = supply_after = 0.0
+        for supplier, sent in suppliers.items():
+            back = recovered * sent / inflow
+            imports = new.index[same & (new["target"] == supplier) & (new["source"] == "")]
+            bought = new.loc[imports, "quantity"].sum()
+            if back > bought + 1e-9 * max(bought, 1):
+                raise ValueError(
+                    f"recovering {share:.0%} of the {substance} would return "
+                    f"{back:,.6g} to '{supplier}', more than it takes from outside "
+                    f"({bought:,.6g}); lower the recovery share"
+                )
+            new.loc[imports, "quantity"] *= (bought - back) / bought if bought else 0
+            supply_before += bought
+            supply_after += bought - back
+            new.loc[len(new)] = {
+                "flow": f"Recovered {substance}"
+                + (f" to {supplier}" if len(suppliers) > 1 else ""),
+                "source": plant,
+                "target": supplier,
+                "substance": substance,
+                "quantity": back,
+                "unit": feeds["unit"].iloc[0],
+            }
+        releases = new.index[same & (new["source"] == plant) & (new["target"] == "")]
+        released = clean.loc[releases, "quantity"].sum()
+        kept = clean[same & (clean["source"] == plant) & (clean["target"] != "")]
+        release_after = inflow - recovered - kept["quantity"].sum()
+        if release_after < -1e-9 * inflow:
+            raise ValueError(
+                f"'{plant}' already sends {kept['quantity'].sum():,.6g} of its {substance} "
+                f"elsewhere; it cannot also recover {recovered:,.6g}: lower the recovery share"
+            )
+        release_after = max(release_after, 0.0)
+        if released:
+            new.loc[releases, "quantity"] *= release_after / released
+        rows.append(
+            {
+                "substance": substance,
+                "unit": feeds["unit"].iloc[0],
+                "plant_inflow": inflow,
+                "recovered": recovered,
+                "supply_before": supply_before,
+                "supply_after": supply_after,
+                "release_before": released,
+                "release_after": release_after,
+            }
+        )
+    return pd.DataFrame(rows), new
+
+
+def sankey_chart(table: pd.DataFrame, substance: str, *, title: str | None = None) -> Figure:
+    """A Sankey diagram of one substance's flows: band widths proportional to quantity.
+
+    Imports enter on the left, exports leave on the right, processes stand in between in
+    the order the substance passes through them; a flow that goes back to an earlier
+    process (recovered water) is drawn leaving on the right and re-entering on the left.
+    Flows with no quantity are left out and counted in the title.
+    """
+    clean = check_flows(table)
+    substance = substance.lower()
+    flows = clean[clean["substance"] == substance]
+    if flows.empty:
+        known = ", ".join(sorted(set(clean["substance"])))
+        raise ValueError(f"no flows of '{substance}'; the table has: {known}")
+    missing = int(flows["quantity"].isna().sum())
+    drawn = flows[flows["quantity"].fillna(0) > 0]
+    if drawn.empty:
+        raise ValueError(f"every flow of '{substance}' is zero or unknown; nothing to draw")
+    edges = [
+        SankeyEdge(
+            row.flow,
+            row.source or None,
+            None
+            if not row.target
+            else f"stock of {row.source}"
+            if row.target.lower() == STOCK
+            else row.target,
+            row.quantity,
+        )
+        for row in drawn.itertuples(index=False)
+    ]
+    unit = drawn["unit"].iloc[0]
+    note = f" ({missing} unknown flow{'s' if missing > 1 else ''} not drawn)" if missing else ""
+    heading = title or f"Flows of {substance} in the cluster"
+    return draw_sankey(
+        edges, unit=unit, title=f"{heading}, {unit}{note}\nband width is proportional to the flow"
+    )
+
+
+def flow_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Imports and exports of each substance across the system boundary, with units."""
+    clean = check_flows(table)
+    rows = []
+    for substance, group in clean.groupby("substance", sort=False):
+        rows.append(
+            {
+                "substance": substance,
+                "unit": group["unit"].iloc[0],
+                "imports": group.loc[group["source"] == "", "quantity"].sum(),
+                "exports": group.loc[group["target"] == "", "quantity"].sum(),
+                "to_stock": group.loc[group["target"].str.lower() == STOCK, "quantity"].sum(),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+__all__ = [
+    "FLOW_COLUMNS",
+    "UNITS",
+    "SolvedFlow",
+    "balance",
+    "check_flows",
+    "eco_efficiency",
+    "flow_summary",
+    "processes",
+    "reuse_scenario",
+    "sankey_chart",
+    "solve_unknown",
+]

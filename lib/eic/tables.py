@@ -1,0 +1,211 @@
+"""Checking a table before it is analysed, with messages a participant can act on.
+
+Every analysis in ``eic`` that takes a table (an employment table, a flow table, a firm
+inventory, ...) first passes it through :func:`check_table`. Problems are collected, not
+raised one at a time, so a participant fixing an uploaded file sees them all at once.
+Rows are numbered as in a spreadsheet: the header is row 1, the first data row is row 2.
+
+>>> import pandas as pd
+>>> spec = [Column("sector", "text"), Column("employment", "number", unit="persons")]
+>>> check_table(pd.DataFrame({"Sector": ["Textiles"], "employment": ["12 t"]}), spec,
+...             what="employment table")
+Traceback (most recent call last):
+...
+eic.tables.TableError: The employment table cannot be used:
+- column 'employment' has text in row 2 ('12 t'); enter a number of persons
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+
+MAX_PROBLEMS = 12
+
+
+class TableError(ValueError):
+    """A table that cannot be used; ``problems`` lists what is wrong and how to fix it."""
+
+    def __init__(self, what: str, problems: Sequence[str]):
+        self.what = what
+        self.problems = list(problems)
+        shown = self.problems[:MAX_PROBLEMS]
+        more = len(self.problems) - len(shown)
+        lines = [f"The {what} cannot be used:"] + [f"- {p}" for p in shown]
+        if more:
+            lines.append(f"- ... and {more} more problem(s) of the same kinds")
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column a table must have.
+
+    ``kind`` is "text" or "number"; ``unit`` is said in messages ("a number of persons");
+    ``minimum`` is the smallest number allowed (None for no limit); ``allowed`` lists the
+    only values a text column may take; ``optional`` columns may be absent;
+    ``allow_blank`` lets cells be empty (an unknown quantity).
+    """
+
+    name: str
+    kind: Literal["text", "number"]
+    unit: str = ""
+    minimum: float | None = 0.0
+    allowed: tuple[str, ...] | None = None
+    optional: bool = False
+    allow_blank: bool = False
+
+
+def normalise_name(name: object) -> str:
+    """A column heading as the code spells it: 'Tonnes per year ' -> 'tonnes_per_year'."""
+    text = str(name).strip().lower().lstrip("\ufeff")
+    return re.sub(r"[^0-9a-z]+", "_", text).strip("_")
+
+
+def row_label(position: int) -> str:
+    """The spreadsheet row of the data row at ``position`` (0-based): the header is row 1."""
+    return f"row {position + 2}"
+
+
+def _blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _as_number(value: object) -> float | None:
+    """The value as a finite float, or None when it is not a number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip().replace("\u2212", "-")
+        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
+            return None
+        number = float(text)
+    return number if math.isfinite(number) else None
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 30 else text[:27] + "..."
+
+
+def check_table(
+    table: object,
+    columns: Sequence[Column],
+    *,
+    what: str,
+    key: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Check ``table`` against ``columns``; return a clean copy or raise :class:`TableError`.
+
+    The copy has the columns' own names (headings are matched ignoring case, spaces and
+    punctuation), numbers as floats, text stripped, and only the declared columns.
+    ``key`` names columns whose combination must not repeat.
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise TableError(what, [f"expected a table, got {type(table).__name__}"])
+    if table.shape[1] == 0 or table.shape[0] == 0:
+        raise TableError(what, ["the table has no rows; add at least one row under the header"])
+    headings: dict[str, object] = {}
+    problems: list[str] = []
+    for heading in table.columns:
+        name = normalise_name(heading)
+        if name in headings:
+            problems.append(f"two columns are both called '{name}'; rename or delete one")
+        headings.setdefault(name, heading)
+    wanted = [c.name for c in columns]
+    spare = [h for h in headings if h not in wanted]
+    for column in columns:
+        if column.name in headings or column.optional:
+            continue
+        close = difflib.get_close_matches(column.name, spare, n=1, cutoff=0.6)
+        hint = f"; is '{headings[close[0]]}' meant to be '{column.name}'?" if close else ""
+        problems.append(f"column '{column.name}' is missing{hint}")
+    if problems:
+        found = ", ".join(f"'{h}'" for h in table.columns)
+        problems.append(f"the columns found were: {found}; the header row must name each column")
+        raise TableError(what, problems)
+
+    clean = pd.DataFrame(index=range(len(table)))
+    for column in columns:
+        if column.name not in headings:
+            continue
+        values = list(table[headings[column.name]])
+        clean[column.name] = _check_column(column, values, problems)
+    if key and not problems:
+        problems.extend(_duplicates(clean, [k for k in key if k in clean]))
+    if problems:
+        raise TableError(what, problems)
+    return clean
+
+
+def _check_column(column: Column, values: list[object], problems: list[str]) -> list[object]:
+    out: list[object] = []
+    unit = f" of {column.unit}" if column.unit else ""
+    for position, value in enumerate(values):
+        where = f"column '{column.name}' in {row_label(position)}"
+        if _blank(value):
+            if not column.allow_blank:
+                problems.append(f"{where} is empty; fill it in")
+            out.append(math.nan if column.kind == "number" else "")
+            continue
+        if column.kind == "number":
+            number = _as_number(value)
+            if number is None:
+                problems.append(
+                    f"column '{column.name}' has text in {row_label(position)} "
+                    f"('{_short(value)}'); enter a number{unit}"
+                )
+                out.append(math.nan)
+                continue
+            if column.minimum is not None and number < column.minimum:
+                problems.append(
+                    f"{where} is {number:g}; it cannot be below {column.minimum:g}"
+                    f"{' (a negative quantity)' if column.minimum == 0 else ''}"
+                )
+            out.append(number)
+            continue
+        text = " ".join(str(value).split())
+        if column.allowed is not None and text not in column.allowed:
+            lowered = {a.lower(): a for a in column.allowed}
+            if text.lower() in lowered:
+                text = lowered[text.lower()]
+            else:
+                close = difflib.get_close_matches(text, column.allowed, n=1, cutoff=0.5)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                problems.append(
+                    f"{where} is '{_short(text)}', which is not known{hint}; "
+                    f"use one of: {', '.join(column.allowed)}"
+                )
+        out.append(text)
+    return out
+
+
+def _duplicates(table: pd.DataFrame, key: list[str]) -> list[str]:
+    problems = []
+    seen: dict[tuple, int] = {}
+    for position, row in enumerate(table[key].itertuples(index=False)):
+        combination = tuple(row)
+        if combination in seen:
+            described = ", ".join(
+                f"{k} '{v:g}'" if isinstance(v, float) else f"{k} '{v}'"
+                for k, v in zip(key, combination, strict=True)
+            )
+            problems.append(
+                f"{row_label(seen[combination])} and {row_label(position)} repeat {described}; "
+                "keep one of them (or add them up)"
+            )
+        else:
+            seen[combination] = position
+    return problems
