@@ -72,21 +72,20 @@ def test_an_imbalance_is_measured_in_units_and_percent():
     assert plant["status"] == "not balanced"
 
 
-def test_an_unknown_internal_flow_is_solved_from_the_process_it_leaves():
+@pytest.mark.parametrize(
+    ("blank", "expected"),
+    [
+        (1, ("Effluent", 90.0, "Dye house")),  # internal: from the process it leaves
+        (0, ("Well water", 100.0, "Dye house")),  # an import: from the process it enters
+    ],
+)
+def test_an_unknown_flow_is_solved_from_the_process_it_touches(blank, expected):
     table = DYE_HOUSE.copy()
-    table.loc[1, "quantity"] = None
+    table.loc[blank, "quantity"] = None
     table.loc[2, "quantity"] = 10
     solved, flow = solve_unknown(table)
-    assert (flow.name, flow.quantity, flow.process) == ("Effluent", 90.0, "Dye house")
+    assert (flow.name, flow.quantity, flow.process) == expected
     assert set(balance(solved)["status"]) == {"balanced"}
-
-
-def test_an_unknown_import_is_solved_from_the_process_it_enters():
-    table = DYE_HOUSE.copy()
-    table.loc[0, "quantity"] = None
-    table.loc[2, "quantity"] = 10
-    _, flow = solve_unknown(table)
-    assert (flow.name, flow.quantity, flow.process) == ("Well water", 100.0, "Dye house")
 
 
 def test_a_balance_that_needs_a_negative_flow_is_refused_with_the_reason():
