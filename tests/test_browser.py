@@ -166,6 +166,43 @@ def test_module_1_renders_and_records_a_clicked_answer(served, browser):
     page.close()
 
 
+def css_qid(question) -> str:
+    """The question id carried by a question widget's ``eic-q-<qid>`` class."""
+    classes = question.get_attribute("class").split()
+    return next(c.removeprefix("eic-q-") for c in classes if c.startswith("eic-q-"))
+
+
+@pytest.mark.parametrize("module", released_modules()[1:], ids=lambda m: m["id"])
+def test_module_renders_with_charts_and_records_a_clicked_answer(served, browser, module):
+    url, folder = served
+    name = module["folder"]
+    page, errors = open_app(browser, f"{url}/voila/render/{name}/{name}.ipynb")
+    assert page.locator(".eic-question").count() >= 6
+    assert_clean(page)
+    for explorer in page.locator(".eic-explorer").all():
+        assert explorer.locator("img").first.is_visible()
+        assert "<table" in explorer.inner_html()
+    charts = page.locator("figure.eic-chart img")
+    for chart in charts.all():
+        assert len(chart.get_attribute("alt")) > 40
+    page.screenshot(path=str(folder.parent / f"{module['id']}.png"), full_page=True)
+
+    question = page.locator(".eic-question:has(input[type=radio])").first
+    qid = css_qid(question)
+    option = question.locator("label:has(input[type=radio])").nth(1)
+    choice = option.inner_text().strip()
+    option.click()
+    answers = folder / name / f"{module['id']}-answers.json"
+    assert wait_for_answer(answers, qid) == choice
+
+    page.close()
+    page, more_errors = open_app(browser, f"{url}/voila/render/{name}/{name}.ipynb")
+    checked = page.locator(f".eic-q-{qid} input[type=radio]:checked")
+    assert checked.evaluate("el => el.closest('label').innerText").strip() == choice
+    assert errors + more_errors == []
+    page.close()
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """JupyterLab on a copy of release/, with its own settings, on a free local port."""
