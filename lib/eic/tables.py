@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 MAX_PROBLEMS = 12
@@ -129,7 +130,10 @@ def check_table(
     for column in columns:
         if column.name in headings or column.optional:
             continue
-        close = difflib.get_close_matches(column.name, spare, n=1, cutoff=0.6)
+        close = (
+            difflib.get_close_matches(column.name, spare, n=1, cutoff=0.6)
+            or [h for h in spare if h and h.split("_")[0] == column.name.split("_")[0]][:1]
+        )
         hint = f"; is '{headings[close[0]]}' meant to be '{column.name}'?" if close else ""
         problems.append(f"column '{column.name}' is missing{hint}")
     if problems:
@@ -141,8 +145,7 @@ def check_table(
     for column in columns:
         if column.name not in headings:
             continue
-        values = list(table[headings[column.name]])
-        clean[column.name] = _check_column(column, values, problems)
+        clean[column.name] = _check_column(column, table[headings[column.name]], problems)
     if key and not problems:
         problems.extend(_duplicates(clean, [k for k in key if k in clean]))
     if problems:
@@ -150,53 +153,84 @@ def check_table(
     return clean
 
 
-def _check_column(column: Column, values: list[object], problems: list[str]) -> list[object]:
-    out: list[object] = []
+def _check_column(column: Column, series: pd.Series, problems: list[str]) -> list[object]:
+    """The column's clean values; each problem is added to ``problems``.
+
+    Cells that are plainly fine are handled for the whole column at once; only the others
+    (blank, text in a number column, an unknown value) are looked at one by one.
+    """
+    series = series.reset_index(drop=True)
+    if column.kind == "number":
+        return _check_numbers(column, series, problems)
+    blank = series.isna().to_numpy() | series.astype(str).str.strip().eq("").to_numpy()
+    text = series.astype(str).str.split().str.join(" ")
+    out = text.where(~blank, "").tolist()
+    for position in np.flatnonzero(blank):
+        if not column.allow_blank:
+            problems.append(f"column '{column.name}' in {row_label(position)} is empty; fill it in")
+    if column.allowed is None:
+        return out
+    unknown = np.flatnonzero(~blank & ~text.isin(column.allowed).to_numpy())
+    lowered = {a.lower(): a for a in column.allowed}
+    for position in unknown:
+        value = out[position]
+        if value.lower() in lowered:
+            out[position] = lowered[value.lower()]
+            continue
+        close = difflib.get_close_matches(value, column.allowed, n=1, cutoff=0.5)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        problems.append(
+            f"column '{column.name}' in {row_label(position)} is '{_short(value)}', which is "
+            f"not known{hint}; use one of: {', '.join(column.allowed)}"
+        )
+    return out
+
+
+def _check_numbers(column: Column, series: pd.Series, problems: list[str]) -> list[object]:
     unit = f" of {column.unit}" if column.unit else ""
-    for position, value in enumerate(values):
-        where = f"column '{column.name}' in {row_label(position)}"
+    if pd.api.types.is_bool_dtype(series):
+        odd = np.ones(len(series), dtype=bool)
+        numbers = np.full(len(series), math.nan)
+    else:
+        numbers = np.array(pd.to_numeric(series, errors="coerce"), dtype=float)
+        odd = ~np.isfinite(numbers)
+        if series.dtype == object:
+            odd |= series.map(type).eq(bool).to_numpy()
+    for position in np.flatnonzero(odd):
+        value = series.iloc[position]
+        numbers[position] = math.nan
         if _blank(value):
             if not column.allow_blank:
-                problems.append(f"{where} is empty; fill it in")
-            out.append(math.nan if column.kind == "number" else "")
+                problems.append(
+                    f"column '{column.name}' in {row_label(position)} is empty; fill it in"
+                )
             continue
-        if column.kind == "number":
-            number = _as_number(value)
-            if number is None:
-                problems.append(
-                    f"column '{column.name}' has text in {row_label(position)} "
-                    f"('{_short(value)}'); enter a number{unit}"
-                )
-                out.append(math.nan)
-                continue
-            if column.minimum is not None and number < column.minimum:
-                problems.append(
-                    f"{where} is {number:g}; it cannot be below {column.minimum:g}"
-                    f"{' (a negative quantity)' if column.minimum == 0 else ''}"
-                )
-            out.append(number)
+        number = _as_number(value)
+        if number is None:
+            problems.append(
+                f"column '{column.name}' has text in {row_label(position)} "
+                f"('{_short(value)}'); enter a number{unit}"
+            )
             continue
-        text = " ".join(str(value).split())
-        if column.allowed is not None and text not in column.allowed:
-            lowered = {a.lower(): a for a in column.allowed}
-            if text.lower() in lowered:
-                text = lowered[text.lower()]
-            else:
-                close = difflib.get_close_matches(text, column.allowed, n=1, cutoff=0.5)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                problems.append(
-                    f"{where} is '{_short(text)}', which is not known{hint}; "
-                    f"use one of: {', '.join(column.allowed)}"
-                )
-        out.append(text)
-    return out
+        numbers[position] = number
+    if column.minimum is not None:
+        with np.errstate(invalid="ignore"):
+            low = np.flatnonzero(numbers < column.minimum)
+        for position in low:
+            problems.append(
+                f"column '{column.name}' in {row_label(position)} is {numbers[position]:g}; it "
+                f"cannot be below {column.minimum:g}"
+                f"{' (a negative quantity)' if column.minimum == 0 else ''}"
+            )
+    return numbers.tolist()
 
 
 def _duplicates(table: pd.DataFrame, key: list[str]) -> list[str]:
     problems = []
     seen: dict[tuple, int] = {}
-    for position, row in enumerate(table[key].itertuples(index=False)):
-        combination = tuple(row)
+    repeated = np.flatnonzero(table.duplicated(key, keep=False).to_numpy())
+    for position in repeated:
+        combination = tuple(table[key].iloc[position])
         if combination in seen:
             described = ", ".join(
                 f"{k} '{v:g}'" if isinstance(v, float) else f"{k} '{v}'"
