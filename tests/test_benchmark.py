@@ -28,3 +28,34 @@ def test_benchmark_prints_a_ratio_per_module():
         # the table rounds each column to 0.01 s, so allow for that rounding
         worst = (notebook_s + 0.005) / max(bare_s - 0.005, 1e-9) - notebook_s / bare_s
         assert ratio == pytest.approx(notebook_s / bare_s, abs=worst + 0.005)
+
+
+def test_matching_benchmark_prints_both_sizes_and_the_growth():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "benchmarks/matching.py",
+            "--repeat",
+            "1",
+            "--small",
+            "200",
+            "--large",
+            "2000",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = dict(
+        (int(n), (int(pairs), float(match_s)))
+        for n, pairs, match_s, _ in re.findall(
+            r"^\s*(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)$", result.stdout, re.M
+        )
+    )
+    assert set(rows) == {200, 2000}
+    # one firm per km2 and a fixed distance: ten times the firms, about ten times the pairs
+    assert 5 < rows[2000][0] / rows[200][0] < 20
+    growth = float(re.search(r"growth 200 -> 2000 firms: ([\d.]+)-fold", result.stdout)[1])
+    assert growth == pytest.approx(rows[2000][1] / rows[200][1], rel=0.1, abs=0.15)

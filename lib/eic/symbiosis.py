@@ -1,0 +1,446 @@
+"""Module 4: by-product matching, allocation, savings and the symbiosis network.
+
+A firm inventory has one row per material a firm supplies (a by-product it must otherwise
+dispose of) or needs (an input it now buys new): the firm, its location (x and y in km on
+a local map), whether it ``supplies`` or ``needs`` the material, the tonnes per year, and
+a quality grade (1 = cleanest). A supply can go to a need of the same material when its
+grade is no worse than the grade the receiver accepts and the two firms are within a
+distance limit.
+
+>>> import pandas as pd
+>>> inventory = pd.DataFrame({
+...     "firm": ["Power plant", "Cement works", "Brick kiln"],
+...     "x_km": [0, 3, 40], "y_km": [0, 4, 0],
+...     "flow": ["supplies", "needs", "needs"],
+...     "material": ["fly ash"] * 3,
+...     "tonnes_per_year": [1000, 600, 800],
+...     "grade": [2, 2, 3],
+... })
+>>> found = match_by_products(inventory, max_distance_km=20)
+>>> found[["supplier", "receiver", "distance_km"]].values.tolist()
+[['Power plant', 'Cement works', 5.0]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from scipy.optimize import linprog
+from scipy.sparse import coo_matrix
+from scipy.spatial import cKDTree
+
+from eic.foundations import PALETTE
+from eic.tables import Column, TableError, check_table, row_label
+
+FLOWS = ("supplies", "needs")
+INVENTORY_COLUMNS = (
+    Column("firm", "text"),
+    Column("x_km", "number", unit="km", minimum=None),
+    Column("y_km", "number", unit="km", minimum=None),
+    Column("flow", "text", allowed=FLOWS),
+    Column("material", "text"),
+    Column("tonnes_per_year", "number", unit="t/yr"),
+    Column("grade", "number", unit="grade (1 = cleanest)", minimum=1),
+)
+LINK_COLUMNS = (
+    Column("supplier", "text"),
+    Column("receiver", "text"),
+    Column("resource", "text"),
+)
+
+
+def check_inventory(table: pd.DataFrame) -> pd.DataFrame:
+    """Check a firm inventory; return a clean copy or raise :class:`~eic.tables.TableError`.
+
+    Besides the columns' own checks: grades are whole numbers, each firm has one location,
+    and a firm lists each material once per direction.
+    """
+    clean = check_table(
+        table, INVENTORY_COLUMNS, what="firm inventory", key=["firm", "flow", "material"]
+    )
+    clean["material"] = clean["material"].str.lower()
+    problems = []
+    for position, grade in enumerate(clean["grade"]):
+        if grade != int(grade):
+            problems.append(
+                f"column 'grade' in {row_label(position)} is {grade:g}; use a whole number "
+                "(1 = cleanest)"
+            )
+    places = clean.groupby("firm", sort=False)[["x_km", "y_km"]].nunique()
+    for firm in places.index[(places > 1).any(axis=1)]:
+        rows = ", ".join(row_label(p) for p in np.flatnonzero(clean["firm"] == firm))
+        problems.append(
+            f"firm '{firm}' has more than one location ({rows}); give it the same x_km and "
+            "y_km on every row"
+        )
+    if problems:
+        raise TableError("firm inventory", problems)
+    clean["grade"] = clean["grade"].astype(int)
+    return clean
+
+
+def match_by_products(inventory: pd.DataFrame, *, max_distance_km: float) -> pd.DataFrame:
+    """Every feasible exchange: same material, acceptable grade, within the distance limit.
+
+    Returns one row per (supplier, receiver, material): supply_t and demand_t (t/yr),
+    supplier_grade, accepted_grade and distance_km (straight line), sorted by material and
+    distance. Firms are found near each other with a k-d tree, so the work grows with the
+    number of nearby pairs, not with every pair of firms.
+    """
+    if not isinstance(max_distance_km, int | float) or not max_distance_km >= 0:
+        raise ValueError(f"max_distance_km is {max_distance_km!r}; give a distance of 0 km or more")
+    clean = check_inventory(inventory)
+    parts = []
+    for material, group in clean.groupby("material", sort=True):
+        supply = group[group["flow"] == "supplies"]
+        demand = group[group["flow"] == "needs"]
+        if supply.empty or demand.empty:
+            continue
+        near = cKDTree(supply[["x_km", "y_km"]].to_numpy()).sparse_distance_matrix(
+            cKDTree(demand[["x_km", "y_km"]].to_numpy()),
+            max_distance_km,
+            output_type="ndarray",
+        )
+        i, j, distance = near["i"], near["j"], near["v"]
+        s_firm, d_firm = supply["firm"].to_numpy()[i], demand["firm"].to_numpy()[j]
+        s_grade, d_grade = supply["grade"].to_numpy()[i], demand["grade"].to_numpy()[j]
+        keep = (s_firm != d_firm) & (s_grade <= d_grade)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "supplier": s_firm[keep],
+                    "receiver": d_firm[keep],
+                    "material": material,
+                    "supply_t": supply["tonnes_per_year"].to_numpy()[i][keep],
+                    "demand_t": demand["tonnes_per_year"].to_numpy()[j][keep],
+                    "supplier_grade": s_grade[keep],
+                    "accepted_grade": d_grade[keep],
+                    "distance_km": np.round(distance[keep], 3),
+                }
+            )
+        )
+    columns = ["supplier", "receiver", "material", "supply_t", "demand_t", "supplier_grade",
+               "accepted_grade", "distance_km"]  # fmt: skip
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    found = pd.concat(parts, ignore_index=True)
+    return found.sort_values(["material", "distance_km", "supplier", "receiver"]).reset_index(
+        drop=True
+    )[columns]
+
+
+MATERIAL_COLUMNS = (
+    Column("material", "text"),
+    Column("virgin_price_usd_per_t", "number", unit="USD/t"),
+    Column("disposal_cost_usd_per_t", "number", unit="USD/t"),
+    Column("virgin_tco2e_per_t", "number", unit="tCO2e/t"),
+)
+
+
+@dataclass(frozen=True)
+class Factors:
+    """The stated factors of a savings account: transport cost and emissions per t·km."""
+
+    transport_usd_per_tkm: float
+    transport_tco2e_per_tkm: float
+
+
+def check_materials(table: pd.DataFrame) -> pd.DataFrame:
+    """Check a table of material prices, disposal costs and emission factors."""
+    clean = check_table(table, MATERIAL_COLUMNS, what="materials table", key=["material"])
+    clean["material"] = clean["material"].str.lower()
+    return clean.set_index("material")
+
+
+def net_saving_per_tonne(exchanges: pd.DataFrame, materials: pd.DataFrame, factors: Factors):
+    """USD saved per tonne exchanged: virgin price + disposal cost - transport cost."""
+    prices = check_materials(materials)
+    missing = sorted(set(exchanges["material"]) - set(prices.index))
+    if missing:
+        raise ValueError(
+            f"the materials table has no prices for: {', '.join(missing)}; add a row for each"
+        )
+    per = prices.loc[exchanges["material"]]
+    return (
+        per["virgin_price_usd_per_t"].to_numpy()
+        + per["disposal_cost_usd_per_t"].to_numpy()
+        - factors.transport_usd_per_tkm * exchanges["distance_km"].to_numpy()
+    )
+
+
+def allocate_exchanges(
+    exchanges: pd.DataFrame,
+    *,
+    objective: str = "tonnes",
+    materials: pd.DataFrame | None = None,
+    factors: Factors | None = None,
+) -> pd.DataFrame:
+    """Tonnes to send along each feasible exchange, never more than supplied or demanded.
+
+    ``objective`` "tonnes" maximises the tonnes diverted from disposal; "saving" maximises
+    the net saving in USD/yr (needs ``materials`` and ``factors``; exchanges that would lose
+    money get nothing). Solved exactly as a linear programme (a transportation problem).
+    Returns the exchanges with a ``tonnes`` column (t/yr), only those with tonnes > 0.
+    """
+    if objective not in ("tonnes", "saving"):
+        raise ValueError(f"objective is '{objective}'; use 'tonnes' or 'saving'")
+    if exchanges.empty:
+        return exchanges.assign(tonnes=pd.Series(dtype=float))
+    if objective == "saving":
+        if materials is None or factors is None:
+            raise ValueError("to maximise the saving, give the materials table and the factors")
+        weight = net_saving_per_tonne(exchanges, materials, factors)
+    else:
+        weight = np.ones(len(exchanges))
+    supply_key = pd.MultiIndex.from_frame(exchanges[["supplier", "material"]])
+    demand_key = pd.MultiIndex.from_frame(exchanges[["receiver", "material"]])
+    s_codes, s_unique = pd.factorize(supply_key)
+    d_codes, d_unique = pd.factorize(demand_key)
+    n = len(exchanges)
+    rows = np.concatenate([s_codes, len(s_unique) + d_codes])
+    matrix = coo_matrix((np.ones(2 * n), (rows, np.tile(np.arange(n), 2))))
+    caps = np.concatenate([
+        exchanges.groupby(["supplier", "material"], sort=False)["supply_t"].first()
+        .reindex(s_unique).to_numpy(),
+        exchanges.groupby(["receiver", "material"], sort=False)["demand_t"].first()
+        .reindex(d_unique).to_numpy(),
+    ])  # fmt: skip
+    upper = np.where(weight > 0, np.inf, 0.0)
+    result = linprog(
+        -weight, A_ub=matrix.tocsr(), b_ub=caps, bounds=np.column_stack([np.zeros(n), upper]),
+        method="highs",
+    )  # fmt: skip
+    if result.status != 0:  # pragma: no cover - a bounded feasible LP always solves
+        raise RuntimeError(f"the allocation could not be solved: {result.message}")
+    tonnes = np.round(result.x, 6)
+    chosen = exchanges.assign(tonnes=tonnes)
+    return chosen[chosen["tonnes"] > 1e-9].reset_index(drop=True)
+
+
+def savings(allocation: pd.DataFrame, materials: pd.DataFrame, factors: Factors) -> pd.DataFrame:
+    """The yearly account of each exchange and a Total row.
+
+    Columns: supplier, receiver, material, tonnes (t/yr), virgin_avoided_usd (tonnes x
+    virgin price), disposal_avoided_usd (tonnes x disposal cost), transport_usd (tonnes x
+    km x transport cost), net_saving_usd, co2_avoided_t (tonnes x the virgin material's
+    factor, minus tonnes x km x the transport factor), all per year.
+    """
+    prices = check_materials(materials)
+    missing = sorted(set(allocation["material"]) - set(prices.index))
+    if missing:
+        raise ValueError(f"the materials table has no prices for: {', '.join(missing)}")
+    per = prices.loc[allocation["material"]].reset_index(drop=True)
+    tonnes = allocation["tonnes"].reset_index(drop=True)
+    tkm = tonnes * allocation["distance_km"].reset_index(drop=True)
+    account = pd.DataFrame(
+        {
+            "supplier": allocation["supplier"].to_numpy(),
+            "receiver": allocation["receiver"].to_numpy(),
+            "material": allocation["material"].to_numpy(),
+            "tonnes": tonnes,
+            "virgin_avoided_usd": tonnes * per["virgin_price_usd_per_t"],
+            "disposal_avoided_usd": tonnes * per["disposal_cost_usd_per_t"],
+            "transport_usd": tkm * factors.transport_usd_per_tkm,
+        }
+    )
+    account["net_saving_usd"] = (
+        account["virgin_avoided_usd"] + account["disposal_avoided_usd"] - account["transport_usd"]
+    )
+    account["co2_avoided_t"] = (
+        tonnes * per["virgin_tco2e_per_t"] - tkm * factors.transport_tco2e_per_tkm
+    )
+    total = account.select_dtypes("number").sum()
+    account.loc[len(account)] = {"supplier": "Total", "receiver": "", "material": "", **total}
+    return account
+
+
+def check_links(table: pd.DataFrame) -> pd.DataFrame:
+    """Check a table of exchange links (supplier, receiver, resource)."""
+    clean = check_table(table, LINK_COLUMNS, what="exchange table")
+    problems = [
+        f"{row_label(p)} links '{s}' to itself; an exchange needs two different partners"
+        for p, (s, r) in enumerate(zip(clean["supplier"], clean["receiver"], strict=True))
+        if s == r
+    ]
+    if problems:
+        raise TableError("exchange table", problems)
+    return clean
+
+
+@dataclass(frozen=True)
+class NetworkSummary:
+    """Counts and degrees of a symbiosis network (links counted once per pair of firms)."""
+
+    firms: int
+    links: int
+    density: float
+    degree: dict[str, int]
+    anchors: tuple[str, ...]
+    resources: int
+
+    def explain(self) -> str:
+        names = " and ".join(self.anchors)
+        return (
+            f"{self.firms} partners joined by {self.links} links ({self.resources} resources); "
+            f"density {self.density:.2f} (share of all possible pairs that are linked). "
+            f"Anchor: {names}, with {self.degree[self.anchors[0]]} partners."
+        )
+
+
+def _graph(links: pd.DataFrame) -> nx.Graph:
+    graph = nx.Graph()
+    for row in check_links(links).itertuples(index=False):
+        if graph.has_edge(row.supplier, row.receiver):
+            graph[row.supplier][row.receiver]["resources"].add(row.resource)
+        else:
+            graph.add_edge(row.supplier, row.receiver, resources={row.resource})
+    return graph
+
+
+def network_summary(links: pd.DataFrame) -> NetworkSummary:
+    """Firms, links, density, each firm's degree and the anchor(s): the best-linked firms."""
+    graph = _graph(links)
+    degree = dict(sorted(graph.degree, key=lambda item: (-item[1], item[0])))
+    top = max(degree.values())
+    return NetworkSummary(
+        firms=graph.number_of_nodes(),
+        links=graph.number_of_edges(),
+        density=nx.density(graph),
+        degree=degree,
+        anchors=tuple(f for f, d in degree.items() if d == top),
+        resources=len({r for *_, data in graph.edges(data=True) for r in data["resources"]}),
+    )
+
+
+def without_partner(links: pd.DataFrame, partner: str) -> dict[str, object]:
+    """What the network loses if ``partner`` leaves: its links, and partners left isolated."""
+    graph = _graph(links)
+    if partner not in graph:
+        raise ValueError(f"no partner named '{partner}'; partners: {', '.join(sorted(graph))}")
+    lost = graph.degree[partner]
+    rest = graph.copy()
+    rest.remove_node(partner)
+    isolated = sorted(n for n in rest if rest.degree[n] == 0)
+    return {"links_lost": lost, "isolated": isolated, "links_left": rest.number_of_edges()}
+
+
+def chertow_3_2(links: pd.DataFrame) -> tuple[bool, str]:
+    """Chertow's (2007) "3-2 heuristic": at least three different entities exchanging at
+    least two different resources, checked on each connected group of partners."""
+    graph = _graph(links)
+    best = (0, 0)
+    for group in nx.connected_components(graph):
+        sub = graph.subgraph(group)
+        resources = {r for *_, data in sub.edges(data=True) for r in data["resources"]}
+        best = max(best, (len(group), len(resources)))
+        if len(group) >= 3 and len(resources) >= 2:
+            return True, (
+                f"Yes: {len(group)} linked partners exchange {len(resources)} different "
+                "resources (at least 3 and 2 are needed)."
+            )
+    return False, (
+        f"No: the largest linked group has {best[0]} partners exchanging {best[1]} "
+        "resource(s); at least 3 partners exchanging at least 2 resources are needed."
+    )
+
+
+def network_chart(
+    links: pd.DataFrame,
+    *,
+    title: str,
+    highlight: str | None = None,
+    positions: Mapping[str, tuple[float, float]] | None = None,
+) -> Figure:
+    """The network: partners as circles sized by their number of links, links labelled
+    with their resources; ``highlight`` draws one partner (e.g. the anchor) in another
+    colour. ``positions`` places partners on a map (x, y in km); without it the layout is
+    computed with a fixed seed, so the drawing is the same at every run."""
+    graph = _graph(links)
+    if positions is not None:
+        position = {n: positions[n] for n in graph}
+    else:
+        position = nx.spring_layout(graph, seed=7, k=2.5 / max(graph.number_of_nodes(), 1) ** 0.5)
+    fig, ax = plt.subplots(figsize=(9, 6.5))
+    sizes = [250 + 200 * graph.degree[n] for n in graph]
+    colours = [PALETTE[1] if n == highlight else PALETTE[0] for n in graph]
+    nx.draw_networkx_edges(graph, position, ax=ax, width=1.5, edge_color="#777777")
+    nx.draw_networkx_nodes(graph, position, ax=ax, node_size=sizes, node_color=colours, alpha=0.9)
+    labels = {(a, b): ", ".join(sorted(d["resources"])) for a, b, d in graph.edges(data=True)}
+    nx.draw_networkx_edge_labels(graph, position, edge_labels=labels, ax=ax, font_size=7)
+    span = np.ptp(np.array(list(position.values())), axis=0).max() or 1.0
+    for name, (x, y) in position.items():
+        ax.text(x, y + 0.045 * span, name, ha="center", va="bottom", fontsize=8.5,
+                bbox={"facecolor": "white", "alpha": 0.7, "lw": 0, "pad": 1})  # fmt: skip
+    if positions is not None:
+        ax.set_xlabel("x (km)")
+        ax.set_ylabel("y (km)")
+        ax.tick_params(left=True, bottom=True, labelleft=True, labelbottom=True)
+        ax.set_aspect("equal")
+    else:
+        ax.axis("off")
+    ax.margins(0.12)
+    ax.set_title(f"{title}\n(circle size = number of partners linked)")
+    fig.tight_layout()
+    return fig
+
+
+def firm_positions(inventory: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Each firm's (x, y) location in km, for drawing the network on a map."""
+    clean = check_inventory(inventory)
+    first = clean.drop_duplicates("firm")
+    return {f: (x, y) for f, x, y in zip(first["firm"], first["x_km"], first["y_km"], strict=True)}
+
+
+def degree_table(links: pd.DataFrame) -> pd.DataFrame:
+    """Each partner's number of links and the resources it gives or takes."""
+    clean = check_links(links)
+    summary = network_summary(clean)
+    rows = []
+    for firm, degree in summary.degree.items():
+        gives = sorted(set(clean.loc[clean["supplier"] == firm, "resource"]))
+        takes = sorted(set(clean.loc[clean["receiver"] == firm, "resource"]))
+        rows.append({"partner": firm, "partners_linked": degree, "gives": ", ".join(gives),
+                     "takes": ", ".join(takes)})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def random_inventory(firms: int, materials: int = 20, *, seed: int = 0) -> pd.DataFrame:
+    """A synthetic inventory for benchmarks: ``firms`` firms at one firm per km², each
+    supplying one material and needing another (random tonnes 10-1,000 t/yr, grades 1-3)."""
+    rng = np.random.default_rng(seed)
+    side = float(np.sqrt(firms))
+    names = np.array([f"F{i}" for i in range(firms)])
+    x, y = rng.uniform(0, side, firms), rng.uniform(0, side, firms)
+    table = pd.DataFrame(
+        {
+            "firm": np.concatenate([names, names]),
+            "x_km": np.concatenate([x, x]),
+            "y_km": np.concatenate([y, y]),
+            "flow": ["supplies"] * firms + ["needs"] * firms,
+            "material": [f"m{k}" for k in rng.integers(0, materials, 2 * firms)],
+            "tonnes_per_year": rng.integers(10, 1000, 2 * firms).astype(float),
+            "grade": rng.integers(1, 4, 2 * firms),
+        }
+    )
+    return table.drop_duplicates(["firm", "flow", "material"]).reset_index(drop=True)
+
+
+def exchanges_from(allocation: pd.DataFrame) -> pd.DataFrame:
+    """The allocation as network links (supplier, receiver, resource) for the network tools."""
+    return allocation.rename(columns={"material": "resource"})[["supplier", "receiver", "resource"]]
+
+
+def totals(account: pd.DataFrame) -> Mapping[str, float]:
+    """The Total row of a :func:`savings` account as a dict."""
+    return (
+        account[account["supplier"] == "Total"]
+        .iloc[0]
+        .drop(["supplier", "receiver", "material"])
+        .to_dict()
+    )

@@ -1,0 +1,236 @@
+"""eic.symbiosis: matching, allocation, savings and the network, against hand calculations
+and properties (no allocation exceeds supply or demand; the tonnes maximised equal a
+maximum flow computed independently)."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import networkx as nx
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from eic import data
+from eic.symbiosis import (
+    Factors,
+    allocate_exchanges,
+    check_inventory,
+    chertow_3_2,
+    exchanges_from,
+    match_by_products,
+    network_chart,
+    network_summary,
+    random_inventory,
+    savings,
+    without_partner,
+)
+from eic.tables import TableError
+
+COLUMNS = ["firm", "x_km", "y_km", "flow", "material", "tonnes_per_year", "grade"]
+
+
+def inventory(*rows) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+# A power plant at the origin; a cement works 5 km away (3-4-5 triangle) accepting grade 2;
+# a brick kiln 40 km away; a plasterboard maker 5 km away that accepts only grade 1.
+ASH = inventory(
+    ("Power plant", 0, 0, "supplies", "fly ash", 1000, 2),
+    ("Cement works", 3, 4, "needs", "fly ash", 600, 2),
+    ("Brick kiln", 40, 0, "needs", "fly ash", 800, 3),
+    ("Plasterboard", 0, 5, "needs", "fly ash", 300, 1),
+    ("Power plant", 0, 0, "needs", "fly ash", 100, 3),
+)
+
+
+def test_matching_needs_the_same_material_a_good_enough_grade_and_a_short_distance():
+    found = match_by_products(ASH, max_distance_km=20)
+    # the kiln is too far, the plasterboard maker wants a cleaner grade, and a firm does not
+    # exchange with itself; only the cement works (5 km) is left
+    assert found[["supplier", "receiver", "distance_km"]].values.tolist() == [
+        ["Power plant", "Cement works", 5.0]
+    ]
+    assert match_by_products(ASH, max_distance_km=45)["receiver"].tolist() == [
+        "Cement works",
+        "Brick kiln",
+    ]
+    assert match_by_products(ASH, max_distance_km=4.9).empty
+
+
+def test_allocation_never_sends_more_than_supplied_or_demanded():
+    found = match_by_products(ASH, max_distance_km=45)
+    allocation = allocate_exchanges(found).set_index("receiver")["tonnes"]
+    # 1,000 t supplied; 600 + 800 t demanded: all 1,000 t can go
+    assert allocation.sum() == pytest.approx(1000)
+    assert allocation["Cement works"] <= 600 and allocation["Brick kiln"] <= 800
+
+
+def test_maximising_the_saving_prefers_the_nearer_receiver_and_skips_losing_trips():
+    found = match_by_products(ASH, max_distance_km=45)
+    materials = pd.DataFrame(
+        {
+            "material": ["fly ash"],
+            "virgin_price_usd_per_t": [3.0],
+            "disposal_cost_usd_per_t": [1.0],
+            "virgin_tco2e_per_t": [0.5],
+        }
+    )
+    # per tonne: 3 + 1 - 0.1 x 5 km = 3.5 USD to the cement works; 4 - 0.1 x 40 = 0 to the kiln
+    chosen = allocate_exchanges(
+        found, objective="saving", materials=materials, factors=Factors(0.1, 0.0001)
+    )
+    assert chosen[["receiver", "tonnes"]].values.tolist() == [["Cement works", 600.0]]
+
+
+def test_the_savings_account_matches_a_hand_calculation():
+    allocation = pd.DataFrame(
+        {
+            "supplier": ["Plant"],
+            "receiver": ["Works"],
+            "material": ["fly ash"],
+            "distance_km": [10.0],
+            "tonnes": [100.0],
+        }
+    )
+    materials = pd.DataFrame(
+        {
+            "material": ["Fly ash"],
+            "virgin_price_usd_per_t": [30],
+            "disposal_cost_usd_per_t": [10],
+            "virgin_tco2e_per_t": [0.6],
+        }
+    )
+    account = savings(allocation, materials, Factors(0.10, 0.0001)).iloc[0]
+    # 100 t x 30 = 3,000; 100 t x 10 = 1,000; 100 t x 10 km x 0.10 = 100; net 3,900 USD/yr
+    assert account["virgin_avoided_usd"] == 3000
+    assert account["disposal_avoided_usd"] == 1000
+    assert account["transport_usd"] == pytest.approx(100)
+    assert account["net_saving_usd"] == pytest.approx(3900)
+    # 100 t x 0.6 - 1,000 t.km x 0.0001 = 59.9 tCO2e/yr
+    assert account["co2_avoided_t"] == pytest.approx(59.9)
+
+
+@st.composite
+def small_inventories(draw):
+    firms = draw(st.integers(2, 8))
+    rows = []
+    for f in range(firms):
+        x, y = draw(st.integers(0, 30)), draw(st.integers(0, 30))
+        for flow in ("supplies", "needs"):
+            for material in draw(st.sets(st.sampled_from(["ash", "slag", "husk"]), max_size=2)):
+                tonnes = draw(st.integers(1, 500))
+                rows.append((f"F{f}", x, y, flow, material, tonnes, draw(st.integers(1, 3))))
+    return inventory(*rows) if rows else inventory(("F0", 0, 0, "needs", "ash", 1, 1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(small_inventories(), st.integers(0, 40))
+def test_allocation_respects_capacities_and_diverts_the_maximum(table, limit):
+    found = match_by_products(table, max_distance_km=limit)
+    chosen = allocate_exchanges(found)
+    clean = check_inventory(table)
+    capacity = clean.set_index(["firm", "flow", "material"])["tonnes_per_year"]
+    for (firm, material), sent in chosen.groupby(["supplier", "material"])["tonnes"].sum().items():
+        assert sent <= capacity[(firm, "supplies", material)] + 1e-6
+    for (firm, material), got in chosen.groupby(["receiver", "material"])["tonnes"].sum().items():
+        assert got <= capacity[(firm, "needs", material)] + 1e-6
+    # independent optimum: a maximum flow from a source through supplies and needs to a sink
+    graph = nx.DiGraph()
+    for row in found.itertuples(index=False):
+        supply, need = ("s", row.supplier, row.material), ("d", row.receiver, row.material)
+        graph.add_edge("source", supply, capacity=row.supply_t)
+        graph.add_edge(supply, need)
+        graph.add_edge(need, "sink", capacity=row.demand_t)
+    best = nx.maximum_flow_value(graph, "source", "sink") if len(found) else 0
+    assert chosen["tonnes"].sum() == pytest.approx(best, abs=1e-6)
+
+
+LINKS = pd.DataFrame(
+    {
+        "supplier": ["Power", "Power", "Power", "Refinery", "Power"],
+        "receiver": ["Refinery", "Pharma", "Farms", "Pharma", "Refinery"],
+        "resource": ["steam", "steam", "ash", "gas", "water"],
+    }
+)
+
+
+def test_network_counts_firms_links_density_and_the_anchor():
+    summary = network_summary(LINKS)
+    # 4 partners; pairs Power-Refinery (two resources, one link), Power-Pharma, Power-Farms,
+    # Refinery-Pharma: 4 links of 4 x 3 / 2 = 6 possible
+    assert (summary.firms, summary.links) == (4, 4)
+    assert summary.density == pytest.approx(4 / 6)
+    assert summary.degree == {"Power": 3, "Pharma": 2, "Refinery": 2, "Farms": 1}
+    assert summary.anchors == ("Power",)
+    assert summary.resources == 4
+    assert "Anchor: Power, with 3 partners" in summary.explain()
+
+
+def test_losing_the_anchor_isolates_the_partners_that_only_it_served():
+    lost = without_partner(LINKS, "Power")
+    assert lost == {"links_lost": 3, "isolated": ["Farms"], "links_left": 1}
+    with pytest.raises(ValueError, match="no partner named 'Powr'"):
+        without_partner(LINKS, "Powr")
+
+
+@pytest.mark.parametrize(
+    ("rows", "meets"),
+    [
+        ([("A", "B", "steam"), ("B", "C", "ash")], True),  # 3 entities, 2 resources
+        ([("A", "B", "steam"), ("B", "C", "steam")], False),  # only 1 resource
+        ([("A", "B", "steam"), ("A", "B", "ash")], False),  # only 2 entities
+        ([("A", "B", "steam"), ("C", "D", "ash")], False),  # two separate pairs
+    ],
+)
+def test_chertow_3_2_heuristic(rows, meets):
+    links = pd.DataFrame(rows, columns=["supplier", "receiver", "resource"])
+    result, reason = chertow_3_2(links)
+    assert result is meets
+    assert reason.startswith("Yes" if meets else "No")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda t: t.rename(columns={"tonnes_per_year": "tonnes"}), "'tonnes' meant to be"),
+        (lambda t: t.assign(flow=["supply"] + list(t["flow"][1:])), "did you mean 'supplies'"),
+        (lambda t: t.assign(tonnes_per_year=["many", 1, 1, 1, 1]), r"text in row 2 \('many'\)"),
+        (lambda t: t.assign(tonnes_per_year=[-5, 1, 1, 1, 1]), "row 2 is -5.*negative"),
+        (lambda t: t.assign(grade=[1.5, 1, 1, 1, 1]), "use a whole number"),
+        (lambda t: t.assign(grade=[0, 1, 1, 1, 1]), "cannot be below 1"),
+        (lambda t: t.assign(x_km=[0, 3, 40, 0, 9]), "'Power plant' has more than one location"),
+        (lambda t: pd.concat([t, t.iloc[[1]]]), "row 3 and row 7 repeat firm 'Cement works'"),
+    ],
+)
+def test_bad_inventories_are_refused_with_the_row_column_and_fix(change, message):
+    with pytest.raises(TableError, match=message):
+        check_inventory(change(ASH.copy()))
+
+
+def test_the_course_cluster_has_what_the_worksheet_asks_about():
+    table = data.load("sme_inventory")
+    assert table.attrs["provenance"].startswith("Illustrative, constructed for training")
+    found = match_by_products(table, max_distance_km=15)
+    assert "Plasterboard maker" not in set(found["receiver"])  # too far and too clean a grade
+    links = exchanges_from(allocate_exchanges(found))
+    summary = network_summary(links)
+    assert summary.anchors == ("Coal power plant",)
+    assert without_partner(links, "Coal power plant")["isolated"] == ["Brick kilns", "Cement plant"]
+    assert chertow_3_2(links)[0]
+
+
+def test_network_chart_has_a_title_and_a_label_per_partner():
+    fig = network_chart(LINKS, title="Four partners", highlight="Power")
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert {"Power", "Refinery", "Pharma", "Farms"} <= texts
+    assert fig.axes[0].get_title().startswith("Four partners")
+    plt.close(fig)
+
+
+def test_the_benchmark_generator_keeps_density_constant():
+    small, large = random_inventory(100, seed=1), random_inventory(10_000, seed=1)
+    # 100 firms on a 10 km square, 10,000 on a 100 km square: one firm per km2
+    assert small["x_km"].max() <= 10 and 90 <= large["x_km"].max() <= 100
+    assert len(check_inventory(large)) == len(large)
