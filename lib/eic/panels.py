@@ -1,0 +1,240 @@
+"""Worksheet panels: the explorers each module's worksheet shows, one function per panel.
+
+Each panel is built from :class:`eic.explorers.Explorer`: controls whose values go to the
+module's pure functions, and a table, a chart and a sentence that say what they found.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+import pandas as pd
+
+from eic.clusters import candidate_clusters, lq_chart
+from eic.explorers import Explorer, percent_slider, show, table_html
+from eic.flows import eco_efficiency, reuse_scenario, sankey_chart
+from eic.symbiosis import (
+    Factors,
+    allocate_exchanges,
+    chertow_3_2,
+    exchanges_from,
+    firm_positions,
+    match_by_products,
+    network_chart,
+    network_summary,
+    savings,
+)
+
+
+def lq_explorer(
+    table: pd.DataFrame, region: str, *, start: int, threshold: float = 1.25
+) -> Explorer | None:
+    """Location quotients of ``region`` against a threshold the participant moves."""
+    slider = w.FloatSlider(
+        value=threshold,
+        min=0.5,
+        max=3.0,
+        step=0.05,
+        description="Threshold (location quotient):",
+        continuous_update=False,
+        readout_format=".2f",
+        style={"description_width": "initial"},
+        layout=w.Layout(width="420px"),
+    )
+
+    def draw(values: dict) -> tuple[object, str]:
+        cut = values["threshold"]
+        found = candidate_clusters(table, region, lq_threshold=cut, start=start)
+        chosen = list(found.loc[found["candidate"], "sector"])
+        listed = ", ".join(chosen) if chosen else "none"
+        shown = found[["sector", "employment", "lq", "growth", "reason"]]
+        text = (
+            f"<p><b>Candidate clusters in {html.escape(region)} at a threshold of {cut:.2f}: "
+            f"{html.escape(listed)}.</b> The chart shows each sector's location quotient as "
+            "a bar; the dashed line at 1 is the national average.</p>"
+            + table_html(
+                shown,
+                caption=f"Sectors of {region}, latest year, with the reason for each",
+                formats={"employment": "{:,.0f}", "lq": "{:.2f}", "growth": "{:+.1f} %"},
+                headers={
+                    "sector": "Sector",
+                    "employment": "Employment (persons)",
+                    "lq": "Location quotient",
+                    "growth": f"Growth since {start}",
+                    "reason": "Reason",
+                },
+            )
+        )
+        return lq_chart(found, region, threshold=cut), text
+
+    return show(Explorer({"threshold": slider}, draw, css="eic-lq-explorer"))
+
+
+def reuse_explorer(
+    table: pd.DataFrame,
+    plant: str,
+    *,
+    value: float,
+    value_unit: str,
+    water: float = 96,
+    salt: float = 75,
+) -> Explorer | None:
+    """The effect of recovering shares of water and salt at ``plant`` (a ZLD scenario)."""
+    controls = {
+        "water": percent_slider("Water recovered at the plant (%):", water),
+        "salt": percent_slider("Salt recovered at the plant (%):", salt),
+    }
+
+    def draw(values: dict) -> tuple[object, str]:
+        shares = {"water": values["water"] / 100, "salt": values["salt"] / 100}
+        summary, after = reuse_scenario(table, plant, shares)
+        rows = summary.set_index("substance")
+        before_eff = eco_efficiency(
+            value,
+            value_unit,
+            {"freshwater": (rows.loc["water", "supply_before"], rows.loc["water", "unit"])},
+        )
+        after_water = rows.loc["water", "supply_after"]
+        if after_water > 0:
+            after_eff = eco_efficiency(
+                value, value_unit, {"freshwater": (after_water, rows.loc["water", "unit"])}
+            )
+            ratio = after_eff.loc[0, "eco_efficiency"] / before_eff.loc[0, "eco_efficiency"]
+            change = f"rises {ratio:.1f}-fold"
+        else:
+            change = "is unlimited: no freshwater is needed"
+        text = (
+            f"<p><b>With {values['water']:.0f} % of the water and {values['salt']:.0f} % of "
+            f"the salt recovered:</b> freshwater needed falls from "
+            f"{rows.loc['water', 'supply_before']:,.0f} to {after_water:,.0f} "
+            f"{rows.loc['water', 'unit']}; salt bought falls from "
+            f"{rows.loc['salt', 'supply_before']:,.1f} to "
+            f"{rows.loc['salt', 'supply_after']:,.1f} {rows.loc['salt', 'unit']}; "
+            f"water eco-efficiency {change}. Water the plant does not recover "
+            f"({rows.loc['water', 'release_after']:,.0f} {rows.loc['water', 'unit']}) leaves "
+            "as vapour or in solid residue under zero liquid discharge.</p>"
+            + table_html(
+                summary,
+                caption="The scenario, per substance",
+                formats={c: "{:,.1f}" for c in summary.columns if c not in ("substance", "unit")},
+                headers={
+                    "substance": "Substance",
+                    "unit": "Unit",
+                    "plant_inflow": "Into the plant",
+                    "recovered": "Recovered",
+                    "supply_before": "Bought or pumped, before",
+                    "supply_after": "Bought or pumped, after",
+                    "release_before": "Released by the plant, before",
+                    "release_after": "Not recovered, after",
+                },
+            )
+        )
+        return sankey_chart(after, "water", title="Water with recovery"), text
+
+    return show(Explorer(controls, draw, css="eic-reuse-explorer"))
+
+
+def symbiosis_explorer(
+    inventory: pd.DataFrame,
+    materials: pd.DataFrame,
+    factors: Factors,
+    *,
+    distance_km: float = 15,
+) -> Explorer | None:
+    """Matching, allocation, savings and the network of a firm inventory, as the distance
+    limit and the objective change."""
+    controls = {
+        "distance": w.FloatSlider(
+            value=distance_km,
+            min=1,
+            max=40,
+            step=1,
+            description="Distance limit (km):",
+            continuous_update=False,
+            readout_format=".0f",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="420px"),
+        ),
+        "objective": w.ToggleButtons(
+            options=[("Most tonnes diverted", "tonnes"), ("Largest net saving", "saving")],
+            value="tonnes",
+            description="Allocate for:",
+            style={"description_width": "initial"},
+        ),
+    }
+    positions = firm_positions(inventory)
+
+    def draw(values: dict) -> tuple[object, str]:
+        found = match_by_products(inventory, max_distance_km=values["distance"])
+        if found.empty:
+            return None, (
+                f"<p><b>No feasible exchange within {values['distance']:.0f} km.</b> Raise the "
+                "distance limit.</p>"
+            )
+        chosen = allocate_exchanges(
+            found, objective=values["objective"], materials=materials, factors=factors
+        )
+        account = savings(chosen, materials, factors)
+        total = account.iloc[-1]
+        links = exchanges_from(chosen)
+        summary = network_summary(links)
+        meets, reason = chertow_3_2(links)
+        shown = found.merge(
+            chosen[["supplier", "receiver", "material", "tonnes"]],
+            on=["supplier", "receiver", "material"],
+            how="left",
+        ).fillna({"tonnes": 0})
+        text = (
+            f"<p><b>Within {values['distance']:.0f} km: {len(found)} feasible exchanges; "
+            f"{total['tonnes']:,.0f} t/yr diverted from disposal, a net saving of "
+            f"USD {total['net_saving_usd']:,.0f}/yr and {total['co2_avoided_t']:,.0f} tCO2e/yr "
+            f"avoided.</b> {html.escape(summary.explain())} Chertow's 3-2 test: "
+            f"{html.escape(reason)} The map shows the exchanges chosen.</p>"
+            + table_html(
+                shown,
+                caption="Feasible exchanges and the tonnes allocated to each",
+                formats={
+                    "supply_t": "{:,.0f}",
+                    "demand_t": "{:,.0f}",
+                    "distance_km": "{:.1f}",
+                    "tonnes": "{:,.0f}",
+                },
+                headers={
+                    "supplier": "Supplier",
+                    "receiver": "Receiver",
+                    "material": "Material",
+                    "supply_t": "Supplied (t/yr)",
+                    "demand_t": "Needed (t/yr)",
+                    "supplier_grade": "Grade supplied",
+                    "accepted_grade": "Worst grade accepted",
+                    "distance_km": "Distance (km)",
+                    "tonnes": "Allocated (t/yr)",
+                },
+            )
+            + table_html(
+                account,
+                caption="Savings account of the exchanges chosen (per year)",
+                formats={c: "{:,.0f}" for c in account.columns[3:]},
+                headers={
+                    "supplier": "Supplier",
+                    "receiver": "Receiver",
+                    "material": "Material",
+                    "tonnes": "t/yr",
+                    "virgin_avoided_usd": "Virgin material avoided (USD)",
+                    "disposal_avoided_usd": "Disposal avoided (USD)",
+                    "transport_usd": "Transport (USD)",
+                    "net_saving_usd": "Net saving (USD)",
+                    "co2_avoided_t": "CO2 avoided (tCO2e)",
+                },
+            )
+        )
+        fig = network_chart(
+            links,
+            title="Exchanges chosen, on the cluster map",
+            highlight=summary.anchors[0],
+            positions=positions,
+        )
+        return fig, text
+
+    return show(Explorer(controls, draw, css="eic-symbiosis-explorer"))
