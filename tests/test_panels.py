@@ -26,7 +26,7 @@ def test_the_threshold_moves_sectors_in_and_out_of_the_candidates():
     )
     panel.controls["threshold"].value = 1.2
     assert "Chemicals, Metals & machinery." in headline(panel)
-    assert panel.image.value.startswith(b"\x89PNG") and panel.image.layout.display is None
+    assert bytes(panel.image.value).startswith(b"\x89PNG") and panel.image.layout.display is None
 
 
 def test_the_recovery_shares_change_freshwater_and_salt_bought():
