@@ -11,7 +11,7 @@ import pandas as pd
 from eic import data
 from eic.explorers import Explorer, table_html
 from eic.flows import solve_unknown
-from eic.panels import lq_explorer, reuse_explorer, symbiosis_explorer
+from eic.panels import lq_explorer, portfolio_explorer, reuse_explorer, symbiosis_explorer
 from eic.symbiosis import Factors
 
 
@@ -80,3 +80,12 @@ def test_tables_are_captioned_and_blank_cells_shown_as_a_dash():
     assert "<caption" in shown and ">Sectors</caption>" in shown
     assert "<th scope='col'" in shown and "Location quotient" in shown
     assert "–" in shown
+
+
+def test_the_rate_and_budget_change_the_appraisal_and_the_best_set():
+    panel = portfolio_explorer(data.load("cluster_options"), budget=500_000, rate=10)
+    assert headline(panel).startswith("At 10 %, 7 of the 10 options pay for themselves")
+    panel.controls["rate"].value = 5
+    assert headline(panel).startswith("At 5 %, 9 of the 10 options pay for themselves")
+    panel.controls["budget"].value = 0
+    assert "choose no option" in panel.text.value

@@ -11,9 +11,11 @@ import html
 import ipywidgets as w
 import pandas as pd
 
+from eic.appraisal import appraise, mac_chart, mac_curve
 from eic.clusters import candidate_clusters, lq_chart
 from eic.explorers import Explorer, percent_slider, show, table_html
 from eic.flows import eco_efficiency, reuse_scenario, sankey_chart
+from eic.portfolio import choose_portfolio, greedy_portfolio
 from eic.symbiosis import (
     Factors,
     allocate_exchanges,
@@ -238,3 +240,80 @@ def symbiosis_explorer(
         return fig, text
 
     return show(Explorer(controls, draw, css="eic-symbiosis-explorer"))
+
+
+def portfolio_explorer(
+    options: pd.DataFrame, *, budget: float = 500_000, rate: float = 10
+) -> Explorer | None:
+    """Appraisal, MAC curve and the best portfolio within a budget, as the discount rate,
+    the budget and the objective change (``rate`` in %)."""
+    controls = {
+        "rate": w.FloatSlider(
+            value=rate,
+            min=1,
+            max=20,
+            step=1,
+            description="Discount rate (%):",
+            continuous_update=False,
+            readout_format=".0f",
+            style={"description_width": "initial"},
+        ),
+        "budget": w.FloatSlider(
+            value=budget,
+            min=0,
+            max=1_600_000,
+            step=10_000,
+            description="Budget (USD):",
+            continuous_update=False,
+            readout_format=",.0f",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="420px"),
+        ),
+        "objective": w.ToggleButtons(
+            options=[("Most tCO2e avoided", "abatement"), ("Highest NPV", "npv")],
+            value="abatement",
+            description="Choose for:",
+            style={"description_width": "initial"},
+        ),
+    }
+
+    def draw(values: dict) -> tuple[object, str]:
+        appraised = appraise(options, values["rate"] / 100)
+        best = choose_portfolio(appraised, values["budget"], objective=values["objective"])
+        greedy = greedy_portfolio(appraised, values["budget"])
+        paying = int(appraised["pays_for_itself"].sum())
+        shown = appraised[["option", "investment_usd", "npv_usd", "irr", "simple_payback_years",
+                           "mac_usd_per_tco2e", "abatement_tco2e_per_yr"]]  # fmt: skip
+        text = (
+            f"<p><b>At {values['rate']:.0f} %, {paying} of the {len(appraised)} options pay "
+            f"for themselves (NPV of 0 or more).</b></p>"
+            f"<p><b>Best choice:</b> {html.escape(best.explain())}</p>"
+            f"<p><b>Cheapest tonne first:</b> {html.escape(greedy.explain())}</p>"
+            + table_html(
+                shown,
+                caption=f"Appraisal of the options at a discount rate of {values['rate']:.0f} %",
+                formats={
+                    "investment_usd": "{:,.0f}",
+                    "npv_usd": "{:,.0f}",
+                    "irr": "{:.1%}",
+                    "simple_payback_years": "{:.1f}",
+                    "mac_usd_per_tco2e": "{:,.1f}",
+                    "abatement_tco2e_per_yr": "{:,.0f}",
+                },
+                headers={
+                    "option": "Option",
+                    "investment_usd": "Investment (USD)",
+                    "npv_usd": "NPV (USD)",
+                    "irr": "IRR",
+                    "simple_payback_years": "Simple payback (years)",
+                    "mac_usd_per_tco2e": "MAC (USD/tCO2e)",
+                    "abatement_tco2e_per_yr": "Avoided (tCO2e/yr)",
+                },
+            )
+            + "<p>The chart below is the marginal abatement cost curve: each bar is an option, "
+            "its width the tCO2e it avoids a year and its height the cost per tonne; bars "
+            "below zero save money.</p>"
+        )
+        return mac_chart(mac_curve(appraised)), text
+
+    return show(Explorer(controls, draw, css="eic-portfolio-explorer"))
