@@ -11,7 +11,13 @@ import pandas as pd
 from eic import data
 from eic.explorers import Explorer, table_html
 from eic.flows import solve_unknown
-from eic.panels import lq_explorer, portfolio_explorer, reuse_explorer, symbiosis_explorer
+from eic.panels import (
+    cost_sharing_explorer,
+    lq_explorer,
+    portfolio_explorer,
+    reuse_explorer,
+    symbiosis_explorer,
+)
 from eic.symbiosis import Factors
 
 
@@ -89,3 +95,10 @@ def test_the_rate_and_budget_change_the_appraisal_and_the_best_set():
     assert headline(panel).startswith("At 5 %, 9 of the 10 options pay for themselves")
     panel.controls["budget"].value = 0
     assert "choose no option" in panel.text.value
+
+
+def test_the_sharing_rule_switches_the_verdict_on_stability():
+    panel = cost_sharing_explorer(data.load("cetp_firms"))
+    assert headline(panel).startswith("By effluent volume: Not in the core: Dye house A, Dye")
+    panel.controls["rule"].value = "shapley"
+    assert headline(panel).startswith("Shapley value: In the core")

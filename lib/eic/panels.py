@@ -13,6 +13,7 @@ import pandas as pd
 
 from eic.appraisal import appraise, mac_chart, mac_curve
 from eic.clusters import candidate_clusters, lq_chart
+from eic.cost_sharing import cetp_plant_cost, compare_rules, shares_chart
 from eic.explorers import Explorer, percent_slider, show, table_html
 from eic.flows import eco_efficiency, reuse_scenario, sankey_chart
 from eic.portfolio import choose_portfolio, greedy_portfolio
@@ -317,3 +318,43 @@ def portfolio_explorer(
         return mac_chart(mac_curve(appraised)), text
 
     return show(Explorer(controls, draw, css="eic-portfolio-explorer"))
+
+
+RULES = {"equal": "Equal shares", "proportional": "By effluent volume", "shapley": "Shapley value"}
+
+
+def cost_sharing_explorer(firms: pd.DataFrame) -> Explorer | None:
+    """Three ways to share a common treatment plant's yearly cost, and whether each is
+    stable (no group of firms would pay less with its own plant)."""
+    comparison = compare_rules(firms, cetp_plant_cost)
+    rule = w.ToggleButtons(
+        options=[(label, key) for key, label in RULES.items()],
+        value="proportional",
+        description="Sharing rule:",
+        style={"description_width": "initial"},
+    )
+
+    def draw(values: dict) -> tuple[object, str]:
+        key = values["rule"]
+        column = f"{key}_usd_per_yr"
+        shown = comparison[["firm", "effluent_m3_per_day", "standalone_usd_per_yr", column]]
+        verdict = comparison.attrs["core"][key].explain()
+        text = (
+            f"<p><b>{RULES[key]}: {html.escape(verdict)}</b> The shared plant costs "
+            f"USD {comparison[column].sum():,.0f} a year in all. The chart compares the three "
+            "rules with each firm's stand-alone cost.</p>"
+            + table_html(
+                shown,
+                caption=f"Each dye house's share under the rule '{RULES[key]}' (USD per year)",
+                formats={c: "{:,.0f}" for c in shown.columns if c != "firm"},
+                headers={
+                    "firm": "Firm",
+                    "effluent_m3_per_day": "Effluent (m3/day)",
+                    "standalone_usd_per_yr": "Own plant (USD/yr)",
+                    column: f"{RULES[key]} (USD/yr)",
+                },
+            )
+        )
+        return shares_chart(comparison), text
+
+    return show(Explorer({"rule": rule}, draw, css="eic-cost-sharing-explorer"))
