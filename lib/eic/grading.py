@@ -187,3 +187,77 @@ def assert_ratings(module: str, qid: str, keys: Iterable[str], *, low: float, hi
         ):
             _fail(f"{_label(qid)}: the rating of '{key}' must be between {low:g} and {high:g}.")
             return
+
+
+# Saaty's random index for n = 1..10, the classic table (the same as eic.ahp.RANDOM_INDEX;
+# a test checks that they agree). Kept here so grading needs only the standard library.
+_RANDOM_INDEX = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49)
+
+
+def consistency_ratio(criteria: list[str], judgements: Mapping[str, float]) -> float:
+    """Saaty's consistency ratio of pairwise judgements {"A vs B": a_AB}, by power iteration.
+
+    >>> round(consistency_ratio(["A", "B", "C"], {"A vs B": 2, "A vs C": 4, "B vs C": 2}), 6)
+    0.0
+    """
+    n = len(criteria)
+    if n <= 2:
+        return 0.0
+    matrix = [[1.0] * n for _ in range(n)]
+    for i, a in enumerate(criteria):
+        for j in range(i + 1, n):
+            value = float(judgements[f"{a} vs {criteria[j]}"])
+            matrix[i][j], matrix[j][i] = value, 1 / value
+    weights = [1 / n] * n
+    for _ in range(200):
+        product = [sum(row[j] * weights[j] for j in range(n)) for row in matrix]
+        total = sum(product)
+        weights = [p / total for p in product]
+    product = [sum(row[j] * weights[j] for j in range(n)) for row in matrix]
+    lambda_max = sum(product[i] / weights[i] for i in range(n)) / n
+    return ((lambda_max - n) / (n - 1)) / _RANDOM_INDEX[n - 1]
+
+
+def assert_consistent_judgements(
+    module: str, qid: str, criteria: Iterable[str], *, max_cr: float = 0.10
+) -> None:
+    """Check that every pair of ``criteria`` is judged (1/9 to 9) and that the judgements
+    are consistent enough: consistency ratio at most ``max_cr``."""
+    criteria = list(criteria)
+    _, value = _recorded(module, qid)
+    if not isinstance(value, Mapping):
+        _fail(f"{_label(qid)}: not answered yet. Judge every pair and press Save.")
+        return
+    keys = [f"{a} vs {b}" for i, a in enumerate(criteria) for b in criteria[i + 1 :]]
+    missing = [k for k in keys if k not in value]
+    bad = [
+        k
+        for k in keys
+        if k in value
+        and (
+            isinstance(value[k], bool)
+            or not isinstance(value[k], int | float)
+            or not 1 / 9.001 < value[k] < 9.001
+        )
+    ]
+    if missing or bad:
+        _fail(f"{_label(qid)}: judge every pair from 1/9 to 9: {', '.join(missing + bad)}.")
+        return
+    ratio = consistency_ratio(criteria, value)
+    if ratio > max_cr:
+        _fail(
+            f"{_label(qid)}: the judgements contradict each other (consistency ratio "
+            f"{ratio:.2f}, above {max_cr:.2f}); revisit the pair the chart points to."
+        )
+
+
+def assert_checklist(module: str, qid: str, items: Iterable[str], options: Iterable[str]) -> None:
+    """Check that every item of a checklist is answered with one of ``options``."""
+    items, options = list(items), list(options)
+    _, value = _recorded(module, qid)
+    if not isinstance(value, Mapping):
+        _fail(f"{_label(qid)}: not answered yet. Answer every item and press Save.")
+        return
+    left = [item for item in items if value.get(item) not in options]
+    if left:
+        _fail(f"{_label(qid)}: {len(left)} item(s) not answered yet, starting with: {left[0]}")

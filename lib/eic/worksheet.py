@@ -23,6 +23,7 @@ from IPython.display import display
 
 from eic.answers import AnswerStore, activate
 from eic.grading import grading_mode, in_voila
+from eic.question_groups import Checklist, Pairwise
 from eic.questions import (
     MultipleChoice,
     Number,
@@ -108,6 +109,12 @@ class Worksheet:
 
     def ratings(self, qid: str, prompt: str, items: Sequence[str], **kw: Any) -> Ratings:
         return self._add(Ratings(self, qid, prompt, items, **kw))
+
+    def pairwise(self, qid: str, prompt: str, criteria: Sequence[str], **kw: Any) -> Pairwise:
+        return self._add(Pairwise(self, qid, prompt, criteria, **kw))
+
+    def checklist(self, qid: str, prompt: str, items: Sequence[str], **kw: Any) -> Checklist:
+        return self._add(Checklist(self, qid, prompt, items, **kw))
 
     # -- progress -----------------------------------------------------------------------
     def progress(self) -> tuple[int, int]:

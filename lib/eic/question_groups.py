@@ -1,0 +1,188 @@
+"""Questions answered as a group of judgements: pairwise comparisons and a checklist.
+
+- :class:`Pairwise` asks, for every pair of criteria, which matters more and how much, on
+  Saaty's 1-9 scale, and records ``{"A vs B": a}`` where ``a`` is how many times as
+  important A is as B (1/9 to 9). The analytic hierarchy process (:mod:`eic.ahp`) turns
+  the record into priorities.
+- :class:`Checklist` asks the same few options ("yes", "partly", ...) of each item, and
+  records ``{item: option}``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from eic.question_base import Question
+
+if TYPE_CHECKING:
+    from eic.worksheet import Worksheet
+
+STRENGTHS = (9, 8, 7, 6, 5, 4, 3, 2)
+CHECKLIST_OPTIONS = ("yes", "partly", "no", "don't know")
+
+
+def pair_key(a: str, b: str) -> str:
+    """The key under which the judgement of ``a`` against ``b`` is recorded."""
+    return f"{a} vs {b}"
+
+
+def judgement_options(a: str, b: str) -> list[tuple[str, float]]:
+    """The 17 steps of one comparison, from "a 9x as important" through "equal" to "b 9x"."""
+    towards_a = [(f"{a}: {v}x as important", float(v)) for v in STRENGTHS]
+    towards_b = [(f"{b}: {v}x as important", 1 / v) for v in reversed(STRENGTHS)]
+    return [*towards_a, ("equally important", 1.0), *towards_b]
+
+
+def _nearest(value: float, options: Sequence[tuple[str, float]]) -> float:
+    return min((v for _, v in options), key=lambda v: abs(v - value))
+
+
+class Pairwise(Question):
+    """One slider per pair of criteria; the answer is every pair's judgement."""
+
+    kind = "pairwise"
+
+    def __init__(
+        self, sheet: Worksheet, qid: str, prompt: str, criteria: Sequence[str], **kwargs: Any
+    ) -> None:
+        if len(criteria) < 2 or len(set(criteria)) != len(criteria):
+            raise ValueError("give at least two different criteria to compare")
+        self.criteria = list(criteria)
+        self.pairs = [(a, b) for i, a in enumerate(self.criteria) for b in self.criteria[i + 1 :]]
+        super().__init__(sheet, qid, prompt, **kwargs)
+
+    def _build_input(self) -> w.Widget:
+        self.sliders = {
+            pair_key(a, b): w.SelectionSlider(
+                options=judgement_options(a, b),
+                value=1.0,
+                description=f"{a} or {b}?",
+                continuous_update=False,
+                readout=True,
+                style={"description_width": "22em"},
+                layout=w.Layout(width="760px"),
+            )
+            for a, b in self.pairs
+        }
+        return w.VBox(list(self.sliders.values()))
+
+    def _watch(self, callback: Callable[[Any], None]) -> None:
+        for slider in self.sliders.values():
+            slider.observe(callback, names="value")
+
+    @property
+    def value(self) -> dict[str, float]:
+        return {key: slider.value for key, slider in self.sliders.items()}
+
+    @value.setter
+    def value(self, new: Mapping[str, float]) -> None:
+        if not isinstance(new, Mapping) or set(new) != set(self.sliders):
+            raise ValueError(f"judge exactly these pairs: {', '.join(self.sliders)}")
+        bad = [
+            k
+            for k, v in new.items()
+            if isinstance(v, bool) or not isinstance(v, int | float) or not 1 / 9.001 < v < 9.001
+        ]
+        if bad:
+            raise ValueError(f"judgements must be from 1/9 to 9: {', '.join(bad)}")
+        with self._one_change():
+            for key, judgement in new.items():
+                slider = self.sliders[key]
+                slider.value = _nearest(float(judgement), slider.options)
+
+    def problems_with(self, value: Any) -> list[str]:
+        if not isinstance(value, Mapping):
+            return ["move each slider to your judgement and press Save"]
+        return [f"judge '{key}'" for key in self.sliders if key not in value]
+
+    def summary(self, value: Any) -> str:
+        labels = []
+        for a, b in self.pairs:
+            judgement = value.get(pair_key(a, b))
+            if judgement is None:
+                continue
+            options = judgement_options(a, b)
+            nearest = _nearest(float(judgement), options)
+            labels.append(next(label for label, v in options if v == nearest))
+        return "; ".join(labels)
+
+
+class Checklist(Question):
+    """One row of option buttons per item; the answer maps each item to its option.
+
+    ``headings`` maps an item to a heading shown above it (e.g. the item's category).
+    """
+
+    kind = "checklist"
+
+    def __init__(
+        self,
+        sheet: Worksheet,
+        qid: str,
+        prompt: str,
+        items: Sequence[str],
+        *,
+        options: Sequence[str] = CHECKLIST_OPTIONS,
+        headings: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.items, self.options = list(items), list(options)
+        self.headings = dict(headings or {})
+        super().__init__(sheet, qid, prompt, **kwargs)
+
+    def _build_input(self) -> w.Widget:
+        rows: list[w.Widget] = []
+        self.buttons: dict[str, w.ToggleButtons] = {}
+        shown: set[str] = set()
+        for item in self.items:
+            heading = self.headings.get(item)
+            if heading and heading not in shown:
+                rows.append(w.HTML(f"<b>{html.escape(heading)}</b>"))
+                shown.add(heading)
+            buttons = w.ToggleButtons(
+                options=self.options,
+                value=None,
+                style={"button_width": "7em"},
+                tooltips=[f"{option}: {item}" for option in self.options],
+            )
+            self.buttons[item] = buttons
+            label = w.HTML(html.escape(item), layout=w.Layout(width="420px"))
+            rows.append(w.HBox([label, buttons]))
+        return w.VBox(rows)
+
+    def _watch(self, callback: Callable[[Any], None]) -> None:
+        for buttons in self.buttons.values():
+            buttons.observe(callback, names="value")
+
+    @property
+    def value(self) -> dict[str, str]:
+        return {item: b.value for item, b in self.buttons.items() if b.value is not None}
+
+    @value.setter
+    def value(self, new: Mapping[str, str]) -> None:
+        if not isinstance(new, Mapping):
+            raise ValueError("a checklist answer maps each item to an option")
+        unknown = [k for k in new if k not in self.buttons]
+        wrong = [k for k, v in new.items() if k in self.buttons and v not in self.options]
+        if unknown or wrong:
+            raise ValueError(
+                "unknown items: " + ", ".join(unknown) if unknown else
+                f"answers must be one of {', '.join(self.options)}: {', '.join(wrong)}"
+            )  # fmt: skip
+        with self._one_change():
+            for item, buttons in self.buttons.items():
+                buttons.value = new.get(item)
+
+    def problems_with(self, value: Any) -> list[str]:
+        if not isinstance(value, Mapping) or not value:
+            return ["answer every item and press Save"]
+        left = [item for item in self.items if item not in value]
+        return [f"{len(left)} item(s) still to answer, starting with: {left[0]}"] if left else []
+
+    def summary(self, value: Any) -> str:
+        counts = {option: sum(1 for v in value.values() if v == option) for option in self.options}
+        return ", ".join(f"{option}: {n}" for option, n in counts.items())
