@@ -102,3 +102,40 @@ def test_the_sharing_rule_switches_the_verdict_on_stability():
     assert headline(panel).startswith("By effluent volume: Not in the core: Dye house A, Dye")
     panel.controls["rule"].value = "shapley"
     assert headline(panel).startswith("Shapley value: In the core")
+
+
+def test_policy_panels_follow_the_judgements_and_the_checklist(tmp_path, monkeypatch):
+    from eic.policy_panels import (
+        checklist_items,
+        package_explorer,
+        priorities_view,
+        self_check_view,
+    )
+    from eic.worksheet import Worksheet
+
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    ws = Worksheet("m07", tmp_path)
+    q = ws.pairwise("q1_priorities", "Weigh", ["Jobs and growth", "Environmental benefit",
+                                                 "Reach to SMEs"])  # fmt: skip
+    view = priorities_view(q)
+    assert "Move the sliders" in view.children[0].value
+    # consistent: Environmental benefit = 2 x Jobs = 4 x Reach to SMEs, so 4/7, 2/7, 1/7
+    q.value = {
+        "Jobs and growth vs Environmental benefit": 1 / 2,
+        "Jobs and growth vs Reach to SMEs": 2,
+        "Environmental benefit vs Reach to SMEs": 4,
+    }
+    assert "Jobs and growth 29%, Environmental benefit 57%, Reach to SMEs 14%" in html.unescape(
+        view.children[0].value
+    )
+    panel = package_explorer(data.load("policy_instruments"), q, budget=2)
+    assert "leaves out the industrial stream" in panel.text.value
+    panel.controls["weights"].value = "mine"
+    assert "Best package" in panel.text.value and "role='alert'" not in panel.text.value
+
+    checklist = data.load("eip_framework_checklist")
+    items, headings = checklist_items(checklist)
+    c = ws.checklist("q6_park_check", "Check", items, headings=headings)
+    summary = self_check_view(c, checklist)
+    c.value = dict.fromkeys(items, "no") | {items[0]: "yes"}
+    assert "Weakest: Environmental, Social, Economic" in html.unescape(summary.children[0].value)
