@@ -109,3 +109,18 @@ def test_checklist_check_needs_every_item_with_a_known_option(ws, monkeypatch):
         grading.assert_checklist("m07", "q6_check", ["a", "b"], ["yes", "no"])
     store.record("q6_check", {"a": "yes", "b": "no"})
     grading.assert_checklist("m07", "q6_check", ["a", "b"], ["yes", "no"])
+
+
+def test_texts_record_each_part_and_name_the_empty_ones(ws, tmp_path, monkeypatch):
+    parts = ["Strengths", "Weaknesses"]
+    q = ws.texts("q6_swot", "Your SWOT", parts)
+    q.boxes["Strengths"].value = " Skilled dyers \n Cheap land "
+    assert recorded(ws, "q6_swot") == {"Strengths": "Skilled dyers \n Cheap land", "Weaknesses": ""}
+    assert q.problems_with(q.value) == ["write at least one point under 'Weaknesses'"]
+    again = Worksheet("m07", tmp_path).texts("q6_swot", "Your SWOT", parts)
+    assert again.value["Strengths"].startswith("Skilled dyers")
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    with pytest.raises(AssertionError, match="nothing written yet under: Weaknesses"):
+        grading.assert_texts("m07", "q6_swot", parts)
+    q.value = {"Strengths": "Skilled dyers", "Weaknesses": "No shared plant"}
+    grading.assert_texts("m07", "q6_swot", parts)

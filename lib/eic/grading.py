@@ -261,3 +261,14 @@ def assert_checklist(module: str, qid: str, items: Iterable[str], options: Itera
     left = [item for item in items if value.get(item) not in options]
     if left:
         _fail(f"{_label(qid)}: {len(left)} item(s) not answered yet, starting with: {left[0]}")
+
+
+def assert_texts(module: str, qid: str, fields: Iterable[str]) -> None:
+    """Check that every part of a group of texts (e.g. a SWOT) has at least one point."""
+    _, value = _recorded(module, qid)
+    if not isinstance(value, Mapping):
+        _fail(f"{_label(qid)}: not answered yet. Write in each box and press Save.")
+        return
+    empty = [name for name in fields if not str(value.get(name, "")).strip()]
+    if empty:
+        _fail(f"{_label(qid)}: nothing written yet under: {', '.join(empty)}.")

@@ -186,3 +186,62 @@ class Checklist(Question):
     def summary(self, value: Any) -> str:
         counts = {option: sum(1 for v in value.values() if v == option) for option in self.options}
         return ", ".join(f"{option}: {n}" for option, n in counts.items())
+
+
+class Texts(Question):
+    """A few labelled text boxes answered together, e.g. a SWOT: {field: text}."""
+
+    kind = "texts"
+
+    def __init__(
+        self,
+        sheet: Worksheet,
+        qid: str,
+        prompt: str,
+        fields: Sequence[str],
+        *,
+        placeholders: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.fields = list(fields)
+        self.placeholders = dict(placeholders or {})
+        super().__init__(sheet, qid, prompt, **kwargs)
+
+    def _build_input(self) -> w.Widget:
+        self.boxes = {
+            name: w.Textarea(
+                description=name,
+                placeholder=self.placeholders.get(name, "one point per line"),
+                continuous_update=False,
+                style={"description_width": "9em"},
+                layout=w.Layout(width="640px", height="6em"),
+            )
+            for name in self.fields
+        }
+        return w.VBox(list(self.boxes.values()))
+
+    def _watch(self, callback: Callable[[Any], None]) -> None:
+        for box in self.boxes.values():
+            box.observe(callback, names="value")
+
+    @property
+    def value(self) -> dict[str, str]:
+        return {name: box.value.strip() for name, box in self.boxes.items()}
+
+    @value.setter
+    def value(self, new: Mapping[str, str]) -> None:
+        if not isinstance(new, Mapping) or not set(new) <= set(self.boxes):
+            raise ValueError(f"answer only these parts: {', '.join(self.fields)}")
+        with self._one_change():
+            for name, box in self.boxes.items():
+                box.value = str(new.get(name, ""))
+
+    def problems_with(self, value: Any) -> list[str]:
+        if not isinstance(value, Mapping):
+            return ["write something in each box and press Save"]
+        return [f"write at least one point under '{name}'" for name in self.fields
+                if not str(value.get(name, "")).strip()]  # fmt: skip
+
+    def summary(self, value: Any) -> str:
+        return "; ".join(f"{name}: {len(str(text).splitlines())} point(s)"
+                         for name, text in value.items())  # fmt: skip

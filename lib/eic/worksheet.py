@@ -23,7 +23,7 @@ from IPython.display import display
 
 from eic.answers import AnswerStore, activate
 from eic.grading import grading_mode, in_voila
-from eic.question_groups import Checklist, Pairwise
+from eic.question_groups import Checklist, Pairwise, Texts
 from eic.questions import (
     MultipleChoice,
     Number,
@@ -115,6 +115,9 @@ class Worksheet:
 
     def checklist(self, qid: str, prompt: str, items: Sequence[str], **kw: Any) -> Checklist:
         return self._add(Checklist(self, qid, prompt, items, **kw))
+
+    def texts(self, qid: str, prompt: str, fields: Sequence[str], **kw: Any) -> Texts:
+        return self._add(Texts(self, qid, prompt, fields, **kw))
 
     # -- progress -----------------------------------------------------------------------
     def progress(self) -> tuple[int, int]:

@@ -1,0 +1,372 @@
+"""The country report: a participant's (or a country group's) answers from all eight modules,
+gathered into a draft report to edit, as self-contained HTML and as Markdown.
+
+The report reads only the answer files (``mNN-answers.json``) found in a course folder:
+each answer carries its question's wording, so the report needs no notebook. A module with
+no answers yet is listed as "not yet done"; an unreadable file is reported, never fatal.
+Charts are redrawn from the answers (the self-assessment radar, the policy priorities, the
+park check, the roadmap, the SWOT) and embedded in the HTML as images.
+
+>>> from pathlib import Path
+>>> import tempfile
+>>> empty = Path(tempfile.mkdtemp())
+>>> report = build_report([("Ana Reyes", empty)], country="Philippines")
+>>> [s.status for s in report.sections][:2]
+['not yet done', 'not yet done']
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from eic.answers import ANSWERS_SUFFIX
+from eic.course import syllabus
+
+REFLECTION_KINDS = ("reflection", "short_text")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One recorded answer: its question, kind, value and who gave it."""
+
+    qid: str
+    question: str
+    kind: str
+    value: Any
+    contributor: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart redrawn from the answers, as PNG bytes with its alternative text."""
+
+    title: str
+    png: bytes
+    alt: str
+    contributor: str
+
+
+@dataclass
+class Section:
+    """One module of the report."""
+
+    module: dict
+    entries: list[Entry] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return "done" if self.entries else "not yet done"
+
+
+@dataclass
+class Report:
+    country: str
+    participants: list[str]
+    sections: list[Section]
+    made: str
+
+    @property
+    def title(self) -> str:
+        return f"Eco-industrial clusters in {self.country}: a draft country report"
+
+
+def find_answers(folder: Path, module: dict) -> Path | None:
+    """The module's answer file in a course folder: ``folder/<module folder>/mNN-answers.json``
+    (a release or a submission) or ``folder/mNN-answers.json``."""
+    name = f"{module['id']}{ANSWERS_SUFFIX}"
+    for candidate in (Path(folder) / module["folder"] / name, Path(folder) / name):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_answers(path: Path) -> tuple[dict[str, dict], list[str]]:
+    """The answers in a file, read without changing it; problems are described, not raised."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        return {}, [f"{path.name} could not be read ({err.__class__.__name__}); it was skipped"]
+    answers = data.get("answers") if isinstance(data, dict) else None
+    if not isinstance(answers, dict):
+        return {}, [f"{path.name} has no answers in the expected form; it was skipped"]
+    good = {
+        qid: entry for qid, entry in answers.items() if isinstance(entry, dict) and "value" in entry
+    }
+    problems = (
+        [f"{len(answers) - len(good)} answer(s) in {path.name} were malformed"]
+        if len(good) < len(answers)
+        else []
+    )
+    return good, problems
+
+
+def build_report(sources: Sequence[tuple[str, Path]], *, country: str) -> Report:
+    """Gather the answers of one or several participants (name, course folder) of a country."""
+    if not sources:
+        raise ValueError("give at least one participant: a name and a course folder")
+    sections = []
+    for module in syllabus()["modules"]:
+        section = Section(module)
+        for name, folder in sources:
+            path = find_answers(Path(folder), module)
+            if path is None:
+                continue
+            answers, problems = read_answers(path)
+            section.problems += [f"{name}: {p}" for p in problems]
+            for qid, entry in sorted(answers.items(), key=lambda item: _order(item[0])):
+                if entry.get("kind") == "details":
+                    continue
+                section.entries.append(
+                    Entry(
+                        qid,
+                        str(entry.get("question") or qid),
+                        str(entry.get("kind") or ""),
+                        entry["value"],
+                        name,
+                    )
+                )
+            for draw in FIGURES.get(module["id"], ()):
+                try:
+                    section.figures += draw(answers, name)
+                except (KeyError, TypeError, ValueError) as err:
+                    section.problems.append(f"{name}: a chart could not be drawn ({err})")
+        sections.append(section)
+    return Report(
+        country=country,
+        participants=[name for name, _ in sources],
+        sections=sections,
+        made=dt.date.today().isoformat(),
+    )
+
+
+def _order(qid: str) -> tuple[int, int, str]:
+    match = re.match(r"([qr])(\d+)_", qid)
+    if not match:
+        return (2, 0, qid)
+    return (0 if match.group(1) == "q" else 1, int(match.group(2)), qid)
+
+
+def describe(entry: Entry) -> list[str]:
+    """The answer as lines of plain text (several for lists and groups)."""
+    value = entry.value
+    if entry.kind == "pairwise" and isinstance(value, dict):
+        from eic.question_groups import judgement_options
+
+        lines = []
+        for key, judgement in value.items():
+            a, _, b = key.partition(" vs ")
+            options = judgement_options(a, b)
+            label = min(options, key=lambda o: abs(o[1] - float(judgement)))[0]
+            lines.append(f"{a} or {b}? {label}")
+        return lines
+    if isinstance(value, dict):
+        return [f"{key}: {item}" for key, item in value.items()]
+    if isinstance(value, list):
+        return [f"{n}. {item}" if entry.kind == "ranking" else str(item)
+                for n, item in enumerate(value, 1)]  # fmt: skip
+    if isinstance(value, float):
+        return [f"{value:,.6g}"]
+    if entry.kind in REFLECTION_KINDS:
+        return [p.strip() for p in str(value).splitlines() if p.strip()] or [""]
+    return [str(value)]
+
+
+# -- charts redrawn from the answers ----------------------------------------------------------
+
+
+def _png(fig) -> bytes:
+    from eic.views import figure_png
+
+    return figure_png(fig)
+
+
+def _radar(answers: dict, name: str) -> list[Figure]:
+    from eic.foundations import radar_chart
+
+    ratings = answers.get("q7_self_assessment", {}).get("value")
+    if not isinstance(ratings, dict):
+        return []
+    fig = radar_chart({name: ratings}, title=f"Self-assessment by {name}")
+    scores = ", ".join(f"{k} {v}" for k, v in ratings.items())
+    return [Figure("Self-assessment on the four foundations", _png(fig),
+                   f"Radar chart of ratings (0 to 5): {scores}", name)]  # fmt: skip
+
+
+def _priorities(answers: dict, name: str) -> list[Figure]:
+    from eic.ahp import ahp, pairwise_matrix, priorities_chart
+
+    value = answers.get("q1_priorities", {}).get("value")
+    if not isinstance(value, dict) or not value:
+        return []
+    pairs = {tuple(key.split(" vs ")): judgement for key, judgement in value.items()}
+    criteria = list(dict.fromkeys(c for pair in pairs for c in pair))
+    result = ahp(pairwise_matrix(criteria, pairs))
+    weights = ", ".join(f"{k} {v:.0%}" for k, v in result.priorities.items())
+    fig = priorities_chart(result, title=f"Priorities of the policy streams ({name})")
+    return [Figure("Priorities of the three policy streams", _png(fig),
+                   f"Bar chart of priorities: {weights}; consistency ratio {result.cr:.2f}",
+                   name)]  # fmt: skip
+
+
+def _park_check(answers: dict, name: str) -> list[Figure]:
+    from eic import data
+    from eic.eip_framework import framework_self_check, self_check_chart
+
+    value = answers.get("q6_park_check", {}).get("value")
+    if not isinstance(value, dict) or not value:
+        return []
+    summary = framework_self_check(value, data.load("eip_framework_checklist"))
+    shares = ", ".join(f"{r.category} {r.share_met:.0%}" for r in summary.itertuples())
+    return [
+        Figure(
+            "A park checked against the framework's four categories",
+            _png(self_check_chart(summary)),
+            f"Bar chart of items met: {shares}",
+            name,
+        )
+    ]
+
+
+FIGURES: dict[str, tuple[Callable[[dict, str], list[Figure]], ...]] = {
+    "m01": (_radar,),
+    "m07": (_priorities, _park_check),
+}
+
+
+def register_figure(module: str, draw: Callable[[dict, str], list[Figure]]) -> None:
+    """Add a chart drawn from a module's answers (used by modules defined elsewhere)."""
+    FIGURES[module] = (*FIGURES.get(module, ()), draw)
+
+
+# -- rendering ----------------------------------------------------------------------------------
+
+CSS = """
+body { font-family: Georgia, 'Times New Roman', serif; max-width: 52em; margin: 2em auto;
+       padding: 0 1em; line-height: 1.45; color: #1b1b1b; }
+h1, h2, h3 { font-family: Helvetica, Arial, sans-serif; }
+.status { font-size: 90%; color: #555; }
+.answer { margin: 0.2em 0 0.8em 1em; }
+.credit { color: #555; font-size: 90%; }
+figure { margin: 1em 0; } figure img { max-width: 100%; }
+@media print { a { color: inherit; text-decoration: none; } section { page-break-inside: avoid; } }
+"""
+
+
+def to_html(report: Report) -> str:
+    """The report as one self-contained, printable HTML page (images embedded)."""
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        f"<html lang='en'><head><meta charset='utf-8'><title>{e(report.title)}</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<h1>{e(report.title)}</h1>",
+        f"<p>Prepared by {e(', '.join(report.participants))} with the EIC Course, "
+        f"{e(report.made)}. A draft to edit: each answer is the participant's own.</p>",
+        "<nav><h2>Contents</h2><ol>",
+    ]
+    parts += [
+        f"<li><a href='#{s.module['id']}'>{e(s.module['title'])}</a> "
+        f"<span class='status'>({e(s.status)})</span></li>"
+        for s in report.sections
+    ]
+    parts.append("</ol></nav>")
+    group = len(report.participants) > 1
+    for section in report.sections:
+        module = section.module
+        parts.append(f"<section id='{module['id']}'>")
+        number = int(module["id"][1:])
+        parts.append(f"<h2>Module {number} · {e(module['title'])}</h2>")
+        if not section.entries:
+            parts.append("<p class='status'>Not yet done: no answers recorded.</p></section>")
+            continue
+        for problem in section.problems:
+            parts.append(f"<p class='status'>Note: {e(problem)}</p>")
+        for question, entries in _by_question(section.entries):
+            parts.append(f"<h3>{e(question)}</h3>")
+            for entry in entries:
+                credit = f" <span class='credit'>({e(entry.contributor)})</span>" if group else ""
+                lines = describe(entry)
+                if entry.kind in REFLECTION_KINDS:
+                    body = "".join(f"<p>{e(line)}</p>" for line in lines)
+                elif len(lines) == 1:
+                    body = f"<p>{e(lines[0])}</p>"
+                else:
+                    body = "<ul>" + "".join(f"<li>{e(line)}</li>" for line in lines) + "</ul>"
+                parts.append(f"<div class='answer'>{body}{credit}</div>")
+        for figure in section.figures:
+            data = base64.b64encode(figure.png).decode("ascii")
+            caption = f"{figure.title} ({figure.contributor})" if group else figure.title
+            parts.append(
+                f"<figure><img src='data:image/png;base64,{data}' alt='{e(figure.alt, True)}'>"
+                f"<figcaption>{e(caption)}</figcaption></figure>"
+            )
+        parts.append("</section>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def to_markdown(report: Report, image_folder: str = "") -> tuple[str, dict[str, bytes]]:
+    """The report as Markdown, with the images it refers to: ``(text, {file name: png})``."""
+    lines = [f"# {report.title}", ""]
+    lines += [f"Prepared by {', '.join(report.participants)} with the EIC Course, {report.made}.",
+              ""]  # fmt: skip
+    images: dict[str, bytes] = {}
+    group = len(report.participants) > 1
+    for section in report.sections:
+        number = int(section.module["id"][1:])
+        lines += [f"## Module {number} · {section.module['title']}", ""]
+        if not section.entries:
+            lines += ["*Not yet done: no answers recorded.*", ""]
+            continue
+        for question, entries in _by_question(section.entries):
+            lines += [f"### {question}", ""]
+            for entry in entries:
+                credit = f" *({entry.contributor})*" if group else ""
+                described = describe(entry)
+                if entry.kind in REFLECTION_KINDS or len(described) == 1:
+                    lines += [f"{line}" for line in described]
+                    lines[-1] += credit
+                else:
+                    lines += [f"- {line}" for line in described]
+                    if credit:
+                        lines.append(credit.strip())
+                lines.append("")
+        for n, figure in enumerate(section.figures, 1):
+            name = f"{section.module['id']}-{n}.png"
+            images[name] = figure.png
+            path = f"{image_folder}/{name}" if image_folder else name
+            lines += [f"![{figure.alt}]({path})", "", f"*{figure.title}*", ""]
+    return "\n".join(lines), images
+
+
+def _by_question(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
+    grouped: dict[str, list[Entry]] = {}
+    for entry in entries:
+        grouped.setdefault(entry.question, []).append(entry)
+    return list(grouped.items())
+
+
+def write_report(report: Report, folder: Path, stem: str = "country-report") -> tuple[Path, Path]:
+    """Write ``<stem>.html`` and ``<stem>.md`` (with ``<stem>-images/``) into ``folder``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    html_path = folder / f"{stem}.html"
+    html_path.write_text(to_html(report), encoding="utf-8")
+    text, images = to_markdown(report, f"{stem}-images")
+    if images:
+        (folder / f"{stem}-images").mkdir(exist_ok=True)
+        for name, png in images.items():
+            (folder / f"{stem}-images" / name).write_bytes(png)
+    md_path = folder / f"{stem}.md"
+    md_path.write_text(text, encoding="utf-8")
+    return html_path, md_path

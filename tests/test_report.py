@@ -1,0 +1,139 @@
+"""The country report: one section per module with the participant's own answers, missing
+modules listed as not yet done, a self-contained HTML page, and group reports that credit
+every contributor."""
+
+from __future__ import annotations
+
+import base64
+from html.parser import HTMLParser
+
+import pytest
+
+from eic.answers import AnswerStore
+from eic.course import syllabus
+from eic.report import build_report, to_html, write_report
+
+MODULES = {m["id"]: m for m in syllabus()["modules"]}
+RATINGS = {
+    "Inter-firm networks": 2,
+    "Enabling technologies": 3,
+    "Social capital": 1,
+    "Public policy support": 4,
+}
+
+
+def answer(folder, module, qid, value, kind, question):
+    store = AnswerStore.for_module(module, folder / MODULES[module]["folder"])
+    store.record(qid, value, kind=kind, question=question)
+
+
+@pytest.fixture
+def participant(tmp_path, monkeypatch):
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    folder = tmp_path / "ana"
+    answer(folder, "m01", "q1_not_foundation", "Social capital", "single_choice", "1. Which?")
+    answer(folder, "m01", "q7_self_assessment", RATINGS, "ratings", "7. Rate your cluster")
+    answer(folder, "m01", "r1_reflection", "Tanneries by the river.\nA forum first.",
+           "reflection", "8. Your reflection")  # fmt: skip
+    answer(folder, "m03", "q1_missing_flow", 300.0, "number", "1. How much water?")
+    return folder
+
+
+class Page(HTMLParser):
+    """Collects the tags, images and text of a page, and unclosed elements."""
+
+    VOID = {"meta", "img", "br", "hr", "link", "input"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.images, self.text, self.unbalanced = [], [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs))
+        elif tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack.pop() != tag:
+            self.unbalanced.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(text: str) -> Page:
+    page = Page()
+    page.feed(text)
+    page.close()
+    return page
+
+
+def test_each_module_has_a_section_with_the_participants_own_answers(participant):
+    report = build_report([("Ana Reyes", participant)], country="Philippines")
+    sections = {s.module["id"]: s for s in report.sections}
+    assert list(sections) == [f"m0{n}" for n in range(1, 9)]
+    assert [e.value for e in sections["m01"].entries] == [
+        "Social capital",
+        RATINGS,
+        "Tanneries by the river.\nA forum first.",
+    ]
+    assert sections["m03"].entries[0].value == 300.0
+    assert {s.status for k, s in sections.items() if k not in ("m01", "m03")} == {"not yet done"}
+
+
+def test_the_html_parses_embeds_its_images_and_lists_missing_modules(participant):
+    page = parse(to_html(build_report([("Ana Reyes", participant)], country="Philippines")))
+    assert page.stack == [] and page.unbalanced == []
+    text = " ".join(page.text)
+    assert "Eco-industrial clusters in Philippines: a draft country report" in text
+    assert "Tanneries by the river." in text and "A forum first." in text
+    assert text.count("Not yet done: no answers recorded.") == 6
+    assert len(page.images) == 1  # the radar chart of module 1
+    image = page.images[0]
+    assert image["src"].startswith("data:image/png;base64,")
+    assert base64.b64decode(image["src"].split(",", 1)[1]).startswith(b"\x89PNG")
+    assert "Social capital 1" in image["alt"]
+
+
+def test_a_group_report_credits_every_contributor(tmp_path, monkeypatch):
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    sources = []
+    for name, rating in [("Ana Reyes", 1), ("Ben Santos", 2), ("Cora Lim", 3)]:
+        folder = tmp_path / name.split()[0]
+        answer(folder, "m01", "q7_self_assessment", RATINGS | {"Social capital": rating},
+               "ratings", "7. Rate your cluster")  # fmt: skip
+        answer(folder, "m02", "r1_reflection", f"{name} writes about textiles.", "reflection",
+               "9. Your reflection")  # fmt: skip
+        sources.append((name, folder))
+    report = build_report(sources, country="Philippines")
+    page = parse(to_html(report))
+    text = " ".join(page.text)
+    for name, _ in sources:
+        assert f"({name})" in text
+        assert f"{name} writes about textiles." in text
+    assert len(page.images) == 3
+    assert text.count("9. Your reflection") == 1  # one question, three credited answers
+
+
+def test_an_unreadable_answer_file_is_noted_and_the_rest_reported(participant):
+    broken = participant / MODULES["m02"]["folder"]
+    broken.mkdir(parents=True)
+    (broken / "m02-answers.json").write_text("{ not json", encoding="utf-8")
+    report = build_report([("Ana Reyes", participant)], country="Philippines")
+    m02 = next(s for s in report.sections if s.module["id"] == "m02")
+    assert m02.status == "not yet done"
+    assert any("could not be read" in p for p in m02.problems)
+    assert next(s for s in report.sections if s.module["id"] == "m01").status == "done"
+
+
+def test_write_report_makes_html_and_markdown_with_its_images(participant, tmp_path):
+    report = build_report([("Ana Reyes", participant)], country="Philippines")
+    html_path, md_path = write_report(report, tmp_path / "out")
+    markdown = md_path.read_text(encoding="utf-8")
+    assert "## Module 1 · " in markdown and "*Not yet done: no answers recorded.*" in markdown
+    assert "](country-report-images/m01-1.png)" in markdown
+    assert (tmp_path / "out" / "country-report-images" / "m01-1.png").read_bytes()[:4] == (
+        b"\x89PNG"
+    )
+    assert html_path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
