@@ -1,0 +1,329 @@
+"""Module 8: estimating the green jobs a cluster's plans could create.
+
+An employment factor turns the size of an activity into jobs: building 1 MW of solar
+power takes so many *job-years* of construction work, running a recycling plant of 1,000
+t/yr keeps so many people in work. The factors table gives one factor per activity, its
+unit, whether it counts ``jobs`` (people in work each year while the activity runs, as
+full-time equivalents) or ``job-years`` (one person in full-time work for one year, the
+usual measure of temporary work such as construction), an indirect multiplier (jobs in
+suppliers per direct job; blank when no published figure exists) and the factor's source.
+The two kinds are never added together: 130 job-years of construction are not 130 jobs.
+
+>>> factors = pd.DataFrame({"activity": ["Solar PV construction", "Plastics recycling"],
+...     "unit": ["MW", "t/yr"], "direct_jobs_per_unit": [13, 0.001],
+...     "job_kind": ["job-years", "jobs"], "indirect_multiplier": [0.5, None],
+...     "source": ["Example source A", "Example source B"]})
+>>> plans = pd.DataFrame({"activity": ["Solar PV construction", "Plastics recycling"],
+...     "quantity": [10, 5_000]})
+>>> estimate = green_jobs(plans, factors)
+>>> estimate[["activity", "direct", "indirect", "total"]].to_dict("records")
+[{'activity': 'Solar PV construction', 'direct': 130.0, 'indirect': 65.0, 'total': 195.0},
+ {'activity': 'Plastics recycling', 'direct': 5.0, 'indirect': nan, 'total': 5.0},
+ {'activity': 'Total (jobs)', 'direct': 5.0, 'indirect': nan, 'total': 5.0},
+ {'activity': 'Total (job-years)', 'direct': 130.0, 'indirect': 65.0, 'total': 195.0}]
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import textwrap
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from eic.appraisal import and_list, as_number
+from eic.foundations import PALETTE
+from eic.tables import Column, TableError, check_table, row_label
+
+JOB_KINDS = ("jobs", "job-years")
+FACTOR_COLUMNS = (
+    Column("activity", "text"),
+    Column("unit", "text"),
+    Column("direct_jobs_per_unit", "number", unit="jobs (or job-years) per unit", minimum=0),
+    Column("job_kind", "text", allowed=JOB_KINDS),
+    Column(
+        "indirect_multiplier",
+        "number",
+        unit="indirect jobs per direct job",
+        minimum=0,
+        allow_blank=True,
+    ),
+    Column("source", "text"),
+)
+ACTIVITY_COLUMNS = (
+    Column("activity", "text"),
+    Column("quantity", "number", unit="the activity's unit (MW, t/yr, ...)", minimum=0),
+)
+TOTAL_LABELS = {"jobs": "Total (jobs)", "job-years": "Total (job-years)"}
+KIND_EXPLAINED = {
+    "jobs": "Jobs (full-time equivalent people in work each year, ongoing)",
+    "job-years": "Job-years (1 job-year = one person in full-time work for one year)",
+}
+ESTIMATE_COLUMNS = [
+    *("activity", "quantity", "unit", "job_kind", "direct_jobs_per_unit", "direct"),
+    *("indirect_multiplier", "indirect", "total", "source", "note"),
+]
+FACTORS = "factors table"
+ACTIVITIES = "activities table"
+
+
+def _key(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+def blank_columns_as_text(table: object) -> object:
+    """``table`` with each column that is blank throughout (as read from an empty CSV
+    column) turned into empty text, which :func:`~eic.tables.check_table` reads as blanks."""
+    if not isinstance(table, pd.DataFrame):
+        return table
+    blank = [c for c in table.columns if table[c].isna().all()]
+    return table.assign(**{str(c): "" for c in blank}) if blank else table
+
+
+def check_factors(table: pd.DataFrame) -> pd.DataFrame:
+    """Check an employment factors table; return a clean copy or raise
+    :class:`~eic.tables.TableError`.
+
+    Besides the columns' own checks: each activity appears once (ignoring case), and no
+    activity is called like a totals row ("Total (jobs)", "Total (job-years)").
+    """
+    clean = check_table(
+        blank_columns_as_text(table), FACTOR_COLUMNS, what=FACTORS, key=["activity"]
+    )
+    problems = []
+    first: dict[str, int] = {}
+    for position, name in enumerate(clean["activity"]):
+        if _key(name) in map(_key, TOTAL_LABELS.values()):
+            problems.append(
+                f"column 'activity' in {row_label(position)} is '{name}', a name kept for the "
+                "totals row; rename the activity"
+            )
+        elif _key(name) in first:
+            problems.append(
+                f"{row_label(first[_key(name)])} and {row_label(position)} both give a factor "
+                f"for '{name}' (ignoring capitals); keep one of them"
+            )
+        first.setdefault(_key(name), position)
+    if problems:
+        raise TableError(FACTORS, problems)
+    return clean
+
+
+def check_activities(table: pd.DataFrame) -> pd.DataFrame:
+    """Check an activities table (activity, quantity in the activity's unit); return a clean
+    copy or raise :class:`~eic.tables.TableError`. Each activity appears once.
+
+    >>> check_activities(pd.DataFrame({"Activity": ["Solar PV"], "Quantity": ["-2"]}))
+    Traceback (most recent call last):
+    ...
+    eic.tables.TableError: The activities table cannot be used:
+    - column 'quantity' in row 2 is -2; it cannot be below 0 (a negative quantity)
+    """
+    return check_table(
+        blank_columns_as_text(table), ACTIVITY_COLUMNS, what=ACTIVITIES, key=["activity"]
+    )
+
+
+def _default_multiplier(value: float | None) -> float | None:
+    if value is None:
+        return None
+    number = as_number(value, "the default indirect multiplier")
+    if number < 0:
+        raise ValueError(
+            f"the default indirect multiplier is {number:g}; give indirect jobs per direct "
+            "job, 0 or more (or None to leave unknown multipliers blank)"
+        )
+    return number
+
+
+def _matched(activities: pd.DataFrame, factors: pd.DataFrame) -> list[int]:
+    """The factors row of each activity; unknown activities raise with a suggestion."""
+    index = {_key(name): position for position, name in enumerate(factors["activity"])}
+    known = list(factors["activity"])
+    rows, problems = [], []
+    for position, name in enumerate(activities["activity"]):
+        if _key(name) in index:
+            rows.append(index[_key(name)])
+            continue
+        by_key = {_key(k): k for k in known}
+        close = difflib.get_close_matches(_key(name), list(by_key), n=1, cutoff=0.5)
+        hint = f" (did you mean '{by_key[close[0]]}'?)" if close else ""
+        problems.append(
+            f"the activity '{name}' in {row_label(position)} has no employment factor{hint}; "
+            "use a name from the factors table or add a row for it there"
+        )
+    if problems:
+        problems.append(f"the factors table has: {', '.join(known)}")
+        raise TableError(ACTIVITIES, problems)
+    return rows
+
+
+def green_jobs(
+    activities: pd.DataFrame,
+    factors: pd.DataFrame,
+    *,
+    default_indirect_multiplier: float | None = None,
+) -> pd.DataFrame:
+    """The direct, indirect and total green jobs of each planned activity, with totals.
+
+    ``activities`` gives each activity's ``quantity`` in the unit of its factor (MW, t/yr,
+    ...); ``factors`` is the employment factors table (edit a copy to use other factors).
+    One row per activity: ``direct`` = quantity × ``direct_jobs_per_unit``; ``indirect`` =
+    direct × ``indirect_multiplier``; ``total`` = direct + indirect; all in the activity's
+    ``job_kind`` (jobs or job-years). Where the factors give no multiplier,
+    ``default_indirect_multiplier`` is used; without one, ``indirect`` is NaN, the total
+    counts direct jobs only and the ``note`` says so. ``source`` carries the factor's
+    source. A totals row follows for each job kind present, "Total (jobs)" and "Total
+    (job-years)": jobs and job-years are never added together.
+    """
+    default = _default_multiplier(default_indirect_multiplier)
+    plans = check_activities(activities)
+    table = check_factors(factors)
+    matched = table.iloc[_matched(plans, table)].reset_index(drop=True)
+    quantity = plans["quantity"].to_numpy(float)
+    direct = quantity * matched["direct_jobs_per_unit"].to_numpy(float)
+    multiplier = np.array(matched["indirect_multiplier"], dtype=float)  # a copy to fill in
+    notes = []
+    for position, given in enumerate(np.isfinite(multiplier)):
+        if given:
+            notes.append("")
+        elif default is not None:
+            multiplier[position] = default
+            notes.append(f"no published indirect multiplier; the default {default:g} is used")
+        else:
+            notes.append(
+                "no published indirect multiplier: indirect jobs not estimated; the total "
+                "counts direct jobs only"
+            )
+    indirect = direct * multiplier
+    estimate = pd.DataFrame(
+        {
+            "activity": matched["activity"],
+            "quantity": quantity,
+            "unit": matched["unit"],
+            "job_kind": matched["job_kind"],
+            "direct_jobs_per_unit": matched["direct_jobs_per_unit"],
+            "direct": direct,
+            "indirect_multiplier": multiplier,
+            "indirect": indirect,
+            "total": direct + np.nan_to_num(indirect),
+            "source": matched["source"],
+            "note": notes,
+        }
+    )
+    totals = [_total_row(estimate, kind) for kind in JOB_KINDS if kind in set(matched["job_kind"])]
+    result = pd.concat([estimate, pd.DataFrame(totals)], ignore_index=True)
+    result.attrs["default_indirect_multiplier"] = default
+    return result[ESTIMATE_COLUMNS]
+
+
+def _total_row(estimate: pd.DataFrame, kind: str) -> dict[str, object]:
+    rows = estimate[estimate["job_kind"] == kind]
+    unknown = int(rows["indirect"].isna().sum())
+    count = len(rows)
+    note = f"sum of {count} activit{'y' if count == 1 else 'ies'} counted in {kind}"
+    if unknown:
+        note += (
+            f"; {unknown} without an indirect estimate, so the total is a lower bound"
+            if unknown < count
+            else "; indirect jobs not estimated, so the total counts direct jobs only"
+        )
+    return {
+        "activity": TOTAL_LABELS[kind],
+        "quantity": math.nan,
+        "unit": "",
+        "job_kind": kind,
+        "direct_jobs_per_unit": math.nan,
+        "direct": rows["direct"].sum(),
+        "indirect_multiplier": math.nan,
+        "indirect": rows["indirect"].sum(min_count=1),
+        "total": rows["total"].sum(),
+        "source": "",
+        "note": note,
+    }
+
+
+def _estimate_rows(estimate: pd.DataFrame) -> pd.DataFrame:
+    needed = ["activity", "job_kind", "direct", "indirect", "total"]
+    if any(c not in getattr(estimate, "columns", ()) for c in needed):
+        raise ValueError("pass the table made by green_jobs(activities, factors)")
+    rows = estimate[~estimate["activity"].isin(TOTAL_LABELS.values())]
+    if len(rows) == 0:
+        raise ValueError("the estimate has no activity to draw; add at least one activity")
+    return rows.reset_index(drop=True)
+
+
+def jobs_chart(estimate: pd.DataFrame, *, title: str | None = None) -> Figure:
+    """Direct and indirect jobs of each activity as stacked bars, one panel per job kind.
+
+    Jobs (people in work each year, ongoing) and job-years (one person working full time
+    for one year) are drawn in separate panels with their own axes, never on one scale.
+    Direct jobs are solid, indirect jobs hatched; an activity without an indirect estimate
+    is marked "indirect not estimated". Each bar ends with its total.
+    """
+    rows = _estimate_rows(estimate)
+    kinds = [k for k in JOB_KINDS if k in set(rows["job_kind"])]
+    heights = [max(1, int((rows["job_kind"] == k).sum())) for k in kinds]
+    fig, axes = plt.subplots(
+        len(kinds),
+        1,
+        figsize=(10, 0.5 * sum(heights) + 1.6 * len(kinds) + 1),
+        height_ratios=[h + 1.5 for h in heights],
+        layout="constrained",
+        squeeze=False,
+    )
+    for ax, kind in zip(axes[:, 0], kinds, strict=True):
+        part = rows[rows["job_kind"] == kind].iloc[::-1]
+        y = np.arange(len(part))
+        ax.barh(y, part["direct"], 0.6, color=PALETTE[0], edgecolor="white")
+        look = {"color": PALETTE[1], "hatch": "//", "edgecolor": "white"}
+        ax.barh(y, part["indirect"].fillna(0), 0.6, left=part["direct"], **look)
+        ax.set_yticks(y, [textwrap.fill(name, 30) for name in part["activity"]])
+        for position, total, unknown in zip(y, part["total"], part["indirect"].isna(), strict=True):
+            label = f" {total:,.0f}" + (" (indirect not estimated)" if unknown else "")
+            ax.annotate(label, (total, position), va="center", fontsize="small")
+        ax.set_xlim(0, max(1.0, float(part["total"].max())) * 1.45)
+        ax.xaxis.set_major_formatter(lambda value, _: f"{value:,.0f}")
+        ax.set_xlabel(KIND_EXPLAINED[kind])
+        ax.set_ylabel("Activity")
+        ax.set_title(f"Counted in {kind}: total {part['total'].sum():,.0f} {kind}", loc="left")
+    handles = [
+        Patch(facecolor=PALETTE[0], label="Direct (in the activity itself)"),
+        Patch(facecolor=PALETTE[1], hatch="//", edgecolor="white", label="Indirect (suppliers)"),
+    ]
+    fig.legend(handles=handles, loc="outside right upper", fontsize="small")
+    fig.suptitle(title or "Green jobs estimate: direct and indirect jobs (or job-years)")
+    fig.supxlabel(
+        "Jobs (or job-years): jobs are people in work each year; a job-year is one person "
+        "in full-time work for one year",
+        fontsize="small",
+    )
+    return fig
+
+
+def jobs_summary(estimate: pd.DataFrame) -> str:
+    """One plain sentence per job kind with the total, for a report.
+
+    >>> table = pd.DataFrame({"activity": ["Recycling", "Total (jobs)"],
+    ...     "job_kind": ["jobs", "jobs"], "direct": [5.0, 5.0], "indirect": [2.0, 2.0],
+    ...     "total": [7.0, 7.0]})
+    >>> jobs_summary(table)
+    'The plans could create about 7 jobs (5 direct, 2 indirect).'
+    """
+    rows = _estimate_rows(estimate)
+    parts = []
+    for kind in (k for k in JOB_KINDS if k in set(rows["job_kind"])):
+        part = rows[rows["job_kind"] == kind]
+        unknown = int(part["indirect"].isna().sum())
+        indirect = f", {part['indirect'].sum():,.0f} indirect" if unknown < len(part) else ""
+        if unknown:
+            some = f" for {unknown} activit{'y' if unknown == 1 else 'ies'}" * (indirect != "")
+            indirect += f"; indirect not estimated{some}"
+        parts.append(
+            f"{part['total'].sum():,.0f} {kind} ({part['direct'].sum():,.0f} direct{indirect})"
+        )
+    return f"The plans could create about {and_list(parts)}."

@@ -1,0 +1,405 @@
+"""Module 8: the country strategy — a roadmap of actions and a SWOT analysis.
+
+A roadmap table has one row per action: its policy ``stream`` (industrial, environmental,
+regional development; ADBI, 2013, "Regional Workshop on Eco-Industrial Clusters",
+post-event statement), the calendar years it runs from ``start_year`` to ``end_year``
+(both included), the lead agency (``owner``) and the ``indicator`` that shows progress.
+A participant usually picks a term for each action (short, medium or long term, or "not
+now") and :func:`roadmap_from_terms` turns the choices into years.
+
+>>> roadmap = roadmap_from_terms(
+...     {"Shared effluent plant": "short term (0-2 years)", "Eco-town zoning": "not now"},
+...     streams={"Shared effluent plant": "environmental", "Eco-town zoning":
+...              "regional development"},
+...     owners={"Shared effluent plant": "State pollution board"}, start_year=2026)
+>>> roadmap[["action", "start_year", "end_year", "owner"]].to_dict("records")
+[{'action': 'Shared effluent plant', 'start_year': 2026, 'end_year': 2028,
+  'owner': 'State pollution board'}]
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import textwrap
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
+
+from eic.appraisal import and_list, as_number
+from eic.foundations import PALETTE
+from eic.jobs import blank_columns_as_text
+from eic.policy import STREAMS
+from eic.tables import Column, TableError, check_table, row_label
+
+TERMS = {
+    "short term (0-2 years)": (0, 2),
+    "medium term (3-5 years)": (3, 5),
+    "long term (6-10 years)": (6, 10),
+}
+NOT_NOW = "not now"
+ACTION_COLUMNS = (
+    Column("action", "text"),
+    Column("stream", "text", allowed=STREAMS),
+    Column("start_year", "number", unit="year, such as 2026", minimum=None),
+    Column("end_year", "number", unit="year, such as 2028", minimum=None),
+    Column("owner", "text"),
+    Column("indicator", "text", allow_blank=True),
+)
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+STREAM_COLOURS = dict(zip(STREAMS, (PALETTE[0], PALETTE[2], PALETTE[1]), strict=True))
+STREAM_HATCHES = dict(zip(STREAMS, ("", "//", ".."), strict=True))
+SWOT_PARTS = ("Strengths", "Weaknesses", "Opportunities", "Threats")
+SWOT_GRID = {part: divmod(i, 2) for i, part in enumerate(SWOT_PARTS)}  # (row, column)
+SWOT_ROWS = ("Internal (the cluster itself)", "External (its surroundings)")
+SWOT_COLUMNS = ("Helpful to the cluster's aims", "Harmful to the cluster's aims")
+SWOT_COLOURS = dict(zip(SWOT_PARTS, (PALETTE[2], PALETTE[5], PALETTE[0], PALETTE[1]), strict=True))
+WHAT = "roadmap"
+
+
+def check_roadmap(table: pd.DataFrame) -> pd.DataFrame:
+    """Check a roadmap table; return a clean copy or raise :class:`~eic.tables.TableError`.
+
+    Besides the columns' own checks: actions are unique, years are whole numbers from 2000
+    to 2100 and no action ends before it starts.
+
+    >>> check_roadmap(pd.DataFrame({"action": ["Audit"], "stream": ["environmental"],
+    ...     "start_year": [2028], "end_year": [2026], "owner": ["Agency"],
+    ...     "indicator": [""]}))
+    Traceback (most recent call last):
+    ...
+    eic.tables.TableError: The roadmap cannot be used:
+    - row 2 ('Audit') ends in 2026, before it starts in 2028; make end_year 2028 or later
+    """
+    clean = check_table(blank_columns_as_text(table), ACTION_COLUMNS, what=WHAT, key=["action"])
+    problems = []
+    for column in ("start_year", "end_year"):
+        for position, year in enumerate(clean[column]):
+            if year != int(year):
+                problems.append(
+                    f"column '{column}' in {row_label(position)} is {year:g}; enter a whole "
+                    f"year such as {int(year)}"
+                )
+            elif not FIRST_YEAR <= year <= LAST_YEAR:
+                problems.append(
+                    f"column '{column}' in {row_label(position)} is {year:g}; enter a year from "
+                    f"{FIRST_YEAR} to {LAST_YEAR}, written in full such as 2026"
+                )
+    if problems:
+        raise TableError(WHAT, problems)
+    rows = zip(clean["action"], clean["start_year"], clean["end_year"], strict=True)
+    for position, (action, start, end) in enumerate(rows):
+        if end < start:
+            problems.append(
+                f"{row_label(position)} ('{action}') ends in {end:.0f}, before it starts in "
+                f"{start:.0f}; make end_year {start:.0f} or later"
+            )
+    if problems:
+        raise TableError(WHAT, problems)
+    clean = clean.astype({"start_year": int, "end_year": int})
+    clean.attrs = dict(table.attrs)
+    return clean
+
+
+def _choice(value: object, known: Sequence[str], what: str, short: bool = False) -> str:
+    """``value`` as one of ``known``, ignoring case and spaces (and, with ``short``, what
+    follows " (": "short term" for "short term (0-2 years)"), or a ValueError."""
+    text = " ".join(str(value).lower().split())
+    names = {k.lower(): k for k in known} | ({k.split(" (")[0]: k for k in known} if short else {})
+    if text in names:
+        return names[text]
+    close = difflib.get_close_matches(text, list(names), n=1, cutoff=0.5)
+    hint = f" (did you mean '{names[close[0]]}'?)" if close else ""
+    raise ValueError(
+        f"{what} is '{value}', which is not known{hint}; choose one of: {', '.join(known)}"
+    )
+
+
+def _given(mapping: Mapping[str, str], action: str) -> str:
+    value = mapping.get(action)
+    return "" if value is None else " ".join(str(value).split())
+
+
+def roadmap_from_terms(
+    actions: Mapping[str, str],
+    *,
+    streams: Mapping[str, str],
+    owners: Mapping[str, str],
+    indicators: Mapping[str, str] | None = None,
+    start_year: int,
+) -> pd.DataFrame:
+    """A roadmap from a term chosen for each action, starting in ``start_year``.
+
+    ``actions`` maps each action to a key of :data:`TERMS` ("short term (0-2 years)", ...;
+    "short term" is enough) or "not now"; "not now" actions are left out. A term's years
+    are offsets from ``start_year``: the medium term (3-5 years) from 2026 runs from 2029
+    to 2031. ``streams`` and ``owners`` (the lead agency) are needed for every action on
+    the roadmap; ``indicators`` may be left out. The start year is kept in ``.attrs``.
+    """
+    if not hasattr(actions, "items"):
+        raise TypeError("the actions must map each action to a term, e.g. {'Audit': 'short term'}")
+    year = as_number(start_year, "the start year")
+    if year != int(year) or not FIRST_YEAR <= year <= LAST_YEAR - 10:
+        raise ValueError(
+            f"the start year is {year:g}; enter a whole year from {FIRST_YEAR} to "
+            f"{LAST_YEAR - 10}, so that the 10-year roadmap ends by {LAST_YEAR}"
+        )
+    rows, no_stream, no_owner = [], [], []
+    for action, choice in actions.items():
+        name = " ".join(str(action).split())
+        if not name:
+            raise ValueError("an action has no name; give every action a short name")
+        term = _choice(choice, [*TERMS, NOT_NOW], f"the term chosen for '{name}'", short=True)
+        if term == NOT_NOW:
+            continue
+        stream, owner = _given(streams, action), _given(owners, action)
+        if not stream:
+            no_stream.append(f"'{name}'")
+        else:
+            stream = _choice(stream, STREAMS, f"the stream of '{name}'")
+        if not owner:
+            no_owner.append(f"'{name}'")
+        first, last = TERMS[term]
+        indicator = _given(indicators or {}, action)
+        rows.append((name, stream, int(year) + first, int(year) + last, owner, indicator))
+    if no_stream:
+        raise ValueError(
+            f"no stream is given for {and_list(no_stream)}; choose one of: {', '.join(STREAMS)}"
+        )
+    if no_owner:
+        raise ValueError(
+            f"no lead agency is given for {and_list(no_owner)}; name the agency that leads "
+            "each action on the roadmap"
+        )
+    roadmap = pd.DataFrame(rows, columns=[c.name for c in ACTION_COLUMNS])
+    if rows:
+        roadmap = check_roadmap(roadmap)
+    roadmap.attrs["start_year"] = int(year)
+    return roadmap
+
+
+def _base_year(roadmap: pd.DataFrame) -> int:
+    return int(roadmap.attrs.get("start_year", roadmap["start_year"].min()))
+
+
+def _term_name(offset: int) -> str:
+    for name, (first, last) in TERMS.items():
+        if first <= offset <= last:
+            return name.split(" (")[0]
+    return "before the start year" if offset < 0 else "later than 10 years"
+
+
+def roadmap_summary(roadmap: pd.DataFrame) -> str:
+    """A plain sentence: how many actions each stream has, by term, and the streams with
+    none. An action's term is that of its start, counted from the roadmap's start year
+    (``.attrs["start_year"]``, else its earliest start).
+
+    >>> roadmap_summary(roadmap_from_terms({"Audit": "short term", "Grant": "long term"},
+    ...     streams={"Audit": "environmental", "Grant": "environmental"},
+    ...     owners={"Audit": "Ministry", "Grant": "Bank"}, start_year=2026))
+    'The roadmap has 2 actions from 2026: 2 environmental (1 short term, 1 long term). No
+    action is planned in the industrial and regional development streams.'
+    """
+    if isinstance(roadmap, pd.DataFrame) and len(roadmap) == 0:
+        return f"The roadmap has no action yet: the {and_list(list(STREAMS))} streams have none."
+    table = check_roadmap(roadmap)
+    base = _base_year(table)
+    terms = [_term_name(start - base) for start in table["start_year"]]
+    parts = []
+    for stream in STREAMS:
+        chosen = [t for t, s in zip(terms, table["stream"], strict=True) if s == stream]
+        if chosen:
+            order = [name.split(" (")[0] for name in TERMS] + sorted(set(chosen))
+            counts = [f"{chosen.count(t)} {t}" for t in dict.fromkeys(order) if t in chosen]
+            parts.append(f"{len(chosen)} {stream} ({', '.join(counts)})")
+    count = len(table)
+    text = f"The roadmap has {count} action{'s' if count > 1 else ''} from {base}: "
+    text += ", ".join(parts) + "."
+    empty = [s for s in STREAMS if s not in set(table["stream"])]
+    if not empty:
+        return text + " Every stream has at least one action."
+    plural = "streams" if len(empty) > 1 else "stream"
+    return text + f" No action is planned in the {and_list(empty)} {plural}."
+
+
+def _stream_look(stream: str) -> dict[str, str]:
+    """The colour and hatch of a stream: colour-blind-safe, and told apart without colour."""
+    return {
+        "facecolor": STREAM_COLOURS[stream],
+        "hatch": STREAM_HATCHES[stream],
+        "edgecolor": "white",
+    }
+
+
+def roadmap_chart(roadmap: pd.DataFrame, *, title: str) -> Figure:
+    """A timeline: one bar per action from the start of ``start_year`` to the end of
+    ``end_year``, grouped by stream, coloured and hatched by stream, with the lead agency
+    written beside the bar. Shaded bands mark the short, medium and long term."""
+    if isinstance(roadmap, pd.DataFrame) and len(roadmap) == 0:
+        raise ValueError(
+            "the roadmap has no action to draw; choose a term other than 'not now' for at "
+            "least one action"
+        )
+    table = check_roadmap(roadmap)
+    base = _base_year(table)
+    order = table["stream"].map({s: i for i, s in enumerate(STREAMS)})
+    table = (
+        table.assign(stream_order=order)
+        .sort_values(["stream_order", "start_year", "end_year", "action"], kind="stable")
+        .reset_index(drop=True)
+    )
+    fig, ax = plt.subplots(figsize=(11, 0.5 * len(table) + 2.2), layout="constrained")
+    first, last = int(table["start_year"].min()), int(table["end_year"].max()) + 1
+    for shade, (name, (start, end)) in enumerate(TERMS.items()):
+        if base + start < last and base + end + 1 > first:
+            ax.axvspan(base + start, base + end + 1, color="0.5", alpha=0.06 + 0.06 * (shade % 2))
+            where = {"transform": ax.get_xaxis_transform(), "va": "bottom", "color": "0.3"}
+            ax.text(base + start + 0.1, 1.0, name.split(" (")[0], fontsize="small", **where)
+    y = list(range(len(table)))[::-1]
+    for row, position in zip(table.itertuples(index=False), y, strict=True):
+        width = row.end_year - row.start_year + 1
+        ax.barh(position, width, 0.6, left=row.start_year, **_stream_look(row.stream))
+        ax.annotate(f" {row.owner}", (row.end_year + 1, position), va="center", fontsize="small")
+    labels = [textwrap.shorten(a, 45, placeholder="...") for a in table["action"]]
+    ax.set_yticks(y, labels)
+    ax.set_xlim(min(first, base) - 0.5, last + max(3, 0.4 * (last - first)))
+    ax.set_ylim(-0.7, len(table) - 0.3)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("Year")
+    ax.set_ylabel("Action")
+    handles = [Patch(**_stream_look(s), label=f"{s.capitalize()} stream") for s in STREAMS]
+    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize="small")
+    ax.set_title(title, pad=18)
+    return fig
+
+
+def _points(value: object, part: str) -> list[str]:
+    if isinstance(value, str):
+        items: Sequence[object] = value.splitlines()
+    elif isinstance(value, Sequence):
+        items = value
+    else:
+        raise TypeError(f"the {part} are {value!r}; write them as text, one point per line")
+    points = []
+    for item in items:
+        if not isinstance(item, str):
+            raise TypeError(f"a point in the {part} is {item!r}; write each point as text")
+        text = " ".join(item.split()).lstrip("-*•· ").strip()
+        if text:
+            points.append(text)
+    return points
+
+
+def swot(parts: Mapping[str, str | Sequence[str]]) -> dict[str, list[str]]:
+    """A SWOT analysis: each part's points as a list, in the order Strengths, Weaknesses,
+    Opportunities, Threats. A part is text with one point per line (bullets such as "-"
+    are removed) or a list of points; blank lines are dropped. Part names ignore case.
+
+    >>> swot({"strengths": "Skilled workers\\n\\n- Port nearby", "Weaknesses": ["Old boilers"],
+    ...       "Opportunities": "", "Threats": "Water scarcity"})
+    {'Strengths': ['Skilled workers', 'Port nearby'], 'Weaknesses': ['Old boilers'],
+     'Opportunities': [], 'Threats': ['Water scarcity']}
+    """
+    if not hasattr(parts, "items"):
+        raise TypeError("give the SWOT as a mapping, e.g. {'Strengths': '...', ...}")
+    found: dict[str, list[str]] = {}
+    for name, value in parts.items():
+        part = _choice(name, SWOT_PARTS, "a part of the SWOT")
+        if part in found:
+            raise ValueError(f"the {part} are given twice; keep one")
+        found[part] = _points(value, part)
+    missing = [p for p in SWOT_PARTS if p not in found]
+    if missing:
+        raise ValueError(
+            f"the SWOT has no {and_list(missing)}; add {'them' if len(missing) > 1 else 'it'}, "
+            "one point per line (leave it empty if there is nothing to say)"
+        )
+    return {p: found[p] for p in SWOT_PARTS}
+
+
+def swot_html(
+    swot_parts: Mapping[str, str | Sequence[str]], *, title: str = "SWOT analysis"
+) -> str:
+    """The SWOT as an HTML table: rows internal and external, columns helpful and harmful,
+    with header cells for screen readers and every point escaped.
+
+    >>> text = swot_html({"Strengths": "Port <5 km", "Weaknesses": "",
+    ...     "Opportunities": "Eco-town grants", "Threats": "Drought"})
+    >>> "<li>Port &lt;5 km</li>" in text and 'scope="row"' in text
+    True
+    """
+    parts = swot(swot_parts)
+    style = "border:1px solid #555;padding:0.5em;vertical-align:top;text-align:left"
+    head = "".join(f'<th scope="col" style="{style}">{html.escape(c)}</th>' for c in SWOT_COLUMNS)
+    rows = []
+    for row, label in enumerate(SWOT_ROWS):
+        cells = [f'<th scope="row" style="{style}">{html.escape(label)}</th>']
+        for part in (p for p in SWOT_PARTS if SWOT_GRID[p][0] == row):
+            points = "".join(f"<li>{html.escape(p)}</li>" for p in parts[part])
+            body = f"<ul>{points}</ul>" if points else "<p><em>None listed.</em></p>"
+            tint = _tint(SWOT_COLOURS[part])
+            cells.append(
+                f'<td style="{style};background:{tint};color:#000">'
+                f"<strong>{part}</strong>{body}</td>"
+            )
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        '<table class="eic-swot" style="border-collapse:collapse">'
+        f"<caption>{html.escape(title)}</caption>"
+        f'<thead><tr><td style="{style}"></td>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _tint(colour: str, strength: float = 0.18) -> str:
+    """``colour`` mixed with white: a light background that keeps black text readable."""
+    red, green, blue = (round(255 * (1 - strength * (1 - c))) for c in to_rgb(colour))
+    return f"#{red:02x}{green:02x}{blue:02x}"
+
+
+def _fitted(points: list[str], width_in: float, height_in: float) -> tuple[str, float]:
+    """The points as wrapped bullet text and the largest font size (pt) at which they fit
+    a box of the size given; points that do not fit even at 7 pt are summarised."""
+    for size in (10, 9, 8, 7):
+        per_line = max(10, int(width_in * 72 / (size * 0.55)))
+        room = max(2, int(height_in * 72 / (size * 1.25)))
+        wrapped = [
+            textwrap.wrap(p, per_line, initial_indent="• ", subsequent_indent="  ") for p in points
+        ]
+        if sum(map(len, wrapped)) <= room:
+            return "\n".join(line for lines in wrapped for line in lines) or "None listed.", size
+    kept: list[str] = []
+    for lines in wrapped:
+        if len(kept) + len(lines) > room - 1:
+            break
+        kept += lines
+    shown = sum(line.startswith("• ") for line in kept)
+    kept.append(f"... and {len(points) - shown} more point(s): see the full list")
+    return "\n".join(kept), size
+
+
+def swot_chart(swot_parts: Mapping[str, str | Sequence[str]], *, title: str) -> Figure:
+    """The SWOT drawn as a 2 × 2 grid (internal/external × helpful/harmful) for a report
+    image; each point is wrapped, and the font shrinks (to 7 pt at least) to fit its box."""
+    parts = swot(swot_parts)
+    width, height = 11.0, 8.0
+    fig, axes = plt.subplots(2, 2, figsize=(width, height), layout="constrained")
+    for part, (row, column) in SWOT_GRID.items():
+        ax = axes[row, column]
+        ax.set(facecolor=_tint(SWOT_COLOURS[part]), xticks=[], yticks=[])
+        for spine in ax.spines.values():
+            spine.set(color=SWOT_COLOURS[part], linewidth=2)
+        ax.text(0.03, 0.95, part, transform=ax.transAxes, va="top", fontweight="bold")
+        text, size = _fitted(parts[part], width / 2 - 0.8, height / 2 - 1.1)
+        ax.text(0.03, 0.86, text, transform=ax.transAxes, va="top", fontsize=size)
+        if row == 0:
+            ax.set_title(SWOT_COLUMNS[column], fontweight="bold")
+        if column == 0:
+            ax.set_ylabel(SWOT_ROWS[row], fontweight="bold")
+    fig.suptitle(title)
+    return fig
