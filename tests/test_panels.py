@@ -139,3 +139,43 @@ def test_policy_panels_follow_the_judgements_and_the_checklist(tmp_path, monkeyp
     summary = self_check_view(c, checklist)
     c.value = dict.fromkeys(items, "no") | {items[0]: "yes"}
     assert "Weakest: Environmental, Social, Economic" in html.unescape(summary.children[0].value)
+
+
+def test_module_8_panels_estimate_jobs_draw_the_roadmap_and_make_the_report(tmp_path, monkeypatch):
+    from eic.answers import AnswerStore
+    from eic.strategy_panels import jobs_explorer, report_panel, roadmap_view
+    from eic.worksheet import Worksheet
+
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    factors = data.load("green_job_factors")
+    panel = jobs_explorer(factors, {"Solar PV, operation and maintenance": 10})
+    # 10 MW x 0.7 jobs/MW x 2.4 = 16.8 lasting jobs
+    assert "16.8" in panel.text.value
+
+    course = tmp_path / "course"
+    ws = Worksheet("m08", course / "m08-country-strategy")
+    actions = data.load("roadmap_actions")
+    names = list(actions["action"])
+    terms = ws.checklist("q7_roadmap_terms", "When?", names,
+                         options=["short term (0-2 years)", "not now"])  # fmt: skip
+    leads = ws.checklist("q8_roadmap_leads", "Who?", names, options=["City", "Ministry"])
+    view = roadmap_view(terms, leads, dict(zip(actions["action"], actions["stream"], strict=True)))
+    terms.value = {names[0]: "short term (0-2 years)"} | dict.fromkeys(names[1:], "not now")
+    assert "Choose a lead agency for" in view.children[0].value
+    leads.value = {names[0]: "City"}
+    assert "The roadmap has 1 action" in view.children[0].value
+
+    AnswerStore.for_module("m01", course / "m01-eic-in-asia").record(
+        "q1_not_foundation", "Social capital", kind="single_choice", question="1. Which?"
+    )
+    made = report_panel(course, save_to=course / "m08-country-strategy")
+    button, result = made.children[1], made.children[2]
+    button.click()
+    assert "Type your name and your country first" in result.value
+    made.children[0].children[0].value = "Ana Reyes"
+    made.children[0].children[1].value = "Philippines"
+    button.click()
+    assert "Report made from 2 of 8 modules" in result.value
+    assert "download='country-report.html'" in result.value
+    page = (course / "m08-country-strategy" / "country-report.html").read_text(encoding="utf-8")
+    assert "Ana Reyes" in page and "Social capital" in page

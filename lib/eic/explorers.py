@@ -157,3 +157,33 @@ def show(explorer: Explorer) -> Explorer | None:
         return None
     display(explorer.box)
     return explorer
+
+
+def answer_view(questions, draw, css: str) -> w.VBox | None:
+    """A chart and a sentence, ``draw(answer)``, redrawn each time one of ``questions`` (a
+    question or several) is saved; ``answer`` is the first question's recorded answer."""
+    questions = list(questions) if isinstance(questions, list | tuple) else [questions]
+    if grading_mode():
+        return None
+    image = w.Image(format="png", layout=w.Layout(max_width="760px"))
+    text = w.HTML()
+    view = w.VBox([text, image])
+    view.add_class(css)
+
+    def redraw(value) -> None:
+        try:
+            fig, sentence = draw(value)
+        except (TypeError, ValueError) as err:
+            fig, sentence = None, f"<p role='alert'>{html.escape(str(err))}</p>"
+        text.value = sentence
+        if fig is None:
+            image.layout.display = "none"
+        else:
+            image.value = figure_png(fig)
+            image.layout.display = None
+
+    for question in questions:
+        question.on_saved(lambda _value: redraw(questions[0].recorded()))
+    redraw(questions[0].recorded())
+    display(view)
+    return view

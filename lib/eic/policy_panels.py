@@ -11,15 +11,12 @@ from collections.abc import Mapping, Sequence
 
 import ipywidgets as w
 import pandas as pd
-from IPython.display import display
 
 from eic.ahp import ahp, pairwise_matrix, priorities_chart
 from eic.eip_framework import framework_self_check, self_check_chart
-from eic.explorers import Explorer, show, table_html
-from eic.grading import grading_mode
+from eic.explorers import Explorer, answer_view, show, table_html
 from eic.policy import choose_package, greedy_package, scores_chart, weighted_scores
 from eic.question_groups import Checklist, Pairwise
-from eic.views import figure_png
 
 
 def _judgements(question: Pairwise, value: Mapping[str, float]) -> dict[tuple[str, str], float]:
@@ -32,33 +29,6 @@ def priorities_from(question: Pairwise, value: Mapping[str, float] | None = None
     if not value:
         return None
     return ahp(pairwise_matrix(question.criteria, _judgements(question, value)))
-
-
-def _answer_view(question, draw, css: str) -> w.VBox | None:
-    """A chart and a sentence redrawn each time ``question``'s answer is saved."""
-    if grading_mode():
-        return None
-    image = w.Image(format="png", layout=w.Layout(max_width="760px"))
-    text = w.HTML()
-    view = w.VBox([text, image])
-    view.add_class(css)
-
-    def redraw(value) -> None:
-        try:
-            fig, sentence = draw(value)
-        except (TypeError, ValueError) as err:
-            fig, sentence = None, f"<p role='alert'>{html.escape(str(err))}</p>"
-        text.value = sentence
-        if fig is None:
-            image.layout.display = "none"
-        else:
-            image.value = figure_png(fig)
-            image.layout.display = None
-
-    question.on_saved(redraw)
-    redraw(question.recorded())
-    display(view)
-    return view
 
 
 def priorities_view(question: Pairwise) -> w.VBox | None:
@@ -77,7 +47,7 @@ def priorities_view(question: Pairwise) -> w.VBox | None:
         )
         return priorities_chart(result, title="Your priorities for the policy package"), sentence
 
-    return _answer_view(question, draw, "eic-priorities-view")
+    return answer_view(question, draw, "eic-priorities-view")
 
 
 def package_explorer(
@@ -156,7 +126,7 @@ def self_check_view(question: Checklist, checklist: pd.DataFrame) -> w.VBox | No
         )
         return self_check_chart(summary), sentence
 
-    return _answer_view(question, draw, "eic-self-check-view")
+    return answer_view(question, draw, "eic-self-check-view")
 
 
 def checklist_items(checklist: pd.DataFrame) -> tuple[list[str], dict[str, str]]:

@@ -237,9 +237,43 @@ def _park_check(answers: dict, name: str) -> list[Figure]:
     ]
 
 
+ROADMAP_START = 2027  # the first year of the roadmap built in Module 8
+
+
+def _roadmap(answers: dict, name: str) -> list[Figure]:
+    from eic import data
+    from eic.strategy import roadmap_chart, roadmap_from_terms, roadmap_summary
+
+    terms = answers.get("q7_roadmap_terms", {}).get("value")
+    leads = answers.get("q8_roadmap_leads", {}).get("value")
+    if not isinstance(terms, dict) or not isinstance(leads, dict):
+        return []
+    actions = data.load("roadmap_actions")
+    streams = dict(zip(actions["action"], actions["stream"], strict=True))
+    chosen = {a: t for a, t in terms.items() if a in leads or t == "not now"}
+    roadmap = roadmap_from_terms(chosen, streams=streams, owners=leads, start_year=ROADMAP_START)
+    if roadmap.empty:
+        return []
+    fig = roadmap_chart(roadmap, title=f"Roadmap from {ROADMAP_START} ({name})")
+    return [Figure("The roadmap", _png(fig), roadmap_summary(roadmap), name)]
+
+
+def _swot(answers: dict, name: str) -> list[Figure]:
+    from eic.strategy import swot, swot_chart
+
+    parts = answers.get("q6_swot", {}).get("value")
+    if not isinstance(parts, dict) or not any(str(v).strip() for v in parts.values()):
+        return []
+    table = swot({k: str(v) for k, v in parts.items()})
+    listed = "; ".join(f"{k}: {', '.join(v)}" for k, v in table.items())
+    return [Figure("SWOT of the cluster", _png(swot_chart(table, title=f"SWOT ({name})")),
+                   f"SWOT grid. {listed}", name)]  # fmt: skip
+
+
 FIGURES: dict[str, tuple[Callable[[dict, str], list[Figure]], ...]] = {
     "m01": (_radar,),
     "m07": (_priorities, _park_check),
+    "m08": (_swot, _roadmap),
 }
 
 

@@ -1,0 +1,139 @@
+"""Module 8's worksheet panels: a green-jobs estimate, the roadmap drawn from the
+participant's choices, and the button that makes the country report.
+
+Like :mod:`eic.panels`, each panel only calls pure functions and shows what they return;
+under nbgrader nothing is drawn and no report is written.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Mapping
+from pathlib import Path
+
+import ipywidgets as w
+import pandas as pd
+from IPython.display import display
+
+from eic.explorers import Explorer, answer_view, show, table_html
+from eic.grading import grading_mode
+from eic.jobs import green_jobs, jobs_chart, jobs_summary
+from eic.question_groups import Checklist
+from eic.report import ROADMAP_START, build_report, to_html, to_markdown, write_report
+from eic.strategy import roadmap_chart, roadmap_from_terms, roadmap_summary
+
+
+def jobs_explorer(factors: pd.DataFrame, quantities: Mapping[str, float]) -> Explorer | None:
+    """Green jobs from the quantity of each activity (typed by the participant), with the
+    factors' sources beside the result."""
+    units = dict(zip(factors["activity"], factors["unit"], strict=True))
+    controls = {
+        activity: w.BoundedFloatText(
+            value=quantities.get(activity, 0.0),
+            min=0,
+            max=1e9,
+            description=f"{activity} ({units[activity]}):",
+            style={"description_width": "30em"},
+            layout=w.Layout(width="720px"),
+        )
+        for activity in factors["activity"]
+    }
+
+    def draw(values: dict) -> tuple[object, str]:
+        activities = pd.DataFrame(
+            {"activity": list(values), "quantity": [float(v or 0) for v in values.values()]}
+        )
+        estimate = green_jobs(activities[activities["quantity"] > 0], factors)
+        shown = estimate[["activity", "quantity", "unit", "direct", "job_kind", "source"]]
+        text = f"<p><b>{html.escape(jobs_summary(estimate))}</b></p>" + table_html(
+            shown,
+            caption="Direct green jobs by activity, with the source of each factor",
+            formats={"quantity": "{:,.6g}", "direct": "{:,.1f}"},
+            headers={
+                "activity": "Activity",
+                "quantity": "Quantity",
+                "unit": "Unit",
+                "direct": "Direct jobs",
+                "job_kind": "Counted as",
+                "source": "Source of the factor",
+            },
+        )
+        return jobs_chart(estimate), text
+
+    return show(Explorer(controls, draw, css="eic-jobs-explorer"))
+
+
+def roadmap_view(terms: Checklist, leads: Checklist, streams: Mapping[str, str]) -> w.VBox | None:
+    """The roadmap drawn from the term and the lead agency chosen for each action."""
+
+    def draw(_value):
+        chosen, owners = terms.recorded() or {}, leads.recorded() or {}
+        if not chosen:
+            return None, "<p>Choose a term for each action above to see the roadmap.</p>"
+        missing = [a for a, t in chosen.items() if t != "not now" and a not in owners]
+        if missing:
+            return None, (
+                "<p>Choose a lead agency for: " + html.escape(", ".join(missing)) + ".</p>"
+            )
+        roadmap = roadmap_from_terms(
+            chosen, streams=streams, owners=owners, start_year=ROADMAP_START
+        )
+        if roadmap.empty:
+            return None, "<p>Every action is 'not now': the roadmap is empty.</p>"
+        sentence = f"<p><b>{html.escape(roadmap_summary(roadmap))}</b></p>"
+        return roadmap_chart(roadmap, title="Your roadmap"), sentence
+
+    return answer_view([terms, leads], draw, "eic-roadmap-view")
+
+
+def _download(name: str, data: bytes, mime: str, label: str) -> str:
+    encoded = base64.b64encode(data).decode("ascii")
+    return (
+        f"<a download='{html.escape(name)}' href='data:{mime};base64,{encoded}'>"
+        f"{html.escape(label)}</a>"
+    )
+
+
+def report_panel(course_folder: Path | str, *, save_to: Path | str = ".") -> w.VBox | None:
+    """A name and a country, and a button that writes the country report from every module's
+    answers in ``course_folder`` into ``save_to``, with download links."""
+    if grading_mode():
+        return None
+    name = w.Text(description="Your name:", style={"description_width": "initial"})
+    country = w.Text(description="Your country:", style={"description_width": "initial"})
+    button = w.Button(description="Make my country report", button_style="primary", icon="file")
+    result = w.HTML()
+
+    def make(_button) -> None:
+        who, where = name.value.strip(), country.value.strip()
+        if not who or not where:
+            result.value = "<p role='alert'>Type your name and your country first.</p>"
+            return
+        try:
+            report = build_report([(who, Path(course_folder))], country=where)
+            html_path, md_path = write_report(report, Path(save_to))
+            markdown, _images = to_markdown(report)
+        except (OSError, ValueError) as err:
+            result.value = (
+                f"<p role='alert'>The report could not be made: {html.escape(str(err))}</p>"
+            )
+            return
+        done = sum(1 for s in report.sections if s.status == "done")
+        result.value = (
+            f"<p>&#10003; Report made from {done} of {len(report.sections)} modules "
+            f"(saved as <code>{html.escape(html_path.name)}</code> and "
+            f"<code>{html.escape(md_path.name)}</code> beside this notebook). Download: "
+            + _download(html_path.name, to_html(report).encode("utf-8"), "text/html",
+                        "the report as a web page (print it or save it as PDF)")
+            + " · "
+            + _download(md_path.name, markdown.encode("utf-8"), "text/markdown",
+                        "the text to edit (Markdown)")
+            + "</p>"
+        )  # fmt: skip
+
+    button.on_click(make)
+    panel = w.VBox([w.HBox([name, country]), button, result])
+    panel.add_class("eic-report-panel")
+    display(panel)
+    return panel
