@@ -32,7 +32,10 @@ def test_the_threshold_moves_sectors_in_and_out_of_the_candidates():
     )
     panel.controls["threshold"].value = 1.2
     assert "Chemicals, Metals & machinery." in headline(panel)
-    assert bytes(panel.image.value).startswith(b"\x89PNG") and panel.image.layout.display is None
+    assert panel.chart.png.startswith(b"\x89PNG") and panel.chart.visible
+    assert "alt='Chart: Candidate clusters in Riverside at a threshold of 1.20" in html.unescape(
+        panel.chart.widget.value
+    ).replace('"', "'")
 
 
 def test_the_recovery_shares_change_freshwater_and_salt_bought():
@@ -62,7 +65,7 @@ def test_a_scenario_that_cannot_run_shows_its_reason_and_hides_the_chart():
     )
     panel = reuse_explorer(table, "Plant", value=1, value_unit="t/day")
     assert "salt" in panel.text.value and "role='alert'" in panel.text.value
-    assert panel.image.layout.display == "none"
+    assert not panel.chart.visible
 
 
 def test_the_distance_limit_and_objective_change_the_exchanges():
@@ -74,7 +77,7 @@ def test_the_distance_limit_and_objective_change_the_exchanges():
     assert headline(panel).startswith("Within 5 km: 7 feasible exchanges; 16,100 t/yr")
     panel.controls["distance"].value = 1
     assert "No feasible exchange within 1 km" in panel.text.value
-    assert panel.image.layout.display == "none"
+    assert not panel.chart.visible
 
 
 def test_tables_are_captioned_and_blank_cells_shown_as_a_dash():

@@ -19,7 +19,7 @@ from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
 from eic.grading import grading_mode
-from eic.views import figure_png
+from eic.views import ChartImage, figure_png, plain_text
 
 
 def table_html(
@@ -107,9 +107,9 @@ class Explorer:
     ) -> None:
         self.controls = dict(controls)
         self._draw = draw
-        self.image = w.Image(format="png", layout=w.Layout(max_width="900px"))
+        self.chart = ChartImage("900px")
         self.text = w.HTML()
-        self.box = w.VBox([w.HBox(list(self.controls.values())), self.text, self.image])
+        self.box = w.VBox([w.HBox(list(self.controls.values())), self.text, self.chart.widget])
         self.box.add_class("eic-explorer")
         self.box.add_class(css)
         for control in self.controls.values():
@@ -123,15 +123,14 @@ class Explorer:
         try:
             fig, text = self._draw(self.values())
         except (TypeError, ValueError) as err:
-            self.image.layout.display = "none"
+            self.chart.hide()
             self.text.value = f"<p role='alert'>{html.escape(str(err))}</p>"
             return
         self.text.value = text
         if fig is None:
-            self.image.layout.display = "none"
+            self.chart.hide()
         else:
-            self.image.value = figure_png(fig)
-            self.image.layout.display = None
+            self.chart.show(fig, "Chart: " + plain_text(text.split("</p>")[0]))
 
 
 def percent_slider(
@@ -165,9 +164,9 @@ def answer_view(questions, draw, css: str) -> w.VBox | None:
     questions = list(questions) if isinstance(questions, list | tuple) else [questions]
     if grading_mode():
         return None
-    image = w.Image(format="png", layout=w.Layout(max_width="760px"))
+    chart = ChartImage("760px")
     text = w.HTML()
-    view = w.VBox([text, image])
+    view = w.VBox([text, chart.widget])
     view.add_class(css)
 
     def redraw(value) -> None:
@@ -177,10 +176,9 @@ def answer_view(questions, draw, css: str) -> w.VBox | None:
             fig, sentence = None, f"<p role='alert'>{html.escape(str(err))}</p>"
         text.value = sentence
         if fig is None:
-            image.layout.display = "none"
+            chart.hide()
         else:
-            image.value = figure_png(fig)
-            image.layout.display = None
+            chart.show(fig, "Chart: " + plain_text(sentence))
 
     for question in questions:
         question.on_saved(lambda _value: redraw(questions[0].recorded()))

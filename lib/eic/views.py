@@ -2,15 +2,17 @@
 
 Each view is thin: it reads the answer, calls a pure function of the library, and shows
 the result (or the function's message when the input is not usable). Charts are drawn as
-PNG images in an ``Image`` widget with a text summary beside them, rather than through an
-``Output`` widget: that renders the same in JupyterLab and Voila, and a headless run never
-waits on output capture.
+PNG images with alternative text (:class:`ChartImage`) and a text summary beside them,
+rather than through an ``Output`` widget: that renders the same in JupyterLab and Voila,
+and a headless run never waits on output capture.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import io
+import re
 from collections.abc import Mapping
 
 import ipywidgets as w
@@ -31,6 +33,44 @@ def figure_png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
+class ChartImage:
+    """A chart shown as an ``<img>`` with alternative text, in an HTML widget.
+
+    ipywidgets' ``Image`` has no alternative text, so a screen reader would meet an unnamed
+    picture; an ``<img alt=...>`` in an ``HTML`` widget renders the same in JupyterLab and
+    Voila and says what the chart shows.
+    """
+
+    def __init__(self, max_width: str = "900px") -> None:
+        self.widget = w.HTML(layout=w.Layout(max_width=max_width))
+        self.widget.add_class("eic-chart")
+        self.png = b""
+        self.hide()
+
+    def show(self, fig: Figure, alt: str) -> None:
+        self.png = figure_png(fig)
+        encoded = base64.b64encode(self.png).decode("ascii")
+        self.widget.value = (
+            f"<img src='data:image/png;base64,{encoded}' alt='{html.escape(alt, quote=True)}' "
+            "style='max-width:100%'>"
+        )
+        self.widget.layout.display = None
+
+    def hide(self) -> None:
+        self.png = b""
+        self.widget.value = ""
+        self.widget.layout.display = "none"
+
+    @property
+    def visible(self) -> bool:
+        return self.widget.layout.display != "none"
+
+
+def plain_text(markup: str) -> str:
+    """The text of a bit of HTML, for an image's alternative text."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
 def radar_view(
     question: Question, *, compare: Mapping[str, Mapping[str, float]] | None = None
 ) -> w.VBox | None:
@@ -41,33 +81,32 @@ def radar_view(
     """
     if grading_mode():
         return None
-    image = w.Image(format="png", layout=w.Layout(max_width="560px"))
+    chart = ChartImage("560px")
     summary = w.HTML()
-    view = w.VBox([image, summary])
+    view = w.VBox([chart.widget, summary])
     view.add_class("eic-radar")
 
     def draw(ratings: Mapping[str, float] | None) -> None:
         if not ratings:
-            image.layout.display = "none"
+            chart.hide()
             summary.value = "<p>Rate your cluster above to see its profile here.</p>"
             return
         try:
             result = assess(ratings)
         except (TypeError, ValueError) as err:
-            image.layout.display = "none"
+            chart.hide()
             summary.value = f"<p>The chart cannot be drawn: {html.escape(str(err))}</p>"
             return
         fig = radar_chart(
             {"Your cluster": result.ratings, **(compare or {})},
             title="Your cluster on the four foundations",
         )
-        image.value = figure_png(fig)
-        image.layout.display = None
         scores = ", ".join(f"{name} {value:g}" for name, value in result.ratings.items())
         summary.value = (
             f"<p>Radar chart of your ratings: {html.escape(scores)} (of 5). "
             f"Average {result.average:.1f} of 5. {html.escape(result.advice())}</p>"
         )
+        chart.show(fig, f"Radar chart of your ratings: {scores} (of 5)")
 
     question.on_saved(draw)
     draw(question.recorded())
