@@ -64,3 +64,13 @@ def test_long_lists_of_problems_are_shortened():
         check_table(table, SPEC, what="table")
     assert len(caught.value.problems) == 40
     assert "and 28 more problem(s)" in str(caught.value)
+
+
+def test_a_text_column_left_blank_in_every_row_is_read_as_blank_text():
+    # pandas reads an empty CSV column as floats (all NaN)
+    table = pd.DataFrame({"region": ["A", "B"], "kind": ["water", "salt"], "tonnes": [1, 2],
+                          "note": [float("nan")] * 2})  # fmt: skip
+    spec = [*SPEC[:3], Column("note", "text", allow_blank=True)]
+    assert check_table(table, spec, what="table")["note"].tolist() == ["", ""]
+    with pytest.raises(TableError, match="column 'region' in row 3 is empty"):
+        check_table(table.assign(region=["A", None]), SPEC, what="table")

@@ -162,8 +162,13 @@ def _check_column(column: Column, series: pd.Series, problems: list[str]) -> lis
     series = series.reset_index(drop=True)
     if column.kind == "number":
         return _check_numbers(column, series, problems)
-    blank = series.isna().to_numpy() | series.astype(str).str.strip().eq("").to_numpy()
-    text = series.astype(str).str.split().str.join(" ")
+    missing = series.isna().to_numpy()
+    strings = pd.Series(
+        ["" if gone else str(v) for v, gone in zip(series.tolist(), missing, strict=True)],
+        dtype=object,
+    )
+    text = strings.str.split().str.join(" ")
+    blank = missing | text.eq("").to_numpy()
     out = text.where(~blank, "").tolist()
     for position in np.flatnonzero(blank):
         if not column.allow_blank:
