@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -200,6 +201,82 @@ def test_module_renders_with_charts_and_records_a_clicked_answer(served, browser
     checked = page.locator(f".eic-q-{qid} input[type=radio]:checked")
     assert checked.evaluate("el => el.closest('label').innerText").strip() == choice
     assert errors + more_errors == []
+    page.close()
+
+
+def home_progress(browser, url: str, module_id: str) -> str:
+    page = browser.new_page()
+    page.goto(f"{url}/voila/render/index.ipynb", timeout=120_000)
+    cell = page.locator(f".eic-progress-{module_id}")
+    cell.wait_for(timeout=120_000)
+    text = cell.inner_text().strip()
+    page.close()
+    return text
+
+
+def test_course_home_progress_follows_the_answers(served, browser):
+    url, folder = served
+    module = next(m for m in released_modules() if m["id"] == "m02")
+    before = home_progress(browser, url, "m02")
+    done, total = map(int, re.fullmatch(r"(\d+) of (\d+) answered", before).groups())
+    page, errors = open_app(
+        browser, f"{url}/voila/render/{module['folder']}/{module['folder']}.ipynb"
+    )
+    page.locator(".eic-q-q5_competitive_component").get_by_text(
+        "Regional shift", exact=True
+    ).click()
+    answers = folder / module["folder"] / "m02-answers.json"
+    assert wait_for_answer(answers, "q5_competitive_component") == "Regional shift"
+    page.close()
+    assert home_progress(browser, url, "m02") == f"{done + 1} of {total} answered"
+    assert errors == []
+
+
+def focus_inside(page, css: str, limit: int = 400) -> None:
+    """Press Tab until the keyboard focus is inside the element ``css``."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"!!document.activeElement.closest('{css}')"):
+            return
+    raise AssertionError(f"Tab never reached {css}")
+
+
+def test_a_worksheet_can_be_completed_with_the_keyboard_alone(served, browser):
+    url, folder = served
+    module = next(m for m in released_modules() if m["id"] == "m06")
+    page, errors = open_app(
+        browser, f"{url}/voila/render/{module['folder']}/{module['folder']}.ipynb"
+    )
+    choices = ["q1_quadrant", "q2_broker", "q4_not_core", "q5_volume_leavers", "q6_ulsan"]
+    for qid in choices:
+        focus_inside(page, f".eic-q-{qid} input[type=radio]")
+        page.keyboard.press("Space")  # choose the focused option
+        page.keyboard.press("ArrowDown")  # and move the choice to the next one
+    focus_inside(page, ".eic-q-q3_shapley_two input")
+    page.keyboard.type("35,000")
+    page.keyboard.press("Tab")  # leaving the field commits the answer
+    focus_inside(page, ".eic-q-r1_reflection textarea")
+    page.keyboard.type("Trust grows through regular meetings. " * 20)
+    page.keyboard.press("Tab")
+    answers = folder / module["folder"] / "m06-answers.json"
+    for qid in choices:
+        assert wait_for_answer(answers, qid)
+    assert wait_for_answer(answers, "q3_shapley_two") == 35000
+    assert wait_for_answer(answers, "r1_reflection").startswith("Trust grows")
+    # every question and control the participant can reach has a visible label
+    unlabelled = page.evaluate(
+        """() => {
+             const fields = '.eic-question input, .eic-question textarea, .eic-question select';
+             const boxes = '.widget-inline-hbox, .widget-radio-box, .widget-box, label';
+             return [...document.querySelectorAll(fields)].filter(el => {
+               const box = el.closest(boxes);
+               const text = (box ? box.innerText : '') + (el.getAttribute('aria-label') || '');
+               return el.type !== 'hidden' && text.trim() === '';
+             }).length;
+           }"""
+    )
+    assert unlabelled == 0
+    assert errors == []
     page.close()
 
 

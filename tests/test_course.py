@@ -7,7 +7,7 @@ from importlib import resources
 
 import nbformat
 import pytest
-from conftest import ROOT, notebook_path, released_modules
+from conftest import ROOT, copy_course, notebook_path, released_modules
 
 from eic import data
 from eic.cli import main
@@ -56,6 +56,23 @@ def test_notebook_points_match_the_syllabus(module):
 def test_module_map_without_a_folder_lists_all_modules_without_links():
     html = module_map()
     assert html.count("<tr>") == 9 and "href" not in html
+
+
+def test_module_map_counts_answered_questions_out_of_the_notebooks_questions(tmp_path):
+    from eic.answers import AnswerStore
+
+    course = copy_course(tmp_path / "course")
+    release = course / "release"
+    m02 = next(m for m in released_modules() if m["id"] == "m02")
+    folder = release / m02["folder"]
+    store = AnswerStore.for_module("m02", folder)
+    store.record("q1_lq_meaning", "anything")
+    store.record("not_a_question", "ignored")  # only the notebook's own questions count
+    html = module_map(link_from=release)
+    # module 2 asks 8 questions and a reflection
+    assert "<td class='eic-progress-m02'>1 of 9 answered</td>" in html
+    assert "<td class='eic-progress-m01'>0 of 8 answered</td>" in html
+    assert html.count("href=") == len(released_modules())
 
 
 def test_every_bundled_dataset_has_provenance_and_every_file_is_catalogued():

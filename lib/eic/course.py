@@ -7,6 +7,8 @@ data folder, so a notebook finds it wherever the course was installed.
 from __future__ import annotations
 
 import html
+import json
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -38,6 +40,26 @@ def objectives(module_id: str) -> str:
     return "\n".join(f"{i}. {o}" for i, o in enumerate(module(module_id)["objectives"], 1))
 
 
+def question_ids(notebook: Path | str) -> list[str]:
+    """The ids of a module notebook's questions: its solution cells' grade ids (q... and r...)."""
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
+    ids = []
+    for cell in cells:
+        grading = cell.get("metadata", {}).get("nbgrader", {})
+        grade_id = str(grading.get("grade_id", ""))
+        if grading.get("solution") and re.match(r"[qr]\d+_", grade_id):
+            ids.append(grade_id)
+    return ids
+
+
+def progress(module_id: str, folder: Path | str) -> tuple[int, int]:
+    """(questions with a recorded answer, questions) of the module notebook in ``folder``."""
+    entry = module(module_id)
+    asked = question_ids(Path(folder) / f"{entry['folder']}.ipynb")
+    recorded = AnswerStore.for_module(module_id, Path(folder)).answers()
+    return sum(1 for qid in asked if qid in recorded), len(asked)
+
+
 def module_map(link_from: Path | str | None = None) -> str:
     """An HTML table of the eight modules: day, title, time, points and, if released, a link.
 
@@ -48,18 +70,19 @@ def module_map(link_from: Path | str | None = None) -> str:
     rows = []
     for m in syllabus()["modules"]:
         title = html.escape(m["title"])
-        progress = ""
+        state = ""
         if link_from is not None:
             folder = Path(link_from) / m["folder"]
             if (folder / f"{m['folder']}.ipynb").is_file():
                 title = f"<a href='{m['folder']}/{m['folder']}.ipynb'>{title}</a>"
-                progress = f"{len(AnswerStore.for_module(m['id'], folder).answers())} answered"
+                done, total = progress(m["id"], folder)
+                state = f"{done} of {total} answered"
             else:
-                progress = "coming soon"
+                state = "coming soon"
         rows.append(
             f"<tr><td>{m['day']}</td><td>{int(m['id'][1:])}</td>{LEFT}{title}</td>"
             f"<td>{m['duration_minutes']} min</td><td>{m['points']}</td>"
-            + (f"<td>{progress}</td>" if link_from is not None else "")
+            + (f"<td class='eic-progress-{m['id']}'>{state}</td>" if link_from is not None else "")
             + "</tr>"
         )
     extra = "<th>Your progress</th>" if link_from is not None else ""
