@@ -3,10 +3,11 @@
 from pathlib import Path
 
 import yaml
-from nbgrader.converters import Autograde
-from nbgrader.preprocessors import Execute
+from nbgrader.converters import Autograde, GenerateFeedback
+from nbgrader.preprocessors import ClearHiddenTests, Execute
 
 from eic.nbgrader_hooks import VerifyAnswers
+from eic.trainer.feedback import HideTestTracebacks
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
@@ -48,4 +49,11 @@ c.Execute.kernel_name = "python3"
 _steps = list(Autograde.class_traits()["autograde_preprocessors"].default())
 c.Autograde.autograde_preprocessors = (
     _steps[: _steps.index(Execute) + 1] + [VerifyAnswers] + _steps[_steps.index(Execute) + 1 :]
+)
+
+# Feedback shows no hidden test (nbgrader issue #917): remove the hidden region of each test
+# cell's code, and keep only the message of a failed test, not the traceback that quotes it.
+_feedback = list(GenerateFeedback.class_traits()["preprocessors"].default())
+c.GenerateFeedback.preprocessors = (
+    _feedback[:1] + [ClearHiddenTests, HideTestTracebacks] + _feedback[1:]
 )
