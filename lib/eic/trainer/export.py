@@ -1,0 +1,138 @@
+"""Grades as CSV: one row per participant (each module and the total), and per country.
+
+:class:`CourseGradesExport` is an nbgrader export plugin, so ``nbgrader export
+--ExportApp.plugin_class=eic.trainer.export.CourseGradesExport`` writes the same files as
+``eic-course export``. A module's score is nbgrader's: automatic and manual points, less
+any late penalty, never below zero; a module not submitted counts 0.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from nbgrader.api import MissingEntry
+from nbgrader.plugins import ExportPlugin
+
+from eic.trainer import records
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    first_name: str
+    last_name: str
+    country: str
+    email: str
+    scores: dict[str, float | None]  # module folder -> score; None when not submitted
+    maxima: dict[str, float]
+
+    @property
+    def total(self) -> float:
+        return sum(s or 0.0 for s in self.scores.values())
+
+    @property
+    def max_total(self) -> float:
+        return sum(self.maxima.values())
+
+
+def class_grades(gradebook) -> tuple[list[str], list[Row]]:
+    """The modules in the gradebook (by name) and every participant's scores in them."""
+    countries = records.countries(gradebook)
+    assignments = sorted(gradebook.assignments, key=lambda a: a.name)
+    maxima = {a.name: float(a.max_score) for a in assignments}
+    rows = []
+    for student in sorted(gradebook.students, key=lambda s: s.id):
+        scores: dict[str, float | None] = {}
+        for assignment in assignments:
+            try:
+                submission = gradebook.find_submission(assignment.name, student.id)
+            except MissingEntry:
+                scores[assignment.name] = None
+                continue
+            penalty = submission.late_submission_penalty or 0.0
+            scores[assignment.name] = max(0.0, submission.score - penalty)
+        rows.append(
+            Row(
+                student.id,
+                student.first_name or "",
+                student.last_name or "",
+                countries.get(student.id, ""),
+                student.email or "",
+                scores,
+                maxima,
+            )
+        )
+    return [a.name for a in assignments], rows
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def write_grades(path: Path, modules: list[str], rows: list[Row]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        out.writerow(
+            ["id", "first_name", "last_name", "country", "email", *modules, "total", "max_total"]
+        )
+        for r in rows:
+            out.writerow(
+                [r.id, r.first_name, r.last_name, r.country, r.email]
+                + [_number(r.scores[m]) for m in modules]
+                + [_number(r.total), _number(r.max_total)]
+            )
+
+
+def write_countries(path: Path, modules: list[str], rows: list[Row]) -> None:
+    """Per country: participants, mean total and share of the maximum, per-module means and
+    the number of participants who submitted each module."""
+    groups: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        groups[r.country or "(not given)"].append(r)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        out = csv.writer(handle)
+        header = ["country", "participants", "mean_total", "mean_percent"]
+        for m in modules:
+            header += [f"{m}_mean", f"{m}_submitted"]
+        out.writerow(header)
+        for country in sorted(groups):
+            group = groups[country]
+            mean_total = sum(r.total for r in group) / len(group)
+            max_total = group[0].max_total
+            line = [country, len(group), f"{mean_total:.2f}"]
+            line.append(f"{100 * mean_total / max_total:.1f}" if max_total else "")
+            for m in modules:
+                line.append(f"{sum(r.scores[m] or 0.0 for r in group) / len(group):.2f}")
+                line.append(sum(r.scores[m] is not None for r in group))
+            out.writerow(line)
+
+
+def summary_path(grades: Path) -> Path:
+    """``grades.csv`` -> ``grades-by-country.csv`` beside it."""
+    return grades.with_name(f"{grades.stem}-by-country{grades.suffix or '.csv'}")
+
+
+class CourseGradesExport(ExportPlugin):
+    """nbgrader export plugin: ``grades.csv`` and ``grades-by-country.csv``."""
+
+    def export(self, gradebook) -> None:
+        dest = Path(self.to or "grades.csv")
+        modules, rows = class_grades(gradebook)
+        if self.assignment:
+            modules = [m for m in modules if m in self.assignment]
+            rows = [
+                replace(
+                    r,
+                    scores={m: r.scores[m] for m in modules},
+                    maxima={m: r.maxima[m] for m in modules},
+                )
+                for r in rows
+            ]
+        if self.student:
+            rows = [r for r in rows if r.id in self.student]
+        write_grades(dest, modules, rows)
+        write_countries(summary_path(dest), modules, rows)
+        self.log.info("Wrote %s and %s", dest, summary_path(dest))
