@@ -1,7 +1,16 @@
-"""The ``eic-course`` command: the course's modules and a participant's recorded answers.
+"""The ``eic-course`` command: the course's modules, a participant's recorded answers, and
+the trainer's steps (built on nbgrader's Python API, in :mod:`eic.trainer`).
 
-eic-course modules                 the eight modules, their time and points
-eic-course answers FOLDER [...]    the answers recorded in module folders
+eic-course modules                         the eight modules, their time and points
+eic-course answers FOLDER [...]            the answers recorded in module folders
+eic-course roster import FILE              participants from a CSV file, checked row by row
+eic-course release MODULE|all              the student version, checked to fail blank
+eic-course collect MODULE --from FOLDER    downloaded submissions into submitted/
+eic-course grade MODULE|all [--jobs N]     autograde the class in parallel
+eic-course feedback MODULE|all             feedback pages without hidden tests
+eic-course export                          grades.csv and grades-by-country.csv
+
+Each command has --help.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ from pathlib import Path
 
 from eic.answers import ANSWERS_SUFFIX, AnswerStore
 from eic.course import syllabus
+from eic.trainer.commands import add_trainer_commands, run
 
 
 def _modules(_args: argparse.Namespace) -> int:
@@ -59,12 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     answers.add_argument("folders", nargs="+", help="folders holding mNN-answers.json files")
     answers.set_defaults(run=_answers)
+    add_trainer_commands(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    return run(args)
 
 
 if __name__ == "__main__":

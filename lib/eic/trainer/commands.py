@@ -1,0 +1,307 @@
+"""The trainer's subcommands of ``eic-course``: roster, release, collect, grade, feedback,
+export. Each prints what it did in plain words and returns the exit status."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+from eic.trainer.course import Course, CourseError
+
+COLLECT_NAMING = """\
+How downloaded files are matched to participants: a file belongs to a participant when
+its name, or the name of a folder or zip file it is in, starts with the participant's id
+(or full name, as a learning platform writes it) followed by '_', or when a folder is
+named exactly by the id. The file itself must be the module's notebook or its answer
+file, as released, possibly after such a prefix. For example, for ph-01 and module m01:
+  ph-01_m01-eic-in-asia.ipynb  ph-01_m01-answers.json     (files side by side)
+  ph-01_m01.zip                                           (a zip of the module folder)
+  ph-01/m01-eic-in-asia.ipynb  ph-01/m01-answers.json     (a folder per participant)
+  Maria Santos_1234_assignsubmission_file_/m01-answers.json   (a platform's download)
+Every other file is listed as not collected, with the reason."""
+
+
+def _course(args: argparse.Namespace) -> Course:
+    return Course.at(args.course)
+
+
+def _roster_import(args: argparse.Namespace) -> int:
+    from eic.trainer.roster import RosterError, import_participants, load_roster
+
+    course = _course(args)
+    try:
+        participants, problems = load_roster(args.file)
+    except RosterError as err:
+        raise CourseError(f"{args.file}: {err}") from None
+    with course.gradebook() as gb:
+        report = import_participants(gb, participants)
+    print(
+        f"{len(report.created)} participant(s) added, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged."
+    )
+    if report.not_in_file:
+        print(f"In the gradebook but not in this file (kept): {', '.join(report.not_in_file)}")
+    if problems:
+        print(f"{len(problems)} problem(s); these rows were not imported:")
+        for problem in problems:
+            print(f"  {problem}")
+        print("Correct them and import the file again: rows already imported are updated.")
+        return 1
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    from eic.trainer.release import release
+
+    course = _course(args)
+    api = course.api()
+    status = 0
+    for module in course.resolve(args.module):
+        check = release(course, module, api)
+        if check.ok:
+            print(
+                f"{module.folder}: released to release/{module.folder}; blank, it fails all "
+                f"{check.tests} tests, as it should."
+            )
+        else:
+            print(f"{module.folder}: released, but the blank notebook is wrong: {check.problem}.")
+            status = 1
+    return status
+
+
+def _collect(args: argparse.Namespace) -> int:
+    from eic.trainer.collect import collect
+
+    course = _course(args)
+    (module,) = course.resolve(args.module)
+    report = collect(course, module, Path(args.source))
+    print(f"{module.folder}: collected {len(report.collected)} participant(s) into submitted/.")
+    for pid, files in sorted(report.collected.items()):
+        print(f"  {pid:<12} {', '.join(files)}")
+    if report.no_answers:
+        print(
+            f"No {module.answers_file} (their worksheet answers; without it every question "
+            f"scores 0): {', '.join(report.no_answers)}"
+        )
+    if report.unmatched:
+        print(f"{len(report.unmatched)} file(s) not collected:")
+        for path, reason in report.unmatched:
+            print(f"  {path}: {reason}")
+    if report.no_submission:
+        print(f"No submission from: {', '.join(report.no_submission)}")
+    return 1 if report.unmatched or report.no_answers else 0
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from eic.trainer.grading import LOG_NAME, grade
+
+    course = _course(args)
+    modules = course.resolve(args.module)
+    if args.module == "all":
+        with course.gradebook() as gb:
+            released = {a.name for a in gb.assignments}
+        modules = [m for m in modules if m.folder in released]
+        if not modules:
+            raise CourseError("no module is released yet: run eic-course release first")
+    if args.jobs < 1:
+        raise CourseError("--jobs must be at least 1")
+    work, summary = grade(
+        course,
+        modules,
+        jobs=args.jobs,
+        cell_timeout=args.timeout,
+        submission_timeout=args.submission_timeout,
+        force=args.force,
+    )
+    counts = summary.counts()
+    if work.already:
+        print(f"Already graded from the same files (skipped): {len(work.already)}")
+    for module in modules:
+        if work.not_submitted.get(module.id):
+            print(f"No submission for {module.id}: {', '.join(work.not_submitted[module.id])}")
+    if work.not_in_roster:
+        print(f"Submitted but not in the roster: {', '.join(sorted(work.not_in_roster))}")
+    print(
+        f"{counts['graded']} graded, {counts['failed']} failed, {counts['stopped']} stopped "
+        f"at the time limit, of {len(work.tasks)} to grade."
+    )
+    if counts["failed"] or counts["stopped"]:
+        print(f"What nbgrader said about each is in autograded/{LOG_NAME}.")
+    if summary.interrupted:
+        left = len(work.tasks) - len(summary.outcomes)
+        print(
+            f"Interrupted: {left} submission(s) not graded; the gradebook holds every "
+            "grade saved so far. Run the same command again to grade the rest."
+        )
+        return 130
+    return 0
+
+
+def _feedback(args: argparse.Namespace) -> int:
+    from eic.trainer.feedback import generate_feedback
+
+    course = _course(args)
+    status = 0
+    for module in course.resolve(args.module):
+        if not list((course.root / "autograded").glob(f"*/{module.folder}/{module.notebook}")):
+            if args.module != "all":
+                raise CourseError(f"no submission of {module.folder} is autograded yet")
+            continue
+        report = generate_feedback(course, module)
+        print(f"{module.folder}: {len(report.pages)} feedback page(s) in feedback/.")
+        if report.error:
+            print(f"  nbgrader reported a problem: {report.error}")
+            status = 1
+        for page in report.withheld:
+            print(f"  WITHHELD {page.relative_to(course.root)}: it shows a hidden test line")
+            status = 1
+    return status
+
+
+def _export(args: argparse.Namespace) -> int:
+    from eic.trainer.export import CourseGradesExport, summary_path
+
+    course = _course(args)
+    output = Path(args.output).resolve()
+    with course.gradebook() as gb:
+        CourseGradesExport(to=str(output)).export(gb)
+    print(f"Wrote {output} (per participant) and {summary_path(output)} (per country).")
+    return 0
+
+
+def add_trainer_commands(commands) -> None:
+    """Add the trainer's subcommands to ``eic-course``'s subparsers."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--course",
+        metavar="FOLDER",
+        help="the course folder (default: the one holding the current folder)",
+    )
+    module_help = "a module id (m01), its folder name, or 'all'"
+
+    roster = commands.add_parser(
+        "roster",
+        help="the participants' list",
+        description="Keep the participants' list in the gradebook.",
+    )
+    roster_commands = roster.add_subparsers(dest="roster_command", required=True)
+    importer = roster_commands.add_parser(
+        "import",
+        parents=[common],
+        help="import or update participants from a CSV file",
+        description=(
+            "Import participants from a CSV file with the columns id, first_name, last_name, "
+            "country, email. Each row is checked; a bad row is reported and skipped. "
+            "Importing again updates participants already there, without duplicates."
+        ),
+    )
+    importer.add_argument("file", help="the CSV file (UTF-8; ',' or ';' between columns)")
+    importer.set_defaults(run=_roster_import)
+
+    release = commands.add_parser(
+        "release",
+        parents=[common],
+        help="make the student version of a module and check it",
+        description=(
+            "Make the student version of a module in release/ with nbgrader "
+            "generate_assignment, and check that the blank notebook fails every test."
+        ),
+    )
+    release.add_argument("module", help=module_help)
+    release.set_defaults(run=_release)
+
+    collect = commands.add_parser(
+        "collect",
+        parents=[common],
+        help="collect downloaded submissions of a module into submitted/",
+        description=textwrap.fill(
+            "Collect the submissions of one module from a folder of downloaded files and "
+            "zip files (nbgrader zip_collect), and list the files that match no participant.",
+            79,
+        ),
+        epilog=COLLECT_NAMING,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    collect.add_argument("module", help="a module id (m01) or its folder name")
+    collect.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="FOLDER",
+        help="the folder of downloaded files (it is only read)",
+    )
+    collect.set_defaults(run=_collect)
+
+    grade = commands.add_parser(
+        "grade",
+        parents=[common],
+        help="autograde the class in parallel",
+        description=(
+            "Autograde every submission of a module (or all) with nbgrader, in parallel "
+            "processes, and merge the grades into the gradebook without touching manual "
+            "grades. Submissions already graded from the same files are skipped; a "
+            "submission that hangs or crashes is stopped and reported. Safe to interrupt "
+            "(Ctrl-C): run it again to grade the rest."
+        ),
+    )
+    grade.add_argument("module", help=module_help)
+    grade.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="worker processes (default: the number of CPUs, %(default)s)",
+    )
+    grade.add_argument(
+        "--timeout",
+        type=int,
+        metavar="SECONDS",
+        help="time limit of one cell (default: Execute.timeout in nbgrader_config.py)",
+    )
+    grade.add_argument(
+        "--submission-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="time limit of one whole submission (default: 3 x the cell limit + 60)",
+    )
+    grade.add_argument("--force", action="store_true", help="grade every submission again")
+    grade.set_defaults(run=_grade)
+
+    feedback = commands.add_parser(
+        "feedback",
+        parents=[common],
+        help="feedback pages that reveal no hidden test",
+        description=(
+            "Make a feedback page (HTML, in feedback/) for each autograded submission with "
+            "nbgrader generate_feedback. No hidden test is shown: neither its code nor a "
+            "traceback line; a page that would show one is withheld and reported."
+        ),
+    )
+    feedback.add_argument("module", help=module_help)
+    feedback.set_defaults(run=_feedback)
+
+    export = commands.add_parser(
+        "export",
+        parents=[common],
+        help="grades as CSV, per participant and per country",
+        description=(
+            "Write the grades as CSV: one row per participant with each module's score and "
+            "the total, and a summary per country beside it (NAME-by-country.csv)."
+        ),
+    )
+    export.add_argument(
+        "--output", default="grades.csv", metavar="FILE", help="(default: %(default)s)"
+    )
+    export.set_defaults(run=_export)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a trainer subcommand; a problem the trainer can fix is one line, not a traceback."""
+    try:
+        return args.run(args)
+    except CourseError as err:
+        print(f"eic-course {args.command}: {err}", file=sys.stderr)
+        return 1
