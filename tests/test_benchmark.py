@@ -59,3 +59,30 @@ def test_matching_benchmark_prints_both_sizes_and_the_growth():
     assert 5 < rows[2000][0] / rows[200][0] < 20
     growth = float(re.search(r"growth 200 -> 2000 firms: ([\d.]+)-fold", result.stdout)[1])
     assert growth == pytest.approx(rows[2000][1] / rows[200][1], rel=0.1, abs=0.15)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_voila_benchmark_times_cold_and_preheated_renders_against_a_minimal_notebook():
+    result = subprocess.run(
+        [sys.executable, "benchmarks/voila_render.py", "--repeat", "1", "--modules", "m01"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = {
+        name: tuple(map(float, numbers))
+        for name, *numbers in re.findall(
+            r"^(minimal|m01)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$",
+            result.stdout,
+            re.M,
+        )
+    }
+    assert set(rows) == {"minimal", "m01"}
+    cold, warm, ratio, cold_vs_minimal, _ = rows["m01"]
+    assert cold > 0 and warm > 0
+    assert ratio == pytest.approx(warm / cold, abs=0.01 + 0.005 / min(cold, warm))
+    assert cold_vs_minimal == pytest.approx(cold / rows["minimal"][0], abs=0.02)
+    assert rows["minimal"][3] == 1.0

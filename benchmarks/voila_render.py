@@ -1,0 +1,151 @@
+"""How long a participant waits for a worksheet in Voila: cold against preheated kernels.
+
+For every module's release notebook, and for a minimal notebook holding one slider, this
+measures in Chromium the time from navigation until the first worksheet widget is on the
+page and enabled:
+
+- cold: a Voila server that starts a kernel and runs the notebook on each request;
+- preheated: a Voila server with a pool of kernels that have already run the notebook
+  (``--preheat_kernel=True``), measured after the pool has refilled.
+
+Both servers serve a copy of ``release/`` and are measured in the same run, ``--repeat``
+times each, alternately. The table gives medians and two ratios: preheated / cold (target
+at most 0.5) and module / minimal notebook, served the same way (target at most 1.5).
+
+    python benchmarks/voila_render.py [--repeat 3] [--modules m01 m02 ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "lib"))
+
+from eic.course import syllabus  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]  # fmt: skip
+DENYLIST = "['@jupyter/nbgrader','@jupyter-notebook/lab-extension']"
+READY = ".eic-question input:enabled, .eic-question textarea:enabled, .widget-slider"
+MINIMAL = "minimal/minimal.ipynb"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def voila(folder: Path, *, preheat: bool):
+    port = free_port()
+    args = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}",
+            "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
+            f"--VoilaConfiguration.extension_denylist={DENYLIST}",
+            f"--Voila.root_dir={folder}", str(folder)]  # fmt: skip
+    if preheat:
+        args.insert(-1, "--preheat_kernel=True")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
+    log = open(folder.parent / f"voila-{'preheated' if preheat else 'cold'}.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(args, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 120
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                raise SystemExit("Voila did not start; see " + log.name) from None
+            time.sleep(0.3)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        log.close()
+
+
+def time_to_widget(browser, url: str, notebook: str) -> float:
+    page = browser.new_page()
+    start = time.perf_counter()
+    page.goto(f"{url}/voila/render/{notebook}", timeout=180_000)
+    page.wait_for_selector(READY, state="visible", timeout=180_000)
+    seconds = time.perf_counter() - start
+    page.close()
+    return seconds
+
+
+def course_copy(base: Path) -> Path:
+    folder = base / "release"
+    shutil.copytree(ROOT / "release", folder,
+                    ignore=shutil.ignore_patterns("*-answers*", ".ipynb_checkpoints"))  # fmt: skip
+    (folder / "minimal").mkdir()
+    cell = new_code_cell("import ipywidgets as w\n\nw.IntSlider(description='One slider')")
+    nbformat.write(new_notebook(cells=[cell]), folder / MINIMAL)
+    return folder
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--modules", nargs="*", help="module ids (default: every module)")
+    args = parser.parse_args()
+    modules = [m for m in syllabus()["modules"] if (ROOT / "release" / m["folder"]).is_dir()]
+    if args.modules:
+        modules = [m for m in modules if m["id"] in args.modules]
+    notebooks = {"minimal": MINIMAL} | {
+        m["id"]: f"{m['folder']}/{m['folder']}.ipynb" for m in modules
+    }
+    from playwright.sync_api import sync_playwright
+
+    times: dict[tuple[str, str], list[float]] = {}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        folder = course_copy(Path(tmp))
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        with voila(folder, preheat=False) as cold, voila(folder, preheat=True) as warm:
+            for notebook in notebooks.values():  # fill each notebook's preheated pool
+                time_to_widget(browser, warm, notebook)
+            for _ in range(args.repeat):
+                for name, notebook in notebooks.items():
+                    times.setdefault((name, "cold"), []).append(
+                        time_to_widget(browser, cold, notebook)
+                    )
+                    time.sleep(2)  # let the pool run the notebook again
+                    times.setdefault((name, "preheated"), []).append(
+                        time_to_widget(browser, warm, notebook)
+                    )
+        browser.close()
+    median = {key: statistics.median(values) for key, values in times.items()}
+    print(f"{'notebook':<9} {'cold_s':>7} {'preheated_s':>11} {'warm/cold':>9} "
+          f"{'cold/minimal':>12} {'warm/minimal':>12}")  # fmt: skip
+    for name in notebooks:
+        cold_s, warm_s = median[(name, "cold")], median[(name, "preheated")]
+        print(
+            f"{name:<9} {cold_s:>7.2f} {warm_s:>11.2f} {warm_s / cold_s:>9.2f} "
+            f"{cold_s / median[('minimal', 'cold')]:>12.2f} "
+            f"{warm_s / median[('minimal', 'preheated')]:>12.2f}"
+        )
+    print("targets: warm/cold at most 0.50; module/minimal at most 1.50 (cold and preheated)")
+
+
+if __name__ == "__main__":
+    main()
