@@ -47,13 +47,18 @@ GRADED, FAILED, STOPPED = "graded", "failed", "stopped"
 
 
 def ensure_tables(gradebook) -> None:
-    """Create the course's tables in an nbgrader ``Gradebook``'s database if missing."""
-    METADATA.create_all(gradebook.engine)
+    """Create the course's tables in an nbgrader ``Gradebook``'s database if missing.
+
+    This runs on the gradebook session's own connection, inside its transaction, so it never
+    waits for a lock that the same session holds; the tables are kept when it commits.
+    """
+    METADATA.create_all(gradebook.db.connection())
 
 
 # -- countries ----------------------------------------------------------------------------
 def set_country(gradebook, student_id: str, country: str) -> None:
     """Record a participant's country in the gradebook's session (not committed)."""
+    ensure_tables(gradebook)
     session = gradebook.db
     session.execute(delete(PARTICIPANT).where(PARTICIPANT.c.student_id == student_id))
     session.execute(insert(PARTICIPANT).values(student_id=student_id, country=country))
@@ -124,6 +129,7 @@ def log_grading(
     seconds: float = 0.0,
 ) -> None:
     """Write a log entry in the gradebook's session (committed with the grades)."""
+    ensure_tables(gradebook)
     session = gradebook.db
     session.execute(
         delete(AUTOGRADE).where(

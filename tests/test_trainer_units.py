@@ -1,0 +1,229 @@
+"""The trainer's tools piece by piece, on small made-up inputs: the roster, the merge of
+autograded scores, feedback without hidden tests, the export, and each command's --help."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+from nbgrader.api import Gradebook
+
+from eic.cli import build_parser
+from eic.trainer import records
+from eic.trainer.export import CourseGradesExport, summary_path
+from eic.trainer.feedback import HideTestTracebacks, hidden_lines, leaked_lines
+from eic.trainer.merge import merge_outcome
+from eic.trainer.parallel import Outcome, Task
+from eic.trainer.progress import bar
+from eic.trainer.roster import RosterError, import_participants, read_roster
+
+HEADER = "id,first_name,last_name,country,email\n"
+
+
+@pytest.fixture(scope="module")
+def empty_gradebook(tmp_path_factory):
+    """An empty gradebook made once (nbgrader takes seconds to set up a new one)."""
+    path = tmp_path_factory.mktemp("gradebook") / "gradebook.db"
+    Gradebook(f"sqlite:///{path}", "eic").close()
+    return path
+
+
+@pytest.fixture
+def gradebook(empty_gradebook, tmp_path):
+    shutil.copy(empty_gradebook, tmp_path / "gradebook.db")
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}", "eic") as gb:
+        yield gb
+
+
+def test_roster_reports_each_bad_row_with_its_row_number_and_a_fix():
+    text = (
+        HEADER + "ph-01,Maria,Santos,Philippines,maria@example.org\n"
+        "ph 02,Jose,Reyes,Philippines,jose@example.org\n"
+        ",Ana,Cruz,Philippines,ana@example.org\n"
+        "vn-01,An,Nguyen,,an@example\n"
+        "ph-01,Maria,Santos,Philippines,maria2@example.org\n"
+    )
+    people, problems = read_roster(text)
+    assert [p.id for p in people] == ["ph-01"]
+    assert problems[0].startswith("row 3 (id 'ph 02'): id 'ph 02' may hold only letters")
+    assert problems[1].startswith("row 4: id is empty")
+    assert "row 5 (id 'vn-01'): country is empty" in problems[2]
+    assert "row 5 (id 'vn-01'): email 'an@example' is not an e-mail address" in problems[3]
+    assert problems[4].startswith("row 6 (id 'ph-01'): id 'ph-01' is already used in row 2")
+    assert len(problems) == 5
+
+
+def test_roster_reads_a_spreadsheet_export_with_other_header_names():
+    text = "\ufeffParticipant ID;Given name;Surname;Economy;E-mail\n\n"
+    text += "th-01;Somchai;Dee;Thailand;s@d.org\n"
+    (person,), problems = read_roster(text)
+    assert problems == []
+    assert (person.id, person.name, person.country) == ("th-01", "Somchai Dee", "Thailand")
+
+
+def test_a_roster_without_a_needed_column_is_refused_as_a_whole():
+    with pytest.raises(RosterError, match="no column country"):
+        read_roster("id,first_name,last_name,email\nph-01,Maria,Santos,m@example.org\n")
+
+
+def test_importing_again_updates_participants_and_never_duplicates_them(gradebook):
+    people, _ = read_roster(HEADER + "ph-01,Maria,Santos,Philippines,maria@example.org\n")
+    first = import_participants(gradebook, people)
+    again = import_participants(gradebook, people)
+    moved, _ = read_roster(
+        HEADER + "ph-01,Maria,Santos,Viet Nam,maria@example.gov\nvn-01,An,Nguyen,Viet Nam,a@b.org\n"
+    )
+    third = import_participants(gradebook, moved)
+    assert (first.created, again.unchanged) == (["ph-01"], ["ph-01"])
+    assert (third.updated, third.created) == (["ph-01"], ["vn-01"])
+    assert sorted(s.id for s in gradebook.students) == ["ph-01", "vn-01"]
+    assert gradebook.find_student("ph-01").email == "maria@example.gov"
+    assert records.countries(gradebook) == {"ph-01": "Viet Nam", "vn-01": "Viet Nam"}
+
+
+def small_assignment(gb) -> None:
+    """One module, one notebook: two autograded tests (1 point each), a reflection (2)."""
+    gb.add_assignment("m01-x")
+    gb.add_notebook("m01-x", "m01-x")
+    for name in ["q1_test", "q2_test"]:
+        gb.add_grade_cell(name, "m01-x", "m01-x", max_score=1, cell_type="code")
+    gb.add_solution_cell("r1", "m01-x", "m01-x")
+    gb.add_grade_cell("r1", "m01-x", "m01-x", max_score=2, cell_type="code")
+    gb.add_student("ph-01")
+
+
+def test_merging_autograded_scores_leaves_the_trainers_grades_alone(gradebook):
+    small_assignment(gradebook)
+    gradebook.add_submission("m01-x", "ph-01")
+    reflection = gradebook.find_grade("r1", "m01-x", "m01-x", "ph-01")
+    reflection.manual_score, reflection.extra_credit = 1.5, 0.5
+    gradebook.find_comment("r1", "m01-x", "m01-x", "ph-01").manual_comment = "Good evidence."
+    gradebook.db.commit()
+    record = {
+        "timestamp": None,
+        "notebooks": {
+            "m01-x": {
+                "late_submission_penalty": None,
+                "grades": {"q1_test": [1.0, False], "q2_test": [0.0, False], "r1": [None, True]},
+                "comments": {"r1": None},
+            }
+        },
+    }
+    outcome = Outcome(Task("m01-x", "ph-01", "m01-x.ipynb"), "graded", "", 3.2, record)
+    merged = merge_outcome(gradebook, outcome, digest="abc", timestamp=None)
+    assert merged.score == 1.0 + 1.5 + 0.5  # q1 right, q2 wrong, reflection as graded by hand
+    assert merged.max_score == 4.0
+    reflection = gradebook.find_grade("r1", "m01-x", "m01-x", "ph-01")
+    assert (reflection.manual_score, reflection.extra_credit) == (1.5, 0.5)
+    assert gradebook.find_comment("r1", "m01-x", "m01-x", "ph-01").manual_comment == (
+        "Good evidence."
+    )
+    logged = records.grading_records(gradebook)[("m01-x", "ph-01")]
+    assert (logged.status, logged.digest, logged.seconds) == ("graded", "abc", 3.2)
+
+
+def test_export_writes_module_scores_totals_and_country_means(gradebook, tmp_path):
+    small_assignment(gradebook)
+    gradebook.add_student("ph-02", first_name="Jose", last_name="Reyes")
+    gradebook.add_student("vn-01")
+    for student in ["ph-01", "vn-01"]:
+        records.set_country(gradebook, student, "Viet Nam" if student == "vn-01" else "")
+    records.set_country(gradebook, "ph-02", "Philippines")
+    records.set_country(gradebook, "ph-01", "Philippines")
+    gradebook.db.commit()
+    for student, (q1, q2, r1) in {"ph-01": (1, 1, 2), "vn-01": (1, 0, None)}.items():
+        gradebook.add_submission("m01-x", student)
+        for name, value in [("q1_test", q1), ("q2_test", q2)]:
+            gradebook.find_grade(name, "m01-x", "m01-x", student).auto_score = value
+        gradebook.find_grade("r1", "m01-x", "m01-x", student).manual_score = r1
+    gradebook.db.commit()
+    out = tmp_path / "grades.csv"
+    CourseGradesExport(to=str(out)).export(gradebook)
+    rows = {r["id"]: r for r in csv.DictReader(out.open())}
+    assert (rows["ph-01"]["m01-x"], rows["ph-01"]["total"], rows["ph-01"]["max_total"]) == (
+        "4",
+        "4",
+        "4",
+    )
+    assert (rows["vn-01"]["total"], rows["ph-02"]["m01-x"], rows["ph-02"]["total"]) == (
+        "1",
+        "",
+        "0",
+    )
+    countries = {r["country"]: r for r in csv.DictReader(summary_path(out).open())}
+    # Philippines: ph-01 has 4 of 4 points and ph-02 submitted nothing: mean 2 points, 50 %
+    assert countries["Philippines"]["mean_total"] == "2.00"
+    assert countries["Philippines"]["mean_percent"] == "50.0"
+    assert countries["Philippines"]["m01-x_submitted"] == "1"
+    assert countries["Viet Nam"]["participants"] == "1"
+
+
+HIDDEN_CELL = (
+    'from eic import grading\n\ngrading.answered("m01", "q3")\n### BEGIN HIDDEN TESTS\n'
+    'grading.assert_choice("m01", "q3", "Eco-industrial park")\n### END HIDDEN TESTS'
+)
+
+
+def test_a_failed_test_keeps_its_message_but_not_the_traceback_that_quotes_it():
+    cell = new_code_cell(HIDDEN_CELL)
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "q3_test"}
+    cell.outputs = [
+        new_output(
+            "error",
+            ename="AssertionError",
+            evalue="Question 3: the recorded answer is not the expected one.",
+            traceback=[
+                "\x1b[0;31mAssertionError\x1b[0m  Traceback (most recent call last)",
+                '----> 5 grading.assert_choice("m01", "q3", "Eco-industrial park")',
+            ],
+        )
+    ]
+    nb, _ = HideTestTracebacks().preprocess(new_notebook(cells=[cell]), {})
+    (output,) = nb.cells[0].outputs
+    assert output.traceback == [
+        "AssertionError: Question 3: the recorded answer is not the expected one."
+    ]
+
+
+def test_a_hidden_line_is_found_in_a_page_even_through_syntax_colouring(tmp_path):
+    path = tmp_path / "m.ipynb"
+    cell = new_code_cell(HIDDEN_CELL)
+    nbformat.write(new_notebook(cells=[cell]), path)
+    lines = hidden_lines(path)
+    assert lines == ['grading.assert_choice("m01", "q3", "Eco-industrial park")']
+    page = (
+        '<span class="n">grading</span><span class="o">.</span><span class="n">assert_choice'
+        '</span><span class="p">(</span><span class="s2">&quot;m01&quot;</span>, '
+        '<span class="s2">&quot;q3&quot;</span>, <span>&quot;Eco-industrial park&quot;)</span>'
+    )
+    assert leaked_lines(page, lines) == lines
+    assert leaked_lines("<p>grading.answered(&quot;m01&quot;, &quot;q3&quot;)</p>", lines) == []
+
+
+def test_the_progress_bar_fills_in_proportion():
+    assert bar(0, 4, 8) == "[········]"
+    assert bar(1, 4, 8) == "[##······]"
+    assert bar(4, 4, 8) == "[########]"
+
+
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["roster", "import"], ["first_name", "country", "without duplicates"]),
+        (["release"], ["generate_assignment", "fails every test"]),
+        (["collect"], ["zip_collect", "ph-01_m01-eic-in-asia.ipynb", "--from"]),
+        (["grade"], ["--jobs", "--timeout", "Ctrl-C", "manual"]),
+        (["feedback"], ["hidden test", "traceback"]),
+        (["export"], ["per country", "--output"]),
+    ],
+)
+def test_every_trainer_command_explains_itself(argv, words, capsys):
+    with pytest.raises(SystemExit) as stop:
+        build_parser().parse_args([*argv, "--help"])
+    assert stop.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for word in words:
+        assert word in text
