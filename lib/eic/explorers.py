@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import ipywidgets as w
 import matplotlib.pyplot as plt
@@ -133,20 +133,43 @@ class Explorer:
             self.chart.show(fig, "Chart: " + plain_text(text.split("</p>")[0]))
 
 
-def percent_slider(
-    description: str, value: float, *, low: float = 0, high: float = 100
+def slider(
+    description: str,
+    value: float,
+    *,
+    low: float,
+    high: float,
+    step: float = 1,
+    readout: str = ".0f",
 ) -> w.FloatSlider:
-    """A slider of a share in %, labelled, that updates when released."""
+    """A labelled slider that updates its panel when released, not while dragged."""
     return w.FloatSlider(
         value=value,
         min=low,
         max=high,
-        step=1,
+        step=step,
         description=description,
         continuous_update=False,
-        readout_format=".0f",
+        readout_format=readout,
         style={"description_width": "initial"},
         layout=w.Layout(width="420px"),
+    )
+
+
+def percent_slider(
+    description: str, value: float, *, low: float = 0, high: float = 100
+) -> w.FloatSlider:
+    """A slider of a share in %."""
+    return slider(description, value, low=low, high=high)
+
+
+def toggle(description: str, options: Sequence[tuple[str, str]], value: str) -> w.ToggleButtons:
+    """Labelled buttons for one choice among a few, e.g. the objective of an allocation."""
+    return w.ToggleButtons(
+        options=list(options),
+        value=value,
+        description=description,
+        style={"description_width": "initial"},
     )
 
 

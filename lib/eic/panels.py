@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import html
 
-import ipywidgets as w
 import pandas as pd
 
 from eic.appraisal import appraise, mac_chart, mac_curve
 from eic.clusters import candidate_clusters, lq_chart
 from eic.cost_sharing import cetp_plant_cost, compare_rules, shares_chart
-from eic.explorers import Explorer, percent_slider, show, table_html
+from eic.explorers import Explorer, percent_slider, show, slider, table_html, toggle
 from eic.flows import eco_efficiency, reuse_scenario, sankey_chart
 from eic.portfolio import choose_portfolio, greedy_portfolio
 from eic.symbiosis import (
@@ -34,16 +33,8 @@ def lq_explorer(
     table: pd.DataFrame, region: str, *, start: int, threshold: float = 1.25
 ) -> Explorer | None:
     """Location quotients of ``region`` against a threshold the participant moves."""
-    slider = w.FloatSlider(
-        value=threshold,
-        min=0.5,
-        max=3.0,
-        step=0.05,
-        description="Threshold (location quotient):",
-        continuous_update=False,
-        readout_format=".2f",
-        style={"description_width": "initial"},
-        layout=w.Layout(width="420px"),
+    cut_slider = slider(
+        "Threshold (location quotient):", threshold, low=0.5, high=3.0, step=0.05, readout=".2f"
     )
 
     def draw(values: dict) -> tuple[object, str]:
@@ -71,7 +62,7 @@ def lq_explorer(
         )
         return lq_chart(found, region, threshold=cut), text
 
-    return show(Explorer({"threshold": slider}, draw, css="eic-lq-explorer"))
+    return show(Explorer({"threshold": cut_slider}, draw, css="eic-lq-explorer"))
 
 
 def reuse_explorer(
@@ -148,22 +139,11 @@ def symbiosis_explorer(
     """Matching, allocation, savings and the network of a firm inventory, as the distance
     limit and the objective change."""
     controls = {
-        "distance": w.FloatSlider(
-            value=distance_km,
-            min=1,
-            max=40,
-            step=1,
-            description="Distance limit (km):",
-            continuous_update=False,
-            readout_format=".0f",
-            style={"description_width": "initial"},
-            layout=w.Layout(width="420px"),
-        ),
-        "objective": w.ToggleButtons(
-            options=[("Most tonnes diverted", "tonnes"), ("Largest net saving", "saving")],
-            value="tonnes",
-            description="Allocate for:",
-            style={"description_width": "initial"},
+        "distance": slider("Distance limit (km):", distance_km, low=1, high=40),
+        "objective": toggle(
+            "Allocate for:",
+            [("Most tonnes diverted", "tonnes"), ("Largest net saving", "saving")],
+            "tonnes",
         ),
     }
     positions = firm_positions(inventory)
@@ -249,32 +229,14 @@ def portfolio_explorer(
     """Appraisal, MAC curve and the best portfolio within a budget, as the discount rate,
     the budget and the objective change (``rate`` in %)."""
     controls = {
-        "rate": w.FloatSlider(
-            value=rate,
-            min=1,
-            max=20,
-            step=1,
-            description="Discount rate (%):",
-            continuous_update=False,
-            readout_format=".0f",
-            style={"description_width": "initial"},
+        "rate": slider("Discount rate (%):", rate, low=1, high=20),
+        "budget": slider(
+            "Budget (USD):", budget, low=0, high=1_600_000, step=10_000, readout=",.0f"
         ),
-        "budget": w.FloatSlider(
-            value=budget,
-            min=0,
-            max=1_600_000,
-            step=10_000,
-            description="Budget (USD):",
-            continuous_update=False,
-            readout_format=",.0f",
-            style={"description_width": "initial"},
-            layout=w.Layout(width="420px"),
-        ),
-        "objective": w.ToggleButtons(
-            options=[("Most tCO2e avoided", "abatement"), ("Highest NPV", "npv")],
-            value="abatement",
-            description="Choose for:",
-            style={"description_width": "initial"},
+        "objective": toggle(
+            "Choose for:",
+            [("Most tCO2e avoided", "abatement"), ("Highest NPV", "npv")],
+            "abatement",
         ),
     }
 
@@ -327,12 +289,7 @@ def cost_sharing_explorer(firms: pd.DataFrame) -> Explorer | None:
     """Three ways to share a common treatment plant's yearly cost, and whether each is
     stable (no group of firms would pay less with its own plant)."""
     comparison = compare_rules(firms, cetp_plant_cost)
-    rule = w.ToggleButtons(
-        options=[(label, key) for key, label in RULES.items()],
-        value="proportional",
-        description="Sharing rule:",
-        style={"description_width": "initial"},
-    )
+    rule = toggle("Sharing rule:", [(label, key) for key, label in RULES.items()], "proportional")
 
     def draw(values: dict) -> tuple[object, str]:
         key = values["rule"]

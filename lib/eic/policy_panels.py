@@ -14,7 +14,7 @@ import pandas as pd
 
 from eic.ahp import ahp, pairwise_matrix, priorities_chart
 from eic.eip_framework import framework_self_check, self_check_chart
-from eic.explorers import Explorer, answer_view, show, table_html
+from eic.explorers import Explorer, answer_view, show, slider, table_html, toggle
 from eic.policy import choose_package, greedy_package, scores_chart, weighted_scores
 from eic.question_groups import Checklist, Pairwise
 
@@ -56,22 +56,13 @@ def package_explorer(
     """The best package of instruments within a budget (USD million), scored with equal
     weights or with the participant's own AHP priorities."""
     controls = {
-        "budget": w.FloatSlider(
-            value=budget,
-            min=0.5,
-            max=25,
-            step=0.5,
-            description="Budget (USD million):",
-            continuous_update=False,
-            readout_format=".1f",
-            style={"description_width": "initial"},
-            layout=w.Layout(width="420px"),
+        "budget": slider(
+            "Budget (USD million):", budget, low=0.5, high=25, step=0.5, readout=".1f"
         ),
-        "weights": w.ToggleButtons(
-            options=[("Equal weights", "equal"), ("My priorities (question 1)", "mine")],
-            value="equal",
-            description="Weights:",
-            style={"description_width": "initial"},
+        "weights": toggle(
+            "Weights:",
+            [("Equal weights", "equal"), ("My priorities (question 1)", "mine")],
+            "equal",
         ),
     }
 
