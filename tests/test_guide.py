@@ -1,0 +1,188 @@
+"""The trainer's guide in course/: model answers read from the notebooks, the programme
+agrees with the syllabus, and every module, question, link, path and command it names exists."""
+
+from __future__ import annotations
+
+import ast
+import math
+
+import nbformat
+import pytest
+from conftest import ROOT, notebook_path, released_modules
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from eic.course import question_ids, syllabus
+from eic.guide import (
+    NotALiteral,
+    accepted_range,
+    evaluate,
+    questions,
+)
+
+MODULES = released_modules()
+IDS = [m["id"] for m in MODULES]
+
+
+def solution_cell(grade_id: str, source: str, **grading) -> nbformat.NotebookNode:
+    cell = new_code_cell(source)
+    cell.metadata["nbgrader"] = {"grade_id": grade_id, "solution": True, **grading}
+    return cell
+
+
+def test_cell(grade_id: str, source: str, points: float) -> nbformat.NotebookNode:
+    cell = new_code_cell(source)
+    cell.metadata["nbgrader"] = {"grade_id": grade_id, "grade": True, "points": points}
+    return cell
+
+
+test_cell.__test__ = False  # a cell maker, not a test
+
+
+@pytest.fixture
+def toy_notebook(tmp_path):
+    """A small instructor notebook with one question of each way of giving an answer."""
+    task = new_markdown_cell(
+        "### 3. Reflection: your cluster (2 points, read by your trainer)\n\n"
+        "Name your cluster.\n\n*A good answer names a real cluster.*"
+    )
+    task.metadata["nbgrader"] = {"grade_id": "r1_reflection_task", "task": True, "points": 2}
+    nb = new_notebook(
+        cells=[
+            solution_cell(
+                "q1_water",
+                'q1 = ws.number("q1_water", "1. Water left?", unit="m3/day", hints={540: "96 %"})\n'
+                "### BEGIN SOLUTION\nq1.record(6_300 - 0.95 * 6_000)\n### END SOLUTION\nq1",
+            ),
+            test_cell(
+                "q1_water_test",
+                'grading.answered("m09", "q1_water")\n### BEGIN HIDDEN TESTS\n'
+                "rate = 0.95\n"
+                'grading.assert_number("m09", "q1_water", 6300 - rate * 6000, abs_tol=1)\n'
+                "### END HIDDEN TESTS",
+                1,
+            ),
+            solution_cell(
+                "q2_visit",
+                'q2 = ws.checklist("q2_visit", "2. Your visit", items, options=["yes", "no"])\n'
+                "### BEGIN SOLUTION\n"
+                'q2.record({item: "yes" for item in items})\n'
+                "### END SOLUTION\nq2",
+            ),
+            test_cell(
+                "q2_visit_test",
+                '### BEGIN HIDDEN TESTS\ngrading.assert_checklist("m09", "q2_visit", '
+                'data.load("x")["item"], ["yes", "no"])\n### END HIDDEN TESTS',
+                1,
+            ),
+            task,
+            solution_cell(
+                "r1_reflection",
+                'r1 = ws.reflection("r1_reflection", "3. Your reflection", min_words=80, '
+                'max_words=200)\n### BEGIN SOLUTION\nr1.record("Tirupur" " dyeing")\n'
+                "### END SOLUTION\nr1",
+            ),
+        ]
+    )
+    path = tmp_path / "toy.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_model_answer_written_as_arithmetic_is_worked_out_without_running_code(toy_notebook):
+    water = questions(toy_notebook)[0]
+    assert (water.qid, water.kind, water.unit, water.points) == ("q1_water", "number", "m3/day", 1)
+    assert water.answer == pytest.approx(600)  # 6,300 - 5,700 by hand
+    assert water.check == "assert_number"
+    # the hidden test's expected value uses a name its cell assigned just before
+    assert water.expected == pytest.approx(600)
+    assert water.expected_code == "6300 - rate * 6000"
+    assert water.check_options == {"abs_tol": 1}
+    assert water.hints == {540: "96 %"}
+
+
+def test_a_model_answer_built_by_code_is_kept_as_its_source_text(toy_notebook):
+    visit = questions(toy_notebook)[1]
+    assert visit.answer is None
+    assert visit.answer_code == "{item: 'yes' for item in items}"
+    assert visit.check == "assert_checklist"
+    assert visit.check_options == {"options": ["yes", "no"]}
+
+
+def test_a_reflection_has_its_task_guidance_points_and_sample_answer(toy_notebook):
+    reflection = questions(toy_notebook)[2]
+    assert reflection.points == 2 and reflection.words == (80, 200)
+    assert reflection.answer == "Tirupur dyeing"
+    assert reflection.guidance == "A good answer names a real cluster."
+    assert (
+        reflection.task.startswith("### 3. Reflection") and "Name your cluster." in reflection.task
+    )
+    assert "A good answer" not in reflection.task
+
+
+@pytest.mark.parametrize(
+    "code", ["len(items)", "items", "2 ** 1000", "open('x')", "[n for n in range(3)]", "b'x'"]
+)
+def test_evaluate_refuses_anything_but_literals_and_arithmetic(code):
+    with pytest.raises(NotALiteral):
+        evaluate(ast.parse(code, mode="eval").body)
+
+
+def test_evaluate_reads_literals_like_literal_eval_and_works_out_arithmetic():
+    assert evaluate(ast.parse("{'a': [1, -2.5], 'b': 'x' 'y'}", mode="eval").body) == {
+        "a": [1, -2.5],
+        "b": "xy",
+    }
+    assert evaluate(ast.parse("1 / 2", mode="eval").body) == 0.5
+    assert evaluate(ast.parse("crf * 2", mode="eval").body, {"crf": 0.25}) == 0.5
+
+
+def test_accepted_range_shows_what_a_hidden_test_accepts():
+    assert accepted_range(600, abs_tol=1) == "599 to 601"
+    assert accepted_range(26) == "exactly 26"
+    # 1 % of 40,000 / 6,300 = 6.349 is 0.063: shown to three decimals
+    assert accepted_range(40_000 / 6_300, rel_tol=0.01) == "6.286 to 6.413"
+
+
+# -- the real notebooks ---------------------------------------------------------------------------
+
+
+def module_questions(module: dict):
+    return questions(notebook_path(ROOT, "source", module))
+
+
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_every_question_of_a_notebook_is_read_with_its_points(module):
+    found = module_questions(module)
+    path = notebook_path(ROOT, "source", module)
+    assert [q.qid for q in found] == question_ids(path)
+    assert sum(q.points for q in found) == module["points"]
+    for question in found:
+        assert question.prompt and question.answer_code
+        assert question.check or question.kind == "reflection", question.qid
+
+
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_each_model_answer_is_what_its_hidden_test_accepts(module):
+    for q in module_questions(module):
+        if q.check in ("assert_choice", "assert_choices", "assert_ranking"):
+            assert q.answer == q.expected, q.qid
+            chosen = q.answer if isinstance(q.answer, list) else [q.answer]
+            assert set(chosen) <= set(q.choices), q.qid
+        elif q.check == "assert_number":
+            tolerance = {k: v for k, v in q.check_options.items() if k.endswith("_tol")}
+            assert math.isclose(q.answer, q.expected, **tolerance), q.qid
+
+
+def test_expected_numbers_are_read_from_the_hidden_tests():
+    """Checked against hand calculations of the worksheet's numbers."""
+    m02, m03, m05 = (
+        {q.qid: q for q in module_questions(m)}
+        for m in syllabus()["modules"]
+        if m["id"] in ("m02", "m03", "m05")
+    )
+    # chemicals in Riverside: 15,170 - 15,360 x (88,260 / 72,630) = 15,170 - 18,665.5
+    assert m02["q6_chemicals_shift"].expected == pytest.approx(-3495.5, abs=0.1)
+    # 95 % of 6,000 m3/day recovered: 6,300 - 5,700
+    assert m03["q6_freshwater_after"].expected == pytest.approx(600)
+    # annualised cost 50,000 x 0.16275 = 8,137.3; (8,137.3 - 5,000) / 100 t
+    assert m05["q1_mac_by_hand"].expected == pytest.approx(31.37, abs=0.01)
