@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 
 import nbformat
 import pytest
@@ -16,6 +17,7 @@ from eic.guide import (
     NotALiteral,
     accepted_range,
     evaluate,
+    load_programme,
     questions,
 )
 
@@ -186,3 +188,80 @@ def test_expected_numbers_are_read_from_the_hidden_tests():
     assert m03["q6_freshwater_after"].expected == pytest.approx(600)
     # annualised cost 50,000 x 0.16275 = 8,137.3; (8,137.3 - 5,000) / 100 t
     assert m05["q1_mac_by_hand"].expected == pytest.approx(31.37, abs=0.01)
+
+
+# -- the programme --------------------------------------------------------------------------------
+
+PROGRAMME = load_programme(ROOT)
+SESSIONS = [(day["day"], s) for day in PROGRAMME["days"] for s in day["sessions"]]
+
+
+def clock(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def test_the_programme_has_three_days_for_about_32_participants():
+    assert [day["day"] for day in PROGRAMME["days"]] == [1, 2, 3]
+    assert PROGRAMME["workshop"]["participants"] == 32
+
+
+def test_each_session_starts_when_the_one_before_it_ends():
+    for day in PROGRAMME["days"]:
+        sessions = day["sessions"]
+        for before, after in zip(sessions, sessions[1:], strict=False):
+            assert clock(before["time"]) + before["minutes"] == clock(after["time"]), (
+                f"day {day['day']}: {before['time']} + {before['minutes']} min != {after['time']}"
+            )
+
+
+@pytest.mark.parametrize("module", syllabus()["modules"], ids=lambda m: m["id"])
+def test_a_modules_sessions_are_on_its_day_and_add_up_to_its_syllabus_time(module):
+    mine = [(day, s) for day, s in SESSIONS if s["module"] == module["id"]]
+    assert {day for day, _ in mine} == {module["day"]}
+    assert sum(s["minutes"] for _, s in mine) == module["duration_minutes"]
+    modes = {s["mode"] for _, s in mine}
+    assert {"plenary", "worksheet", "group discussion"} <= modes
+    assert modes <= {"plenary", "worksheet", "field visit", "group discussion"}
+
+
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_the_programme_splits_a_module_as_its_notebook_tells_participants(module):
+    """The title cell says e.g. 'about 120 minutes: 40 minutes of reading, 60 minutes of
+    worksheet, 20 minutes of discussion'; the plenary is the reading."""
+    nb = nbformat.read(notebook_path(ROOT, "source", module), as_version=4)
+    header = nb.cells[0].source.splitlines()[2]
+    total, reading, worksheet = (
+        int(re.search(pattern, header).group(1))
+        for pattern in (
+            r"about (\d+) minutes",
+            r"(\d+) minutes of reading",
+            r"(\d+) minutes of worksheet",
+        )
+    )
+    spent = {}
+    for _, s in SESSIONS:
+        if s["module"] == module["id"]:
+            spent[s["mode"]] = spent.get(s["mode"], 0) + s["minutes"]
+    assert total == module["duration_minutes"]
+    assert spent["plenary"] == reading
+    assert spent["worksheet"] + spent.get("field visit", 0) == worksheet
+    assert spent["group discussion"] == total - reading - worksheet
+
+
+def test_sessions_outside_the_modules_are_openings_breaks_travel_or_closings():
+    for _, session in SESSIONS:
+        if session["module"] is None:
+            assert session["mode"] in ("plenary", "break", "travel", "group discussion")
+    assert any(s["mode"] == "field visit" and s["module"] == "m08" for _, s in SESSIONS)
+
+
+def test_every_trainer_step_says_what_kind_of_step_it_is():
+    steps = [step for _, s in SESSIONS for step in s.get("trainer_before_next", [])]
+    steps += PROGRAMME["before_workshop"] + PROGRAMME["after_workshop"]
+    kinds = {"prepare", "release", "collect", "grade", "feedback", "review", "export"}
+    assert all(step["action"] in kinds and step["text"].strip() for step in steps)
+    # each module is collected during the workshop or just after it
+    collected = " ".join(step["text"] for step in steps if step["action"] == "collect")
+    for module in syllabus()["modules"]:
+        assert f"eic-course collect {module['id']} --from" in collected

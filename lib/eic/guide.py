@@ -449,11 +449,21 @@ def programme_markdown(programme: dict) -> str:
                 f"{' '.join(session['title'].split())} |"
             )
         lines += ["", f"**The trainer's steps between sessions, day {day['day']}**", ""]
-        for session in day["sessions"]:
-            if session.get("trainer_before_next"):
-                end = _clock(_minutes(session["time"]) + session["minutes"])
-                lines.append(f"After the session that ends at {end}:")
-                lines += ["", *_steps(session["trainer_before_next"]), ""]
+        sessions = day["sessions"]
+        for session, after in zip(sessions, [*sessions[1:], None], strict=True):
+            if not session.get("trainer_before_next"):
+                continue
+            if after is None:
+                lines.append(f"**At the end of day {day['day']}:**")
+            else:
+                module = after.get("module")
+                what = (
+                    f"Module {int(module[1:])}, {after['mode']}"
+                    if module
+                    else re.split(r":| \(", after["title"])[0].strip()
+                )
+                lines.append(f"**By {after['time']}** (next: {what}):")
+            lines += ["", *_steps(session["trainer_before_next"]), ""]
     lines += ["", "### After the workshop", "", *_steps(programme.get("after_workshop", []))]
     return "\n".join(lines).rstrip() + "\n"
 
