@@ -4,21 +4,33 @@ autograded scores, feedback without hidden tests, the export, and each command's
 from __future__ import annotations
 
 import csv
+import doctest
+import importlib
+import pkgutil
 import shutil
+import subprocess
+import sys
 
 import nbformat
 import pytest
+from conftest import ROOT
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 from nbgrader.api import Gradebook
 
+import eic.trainer
 from eic.cli import build_parser
 from eic.trainer import records
+from eic.trainer.classdata import load_class
+from eic.trainer.course import Course
+from eic.trainer.dashboard import overview_html
 from eic.trainer.export import CourseGradesExport, summary_path
 from eic.trainer.feedback import HideTestTracebacks, hidden_lines, leaked_lines
 from eic.trainer.merge import merge_outcome
 from eic.trainer.parallel import Outcome, Task
 from eic.trainer.progress import bar
 from eic.trainer.roster import RosterError, import_participants, read_roster
+
+TRAINER_MODULES = [m.name for m in pkgutil.iter_modules(eic.trainer.__path__, "eic.trainer.")]
 
 HEADER = "id,first_name,last_name,country,email\n"
 
@@ -227,3 +239,28 @@ def test_every_trainer_command_explains_itself(argv, words, capsys):
     text = " ".join(capsys.readouterr().out.split())
     for word in words:
         assert word in text
+
+
+def test_the_dashboard_of_a_course_not_graded_yet_says_what_to_do(tmp_path):
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n")
+    data = load_class(Course(tmp_path))
+    assert data.empty
+    assert "Import the roster" in overview_html(data)
+    assert not (tmp_path / "gradebook.db").exists()  # looking creates no gradebook
+
+
+@pytest.mark.parametrize("name", TRAINER_MODULES)
+def test_docstring_examples_of_the_trainer_modules_hold(name):
+    module = importlib.import_module(name)
+    assert doctest.testmod(module, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+def test_the_dashboard_notebook_passes_ruff():
+    for args in (["check", "--no-cache"], ["format", "--check", "--no-cache"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "ruff", *args, "trainer"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr

@@ -9,10 +9,14 @@ plugged into nbgrader's hooks:
 - ``roster``    reading and importing the participants' list (CSV);
 - ``release``   the student version of a module, checked to fail every test when blank;
 - ``collect``   submissions downloaded from a learning platform, through ``zip_collect``;
-- ``parallel``, ``worker``, ``merge``, ``grading``   autograde in parallel processes;
-- ``feedback``  feedback files that reveal no hidden test;
-- ``export``    grades as CSV, per module and per country;
-- ``dashboard`` the tables and charts of the class dashboard (``trainer/dashboard.ipynb``).
+- ``grading``   the ``grade`` command: which submissions to grade, progress, the summary;
+  ``parallel`` runs the worker processes (``worker``) and ``merge`` writes each result into
+  the course gradebook; ``progress`` draws the progress bar;
+- ``feedback``  feedback pages that reveal no hidden test;
+- ``export``    grades as CSV, per participant and per country;
+- ``classdata`` and ``dashboard``   the tables and charts of the class dashboard
+  (``trainer/dashboard.ipynb``);
+- ``commands``  the subcommands of ``eic-course`` that run all of these.
 
 Nothing here is imported by the module notebooks; nbgrader imports ``eic.trainer.feedback``
 through ``nbgrader_config.py``.
