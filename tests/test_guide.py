@@ -12,13 +12,17 @@ import pytest
 from conftest import ROOT, notebook_path, released_modules
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from eic import data
 from eic.course import question_ids, syllabus
 from eic.guide import (
     NotALiteral,
     accepted_range,
     evaluate,
     load_programme,
+    main,
+    number_text,
     questions,
+    stale,
 )
 
 MODULES = released_modules()
@@ -265,3 +269,69 @@ def test_every_trainer_step_says_what_kind_of_step_it_is():
     collected = " ".join(step["text"] for step in steps if step["action"] == "collect")
     for module in syllabus()["modules"]:
         assert f"eic-course collect {module['id']} --from" in collected
+
+
+# -- the guide's pages ----------------------------------------------------------------------------
+
+COURSE = ROOT / "course"
+
+
+def page_id(path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_the_notes_name_only_questions_the_module_has(module):
+    text = (COURSE / "guide" / f"{module['folder']}.md").read_text(encoding="utf-8")
+    found = module_questions(module)
+    numbers = {q.prompt.split(".")[0] for q in found if q.kind != "reflection"}
+    for qid in re.findall(r"`([qr]\d+_[a-z0-9_]+)`", text):
+        assert qid in {q.qid for q in found}, f"{module['id']}: no question {qid}"
+    for number in re.findall(r"\bQ(\d+)\b", text):
+        assert number in numbers, f"{module['id']}: the notes speak of Q{number}, which it lacks"
+
+
+def test_the_generated_parts_of_the_guide_are_what_the_notebooks_and_data_give_now():
+    """Like the test that release/ is current: run python -m eic.guide --update to fix."""
+    assert [page_id(p) for p in stale(ROOT)] == []
+    assert main(["--check", "--course", str(ROOT)]) == 0
+
+
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_the_notes_quote_each_model_answer_of_the_notebook(module):
+    """Independent of the generator's layout: each answer's text appears in the notes."""
+    text = (COURSE / "guide" / f"{module['folder']}.md").read_text(encoding="utf-8")
+    block = text.split("<!-- model-answers:begin -->")[1].split("<!-- model-answers:end -->")[0]
+    for q in module_questions(module):
+        answers = q.answer if isinstance(q.answer, list) else [q.answer]
+        for answer in answers:
+            if isinstance(answer, str):
+                assert answer in block, f"{module['id']} {q.qid}: answer not quoted"
+        if q.check == "assert_number":
+            assert f"**{number_text(q.answer)}**" in block
+
+
+def test_the_field_visit_checklist_lists_module_8s_conditions():
+    text = (COURSE / "field-visit.md").read_text(encoding="utf-8")
+    for condition in data.load("field_visit_checklist")["condition"]:
+        assert f"| {condition} |" in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_parsed_model_answers_are_those_the_instructor_notebook_records_when_run(
+    module, model_answers
+):
+    """The parser against the notebook itself: run it, read its model answer file."""
+    recorded = model_answers[module["id"]]["answers"]
+    for q in module_questions(module):
+        assert recorded[q.qid]["question"] == q.prompt, q.qid
+        if q.answer is None:
+            continue  # built by code: the guide quotes none
+        value = recorded[q.qid]["value"]
+        if isinstance(q.answer, float | int) and not isinstance(q.answer, bool):
+            # a number widget shows, and so records, six significant digits ({:g}):
+            # record(1959707) is kept as 1959710
+            assert value == pytest.approx(q.answer, rel=1e-5), q.qid
+        else:
+            assert value == q.answer, q.qid

@@ -322,7 +322,9 @@ def question_markdown(question: Question) -> list[str]:
             lines += [f"**What to look for.** {question.guidance}", ""]
         lines += ["**The instructor notebook's sample answer** (one good answer among many):", ""]
         return lines + [f"> {question.answer}", ""]
-    unit = f" ({question.unit})" if question.unit else ""
+    unit = question.unit and (
+        f" {question.unit}" if "(" in question.unit else f" ({question.unit})"
+    )
     lines = [
         f"#### {question.prompt}",
         "",
@@ -349,7 +351,7 @@ def question_markdown(question: Question) -> list[str]:
         lines.append(f"No single right answer: the point is scored when {_rule(question)}.")
         if question.answer is not None:
             lines += ["", "The instructor notebook's example:", ""]
-            lines += [f"- {line}" for line in _value_lines(question)]
+            lines += [f"- {line}".replace("\n", "; ") for line in _value_lines(question)]
         else:
             lines += [
                 "",
