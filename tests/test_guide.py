@@ -13,6 +13,7 @@ from conftest import ROOT, notebook_path, released_modules
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from eic import data
+from eic.answers import AnswerStore
 from eic.course import question_ids, syllabus
 from eic.guide import (
     NotALiteral,
@@ -24,6 +25,7 @@ from eic.guide import (
     questions,
     stale,
 )
+from eic.trainer.roster import load_roster
 
 MODULES = released_modules()
 IDS = [m["id"] for m in MODULES]
@@ -315,6 +317,34 @@ def test_the_field_visit_checklist_lists_module_8s_conditions():
     text = (COURSE / "field-visit.md").read_text(encoding="utf-8")
     for condition in data.load("field_visit_checklist")["condition"]:
         assert f"| {condition} |" in text
+
+
+def test_the_group_report_code_in_the_guide_makes_one_report_from_two_participants(
+    tmp_path, monkeypatch
+):
+    code = re.search(r"```python\n(.*?)```", (COURSE / "group-work.md").read_text("utf-8"), re.S)
+    ids = re.findall(r'Path\("submitted/([\w.-]+)"\)', code.group(1))
+    assert len(ids) == 2
+    ratings = {"Inter-firm networks": 2, "Enabling technologies": 3, "Social capital": 1,
+               "Public policy support": 2}  # fmt: skip
+    for n, pid in enumerate(ids):
+        folder = tmp_path / "submitted" / pid / "m01-eic-in-asia"
+        folder.mkdir(parents=True)
+        store = AnswerStore.for_module("m01", folder)
+        store.record("q7_self_assessment", ratings, kind="ratings", question="7. Rate it")
+        store.record("q3_match_type", f"answer {n}", kind="single choice", question="3. Which?")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code.group(1), "group-work.md", "exec"), {})
+    pages = list((tmp_path / "reports").glob("*.html"))
+    assert len(pages) == 1
+    page = pages[0].read_text(encoding="utf-8")
+    assert "answer 0" in page and "answer 1" in page
+    assert (tmp_path / "reports" / f"{pages[0].stem}.md").is_file()
+
+
+def test_the_roster_template_imports_without_a_problem():
+    participants, problems = load_roster(COURSE / "roster-template.csv")
+    assert participants and problems == []
 
 
 @pytest.mark.slow
