@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+import shlex
 
 import nbformat
 import pytest
@@ -14,6 +15,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from eic import data
 from eic.answers import AnswerStore
+from eic.cli import build_parser
 from eic.course import question_ids, syllabus
 from eic.guide import (
     NotALiteral,
@@ -276,10 +278,75 @@ def test_every_trainer_step_says_what_kind_of_step_it_is():
 # -- the guide's pages ----------------------------------------------------------------------------
 
 COURSE = ROOT / "course"
+PAGES = sorted(COURSE.rglob("*.md"))
+FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.S | re.M)
+SPAN = re.compile(r"`([^`\n]+)`")
+LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+REPO_DIRS = "source|release|lib|course|tests|trainer|scripts|binder|benchmarks"  # committed
+REPO_PATH = re.compile(rf"(?<![\w./<-])(?:{REPO_DIRS})/[\w./-]*")
 
 
 def page_id(path) -> str:
     return path.relative_to(ROOT).as_posix()
+
+
+def code_texts(text: str) -> list[str]:
+    """The code of a page: its fenced blocks, and the inline code spans outside them."""
+    blocks = FENCE.findall(text)
+    return blocks + SPAN.findall(FENCE.sub("", text))
+
+
+def heading_anchors(path) -> set[str]:
+    """The anchors GitHub gives a Markdown file's headings: lower case, spaces to hyphens."""
+    headings = re.findall(r"^#+ (.+)$", FENCE.sub("", path.read_text(encoding="utf-8")), re.M)
+    return {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-") for h in headings}
+
+
+def test_the_guide_has_its_pages_and_one_notes_file_per_module():
+    names = {p.name for p in COURSE.glob("*.md")}
+    assert {"README.md", "programme.md", "field-visit.md", "group-work.md", "adapting.md",
+            "participant-handbook.md", "running-the-class.md"} <= names  # fmt: skip
+    notes = {p.stem for p in (COURSE / "guide").glob("*.md")}
+    assert notes == {m["folder"] for m in syllabus()["modules"]}
+
+
+@pytest.mark.parametrize("page", PAGES, ids=page_id)
+def test_every_relative_link_leads_to_a_file_and_heading_that_exist(page):
+    text = FENCE.sub("", page.read_text(encoding="utf-8"))
+    for target in LINK.findall(text):
+        if re.match(r"[a-z]+:", target):
+            continue  # a web address
+        path, _, anchor = target.partition("#")
+        found = (page.parent / path).resolve() if path else page
+        assert found.exists(), f"{page_id(page)}: the link ({target}) leads nowhere"
+        if anchor:
+            assert anchor in heading_anchors(found), f"{page_id(page)}: no heading #{anchor}"
+
+
+@pytest.mark.parametrize("page", [*PAGES, COURSE / "programme.yml"], ids=page_id)
+def test_every_repository_path_quoted_as_code_exists(page):
+    for code in code_texts(page.read_text(encoding="utf-8")):
+        for path in REPO_PATH.findall(code):
+            assert (ROOT / path).exists(), f"{page_id(page)}: `{path}` does not exist"
+
+
+@pytest.mark.parametrize("page", [*PAGES, COURSE / "programme.yml"], ids=page_id)
+def test_every_eic_course_command_quoted_is_one_the_command_accepts(page):
+    parser = build_parser()
+    for code in code_texts(page.read_text(encoding="utf-8")):
+        for command in re.findall(r"^\s*eic-course( [^\n`]*)?$", code, re.M):
+            if not command:
+                continue  # the command's name alone
+            try:
+                parser.parse_args(shlex.split(command))
+            except SystemExit:
+                pytest.fail(f"{page_id(page)}: eic-course{command} is not a valid command")
+
+
+def test_the_pages_quote_the_commands_of_every_step_a_trainer_takes():
+    quoted = " ".join(code for page in PAGES for code in code_texts(page.read_text("utf-8")))
+    for step in ("roster import", "release", "collect", "grade", "feedback", "export"):
+        assert f"eic-course {step}" in quoted
 
 
 @pytest.mark.parametrize("module", MODULES, ids=IDS)
@@ -291,6 +358,20 @@ def test_the_notes_name_only_questions_the_module_has(module):
         assert qid in {q.qid for q in found}, f"{module['id']}: no question {qid}"
     for number in re.findall(r"\bQ(\d+)\b", text):
         assert number in numbers, f"{module['id']}: the notes speak of Q{number}, which it lacks"
+
+
+def test_every_module_the_guide_names_exists_and_is_released():
+    known = {m["id"] for m in MODULES}
+    for _, session in SESSIONS:
+        if session["module"]:
+            assert session["module"] in known
+    for page in PAGES:
+        for number in re.findall(r"\bModules? (\d+)\b", page.read_text(encoding="utf-8")):
+            assert 1 <= int(number) <= len(syllabus()["modules"]), (
+                f"{page_id(page)}: Module {number}"
+            )
+    for module in MODULES:
+        assert notebook_path(ROOT, "release", module).is_file()
 
 
 def test_the_generated_parts_of_the_guide_are_what_the_notebooks_and_data_give_now():
@@ -345,6 +426,11 @@ def test_the_group_report_code_in_the_guide_makes_one_report_from_two_participan
 def test_the_roster_template_imports_without_a_problem():
     participants, problems = load_roster(COURSE / "roster-template.csv")
     assert participants and problems == []
+
+
+def test_the_participant_handbook_fits_on_one_page():
+    words = len((COURSE / "participant-handbook.md").read_text(encoding="utf-8").split())
+    assert words <= 600, f"{words} words: a printed page holds about 600"
 
 
 @pytest.mark.slow
