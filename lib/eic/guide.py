@@ -215,9 +215,7 @@ def questions(notebook: Path | str) -> list[Question]:
     for grade_id, cell in cells.items():
         grading = cell["metadata"]["nbgrader"]
         if not (grading.get("solution") and QUESTION_ID.match(grade_id)):
-            continue
-        if cell["cell_type"] != "code":
-            continue
+            continue  # not a question (a reflection's task is read with its question)
         tree = ast.parse(cell["text"])
         name, call = _widget(tree)
         args = call.args
@@ -234,8 +232,6 @@ def questions(notebook: Path | str) -> list[Question]:
             raise ValueError(f"{notebook}: cell {grade_id} defines question {question.qid}")
         if "min_words" in keywords:
             question.words = (_try(keywords["min_words"]), _try(keywords["max_words"]))
-        if question.choices is None and "options" in keywords:
-            question.check_options["options"] = _try(keywords["options"])
         argument = _record(tree, name, cell["text"])
         question.answer_code = ast.unparse(argument)
         question.answer = _try(argument)
