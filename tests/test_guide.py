@@ -451,3 +451,15 @@ def test_parsed_model_answers_are_those_the_instructor_notebook_records_when_run
             assert value == pytest.approx(q.answer, rel=1e-5), q.qid
         else:
             assert value == q.answer, q.qid
+
+
+@pytest.mark.parametrize("module", syllabus()["modules"], ids=lambda m: m["id"])
+def test_the_notes_give_the_modules_day_time_and_points_as_the_syllabus_does(module):
+    text = (COURSE / "guide" / f"{module['folder']}.md").read_text(encoding="utf-8")
+    day, minutes = re.search(r"^\| When \| Day (\d), (\d+) minutes", text, re.M).groups()
+    points = re.search(r"^\| Points \| (\d+):", text, re.M).group(1)
+    assert (int(day), int(minutes), int(points)) == (
+        module["day"],
+        module["duration_minutes"],
+        module["points"],
+    )
