@@ -446,9 +446,7 @@ def test_parsed_model_answers_are_those_the_instructor_notebook_records_when_run
             continue  # built by code: the guide quotes none
         value = recorded[q.qid]["value"]
         if isinstance(q.answer, float | int) and not isinstance(q.answer, bool):
-            # a number widget shows, and so records, six significant digits ({:g}):
-            # record(1959707) is kept as 1959710
-            assert value == pytest.approx(q.answer, rel=1e-5), q.qid
+            assert value == pytest.approx(q.answer, rel=1e-14), q.qid
         else:
             assert value == q.answer, q.qid
 

@@ -73,6 +73,17 @@ def test_number_accepts_numbers_and_explains_text(ws, tmp_path):
     assert reloaded.value == 61.0
 
 
+@pytest.mark.parametrize("number", [1_959_707, 0.0862, 1 / 3, -3495.5, 12_345_678.25])
+def test_a_recorded_number_comes_back_exactly_and_saving_it_again_changes_nothing(
+    ws, tmp_path, number
+):
+    ws.number("q6_a", "How much?", unit="USD").record(number)
+    again = Worksheet("m01", tmp_path).number("q6_a", "How much?", unit="USD")
+    assert again.value == pytest.approx(number, rel=1e-14)
+    again.save()
+    assert recorded(ws, "q6_a") == pytest.approx(number, rel=1e-14)
+
+
 @pytest.mark.parametrize(
     ("text", "number"),
     [("26", 26.0), (" 1,650 ", 1650.0), ("-3.5", -3.5), ("2e3", 2000.0), ("", None)],

@@ -143,7 +143,8 @@ class Number(Question):
         if isinstance(new, bool) or not isinstance(new, int | float | str):
             raise ValueError(f"{new!r} is not a number")
         number = parse_number(str(new))
-        self.text.value = "" if number is None else f"{number:g}"
+        # 15 significant digits: a recorded 1,959,707 comes back as 1959707, not 1.95971e+06
+        self.text.value = "" if number is None else f"{number:.15g}"
 
     def problems_with(self, value: Any) -> list[str]:
         if value is None:
@@ -157,7 +158,7 @@ class Number(Question):
         return []
 
     def summary(self, value: Any) -> str:
-        return f"{value:g} {self.unit}"
+        return f"{value:,.15g} {self.unit}"
 
 
 class Slider(Question):
@@ -214,7 +215,7 @@ class Slider(Question):
         return []
 
     def summary(self, value: Any) -> str:
-        return f"{value:g} {self.unit}".strip()
+        return f"{value:,.15g} {self.unit}".strip()
 
 
 class Ranking(_OptionsQuestion):
