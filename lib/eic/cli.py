@@ -9,6 +9,7 @@ eic-course collect MODULE --from FOLDER    downloaded submissions into submitted
 eic-course grade MODULE|all [--jobs N]     autograde the class in parallel
 eic-course feedback MODULE|all             feedback pages without hidden tests
 eic-course export                          grades.csv and grades-by-country.csv
+eic-course report ID... | --country C      draft country reports from submitted answers
 
 Each command has --help.
 """
@@ -23,6 +24,7 @@ from pathlib import Path
 from eic.answers import ANSWERS_SUFFIX, AnswerStore
 from eic.course import syllabus
 from eic.trainer.commands import add_trainer_commands, run
+from eic.trainer.reports import add_report_command
 
 
 def _modules(_args: argparse.Namespace) -> int:
@@ -70,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     answers.add_argument("folders", nargs="+", help="folders holding mNN-answers.json files")
     answers.set_defaults(run=_answers)
     add_trainer_commands(commands)
+    add_report_command(commands)
     return parser
 
 
