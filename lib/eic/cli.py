@@ -10,6 +10,7 @@ eic-course grade MODULE|all [--jobs N]     autograde the class in parallel
 eic-course feedback MODULE|all             feedback pages without hidden tests
 eic-course export                          grades.csv and grades-by-country.csv
 eic-course report ID... | --country C      draft country reports from submitted answers
+eic-course serve [--port N] [--pool-size N] the course home as Voila apps for a workshop
 
 Each command has --help.
 """
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from eic.answers import ANSWERS_SUFFIX, AnswerStore
 from eic.course import syllabus
+from eic.serve import add_serve_command
 from eic.trainer.commands import add_trainer_commands, run
 from eic.trainer.reports import add_report_command
 
@@ -73,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     answers.set_defaults(run=_answers)
     add_trainer_commands(commands)
     add_report_command(commands)
+    add_serve_command(commands)
     return parser
 
 

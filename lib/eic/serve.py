@@ -1,0 +1,107 @@
+"""``eic-course serve``: the course home and its modules as Voila apps, set up for a workshop.
+
+- Preheated kernels: each notebook keeps a pool of kernels that have already run it, so a
+  participant's page appears in about the time a static page takes (``--pool-size``).
+- Idle kernels are shut down after ``--cull-after`` minutes, so a class of 32 does not
+  fill the machine's memory with forgotten tabs.
+- Only the course's own extensions are loaded: nbgrader's JupyterLab extensions, which
+  log errors in Voila pages, are left out.
+- The port is fixed: if it is busy the command says so and stops, instead of moving
+  silently to another port the participants do not know.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+from pathlib import Path
+
+DENYLIST = "['@jupyter/nbgrader','@jupyter-notebook/lab-extension']"
+
+
+class PortBusy(RuntimeError):
+    """The port asked for is taken."""
+
+
+def check_port(ip: str, port: int) -> None:
+    """Raise :class:`PortBusy` with the fix when ``port`` on ``ip`` cannot be used."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((ip, port))
+        except OSError as err:
+            raise PortBusy(
+                f"port {port} on {ip} is busy ({err.strerror}); stop the program using it, "
+                "or choose another port with --port"
+            ) from None
+
+
+def voila_command(
+    folder: Path, *, ip: str, port: int, pool_size: int, cull_after_minutes: float
+) -> list[str]:
+    """The Voila command line for the course in ``folder``."""
+    return [
+        sys.executable, "-m", "voila", "--no-browser",
+        f"--Voila.ip={ip}", f"--port={port}", "--Voila.port_retries=0",
+        f"--Voila.root_dir={folder}",
+        "--preheat_kernel=True", f"--pool_size={pool_size}",
+        f"--MappingKernelManager.cull_idle_timeout={int(cull_after_minutes * 60)}",
+        "--MappingKernelManager.cull_interval=60",
+        f"--VoilaConfiguration.extension_denylist={DENYLIST}",
+        str(folder),
+    ]  # fmt: skip
+
+
+def course_folder(given: Path | None) -> Path:
+    """The folder to serve: the one given, else ``release/`` here, else here."""
+    if given is not None:
+        folder = Path(given)
+    elif Path("release", "index.ipynb").is_file():
+        folder = Path("release")
+    else:
+        folder = Path.cwd()
+    if not (folder / "index.ipynb").is_file():
+        raise FileNotFoundError(
+            f"no course home (index.ipynb) in {folder}; run this in the course folder or "
+            "give the folder that holds the modules with --folder"
+        )
+    return folder.resolve()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        folder = course_folder(args.folder)
+        check_port(args.ip, args.port)
+    except (PortBusy, FileNotFoundError) as err:
+        print(f"eic-course serve: {err}", file=sys.stderr)
+        return 1
+    command = voila_command(
+        folder,
+        ip=args.ip,
+        port=args.port,
+        pool_size=args.pool_size,
+        cull_after_minutes=args.cull_after,
+    )
+    print(f"Serving the course home at http://{args.ip}:{args.port}/voila/render/index.ipynb")
+    print("Participants open that address; press Ctrl-C here to stop.", flush=True)
+    os.execv(command[0], command)
+    return 0  # pragma: no cover - execv does not return
+
+
+def add_serve_command(commands) -> None:
+    parser = commands.add_parser(
+        "serve",
+        help="serve the course home and modules as Voila apps for a workshop",
+        description="Start Voila on the course home (release/index.ipynb) with preheated "
+        "kernels, idle kernels shut down, only the course's extensions, and a fixed port.",
+    )
+    parser.add_argument(
+        "--folder", type=Path, help="the folder with index.ipynb (default: release/)"
+    )
+    add = parser.add_argument
+    add("--ip", default="127.0.0.1", help="address (0.0.0.0 for the whole room's network)")
+    add("--port", type=int, default=8866, help="port (default 8866)")
+    add("--pool-size", type=int, default=1, help="kernels kept ready per notebook (default 1)")
+    add("--cull-after", type=float, default=30, help="minutes before an idle kernel stops")
+    parser.set_defaults(run=_serve)

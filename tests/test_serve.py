@@ -1,0 +1,84 @@
+"""``eic-course serve`` starts the course home in Voila with the workshop's settings, and
+refuses a busy port instead of moving to another."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from conftest import ROOT, is_answer_file
+
+from eic.serve import voila_command
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_voila_command_has_the_workshop_settings(tmp_path):
+    command = voila_command(tmp_path, ip="0.0.0.0", port=8900, pool_size=3, cull_after_minutes=20)
+    assert "--preheat_kernel=True" in command and "--pool_size=3" in command
+    assert "--MappingKernelManager.cull_idle_timeout=1200" in command
+    assert "--Voila.port_retries=0" in command and "--port=8900" in command
+    assert any(arg.startswith("--VoilaConfiguration.extension_denylist=") and "nbgrader" in arg
+               for arg in command)  # fmt: skip
+
+
+def test_a_busy_port_is_refused_with_a_message(tmp_path):
+    shutil.copytree(ROOT / "release", tmp_path / "release",
+                    ignore=lambda _d, names: [n for n in names if is_answer_file(n)])  # fmt: skip
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "eic.cli", "serve", "--port", str(port)],
+            cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert result.returncode == 1
+    assert f"port {port} on 127.0.0.1 is busy" in result.stderr
+
+
+def test_a_folder_without_a_course_home_is_refused(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "eic.cli", "serve"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 1 and "no course home (index.ipynb)" in result.stderr
+
+
+@pytest.mark.slow
+def test_serve_shows_the_course_home_and_a_module(tmp_path):
+    shutil.copytree(ROOT / "release", tmp_path / "release",
+                    ignore=lambda _d, names: [n for n in names if is_answer_file(n)])  # fmt: skip
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "eic.cli", "serve", "--port", str(port), "--pool-size", "1"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline, page = time.time() + 180, ""
+        while time.time() < deadline and "eic-progress-m01" not in page:
+            try:
+                url = f"http://127.0.0.1:{port}/voila/render/index.ipynb"
+                page = urllib.request.urlopen(url, timeout=60).read().decode()
+            except OSError:
+                time.sleep(1)
+        assert "eic-progress-m01" in page and "0 of 8 answered" in page
+        assert "Traceback" not in page
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            output, _ = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            output, _ = proc.communicate()
+    assert f"http://127.0.0.1:{port}/voila/render/index.ipynb" in output
