@@ -186,6 +186,12 @@ def test_module_renders_with_charts_and_records_a_clicked_answer(served, browser
     charts = page.locator("figure.eic-chart img")
     for chart in charts.all():
         assert len(chart.get_attribute("alt")) > 40
+    # every figure, in the worked example as in the worksheet, has alternative text
+    images = page.locator("img")
+    assert images.count() > 0
+    assert all((img.get_attribute("alt") or "").startswith(("Chart", "Radar", "Sankey",
+               "Grid", "Network", "Bar")) or len(img.get_attribute("alt") or "") > 20
+               for img in images.all())  # fmt: skip
     page.screenshot(path=str(folder.parent / f"{module['id']}.png"), full_page=True)
 
     question = page.locator(".eic-question:has(input[type=radio])").first

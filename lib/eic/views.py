@@ -25,11 +25,12 @@ from eic.grading import grading_mode
 from eic.questions import Question
 
 
-def figure_png(fig: Figure) -> bytes:
-    """The figure as PNG bytes; the figure is closed."""
+def figure_png(fig: Figure, *, close: bool = True) -> bytes:
+    """The figure as PNG bytes; the figure is closed unless ``close`` is False."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
-    plt.close(fig)
+    if close:
+        plt.close(fig)
     return buffer.getvalue()
 
 
@@ -64,6 +65,34 @@ class ChartImage:
     @property
     def visible(self) -> bool:
         return self.widget.layout.display != "none"
+
+
+def describe_figure(fig: Figure) -> str:
+    """A figure's alternative text from its titles and axis labels."""
+    parts = []
+    if fig._suptitle is not None and fig._suptitle.get_text():
+        parts.append(fig._suptitle.get_text())
+    for ax in fig.axes:
+        title = " ".join(
+            t for t in (ax.get_title("left"), ax.get_title(), ax.get_title("right")) if t
+        )
+        axes = "; ".join(
+            f"{name} axis: {label}"
+            for name, label in (("horizontal", ax.get_xlabel()), ("vertical", ax.get_ylabel()))
+            if label
+        )
+        text = ". ".join(p for p in (title, axes) if p)
+        if text:
+            parts.append(text)
+    described = " | ".join(" ".join(p.split()) for p in parts)
+    return f"Chart: {described}" if described else "Chart"
+
+
+def figure_as_html(fig: Figure) -> str:
+    """The figure as an ``<img>`` with alternative text, for a notebook's output."""
+    encoded = base64.b64encode(figure_png(fig, close=False)).decode("ascii")
+    alt = html.escape(describe_figure(fig), quote=True)
+    return f"<img src='data:image/png;base64,{encoded}' alt='{alt}' style='max-width:100%'>"
 
 
 def plain_text(markup: str) -> str:
