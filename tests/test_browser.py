@@ -393,3 +393,24 @@ def test_module_1_runs_all_in_jupyterlab_and_records_an_answer(lab, browser):
     answers = folder / name / f"{MODULE_1['id']}-answers.json"
     assert wait_for_answer(answers, "q3_match_type") == "Eco-industrial park"
     page.close()
+
+
+def test_the_course_home_opens_in_jupyterlab_with_links_to_every_module(lab, browser):
+    url, _folder = lab
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(f"{url}/lab/tree/index.ipynb?reset", timeout=120_000)  # a fresh workspace
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
+    accept_kernel_dialog(page)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    accept_kernel_dialog(page, wait_s=5)  # a kernel dialog may follow the first idle state
+    run_all(page)
+    try:
+        page.wait_for_selector(".eic-progress-m08", state="attached", timeout=90_000)
+    except Exception:
+        run_all(page)  # the first click came before the kernel was connected
+        page.wait_for_selector(".eic-progress-m08", state="attached", timeout=180_000)
+    links = page.locator(".jp-OutputArea-output table a")
+    assert links.count() == len(released_modules())
+    assert "m01-eic-in-asia.ipynb" in (links.first.get_attribute("href") or "")
+    assert "answered" in page.inner_text(".eic-progress-m01")
+    page.close()
