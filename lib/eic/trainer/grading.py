@@ -20,7 +20,7 @@ from typing import TextIO
 from eic.trainer import records
 from eic.trainer.course import Course, CourseError, Module
 from eic.trainer.merge import merge_outcome, remove_partial_output
-from eic.trainer.parallel import Outcome, Task, run_tasks
+from eic.trainer.parallel import Outcome, Task, run_tasks, warm_up
 from eic.trainer.progress import Progress
 
 LOG_NAME = "eic-grading.log"
@@ -105,6 +105,7 @@ def grade(
 ) -> tuple[Plan, Summary]:
     """Autograde ``modules`` for the whole class; print progress to ``stream``."""
     warnings.filterwarnings("ignore", message="Object of type <Submitted")  # nbgrader's noise
+    warm_up()  # the worker processes' nbgrader loads while the class is planned
     cell_timeout = cell_timeout or default_cell_timeout(course)
     submission_timeout = submission_timeout or 3 * cell_timeout + 60
     work = plan(course, modules, force=force)

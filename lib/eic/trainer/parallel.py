@@ -32,6 +32,23 @@ from pathlib import Path
 from eic.trainer.worker import worker_main
 
 START_TIMEOUT = 180.0
+# Workers are forked from a server process that has imported nbgrader once, so a worker
+# (or a replacement for a stopped one) starts at once; the server itself starts while the
+# parent is still planning. Where there is no fork (Windows), workers are spawned.
+PRELOAD = ["eic.trainer.worker", "nbgrader.apps", "nbgrader.api", "nbconvert.preprocessors"]
+
+
+def start_method() -> str:
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def warm_up() -> None:
+    """Start the server that forks the workers, so that it loads nbgrader meanwhile."""
+    if start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+        forkserver.ensure_running()
 
 
 @dataclass(frozen=True)
@@ -130,7 +147,8 @@ def run_tasks(
     pending = deque(tasks)
     if not pending:
         return
-    ctx = multiprocessing.get_context("spawn")
+    warm_up()
+    ctx = multiprocessing.get_context(start_method())
     count = 0
 
     def new_worker() -> _Worker:
