@@ -64,17 +64,8 @@ def cli(*argv: str) -> tuple[int, str]:
 
 
 def grade_cli(course: Path, *argv: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "eic.cli",
-        "grade",
-        *argv,
-        "--timeout",
-        TIMEOUT,
-        "--course",
-        str(course),
-    ]
+    eic_course = [sys.executable, "-m", "eic.cli"]
+    return [*eic_course, "grade", *argv, "--timeout", TIMEOUT, "--course", str(course)]
 
 
 def test_cells_of(module: dict) -> dict[str, float]:
@@ -91,7 +82,7 @@ def answers_for(pid: str, model: dict) -> tuple[dict, set[str]]:
     """A participant's recorded answers, and the questions they got right."""
     questions = sorted(q for q in model if q.startswith("q"))
     blank, wrong = PLAN.get(pid, ((), ()))
-    answers = {q: v for i, q in enumerate(questions) if i not in blank for v in [model[q]]}
+    answers = {q: model[q] for i, q in enumerate(questions) if i not in blank}
     for i in wrong:
         answers[questions[i]] = {**model[questions[i]], "value": "a wrong answer"}
     answers["r1_reflection"] = model["r1_reflection"]
