@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Create (or update) the course's virtual environment in .venv with the pinned packages.
 #   scripts/setup.sh          what the course needs
-#   scripts/setup.sh --test   and what the tests need (Python packages and Chromium)
+#   scripts/setup.sh --hub    and JupyterHub with configurable-http-proxy, for a workshop
+#                             on one JupyterHub (see course/running-on-jupyterhub.md)
+#   scripts/setup.sh --test   and what the tests need (Python packages, Chromium, the hub's)
 # Safe to run again: it only installs what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,24 +20,52 @@ if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv"
 fi
 pip=("$venv/bin/python" -m pip --disable-pip-version-check -q)
+mode=${1:-}
+hub=""
+if [ "$mode" = --hub ] || [ "$mode" = --test ]; then hub=yes; fi
 
 stamp="$venv/.installed"
-wanted=$(cat binder/requirements.txt pyproject.toml; [ "${1:-}" = --test ] && cat tests/requirements.txt || true)
+wanted=$(cat binder/requirements.txt pyproject.toml
+  [ -z "$hub" ] || cat deploy/requirements.txt
+  [ "$mode" != --test ] || cat tests/requirements.txt)
 wanted_hash=$(printf '%s' "$wanted" | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || ! grep -qx "$wanted_hash" "$stamp"; then
   echo "Installing the course's packages (about a minute the first time) ..."
   "${pip[@]}" install -r binder/requirements.txt
   "${pip[@]}" install --no-deps -e .
-  if [ "${1:-}" = --test ]; then
+  if [ -n "$hub" ]; then
+    "${pip[@]}" install -r deploy/requirements.txt
+  fi
+  if [ "$mode" = --test ]; then
     "${pip[@]}" install -r tests/requirements.txt
   fi
   echo "$wanted_hash" >> "$stamp"
 fi
 
-if [ "${1:-}" = --test ] && ! command -v chromium >/dev/null 2>&1; then
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+apt_updated=""
+if [ "$mode" = --test ] && ! command -v chromium >/dev/null 2>&1; then
   echo "Installing Chromium for the browser tests (Debian package) ..."
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
+  apt_updated=yes
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
+
+# JupyterHub's web proxy, configurable-http-proxy, from npm into deploy/node_modules at the
+# versions deploy/package-lock.json pins (Node.js 20 or newer).
+if [ -n "$hub" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "Installing Node.js and npm for JupyterHub's proxy (Debian packages) ..."
+    [ -n "$apt_updated" ] || $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  proxy_stamp=deploy/node_modules/.installed
+  proxy_hash=$(sha256sum deploy/package-lock.json | cut -d' ' -f1)
+  if [ ! -x deploy/node_modules/.bin/configurable-http-proxy ] \
+     || ! grep -qx "$proxy_hash" "$proxy_stamp" 2>/dev/null; then
+    echo "Installing configurable-http-proxy (npm) into deploy/node_modules ..."
+    npm ci --prefix deploy --no-audit --no-fund --loglevel=error >/dev/null
+    echo "$proxy_hash" > "$proxy_stamp"
+  fi
 fi
