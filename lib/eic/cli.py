@@ -11,6 +11,7 @@ eic-course feedback MODULE|all             feedback pages without hidden tests
 eic-course export                          grades.csv and grades-by-country.csv
 eic-course report ID... | --country C      draft country reports from submitted answers
 eic-course serve [--port N] [--pool-size N] the course home as Voila apps for a workshop
+eic-course hub accounts|start|release|collect the workshop on one JupyterHub
 
 Each command has --help.
 """
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from eic.answers import ANSWERS_SUFFIX, AnswerStore
 from eic.course import syllabus
+from eic.hub import add_hub_command
 from eic.serve import add_serve_command
 from eic.trainer.commands import add_trainer_commands, run
 from eic.trainer.reports import add_report_command
@@ -76,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_trainer_commands(commands)
     add_report_command(commands)
     add_serve_command(commands)
+    add_hub_command(commands)
     return parser
 
 
