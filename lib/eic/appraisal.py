@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from scipy.optimize import brentq
 
 from eic.foundations import PALETTE
 from eic.tables import Column, TableError, check_table, row_label
@@ -123,6 +122,8 @@ def irr(cash_flows: Sequence[float]) -> float:
             f"the cash flows never change sign: every discount rate gives a {sign} NPV, so "
             "there is no IRR; use the NPV"
         )
+    from scipy.optimize import brentq  # scipy.optimize takes a second to import: only here
+
     values = _scaled_npv(_IRR_GRID, flows)
     roots = list(_IRR_GRID[values == 0])
     function = lambda r: float(_scaled_npv(np.array([r]), flows)[0])  # noqa: E731

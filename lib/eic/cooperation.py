@@ -20,9 +20,9 @@ is not always the best-connected actor: it is the one others need to reach each 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
-import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -31,6 +31,10 @@ from matplotlib.patches import Rectangle
 
 from eic.foundations import PALETTE
 from eic.tables import Column, TableError, check_table, row_label
+
+# networkx takes a quarter of a second to import: the functions that use it import it
+if TYPE_CHECKING:
+    import networkx as nx
 
 RATING = "points from 1 (little) to 5 (a great deal)"
 STAKEHOLDER_COLUMNS = (
@@ -189,6 +193,8 @@ def check_ties(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _network(ties: pd.DataFrame) -> nx.Graph:
+    import networkx as nx
+
     graph = nx.Graph()
     for a, b, strength in check_ties(ties).itertuples(index=False):
         graph.add_edge(a, b, strength=strength)
@@ -208,6 +214,8 @@ def broker_table(ties: pd.DataFrame) -> pd.DataFrame:
     >>> broker_table(path)[["actor", "degree", "betweenness", "rank"]].values.tolist()
     [['B', 2, 1.0, 1], ['A', 1, 0.0, 2], ['C', 1, 0.0, 2]]
     """
+    import networkx as nx
+
     graph = _network(ties)
     betweenness = nx.betweenness_centrality(graph, normalized=True)
     table = pd.DataFrame(
@@ -237,6 +245,8 @@ def ties_chart(ties: pd.DataFrame, *, title: str, highlight: Sequence[str] = ())
     """The network: actors as circles sized by their betweenness, ties as lines as thick as
     their strength. ``highlight`` names actors to draw in another colour (e.g. the
     brokers). The layout is computed with a fixed seed, so it is the same at every run."""
+    import networkx as nx
+
     graph = _network(ties)
     highlight = [highlight] if isinstance(highlight, str) else list(highlight)
     unknown = [h for h in highlight if h not in graph]

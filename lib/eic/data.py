@@ -19,7 +19,8 @@ import yaml
 def catalogue() -> dict[str, dict[str, Any]]:
     """Every bundled dataset's metadata: file, title, module, kind, provenance, columns."""
     text = resources.files("eic").joinpath("data", "datasets.yml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    # libyaml's safe loader reads the same YAML about twenty times faster than PyYAML's own
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def load(name: str) -> pd.DataFrame:

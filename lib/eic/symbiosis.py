@@ -25,18 +25,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
-import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from scipy.optimize import linprog
-from scipy.sparse import coo_matrix
-from scipy.spatial import cKDTree
 
 from eic.foundations import PALETTE
 from eic.tables import Column, TableError, check_table, row_label
+
+# networkx and scipy take about a second to import together, so each function that uses
+# them imports them: a notebook that never matches firms or draws a network does not wait.
+if TYPE_CHECKING:
+    import networkx as nx
 
 FLOWS = ("supplies", "needs")
 INVENTORY_COLUMNS = (
@@ -95,6 +97,8 @@ def match_by_products(inventory: pd.DataFrame, *, max_distance_km: float) -> pd.
     """
     if not isinstance(max_distance_km, int | float) or not max_distance_km >= 0:
         raise ValueError(f"max_distance_km is {max_distance_km!r}; give a distance of 0 km or more")
+    from scipy.spatial import cKDTree
+
     clean = check_inventory(inventory)
     parts = []
     for material, group in clean.groupby("material", sort=True):
@@ -202,6 +206,9 @@ def allocate_exchanges(
     demand_key = pd.MultiIndex.from_frame(exchanges[["receiver", "material"]])
     s_codes, s_unique = pd.factorize(supply_key)
     d_codes, d_unique = pd.factorize(demand_key)
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix
+
     n = len(exchanges)
     rows = np.concatenate([s_codes, len(s_unique) + d_codes])
     matrix = coo_matrix((np.ones(2 * n), (rows, np.tile(np.arange(n), 2))))
@@ -294,6 +301,8 @@ class NetworkSummary:
 
 
 def _graph(links: pd.DataFrame) -> nx.Graph:
+    import networkx as nx
+
     graph = nx.Graph()
     for row in check_links(links).itertuples(index=False):
         if graph.has_edge(row.supplier, row.receiver):
@@ -305,6 +314,8 @@ def _graph(links: pd.DataFrame) -> nx.Graph:
 
 def network_summary(links: pd.DataFrame) -> NetworkSummary:
     """Firms, links, density, each firm's degree and the anchor(s): the best-linked firms."""
+    import networkx as nx
+
     graph = _graph(links)
     degree = dict(sorted(graph.degree, key=lambda item: (-item[1], item[0])))
     top = max(degree.values())
@@ -333,6 +344,8 @@ def without_partner(links: pd.DataFrame, partner: str) -> dict[str, object]:
 def chertow_3_2(links: pd.DataFrame) -> tuple[bool, str]:
     """Chertow's (2007) "3-2 heuristic": at least three different entities exchanging at
     least two different resources, checked on each connected group of partners."""
+    import networkx as nx
+
     graph = _graph(links)
     best = (0, 0)
     for group in nx.connected_components(graph):
@@ -361,6 +374,8 @@ def network_chart(
     with their resources; ``highlight`` draws one partner (e.g. the anchor) in another
     colour. ``positions`` places partners on a map (x, y in km); without it the layout is
     computed with a fixed seed, so the drawing is the same at every run."""
+    import networkx as nx
+
     graph = _graph(links)
     if positions is not None:
         position = {n: positions[n] for n in graph}
