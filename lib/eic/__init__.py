@@ -6,17 +6,39 @@ answers, and the checks used to grade them. Import what a notebook needs, e.g.
 
 Imported in a notebook, ``eic`` also gives every matplotlib figure the notebook shows an
 alternative text (its titles and axis labels), so that a chart is never an unnamed picture.
+Importing ``eic`` itself loads neither matplotlib nor pandas: a notebook pays for them only
+when it uses them.
 """
 
+import base64
 import sys
 
 __version__ = "0.1.0"
 
+# A figure shown in a notebook is drawn once for both of its outputs (the <img> with
+# alternative text and the plain PNG): the first of the two formatters to run draws it
+# and leaves the PNG here for the second. Emptied after every cell.
+_drawn: list = []
+
+
+def _figure_png_once(fig) -> bytes:
+    if _drawn and _drawn[0][0] is fig:
+        return _drawn.pop()[1]
+    from eic.views import figure_png
+
+    png = figure_png(fig, close=False)
+    _drawn[:] = [(fig, png)]
+    return png
+
 
 def _figure_html(fig) -> str:
-    from eic.views import figure_as_html
+    from eic.views import figure_html
 
-    return figure_as_html(fig)
+    return figure_html(fig, _figure_png_once(fig))
+
+
+def _figure_png(fig) -> str:
+    return base64.b64encode(_figure_png_once(fig)).decode("ascii")
 
 
 def _describe_figures_in_notebooks() -> None:
@@ -25,10 +47,17 @@ def _describe_figures_in_notebooks() -> None:
     shell = sys.modules["IPython"].get_ipython()
     if shell is None or not hasattr(shell, "display_formatter"):
         return
-    html = shell.display_formatter.formatters["text/html"]
+    formatters = shell.display_formatter.formatters
+    html, png = formatters["text/html"], formatters.get("image/png")
 
     def describe(*_args) -> None:
+        _drawn.clear()
         html.for_type_by_name("matplotlib.figure", "Figure", _figure_html)
+        # the inline backend registers its PNG printer by type when pyplot is first
+        # imported; share one drawing with the <img> above instead of drawing again
+        figure = getattr(sys.modules.get("matplotlib.figure"), "Figure", None)
+        if png is not None and figure is not None and figure in png.type_printers:
+            png.for_type(figure, _figure_png)
 
     describe()
     # the inline backend drops every figure printer when it starts (at the first import of

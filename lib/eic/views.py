@@ -90,7 +90,12 @@ def describe_figure(fig: Figure) -> str:
 
 def figure_as_html(fig: Figure) -> str:
     """The figure as an ``<img>`` with alternative text, for a notebook's output."""
-    encoded = base64.b64encode(figure_png(fig, close=False)).decode("ascii")
+    return figure_html(fig, figure_png(fig, close=False))
+
+
+def figure_html(fig: Figure, png: bytes) -> str:
+    """An ``<img>`` of ``png``, the figure already drawn, with the figure's alternative text."""
+    encoded = base64.b64encode(png).decode("ascii")
     alt = html.escape(describe_figure(fig), quote=True)
     return f"<img src='data:image/png;base64,{encoded}' alt='{alt}' style='max-width:100%'>"
 

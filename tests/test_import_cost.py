@@ -1,0 +1,84 @@
+"""A module's notebook loads only the libraries it uses, and draws each figure it shows once.
+
+A Voila page appears only when every cell of its notebook has run, so seconds spent
+importing libraries a notebook never calls, or drawing one chart twice, are seconds a
+participant waits for the worksheet.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from conftest import run_notebook
+from nbformat.v4 import new_code_cell, new_notebook
+
+
+def imported_after(statement: str, names: tuple[str, ...]) -> list[str]:
+    """The ``names`` found in ``sys.modules`` of a fresh interpreter after ``statement``."""
+    probe = f"import sys\n{statement}\nprint(' '.join(n for n in {names!r} if n in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    return result.stdout.split()
+
+
+def test_importing_eic_loads_neither_matplotlib_nor_pandas_nor_scipy():
+    assert imported_after("import eic", ("matplotlib", "pandas", "scipy", "networkx")) == []
+
+
+@pytest.mark.parametrize(
+    "module", ["eic.panels", "eic.policy_panels", "eic.strategy_panels", "eic.views"]
+)
+def test_the_explorers_do_not_load_scipy_or_networkx_until_a_function_needs_them(module):
+    assert imported_after(f"import {module}", ("scipy", "networkx")) == []
+
+
+def test_the_analyses_still_load_scipy_and_networkx_when_they_run():
+    statement = (
+        "import pandas as pd\n"
+        "from eic.appraisal import irr\n"
+        "from eic.symbiosis import network_summary\n"
+        "irr([-100, 110])\n"
+        "network_summary(pd.DataFrame({'supplier': ['A'], 'receiver': ['B'], "
+        "'resource': ['steam']}))"
+    )
+    assert imported_after(statement, ("scipy.optimize", "networkx")) == [
+        "scipy.optimize",
+        "networkx",
+    ]
+
+
+@pytest.mark.slow
+def test_a_figure_a_notebook_shows_is_drawn_once_for_its_picture_and_its_alternative_text(
+    tmp_path,
+):
+    path = tmp_path / "figure.ipynb"
+    cells = [
+        new_code_cell(
+            "import eic\n"
+            "import matplotlib.pyplot as plt\n"
+            "from matplotlib.backend_bases import FigureCanvasBase\n"
+            "drawn = []\n"
+            "_print_figure = FigureCanvasBase.print_figure\n"
+            "def counting(self, *args, **kwargs):\n"
+            "    drawn.append(self.figure)\n"
+            "    return _print_figure(self, *args, **kwargs)\n"
+            "FigureCanvasBase.print_figure = counting"
+        ),
+        new_code_cell("fig, ax = plt.subplots()\nax.set_title('Water by firm')"),
+        new_code_cell("fig, ax = plt.subplots()\nax.set_title('Salt by firm')\ndisplay(fig)"),
+        new_code_cell("print(len(drawn))"),
+    ]
+    nbformat.write(new_notebook(cells=cells), path)
+    nb = run_notebook(path)
+    for cell, title in ((nb.cells[1], "Water by firm"), (nb.cells[2], "Salt by firm")):
+        shown = [o["data"] for o in cell.outputs if "image/png" in o.get("data", {})]
+        assert shown, cell.outputs
+        assert all(f"alt='Chart: {title}'" in data["text/html"] for data in shown)
+        assert all(data["image/png"] in data["text/html"] for data in shown)
+    # cell 2 shows one figure; cell 3 shows its figure twice (display, then the end of
+    # the cell): three pictures, each drawn once for both of its outputs
+    assert nb.cells[3].outputs[0]["text"].split() == ["3"]
