@@ -434,6 +434,7 @@ def graded(workshop):
     return out
 
 
+@pytest.mark.slow
 def test_participants_and_the_trainer_log_in_with_the_passwords_of_their_accounts(workshop):
     hub = workshop.hub
     assert "4 account(s) given a new password" in workshop.accounts
@@ -445,6 +446,7 @@ def test_participants_and_the_trainer_log_in_with_the_passwords_of_their_account
     assert hub.login(OUTSIDER, workshop.logins[OUTSIDER]).login.status_code == 403
 
 
+@pytest.mark.slow
 def test_each_participant_gets_their_own_server_with_only_the_assignment_list(workshop, graded):
     hub, tokens = workshop.hub, graded.tokens
     for user in [FULL, PARTLY, BLANK]:
@@ -465,6 +467,7 @@ def test_each_participant_gets_their_own_server_with_only_the_assignment_list(wo
     assert hub.api("GET", f"/user/{PARTLY}/api/contents", tokens[FULL]).status_code in (403, 404)
 
 
+@pytest.mark.slow
 def test_the_trainer_has_formgrader_and_the_course_folder(workshop, graded):
     token = graded.tokens[TRAINER]
     assert workshop.hub.api("GET", f"/user/{TRAINER}/formgrader", token).status_code == 200
@@ -474,6 +477,7 @@ def test_the_trainer_has_formgrader_and_the_course_folder(workshop, graded):
     assert {u["name"]: u["admin"] for u in users}[TRAINER] is True
 
 
+@pytest.mark.slow
 def test_the_module_goes_through_the_exchange_and_is_graded_100_partly_and_0(workshop, graded):
     assert f"{FOLDER}: in the exchange" in graded.hub_release
     assert f"{FOLDER}: 3 submission(s) in submitted/." in graded.collect
@@ -492,6 +496,7 @@ def test_the_module_goes_through_the_exchange_and_is_graded_100_partly_and_0(wor
     assert f"graded {autograded:g}/" in graded.grade
 
 
+@pytest.mark.slow
 def test_a_participant_cannot_read_others_submissions_the_source_or_the_gradebook(workshop, graded):
     inbound = workshop.exchange / "eic" / "inbound"
     own = {}
