@@ -35,10 +35,10 @@ from eic.tables import Column, TableError, check_table, row_label
 
 OPTION_COLUMNS = (
     Column("option", "text"),
-    Column("investment_usd", "number", unit="USD", minimum=0),
-    Column("annual_saving_usd", "number", unit="USD per year", minimum=None),
-    Column("life_years", "number", unit="years", minimum=1),
-    Column("abatement_tco2e_per_yr", "number", unit="tCO2e per year", minimum=0),
+    Column("investment_usd", "number", unit="USD", minimum=0, maximum=1e13),
+    Column("annual_saving_usd", "number", unit="USD per year", minimum=None, maximum=1e13),
+    Column("life_years", "number", unit="years", minimum=1, maximum=200),
+    Column("abatement_tco2e_per_yr", "number", unit="tCO2e per year", minimum=0, maximum=1e11),
 )
 WHAT = "options table"
 OBJECTIVES = ("abatement", "npv")

@@ -49,7 +49,9 @@ class Column:
     """One column a table must have.
 
     ``kind`` is "text" or "number"; ``unit`` is said in messages ("a number of persons");
-    ``minimum`` is the smallest number allowed (None for no limit); ``allowed`` lists the
+    ``minimum`` is the smallest number allowed (None for no limit) and ``maximum`` the
+    largest in size (a value beyond 10^15 is a typing or unit slip in any table of this
+    course, and would overflow the sums); ``allowed`` lists the
     only values a text column may take; ``optional`` columns may be absent;
     ``allow_blank`` lets cells be empty (an unknown quantity).
     """
@@ -58,6 +60,7 @@ class Column:
     kind: Literal["text", "number"]
     unit: str = ""
     minimum: float | None = 0.0
+    maximum: float = 1e15
     allowed: tuple[str, ...] | None = None
     optional: bool = False
     allow_blank: bool = False
@@ -218,6 +221,15 @@ def _check_numbers(column: Column, series: pd.Series, problems: list[str]) -> li
             )
             continue
         numbers[position] = number
+    with np.errstate(invalid="ignore"):
+        huge = np.flatnonzero(np.abs(numbers) > column.maximum)
+    for position in huge:
+        problems.append(
+            f"column '{column.name}' in {row_label(position)} is {numbers[position]:g}, far "
+            f"beyond any real value{unit} (more than {column.maximum:g}); check the unit and "
+            "the decimal separator"
+        )
+        numbers[position] = math.nan
     if column.minimum is not None:
         with np.errstate(invalid="ignore"):
             low = np.flatnonzero(numbers < column.minimum)
