@@ -24,6 +24,9 @@ c.CourseDirectory.ignore = [
     "*-answers.model.json",
     ".*-answers*.json.lock",
     ".*-answers*.json.*.tmp",
+    "*-own-*.model.csv",
+    "*-own-*.model.json",
+    ".*-own-*.tmp",
 ]
 
 # A participant's answer file is theirs: never overwrite it with a file of the same name

@@ -16,7 +16,14 @@ from nbclient import NotebookClient
 from eic.course import syllabus
 
 ROOT = Path(__file__).resolve().parents[1]
-ANSWER_PATTERNS = ("*-answers*.json*", ".*-answers*", ".ipynb_checkpoints", "__pycache__")
+ANSWER_PATTERNS = (
+    "*-answers*.json*",
+    ".*-answers*",
+    "*-own-*",
+    ".*-own-*",
+    ".ipynb_checkpoints",
+    "__pycache__",
+)
 
 
 def is_answer_file(name: str) -> bool:
