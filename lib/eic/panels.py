@@ -7,6 +7,8 @@ module's pure functions, and a table, a chart and a sentence that say what they 
 from __future__ import annotations
 
 import html
+import math
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -30,9 +32,18 @@ from eic.symbiosis import (
 
 
 def lq_explorer(
-    table: pd.DataFrame, region: str, *, start: int, threshold: float = 1.25
+    table: pd.DataFrame,
+    region: str,
+    *,
+    start: int | None,
+    threshold: float = 1.25,
+    display: bool = True,
 ) -> Explorer | None:
-    """Location quotients of ``region`` against a threshold the participant moves."""
+    """Location quotients of ``region`` against a threshold the participant moves.
+
+    ``start`` is the earlier year growth is measured from (None when the table has one
+    year). With ``display=False`` the explorer is returned without being shown.
+    """
     cut_slider = slider(
         "Threshold (location quotient):", threshold, low=0.5, high=3.0, step=0.05, readout=".2f"
     )
@@ -43,6 +54,8 @@ def lq_explorer(
         chosen = list(found.loc[found["candidate"], "sector"])
         listed = ", ".join(chosen) if chosen else "none"
         shown = found[["sector", "employment", "lq", "growth", "reason"]]
+        if start is None:
+            shown = shown.drop(columns="growth")
         text = (
             f"<p><b>Candidate clusters in {html.escape(region)} at a threshold of {cut:.2f}: "
             f"{html.escape(listed)}.</b> The chart shows each sector's location quotient as "
@@ -62,7 +75,7 @@ def lq_explorer(
         )
         return lq_chart(found, region, threshold=cut), text
 
-    return show(Explorer({"threshold": cut_slider}, draw, css="eic-lq-explorer"))
+    return _shown(Explorer({"threshold": cut_slider}, draw, css="eic-lq-explorer"), display)
 
 
 def reuse_explorer(
@@ -135,6 +148,7 @@ def symbiosis_explorer(
     factors: Factors,
     *,
     distance_km: float = 15,
+    display: bool = True,
 ) -> Explorer | None:
     """Matching, allocation, savings and the network of a firm inventory, as the distance
     limit and the objective change."""
@@ -220,18 +234,23 @@ def symbiosis_explorer(
         )
         return fig, text
 
-    return show(Explorer(controls, draw, css="eic-symbiosis-explorer"))
+    return _shown(Explorer(controls, draw, css="eic-symbiosis-explorer"), display)
 
 
 def portfolio_explorer(
-    options: pd.DataFrame, *, budget: float = 500_000, rate: float = 10
+    options: pd.DataFrame,
+    *,
+    budget: float = 500_000,
+    rate: float = 10,
+    budget_max: float = 1_600_000,
+    display: bool = True,
 ) -> Explorer | None:
     """Appraisal, MAC curve and the best portfolio within a budget, as the discount rate,
-    the budget and the objective change (``rate`` in %)."""
+    the budget (up to ``budget_max`` USD) and the objective change (``rate`` in %)."""
     controls = {
         "rate": slider("Discount rate (%):", rate, low=1, high=20),
         "budget": slider(
-            "Budget (USD):", budget, low=0, high=1_600_000, step=10_000, readout=",.0f"
+            "Budget (USD):", budget, low=0, high=budget_max, step=_step(budget_max), readout=",.0f"
         ),
         "objective": toggle(
             "Choose for:",
@@ -279,16 +298,22 @@ def portfolio_explorer(
         )
         return mac_chart(mac_curve(appraised)), text
 
-    return show(Explorer(controls, draw, css="eic-portfolio-explorer"))
+    return _shown(Explorer(controls, draw, css="eic-portfolio-explorer"), display)
 
 
 RULES = {"equal": "Equal shares", "proportional": "By effluent volume", "shapley": "Shapley value"}
 
 
-def cost_sharing_explorer(firms: pd.DataFrame) -> Explorer | None:
+def cost_sharing_explorer(
+    firms: pd.DataFrame,
+    *,
+    plant: Callable[[float], float] = cetp_plant_cost,
+    display: bool = True,
+) -> Explorer | None:
     """Three ways to share a common treatment plant's yearly cost, and whether each is
-    stable (no group of firms would pay less with its own plant)."""
-    comparison = compare_rules(firms, cetp_plant_cost)
+    stable (no group of firms would pay less with its own plant). ``plant`` gives a
+    plant's yearly cost (USD/yr) from its flow (m3/day)."""
+    comparison = compare_rules(firms, plant)
     rule = toggle("Sharing rule:", [(label, key) for key, label in RULES.items()], "proportional")
 
     def draw(values: dict) -> tuple[object, str]:
@@ -302,7 +327,7 @@ def cost_sharing_explorer(firms: pd.DataFrame) -> Explorer | None:
             "rules with each firm's stand-alone cost.</p>"
             + table_html(
                 shown,
-                caption=f"Each dye house's share under the rule '{RULES[key]}' (USD per year)",
+                caption=f"Each firm's share under the rule '{RULES[key]}' (USD per year)",
                 formats={c: "{:,.0f}" for c in shown.columns if c != "firm"},
                 headers={
                     "firm": "Firm",
@@ -314,4 +339,13 @@ def cost_sharing_explorer(firms: pd.DataFrame) -> Explorer | None:
         )
         return shares_chart(comparison), text
 
-    return show(Explorer({"rule": rule}, draw, css="eic-cost-sharing-explorer"))
+    return _shown(Explorer({"rule": rule}, draw, css="eic-cost-sharing-explorer"), display)
+
+
+def _shown(explorer: Explorer, display: bool) -> Explorer | None:
+    return show(explorer) if display else explorer
+
+
+def _step(high: float) -> float:
+    """A round slider step giving 100 to 1,000 positions up to ``high``: 10,000 for 1.6 m."""
+    return float(10 ** max(0, math.floor(math.log10(max(high, 1) / 100))))

@@ -1,0 +1,664 @@
+""" "Use your own data" panels: a participant's own table, run through a module's analysis.
+
+Modules 2 to 6 each end with one panel (:func:`panel`). It offers the table's template to
+download (CSV and Excel, filled with the course's example), takes an upload (CSV or
+``.xlsx``, with a choice of sheet), checks it with the module's own check, shows a preview
+and runs the module's analysis and charts on it. The checked table is saved beside the
+module's answers (:class:`eic.uploads.OwnDataFile`), so it is there after a restart and in
+a submission, where the country report finds it.
+
+A refused upload shows what is wrong and how to fix it, and leaves everything as it was:
+the saved table, the analysis on screen and every recorded answer.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import ipywidgets as w
+import pandas as pd
+from IPython.display import display
+
+from eic import data
+from eic.answers import MODEL_SUFFIX, active_store
+from eic.explorers import slider, table_html
+from eic.grading import grading_mode
+from eic.tables import TableError
+from eic.uploads import (
+    ACCEPT,
+    MAX_ROWS,
+    MAX_UPLOAD_BYTES,
+    OWN_TABLES,
+    OwnDataFile,
+    UploadError,
+    read_upload,
+    size_text,
+    template_csv,
+    template_xlsx,
+)
+from eic.views import ChartImage
+
+PREVIEW_ROWS = 10
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """What one module's panel accepts and what it does with it."""
+
+    module: str
+    name: str  # the saved file's name: <module>-own-<name>.csv
+    what: str  # "employment table"
+    example: str  # the course dataset the template is filled with
+    columns: tuple[str, ...]  # the template's columns, in order
+    guide: tuple[tuple[str, str], ...]  # (column, what to put in it, with its unit)
+    check: Callable[[pd.DataFrame], pd.DataFrame]
+    analyse: Callable[[pd.DataFrame], w.Widget]
+
+    def example_table(self) -> pd.DataFrame:
+        return data.load(self.example)[list(self.columns)]
+
+
+class OwnDataPanel:
+    """Template, upload, messages, preview and analysis of one module's own-data table.
+
+    ``folder`` is where the table is saved: by default the folder of the module's answer
+    file. Tests call :meth:`receive` with a file's bytes, as the upload button does.
+    """
+
+    def __init__(self, spec: DataSpec, folder: Path | str | None = None) -> None:
+        self.spec = spec
+        store = active_store(spec.module)
+        model = store.path.name.endswith(MODEL_SUFFIX)
+        self.file = OwnDataFile(
+            store.path.parent if folder is None else folder, spec.module, spec.name, model=model
+        )
+        self.table: pd.DataFrame | None = None
+        self._last: tuple[bytes, str] | None = None
+        self.intro = w.HTML(self._intro())
+        self.upload = w.FileUpload(
+            accept=ACCEPT,
+            multiple=False,
+            description=f"Upload your {spec.what}",
+            tooltip=f"A CSV file or an Excel workbook (.xlsx), at most "
+            f"{size_text(MAX_UPLOAD_BYTES)}",
+            layout=w.Layout(width="auto"),
+        )
+        self.sheet = w.Dropdown(description="Sheet:", options=[], layout=w.Layout(display="none"))
+        self.remove = w.Button(
+            description="Remove my table",
+            tooltip="Delete the saved table; your recorded answers are not touched",
+            disabled=True,
+        )
+        self.message = w.HTML()
+        self.preview = w.HTML()
+        self.analysis = w.VBox()
+        self.box = w.VBox(
+            [
+                self.intro,
+                w.HBox([self.upload, self.sheet, self.remove]),
+                self.message,
+                self.preview,
+                self.analysis,
+            ]
+        )
+        self.box.add_class("eic-own-data")
+        self.upload.observe(self._on_upload, names="value")
+        self.sheet.observe(self._on_sheet, names="value")
+        self.remove.on_click(lambda _button: self.forget())
+        self._restore()
+
+    # -- what the participant sees --------------------------------------------------------
+    def _intro(self) -> str:
+        spec = self.spec
+        example = spec.example_table()
+        links = " or ".join(
+            _download_link(f"{spec.module}-{spec.name}-template.{suffix}", mime, content, label)
+            for suffix, mime, content, label in (
+                ("csv", "text/csv", template_csv(example), "the template as CSV"),
+                (
+                    "xlsx",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    template_xlsx(example, spec.guide),
+                    "the template as Excel",
+                ),
+            )
+        )
+        rows = "".join(
+            f"<li><code>{html.escape(column)}</code>: {html.escape(meaning)}</li>"
+            for column, meaning in spec.guide
+        )
+        return (
+            f"<p>&#11015; Download {links}. It holds the course's example; replace its rows with "
+            f"yours, keep the header row, and upload it below as CSV or Excel (.xlsx). "
+            f"The columns:</p><ul>{rows}</ul>"
+            f"<p>Files up to {size_text(MAX_UPLOAD_BYTES)} and {MAX_ROWS:,} rows are read. "
+            "Your table is checked first; if something is wrong you are told the row, the "
+            "column and the fix, and nothing you saved before is changed.</p>"
+        )
+
+    def _say(self, text: str, *, problem: bool) -> None:
+        role = "alert" if problem else "status"
+        colour = "#9a3412" if problem else "#166534"
+        self.message.value = (
+            f"<div role='{role}' class='eic-own-data-{'problem' if problem else 'ok'}' "
+            f"style='border-left:4px solid {colour};padding:4px 8px;margin:4px 0'>{text}</div>"
+        )
+
+    def _refuse(self, name: str, problems: Sequence[str], *, kept: bool = True) -> None:
+        items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
+        after = (
+            "Nothing was changed: your saved table and your answers are as they were."
+            if kept
+            else ""
+        )
+        self._say(
+            f"<b>&#9888; '{html.escape(name)}' was not used.</b> Fix the file and upload it "
+            f"again:<ul>{items}</ul>{after}",
+            problem=True,
+        )
+
+    # -- the steps -----------------------------------------------------------------------
+    def receive(self, content: bytes, name: str, *, sheet: str | None = None) -> bool:
+        """Read, check and analyse an uploaded file; keep it only if all of that works."""
+        try:
+            read = read_upload(content, name, sheet=sheet)
+            clean = self.spec.check(read.table)
+            analysis = self.spec.analyse(clean)
+        except UploadError as err:
+            self._refuse(name, err.problems)
+            return False
+        except TableError as err:
+            self._refuse(name, err.problems)
+            return False
+        except (TypeError, ValueError) as err:
+            self._refuse(name, [str(err)])
+            return False
+        except Exception as err:  # a fault of the course, not of the file: say so, keep going
+            self._refuse(name, [_fault(err)])
+            return False
+        try:
+            self.file.save(clean, name, sheet=read.sheet)
+        except OSError as err:
+            self._refuse(name, [f"it could not be saved ({err.strerror}); is the disk full?"])
+            return False
+        self._last = (bytes(content), name)
+        self._show(clean, analysis, read.sheets, read.sheet)
+        notes = "".join(f"<li>{html.escape(note)}</li>" for note in read.notes)
+        self._say(
+            f"<b>&#10003; '{html.escape(name)}' was read, checked and saved</b> as "
+            f"<code>{html.escape(self.file.path.name)}</code> beside your answers: "
+            f"{len(clean):,} rows. The analysis below uses it."
+            + (f" Note:<ul>{notes}</ul>" if notes else ""),
+            problem=False,
+        )
+        return True
+
+    def _show(
+        self,
+        clean: pd.DataFrame,
+        analysis: w.Widget,
+        sheets: Sequence[str] = (),
+        sheet: str | None = None,
+    ) -> None:
+        self.table = clean
+        shown = clean.head(PREVIEW_ROWS)
+        more = f" (the first {PREVIEW_ROWS} of {len(clean):,} rows)" if len(clean) > 10 else ""
+        self.preview.value = table_html(shown, caption=f"Your {self.spec.what}{more}")
+        self.analysis.children = (analysis,)
+        self.remove.disabled = False
+        if len(sheets) > 1:
+            self._sheet_quiet = True
+            try:
+                self.sheet.options = list(sheets)
+                self.sheet.value = sheet
+            finally:
+                self._sheet_quiet = False
+            self.sheet.layout.display = None
+        else:
+            self.sheet.layout.display = "none"
+
+    def _restore(self) -> None:
+        if not self.file.exists():
+            return
+        source = self.file.source().get("file", "an earlier upload")
+        try:
+            clean = self.spec.check(self.file.load())
+            analysis = self.spec.analyse(clean)
+        except (UploadError, TableError) as err:
+            self._refuse(self.file.path.name, err.problems, kept=False)
+            return
+        except Exception as err:
+            self._refuse(self.file.path.name, [_fault(err)], kept=False)
+            return
+        self._show(clean, analysis)
+        self._say(
+            f"Your table from '{html.escape(str(source))}' ({len(clean):,} rows) was loaded "
+            f"from <code>{html.escape(self.file.path.name)}</code>. Upload another file to "
+            "replace it.",
+            problem=False,
+        )
+
+    def forget(self) -> None:
+        self.file.remove()
+        self.table = None
+        self._last = None
+        self.preview.value = ""
+        self.analysis.children = ()
+        self.remove.disabled = True
+        self.sheet.layout.display = "none"
+        self._say("Your table was removed. Your recorded answers are unchanged.", problem=False)
+
+    # -- widget events ---------------------------------------------------------------------
+    _sheet_quiet = False
+
+    def _on_upload(self, change: dict) -> None:
+        files = change["new"]
+        if not files:
+            return
+        upload = files[0]
+        name = str(upload.get("name", "the file"))
+        try:
+            self.receive(bytes(upload["content"]), name)
+        except Exception as err:  # never let a callback fail silently in the browser
+            self._refuse(name, [_fault(err)])
+        self.upload.value = ()  # the same file can be uploaded again after a fix
+
+    def _on_sheet(self, change: dict) -> None:
+        if self._sheet_quiet or self._last is None or change["new"] is None:
+            return
+        content, name = self._last
+        self.receive(content, name, sheet=change["new"])
+
+
+def _download_link(filename: str, mime: str, content: bytes, label: str) -> str:
+    encoded = base64.b64encode(content).decode("ascii")
+    return (
+        f"<a download='{html.escape(filename, quote=True)}' "
+        f"href='data:{mime};base64,{encoded}' style='color:#1a5fb4;text-decoration:underline'>"
+        f"{html.escape(label)}</a>"
+    )
+
+
+def _fault(err: Exception) -> str:
+    where = traceback.extract_tb(err.__traceback__)[-1]
+    return (
+        f"the analysis stopped on an unexpected problem ({type(err).__name__}: {err}, in "
+        f"{Path(where.filename).name} line {where.lineno}); this is a fault of the course, not "
+        "of your file: please tell your trainer and send them the file"
+    )
+
+
+def panel(module: str, folder: Path | str | None = None) -> OwnDataPanel | None:
+    """Show the module's own-data panel (nothing while a notebook is graded)."""
+    if grading_mode():
+        return None
+    own = OwnDataPanel(SPECS[module], folder)
+    display(own.box)
+    return own
+
+
+# -- the modules' analyses ---------------------------------------------------------------
+def _chart(fig, alt: str) -> w.Widget:
+    chart = ChartImage()
+    chart.show(fig, alt)
+    return chart.widget
+
+
+def employment_analysis(table: pd.DataFrame) -> w.Widget:
+    """Module 2: location quotients of a chosen region, and its shift-share if two years."""
+    from eic.clusters import candidate_clusters, shift_share, shift_share_chart
+    from eic.panels import lq_explorer
+
+    regions = sorted(table["region"].unique())
+    years = sorted(int(y) for y in table["year"].unique())
+    if len(regions) < 2:
+        raise ValueError(
+            "the table has one region only; a location quotient compares a region with the "
+            "nation, so add the other regions (or the rest of the country as one region)"
+        )
+    region = w.Dropdown(description="Region:", options=regions)
+    start = w.Dropdown(
+        description="Growth since:",
+        options=[(str(y), y) for y in years[:-1]] or [("(one year only)", None)],
+        style={"description_width": "initial"},
+    )
+    holder = w.VBox()
+
+    def build(_change=None) -> None:
+        candidate_clusters(table, region.value, start=start.value)  # raises a clear error
+        parts = [lq_explorer(table, region.value, start=start.value, display=False).box]
+        if start.value is not None:
+            change = shift_share(table, region.value, start.value, years[-1])
+            parts.append(
+                _chart(
+                    shift_share_chart(change),
+                    f"Shift-share of {region.value}, {start.value} to {years[-1]}: national "
+                    "share, industry mix and regional shift of each sector, in persons",
+                )
+            )
+            parts.append(
+                w.HTML(
+                    table_html(
+                        change,
+                        caption=f"Shift-share of {region.value}, {start.value} to {years[-1]} "
+                        "(persons employed)",
+                        formats={c: "{:,.0f}" for c in change.columns if c != "sector"},
+                    )
+                )
+            )
+        holder.children = parts
+
+    region.observe(build, names="value")
+    start.observe(build, names="value")
+    build()
+    return w.VBox([w.HBox([region, start]), holder])
+
+
+def flows_analysis(table: pd.DataFrame) -> w.Widget:
+    """Module 3: the balance of every process, one missing flow solved, a Sankey diagram."""
+    from eic.flows import balance, sankey_chart, solve_unknown
+
+    unknown = int(table["quantity"].isna().sum())
+    parts: list[w.Widget] = []
+    if unknown == 1:
+        completed, found = solve_unknown(table)
+        parts.append(w.HTML(f"<p><b>The missing flow:</b> {html.escape(found.explain())}</p>"))
+    else:
+        completed = table
+        if unknown > 1:
+            parts.append(
+                w.HTML(
+                    f"<p>{unknown} flows have no quantity. A balance can find one missing flow "
+                    "per process, not more: meter or estimate the others, then upload again. "
+                    "The diagram leaves them out.</p>"
+                )
+            )
+    checked = balance(completed)
+    parts.append(
+        w.HTML(
+            table_html(
+                checked.drop(columns=["unknown_flows"]),
+                caption="The balance of each process and substance (inputs = outputs + "
+                "stock change)",
+                formats={
+                    "inputs": "{:,.2f}",
+                    "outputs": "{:,.2f}",
+                    "stock_change": "{:,.2f}",
+                    "imbalance": "{:,.2f}",
+                    "imbalance_pct": "{:.1f} %",
+                },
+            )
+        )
+    )
+    substances = sorted(completed["substance"].unique())
+    choice = w.Dropdown(description="Substance:", options=substances)
+    chart = ChartImage()
+
+    def draw(_change=None) -> None:
+        chart.show(
+            sankey_chart(completed, choice.value, title=f"{choice.value.capitalize()} flows"),
+            f"Sankey diagram of the {choice.value} flows of your table: band widths are "
+            "proportional to the quantities",
+        )
+
+    choice.observe(draw, names="value")
+    draw()
+    return w.VBox([*parts, choice, chart.widget])
+
+
+def inventory_analysis(table: pd.DataFrame) -> w.Widget:
+    """Module 4: feasible by-product exchanges within a distance, the most tonnes matched,
+    and the network they would make."""
+    from eic.explorers import Explorer
+    from eic.symbiosis import (
+        allocate_exchanges,
+        exchanges_from,
+        firm_positions,
+        match_by_products,
+        network_chart,
+        network_summary,
+    )
+
+    positions = firm_positions(table)
+
+    def draw(values: dict) -> tuple[object, str]:
+        limit = values["distance"]
+        found = match_by_products(table, max_distance_km=limit)
+        if found.empty:
+            return None, (
+                f"<p><b>No feasible exchange within {limit:.0f} km.</b> An exchange needs one "
+                "firm that 'supplies' a material and another that 'needs' it, with the "
+                "supplier's grade no worse than the one accepted. Raise the distance limit or "
+                "check the material names match exactly.</p>"
+            )
+        chosen = allocate_exchanges(found, objective="tonnes")
+        links = exchanges_from(chosen)
+        summary = network_summary(links)
+        text = (
+            f"<p><b>Within {limit:.0f} km: {len(found)} feasible exchanges; "
+            f"{chosen['tonnes'].sum():,.0f} t/yr could be matched.</b> "
+            f"{html.escape(summary.explain())} Savings in USD need prices, which the "
+            "worksheet's savings account adds for the course's materials.</p>"
+            + table_html(
+                chosen[["supplier", "receiver", "material", "distance_km", "tonnes"]],
+                caption="Exchanges that match the most tonnes (per year)",
+                formats={"distance_km": "{:.1f}", "tonnes": "{:,.0f}"},
+                headers={
+                    "supplier": "Supplier",
+                    "receiver": "Receiver",
+                    "material": "Material",
+                    "distance_km": "Distance (km)",
+                    "tonnes": "Matched (t/yr)",
+                },
+            )
+        )
+        fig = network_chart(
+            links,
+            title="Exchanges on your cluster's map",
+            highlight=summary.anchors[0] if summary.anchors else None,
+            positions=positions,
+        )
+        return fig, text
+
+    distance = slider("Distance limit (km):", 15, low=1, high=100)
+    return Explorer({"distance": distance}, draw, css="eic-own-symbiosis").box
+
+
+def options_analysis(table: pd.DataFrame) -> w.Widget:
+    """Module 5: appraisal, MAC curve and the best portfolio within a budget."""
+    from eic.panels import portfolio_explorer
+
+    total = float(table["investment_usd"].sum())
+    step = 10 ** max(0, len(f"{total:.0f}") - 2)
+    ceiling = max(step, -(-total // step) * step)
+    budget = round(ceiling / 2 / step) * step
+    return portfolio_explorer(table, budget=budget, rate=10, budget_max=ceiling, display=False).box
+
+
+def firms_analysis(table: pd.DataFrame) -> w.Widget:
+    """Module 6: sharing a common plant's cost among your firms, with your plant's costs."""
+    from eic.cost_sharing import CETP_PLANT, plant_cost
+    from eic.panels import cost_sharing_explorer
+
+    fields = {
+        "fixed_usd_per_yr": w.BoundedFloatText(
+            description="Fixed cost (USD/yr):", value=CETP_PLANT["fixed_usd_per_yr"], min=0,
+            max=1e9, step=1_000,
+        ),
+        "unit_usd_per_m3": w.BoundedFloatText(
+            description="Cost at 1,000 m3/day (USD/m3):", value=CETP_PLANT["unit_usd_per_m3"],
+            min=0, max=1_000, step=0.05,
+        ),
+        "scale_exponent": w.BoundedFloatText(
+            description="Scale exponent (0-1):", value=CETP_PLANT["scale_exponent"], min=0.05,
+            max=1, step=0.05,
+        ),
+    }  # fmt: skip
+    for field in fields.values():
+        field.style = {"description_width": "initial"}
+    holder = w.VBox()
+    note = w.HTML()
+
+    def build(_change=None) -> None:
+        params = {name: field.value for name, field in fields.items()}
+
+        def cost(flow: float) -> float:
+            return plant_cost(flow, reference_m3_per_day=1_000.0, **params)
+
+        try:
+            holder.children = (cost_sharing_explorer(table, plant=cost, display=False).box,)
+            note.value = ""
+        except (TypeError, ValueError) as err:
+            note.value = f"<p role='alert'>{html.escape(str(err))}</p>"
+
+    for field in fields.values():
+        field.observe(build, names="value")
+    build()
+    if not holder.children:  # the first build failed: refuse the table with the reason
+        raise ValueError(plain(note.value))
+    return w.VBox(
+        [
+            w.HTML(
+                "<p>The plant's yearly cost = fixed cost + 365 &times; cost per m3 &times; "
+                "1,000 &times; (flow / 1,000 m3/day)<sup>exponent</sup>. The values start at "
+                "the course's illustrative plant; put in your own plant's figures.</p>"
+            ),
+            w.HBox(list(fields.values())),
+            note,
+            holder,
+        ]
+    )
+
+
+def plain(text: str) -> str:
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", text))
+
+
+def _checks() -> dict[str, Callable[[pd.DataFrame], pd.DataFrame]]:
+    from eic.appraisal import check_options
+    from eic.clusters import check_employment
+    from eic.cost_sharing import check_firms
+    from eic.flows import check_flows
+    from eic.symbiosis import check_inventory
+
+    return {
+        "m02": check_employment,
+        "m03": check_flows,
+        "m04": check_inventory,
+        "m05": check_options,
+        "m06": check_firms,
+    }
+
+
+def _check(module: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    def check(table: pd.DataFrame) -> pd.DataFrame:
+        return _checks()[module](table)
+
+    check.__name__ = f"check_{module}"
+    return check
+
+
+SPECS: dict[str, DataSpec] = {
+    spec.module: spec
+    for spec in (
+        DataSpec(
+            "m02",
+            OWN_TABLES["m02"],
+            "employment table",
+            "regional_employment",
+            ("region", "sector", "year", "employment"),
+            (
+                ("region", "the region's name; include every region of the country (or the "
+                 "rest of the country as one region), since the nation is their sum"),
+                ("sector", "the sector's name, spelt the same in every region and year"),
+                ("year", "the year, e.g. 2020; two years give the shift-share too"),
+                ("employment", "persons employed in that region, sector and year (0 or more)"),
+            ),
+            _check("m02"),
+            employment_analysis,
+        ),
+        DataSpec(
+            "m03",
+            OWN_TABLES["m03"],
+            "flow table",
+            "dyeing_cluster_flows",
+            ("flow", "source", "target", "substance", "quantity", "unit"),
+            (
+                ("flow", "a name for the flow, different on every row"),
+                ("source", "the process it leaves (blank if it comes from outside)"),
+                ("target", "the process it enters (blank if it leaves the cluster; 'stock' "
+                 "if it stays in its process, such as a tank filling up)"),
+                ("substance", "what flows, e.g. water or salt"),
+                ("quantity", "how much (0 or more); leave one flow blank to have it solved"),
+                ("unit", "the unit, one of those in the template (e.g. m3/day, t/day); the "
+                 "same unit for one substance"),
+            ),
+            _check("m03"),
+            flows_analysis,
+        ),
+        DataSpec(
+            "m04",
+            OWN_TABLES["m04"],
+            "firm inventory",
+            "sme_inventory",
+            ("firm", "x_km", "y_km", "flow", "material", "tonnes_per_year", "grade"),
+            (
+                ("firm", "the firm's name"),
+                ("x_km", "its position east of any fixed point, in km"),
+                ("y_km", "its position north of the same point, in km"),
+                ("flow", "'supplies' for a by-product it has, 'needs' for an input it buys"),
+                ("material", "the material, spelt the same for supplier and receiver"),
+                ("tonnes_per_year", "tonnes per year (0 or more)"),
+                ("grade", "quality, 1 = cleanest; for 'needs', the worst grade accepted"),
+            ),
+            _check("m04"),
+            inventory_analysis,
+        ),
+        DataSpec(
+            "m05",
+            OWN_TABLES["m05"],
+            "table of investment options",
+            "cluster_options",
+            (
+                "option",
+                "investment_usd",
+                "annual_saving_usd",
+                "life_years",
+                "abatement_tco2e_per_yr",
+            ),
+            (
+                ("option", "the option's name"),
+                ("investment_usd", "the investment, in USD, paid in year 0"),
+                ("annual_saving_usd", "the money it saves each year, in USD/yr"),
+                ("life_years", "its life, in years"),
+                ("abatement_tco2e_per_yr", "the emissions it avoids, in tCO2e per year"),
+            ),
+            _check("m05"),
+            options_analysis,
+        ),
+        DataSpec(
+            "m06",
+            OWN_TABLES["m06"],
+            "firms table",
+            "cetp_firms",
+            ("firm", "effluent_m3_per_day", "cod_mg_per_l"),
+            (
+                ("firm", "the firm's name"),
+                ("effluent_m3_per_day", "the effluent it sends to the shared plant, in m3 per "
+                 "day (above 0)"),
+                ("cod_mg_per_l", "its effluent's strength as COD, in mg/l (may be left out)"),
+            ),
+            _check("m06"),
+            firms_analysis,
+        ),
+    )
+}  # fmt: skip
+
+__all__ = ["SPECS", "DataSpec", "OwnDataPanel", "panel"]
