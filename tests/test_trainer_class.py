@@ -125,7 +125,12 @@ def write_downloads(course: Path, module: dict, model: dict, dest: Path) -> dict
         (place / f"{prefix}{mid}-answers.json").write_text(payload)
     (dest / f"zz-99_{folder}.ipynb").write_text(notebook.read_text())
     (dest / "ph-01_slides.pdf").write_bytes(b"%PDF")
+    if mid == "m02":  # the table of ph-01's own region, from the "use your own data" panel
+        (dest / "ph-01_m02-own-employment.csv").write_text(OWN_EMPLOYMENT)
     return rights
+
+
+OWN_EMPLOYMENT = "region,sector,year,employment\nCalabarzon,Electronics,2020,410000\n"
 
 
 @pytest.fixture(scope="module")
@@ -233,6 +238,15 @@ def test_collect_matches_files_to_participants_and_lists_the_rest(workshop):
         assert sorted(p.name for p in folder.iterdir()) == sorted(
             [f"{M01['folder']}.ipynb", "m01-answers.json"]
         )
+
+
+def test_collect_keeps_a_participants_own_data_table_with_the_module(workshop):
+    status, text = workshop.out["collect m02"]
+    collected, _, left_out = text.partition("not collected")
+    assert "m02-own-employment.csv" in collected
+    assert "ph-01_m02-own-employment.csv" not in left_out
+    folder = workshop.base / "serial" / "submitted" / "ph-01" / M02["folder"]
+    assert (folder / "m02-own-employment.csv").read_text() == OWN_EMPLOYMENT
 
 
 def test_parallel_grading_reports_each_participant_and_stops_the_broken_ones(workshop, graded):

@@ -18,6 +18,7 @@ park check, the roadmap, the SWOT) and embedded in the HTML as images.
 from __future__ import annotations
 
 import base64
+import csv
 import datetime as dt
 import html
 import json
@@ -54,6 +55,52 @@ class Figure:
     contributor: str
 
 
+@dataclass(frozen=True)
+class OwnTable:
+    """A table of the participant's own data, uploaded in a module's "use your own data"
+    panel and saved beside the answers (``mNN-own-<name>.csv``)."""
+
+    name: str
+    header: list[str]
+    rows: list[list[str]]
+    source: str
+    contributor: str
+
+    PREVIEW = 10
+
+    @property
+    def caption(self) -> str:
+        shown = f", the first {self.PREVIEW} shown" if len(self.rows) > self.PREVIEW else ""
+        return (
+            f"Own data: {self.name.replace('_', ' ')} table, {len(self.rows):,} rows{shown} "
+            f"(from {self.source})"
+        )
+
+
+def find_own_data(folder: Path, module: dict, contributor: str) -> tuple[list[OwnTable], list[str]]:
+    """The module's own-data tables in a course folder, beside its answer file."""
+    tables, problems = [], []
+    for place in (Path(folder) / module["folder"], Path(folder)):
+        for path in sorted(place.glob(f"{module['id']}-own-*.csv")):
+            if path.name.endswith(".model.csv"):
+                continue
+            try:
+                with path.open(encoding="utf-8", newline="") as handle:
+                    header, *rows = list(csv.reader(handle))
+                meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                meta = {}
+            except (OSError, UnicodeDecodeError, ValueError) as err:
+                problems.append(f"{path.name} could not be read ({err.__class__.__name__})")
+                continue
+            name = path.stem.removeprefix(f"{module['id']}-own-")
+            source = str(meta.get("file") or "an upload") if isinstance(meta, dict) else "an upload"
+            tables.append(OwnTable(name, header, rows, source, contributor))
+        if tables:
+            break
+    return tables, problems
+
+
 @dataclass
 class Section:
     """One module of the report."""
@@ -62,10 +109,11 @@ class Section:
     entries: list[Entry] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    own_data: list[OwnTable] = field(default_factory=list)
 
     @property
     def status(self) -> str:
-        return "done" if self.entries else "not yet done"
+        return "done" if self.entries or self.own_data else "not yet done"
 
 
 @dataclass
@@ -118,6 +166,9 @@ def build_report(sources: Sequence[tuple[str, Path]], *, country: str) -> Report
     for module in syllabus()["modules"]:
         section = Section(module)
         for name, folder in sources:
+            own, problems = find_own_data(Path(folder), module, name)
+            section.own_data += own
+            section.problems += [f"{name}: {p}" for p in problems]
             path = find_answers(Path(folder), module)
             if path is None:
                 continue
@@ -292,6 +343,9 @@ h1, h2, h3 { font-family: Helvetica, Arial, sans-serif; }
 .answer { margin: 0.2em 0 0.8em 1em; }
 .credit { color: #555; font-size: 90%; }
 figure { margin: 1em 0; } figure img { max-width: 100%; }
+table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 90%; }
+td, th { border: 1px solid #ccc; padding: 2px 6px; text-align: left; }
+caption { text-align: left; font-style: italic; }
 @media print { a { color: inherit; text-decoration: none; } section { page-break-inside: avoid; } }
 """
 
@@ -320,11 +374,22 @@ def to_html(report: Report) -> str:
         parts.append(f"<section id='{module['id']}'>")
         number = int(module["id"][1:])
         parts.append(f"<h2>Module {number} · {e(module['title'])}</h2>")
-        if not section.entries:
+        if section.status != "done":
             parts.append("<p class='status'>Not yet done: no answers recorded.</p></section>")
             continue
         for problem in section.problems:
             parts.append(f"<p class='status'>Note: {e(problem)}</p>")
+        for table in section.own_data:
+            credit = f" ({table.contributor})" if group else ""
+            head = "".join(f"<th>{e(cell)}</th>" for cell in table.header)
+            body = "".join(
+                "<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>"
+                for row in table.rows[: table.PREVIEW]
+            )
+            parts.append(
+                f"<table><caption>{e(table.caption + credit)}</caption><thead><tr>{head}</tr>"
+                f"</thead><tbody>{body}</tbody></table>"
+            )
         for question, entries in _by_question(section.entries):
             parts.append(f"<h3>{e(question)}</h3>")
             for entry in entries:
@@ -359,9 +424,17 @@ def to_markdown(report: Report, image_folder: str = "") -> tuple[str, dict[str, 
     for section in report.sections:
         number = int(section.module["id"][1:])
         lines += [f"## Module {number} · {section.module['title']}", ""]
-        if not section.entries:
+        if section.status != "done":
             lines += ["*Not yet done: no answers recorded.*", ""]
             continue
+        for table in section.own_data:
+            credit = f" ({table.contributor})" if group else ""
+            cells = [[cell.replace("|", "\\|") for cell in row] for row in table.rows]
+            lines += [f"*{table.caption}{credit}*", ""]
+            lines += ["| " + " | ".join(table.header) + " |"]
+            lines += ["|" + "---|" * len(table.header)]
+            lines += ["| " + " | ".join(row) + " |" for row in cells[: table.PREVIEW]]
+            lines.append("")
         for question, entries in _by_question(section.entries):
             lines += [f"### {question}", ""]
             for entry in entries:

@@ -9,7 +9,9 @@ course's plugin, :class:`ParticipantFileCollector`, matches files to the roster:
   (``ph-01_m01-eic-in-asia.ipynb``, ``ph-01_m01.zip``, ``Maria Santos_1234_file_/...``),
   or when a folder is named exactly by the id (``ph-01/m01-answers.json``);
 - the file itself is the module's notebook or its answer file, named as released
-  (``m01-eic-in-asia.ipynb``, ``m01-answers.json``), possibly after such a prefix.
+  (``m01-eic-in-asia.ipynb``, ``m01-answers.json``), or the table of the participant's own
+  data that modules 2 to 6 save (``m02-own-employment.csv`` and its ``.json``), possibly
+  after such a prefix.
 
 Everything else is reported, not collected: files that match no participant, files that
 are not part of the module, and second copies of a file.
@@ -27,6 +29,7 @@ from nbgrader.plugins import FileNameCollectorPlugin
 from traitlets import Dict, List
 
 from eic.trainer.course import Course, CourseError, Module, chdir
+from eic.uploads import own_file_names
 
 SYSTEM_NAMES = ("__MACOSX", ".ipynb_checkpoints", "__pycache__", "Thumbs.db")
 
@@ -45,7 +48,7 @@ class ParticipantFileCollector(FileNameCollectorPlugin):
 
     participants = Dict(help="participant id -> full name").tag(config=True)
     expected_files = List(help="the module's file names").tag(config=True)
-    valid_ext = List([".ipynb", ".json"]).tag(config=True)
+    valid_ext = List([".ipynb", ".json", ".csv"]).tag(config=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -131,6 +134,7 @@ def collect(course: Course, module: Module, source: Path) -> CollectReport:
             app.config.ParticipantFileCollector.expected_files = [
                 module.notebook,
                 module.answers_file,
+                *own_file_names(module.id),  # a table of the participant's own, if any
             ]
             try:
                 app.start()
