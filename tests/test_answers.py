@@ -120,3 +120,48 @@ def test_concurrent_writers_lose_no_answer(tmp_path):
     answers = AnswerStore.for_module("m01", tmp_path).answers()
     assert len(answers) == workers * count
     assert AnswerStore.for_module("m01", tmp_path).load().ok
+
+
+def _overwrite(folder: str, worker: int, count: int) -> None:
+    """A tab that changes its mind: the same two questions, answered again and again."""
+    store = AnswerStore.for_module("m01", folder)
+    for i in range(count):
+        store.record(f"mine_{worker}", i)
+        store.record("shared", [worker, i])
+
+
+def _watch(folder: str, stop, bad) -> None:
+    """Read the file, raw, as often as possible while the writers work."""
+    path = os.path.join(folder, answer_file_name("m01"))
+    while not stop.is_set():
+        try:
+            with open(path, encoding="utf-8") as handle:
+                json.loads(handle.read())["answers"]
+        except FileNotFoundError:
+            continue
+        except (ValueError, KeyError, TypeError):
+            bad.value += 1
+
+
+def test_many_writers_leave_a_valid_file_with_each_writers_last_answer(tmp_path):
+    writers, count = 8, 40
+    ctx = multiprocessing.get_context("fork")
+    stop, bad = ctx.Event(), ctx.Value("i", 0)
+    watcher = ctx.Process(target=_watch, args=(str(tmp_path), stop, bad))
+    watcher.start()
+    procs = [ctx.Process(target=_overwrite, args=(str(tmp_path), w, count)) for w in range(writers)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    stop.set()
+    watcher.join(30)
+    assert bad.value == 0  # no reader ever saw a half-written or invalid file
+    answers = AnswerStore.for_module("m01", tmp_path).answers()
+    for w in range(writers):
+        assert answers[f"mine_{w}"]["value"] == count - 1
+    last = answers["shared"]["value"]
+    assert last[1] == count - 1 and 0 <= last[0] < writers  # some writer's final answer
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []

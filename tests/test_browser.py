@@ -286,6 +286,77 @@ def test_a_worksheet_can_be_completed_with_the_keyboard_alone(served, browser):
     page.close()
 
 
+def test_two_tabs_answering_one_module_at_once_keep_every_answer(served, browser):
+    url, folder = served
+    module = next(m for m in released_modules() if m["id"] == "m04")
+    address = f"{url}/voila/render/{module['folder']}/{module['folder']}.ipynb"
+    tabs = [open_app(browser, address)[0] for _ in range(2)]
+    questions = [css_qid(q) for q in tabs[0].locator(".eic-question:has(input[type=radio])").all()]
+    assert len(questions) >= 4
+    chosen = {}
+    for turn in range(2):  # each tab answers two questions, the clicks interleaved
+        for n, page in enumerate(tabs):
+            qid = questions[2 * turn + n]
+            option = page.locator(f".eic-q-{qid} label:has(input[type=radio])").nth(turn)
+            chosen[qid] = option.inner_text().strip()
+            option.click(no_wait_after=True)
+    answers = folder / module["folder"] / f"{module['id']}-answers.json"
+    for qid, choice in chosen.items():
+        assert wait_for_answer(answers, qid) == choice
+    json.loads(answers.read_text(encoding="utf-8"))  # still one valid JSON document
+    for page in tabs:
+        page.close()
+
+
+def test_own_data_is_uploaded_checked_analysed_and_kept_in_voila(served, browser, tmp_path):
+    url, folder = served
+    module = next(m for m in released_modules() if m["id"] == "m05")
+    address = f"{url}/voila/render/{module['folder']}/{module['folder']}.ipynb"
+    page, errors = open_app(browser, address)
+    panel = page.locator(".eic-own-data")
+    panel.scroll_into_view_if_needed()
+    with page.expect_download() as download:
+        panel.get_by_text("the template as CSV").click()
+    template = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert template.startswith("option,investment_usd,annual_saving_usd,life_years,")
+
+    def upload(name: str, content: bytes) -> None:
+        """Click the upload button and choose a file, as a participant does."""
+        with page.expect_file_chooser() as chooser:
+            panel.locator("button.widget-upload").click()
+        chooser.value.set_files({"name": name, "mimeType": "text/csv", "buffer": content})
+
+    bad = template.replace("15000", "fifteen thousand", 1)
+    upload("ours.csv", bad.encode())
+    alert = panel.locator(".eic-own-data-problem")
+    alert.wait_for(timeout=60_000)
+    assert "row 2" in alert.inner_text() and "fifteen thousand" in alert.inner_text()
+    saved = folder / module["folder"] / "m05-own-options.csv"
+    assert not saved.exists()
+
+    ours = template.replace("Steam trap repair", "Our steam trap repair")
+    upload("ours.csv", ours.encode())
+    panel.locator(".eic-own-data-ok").wait_for(timeout=60_000)
+    panel.locator(".eic-explorer img").wait_for(timeout=60_000)
+    assert "Our steam trap repair" in panel.inner_text()
+    assert "Our steam trap repair" in saved.read_text(encoding="utf-8")
+
+    upload("empty.csv", b"")
+    panel.locator(".eic-own-data-problem").wait_for(timeout=60_000)
+    assert "empty" in panel.locator(".eic-own-data-problem").inner_text()
+    assert panel.locator(".eic-explorer img").is_visible()  # the analysis stays
+    assert "Our steam trap repair" in saved.read_text(encoding="utf-8")
+
+    page.close()
+    page, more_errors = open_app(browser, address)
+    panel = page.locator(".eic-own-data")
+    panel.locator(".eic-own-data-ok").wait_for(timeout=60_000)
+    assert "ours.csv" in panel.locator(".eic-own-data-ok").inner_text()
+    assert "Our steam trap repair" in panel.inner_text()
+    assert errors + more_errors == []
+    page.close()
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """JupyterLab on a copy of release/, with its own settings, on a free local port."""
