@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 import shutil
+import socket
 import subprocess
 import sys
 import textwrap
+import time
+import urllib.error
+import urllib.request
 
 import pytest
 from conftest import ROOT, is_answer_file, released_modules
@@ -70,3 +76,54 @@ def test_a_fresh_environment_from_binder_alone_runs_every_release_notebook(tmp_p
     assert run.returncode == 0, run.stderr[-3000:]
     assert run.stdout.count("ran ") == len(notebooks)
     assert not any(is_answer_file(p.name) for p in (project / "binder").iterdir())
+    # what the README's two badges open, on a Jupyter server as Binder starts one
+    paths = badge_paths()
+    assert paths == ["lab/tree/release/index.ipynb", "voila/render/release/index.ipynb"]
+    with jupyter_server(venv, project, env, tmp_path / "server.log") as url:
+        for path in paths:
+            status, page = fetch(f"{url}/{path}", timeout=300)
+            assert status == 200, (path, status, page[-2000:])
+        # the Voila course home ran: the module map links the first module
+        assert "m01-eic-in-asia.ipynb" in page and "Traceback" not in page
+
+
+def badge_paths() -> list[str]:
+    """The ``urlpath`` of each Binder badge in the README, in order."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- binder-badges -->", 1)[1].split("```", 2)[1]
+    links = re.findall(r"\]\((https://mybinder\.org/v2/gh/[^)\s]+)\)", block)
+    assert len(links) == 2 and all("/HEAD?urlpath=" in link for link in links), links
+    return [link.split("?urlpath=", 1)[1] for link in links]
+
+
+def fetch(url: str, timeout: float) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError) as err:  # not listening yet
+        return 0, str(err)
+
+
+@contextlib.contextmanager
+def jupyter_server(venv, project, env, log_path):
+    """JupyterLab from the fresh environment, at the project's root, without a token."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    command = [str(venv / "bin" / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1",
+               f"--port={port}", "--ServerApp.port_retries=0", "--IdentityProvider.token=",
+               f"--ServerApp.root_dir={project}", "--allow-root"]  # fmt: skip
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(command, cwd=project, env=env, stdout=log, stderr=log)
+        try:
+            deadline = time.time() + 120
+            while fetch(f"{url}/api/status", timeout=5)[0] != 200:
+                assert server.poll() is None and time.time() < deadline, log_path.read_text()
+                time.sleep(0.5)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(30)
