@@ -9,8 +9,12 @@ page and enabled:
   (``--preheat_kernel=True``), measured after the pool has refilled.
 
 Both servers serve a copy of ``release/`` and are measured in the same run, ``--repeat``
-times each, alternately. The table gives medians and two ratios: preheated / cold (target
-at most 0.5) and module / minimal notebook, served the same way (target at most 1.5).
+times each, alternately. Each measurement starts when both servers and their kernels are
+idle: a preheated pool refills by running its notebook again as soon as a page takes a
+kernel, and that work must not fall into the next notebook's cold time.
+
+The table gives medians and two ratios: preheated / cold (target at most 0.5) and
+module / minimal notebook, served the same way (target at most 1.5).
 
     python benchmarks/voila_render.py [--repeat 3] [--modules m01 m02 ...]
 """
@@ -31,6 +35,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
+import psutil
 from nbformat.v4 import new_code_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,11 +82,38 @@ def voila(folder: Path, *, preheat: bool):
                 raise SystemExit("Voila did not start; see " + log.name) from None
             time.sleep(0.3)
     try:
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         proc.wait(30)
         log.close()
+
+
+def busy_seconds(procs) -> float:
+    """CPU seconds used so far by the servers and every kernel they started."""
+    total = 0.0
+    for proc in procs:
+        try:
+            server = psutil.Process(proc.pid)
+            for each in [server, *server.children(recursive=True)]:
+                times = each.cpu_times()
+                total += times.user + times.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+def wait_until_idle(procs, *, timeout: float = 120) -> None:
+    """Wait until the servers and all their kernels use less than a fifth of one core
+    (a kernel running a notebook uses a whole core; idle kernels only answer heartbeats)."""
+    deadline = time.time() + timeout
+    before = busy_seconds(procs)
+    while time.time() < deadline:
+        time.sleep(0.5)
+        now = busy_seconds(procs)
+        if now - before < 0.1:
+            return
+        before = now
 
 
 def time_to_widget(browser, url: str, notebook: str) -> float:
@@ -121,18 +153,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         folder = course_copy(Path(tmp))
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        with voila(folder, preheat=False) as cold, voila(folder, preheat=True) as warm:
+        with (
+            voila(folder, preheat=False) as (cold, cold_proc),
+            voila(folder, preheat=True) as (warm, warm_proc),
+        ):
+            servers = (cold_proc, warm_proc)
             for notebook in notebooks.values():  # fill each notebook's preheated pool
                 time_to_widget(browser, warm, notebook)
             for _ in range(args.repeat):
                 for name, notebook in notebooks.items():
-                    times.setdefault((name, "cold"), []).append(
-                        time_to_widget(browser, cold, notebook)
-                    )
-                    time.sleep(2)  # let the pool run the notebook again
-                    times.setdefault((name, "preheated"), []).append(
-                        time_to_widget(browser, warm, notebook)
-                    )
+                    for kind, url in (("cold", cold), ("preheated", warm)):
+                        wait_until_idle(servers)  # e.g. until the pools have refilled
+                        times.setdefault((name, kind), []).append(
+                            time_to_widget(browser, url, notebook)
+                        )
         browser.close()
     median = {key: statistics.median(values) for key, values in times.items()}
     print(f"{'notebook':<9} {'cold_s':>7} {'preheated_s':>11} {'warm/cold':>9} "
