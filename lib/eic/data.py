@@ -23,12 +23,16 @@ def catalogue() -> dict[str, dict[str, Any]]:
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
-def load(name: str) -> pd.DataFrame:
-    """Load a bundled dataset; its metadata is in ``.attrs`` (``provenance``, ``title``, ...)."""
+def _entry(name: str) -> dict[str, Any]:
     entries = catalogue()
     if name not in entries:
         raise KeyError(f"no dataset named '{name}'; available: {', '.join(sorted(entries))}")
-    meta = entries[name]
+    return entries[name]
+
+
+def load(name: str) -> pd.DataFrame:
+    """Load a bundled dataset; its metadata is in ``.attrs`` (``provenance``, ``title``, ...)."""
+    meta = _entry(name)
     with resources.files("eic").joinpath("data", meta["file"]).open(encoding="utf-8") as f:
         table = pd.read_csv(f)
     table.attrs.update(meta)
@@ -37,4 +41,4 @@ def load(name: str) -> pd.DataFrame:
 
 def provenance(name: str) -> str:
     """The source of a bundled dataset, for a caption or a "Sources" list."""
-    return " ".join(load(name).attrs["provenance"].split())
+    return " ".join(_entry(name)["provenance"].split())
