@@ -313,11 +313,11 @@ def workshop():
     assert not taken, f"users {taken} exist already: remove them (userdel -r NAME) first"
     group_existed = _group_exists(PARTICIPANTS_GROUP)
     modes = modes_of(ROOT)
-    # Users' servers run this Python. Where it lives in a private folder (a version
-    # manager's under /root, as on CI), let other users pass through that folder (not list
-    # it) while the test runs, as the hub's start-up message tells a trainer to do.
-    blocked = python_blocked()
-    if blocked:
+    # Users' servers run this Python and the course. Where either lives in a private folder
+    # (a version manager's under /root, or a checkout in a private temporary folder, as on
+    # CI), let other users pass through those folders (not list them) while the test runs,
+    # as the hub's start-up message tells a trainer to do.
+    for blocked in python_blocked():
         modes[blocked] = stat.S_IMODE(blocked.stat().st_mode)
         blocked.chmod(modes[blocked] | stat.S_IXOTH)
     base = Path(tempfile.mkdtemp(prefix="eic-hub-"))

@@ -89,22 +89,26 @@ def protect_course(folder: Path) -> list[str]:
     return closed
 
 
-def unreachable_parent(folder: Path) -> Path | None:
-    """The first folder above ``folder`` that other users cannot pass through, if any."""
-    for parent in reversed(folder.resolve().parents):
-        if not parent.stat().st_mode & stat.S_IXOTH:
-            return parent
-    return None
+def unreachable_parents(path: Path) -> list[Path]:
+    """The folders above ``path`` (as written, and with its links followed) that other
+    users cannot pass through."""
+    written = Path(os.path.abspath(path))
+    found: list[Path] = []
+    for place in (written, written.resolve()):
+        for parent in reversed(place.parents):
+            if not parent.stat().st_mode & stat.S_IXOTH and parent not in found:
+                found.append(parent)
+    return found
 
 
-def python_blocked() -> Path | None:
-    """A folder that keeps other users from running this Python (its environment or the
-    installation it was made from), if any."""
-    for folder in (Path(sys.prefix), Path(sys.base_prefix).resolve()):
-        blocked = unreachable_parent(folder / "bin" / "python")
-        if blocked:
-            return blocked
-    return None
+def python_blocked() -> list[Path]:
+    """The folders that keep other users from running this Python and the course: its
+    environment, the installation it was made from, and the course's own folder."""
+    blocked: list[Path] = []
+    for path in (Path(sys.prefix) / "bin" / "python", Path(sys.base_prefix) / "bin",
+                 install_root() / "lib"):  # fmt: skip
+        blocked += [folder for folder in unreachable_parents(path) if folder not in blocked]
+    return blocked
 
 
 def prepare_exchange(exchange: Path) -> None:
@@ -132,14 +136,19 @@ def _course_folder(args: argparse.Namespace) -> Path:
     return Path(pwd.getpwnam(args.trainer).pw_dir) / COURSE_FOLDER
 
 
-def _accounts(args: argparse.Namespace) -> int:
+def _roster_as_root(args: argparse.Namespace, action: str) -> tuple[list, list[str]]:
+    """The roster's participants and problems, once it is sure that root runs ``action``."""
     from eic.trainer.roster import RosterError, load_roster
 
-    require_root("Making accounts")
+    require_root(action)
     try:
-        participants, problems = load_roster(args.roster)
+        return load_roster(args.roster)
     except RosterError as err:
         raise CourseError(f"{args.roster}: {err}") from None
+
+
+def _accounts(args: argparse.Namespace) -> int:
+    participants, problems = _roster_as_root(args, "Making accounts")
     report = create_accounts(participants, args.trainer, new_passwords=args.new_passwords)
     names = {p.id: f"{p.first_name} {p.last_name}" for p in participants}
     names[args.trainer] = "Trainer"
@@ -157,13 +166,7 @@ def _accounts(args: argparse.Namespace) -> int:
 
 
 def _remove_accounts(args: argparse.Namespace) -> int:
-    from eic.trainer.roster import RosterError, load_roster
-
-    require_root("Removing accounts")
-    try:
-        participants, _ = load_roster(args.roster)
-    except RosterError as err:
-        raise CourseError(f"{args.roster}: {err}") from None
+    participants, _ = _roster_as_root(args, "Removing accounts")
     removed, left = remove_accounts(p.id for p in participants)
     print(f"{len(removed)} account(s) removed with their home folders.")
     if left:
@@ -192,7 +195,7 @@ def _start(args: argparse.Namespace) -> int:
         )
     if course.stat().st_uid != pwd.getpwnam(args.trainer).pw_uid:
         raise CourseError(f"{course} is not {args.trainer}'s: chown -R {args.trainer}: {course}")
-    blocked = python_blocked()
+    blocked = " ".join(str(folder) for folder in python_blocked())
     if blocked:
         raise CourseError(
             f"participants' servers run the course's Python ({sys.executable}), but other "
