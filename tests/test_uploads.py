@@ -5,6 +5,8 @@ from __future__ import annotations
 import fnmatch
 import io
 import runpy
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -292,3 +294,29 @@ def test_any_bytes_are_read_or_refused_with_a_reason(content, name):
         read_upload(content, name)
     except UploadError as err:
         assert err.problems
+
+
+def test_the_excel_template_opens_cleanly_with_a_bold_header(recwarn):
+    from openpyxl import load_workbook
+
+    example = pd.DataFrame({"firm & co": ["A <1>", None], "t_per_yr": [1.5, 2]})
+    book = load_workbook(io.BytesIO(template_xlsx(example, [("firm & co", "its name")])))
+    assert [w for w in recwarn if "openpyxl" in str(w.filename)] == []
+    data = book["data"]
+    assert [[c.value for c in row] for row in data.iter_rows()] == [
+        ["firm & co", "t_per_yr"],
+        ["A <1>", 1.5],
+        [None, 2],
+    ]
+    assert data["A1"].font.b and not data["A2"].font.b
+    assert book["read me"]["B2"].value == "its name"
+
+
+def test_offering_the_templates_does_not_load_a_spreadsheet_library():
+    code = (
+        "import sys; from eic.own_data import SPECS, OwnDataPanel; OwnDataPanel(SPECS['m05']); "
+        "print('openpyxl' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
