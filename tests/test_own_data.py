@@ -260,6 +260,13 @@ def test_nothing_the_participant_saved_is_listed_from_the_instructors_copy(tmp_p
     activate(AnswerStore.for_module("m05", tmp_path))
 
 
+def test_the_flow_template_names_every_unit_the_check_accepts():
+    from eic.flows import UNITS
+
+    meaning = dict(SPECS["m03"].guide)["unit"]
+    assert all(unit in meaning for unit in UNITS)
+
+
 def test_the_templates_list_every_column_with_its_meaning():
     for spec in SPECS.values():
         assert [column for column, _ in spec.guide] == list(spec.columns)

@@ -597,8 +597,8 @@ SPECS: dict[str, DataSpec] = {
                  "if it stays in its process, such as a tank filling up)"),
                 ("substance", "what flows, e.g. water or salt"),
                 ("quantity", "how much (0 or more); leave one flow blank to have it solved"),
-                ("unit", "the unit, one of those in the template (e.g. m3/day, t/day); the "
-                 "same unit for one substance"),
+                ("unit", "the unit, one of m3/day, m3/yr, ML/day, t/day, t/yr, kg/day, "
+                 "kWh/day, MWh/yr or GJ/yr; the same unit for one substance"),
             ),
             _check("m03"),
             flows_analysis,
