@@ -519,8 +519,6 @@ def firms_analysis(table: pd.DataFrame) -> w.Widget:
     for field in fields.values():
         field.observe(build, names="value")
     build()
-    if not holder.children:  # the first build failed: refuse the table with the reason
-        raise ValueError(plain(note.value))
     return w.VBox(
         [
             w.HTML(
@@ -533,12 +531,6 @@ def firms_analysis(table: pd.DataFrame) -> w.Widget:
             holder,
         ]
     )
-
-
-def plain(text: str) -> str:
-    import re
-
-    return html.unescape(re.sub(r"<[^>]+>", "", text))
 
 
 def _checks() -> dict[str, Callable[[pd.DataFrame], pd.DataFrame]]:
