@@ -286,6 +286,40 @@ def test_a_worksheet_can_be_completed_with_the_keyboard_alone(served, browser):
     page.close()
 
 
+def test_an_explorer_slider_moves_with_the_keyboard_and_redraws(served, browser):
+    url, _folder = served
+    module = next(m for m in released_modules() if m["id"] == "m02")
+    page, errors = open_app(
+        browser, f"{url}/voila/render/{module['folder']}/{module['folder']}.ipynb"
+    )
+    explorer = page.locator(".eic-lq-explorer")
+    readout = explorer.locator(".widget-readout")
+    start = float(readout.inner_text())
+    assert f"at a threshold of {start:.2f}" in explorer.inner_text()
+    chart = explorer.locator("img")
+    drawn = chart.get_attribute("src")
+    focus_inside(page, ".eic-lq-explorer .noUi-handle")
+    for _ in range(3):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        "start => parseFloat(document.querySelector('.eic-lq-explorer .widget-readout')"
+        ".innerText) < start",
+        arg=start,
+        timeout=20_000,
+    )
+    moved = float(readout.inner_text())
+    # the explorer redraws for the new threshold: its text and its chart both change
+    page.wait_for_function(
+        "text => document.querySelector('.eic-lq-explorer').innerText.includes(text)",
+        arg=f"at a threshold of {moved:.2f}",
+        timeout=30_000,
+    )
+    assert chart.get_attribute("src") != drawn
+    assert chart.get_attribute("alt")
+    assert errors == []
+    page.close()
+
+
 def test_two_tabs_answering_one_module_at_once_keep_every_answer(served, browser):
     url, folder = served
     module = next(m for m in released_modules() if m["id"] == "m04")
