@@ -44,6 +44,7 @@ def test_a_fresh_environment_from_binder_alone_runs_every_release_notebook(tmp_p
     for part in ("binder", "lib", "course", "release"):
         shutil.copytree(ROOT / part, project / part, ignore=ignore, symlinks=True)
     shutil.copy2(ROOT / "pyproject.toml", project)
+    shutil.copy2(ROOT / "voila.json", project)
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     outside = ("NBGRADER", "VOILA", "JUPYTER", "VIRTUAL_ENV")
@@ -85,6 +86,18 @@ def test_a_fresh_environment_from_binder_alone_runs_every_release_notebook(tmp_p
             assert status == 200, (path, status, page[-2000:])
         # the Voila course home ran: the module map links the first module
         assert "m01-eic-in-asia.ipynb" in page and "Traceback" not in page
+        # and, as with eic-course serve, nbgrader's extensions are not loaded in the app
+        loaded = [e["name"] for e in page_config_data(page)["federated_extensions"]]
+        assert "@jupyter/nbgrader" not in loaded and "@jupyter-widgets/jupyterlab-manager" in loaded
+
+
+def page_config_data(page: str) -> dict:
+    """The page configuration a Jupyter or Voila page carries for its scripts."""
+    found = re.search(
+        r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', page, re.S
+    )
+    assert found, "the page has no jupyter-config-data"
+    return json.loads(found[1])
 
 
 def badge_paths() -> list[str]:

@@ -3,6 +3,8 @@ refuses a busy port instead of moving to another."""
 
 from __future__ import annotations
 
+import ast
+import json
 import os
 import shutil
 import signal
@@ -15,7 +17,7 @@ import urllib.request
 import pytest
 from conftest import ROOT, is_answer_file
 
-from eic.serve import voila_command
+from eic.serve import DENYLIST, voila_command
 
 
 def free_port() -> int:
@@ -31,6 +33,14 @@ def test_the_voila_command_has_the_workshop_settings(tmp_path):
     assert "--Voila.port_retries=0" in command and "--port=8900" in command
     assert any(arg.startswith("--VoilaConfiguration.extension_denylist=") and "nbgrader" in arg
                for arg in command)  # fmt: skip
+
+
+def test_voila_started_from_jupyterlab_binder_or_the_hub_leaves_out_the_same_extensions():
+    # JupyterLab and Binder start in the repository's root, whose voila.json their Voila
+    # reads; participants' servers on the hub read the one in their configuration folder
+    for path in [ROOT / "voila.json", ROOT / "deploy/singleuser/participant/voila.json"]:
+        config = json.loads(path.read_text(encoding="utf-8"))
+        assert config["VoilaConfiguration"]["extension_denylist"] == ast.literal_eval(DENYLIST)
 
 
 def test_a_busy_port_is_refused_with_a_message(tmp_path):
