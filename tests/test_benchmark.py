@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import subprocess
 import sys
@@ -86,3 +88,29 @@ def test_voila_benchmark_times_cold_and_preheated_renders_against_a_minimal_note
     assert ratio == pytest.approx(warm / cold, abs=0.01 + 0.005 / min(cold, warm))
     assert cold_vs_minimal == pytest.approx(cold / rows["minimal"][0], abs=0.02)
     assert rows["minimal"][3] == 1.0
+
+
+def test_cold_start_parts_split_a_module_and_the_minimal_notebook(tmp_path):
+    table = tmp_path / "parts.json"
+    result = subprocess.run(
+        [sys.executable, "benchmarks/cold_start_parts.py", "--repeat", "1", "--modules", "m01"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=os.environ | {"EIC_BENCH_JSON": str(table)},
+    )
+    assert result.returncode == 0, result.stderr
+    parts = json.loads(table.read_text())
+    assert set(parts) == {"minimal", "m01"}
+    for name, row in parts.items():
+        assert row["kernel"] > 0 and row["imports"] > 0 and row["cells"] > 0, name
+        assert row["total"] == pytest.approx(row["kernel"] + row["imports"] + row["cells"])
+        assert re.search(
+            rf"^{name}\s+{row['kernel']:.2f}\s+{row['imports']:.2f}", result.stdout, re.M
+        )
+    # module 1 draws its worked example's radar chart on opening; the minimal notebook none
+    assert 0 < parts["m01"]["charts"] < parts["m01"]["cells"]
+    assert parts["minimal"]["charts"] == 0
+    # pandas and matplotlib cost more to import than ipywidgets alone
+    assert parts["m01"]["imports"] > parts["minimal"]["imports"]

@@ -1,0 +1,145 @@
+"""Where a module's cold start goes: kernel start, imports, chart drawing and the rest.
+
+``voila_render.py`` gives the time a participant waits; this splits the kernel's part of it.
+For each module's release notebook (no answers recorded, as a participant first opens it)
+and for the minimal one-slider notebook, in a fresh kernel each, it measures:
+
+- kernel: starting the kernel until it answers;
+- imports: importing pandas, matplotlib (pyplot) and ipywidgets, in a first cell of their
+  own (the minimal notebook imports ipywidgets only), so the notebook's cells find them
+  loaded;
+- charts: the time inside ``Figure.savefig``, i.e. rendering charts to PNG (building each
+  figure before that counts under "cells");
+- cells: every cell of the notebook, charts included.
+
+Kernels are run one after another, ``--repeat`` times each, and the table gives medians.
+Seconds vary with the machine's load; compare the parts within one run.
+
+    python benchmarks/cold_start_parts.py [--repeat 3] [--modules m01 m02 ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "lib"))
+
+from eic.course import syllabus  # noqa: E402
+
+IMPORTS = "import pandas, matplotlib.pyplot, ipywidgets"
+TIMED_SAVEFIG = """\
+def _bench_time_savefig():
+    import time
+    from matplotlib.figure import Figure
+
+    original = Figure.savefig
+    if getattr(original, "_bench_timed", False):
+        return
+    spent = [0.0]
+
+    def timed(self, *args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            spent[0] += time.perf_counter() - start
+
+    timed._bench_timed = True
+    Figure.savefig = timed
+    return spent
+
+
+_bench_charts = _bench_time_savefig()
+"""
+REPORT = "print(_bench_charts[0])"
+
+
+def measure(path: Path, *, imports: str, charts: bool) -> dict[str, float]:
+    """The parts of one cold start of the notebook at ``path``, in seconds."""
+    nb = nbformat.read(path, as_version=4)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
+    client = NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    # the notebook's own code cells, listed first: nbclient stores each extra cell run
+    # below (the imports, the timer) in the notebook at the index it is given
+    code = [(index, cell) for index, cell in enumerate(nb.cells) if cell.cell_type == "code"]
+    parts = {}
+    start = time.perf_counter()
+    with client.setup_kernel(env=env):
+        parts["kernel"] = time.perf_counter() - start
+        tick = time.perf_counter()
+        client.execute_cell(new_code_cell(imports), 0)
+        parts["imports"] = time.perf_counter() - tick
+        if charts:
+            client.execute_cell(new_code_cell(TIMED_SAVEFIG), 0)
+        tick = time.perf_counter()
+        for index, cell in code:
+            client.execute_cell(cell, index)
+        parts["cells"] = time.perf_counter() - tick
+        parts["charts"] = 0.0
+        if charts:
+            report = new_code_cell(REPORT)
+            client.execute_cell(report, 0)
+            parts["charts"] = float(report.outputs[0]["text"])
+    return parts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--modules", nargs="*", help="module ids (default: every module)")
+    args = parser.parse_args(argv)
+    modules = [m for m in syllabus()["modules"] if (ROOT / "release" / m["folder"]).is_dir()]
+    if args.modules:
+        modules = [m for m in modules if m["id"] in args.modules]
+    with tempfile.TemporaryDirectory(prefix="eic-bench-") as tmp:
+        work = Path(tmp) / "release"
+        shutil.copytree(
+            ROOT / "release",
+            work,
+            ignore=shutil.ignore_patterns("*-answers*", "*-own-*", ".ipynb_checkpoints"),
+        )
+        minimal = work / "minimal" / "minimal.ipynb"
+        minimal.parent.mkdir()
+        cell = new_code_cell("import ipywidgets as w\n\nw.IntSlider(description='One slider')")
+        nbformat.write(new_notebook(cells=[cell]), minimal)
+        notebooks = {"minimal": (minimal, "import ipywidgets", False)} | {
+            m["id"]: (work / m["folder"] / f"{m['folder']}.ipynb", IMPORTS, True) for m in modules
+        }
+        runs: dict[str, list[dict[str, float]]] = {name: [] for name in notebooks}
+        for _ in range(args.repeat):
+            for name, (path, imports, charts) in notebooks.items():
+                runs[name].append(measure(path, imports=imports, charts=charts))
+                for left in path.parent.glob("*-answers*"):
+                    left.unlink()  # every run starts with no answers recorded
+    keys = ["kernel", "imports", "cells", "charts"]
+    print(f"Cold start of each notebook, split (median of {args.repeat}, seconds)")
+    print(f"{'notebook':<9}" + "".join(f"{k:>9}" for k in keys) + f"{'total':>9}")
+    table = {}
+    for name, parts in runs.items():
+        median = {k: statistics.median(p[k] for p in parts) for k in keys}
+        total = median["kernel"] + median["imports"] + median["cells"]
+        table[name] = median | {"total": total}
+        print(f"{name:<9}" + "".join(f"{median[k]:>9.2f}" for k in keys) + f"{total:>9.2f}")
+    print("total = kernel + imports + cells; charts (PNG rendering) is part of cells")
+    if os.environ.get("EIC_BENCH_JSON"):
+        Path(os.environ["EIC_BENCH_JSON"]).write_text(json.dumps(table, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
