@@ -12,15 +12,17 @@ import pytest
 from conftest import ROOT, released_modules
 
 
+def run_benchmark(script: str, *args: str, timeout: float, env: dict | None = None):
+    """``python benchmarks/SCRIPT ARGS`` in the project's root, its output captured."""
+    return subprocess.run(
+        [sys.executable, f"benchmarks/{script}", *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env,
+    )  # fmt: skip
+
+
 @pytest.mark.slow
 def test_benchmark_prints_a_ratio_per_module():
-    result = subprocess.run(
-        [sys.executable, "benchmarks/notebooks.py", "--repeat", "1"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    result = run_benchmark("notebooks.py", "--repeat", "1", timeout=900)
     assert result.returncode == 0, result.stderr
     for module in released_modules():
         row = re.search(rf"^{module['id']}\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$", result.stdout, re.M)
@@ -33,21 +35,8 @@ def test_benchmark_prints_a_ratio_per_module():
 
 
 def test_matching_benchmark_prints_both_sizes_and_the_growth():
-    result = subprocess.run(
-        [
-            sys.executable,
-            "benchmarks/matching.py",
-            "--repeat",
-            "1",
-            "--small",
-            "200",
-            "--large",
-            "2000",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result = run_benchmark(
+        "matching.py", "--repeat", "1", "--small", "200", "--large", "2000", timeout=300
     )
     assert result.returncode == 0, result.stderr
     rows = dict(
@@ -66,13 +55,7 @@ def test_matching_benchmark_prints_both_sizes_and_the_growth():
 @pytest.mark.slow
 @pytest.mark.browser
 def test_voila_benchmark_times_cold_and_preheated_renders_against_a_minimal_notebook():
-    result = subprocess.run(
-        [sys.executable, "benchmarks/voila_render.py", "--repeat", "1", "--modules", "m01"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    result = run_benchmark("voila_render.py", "--repeat", "1", "--modules", "m01", timeout=900)
     assert result.returncode == 0, result.stderr
     rows = {
         name: tuple(map(float, numbers))
@@ -92,14 +75,10 @@ def test_voila_benchmark_times_cold_and_preheated_renders_against_a_minimal_note
 
 def test_cold_start_parts_split_a_module_and_the_minimal_notebook(tmp_path):
     table = tmp_path / "parts.json"
-    result = subprocess.run(
-        [sys.executable, "benchmarks/cold_start_parts.py", "--repeat", "1", "--modules", "m01"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=os.environ | {"EIC_BENCH_JSON": str(table)},
-    )
+    result = run_benchmark(
+        "cold_start_parts.py", "--repeat", "1", "--modules", "m01",
+        timeout=600, env=os.environ | {"EIC_BENCH_JSON": str(table)},
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     parts = json.loads(table.read_text())
     assert set(parts) == {"minimal", "m01"}
