@@ -42,12 +42,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
 from eic.course import syllabus  # noqa: E402
+from eic.serve import DENYLIST  # noqa: E402  (served as eic-course serve serves it)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]  # fmt: skip
-DENYLIST = "['@jupyter/nbgrader','@jupyter-notebook/lab-extension']"
 READY = ".eic-question input:enabled, .eic-question textarea:enabled, .widget-slider"
 MINIMAL = "minimal/minimal.ipynb"
 

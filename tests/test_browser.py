@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, is_answer_file, released_modules
 
+from eic.serve import DENYLIST
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -29,7 +31,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-VOILA_DENYLIST = "['@jupyter/nbgrader','@jupyter-notebook/lab-extension']"
+VOILA_DENYLIST = DENYLIST  # the extensions eic-course serve leaves out
 
 
 def free_port() -> int:
