@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -32,10 +31,12 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbformat.v4 import new_code_cell, new_notebook
+from nbformat.v4 import new_code_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
+
+from voila_render import MINIMAL, course_copy  # noqa: E402
 
 from eic.course import syllabus  # noqa: E402
 
@@ -46,8 +47,6 @@ def _bench_time_savefig():
     from matplotlib.figure import Figure
 
     original = Figure.savefig
-    if getattr(original, "_bench_timed", False):
-        return
     spent = [0.0]
 
     def timed(self, *args, **kwargs):
@@ -57,7 +56,6 @@ def _bench_time_savefig():
         finally:
             spent[0] += time.perf_counter() - start
 
-    timed._bench_timed = True
     Figure.savefig = timed
     return spent
 
@@ -107,16 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.modules:
         modules = [m for m in modules if m["id"] in args.modules]
     with tempfile.TemporaryDirectory(prefix="eic-bench-") as tmp:
-        work = Path(tmp) / "release"
-        shutil.copytree(
-            ROOT / "release",
-            work,
-            ignore=shutil.ignore_patterns("*-answers*", "*-own-*", ".ipynb_checkpoints"),
-        )
-        minimal = work / "minimal" / "minimal.ipynb"
-        minimal.parent.mkdir()
-        cell = new_code_cell("import ipywidgets as w\n\nw.IntSlider(description='One slider')")
-        nbformat.write(new_notebook(cells=[cell]), minimal)
+        work = course_copy(Path(tmp))  # the same copy and minimal notebook as voila_render
+        minimal = work / MINIMAL
         notebooks = {"minimal": (minimal, "import ipywidgets", False)} | {
             m["id"]: (work / m["folder"] / f"{m['folder']}.ipynb", IMPORTS, True) for m in modules
         }
