@@ -82,3 +82,39 @@ def test_a_figure_a_notebook_shows_is_drawn_once_for_its_picture_and_its_alterna
     # cell 2 shows one figure; cell 3 shows its figure twice (display, then the end of
     # the cell): three pictures, each drawn once for both of its outputs
     assert nb.cells[3].outputs[0]["text"].split() == ["3"]
+
+
+@pytest.mark.slow
+def test_pyplot_does_not_draw_a_figure_that_the_notebook_is_about_to_draw_to_show_it(tmp_path):
+    # pyplot redraws each changed figure after a cell; the inline backend then draws it
+    # again to show it. Only the second drawing is ever seen.
+    path = tmp_path / "redraw.ipynb"
+    cells = [
+        new_code_cell(
+            "import eic\n"
+            "import matplotlib.pyplot as plt\n"
+            "from matplotlib.backends.backend_agg import FigureCanvasAgg\n"
+            "rendered = []\n"
+            "_draw = FigureCanvasAgg.draw\n"
+            "def counting(self, *args, **kwargs):\n"
+            "    rendered.append(self.figure)\n"
+            "    return _draw(self, *args, **kwargs)\n"
+            "FigureCanvasAgg.draw = counting"
+        ),
+        new_code_cell("fig, ax = plt.subplots()\nax.plot([1, 3, 2])\nax.set_title('Steam')"),
+        new_code_cell(
+            "shown = len(rendered)\n"
+            "import io\n"
+            "from matplotlib.figure import Figure\n"
+            "alone = Figure()\n"
+            "alone.subplots().plot([1, 3, 2])\n"
+            "alone.savefig(io.BytesIO(), format='png', bbox_inches='tight')\n"
+            "print(shown, len(rendered) - shown)"
+        ),
+    ]
+    nbformat.write(new_notebook(cells=cells), path)
+    nb = run_notebook(path)
+    assert any("image/png" in o.get("data", {}) for o in nb.cells[1].outputs)
+    # the figure shown took as many renderings as saving one picture of it takes
+    shown, one_picture = nb.cells[2].outputs[0]["text"].split()
+    assert shown == one_picture

@@ -41,6 +41,18 @@ def _figure_png(fig) -> str:
     return base64.b64encode(_figure_png_once(fig)).decode("ascii")
 
 
+def _skip_unseen_redraw() -> None:
+    """Under the inline backend, mark pyplot's figures drawn, as the backend is about to
+    draw each one to show it; other backends (a figure window, ipympl) are left alone."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is None or "inline" not in str(pyplot.get_backend()):
+        return
+    from matplotlib._pylab_helpers import Gcf  # pyplot's figures, without changing the current
+
+    for manager in Gcf.get_all_fig_managers():
+        manager.canvas.figure.stale = False
+
+
 def _describe_figures_in_notebooks() -> None:
     if "IPython" not in sys.modules:
         return
@@ -60,6 +72,11 @@ def _describe_figures_in_notebooks() -> None:
             png.for_type(figure, _figure_png)
 
     describe()
+    # pyplot redraws every changed figure after a cell, and then the inline backend draws
+    # it again to show it: the first drawing is never seen, so run this hook first
+    callbacks = shell.events.callbacks["post_execute"]
+    if _skip_unseen_redraw not in callbacks:
+        callbacks.insert(0, _skip_unseen_redraw)
     # the inline backend drops every figure printer when it starts (at the first import of
     # pyplot), so register again after each cell, before the backend shows its figures
     if describe not in shell.events.callbacks["post_execute"]:
