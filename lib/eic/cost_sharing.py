@@ -37,6 +37,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from eic.appraisal import and_list
+from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.tables import Column, TableError, check_table, row_label
 
@@ -148,9 +149,10 @@ def coalition_cost(
                 f"{sorted(coalition)!r} is not a group of the firms; use names from: "
                 f"{', '.join(flow)}"
             )
+        members = sorted(coalition)  # one order of adding: the same cost in every kernel
         return float(
-            cost_of_flow(sum(flow[f] for f in coalition))
-            + price * 365 * sum(load[f] for f in coalition)
+            cost_of_flow(sum(flow[f] for f in members))
+            + price * 365 * sum(load[f] for f in members)
         )
 
     return cost
@@ -400,6 +402,7 @@ def compare_rules(
     return table
 
 
+@remembered
 def shares_chart(comparison: pd.DataFrame, *, title: str | None = None) -> Figure:
     """Grouped bars: each firm's share (USD/yr) under each rule, and a black bar-wide mark at
     its stand-alone cost. A rule whose bar rises above a firm's mark asks that firm to pay
