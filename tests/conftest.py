@@ -66,6 +66,14 @@ def run_notebook(path: Path, *, env: dict[str, str] | None = None, timeout: int 
     return nb
 
 
+@pytest.fixture(scope="session", autouse=True)
+def chart_cache_of_this_run(tmp_path_factory) -> Path:
+    """Charts are kept in a folder of this test run's own (kernels started by tests too)."""
+    folder = tmp_path_factory.mktemp("charts")
+    os.environ["EIC_CHART_CACHE"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def model_answers(tmp_path_factory) -> dict[str, dict]:
     """For each module: its id and the model answers its instructor notebook records."""

@@ -53,6 +53,8 @@ def test_a_fresh_environment_from_binder_alone_runs_every_release_notebook(tmp_p
     for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR",
                  "MPLCONFIGDIR"):  # fmt: skip
         env[name] = str(tmp_path / name.lower())
+    charts = tmp_path / "charts"
+    env["EIC_CHART_CACHE"] = str(charts)
     python = str(venv / "bin" / "python")
     install = subprocess.run(
         [python, "-m", "pip", "install", "--quiet", "-r", "binder/requirements.txt"],
@@ -62,6 +64,8 @@ def test_a_fresh_environment_from_binder_alone_runs_every_release_notebook(tmp_p
     post = subprocess.run(["bash", "binder/postBuild"], cwd=project, env=env,
                           capture_output=True, text=True, timeout=600)  # fmt: skip
     assert post.returncode == 0, post.stderr[-3000:]
+    drawn_by_build = sorted(charts.glob("*.png"))
+    assert len(drawn_by_build) >= len(released_modules()), post.stdout[-3000:]
     # participants do not see nbgrader's trainer tools
     page_config = venv / "etc" / "jupyter" / "labconfig" / "page_config.json"
     disabled = json.loads(page_config.read_text(encoding="utf-8"))["disabledExtensions"]
@@ -76,6 +80,8 @@ def test_a_fresh_environment_from_binder_alone_runs_every_release_notebook(tmp_p
     )  # fmt: skip
     assert run.returncode == 0, run.stderr[-3000:]
     assert run.stdout.count("ran ") == len(notebooks)
+    # the build drew every chart a module shows on opening: running them added none
+    assert sorted(charts.glob("*.png")) == drawn_by_build
     assert not any(is_answer_file(p.name) for p in (project / "binder").iterdir())
     # what the README's two badges open, on a Jupyter server as Binder starts one
     paths = badge_paths()

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.tables import TableError
 
@@ -278,6 +279,7 @@ def ahp(matrix: pd.DataFrame) -> AHPResult:
     return AHPResult(priorities, lambda_max, ci, ri, ci / ri if n > 2 else 0.0, table)
 
 
+@remembered
 def priorities_chart(result: AHPResult, *, title: str = "Priorities of the criteria") -> Figure:
     """The AHP priorities as bars (% of the total weight), highest first, with the CR."""
     priorities = result.priorities.sort_values()

@@ -30,6 +30,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.tables import Column, TableError, check_table, row_label
 
@@ -323,6 +324,7 @@ def mac_curve(appraised: pd.DataFrame) -> pd.DataFrame:
     return curve
 
 
+@remembered
 def mac_chart(curve: pd.DataFrame, *, title: str | None = None) -> Figure:
     """The MAC curve: one bar per option, as wide as its abatement (tCO2e/yr) and as high as
     its cost per tonne (USD/tCO2e). Bars below zero save money; bars above cost money.

@@ -12,6 +12,7 @@ eic-course export                          grades.csv and grades-by-country.csv
 eic-course report ID... | --country C      draft country reports from submitted answers
 eic-course serve [--port N] [--pool-size N] the course home as Voila apps for a workshop
 eic-course hub accounts|start|release|collect the workshop on one JupyterHub
+eic-course charts [--release FOLDER]        draw the modules' charts into the chart cache
 
 Each command has --help.
 """
@@ -24,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from eic.answers import ANSWERS_SUFFIX, AnswerStore
+from eic.chart_prefill import add_charts_command
 from eic.course import syllabus
 from eic.hub import add_hub_command
 from eic.serve import add_serve_command
@@ -79,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_command(commands)
     add_serve_command(commands)
     add_hub_command(commands)
+    add_charts_command(commands)
     return parser
 
 

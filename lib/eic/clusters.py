@@ -33,6 +33,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.tables import Column, TableError, check_table, row_label
 
@@ -246,6 +247,7 @@ def candidate_clusters(
     return result
 
 
+@remembered
 def lq_chart(lqs_or_candidates: pd.DataFrame, region: str, *, threshold: float = 1.25) -> Figure:
     """Bar chart of one region's location quotients by sector, candidates highlighted.
 
@@ -289,6 +291,7 @@ def lq_chart(lqs_or_candidates: pd.DataFrame, region: str, *, threshold: float =
     return fig
 
 
+@remembered
 def shift_share_chart(shift_share_result: pd.DataFrame) -> Figure:
     """Grouped bars of the three shift-share parts per sector (persons), actual change marked."""
     data = shift_share_result[shift_share_result["sector"] != "Total"].iloc[::-1]

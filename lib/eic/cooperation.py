@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.tables import Column, TableError, check_table, row_label
 
@@ -241,6 +242,7 @@ def brokers(ties: pd.DataFrame, top: int = 3) -> list[str]:
     return table.loc[table["betweenness"] > 0, "actor"].head(top).tolist()
 
 
+@remembered
 def ties_chart(ties: pd.DataFrame, *, title: str, highlight: Sequence[str] = ()) -> Figure:
     """The network: actors as circles sized by their betweenness, ties as lines as thick as
     their strength. ``highlight`` names actors to draw in another colour (e.g. the

@@ -18,6 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.tables import Column, TableError, check_table
 
@@ -85,6 +86,7 @@ def framework_self_check(answers: Mapping[str, str], checklist: pd.DataFrame) ->
     return summary
 
 
+@remembered
 def self_check_chart(summary: pd.DataFrame, *, title: str | None = None) -> Figure:
     """The share of checklist items met in each category (0-100 %); the weakest category is
     drawn in a second colour and hatched. No thresholds are drawn: this is a self-check."""

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import pandas as pd
 from matplotlib.figure import Figure
 
+from eic.chart_cache import remembered
 from eic.sankey import SankeyEdge, draw_sankey
 from eic.tables import Column, TableError, check_table, row_label
 
@@ -335,6 +336,7 @@ def reuse_scenario(
     return pd.DataFrame(rows), new
 
 
+@remembered
 def sankey_chart(table: pd.DataFrame, substance: str, *, title: str | None = None) -> Figure:
     """A Sankey diagram of one substance's flows: band widths proportional to quantity.
 

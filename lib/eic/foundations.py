@@ -15,6 +15,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from eic.chart_cache import remembered
+
 FOUNDATIONS = (
     "Inter-firm networks",
     "Enabling technologies",
@@ -105,6 +107,7 @@ def assess(ratings: Mapping[str, float]) -> Assessment:
     return Assessment(clean)
 
 
+@remembered
 def radar_chart(
     profiles: Mapping[str, Mapping[str, float]], *, title: str = "Self-assessment"
 ) -> Figure:

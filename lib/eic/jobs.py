@@ -36,6 +36,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from eic.appraisal import and_list, as_number
+from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.tables import Column, TableError, check_table, row_label
 
@@ -257,6 +258,7 @@ def _estimate_rows(estimate: pd.DataFrame) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
+@remembered
 def jobs_chart(estimate: pd.DataFrame, *, title: str | None = None) -> Figure:
     """Direct and indirect jobs of each activity as stacked bars, one panel per job kind.
 

@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from eic.appraisal import and_list, as_number
+from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.portfolio import best_subset
 from eic.tables import Column, TableError, check_table, normalise_name, row_label
@@ -215,6 +216,7 @@ def streams_covered(package: Package) -> dict[str, tuple[str, ...]]:
     return {stream: tuple(i for i, s in pairs if s == stream) for stream in STREAMS}
 
 
+@remembered
 def scores_chart(
     scored: pd.DataFrame, package: Package | None = None, *, title: str | None = None
 ) -> Figure:

@@ -32,6 +32,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from eic.appraisal import and_list, as_number
+from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.jobs import blank_columns_as_text
 from eic.policy import STREAMS
@@ -236,6 +237,7 @@ def _stream_look(stream: str) -> dict[str, str]:
     }
 
 
+@remembered
 def roadmap_chart(roadmap: pd.DataFrame, *, title: str) -> Figure:
     """A timeline: one bar per action from the start of ``start_year`` to the end of
     ``end_year``, grouped by stream, coloured and hatched by stream, with the lead agency
@@ -383,6 +385,7 @@ def _fitted(points: list[str], width_in: float, height_in: float) -> tuple[str, 
     return "\n".join(kept), size
 
 
+@remembered
 def swot_chart(swot_parts: Mapping[str, str | Sequence[str]], *, title: str) -> Figure:
     """The SWOT drawn as a 2 × 2 grid (internal/external × helpful/harmful) for a report
     image; each point is wrapped, and the font shrinks (to 7 pt at least) to fit its box."""

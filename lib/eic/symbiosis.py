@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.tables import Column, TableError, check_table, row_label
 
@@ -363,6 +364,7 @@ def chertow_3_2(links: pd.DataFrame) -> tuple[bool, str]:
     )
 
 
+@remembered
 def network_chart(
     links: pd.DataFrame,
     *,

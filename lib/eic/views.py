@@ -20,18 +20,28 @@ import matplotlib.pyplot as plt
 from IPython.display import display
 from matplotlib.figure import Figure
 
+from eic import chart_cache
 from eic.foundations import assess, radar_chart
 from eic.grading import grading_mode
 from eic.questions import Question
 
 
 def figure_png(fig: Figure, *, close: bool = True) -> bytes:
-    """The figure as PNG bytes; the figure is closed unless ``close`` is False."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
+    """The figure as PNG bytes; the figure is closed unless ``close`` is False.
+
+    A chart drawn before, from the same data, is taken from :mod:`eic.chart_cache`.
+    """
+    key = chart_cache.key_of(fig)  # before rendering, which may adjust the layout
+    png = chart_cache.read(key) if key else None
+    if png is None:
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
+        png = buffer.getvalue()
+        if key:
+            chart_cache.store(key, png)
     if close:
         plt.close(fig)
-    return buffer.getvalue()
+    return png
 
 
 class ChartImage:

@@ -1,0 +1,74 @@
+"""``eic-course charts``: draw the charts the modules show on opening, into the chart cache.
+
+Run where participants' kernels will find the cache (Binder's build runs it), so that a
+participant opening a module does not wait for its worked examples' charts to be drawn.
+Each notebook runs in a copy of its folder, so nothing is written beside the course.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from eic import chart_cache
+from eic.course import syllabus
+
+
+def release_notebooks(release: Path) -> list[Path]:
+    """The module notebooks found in ``release``, in syllabus order."""
+    found = []
+    for module in syllabus()["modules"]:
+        path = release / module["folder"] / f"{module['folder']}.ipynb"
+        if path.is_file():
+            found.append(path)
+    return found
+
+
+def draw_charts(notebooks: list[Path]) -> int:
+    """Run each notebook once in a copy of its folder; the number of pictures then kept."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
+    for path in notebooks:
+        with tempfile.TemporaryDirectory(prefix="eic-charts-") as tmp:
+            folder = Path(shutil.copytree(path.parent, Path(tmp) / path.parent.name))
+            nb = nbformat.read(folder / path.name, as_version=4)
+            client = NotebookClient(
+                nb, timeout=300, kernel_name="python3", allow_errors=True,
+                resources={"metadata": {"path": str(folder)}},
+            )  # fmt: skip
+            with client.setup_kernel(env=env):
+                for index, cell in enumerate(nb.cells):
+                    if cell.cell_type == "code":
+                        client.execute_cell(cell, index)
+        print(f"drew the charts of {path.name}")
+    where = chart_cache.folder()
+    return len(list(where.glob("*.png"))) if where and where.is_dir() else 0
+
+
+def _charts(args: argparse.Namespace) -> int:
+    where = chart_cache.folder()
+    if where is None:
+        print("The chart cache is turned off (EIC_CHART_CACHE=off): nothing to draw.")
+        return 1
+    notebooks = release_notebooks(Path(args.release))
+    if not notebooks:
+        print(f"No module notebooks in {args.release}: give the course's release folder.")
+        return 1
+    kept = draw_charts(notebooks)
+    print(f"{kept} chart(s) kept in {where}")
+    return 0
+
+
+def add_charts_command(commands: argparse._SubParsersAction) -> None:
+    charts = commands.add_parser(
+        "charts", help="draw the charts the modules show on opening, into the chart cache"
+    )
+    charts.add_argument(
+        "--release", default="release", help="the course's release folder (default: release)"
+    )
+    charts.set_defaults(run=_charts)
