@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import matplotlib
 import pandas as pd
@@ -169,3 +170,17 @@ def test_the_charts_command_says_what_is_wrong_instead_of_drawing_nothing(
     monkeypatch.setenv("EIC_CHART_CACHE", "off")
     assert main(["charts"]) == 1
     assert "turned off (EIC_CHART_CACHE=off)" in capsys.readouterr().out
+
+
+def test_with_no_home_folder_charts_are_still_drawn(monkeypatch, renders):
+    monkeypatch.delenv("EIC_CHART_CACHE", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("HOME", raising=False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", no_home)
+    assert chart_cache.folder() is None
+    assert figure_png(radar_chart({"Ours": RATINGS})).startswith(chart_cache.PNG_SIGNATURE)
+    assert len(renders) == 1

@@ -48,7 +48,10 @@ def folder() -> Path | None:
         return None
     if chosen:
         return Path(chosen)
-    home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    try:
+        home = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    except RuntimeError:  # no home folder to be found: draw every chart
+        return None
     return Path(home) / "eic-course" / "charts"
 
 
