@@ -184,3 +184,22 @@ def test_with_no_home_folder_charts_are_still_drawn(monkeypatch, renders):
     assert chart_cache.folder() is None
     assert figure_png(radar_chart({"Ours": RATINGS})).startswith(chart_cache.PNG_SIGNATURE)
     assert len(renders) == 1
+
+
+def test_every_chart_function_of_the_library_is_remembered():
+    import importlib
+    import inspect
+    import pkgutil
+
+    import eic
+
+    forgotten = []
+    for info in pkgutil.iter_modules(eic.__path__):
+        module = importlib.import_module(f"eic.{info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ != module.__name__ or name.startswith("_"):
+                continue
+            returns = inspect.signature(inspect.unwrap(function)).return_annotation
+            if returns in (Figure, "Figure") and not hasattr(function, "__wrapped__"):
+                forgotten.append(f"{module.__name__}.{name}")
+    assert forgotten == []

@@ -115,6 +115,7 @@ def _spread(count: int) -> list[tuple[float, float]]:
     return [(0.25 * np.cos(a), 0.25 * np.sin(a)) for a in angles]
 
 
+@remembered
 def stakeholder_map(table: pd.DataFrame, *, title: str, cut: int = 3) -> Figure:
     """The power-interest grid: interest (x) against influence (y), both rated 1-5.
 

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path
 
+from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 
 NODE_WIDTH = 0.1
@@ -64,6 +65,7 @@ def _wrap(text: str) -> str:
     return textwrap.fill(text, WRAP)
 
 
+@remembered
 def draw_sankey(edges: list[SankeyEdge], *, unit: str, title: str) -> Figure:
     """Draw ``edges`` (all in ``unit``) as a Sankey diagram and return the figure."""
     order = process_order(edges)
