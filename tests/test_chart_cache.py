@@ -12,7 +12,9 @@ import matplotlib
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
+import eic
 from eic import chart_cache
 from eic.clusters import lq_chart
 from eic.foundations import radar_chart
@@ -63,6 +65,39 @@ def test_a_chart_drawn_before_is_taken_from_the_cache_as_the_same_picture(cache,
     assert second == first == fresh_png(radar_chart, {"Ours": RATINGS}, title="Ours")
     assert len(list(cache.glob("*.png"))) == 1
     assert not list(cache.glob("*.part"))
+
+
+@pytest.mark.parametrize(
+    ("chart", "args", "kwargs"),
+    [(lq_chart, (LQS, "Coast"), {"threshold": 1.25}), (radar_chart, ({"Ours": RATINGS},), {})],
+)
+def test_a_chart_taken_from_the_cache_is_not_laid_out_either(
+    cache, monkeypatch, chart, args, kwargs
+):
+    # laying out a chart measures its text, which costs as much as building the rest of it
+    picture = figure_png(chart(*args, **kwargs))
+    measured: list[Text] = []
+    layout = Text._get_layout
+
+    def counting(self, renderer):
+        measured.append(self)
+        return layout(self, renderer)
+
+    monkeypatch.setattr(Text, "_get_layout", counting)
+    assert figure_png(chart(*args, **kwargs)) == picture
+    assert measured == []
+    # drawn afresh, the same chart is laid out as before
+    assert fresh_png(chart, *args, **kwargs) == picture
+    assert measured != []
+
+
+def test_no_chart_is_laid_out_before_it_is_drawn():
+    eager = [
+        str(path.relative_to(Path(eic.__file__).parent))
+        for path in Path(eic.__file__).parent.rglob("*.py")
+        if ".tight_layout(" in path.read_text()
+    ]
+    assert eager == []  # set_layout_engine("tight") lays out when, and only if, drawn
 
 
 def test_other_data_or_options_make_another_chart(cache, renders):

@@ -287,7 +287,7 @@ def lq_chart(lqs_or_candidates: pd.DataFrame, region: str, *, threshold: float =
         ),
     ]
     ax.legend(handles=handles, loc="lower right", fontsize="small")
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn: not at all if the chart is kept
     return fig
 
 
@@ -323,7 +323,7 @@ def shift_share_chart(shift_share_result: pd.DataFrame) -> Figure:
     order = [*range(1, len(handles)), 0]  # the bars in drawing order, then the marker
     ax.legend([handles[i] for i in order], [labels[i] for i in order], fontsize="small")
     ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn: not at all if the chart is kept
     return fig
 
 

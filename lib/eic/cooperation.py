@@ -283,5 +283,5 @@ def ties_chart(ties: pd.DataFrame, *, title: str, highlight: Sequence[str] = ())
         "line width = tie strength)",
         fontsize=11,
     )
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn: not at all if the chart is kept
     return fig

@@ -139,5 +139,5 @@ def radar_chart(
     ax.set_rlabel_position(90)
     ax.set_title(f"{title}\n(rating 0 = absent, 5 = strong and self-sustaining)", pad=18)
     ax.legend(loc="upper right", bbox_to_anchor=(1.35, 1.12), fontsize="small")
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn: not at all if the chart is kept
     return fig

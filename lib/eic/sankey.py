@@ -183,5 +183,5 @@ def draw_sankey(edges: list[SankeyEdge], *, unit: str, title: str) -> Figure:
     ax.set_ylim(min(n["top"] - n["height"] for n in nodes.values()) - 0.03, 1.08)
     ax.axis("off")
     ax.set_title(title)
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn: not at all if the chart is kept
     return fig

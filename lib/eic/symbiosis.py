@@ -403,7 +403,7 @@ def network_chart(
         ax.axis("off")
     ax.margins(0.12)
     ax.set_title(f"{title}\n(circle size = number of partners linked)")
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn: not at all if the chart is kept
     return fig
 
 

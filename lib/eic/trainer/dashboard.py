@@ -98,7 +98,7 @@ def completion_chart(data: ClassData) -> Figure:
     ax.set_ylabel("Module")
     ax.set_title("Completion per module", pad=30)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.02), ncol=4, frameon=False)
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn
     return fig
 
 
@@ -119,7 +119,7 @@ def score_chart(data: ClassData) -> Figure:
     ax.set_xlabel("Module")
     ax.set_ylabel("Score (% of the module's points)")
     ax.set_title("Score distribution per module (graded submissions)")
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn
     return fig
 
 
@@ -142,7 +142,7 @@ def progress_chart(data: ClassData) -> Figure:
     ax.set_ylabel("Participant")
     ax.set_title("Each participant's progress\n(score, % of the module's points)")
     fig.colorbar(image, ax=ax, label="Score (%)")
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn
     return fig
 
 
@@ -171,7 +171,7 @@ def question_chart(data: ClassData, module: str) -> Figure:
         ncol=2,
         frameon=False,
     )
-    fig.tight_layout()
+    fig.set_layout_engine("tight")  # laid out when drawn
     return fig
 
 
