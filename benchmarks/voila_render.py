@@ -14,7 +14,10 @@ idle: a preheated pool refills by running its notebook again as soon as a page t
 kernel, and that work must not fall into the next notebook's cold time.
 
 The table gives medians and two ratios: preheated / cold (target at most 0.5) and
-module / minimal notebook, served the same way (target at most 1.5).
+module / minimal notebook, served the same way (target at most 1.5). Below it, for each
+module, the cold times that would meet both targets at once: at least twice its preheated
+time, and at most 1.5 times the minimal notebook's cold time. When even the preheated page
+takes more than three quarters of the minimal notebook's cold time to build, there is none.
 
     python benchmarks/voila_render.py [--repeat 3] [--modules m01 m02 ...]
 """
@@ -190,6 +193,25 @@ def main() -> None:
         )
     print("targets: warm/cold at most 0.50; module/minimal at most 1.50 (cold and preheated)")
     print(cache_note)
+    print(joint_targets(median, [name for name in notebooks if name != "minimal"]))
+
+
+def joint_targets(median: dict[tuple[str, str], float], modules: list[str]) -> str:
+    """Where a module's cold time would have to be for both targets to hold at once.
+
+    Preheated at most 0.5 of cold means cold at least twice the preheated time; cold at most
+    1.5 times the minimal notebook's cold time caps it. A page that is slow to build in the
+    browser even when preheated has no cold time that meets both.
+    """
+    ceiling = 1.5 * median[("minimal", "cold")]
+    lines = [f"both targets at once: cold between 2 x preheated and {ceiling:.2f} s "
+             "(1.5 x the minimal notebook's cold time)"]  # fmt: skip
+    for name in modules:
+        floor = 2 * median[(name, "preheated")]
+        where = (f"from {floor:.2f} to {ceiling:.2f} s" if floor <= ceiling
+                 else f"none (2 x preheated = {floor:.2f} s > {ceiling:.2f} s)")  # fmt: skip
+        lines.append(f"  {name:<9} cold {median[(name, 'cold')]:.2f} s; possible: {where}")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -71,6 +71,16 @@ def test_voila_benchmark_times_cold_and_preheated_renders_against_a_minimal_note
     assert ratio == pytest.approx(warm / cold, abs=0.01 + 0.005 / min(cold, warm))
     assert cold_vs_minimal == pytest.approx(cold / rows["minimal"][0], abs=0.02)
     assert rows["minimal"][3] == 1.0
+    # the window in which m01's cold time would meet both targets, from the same medians
+    window = re.search(r"^  m01\s+cold ([\d.]+) s; possible: (.*)$", result.stdout, re.M)
+    assert float(window[1]) == pytest.approx(cold, abs=0.01)
+    floor, ceiling = 2 * warm, 1.5 * rows["minimal"][0]  # from the rounded table: +-0.02
+    low, high = map(float, re.findall(r"\d+\.\d+", window[2]))
+    assert low == pytest.approx(floor, abs=0.02) and high == pytest.approx(ceiling, abs=0.02)
+    if window[2].startswith("from"):
+        assert floor <= ceiling + 0.02
+    else:
+        assert window[2].startswith("none") and floor >= ceiling - 0.02
 
 
 def test_cold_start_parts_split_a_module_and_the_minimal_notebook(tmp_path):
