@@ -41,6 +41,9 @@ if [ ! -f "$stamp" ] || ! grep -qx "$wanted_hash" "$stamp"; then
   fi
   echo "$wanted_hash" >> "$stamp"
 fi
+# eic is installed editable, and Python writes no bytecode when PYTHONDONTWRITEBYTECODE is
+# set: compile it (only what changed), or every kernel compiles it again as it starts.
+"$venv/bin/python" -m compileall -q lib/eic
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

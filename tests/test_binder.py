@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
 import re
@@ -14,6 +15,7 @@ import textwrap
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, is_answer_file, released_modules
@@ -64,6 +66,12 @@ def test_a_fresh_environment_from_binder_alone_runs_every_release_notebook(tmp_p
     post = subprocess.run(["bash", "binder/postBuild"], cwd=project, env=env,
                           capture_output=True, text=True, timeout=600)  # fmt: skip
     assert post.returncode == 0, post.stderr[-3000:]
+    # the library is compiled, so no kernel compiles it as a participant waits
+    sources = sorted((project / "lib" / "eic").rglob("*.py"))
+    uncompiled = [
+        p.name for p in sources if not Path(importlib.util.cache_from_source(str(p))).is_file()
+    ]
+    assert sources and uncompiled == []
     drawn_by_build = sorted(charts.glob("*.png"))
     assert len(drawn_by_build) >= len(released_modules()), post.stdout[-3000:]
     # participants do not see nbgrader's trainer tools
