@@ -123,6 +123,13 @@ def assert_clean(page) -> None:
     assert page.locator(".jp-CodeMirrorEditor, .cm-editor, .jp-InputPrompt").count() == 0
     for code in ["from eic", "ws.single_choice", "### BEGIN", "answered("]:
         assert code not in text, f"the page shows code: {code!r}"
+    # no button or label of a question is cut short ("not obser...")
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('.eic-question button, .eic-question label')]
+                 .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+                 .map(el => el.innerText)"""
+    )
+    assert cut == [], f"texts cut short: {cut}"
 
 
 def wait_for_answer(path: Path, qid: str, timeout: float = 20):

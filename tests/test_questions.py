@@ -226,3 +226,58 @@ def test_a_failing_view_does_not_lose_the_answer(ws):
     q.value = "B"
     assert recorded(ws, "q1_a") == "B"
     assert "chart failed" in q.feedback.value
+
+
+def widget_models(widget) -> set[str]:
+    """Every widget model the browser must create to show ``widget``: the widget, its
+    layout and style, and the same for everything inside it."""
+    found: set[str] = set()
+    todo = [widget]
+    while todo:
+        each = todo.pop()
+        if each is None or each.model_id in found:
+            continue
+        found.add(each.model_id)
+        todo += [getattr(each, "layout", None), getattr(each, "style", None)]
+        todo += list(getattr(each, "children", ()))
+    return found
+
+
+def test_one_message_line_says_saved_then_the_check_then_loaded(ws, tmp_path):
+    q = ws.single_choice("q1_a", "Pick one", ["A", "B"], help_text="Choose the nearest.")
+    assert q.feedback.value == ""  # nothing to say before anything happens
+    q.value = "A"
+    assert "saved" in q.feedback.value
+    click(q.check_button)
+    assert "complete" in q.feedback.value and "saved" not in q.feedback.value
+    q.value = "B"  # a new answer: the old check no longer applies
+    assert "saved" in q.feedback.value and "complete" not in q.feedback.value
+    again = Worksheet("m01", tmp_path).single_choice("q1_a", "Pick one", ["A", "B"])
+    assert "answer loaded" in again.feedback.value
+
+
+def test_the_help_text_is_part_of_the_heading(ws):
+    q = ws.single_choice("q1_a", "Pick one", ["A", "B"], help_text="Choose the nearest <one>.")
+    assert "Pick one" in q.label.value and "Choose the nearest &lt;one&gt;." in q.label.value
+    plain = ws.single_choice("q1_b", "Pick one", ["A", "B"])
+    assert len(widget_models(q.widget)) == len(widget_models(plain.widget))
+
+
+def test_a_question_is_drawn_with_only_the_widgets_it_shows(ws):
+    # every widget model costs the browser time when a page opens: a question holds its
+    # frame, heading, input, a row with two buttons and one message line, nothing more
+    q = ws.single_choice("q1_a", "Pick one", ["A", "B"])
+    row = q.widget.children[2]
+    assert list(q.widget.children) == [q.label, q.input, row, q.feedback]
+    assert list(row.children) == [q.save_button, q.check_button]
+    # 2 boxes x (widget, layout) + 5 controls x (widget, layout, style)
+    assert len(widget_models(q.widget)) == 2 * 2 + 5 * 3
+
+
+def test_a_checklist_adds_only_its_buttons_and_their_text_per_item(ws):
+    items = [f"Item {i}" for i in range(10)]
+    short = ws.checklist("q6_a", "Check", items[:4])
+    long = ws.checklist("q6_b", "Check", items)
+    # each further item: its text and its buttons, each a widget with layout and style;
+    # no box per row
+    assert len(widget_models(long.widget)) - len(widget_models(short.widget)) == 6 * 2 * 3

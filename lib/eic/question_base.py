@@ -1,10 +1,13 @@
 """The base of every worksheet question: a labelled input that records its answer.
 
-A question is a box with an input, a "Save answer" button, a "Check" button and a
-feedback line. An answer is saved as soon as it is committed (a choice clicked, a slider
-released, a field left) and again on "Save answer"; "Check" saves, then runs the
-question's visible checks and shows the hint, if any, for the answer given. Nothing here
-knows the right answer: that lives only in the hidden tests of the instructor notebook.
+A question is a box with its prompt (and any help) as one heading, an input, a "Save
+answer" button, a "Check" button and one message line that says what last happened:
+saved, loaded, or the result of a check. Each part is a widget the browser must draw when
+the page opens, so a question holds no more of them than it shows. An answer is saved as
+soon as it is committed (a choice clicked, a slider released, a field left) and again on
+"Save answer"; "Check" saves, then runs the question's visible checks and shows the hint,
+if any, for the answer given. Nothing here knows the right answer: that lives only in the
+hidden tests of the instructor notebook.
 
 The checks are plain functions of the value (``problems_with``), so they are tested
 without a browser; the widgets only call them. The kinds of question are in
@@ -82,8 +85,10 @@ class Question:
         self.qid = qid
         self.prompt = prompt
         self.hints = dict(hints or {})
-        self.label = w.HTML(f"<b>{html.escape(prompt)}</b>")
-        self.help = w.HTML(f"<i>{html.escape(help_text)}</i>" if help_text else "")
+        heading = f"<b>{html.escape(prompt)}</b>"
+        if help_text:
+            heading += f"<br><i>{html.escape(help_text)}</i>"
+        self.label = w.HTML(heading)
         self.input = self._build_input()
         self.save_button = w.Button(
             description="Save answer",
@@ -94,16 +99,9 @@ class Question:
         self.check_button = w.Button(
             description="Check", icon="check", tooltip="Check that your answer is complete"
         )
-        self.status = w.HTML()
         self.feedback = w.HTML()
         self.widget = w.VBox(
-            [
-                self.label,
-                self.help,
-                self.input,
-                w.HBox([self.save_button, self.check_button, self.status]),
-                self.feedback,
-            ],
+            [self.label, self.input, w.HBox([self.save_button, self.check_button]), self.feedback],
             layout=w.Layout(border="1px solid #bbb", padding="8px", margin="8px 0"),
         )
         self.widget.add_class("eic-question")
@@ -154,7 +152,7 @@ class Question:
             self._say(str(err), ok=False)
             return False
         self.sheet.store.record(self.qid, value, kind=self.kind, question=self.prompt)
-        self.status.value = "<span style='color:#1a7f37'>&#10003; saved</span>"
+        self._say("&#10003; saved", ok=True)
         for listener in self._listeners:
             self._guard(lambda listener=listener: listener(value))
         return True
@@ -206,7 +204,7 @@ class Question:
         self._loading = True
         try:
             self.value = entry["value"]
-            self.status.value = "<span style='color:#1a7f37'>&#10003; answer loaded</span>"
+            self._say("&#10003; answer loaded", ok=True)
         except Exception:  # a hand-edited or outdated entry: say so, keep it on file
             self._say(
                 f"Your recorded answer ({html.escape(str(entry['value']))[:80]}) does not fit "

@@ -135,24 +135,29 @@ class Checklist(Question):
         super().__init__(sheet, qid, prompt, **kwargs)
 
     def _build_input(self) -> w.Widget:
-        rows: list[w.Widget] = []
+        # One grid, an item's text beside its buttons: no box per row for the browser to draw.
+        cells: list[w.Widget] = []
         self.buttons: dict[str, w.ToggleButtons] = {}
         shown: set[str] = set()
+        # wide enough for the longest option's text, so no button reads "not obser..."
+        width = f"{max(7.0, 1.5 + 0.6 * max(len(o) for o in self.options)):.1f}em"
         for item in self.items:
             heading = self.headings.get(item)
             if heading and heading not in shown:
-                rows.append(w.HTML(f"<b>{html.escape(heading)}</b>"))
+                across = w.Layout(grid_column="1 / span 2")
+                cells.append(w.HTML(f"<b>{html.escape(heading)}</b>", layout=across))
                 shown.add(heading)
             buttons = w.ToggleButtons(
                 options=self.options,
                 value=None,
-                style={"button_width": "7em"},
+                style={"button_width": width},
                 tooltips=[f"{option}: {item}" for option in self.options],
             )
             self.buttons[item] = buttons
-            label = w.HTML(html.escape(item), layout=w.Layout(width="420px"))
-            rows.append(w.HBox([label, buttons]))
-        return w.VBox(rows)
+            cells += [w.HTML(html.escape(item)), buttons]
+        columns = w.Layout(grid_template_columns="420px auto", grid_gap="6px 12px",
+                           align_items="center")  # fmt: skip
+        return w.GridBox(cells, layout=columns)
 
     def _watch(self, callback: Callable[[Any], None]) -> None:
         for buttons in self.buttons.values():
