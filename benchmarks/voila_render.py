@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
 from eic.course import syllabus  # noqa: E402
-from eic.serve import DENYLIST  # noqa: E402  (served as eic-course serve serves it)
+from eic.serve import DENYLIST, TEMPLATE  # noqa: E402  (served as eic-course serve serves it)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -62,16 +62,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def voila(folder: Path, *, preheat: bool):
+def voila(folder: Path, *, preheat: bool, template: str = TEMPLATE):
     port = free_port()
     args = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}",
             "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
-            f"--VoilaConfiguration.extension_denylist={DENYLIST}",
+            f"--VoilaConfiguration.extension_denylist={DENYLIST}", f"--template={template}",
             f"--Voila.root_dir={folder}", str(folder)]  # fmt: skip
     if preheat:
         args.insert(-1, "--preheat_kernel=True")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
-    log = open(folder.parent / f"voila-{'preheated' if preheat else 'cold'}.log", "w")  # noqa: SIM115
+    log = open(folder.parent / f"voila-{template}-{'preheated' if preheat else 'cold'}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(args, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 120

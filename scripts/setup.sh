@@ -44,6 +44,10 @@ fi
 # eic is installed editable, and Python writes no bytecode when PYTHONDONTWRITEBYTECODE is
 # set: compile it (only what changed), or every kernel compiles it again as it starts.
 "$venv/bin/python" -m compileall -q lib/eic
+# An editable install leaves out the course's Voila page template (a data file): put it
+# where Voila looks for templates, fresh each time.
+templates="$venv/share/jupyter/voila/templates"
+rm -rf "$templates/eic" && cp -r share/jupyter/voila/templates/eic "$templates/"
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -54,6 +54,17 @@ def test_matching_benchmark_prints_both_sizes_and_the_growth():
 
 @pytest.mark.slow
 @pytest.mark.browser
+def test_slow_connection_benchmark_holds_outside_requests_for_voilas_page_only():
+    result = run_benchmark("slow_connection.py", "--repeat", "1", "--delay", "1", timeout=600)
+    assert result.returncode == 0, result.stderr
+    rows = dict(re.findall(r"^(lab|eic)\s+[\d.]+\s+(\d+)$", result.stdout, re.M))
+    # Voila's own page asks the CDN for its two style sheets; the course's asks nothing
+    assert rows == {"lab": "2", "eic": "0"}, result.stdout
+    assert re.search(r"^eic/lab: [\d.]+$", result.stdout, re.M), result.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.browser
 def test_voila_benchmark_times_cold_and_preheated_renders_against_a_minimal_notebook():
     result = run_benchmark("voila_render.py", "--repeat", "1", "--modules", "m01", timeout=900)
     assert result.returncode == 0, result.stderr

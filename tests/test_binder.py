@@ -43,7 +43,7 @@ RUN_ALL = textwrap.dedent(
 def test_a_fresh_environment_from_binder_alone_runs_every_release_notebook(tmp_path):
     project = tmp_path / "project"
     ignore = shutil.ignore_patterns("*-answers*", ".ipynb_checkpoints", "__pycache__", "*.egg-info")
-    for part in ("binder", "lib", "course", "release"):
+    for part in ("binder", "lib", "share", "course", "release"):
         shutil.copytree(ROOT / part, project / part, ignore=ignore, symlinks=True)
     shutil.copy2(ROOT / "pyproject.toml", project)
     shutil.copy2(ROOT / "voila.json", project)
@@ -100,6 +100,8 @@ def test_a_fresh_environment_from_binder_alone_runs_every_release_notebook(tmp_p
             assert status == 200, (path, status, page[-2000:])
         # the Voila course home ran: the module map links the first module
         assert "m01-eic-in-asia.ipynb" in page and "Traceback" not in page
+        # with the course's page template: no style sheet to wait for from the internet
+        assert "cdn.jsdelivr.net" not in page
         # and, as with eic-course serve, nbgrader's extensions are not loaded in the app
         loaded = [e["name"] for e in page_config_data(page)["federated_extensions"]]
         assert "@jupyter/nbgrader" not in loaded and "@jupyter-widgets/jupyterlab-manager" in loaded

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, is_answer_file, released_modules
 
-from eic.serve import DENYLIST
+from eic.serve import DENYLIST, TEMPLATE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -32,6 +32,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VOILA_DENYLIST = DENYLIST  # the extensions eic-course serve leaves out
+VOILA_TEMPLATE = f"--template={TEMPLATE}"  # and the page template it serves them with
 
 
 def free_port() -> int:
@@ -83,6 +84,7 @@ def served(tmp_path_factory):
             "--Voila.ip=127.0.0.1",
             "--Voila.port_retries=0",
             f"--VoilaConfiguration.extension_denylist={VOILA_DENYLIST}",
+            VOILA_TEMPLATE,
             "--Voila.root_dir=" + str(folder),
             str(folder),
         ],
@@ -109,6 +111,15 @@ def open_app(browser, url: str):
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # a page waits for what it fetches from elsewhere: in a room with a slow connection, or
+    # none, every module would wait for it; the app fetches nothing but from its server
+    server = url.split("/voila/")[0]
+
+    def from_server_only(request) -> None:
+        if not request.url.startswith((server, "data:", "blob:")):
+            errors.append(f"fetched from outside the server: {request.url}")
+
+    page.on("request", from_server_only)
     page.goto(url, timeout=120_000)
     page.wait_for_selector(".eic-question", timeout=120_000)
     page.wait_for_load_state("networkidle")

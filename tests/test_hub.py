@@ -101,6 +101,8 @@ def test_the_known_keys_reject_a_misspelt_setting():
 def test_the_single_user_image_installs_the_binder_pins_and_the_hubs():
     dockerfile = (Z2JH / "Dockerfile").read_text(encoding="utf-8")
     assert "binder/requirements.txt" in dockerfile and "deploy/requirements.txt" in dockerfile
+    # the course library and its Voila page template, which voila.json names
+    assert "COPY lib " in dockerfile and "COPY share " in dockerfile
     assert re.search(r"^FROM python:3\.11", dockerfile, re.M)
 
 

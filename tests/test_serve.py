@@ -13,11 +13,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, is_answer_file
 
-from eic.serve import DENYLIST, voila_command
+from eic.serve import DENYLIST, TEMPLATE, voila_command
 
 
 def free_port() -> int:
@@ -33,14 +34,32 @@ def test_the_voila_command_has_the_workshop_settings(tmp_path):
     assert "--Voila.port_retries=0" in command and "--port=8900" in command
     assert any(arg.startswith("--VoilaConfiguration.extension_denylist=") and "nbgrader" in arg
                for arg in command)  # fmt: skip
+    assert "--template=eic" in command
 
 
-def test_voila_started_from_jupyterlab_binder_or_the_hub_leaves_out_the_same_extensions():
+def test_voila_started_from_jupyterlab_binder_or_the_hub_is_set_up_as_eic_course_serve():
     # JupyterLab and Binder start in the repository's root, whose voila.json their Voila
     # reads; participants' servers on the hub read the one in their configuration folder
     for path in [ROOT / "voila.json", ROOT / "deploy/singleuser/participant/voila.json"]:
         config = json.loads(path.read_text(encoding="utf-8"))
         assert config["VoilaConfiguration"]["extension_denylist"] == ast.literal_eval(DENYLIST)
+        assert config["VoilaConfiguration"]["template"] == TEMPLATE
+
+
+def test_the_installed_course_page_template_is_the_one_in_the_repository():
+    from voila.paths import collect_template_paths
+
+    ours = ROOT / "share" / "jupyter" / "voila" / "templates" / TEMPLATE
+    found = collect_template_paths(["voila", "nbconvert"], TEMPLATE, prune=True)
+    # the set-up installed this very template (not an old copy) where Voila looks first
+    installed = next(Path(p) for p in found if Path(p).name == TEMPLATE)
+    for name in ("conf.json", "index.html.j2"):
+        assert (installed / name).read_bytes() == (ours / name).read_bytes()
+    # built on Voila's own page, so the course gets its fixes; that page still fetches
+    # style sheets from a CDN (the browser tests check that the course's pages do not)
+    assert json.loads((ours / "conf.json").read_text())["base_template"] == "lab"
+    lab = Path(next(p for p in found if Path(p).name == "lab")) / "index.html.j2"
+    assert "cdn.jsdelivr.net" in lab.read_text(encoding="utf-8")
 
 
 def test_a_busy_port_is_refused_with_a_message(tmp_path):

@@ -6,6 +6,9 @@
   fill the machine's memory with forgotten tabs.
 - Only the course's own extensions are loaded: nbgrader's JupyterLab extensions, which
   log errors in Voila pages, are left out.
+- No page fetches anything from the internet: the course's page template leaves out the
+  icon style sheets Voila's own page loads from a CDN, which every page waited for (and,
+  in a room with no internet, waited for until the browser gave up).
 - The port is fixed: if it is busy the command says so and stops, instead of moving
   silently to another port the participants do not know.
 """
@@ -19,6 +22,9 @@ import sys
 from pathlib import Path
 
 DENYLIST = "['@jupyter/nbgrader','@jupyter-notebook/lab-extension']"
+# The course's page template (share/jupyter/voila/templates/eic): Voila's "lab" page without
+# the style sheets it fetches from the internet, which every page waited for.
+TEMPLATE = "eic"
 
 
 class PortBusy(RuntimeError):
@@ -49,6 +55,7 @@ def voila_command(
         f"--MappingKernelManager.cull_idle_timeout={int(cull_after_minutes * 60)}",
         "--MappingKernelManager.cull_interval=60",
         f"--VoilaConfiguration.extension_denylist={DENYLIST}",
+        f"--template={TEMPLATE}",
         str(folder),
     ]  # fmt: skip
 
