@@ -141,6 +141,14 @@ def assert_clean(page) -> None:
                  .map(el => el.innerText)"""
     )
     assert cut == [], f"texts cut short: {cut}"
+    # a checklist's buttons sit beside their item's text, never under a heading's column
+    misplaced = page.evaluate(
+        """() => [...document.querySelectorAll('.eic-question .widget-gridbox')].flatMap(grid =>
+                 [...grid.querySelectorAll(':scope > .widget-toggle-buttons')].filter(el =>
+                   el.getBoundingClientRect().left - grid.getBoundingClientRect().left < 200))
+                 .length"""
+    )
+    assert misplaced == 0, f"{misplaced} checklist rows have their buttons in the text column"
 
 
 def wait_for_answer(path: Path, qid: str, timeout: float = 20):

@@ -144,7 +144,9 @@ class Checklist(Question):
         for item in self.items:
             heading = self.headings.get(item)
             if heading and heading not in shown:
-                across = w.Layout(grid_column="1 / span 2")
+                # across both columns; set as grid_area, because ipywidgets applies a
+                # layout's grid_area after its grid_column and clears it when empty
+                across = w.Layout(grid_area="auto / 1 / auto / span 2")
                 cells.append(w.HTML(f"<b>{html.escape(heading)}</b>", layout=across))
                 shown.add(heading)
             buttons = w.ToggleButtons(
