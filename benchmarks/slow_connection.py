@@ -67,10 +67,12 @@ async def measure(delay: float, repeat: int) -> dict[str, list[tuple[float, int]
                          TEMPLATE: f"{ours}/voila/render/{vr.MINIMAL}"}  # fmt: skip
                 for url in pages.values():  # fill each preheated pool
                     await time_to_slider(browser, url, 0)
+                refill_from = time.time() + vr.REFILL_DELAY  # each page took its pool's kernel
                 for _ in range(repeat):
                     for name, url in pages.items():
-                        vr.wait_until_idle((lab_proc, ours_proc))
+                        vr.wait_until_idle((lab_proc, ours_proc), refill_from=refill_from)
                         times.setdefault(name, []).append(await time_to_slider(browser, url, delay))
+                        refill_from = time.time() + vr.REFILL_DELAY
                 await browser.close()
     return times
 

@@ -6,12 +6,14 @@ page and enabled:
 
 - cold: a Voila server that starts a kernel and runs the notebook on each request;
 - preheated: a Voila server with a pool of kernels that have already run the notebook
-  (``--preheat_kernel=True``), measured after the pool has refilled.
+  (``--preheat_kernel=True``), measured after the pool has refilled. As with
+  ``eic-course serve``, a pool waits ``REFILL_DELAY`` seconds after a page takes its kernel
+  before refilling, so the refill does not compete with the page being drawn.
 
 Both servers serve a copy of ``release/`` and are measured in the same run, ``--repeat``
 times each, alternately. Each measurement starts when both servers and their kernels are
 idle: a preheated pool refills by running its notebook again as soon as a page takes a
-kernel, and that work must not fall into the next notebook's cold time.
+kernel (after the refill delay), and that work must not fall into the next measurement.
 
 The table gives medians and two ratios: preheated / cold (target at most 0.5) and
 module / minimal notebook, served the same way (target at most 1.5). Below it, for each
@@ -45,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
 from eic.course import syllabus  # noqa: E402
-from eic.serve import DENYLIST, TEMPLATE  # noqa: E402  (served as eic-course serve serves it)
+from eic.serve import DENYLIST, REFILL_DELAY, TEMPLATE  # noqa: E402  (as eic-course serve)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -69,7 +71,7 @@ def voila(folder: Path, *, preheat: bool, template: str = TEMPLATE):
             f"--VoilaConfiguration.extension_denylist={DENYLIST}", f"--template={template}",
             f"--Voila.root_dir={folder}", str(folder)]  # fmt: skip
     if preheat:
-        args.insert(-1, "--preheat_kernel=True")
+        args[-1:-1] = ["--preheat_kernel=True", f"--VoilaKernelManager.fill_delay={REFILL_DELAY:g}"]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
     log = open(folder.parent / f"voila-{template}-{'preheated' if preheat else 'cold'}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(args, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -106,9 +108,14 @@ def busy_seconds(procs) -> float:
     return total
 
 
-def wait_until_idle(procs, *, timeout: float = 120) -> None:
+def wait_until_idle(procs, *, refill_from: float = 0.0, timeout: float = 120) -> None:
     """Wait until the servers and all their kernels use less than a fifth of one core
-    (a kernel running a notebook uses a whole core; idle kernels only answer heartbeats)."""
+    (a kernel running a notebook uses a whole core; idle kernels only answer heartbeats).
+
+    ``refill_from`` is when a preheated pool, whose kernel a page took, starts refilling
+    (``time.time()`` seconds): the servers are idle until then, but not done.
+    """
+    time.sleep(max(0.0, refill_from + 0.5 - time.time()))
     deadline = time.time() + timeout
     before = busy_seconds(procs)
     while time.time() < deadline:
@@ -173,13 +180,16 @@ def main() -> None:
             servers = (cold_proc, warm_proc)
             for notebook in notebooks.values():  # fill each notebook's preheated pool
                 time_to_widget(browser, warm, notebook)
+            refill_from = time.time() + REFILL_DELAY
             for _ in range(args.repeat):
                 for name, notebook in notebooks.items():
                     for kind, url in (("cold", cold), ("preheated", warm)):
-                        wait_until_idle(servers)  # e.g. until the pools have refilled
+                        wait_until_idle(servers, refill_from=refill_from)  # pools refilled
                         times.setdefault((name, kind), []).append(
                             time_to_widget(browser, url, notebook)
                         )
+                        if kind == "preheated":
+                            refill_from = time.time() + REFILL_DELAY
         browser.close()
     median = {key: statistics.median(values) for key, values in times.items()}
     print(f"{'notebook':<9} {'cold_s':>7} {'preheated_s':>11} {'warm/cold':>9} "

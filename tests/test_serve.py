@@ -15,10 +15,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 from conftest import ROOT, is_answer_file
 
-from eic.serve import DENYLIST, TEMPLATE, voila_command
+from eic.serve import DENYLIST, REFILL_DELAY, TEMPLATE, voila_command
 
 
 def free_port() -> int:
@@ -35,6 +36,10 @@ def test_the_voila_command_has_the_workshop_settings(tmp_path):
     assert any(arg.startswith("--VoilaConfiguration.extension_denylist=") and "nbgrader" in arg
                for arg in command)  # fmt: skip
     assert "--template=eic" in command
+    assert f"--VoilaKernelManager.fill_delay={REFILL_DELAY:g}" in command
+    later = voila_command(tmp_path, ip="0.0.0.0", port=8900, pool_size=3, cull_after_minutes=20,
+                          refill_delay=2.5)  # fmt: skip
+    assert "--VoilaKernelManager.fill_delay=2.5" in later
 
 
 def test_voila_started_from_jupyterlab_binder_or_the_hub_is_set_up_as_eic_course_serve():
@@ -81,6 +86,65 @@ def test_a_folder_without_a_course_home_is_refused(tmp_path):
     result = subprocess.run([sys.executable, "-m", "eic.cli", "serve"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=60)  # fmt: skip
     assert result.returncode == 1 and "no course home (index.ipynb)" in result.stderr
+
+
+def test_a_negative_refill_delay_is_refused_with_a_message(tmp_path):
+    shutil.copytree(ROOT / "release", tmp_path / "release",
+                    ignore=lambda _d, names: [n for n in names if is_answer_file(n)])  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "eic.cli", "serve", "--port", str(free_port()),
+         "--refill-delay", "-1"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1 and "--refill-delay must be 0 or more" in result.stderr
+
+
+def kernels_of(server: subprocess.Popen) -> int:
+    """How many kernels the Voila server has started and not yet stopped."""
+    import psutil
+
+    children = psutil.Process(server.pid).children(recursive=True)
+    return sum(1 for child in children if "ipykernel_launcher" in " ".join(child.cmdline()))
+
+
+@pytest.mark.slow
+def test_a_pool_refills_only_after_the_refill_delay(tmp_path):
+    cell = nbformat.v4.new_code_cell("import ipywidgets\nipywidgets.IntSlider()")
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "index.ipynb")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "eic.cli", "serve", "--folder", str(tmp_path), "--port",
+         str(port), "--pool-size", "1", "--refill-delay", "4"],
+        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}/voila/render/index.ipynb"
+        deadline = time.time() + 180
+        while time.time() < deadline:  # the pool's first kernel has run the notebook
+            try:
+                page = urllib.request.urlopen(url, timeout=60).read().decode()
+                break
+            except OSError:
+                time.sleep(0.5)
+        # that first page took the pool's kernel, and the refill is ready within 60 s
+        while kernels_of(proc) < 2 and time.time() < deadline:
+            time.sleep(0.2)
+        assert kernels_of(proc) == 2 and "application/vnd.jupyter.widget-view" in page
+        time.sleep(6)  # the refill has run the notebook
+        urllib.request.urlopen(url, timeout=60).read()
+        taken = time.time()
+        time.sleep(2)
+        assert kernels_of(proc) == 2  # the page's kernel and the first page's; no refill yet
+        while kernels_of(proc) < 3 and time.time() < taken + 60:
+            time.sleep(0.2)
+        assert kernels_of(proc) == 3 and time.time() - taken >= 4
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 @pytest.mark.slow

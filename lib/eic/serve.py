@@ -2,6 +2,9 @@
 
 - Preheated kernels: each notebook keeps a pool of kernels that have already run it, so a
   participant's page appears in about the time a static page takes (``--pool-size``).
+- A pool refills a few seconds after a page takes its kernel (``--refill-delay``), not at
+  once: refilling runs the whole notebook again, and on a laptop or a small server that work
+  would otherwise compete with the browser drawing the page it was taken for.
 - Idle kernels are shut down after ``--cull-after`` minutes, so a class of 32 does not
   fill the machine's memory with forgotten tabs.
 - Only the course's own extensions are loaded: nbgrader's JupyterLab extensions, which
@@ -25,6 +28,10 @@ DENYLIST = "['@jupyter/nbgrader','@jupyter-notebook/lab-extension']"
 # The course's page template (share/jupyter/voila/templates/eic): Voila's "lab" page without
 # the style sheets it fetches from the internet, which every page waited for.
 TEMPLATE = "eic"
+# Seconds a pool waits, after a page takes one of its kernels, before starting the next: a
+# preheated page is ready in about 3 s, and the refill (a kernel running the notebook) would
+# slow it down by 0.2-1 s on a machine the browser shares (benchmarks/voila_render.py).
+REFILL_DELAY = 5.0
 
 
 class PortBusy(RuntimeError):
@@ -44,7 +51,13 @@ def check_port(ip: str, port: int) -> None:
 
 
 def voila_command(
-    folder: Path, *, ip: str, port: int, pool_size: int, cull_after_minutes: float
+    folder: Path,
+    *,
+    ip: str,
+    port: int,
+    pool_size: int,
+    cull_after_minutes: float,
+    refill_delay: float = REFILL_DELAY,
 ) -> list[str]:
     """The Voila command line for the course in ``folder``."""
     return [
@@ -52,6 +65,7 @@ def voila_command(
         f"--Voila.ip={ip}", f"--port={port}", "--Voila.port_retries=0",
         f"--Voila.root_dir={folder}",
         "--preheat_kernel=True", f"--pool_size={pool_size}",
+        f"--VoilaKernelManager.fill_delay={refill_delay:g}",
         f"--MappingKernelManager.cull_idle_timeout={int(cull_after_minutes * 60)}",
         "--MappingKernelManager.cull_interval=60",
         f"--VoilaConfiguration.extension_denylist={DENYLIST}",
@@ -78,9 +92,11 @@ def course_folder(given: Path | None) -> Path:
 
 def _serve(args: argparse.Namespace) -> int:
     try:
+        if args.refill_delay < 0:
+            raise ValueError(f"--refill-delay must be 0 or more seconds, not {args.refill_delay:g}")
         folder = course_folder(args.folder)
         check_port(args.ip, args.port)
-    except (PortBusy, FileNotFoundError) as err:
+    except (PortBusy, FileNotFoundError, ValueError) as err:
         print(f"eic-course serve: {err}", file=sys.stderr)
         return 1
     command = voila_command(
@@ -89,6 +105,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         pool_size=args.pool_size,
         cull_after_minutes=args.cull_after,
+        refill_delay=args.refill_delay,
     )
     print(f"Serving the course home at http://{args.ip}:{args.port}/voila/render/index.ipynb")
     print("Participants open that address; press Ctrl-C here to stop.", flush=True)
@@ -111,4 +128,7 @@ def add_serve_command(commands) -> None:
     add("--port", type=int, default=8866, help="port (default 8866)")
     add("--pool-size", type=int, default=1, help="kernels kept ready per notebook (default 1)")
     add("--cull-after", type=float, default=30, help="minutes before an idle kernel stops")
+    add("--refill-delay", type=float, default=REFILL_DELAY,
+        help=f"seconds a pool waits after a page takes a kernel before starting another, so "
+        f"the page is drawn first (default {REFILL_DELAY:g})")  # fmt: skip
     parser.set_defaults(run=_serve)
