@@ -54,7 +54,7 @@ async def measure(delay: float, repeat: int) -> dict[str, list[tuple[float, int]
 
     times: dict[str, list[tuple[float, int]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        folder = vr.course_copy(Path(tmp))
+        folder = vr.course_copy(Path(tmp), modules=[])  # the minimal notebook only
         with (
             vr.voila(folder, preheat=True, template="lab") as (lab, lab_proc),
             vr.voila(folder, preheat=True, template=TEMPLATE) as (ours, ours_proc),
@@ -65,6 +65,7 @@ async def measure(delay: float, repeat: int) -> dict[str, list[tuple[float, int]
                 )
                 pages = {"lab": f"{lab}/voila/render/{vr.MINIMAL}",
                          TEMPLATE: f"{ours}/voila/render/{vr.MINIMAL}"}  # fmt: skip
+                vr.wait_until_idle((lab_proc, ours_proc), timeout=vr.STARTUP_SECONDS)
                 for url in pages.values():  # fill each preheated pool
                     await time_to_slider(browser, url, 0)
                 refill_from = time.time() + vr.REFILL_DELAY  # each page took its pool's kernel
