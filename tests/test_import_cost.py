@@ -36,6 +36,21 @@ def test_the_explorers_do_not_load_scipy_or_networkx_until_a_function_needs_them
     assert imported_after(f"import {module}", ("scipy", "networkx")) == []
 
 
+@pytest.mark.parametrize(
+    "module",
+    ["eic.panels", "eic.policy_panels", "eic.strategy_panels", "eic.views", "eic.own_data",
+     "eic.report", "eic.symbiosis", "eic.strategy"],
+)  # fmt: skip
+def test_the_library_loads_matplotlib_only_to_build_a_chart(module):
+    # a chart the cache holds is shown without it (tests/test_waiting_charts.py)
+    assert imported_after(f"import {module}", ("matplotlib",)) == []
+    built = (
+        f"import {module}\nfrom eic.foundations import FOUNDATIONS, radar_chart\n"
+        "radar_chart({'Ours': dict.fromkeys(FOUNDATIONS, 3)})"
+    )
+    assert imported_after(built, ("matplotlib",)) == ["matplotlib"]
+
+
 def test_the_analyses_still_load_scipy_and_networkx_when_they_run():
     statement = (
         "import pandas as pd\n"

@@ -13,6 +13,8 @@ when it uses them.
 import base64
 import sys
 
+from eic import chart_cache
+
 __version__ = "0.1.0"
 
 # A figure shown in a notebook is drawn once for both of its outputs (the <img> with
@@ -53,6 +55,13 @@ def _skip_unseen_redraw() -> None:
         manager.canvas.figure.stale = False
 
 
+def _show_waiting_charts(*_args) -> None:
+    from IPython.display import display
+
+    for chart in chart_cache.charts_to_show():
+        display(chart)
+
+
 def _describe_figures_in_notebooks() -> None:
     if "IPython" not in sys.modules:
         return
@@ -72,6 +81,12 @@ def _describe_figures_in_notebooks() -> None:
             png.for_type(figure, _figure_png)
 
     describe()
+    # a chart of the library, built only when needed (eic.chart_cache.Chart), is shown at
+    # the end of the cell that made it, as the inline backend shows a figure
+    if chart_cache.cell_started not in shell.events.callbacks["pre_execute"]:
+        shell.events.register("pre_execute", chart_cache.cell_started)
+        shell.events.register("post_execute", _show_waiting_charts)
+        chart_cache.cell_started()  # eic is being imported by a running cell
     # pyplot redraws every changed figure after a cell, and then the inline backend draws
     # it again to show it: the first drawing is never seen, so run this hook first
     callbacks = shell.events.callbacks["post_execute"]

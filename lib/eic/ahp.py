@@ -22,15 +22,17 @@ import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.tables import TableError
+
+if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
+    from matplotlib.figure import Figure
 
 SAATY_SCALE = {
     1: "equal importance",
@@ -282,6 +284,8 @@ def ahp(matrix: pd.DataFrame) -> AHPResult:
 @remembered
 def priorities_chart(result: AHPResult, *, title: str = "Priorities of the criteria") -> Figure:
     """The AHP priorities as bars (% of the total weight), highest first, with the CR."""
+    import matplotlib.pyplot as plt
+
     priorities = result.priorities.sort_values()
     fig, ax = plt.subplots(figsize=(7, 0.6 * len(priorities) + 1.8), layout="constrained")
     bars = ax.barh(priorities.index, 100 * priorities.to_numpy(), color=PALETTE[0])

@@ -23,16 +23,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.tables import Column, TableError, check_table, row_label
+
+if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
+    from matplotlib.figure import Figure
 
 OPTION_COLUMNS = (
     Column("option", "text"),
@@ -332,6 +333,9 @@ def mac_chart(curve: pd.DataFrame, *, title: str | None = None) -> Figure:
     Each bar carries its number on the curve; the key beside the chart gives the option's
     name and cost, so long names stay readable however narrow the bar.
     """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
     curve = mac_curve(curve) if "cumulative_start_tco2e" not in curve else curve
     if len(curve) == 0:
         raise ValueError("no option avoids any emissions, so there is no curve to draw")

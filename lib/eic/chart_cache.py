@@ -4,7 +4,8 @@ Rendering a chart to a PNG picture takes 0.1-0.4 s, and a module draws its worke
 examples every time it opens: the same charts from the same data, in every participant's
 kernel and in every kernel a workshop server keeps ready. Kept on disk, each is drawn once.
 
-A chart function decorated with :func:`remembered` gives its figure a key, made of:
+A chart function decorated with :func:`remembered` returns a :class:`Chart`, which stands
+for the figure the function draws and behaves as that figure. Its key is made of:
 
 - the function's name and its arguments (pickled: the data, titles and options);
 - the source of the ``eic`` library, matplotlib's version and its settings (``rcParams``).
@@ -12,6 +13,13 @@ A chart function decorated with :func:`remembered` gives its figure a key, made 
 :func:`eic.views.figure_png` looks the key up before rendering, and stores what it renders.
 A figure changed after the chart function returned it (a title set, a line added) loses its
 key, so it is always drawn afresh; so is a chart whose arguments cannot be pickled.
+
+In a notebook kernel that shows figures inline, a chart is not even built until it is
+needed: a chart the cache holds is shown, with its alternative text, without importing
+matplotlib (which alone takes over half a second). A chart a cell makes and does not use is
+shown at the end of the cell, as the inline backend shows a figure. Without matplotlib
+loaded its settings are not known; the cache records, for each matplotlib installation and
+``matplotlibrc``, the settings a freshly loaded matplotlib had when it drew its first chart.
 
 The pictures are kept in ``~/.cache/eic-course/charts`` (at most :data:`MAX_FILES`, the
 least recently used are removed first), or in the folder named by the environment variable
@@ -26,6 +34,7 @@ import hashlib
 import io
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -79,11 +88,7 @@ def _sorted_repr(value) -> str:
     return repr(value)
 
 
-def chart_key(function: Callable, args: tuple, kwargs: dict) -> str | None:
-    """The key of the chart ``function(*args, **kwargs)`` draws, or None if it has none."""
-    import matplotlib
-
-    looks = sorted((k, repr(v)) for k, v in matplotlib.rcParams.items() if k not in _NOT_LOOKS)
+def _pickled_call(function: Callable, args: tuple, kwargs: dict) -> bytes | None:
     buffer = io.BytesIO()
     try:
         _SameInEveryKernel(buffer, 5).dump(
@@ -91,26 +96,261 @@ def chart_key(function: Callable, args: tuple, kwargs: dict) -> str | None:
         )
     except Exception:  # noqa: BLE001 - anything that cannot be pickled is simply not kept
         return None
-    called = buffer.getvalue()
+    return buffer.getvalue()
+
+
+def _live_looks() -> bytes:
+    """matplotlib's version and settings, as loaded in this process."""
+    import matplotlib
+
+    looks = sorted((k, repr(v)) for k, v in matplotlib.rcParams.items() if k not in _NOT_LOOKS)
+    return hashlib.sha256(matplotlib.__version__.encode() + repr(looks).encode()).digest()
+
+
+def _looks() -> bytes | None:
+    """What decides how charts look: from matplotlib if it is loaded; if not, as recorded
+    for a freshly loaded matplotlib of this installation, or None if nothing is recorded."""
+    if "matplotlib" in sys.modules:
+        return _live_looks()
+    where = folder()
+    try:
+        recorded = (where / f"looks-{_installation()}.txt").read_text() if where else ""
+        return bytes.fromhex(recorded) if len(recorded) == 64 else None
+    except (OSError, ValueError):
+        return None
+
+
+@functools.cache
+def _installation() -> str:
+    """What a freshly loaded matplotlib takes its settings from: its version, the inline
+    backend's, the environment's MPL* variables and the ``matplotlibrc`` it would read."""
+    from importlib import metadata
+
+    parts = [sys.version]
+    for name in ("matplotlib", "matplotlib-inline"):
+        try:
+            parts.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name} missing")
+    parts += sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith("MPLBACKEND"))
+    try:
+        home_config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    except RuntimeError:  # no home folder
+        home_config = Path(".config")
+    config = Path(os.environ.get("MPLCONFIGDIR") or home_config / "matplotlib")
+    chosen = os.environ.get("MATPLOTLIBRC")
+    candidates = [Path("matplotlibrc"), config / "matplotlibrc"]  # matplotlib's own order
+    if chosen:
+        candidates.insert(
+            0, Path(chosen, "matplotlibrc") if os.path.isdir(chosen) else Path(chosen)
+        )
+    for candidate in candidates:
+        try:
+            parts.append(candidate.read_text())
+            break
+        except OSError:
+            continue
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _record_looks() -> None:
+    """Record the settings of the matplotlib this process has just loaded for a chart."""
+    where = folder()
+    if where is not None:
+        _write_whole(where, f"looks-{_installation()}.txt", _live_looks().hex().encode())
+
+
+def chart_key(function: Callable, args: tuple, kwargs: dict) -> str | None:
+    """The key of the chart ``function(*args, **kwargs)`` draws, or None if it has none."""
+    called = _pickled_call(function, args, kwargs)
+    return _key(called, _live_looks()) if called is not None else None
+
+
+def _key(called: bytes, looks: bytes) -> str:
     digest = hashlib.sha256(_library_source())
-    digest.update(matplotlib.__version__.encode())
-    digest.update(repr(looks).encode())
+    digest.update(looks)
     digest.update(called)
     return digest.hexdigest()
 
 
 def remembered(chart: Callable[P, Figure]) -> Callable[P, Figure]:
-    """Give the figure ``chart`` returns its key, which it keeps until it is changed."""
+    """Give the figure ``chart`` returns its key, which it keeps until it is changed.
+
+    In a notebook kernel showing figures inline, ``chart`` returns a :class:`Chart`
+    instead, built only when it is needed; elsewhere, the figure itself.
+    """
 
     @functools.wraps(chart)
     def drawing(*args: P.args, **kwargs: P.kwargs) -> Figure:
-        fig = chart(*args, **kwargs)
-        key = chart_key(chart, args, kwargs) if folder() is not None else None
-        if key is not None:
-            _keep_key_until_changed(fig, key)
-        return fig
+        made = Chart(chart, args, kwargs)
+        return made if made.waiting else made.figure  # type: ignore[return-value]
 
     return drawing
+
+
+_OWN = ("_function", "_figure", "_called", "_shown", "_picture_for_png", "_arguments")
+# Charts made by the running cell that wait to be shown at its end (see Chart); charts
+# made outside a cell (a widget's callback) are used by what made them, or let go.
+_waiting: list[Chart] = []
+_in_cell = [False]
+
+
+class Chart:
+    """The figure a chart function draws, built when it is first needed.
+
+    In a notebook kernel showing figures inline, building waits until something needs the
+    figure: a picture and an alternative text the cache holds need none. The chart behaves
+    as the figure (``chart.axes``, ``chart.savefig(...)``, shown as a picture), and
+    ``chart.figure`` is the matplotlib figure itself (for ``plt.close``). The arguments are
+    copied when the chart is made, so data changed afterwards do not change the chart.
+    Elsewhere the figure is built at once, and the chart function returns it.
+    """
+
+    def __init__(self, function: Callable, args: tuple, kwargs: dict) -> None:
+        self._function = function
+        self._figure: Figure | None = None
+        self._called = _pickled_call(function, args, kwargs) if folder() is not None else None
+        self._shown = False
+        self._picture_for_png: bytes | None = None  # drawn for _repr_html_, used by _repr_png_
+        self._arguments = None
+        if self._called is not None and _building_waits():
+            try:
+                self._arguments = pickle.dumps((args, kwargs), 5)
+            except Exception:  # noqa: BLE001 - pickled once already; built at once if not
+                self._arguments = None
+        if self._arguments is None:
+            self._build(args, kwargs)
+        elif _in_cell[0]:
+            _waiting.append(self)
+
+    def _build(self, args: tuple, kwargs: dict) -> Figure:
+        fresh = "matplotlib" not in sys.modules
+        fig = self._function(*args, **kwargs)
+        if isinstance(fig, Chart):  # drawn by another chart function: this one shows it
+            fig._shown = True
+            fig = fig.figure
+        if fresh:
+            _record_looks()
+        if self._called is not None:
+            _keep_key_until_changed(fig, _key(self._called, _live_looks()))
+        if self._arguments is not None:
+            # pyplot keeps the figures it makes until the inline backend shows them at the
+            # end of the cell: this chart shows itself, when it is asked to
+            import matplotlib.pyplot as plt
+
+            plt.close(fig)
+        self._figure = fig
+        return fig
+
+    @property
+    def waiting(self) -> bool:
+        """Whether the figure waits to be built until it is needed."""
+        return self._arguments is not None
+
+    @property
+    def figure(self) -> Figure:
+        """The matplotlib figure, built now if it was not yet."""
+        if self._figure is None:
+            args, kwargs = pickle.loads(self._arguments)
+            self._build(args, kwargs)
+        return self._figure
+
+    def __getattr__(self, name: str):
+        # IPython asks for _repr_*_ and _ipython_*_ methods: asking must not build the figure
+        if name.startswith(("__", "_repr", "_ipython")) or name in _OWN:
+            raise AttributeError(name)
+        return getattr(self.figure, name)
+
+    def _repr_html_(self) -> str:
+        """Shown in a notebook: the picture, with the chart's alternative text."""
+        from eic.views import figure_html
+
+        self._picture_for_png = png = self.picture()
+        return figure_html(self, png)
+
+    def _repr_png_(self) -> bytes:
+        png, self._picture_for_png = self._picture_for_png or self.picture(), None
+        return png
+
+    def __repr__(self) -> str:
+        return f"<Chart drawn by {self._function.__name__}()>"
+
+    @property
+    def key(self) -> str | None:
+        """The key of the chart, or None (changed by hand, or arguments not pickled)."""
+        if self._figure is not None:
+            return key_of(self._figure)
+        looks = _looks()
+        return _key(self._called, looks) if looks is not None and self._called else None
+
+    def picture(self) -> bytes:
+        """The chart as PNG bytes, from the cache if it holds it."""
+        from eic.views import describe_figure
+
+        self._shown = True
+        key = self.key
+        png = read(key) if key else None
+        if png is None:
+            fig = self.figure
+            key = key_of(fig)  # looks known now, unless the figure was changed
+            png = render(fig)
+            if key:
+                store(key, png)
+                _write_whole(folder(), f"{key}.txt", describe_figure(fig).encode())
+        return png
+
+    def description(self) -> str:
+        """The chart's alternative text (from its titles and axis labels)."""
+        from eic.views import describe_figure
+
+        key = self.key
+        where = folder()
+        if key and where and self._figure is None:
+            try:
+                return (where / f"{key}.txt").read_text()
+            except OSError:
+                pass
+        return describe_figure(self.figure)
+
+    def close(self) -> None:
+        """Done with: not shown at the end of the cell, and let go by pyplot."""
+        self._shown = True
+        if self._figure is not None and "matplotlib.pyplot" in sys.modules:
+            sys.modules["matplotlib.pyplot"].close(self._figure)
+
+
+def _building_waits() -> bool:
+    """Whether charts wait to be built: in a notebook kernel showing figures inline."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return False
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    backend = str(pyplot.get_backend()) if pyplot else os.environ.get("MPLBACKEND", "")
+    return "inline" in backend
+
+
+def cell_started(*_args) -> None:
+    """Called as a notebook cell starts running."""
+    _in_cell[0] = True
+
+
+def charts_to_show() -> list[Chart]:
+    """The charts the cell that has just run made and nothing has shown or closed: shown
+    at the end of the cell, as the inline backend shows a figure a cell made."""
+    waiting = [chart for chart in _waiting if not chart._shown]
+    _waiting.clear()
+    _in_cell[0] = False
+    for chart in waiting:
+        chart._shown = True
+    return waiting
+
+
+def render(fig: Figure) -> bytes:
+    """The figure rendered to PNG bytes, as every chart of the course is."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
+    return buffer.getvalue()
 
 
 def _keep_key_until_changed(fig: Figure, key: str) -> None:
@@ -127,8 +367,10 @@ def _keep_key_until_changed(fig: Figure, key: str) -> None:
     fig.stale_callback = changed
 
 
-def key_of(fig: Figure) -> str | None:
+def key_of(fig: Figure | Chart) -> str | None:
     """The figure's key, if it is a chart as its function drew it."""
+    if isinstance(fig, Chart):
+        return fig.key
     return getattr(fig, "_eic_chart_key", None)
 
 
@@ -149,15 +391,21 @@ def read(key: str) -> bytes | None:
 def store(key: str, png: bytes) -> None:
     """Keep ``png`` under ``key``; written whole or not at all."""
     where = folder()
-    if where is None or not png.startswith(PNG_SIGNATURE):
+    if where is not None and png.startswith(PNG_SIGNATURE):
+        _write_whole(where, f"{key}.png", png)
+        _prune(where)
+
+
+def _write_whole(where: Path | None, name: str, content: bytes) -> None:
+    """Write ``where / name`` whole or not at all; a folder that cannot be written is left."""
+    if where is None:
         return
     part = None
     try:
         where.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=where, suffix=".part", delete=False) as part:
-            part.write(png)
-        os.replace(part.name, where / f"{key}.png")
-        _prune(where)
+            part.write(content)
+        os.replace(part.name, where / name)
     except OSError:
         if part is not None:
             Path(part.name).unlink(missing_ok=True)
@@ -170,3 +418,4 @@ def _prune(where: Path) -> None:
     kept.sort(key=lambda p: p.stat().st_mtime)
     for path in kept[: len(kept) - MAX_FILES * 4 // 5]:
         path.unlink(missing_ok=True)
+        path.with_suffix(".txt").unlink(missing_ok=True)  # its alternative text

@@ -25,17 +25,17 @@ from __future__ import annotations
 
 import difflib
 import math
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.tables import Column, TableError, check_table, row_label
+
+if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
+    from matplotlib.figure import Figure
 
 EMPLOYMENT_COLUMNS = (
     Column("region", "text"),
@@ -255,6 +255,10 @@ def lq_chart(lqs_or_candidates: pd.DataFrame, region: str, *, threshold: float =
     at least ``threshold``) or from :func:`candidate_clusters` (its ``candidate`` column
     decides; give the same ``threshold`` so the line matches).
     """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     if {"sector", "lq", "candidate"} <= set(lqs_or_candidates.columns):
         data = lqs_or_candidates[["sector", "lq", "candidate"]]
     else:
@@ -294,6 +298,8 @@ def lq_chart(lqs_or_candidates: pd.DataFrame, region: str, *, threshold: float =
 @remembered
 def shift_share_chart(shift_share_result: pd.DataFrame) -> Figure:
     """Grouped bars of the three shift-share parts per sector (persons), actual change marked."""
+    import matplotlib.pyplot as plt
+
     data = shift_share_result[shift_share_result["sector"] != "Total"].iloc[::-1]
     positions = np.arange(len(data))
     height = 0.27

@@ -22,12 +22,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
 
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
@@ -36,6 +32,7 @@ from eic.tables import Column, TableError, check_table, row_label
 # networkx takes a quarter of a second to import: the functions that use it import it
 if TYPE_CHECKING:
     import networkx as nx
+    from matplotlib.figure import Figure
 
 RATING = "points from 1 (little) to 5 (a great deal)"
 STAKEHOLDER_COLUMNS = (
@@ -123,6 +120,10 @@ def stakeholder_map(table: pd.DataFrame, *, title: str, cut: int = 3) -> Figure:
     its name, coloured (and shaped) by its group. Stakeholders with the same ratings are
     drawn side by side around their shared grid cell.
     """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
     quadrants = stakeholder_quadrants(table, cut=cut)
     edge = cut - 0.5
     fig, ax = plt.subplots(figsize=(10, 7.5), layout="constrained")
@@ -248,7 +249,9 @@ def ties_chart(ties: pd.DataFrame, *, title: str, highlight: Sequence[str] = ())
     """The network: actors as circles sized by their betweenness, ties as lines as thick as
     their strength. ``highlight`` names actors to draw in another colour (e.g. the
     brokers). The layout is computed with a fixed seed, so it is the same at every run."""
+    import matplotlib.pyplot as plt
     import networkx as nx
+    from matplotlib.lines import Line2D
 
     graph = _network(ties)
     highlight = [highlight] if isinstance(highlight, str) else list(highlight)

@@ -30,16 +30,18 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from eic.appraisal import and_list
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.tables import Column, TableError, check_table, row_label
+
+if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
+    from matplotlib.figure import Figure
 
 FIRM_COLUMNS = (
     Column("firm", "text"),
@@ -407,6 +409,8 @@ def shares_chart(comparison: pd.DataFrame, *, title: str | None = None) -> Figur
     """Grouped bars: each firm's share (USD/yr) under each rule, and a black bar-wide mark at
     its stand-alone cost. A rule whose bar rises above a firm's mark asks that firm to pay
     more than its own plant would cost; the key says which rules are in the core."""
+    import matplotlib.pyplot as plt
+
     needed = ["firm", "effluent_m3_per_day", "standalone_usd_per_yr"]
     needed += [f"{rule}_usd_per_yr" for rule in RULES]
     missing = [c for c in needed if c not in getattr(comparison, "columns", ())]

@@ -12,15 +12,16 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.tables import Column, TableError, check_table
+
+if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
+    from matplotlib.figure import Figure
 
 FRAMEWORK_CATEGORIES = ("Park management", "Environmental", "Social", "Economic")
 ANSWERS = ("yes", "partly", "no", "don't know")
@@ -90,6 +91,9 @@ def framework_self_check(answers: Mapping[str, str], checklist: pd.DataFrame) ->
 def self_check_chart(summary: pd.DataFrame, *, title: str | None = None) -> Figure:
     """The share of checklist items met in each category (0-100 %); the weakest category is
     drawn in a second colour and hatched. No thresholds are drawn: this is a self-check."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
     needed = ["category", "items", "yes", "partly", "share_met", "weakest"]
     if any(c not in getattr(summary, "columns", ()) for c in needed):
         raise ValueError("pass the table made by framework_self_check(answers, checklist)")

@@ -11,15 +11,17 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import HTML, display
-from matplotlib.figure import Figure
 
 from eic.grading import grading_mode
-from eic.views import ChartImage, figure_png, plain_text
+from eic.views import ChartImage, close_figure, figure_png, plain_text
+
+if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
+    from matplotlib.figure import Figure
 
 
 def table_html(
@@ -71,7 +73,7 @@ def show_chart(fig: Figure, description: str) -> None:
     what it shows. Under nbgrader nothing is drawn.
     """
     if grading_mode():
-        plt.close(fig)
+        close_figure(fig)
         return
     encoded = base64.b64encode(figure_png(fig)).decode("ascii")
     text = html.escape(description, quote=True)

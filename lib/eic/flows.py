@@ -28,13 +28,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from eic.chart_cache import remembered
 from eic.sankey import SankeyEdge, draw_sankey
 from eic.tables import Column, TableError, check_table, row_label
+
+if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
+    from matplotlib.figure import Figure
 
 UNITS = (
     "m3/day",

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.figure import Figure
 
 from eic.chart_cache import remembered
+
+if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
+    from matplotlib.figure import Figure
 
 FOUNDATIONS = (
     "Inter-firm networks",
@@ -115,6 +117,8 @@ def radar_chart(
 
     ``profiles`` maps a cluster's name to its ratings (as for :func:`assess`).
     """
+    import matplotlib.pyplot as plt
+
     if not profiles:
         raise ValueError("give at least one cluster's ratings to draw")
     angles = np.linspace(0, 2 * np.pi, len(FOUNDATIONS), endpoint=False)

@@ -28,17 +28,18 @@ from __future__ import annotations
 import difflib
 import math
 import textwrap
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from eic.appraisal import and_list, as_number
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.tables import Column, TableError, check_table, row_label
+
+if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
+    from matplotlib.figure import Figure
 
 JOB_KINDS = ("jobs", "job-years")
 FACTOR_COLUMNS = (
@@ -267,6 +268,9 @@ def jobs_chart(estimate: pd.DataFrame, *, title: str | None = None) -> Figure:
     Direct jobs are solid, indirect jobs hatched; an activity without an indirect estimate
     is marked "indirect not estimated". Each bar ends with its total.
     """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
     rows = _estimate_rows(estimate)
     kinds = [k for k in JOB_KINDS if k in set(rows["job_kind"])]
     heights = [max(1, int((rows["job_kind"] == k).sum())) for k in kinds]

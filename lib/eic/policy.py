@@ -14,18 +14,19 @@ import math
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from eic.appraisal import and_list, as_number
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.portfolio import best_subset
 from eic.tables import Column, TableError, check_table, normalise_name, row_label
+
+if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
+    from matplotlib.figure import Figure
 
 STREAMS = ("industrial", "environmental", "regional development")
 INSTRUMENT_COLUMNS = (
@@ -222,6 +223,9 @@ def scores_chart(
 ) -> Figure:
     """Each instrument's weighted score (points, 0-10), coloured by policy stream; with a
     ``package``, the instruments left out of it are hatched and faded."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
     table = _scored(scored).sort_values("score", kind="stable")
     fig, ax = plt.subplots(figsize=(10, 0.45 * len(table) + 2), layout="constrained")
     colours = dict(zip(STREAMS, (PALETTE[0], PALETTE[2], PALETTE[1]), strict=True))

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
-
-import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
-from matplotlib.patches import PathPatch, Rectangle
-from matplotlib.path import Path
+from typing import TYPE_CHECKING
 
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
+
+if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
+    from matplotlib.figure import Figure
 
 NODE_WIDTH = 0.1
 GAP = 0.05
@@ -68,6 +67,10 @@ def _wrap(text: str) -> str:
 @remembered
 def draw_sankey(edges: list[SankeyEdge], *, unit: str, title: str) -> Figure:
     """Draw ``edges`` (all in ``unit``) as a Sankey diagram and return the figure."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import PathPatch, Rectangle
+    from matplotlib.path import Path
+
     order = process_order(edges)
     rank = {name: i for i, name in enumerate(order)}
     layer = {name: 1 for name in order}

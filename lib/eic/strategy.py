@@ -23,13 +23,9 @@ import difflib
 import html
 import textwrap
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.colors import to_rgb
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator
 
 from eic.appraisal import and_list, as_number
 from eic.chart_cache import remembered
@@ -37,6 +33,9 @@ from eic.foundations import PALETTE
 from eic.jobs import blank_columns_as_text
 from eic.policy import STREAMS
 from eic.tables import Column, TableError, check_table, row_label
+
+if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
+    from matplotlib.figure import Figure
 
 TERMS = {
     "short term (0-2 years)": (0, 2),
@@ -242,6 +241,10 @@ def roadmap_chart(roadmap: pd.DataFrame, *, title: str) -> Figure:
     """A timeline: one bar per action from the start of ``start_year`` to the end of
     ``end_year``, grouped by stream, coloured and hatched by stream, with the lead agency
     written beside the bar. Shaded bands mark the short, medium and long term."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import MaxNLocator
+
     if isinstance(roadmap, pd.DataFrame) and len(roadmap) == 0:
         raise ValueError(
             "the roadmap has no action to draw; choose a term other than 'not now' for at "
@@ -359,8 +362,10 @@ def swot_html(
 
 
 def _tint(colour: str, strength: float = 0.18) -> str:
-    """``colour`` mixed with white: a light background that keeps black text readable."""
-    red, green, blue = (round(255 * (1 - strength * (1 - c))) for c in to_rgb(colour))
+    """``colour`` ("#rrggbb") mixed with white: a light background that keeps black text
+    readable."""
+    rgb = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    red, green, blue = (round(255 * (1 - strength * (1 - c))) for c in rgb)
     return f"#{red:02x}{green:02x}{blue:02x}"
 
 
@@ -389,6 +394,8 @@ def _fitted(points: list[str], width_in: float, height_in: float) -> tuple[str, 
 def swot_chart(swot_parts: Mapping[str, str | Sequence[str]], *, title: str) -> Figure:
     """The SWOT drawn as a 2 × 2 grid (internal/external × helpful/harmful) for a report
     image; each point is wrapped, and the font shrinks (to 7 pt at least) to fit its box."""
+    import matplotlib.pyplot as plt
+
     parts = swot(swot_parts)
     width, height = 11.0, 8.0
     fig, axes = plt.subplots(2, 2, figsize=(width, height), layout="constrained")

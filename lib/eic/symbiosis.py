@@ -27,10 +27,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
@@ -40,6 +38,7 @@ from eic.tables import Column, TableError, check_table, row_label
 # them imports them: a notebook that never matches firms or draws a network does not wait.
 if TYPE_CHECKING:
     import networkx as nx
+    from matplotlib.figure import Figure
 
 FLOWS = ("supplies", "needs")
 INVENTORY_COLUMNS = (
@@ -376,6 +375,7 @@ def network_chart(
     with their resources; ``highlight`` draws one partner (e.g. the anchor) in another
     colour. ``positions`` places partners on a map (x, y in km); without it the layout is
     computed with a fixed seed, so the drawing is the same at every run."""
+    import matplotlib.pyplot as plt
     import networkx as nx
 
     graph = _graph(links)

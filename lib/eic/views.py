@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
-import matplotlib.pyplot as plt
 from IPython.display import display
-from matplotlib.figure import Figure
 
 from eic import chart_cache
 from eic.foundations import assess, radar_chart
 from eic.grading import grading_mode
 from eic.questions import Question
+
+if TYPE_CHECKING:  # matplotlib is loaded only to build a chart the cache does not hold
+    from matplotlib.figure import Figure
 
 
 def figure_png(fig: Figure, *, close: bool = True) -> bytes:
@@ -31,17 +32,28 @@ def figure_png(fig: Figure, *, close: bool = True) -> bytes:
 
     A chart drawn before, from the same data, is taken from :mod:`eic.chart_cache`.
     """
-    key = chart_cache.key_of(fig)  # before rendering, which may adjust the layout
-    png = chart_cache.read(key) if key else None
-    if png is None:
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
-        png = buffer.getvalue()
-        if key:
-            chart_cache.store(key, png)
+    if isinstance(fig, chart_cache.Chart):
+        png = fig.picture()
+    else:
+        key = chart_cache.key_of(fig)  # before rendering, which may adjust the layout
+        png = chart_cache.read(key) if key else None
+        if png is None:
+            png = chart_cache.render(fig)
+            if key:
+                chart_cache.store(key, png)
     if close:
-        plt.close(fig)
+        close_figure(fig)
     return png
+
+
+def close_figure(fig: Figure) -> None:
+    """Done with the figure: pyplot lets it go (a chart not yet built is not built)."""
+    if isinstance(fig, chart_cache.Chart):
+        fig.close()
+    else:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
 
 
 class ChartImage:
@@ -79,6 +91,8 @@ class ChartImage:
 
 def describe_figure(fig: Figure) -> str:
     """A figure's alternative text from its titles and axis labels."""
+    if isinstance(fig, chart_cache.Chart):
+        return fig.description()
     parts = []
     if fig._suptitle is not None and fig._suptitle.get_text():
         parts.append(fig._suptitle.get_text())
