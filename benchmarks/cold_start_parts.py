@@ -5,12 +5,14 @@ For each module's release notebook (no answers recorded, as a participant first 
 and for the minimal one-slider notebook, in a fresh kernel each, it measures:
 
 - kernel: starting the kernel until it answers;
-- imports: importing pandas, matplotlib (pyplot) and ipywidgets, in a first cell of their
-  own (the minimal notebook imports ipywidgets only), so the notebook's cells find them
-  loaded;
-- charts: the time inside ``Figure.savefig``, i.e. rendering charts to PNG (building each
-  figure before that counts under "cells");
-- cells: every cell of the notebook, charts included.
+- imports: importing pandas and ipywidgets, in a first cell of their own (the minimal
+  notebook imports ipywidgets only), so the notebook's cells find them loaded;
+- charts: the time spent rendering charts to PNG (building each figure before that counts
+  under "cells");
+- cells: every cell of the notebook, charts included;
+- matplotlib: whether the notebook loaded matplotlib at all. A module whose opening charts
+  are all in the chart cache shows them without it; with no cache (``EIC_CHART_CACHE=off``)
+  loading it is part of "cells".
 
 Kernels are run one after another, ``--repeat`` times each, and the table gives medians.
 Seconds vary with the machine's load; compare the parts within one run.
@@ -41,29 +43,29 @@ from voila_render import MINIMAL, course_copy, use_own_chart_cache  # noqa: E402
 from eic.chart_prefill import draw_charts  # noqa: E402
 from eic.course import syllabus  # noqa: E402
 
-IMPORTS = "import pandas, matplotlib.pyplot, ipywidgets"
-TIMED_SAVEFIG = """\
-def _bench_time_savefig():
+IMPORTS = "import pandas, ipywidgets"
+TIMED_RENDER = """\
+def _bench_time_render():
     import time
-    from matplotlib.figure import Figure
+    from eic import chart_cache
 
-    original = Figure.savefig
+    original = chart_cache.render
     spent = [0.0]
 
-    def timed(self, *args, **kwargs):
+    def timed(fig):
         start = time.perf_counter()
         try:
-            return original(self, *args, **kwargs)
+            return original(fig)
         finally:
             spent[0] += time.perf_counter() - start
 
-    Figure.savefig = timed
+    chart_cache.render = timed
     return spent
 
 
-_bench_charts = _bench_time_savefig()
+_bench_charts = _bench_time_render()
 """
-REPORT = "print(_bench_charts[0])"
+REPORT = "import sys\nprint(_bench_charts[0], 'matplotlib' in sys.modules)"
 
 
 def measure(path: Path, *, imports: str, charts: bool) -> dict[str, float]:
@@ -84,16 +86,15 @@ def measure(path: Path, *, imports: str, charts: bool) -> dict[str, float]:
         client.execute_cell(new_code_cell(imports), 0)
         parts["imports"] = time.perf_counter() - tick
         if charts:
-            client.execute_cell(new_code_cell(TIMED_SAVEFIG), 0)
+            client.execute_cell(new_code_cell(TIMED_RENDER), 0)
         tick = time.perf_counter()
         for index, cell in code:
             client.execute_cell(cell, index)
         parts["cells"] = time.perf_counter() - tick
-        parts["charts"] = 0.0
-        if charts:
-            report = new_code_cell(REPORT)
-            client.execute_cell(report, 0)
-            parts["charts"] = float(report.outputs[0]["text"])
+        report = new_code_cell(REPORT if charts else REPORT.replace("_bench_charts[0]", "0.0"))
+        client.execute_cell(report, 0)
+        spent, loaded = report.outputs[0]["text"].split()
+        parts["charts"], parts["matplotlib"] = float(spent), float(loaded == "True")
     return parts
 
 
@@ -122,13 +123,17 @@ def main(argv: list[str] | None = None) -> int:
                     left.unlink()  # every run starts with no answers recorded
     keys = ["kernel", "imports", "cells", "charts"]
     print(f"Cold start of each notebook, split (median of {args.repeat}, seconds)")
-    print(f"{'notebook':<9}" + "".join(f"{k:>9}" for k in keys) + f"{'total':>9}")
+    print(f"{'notebook':<9}" + "".join(f"{k:>9}" for k in keys) + f"{'total':>9} matplotlib")
     table = {}
     for name, parts in runs.items():
         median = {k: statistics.median(p[k] for p in parts) for k in keys}
         total = median["kernel"] + median["imports"] + median["cells"]
-        table[name] = median | {"total": total}
-        print(f"{name:<9}" + "".join(f"{median[k]:>9.2f}" for k in keys) + f"{total:>9.2f}")
+        loaded = any(p["matplotlib"] for p in parts)
+        table[name] = median | {"total": total, "matplotlib": loaded}
+        print(
+            f"{name:<9}" + "".join(f"{median[k]:>9.2f}" for k in keys) + f"{total:>9.2f} "
+            + ("loaded" if loaded else "not loaded")
+        )  # fmt: skip
     print("total = kernel + imports + cells; charts (PNG rendering) is part of cells")
     print(cache_note)
     if os.environ.get("EIC_BENCH_JSON"):

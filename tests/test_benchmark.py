@@ -112,8 +112,10 @@ def test_cold_start_parts_split_a_module_and_the_minimal_notebook(tmp_path):
     # module 1 draws its worked example's radar chart on opening; the minimal notebook none
     assert 0 < parts["m01"]["charts"] < parts["m01"]["cells"]
     assert parts["minimal"]["charts"] == 0
-    # pandas and matplotlib cost more to import than ipywidgets alone
+    # pandas costs more to import than ipywidgets alone
     assert parts["m01"]["imports"] > parts["minimal"]["imports"]
+    # with no cache, module 1 loads matplotlib to draw its chart
+    assert parts["m01"]["matplotlib"] is True and parts["minimal"]["matplotlib"] is False
     assert "EIC_CHART_CACHE=off" in result.stdout
 
 
@@ -130,6 +132,9 @@ def test_cold_start_parts_take_a_modules_charts_from_the_cache_its_first_opening
     assert result.returncode == 0, result.stderr
     assert "chart cache: filled by opening each notebook once" in result.stdout
     parts = json.loads(table.read_text())
-    # the radar chart module 1 draws on opening is not rendered again: no time in savefig
+    # the radar chart module 1 draws on opening is not rendered again: no time rendering,
+    # and matplotlib is not even loaded
     assert parts["m01"]["charts"] == 0
+    assert parts["m01"]["matplotlib"] is False
+    assert re.search(r"^m01\s.*not loaded$", result.stdout, re.M)
     assert parts["m01"]["cells"] > 0
