@@ -22,7 +22,7 @@ MAC means the option pays for itself.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -98,6 +98,27 @@ def and_list(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _root(function: Callable[[float], float], low: float, high: float) -> float:
+    """Where ``function`` is zero between ``low`` and ``high``, at whose ends its signs
+    differ: halved until the two ends are neighbouring floating-point numbers.
+
+    (scipy's root finders would do, but loading scipy.optimize takes half a second of
+    the opening of module 5, which computes an IRR.)
+    """
+    at_low = function(low)
+    while True:
+        middle = (low + high) / 2
+        if middle in (low, high):
+            return middle
+        at_middle = function(middle)
+        if at_middle == 0:
+            return middle
+        if (at_middle < 0) == (at_low < 0):
+            low, at_low = middle, at_middle
+        else:
+            high = middle
+
+
 def irr(cash_flows: Sequence[float]) -> float:
     """The internal rate of return (a share): the discount rate at which the NPV is zero.
 
@@ -124,13 +145,11 @@ def irr(cash_flows: Sequence[float]) -> float:
             f"the cash flows never change sign: every discount rate gives a {sign} NPV, so "
             "there is no IRR; use the NPV"
         )
-    from scipy.optimize import brentq  # scipy.optimize takes a second to import: only here
-
     values = _scaled_npv(_IRR_GRID, flows)
     roots = list(_IRR_GRID[values == 0])
     function = lambda r: float(_scaled_npv(np.array([r]), flows)[0])  # noqa: E731
     for i in np.flatnonzero(values[:-1] * values[1:] < 0):
-        roots.append(brentq(function, _IRR_GRID[i], _IRR_GRID[i + 1], xtol=1e-15))
+        roots.append(_root(function, float(_IRR_GRID[i]), float(_IRR_GRID[i + 1])))
     if len(roots) == 1:
         return float(roots[0])
     times = f"{changes} time{'s' if changes > 1 else ''}"
