@@ -204,3 +204,24 @@ def test_the_ties_chart_highlights_the_brokers_it_is_given():
         plt.close(fig)
     with pytest.raises(ValueError, match="no actor named 'Nobody'"):
         ties_chart(TIES, title="x", highlight=["Nobody"])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_broker_betweenness_agrees_with_networkx(seed):
+    # broker_table computes betweenness itself, so module 6 opens without loading networkx
+    import random
+
+    import networkx as nx
+
+    draw = random.Random(seed)
+    people = [f"P{i}" for i in range(draw.randint(3, 14))]
+    pairs = {tuple(draw.sample(people, 2)) for _ in range(draw.randint(2, 30))}
+    pairs = {p for p in pairs if (p[1], p[0]) not in pairs or p[0] < p[1]}
+    table = ties(*sorted(pairs)).assign(strength=[draw.randint(1, 3) for _ in pairs])
+    graph = nx.Graph()
+    graph.add_weighted_edges_from(table.itertuples(index=False), weight="strength")
+    expected = nx.betweenness_centrality(graph, normalized=True)
+    found = broker_table(table).set_index("actor")
+    assert found["betweenness"].to_dict() == pytest.approx(expected, abs=1e-12)
+    assert found["degree"].to_dict() == dict(graph.degree)
+    assert found["strength"].to_dict() == dict(graph.degree(weight="strength"))

@@ -67,6 +67,15 @@ def test_the_analyses_still_load_scipy_and_networkx_when_they_run():
     ]
 
 
+def test_brokers_are_found_without_loading_networkx():
+    # module 6 ranks brokers as it opens; networkx takes a third of a second to load
+    statement = (
+        "import pandas as pd\nfrom eic.cooperation import brokers\n"
+        "assert brokers(pd.DataFrame({'a': ['A', 'B'], 'b': ['B', 'C']})) == ['B']"
+    )
+    assert imported_after(statement, ("networkx", "scipy")) == []
+
+
 def test_an_irr_is_found_without_loading_scipy():
     # module 5 computes IRRs as it opens; scipy.optimize alone takes half a second to load
     statement = "from eic.appraisal import irr\nassert 0.13 < irr([-100, 60, 60]) < 0.14"
