@@ -51,20 +51,32 @@ def test_the_library_loads_matplotlib_only_to_build_a_chart(module):
     assert imported_after(built, ("matplotlib",)) == ["matplotlib"]
 
 
-def test_the_analyses_still_load_scipy_and_networkx_when_they_run():
+def test_the_allocation_and_the_network_chart_still_load_scipy_and_networkx():
     statement = (
         "import pandas as pd\n"
         "from eic import data\n"
-        "from eic.symbiosis import allocate_exchanges, match_by_products, network_summary\n"
+        "from eic.symbiosis import allocate_exchanges, match_by_products, network_chart\n"
         "found = match_by_products(data.load('sme_inventory'), max_distance_km=15)\n"
         "allocate_exchanges(found)\n"
-        "network_summary(pd.DataFrame({'supplier': ['A'], 'receiver': ['B'], "
-        "'resource': ['steam']}))"
+        "network_chart(pd.DataFrame({'supplier': ['A'], 'receiver': ['B'], "
+        "'resource': ['steam']}), title='Steam')"
     )
     assert imported_after(statement, ("scipy.optimize", "networkx")) == [
         "scipy.optimize",
         "networkx",
     ]
+
+
+def test_a_network_is_measured_without_loading_networkx():
+    # module 4 summarises the Kalundborg network as it opens
+    statement = (
+        "from eic import data\n"
+        "from eic.symbiosis import chertow_3_2, degree_table, network_summary, without_partner\n"
+        "links = data.load('kalundborg_exchanges')[['supplier', 'receiver', 'resource']]\n"
+        "summary = network_summary(links)\n"
+        "chertow_3_2(links), degree_table(links), without_partner(links, summary.anchors[0])"
+    )
+    assert imported_after(statement, ("networkx",)) == []
 
 
 def test_brokers_are_found_without_loading_networkx():

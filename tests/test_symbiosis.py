@@ -234,3 +234,38 @@ def test_the_benchmark_generator_keeps_density_constant():
     # 100 firms on a 10 km square, 10,000 on a 100 km square: one firm per km2
     assert small["x_km"].max() <= 10 and 90 <= large["x_km"].max() <= 100
     assert len(check_inventory(large)) == len(large)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_network_measures_agree_with_networkx(seed):
+    # computed without networkx, so module 4 opens without loading it
+    import random
+
+    from eic.symbiosis import chertow_3_2, network_summary, without_partner
+
+    draw = random.Random(seed)
+    firms = [f"F{i}" for i in range(draw.randint(2, 12))]
+    rows = [(*draw.sample(firms, 2), draw.choice(["steam", "ash", "water", "gypsum"]))
+            for _ in range(draw.randint(1, 25))]  # fmt: skip
+    table = pd.DataFrame(rows, columns=["supplier", "receiver", "resource"])
+    graph = nx.Graph()
+    for supplier, receiver, resource in rows:
+        graph.add_edge(supplier, receiver)
+        graph[supplier][receiver].setdefault("resources", set()).add(resource)
+    summary = network_summary(table)
+    assert (summary.firms, summary.links) == (graph.number_of_nodes(), graph.number_of_edges())
+    assert summary.density == pytest.approx(nx.density(graph))
+    assert summary.degree == dict(graph.degree)
+    leaving = draw.choice(list(graph))
+    rest = graph.copy()
+    rest.remove_node(leaving)
+    assert without_partner(table, leaving) == {
+        "links_lost": graph.degree[leaving],
+        "isolated": sorted(n for n in rest if rest.degree[n] == 0),
+        "links_left": rest.number_of_edges(),
+    }
+    groups = [
+        (len(g), len({r for *_, d in graph.subgraph(g).edges(data=True) for r in d["resources"]}))
+        for g in nx.connected_components(graph)
+    ]
+    assert chertow_3_2(table)[0] == any(n >= 3 and r >= 2 for n, r in groups)

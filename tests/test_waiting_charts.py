@@ -75,14 +75,20 @@ def test_outside_a_notebook_a_chart_function_returns_the_figure_itself(cache):
 
 def test_a_waiting_chart_is_built_only_when_its_picture_is_not_kept(waiting, built):
     chart = radar_chart({"Ours": RATINGS}, title="Ours")
-    assert isinstance(chart, chart_cache.Chart) and built == []
+    assert isinstance(chart, chart_cache.Chart)
+    assert len(built) == 1  # not kept: built as it is made
     first = figure_png(chart)
-    assert len(built) == 1
     again = radar_chart({"Ours": RATINGS}, title="Ours")
     assert figure_png(again) == first
     assert describe_figure(again) == describe_figure(built[0])
     assert describe_figure(again).startswith("Chart: Ours")
     assert len(built) == 1  # picture and alternative text came from the cache
+
+
+def test_a_chart_that_cannot_be_drawn_says_so_where_it_is_made(waiting):
+    # an explorer shows the message of a chart function that refuses its data
+    with pytest.raises(TypeError, match="ratings must map each foundation"):
+        radar_chart({"Ours": {"Networks": 3}})
 
 
 def test_a_waiting_chart_behaves_as_its_figure(waiting):
@@ -92,12 +98,16 @@ def test_a_waiting_chart_behaves_as_its_figure(waiting):
     plt.close(chart.figure)
 
 
-def test_data_changed_after_a_chart_was_made_do_not_change_it(waiting, built):
+def test_data_changed_after_a_chart_was_made_do_not_change_it(waiting, built, cache):
     table = LQS.copy()
+    expected = figure_png(lq_chart(table, "Coast", threshold=1.25))  # now kept
     chart = lq_chart(table, "Coast", threshold=1.25)
-    table.loc[0, "lq"] = 0.1  # changed before the chart is built
-    expected = figure_png(lq_chart.__wrapped__(LQS, "Coast", threshold=1.25))
-    assert figure_png(chart) == expected
+    assert len(built) == 1  # kept: not built
+    table.loc[0, "lq"] = 0.1
+    for picture in cache.glob("*.png"):
+        picture.unlink()  # the picture has gone (removed as least recently used, say)
+    assert figure_png(chart) == expected  # built from the data as they were
+    assert len(built) == 2
     assert figure_png(lq_chart(table, "Coast", threshold=1.25)) != expected
 
 

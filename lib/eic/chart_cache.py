@@ -198,12 +198,13 @@ _in_cell = [False]
 class Chart:
     """The figure a chart function draws, built when it is first needed.
 
-    In a notebook kernel showing figures inline, building waits until something needs the
-    figure: a picture and an alternative text the cache holds need none. The chart behaves
-    as the figure (``chart.axes``, ``chart.savefig(...)``, shown as a picture), and
-    ``chart.figure`` is the matplotlib figure itself (for ``plt.close``). The arguments are
-    copied when the chart is made, so data changed afterwards do not change the chart.
-    Elsewhere the figure is built at once, and the chart function returns it.
+    In a notebook kernel showing figures inline, a chart whose picture the cache holds is
+    not built until something needs the figure: its picture and alternative text need
+    none. The chart behaves as the figure (``chart.axes``, ``chart.savefig(...)``, shown as
+    a picture), and ``chart.figure`` is the matplotlib figure itself (for ``plt.close``).
+    The arguments are copied when the chart is made, so data changed afterwards do not
+    change the chart. Elsewhere the figure is built at once, and the chart function
+    returns it.
     """
 
     def __init__(self, function: Callable, args: tuple, kwargs: dict) -> None:
@@ -218,9 +219,12 @@ class Chart:
                 self._arguments = pickle.dumps((args, kwargs), 5)
             except Exception:  # noqa: BLE001 - pickled once already; built at once if not
                 self._arguments = None
-        if self._arguments is None:
+        if self._arguments is None or not self._kept():
+            # a chart the cache does not hold is built now, so that one that cannot be
+            # drawn (data it refuses) says so where it is made, as it always did; one the
+            # cache holds was drawn before from the same data by the same code
             self._build(args, kwargs)
-        elif _in_cell[0]:
+        if self._arguments is not None and _in_cell[0]:
             _waiting.append(self)
 
     def _build(self, args: tuple, kwargs: dict) -> Figure:
@@ -242,9 +246,15 @@ class Chart:
         self._figure = fig
         return fig
 
+    def _kept(self) -> bool:
+        key = self.key
+        where = folder()
+        return bool(key and where and (where / f"{key}.png").is_file())
+
     @property
     def waiting(self) -> bool:
-        """Whether the figure waits to be built until it is needed."""
+        """Whether the chart stands in for its figure (in a notebook kernel showing figures
+        inline), built only if something needs it."""
         return self._arguments is not None
 
     @property
