@@ -87,7 +87,7 @@ def test_a_waiting_chart_is_built_only_when_its_picture_is_not_kept(waiting, bui
 
 def test_a_chart_that_cannot_be_drawn_says_so_where_it_is_made(waiting):
     # an explorer shows the message of a chart function that refuses its data
-    with pytest.raises(TypeError, match="ratings must map each foundation"):
+    with pytest.raises(ValueError, match="unknown foundation"):
         radar_chart({"Ours": {"Networks": 3}})
 
 
