@@ -10,12 +10,23 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
 from eic.course import syllabus
 
 ROOT = Path(__file__).resolve().parents[1]
+# a cluster's self-assessment and three sectors' location quotients, for the chart tests
+RATINGS = {
+    "Inter-firm networks": 3,
+    "Enabling technologies": 2,
+    "Social capital": 4,
+    "Public policy support": 1,
+}
+LQS = pd.DataFrame(
+    {"sector": ["Fishing", "Textiles", "Tourism"], "lq": [2.0, 0.6, 1.3], "candidate": [1, 0, 1]}
+).astype({"candidate": bool})
 ANSWER_PATTERNS = (
     "*-answers*.json*",
     ".*-answers*",

@@ -42,7 +42,7 @@ def test_the_explorers_do_not_load_scipy_or_networkx_until_a_function_needs_them
      "eic.report", "eic.symbiosis", "eic.strategy"],
 )  # fmt: skip
 def test_the_library_loads_matplotlib_only_to_build_a_chart(module):
-    # a chart the cache holds is shown without it (tests/test_waiting_charts.py)
+    # a chart the cache holds is shown without it (tests/test_chart_cache.py)
     assert imported_after(f"import {module}", ("matplotlib",)) == []
     built = (
         f"import {module}\nfrom eic.foundations import FOUNDATIONS, radar_chart\n"
