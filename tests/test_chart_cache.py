@@ -385,8 +385,22 @@ def test_in_a_notebook_a_chart_a_cell_makes_is_shown_once_at_its_end(tmp_path):
     assert nb.cells[4].outputs[0]["text"].strip() == "True"
 
 
+def larger_text(tmp_path: Path, where: str) -> dict[str, str]:
+    """The environment of a kernel whose charts have larger text, set ``where``."""
+    if where == "matplotlibrc":
+        settings = tmp_path / "settings" / "matplotlibrc"  # not beside the notebook: read too
+        settings.parent.mkdir()
+        settings.write_text("font.size: 16\n")
+        return {"MATPLOTLIBRC": str(settings)}
+    profile = tmp_path / "ipython" / "profile_default"  # IPython's inline backend settings
+    profile.mkdir(parents=True)
+    (profile / "ipython_kernel_config.py").write_text("c.InlineBackend.rc = {'font.size': 16}\n")
+    return {"IPYTHONDIR": str(profile.parent)}
+
+
 @pytest.mark.slow
-def test_charts_kept_for_other_matplotlib_settings_are_not_taken(tmp_path):
+@pytest.mark.parametrize("where", ["matplotlibrc", "IPython"])
+def test_charts_kept_for_other_matplotlib_settings_are_not_taken(tmp_path, where):
     path = tmp_path / "chart.ipynb"
     cells = [
         new_code_cell(
@@ -398,14 +412,12 @@ def test_charts_kept_for_other_matplotlib_settings_are_not_taken(tmp_path):
     env = {"EIC_CHART_CACHE": str(tmp_path / "charts")}
     default = run_notebook(path, env=env)
     assert run_notebook(path, env=env).cells[1].outputs[0]["text"].strip() == "False"
-    settings = tmp_path / "settings" / "matplotlibrc"  # not beside the notebook: read too
-    settings.parent.mkdir()
-    settings.write_text("font.size: 16\n")
-    larger = run_notebook(path, env={**env, "MATPLOTLIBRC": str(settings)})
+    env_larger = env | larger_text(tmp_path, where)
+    larger = run_notebook(path, env=env_larger)
     assert larger.cells[1].outputs[0]["text"].strip() == "True"  # drawn, not taken
     assert kept_pictures(larger) != kept_pictures(default)
     # with those settings recorded too, each is taken from the cache as drawn
-    again = run_notebook(path, env={**env, "MATPLOTLIBRC": str(settings)})
+    again = run_notebook(path, env=env_larger)
     assert again.cells[1].outputs[0]["text"].strip() == "False"
     assert kept_pictures(again) == kept_pictures(larger)
     assert kept_pictures(run_notebook(path, env=env)) == kept_pictures(default)

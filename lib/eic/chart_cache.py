@@ -122,8 +122,9 @@ def _looks() -> bytes | None:
 
 @functools.cache
 def _installation() -> str:
-    """What a freshly loaded matplotlib takes its settings from: its version, the inline
-    backend's, the environment's MPL* variables and the ``matplotlibrc`` it would read."""
+    """What a freshly loaded matplotlib takes its settings from: its version and the
+    inline backend's, MPLBACKEND, the ``matplotlibrc`` it would read and IPython's own
+    configuration (which may set the inline backend's settings)."""
     from importlib import metadata
 
     parts = [sys.version]
@@ -134,10 +135,13 @@ def _installation() -> str:
             parts.append(f"{name} missing")
     parts += sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith("MPLBACKEND"))
     try:
-        home_config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+        home = Path.home()
     except RuntimeError:  # no home folder
-        home_config = Path(".config")
-    config = Path(os.environ.get("MPLCONFIGDIR") or home_config / "matplotlib")
+        home = Path()
+    config = Path(
+        os.environ.get("MPLCONFIGDIR")
+        or Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config", "matplotlib")
+    )
     chosen = os.environ.get("MATPLOTLIBRC")
     candidates = [Path("matplotlibrc"), config / "matplotlibrc"]  # matplotlib's own order
     if chosen:
@@ -150,6 +154,12 @@ def _installation() -> str:
             break
         except OSError:
             continue
+    ipython = Path(os.environ.get("IPYTHONDIR") or home / ".ipython")
+    for name in ("ipython_config.py", "ipython_kernel_config.py", "ipython_config.json"):
+        try:
+            parts.append((ipython / "profile_default" / name).read_text())
+        except OSError:
+            parts.append("")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -158,12 +168,6 @@ def _record_looks() -> None:
     where = folder()
     if where is not None:
         _write_whole(where, f"looks-{_installation()}.txt", _live_looks().hex().encode())
-
-
-def chart_key(function: Callable, args: tuple, kwargs: dict) -> str | None:
-    """The key of the chart ``function(*args, **kwargs)`` draws, or None if it has none."""
-    called = _pickled_call(function, args, kwargs)
-    return _key(called, _live_looks()) if called is not None else None
 
 
 def _key(called: bytes, looks: bytes) -> str:
