@@ -302,14 +302,13 @@ class Chart:
         from eic.views import describe_figure
 
         self._shown = True
-        key = self.key
+        key = self.key if self._figure is None else None
         png = read(key) if key else None
         if png is None:
             fig = self.figure
-            key = key_of(fig)  # looks known now, unless the figure was changed
-            png = render(fig)
+            key = key_of(fig)  # before rendering, which may adjust the layout
+            png = picture_of(fig)
             if key:
-                store(key, png)
                 _write_whole(folder(), f"{key}.txt", describe_figure(fig).encode())
         return png
 
@@ -358,6 +357,18 @@ def charts_to_show() -> list[Chart]:
     for chart in waiting:
         chart._shown = True
     return waiting
+
+
+def picture_of(fig: Figure) -> bytes:
+    """The figure as PNG bytes: taken from the cache if it holds the figure's chart,
+    otherwise rendered, and kept if the figure has a key."""
+    key = key_of(fig)  # before rendering, which may adjust the layout
+    png = read(key) if key else None
+    if png is None:
+        png = render(fig)
+        if key:
+            store(key, png)
+    return png
 
 
 def render(fig: Figure) -> bytes:

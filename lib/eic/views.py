@@ -32,15 +32,7 @@ def figure_png(fig: Figure, *, close: bool = True) -> bytes:
 
     A chart drawn before, from the same data, is taken from :mod:`eic.chart_cache`.
     """
-    if isinstance(fig, chart_cache.Chart):
-        png = fig.picture()
-    else:
-        key = chart_cache.key_of(fig)  # before rendering, which may adjust the layout
-        png = chart_cache.read(key) if key else None
-        if png is None:
-            png = chart_cache.render(fig)
-            if key:
-                chart_cache.store(key, png)
+    png = fig.picture() if isinstance(fig, chart_cache.Chart) else chart_cache.picture_of(fig)
     if close:
         close_figure(fig)
     return png
