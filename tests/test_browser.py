@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -344,6 +345,46 @@ def test_an_explorer_slider_moves_with_the_keyboard_and_redraws(served, browser)
     )
     assert chart.get_attribute("src") != drawn
     assert chart.get_attribute("alt")
+    assert errors == []
+    page.close()
+
+
+def kernel_alive(url: str, kernel_id: str) -> bool:
+    """Whether the Voila server at ``url`` still runs the kernel ``kernel_id``."""
+    try:
+        urllib.request.urlopen(f"{url}/api/kernels/{kernel_id}", timeout=10)
+    except urllib.error.HTTPError as err:
+        if err.code == 404:
+            return False
+        raise
+    return True
+
+
+def test_leaving_a_page_stops_its_kernel_and_keeps_the_last_answer(served, browser):
+    url, folder = served
+    module = next(m for m in released_modules() if m["id"] == "m02")
+    page, errors = open_app(
+        browser, f"{url}/voila/render/{module['folder']}/{module['folder']}.ipynb"
+    )
+    kernel = page.evaluate(
+        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+    )
+    assert kernel_alive(url, kernel)
+    # the kernel is busy redrawing the explorer when the answer is given and the page left
+    focus_inside(page, ".eic-lq-explorer .noUi-handle")
+    for _ in range(6):
+        page.keyboard.press("ArrowLeft")
+    question = page.locator(".eic-q-q4_threshold")
+    option = question.locator("label:has(input[type=radio])").nth(2)
+    choice = option.inner_text().strip()
+    option.click(no_wait_after=True)
+    page.goto(f"{url}/voila/render/index.ipynb", timeout=120_000)  # back to the course home
+    answers = folder / module["folder"] / "m02-answers.json"
+    assert wait_for_answer(answers, "q4_threshold") == choice
+    deadline = time.time() + 30
+    while kernel_alive(url, kernel) and time.time() < deadline:
+        time.sleep(0.5)
+    assert not kernel_alive(url, kernel), "the module's kernel still runs after the page was left"
     assert errors == []
     page.close()
 

@@ -5,8 +5,10 @@
 - A pool refills a few seconds after a page takes its kernel (``--refill-delay``), not at
   once: refilling runs the whole notebook again, and on a laptop or a small server that work
   would otherwise compete with the browser drawing the page it was taken for.
-- Idle kernels are shut down after ``--cull-after`` minutes, so a class of 32 does not
-  fill the machine's memory with forgotten tabs.
+- A page that is closed, reloaded or left stops its kernel (the course's page template
+  makes Voila's request for that acceptable to the server), and a kernel whose page went
+  away silently stops after ``--cull-after`` idle minutes, so a class of 32 does not fill
+  the machine's memory with the kernels of pages no longer open.
 - Only the course's own extensions are loaded: nbgrader's JupyterLab extensions, which
   log errors in Voila pages, are left out.
 - No page fetches anything from the internet: the course's page template leaves out the
