@@ -588,3 +588,59 @@ def test_the_course_home_opens_in_jupyterlab_with_links_to_every_module(lab, bro
     assert "m01-eic-in-asia.ipynb" in (links.first.get_attribute("href") or "")
     assert "answered" in page.inner_text(".eic-progress-m01")
     page.close()
+
+
+def test_a_voila_page_inside_jupyter_stops_its_kernel_when_left_and_lab_still_works(
+    browser, tmp_path
+):
+    """As on Binder's Voila badge: the Jupyter server serves Voila with the course's settings
+    (voila.json beside the course, as in the repository) and a page is the first thing
+    opened, so no cookie exists yet. Leaving the page stops its kernel, and JupyterLab's own
+    requests, opened afterwards in the same browser, are still accepted."""
+    shutil.copytree(
+        ROOT / "release",
+        tmp_path / "release",
+        ignore=lambda _d, names: [n for n in names if is_answer_file(n)],
+    )
+    shutil.copy(ROOT / "voila.json", tmp_path)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NBGRADER")}
+    env["JUPYTER_RUNTIME_DIR"] = str(tmp_path / "runtime")
+    proc, log = start_server(
+        [sys.executable, "-m", "jupyter", "server", "--no-browser", "--allow-root",
+         f"--port={port}", "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
+         "--IdentityProvider.token=", "--ServerApp.password=",
+         f"--ServerApp.root_dir={tmp_path}"],
+        cwd=tmp_path, env=env, log_path=tmp_path / "server.log", ready_url=url + "/api",
+    )  # fmt: skip
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{url}/voila/render/release/index.ipynb", timeout=120_000)
+        page.locator(".eic-progress-m01").wait_for(timeout=120_000)
+        kernel = page.evaluate(
+            "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+        )
+        assert kernel_alive(url, kernel)
+        page.goto("about:blank")
+        deadline = time.time() + 30
+        while kernel_alive(url, kernel) and time.time() < deadline:
+            time.sleep(0.5)
+        assert not kernel_alive(url, kernel), "the page's kernel still runs after it was left"
+        # a request as JupyterLab sends it: the cookie, and its value in a header
+        token = next(c["value"] for c in context.cookies() if c["name"] == "_xsrf")
+        request = urllib.request.Request(
+            f"{url}/api/kernels",
+            data=b"{}",
+            method="POST",
+            headers={"Cookie": f"_xsrf={token}", "X-XSRFToken": token,
+                     "Content-Type": "application/json"},
+        )  # fmt: skip
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            status = reply.status
+        assert status == 201
+        context.close()
+    finally:
+        stop_server(proc, log)
+    assert "403" not in (tmp_path / "server.log").read_text()
