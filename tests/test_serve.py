@@ -153,10 +153,14 @@ def test_serve_shows_the_course_home_and_a_module(tmp_path):
                     ignore=lambda _d, names: [n for n in names if is_answer_file(n)])  # fmt: skip
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "eic.cli", "serve", "--port", str(port), "--pool-size", "1"],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    # the server's output goes to a file: a pipe nobody reads while the server runs fills
+    # up (64 KB of log lines and kernel warnings) and then stops the server mid-write
+    log_path = tmp_path / "serve.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "eic.cli", "serve", "--port", str(port), "--pool-size", "1"],
+            cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
     try:
         deadline, page = time.time() + 180, ""
         while time.time() < deadline and "eic-progress-m01" not in page:
@@ -165,13 +169,14 @@ def test_serve_shows_the_course_home_and_a_module(tmp_path):
                 page = urllib.request.urlopen(url, timeout=60).read().decode()
             except OSError:
                 time.sleep(1)
-        assert "eic-progress-m01" in page and "0 of 8 answered" in page
+        assert "eic-progress-m01" in page and "0 of 8 answered" in page, log_path.read_text()
         assert "Traceback" not in page
     finally:
         proc.send_signal(signal.SIGINT)
         try:
-            output, _ = proc.communicate(timeout=30)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
-            output, _ = proc.communicate()
+            proc.wait()
+    output = log_path.read_text()
     assert f"http://127.0.0.1:{port}/voila/render/index.ipynb" in output
