@@ -360,6 +360,16 @@ def kernel_alive(url: str, kernel_id: str) -> bool:
     return True
 
 
+def kernel_stops(url: str, kernel_id: str, timeout: float = 30) -> bool:
+    """Whether the kernel ``kernel_id`` stops within ``timeout`` seconds."""
+    deadline = time.time() + timeout
+    while kernel_alive(url, kernel_id):
+        if time.time() > deadline:
+            return False
+        time.sleep(0.5)
+    return True
+
+
 def test_leaving_a_page_stops_its_kernel_and_keeps_the_last_answer(served, browser):
     url, folder = served
     module = next(m for m in released_modules() if m["id"] == "m02")
@@ -381,10 +391,7 @@ def test_leaving_a_page_stops_its_kernel_and_keeps_the_last_answer(served, brows
     page.goto(f"{url}/voila/render/index.ipynb", timeout=120_000)  # back to the course home
     answers = folder / module["folder"] / "m02-answers.json"
     assert wait_for_answer(answers, "q4_threshold") == choice
-    deadline = time.time() + 30
-    while kernel_alive(url, kernel) and time.time() < deadline:
-        time.sleep(0.5)
-    assert not kernel_alive(url, kernel), "the module's kernel still runs after the page was left"
+    assert kernel_stops(url, kernel), "the module's kernel still runs after the page was left"
     assert errors == []
     page.close()
 
@@ -624,10 +631,7 @@ def test_a_voila_page_inside_jupyter_stops_its_kernel_when_left_and_lab_still_wo
         )
         assert kernel_alive(url, kernel)
         page.goto("about:blank")
-        deadline = time.time() + 30
-        while kernel_alive(url, kernel) and time.time() < deadline:
-            time.sleep(0.5)
-        assert not kernel_alive(url, kernel), "the page's kernel still runs after it was left"
+        assert kernel_stops(url, kernel), "the page's kernel still runs after it was left"
         # a request as JupyterLab sends it: the cookie, and its value in a header
         token = next(c["value"] for c in context.cookies() if c["name"] == "_xsrf")
         request = urllib.request.Request(
