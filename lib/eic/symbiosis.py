@@ -319,11 +319,10 @@ def _graph(links: pd.DataFrame) -> nx.Graph:
     import networkx as nx
 
     graph = nx.Graph()
-    for row in check_links(links).itertuples(index=False):
-        if graph.has_edge(row.supplier, row.receiver):
-            graph[row.supplier][row.receiver]["resources"].add(row.resource)
-        else:
-            graph.add_edge(row.supplier, row.receiver, resources={row.resource})
+    for partner, linked in _partners(links).items():
+        graph.add_node(partner)  # in the order of the table, as the layout expects
+        for other, carried in linked.items():
+            graph.add_edge(partner, other, resources=carried)
     return graph
 
 
