@@ -54,6 +54,12 @@ def test_release_runs_clean_and_shows_every_question(module, tmp_path):
     assert len(questions) >= 6
     for cell in questions:
         assert any(WIDGET in o.get("data", {}) for o in cell.outputs), grade_id(cell)
+    # the browser builds every widget model before the page is usable; the widgets share
+    # their layouts and styles (eic.widgets), so those stay few however many questions
+    # there are (each widget with its own came to 115-265 of them a module)
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    looks = [m for m in state.values() if m["model_name"].endswith(("LayoutModel", "StyleModel"))]
+    assert len(looks) <= 25, f"{len(looks)} layout and style models"
     for cell in nb.cells:
         if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code":
             text = outputs_text(cell)

@@ -270,14 +270,18 @@ def test_a_question_is_drawn_with_only_the_widgets_it_shows(ws):
     row = q.widget.children[2]
     assert list(q.widget.children) == [q.label, q.input, row, q.feedback]
     assert list(row.children) == [q.save_button, q.check_button]
-    # 2 boxes x (widget, layout) + 5 controls x (widget, layout, style)
-    assert len(widget_models(q.widget)) == 2 * 2 + 5 * 3
+    # 7 widgets, and the looks they share: layouts (the frame, the plain one, the choices'
+    # full width) and styles (of the two texts, of the two buttons, of the choices)
+    assert len(widget_models(q.widget)) == 7 + 3 + 3
+    # a further question brings only its own 7 widgets: its layouts and styles are shared
+    other = ws.single_choice("q1_b", "Pick another", ["C", "D", "E"])
+    assert len(widget_models(other.widget) - widget_models(q.widget)) == 7
 
 
 def test_a_checklist_adds_only_its_buttons_and_their_text_per_item(ws):
     items = [f"Item {i}" for i in range(10)]
     short = ws.checklist("q6_a", "Check", items[:4])
     long = ws.checklist("q6_b", "Check", items)
-    # each further item: its text and its buttons, each a widget with layout and style;
+    # each further item: its text and its buttons, whose layouts and styles are shared;
     # no box per row
-    assert len(widget_models(long.widget)) - len(widget_models(short.widget)) == 6 * 2 * 3
+    assert len(widget_models(long.widget)) - len(widget_models(short.widget)) == 6 * 2

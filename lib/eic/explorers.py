@@ -13,10 +13,10 @@ import html
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-import ipywidgets as w
 import pandas as pd
 from IPython.display import HTML, display
 
+from eic import widgets as w
 from eic.grading import grading_mode
 from eic.views import ChartImage, close_figure, figure_png, plain_text
 
@@ -154,7 +154,7 @@ def slider(
         continuous_update=False,
         readout_format=readout,
         style={"description_width": "initial"},
-        layout=w.Layout(width="420px"),
+        layout={"width": "420px"},
     )
 
 

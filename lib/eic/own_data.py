@@ -20,11 +20,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import ipywidgets as w
 import pandas as pd
 from IPython.display import display
 
 from eic import data
+from eic import widgets as w
 from eic.answers import MODEL_SUFFIX, active_store
 from eic.explorers import slider, table_html
 from eic.grading import grading_mode
@@ -86,8 +86,9 @@ class OwnDataPanel:
             description=f"Upload your {spec.what}",
             tooltip=f"A CSV file or an Excel workbook (.xlsx), at most "
             f"{size_text(MAX_UPLOAD_BYTES)}",
-            layout=w.Layout(width="auto"),
+            layout={"width": "auto"},
         )
+        # a Layout of its own, as it is shown only for a workbook of several sheets
         self.sheet = w.Dropdown(description="Sheet:", options=[], layout=w.Layout(display="none"))
         self.remove = w.Button(
             description="Remove my table",
@@ -485,22 +486,21 @@ def firms_analysis(table: pd.DataFrame) -> w.Widget:
     from eic.cost_sharing import CETP_PLANT, plant_cost
     from eic.panels import cost_sharing_explorer
 
+    wide = {"description_width": "initial"}
     fields = {
         "fixed_usd_per_yr": w.BoundedFloatText(
             description="Fixed cost (USD/yr):", value=CETP_PLANT["fixed_usd_per_yr"], min=0,
-            max=1e9, step=1_000,
+            max=1e9, step=1_000, style=wide,
         ),
         "unit_usd_per_m3": w.BoundedFloatText(
             description="Cost at 1,000 m3/day (USD/m3):", value=CETP_PLANT["unit_usd_per_m3"],
-            min=0, max=1_000, step=0.05,
+            min=0, max=1_000, step=0.05, style=wide,
         ),
         "scale_exponent": w.BoundedFloatText(
             description="Scale exponent (0-1):", value=CETP_PLANT["scale_exponent"], min=0.05,
-            max=1, step=0.05,
+            max=1, step=0.05, style=wide,
         ),
     }  # fmt: skip
-    for field in fields.values():
-        field.style = {"description_width": "initial"}
     holder = w.VBox()
     note = w.HTML()
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
-import ipywidgets as w
 import pandas as pd
 
+from eic import widgets as w
 from eic.ahp import ahp, pairwise_matrix, priorities_chart
 from eic.eip_framework import framework_self_check, self_check_chart
 from eic.explorers import Explorer, answer_view, show, slider, table_html, toggle

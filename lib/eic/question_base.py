@@ -24,9 +24,9 @@ import traceback
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-import ipywidgets as w
 from IPython.display import display
 
+from eic import widgets as w
 from eic.grading import grading_mode
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ class Question:
         self.feedback = w.HTML()
         self.widget = w.VBox(
             [self.label, self.input, w.HBox([self.save_button, self.check_button]), self.feedback],
-            layout=w.Layout(border="1px solid #bbb", padding="8px", margin="8px 0"),
+            layout={"border": "1px solid #bbb", "padding": "8px", "margin": "8px 0"},
         )
         self.widget.add_class("eic-question")
         self.widget.add_class(f"eic-q-{qid}")

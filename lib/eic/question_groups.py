@@ -14,8 +14,7 @@ import html
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import ipywidgets as w
-
+from eic import widgets as w
 from eic.question_base import Question
 
 if TYPE_CHECKING:
@@ -64,7 +63,7 @@ class Pairwise(Question):
                 continuous_update=False,
                 readout=True,
                 style={"description_width": "22em"},
-                layout=w.Layout(width="760px"),
+                layout={"width": "760px"},
             )
             for a, b in self.pairs
         }
@@ -146,7 +145,7 @@ class Checklist(Question):
             if heading and heading not in shown:
                 # across both columns; set as grid_area, because ipywidgets applies a
                 # layout's grid_area after its grid_column and clears it when empty
-                across = w.Layout(grid_area="auto / 1 / auto / span 2")
+                across = {"grid_area": "auto / 1 / auto / span 2"}
                 cells.append(w.HTML(f"<b>{html.escape(heading)}</b>", layout=across))
                 shown.add(heading)
             buttons = w.ToggleButtons(
@@ -157,8 +156,8 @@ class Checklist(Question):
             )
             self.buttons[item] = buttons
             cells += [w.HTML(html.escape(item)), buttons]
-        columns = w.Layout(grid_template_columns="420px auto", grid_gap="6px 12px",
-                           align_items="center")  # fmt: skip
+        columns = {"grid_template_columns": "420px auto", "grid_gap": "6px 12px",
+                   "align_items": "center"}  # fmt: skip
         return w.GridBox(cells, layout=columns)
 
     def _watch(self, callback: Callable[[Any], None]) -> None:
@@ -221,7 +220,7 @@ class Texts(Question):
                 placeholder=self.placeholders.get(name, "one point per line"),
                 continuous_update=False,
                 style={"description_width": "9em"},
-                layout=w.Layout(width="640px", height="6em"),
+                layout={"width": "640px", "height": "6em"},
             )
             for name in self.fields
         }

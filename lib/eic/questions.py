@@ -9,9 +9,9 @@ import html
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import ipywidgets as w
 from IPython.display import Markdown, display
 
+from eic import widgets as w
 from eic.grading import grading_mode
 from eic.question_base import Question, _ordinal, parse_number
 
@@ -50,7 +50,7 @@ class SingleChoice(_OptionsQuestion):
             options=self.options,
             index=None,
             description="Answer",
-            layout=w.Layout(width="auto"),
+            layout={"width": "auto"},
             style={"description_width": "initial"},
         )
 
@@ -67,7 +67,7 @@ class MultipleChoice(_OptionsQuestion):
 
     def _build_input(self) -> w.Widget:
         self.boxes = [
-            w.Checkbox(value=False, description=o, indent=False, layout=w.Layout(width="95%"))
+            w.Checkbox(value=False, description=o, indent=False, layout={"width": "95%"})
             for o in self.options
         ]
         return w.VBox(self.boxes)
@@ -193,7 +193,7 @@ class Slider(Question):
             description=f"Answer ({self.unit})" if self.unit else "Answer",
             continuous_update=False,
             style={"description_width": "initial"},
-            layout=w.Layout(width="480px"),
+            layout={"width": "480px"},
         )
         return self.slider
 
@@ -229,7 +229,7 @@ class Ranking(_OptionsQuestion):
                 value="",
                 description=_ordinal(i + 1),
                 style={"description_width": "3em"},
-                layout=w.Layout(width="auto"),
+                layout={"width": "auto"},
             )
             for i in range(len(self.options))
         ]
@@ -303,7 +303,7 @@ class ShortText(_TextQuestion):
             continuous_update=False,
             description="Answer",
             style={"description_width": "initial"},
-            layout=w.Layout(width="80%"),
+            layout={"width": "80%"},
         )
 
     def problems_with(self, value: Any) -> list[str]:
@@ -358,7 +358,7 @@ class Reflection(_TextQuestion):
             continuous_update=False,
             description="Answer",
             style={"description_width": "initial"},
-            layout=w.Layout(width="100%", height="10em"),
+            layout={"width": "100%", "height": "10em"},
         )
 
     def problems_with(self, value: Any) -> list[str]:
@@ -411,7 +411,7 @@ class Ratings(Question):
                 description=item,
                 continuous_update=False,
                 style={"description_width": "14em"},
-                layout=w.Layout(width="520px"),
+                layout={"width": "520px"},
             )
             for item in self.items
         }

@@ -12,10 +12,10 @@ import html
 from collections.abc import Mapping
 from pathlib import Path
 
-import ipywidgets as w
 import pandas as pd
 from IPython.display import display
 
+from eic import widgets as w
 from eic.explorers import Explorer, answer_view, show, table_html
 from eic.grading import grading_mode
 from eic.jobs import green_jobs, jobs_chart, jobs_summary
@@ -35,7 +35,7 @@ def jobs_explorer(factors: pd.DataFrame, quantities: Mapping[str, float]) -> Exp
             max=1e9,
             description=f"{activity} ({units[activity]}):",
             style={"description_width": "30em"},
-            layout=w.Layout(width="720px"),
+            layout={"width": "720px"},
         )
         for activity in factors["activity"]
     }

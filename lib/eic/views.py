@@ -15,10 +15,10 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-import ipywidgets as w
 from IPython.display import display
 
 from eic import chart_cache
+from eic import widgets as w
 from eic.foundations import assess, radar_chart
 from eic.grading import grading_mode
 from eic.questions import Question
@@ -57,6 +57,7 @@ class ChartImage:
     """
 
     def __init__(self, max_width: str = "900px") -> None:
+        # a Layout of its own, as the chart is hidden until drawn (a dict would be shared)
         self.widget = w.HTML(layout=w.Layout(max_width=max_width))
         self.widget.add_class("eic-chart")
         self.png = b""

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import ipywidgets as w
 from IPython.display import display
 
+from eic import widgets as w
 from eic.answers import AnswerStore, activate
 from eic.grading import grading_mode, in_voila
 from eic.question_groups import Checklist, Pairwise, Texts

@@ -1,0 +1,110 @@
+"""The course's widgets: ipywidgets whose look is shared, so a page holds fewer models.
+
+Every ipywidget brings a ``Layout`` and most bring a style (``ButtonStyle``,
+``HTMLStyle``...), each a widget model of its own that the browser must create before the
+page is usable. A worksheet's question is seven widgets, so a module page held 175-435
+models, more than half of them layouts and styles that all said the same thing. The
+browser's time to build a page grows with its models, on every page a participant opens.
+
+The classes here are the ipywidgets of the same name, with one difference: a ``layout`` or
+``style`` given as a dict (or not given) is a *shared* one, made once per kernel for those
+settings and fixed. A widget whose look changes while the page is open (a chart that is
+hidden until drawn) is given its own ``Layout(...)`` instance, which stays its own:
+
+>>> a = HTML("one", layout={"width": "auto"})
+>>> b = HTML("two", layout={"width": "auto"})
+>>> a.layout is b.layout
+True
+>>> a.layout.width = "50%"
+Traceback (most recent call last):
+...
+AttributeError: this Layout is shared by every widget given {'width': 'auto'}; ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import ipywidgets as _w
+from ipywidgets import Layout, ValueWidget, Widget
+
+__all__ = [
+    "BoundedFloatText", "Button", "Checkbox", "Dropdown", "FileUpload", "FloatSlider",
+    "GridBox", "HBox", "HTML", "IntSlider", "Layout", "RadioButtons", "SelectionSlider",
+    "Text", "Textarea", "ToggleButtons", "VBox", "ValueWidget", "Widget", "shared",
+]  # fmt: skip
+
+
+class _Fixed:
+    """A layout or style that many widgets share: its settings cannot change after it is
+    made, since the change would show on every widget that shares it."""
+
+    _fixed_settings: dict[str, Any] | None = None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        settings = self._fixed_settings
+        if settings is not None and not name.startswith("_") and name in self.keys:
+            kind = type(self).__name__.removeprefix("Shared")
+            raise AttributeError(
+                f"this {kind} is shared by every widget given {settings}; to change it, "
+                "give the widget its own: "
+                "layout=Layout(...) (or style=...Style(...))"
+            )
+        super().__setattr__(name, value)
+
+
+_FIXED_CLASSES: dict[type, type] = {}
+_SHARED: dict[tuple, _w.Widget] = {}
+
+
+def shared(kind: type[_w.Widget], settings: Mapping[str, Any] | None = None) -> _w.Widget:
+    """The one fixed ``kind`` (``Layout`` or a style class) with these settings in this
+    kernel, made on first use (again if it was closed)."""
+    settings = dict(settings or {})
+    key = (kind, tuple(sorted(settings.items())))
+    found = _SHARED.get(key)
+    if found is None or found.comm is None:
+        fixed = _FIXED_CLASSES.get(kind)
+        if fixed is None:
+            fixed = _FIXED_CLASSES[kind] = type(f"Shared{kind.__name__}", (_Fixed, kind), {})
+        found = fixed(**settings)
+        found._fixed_settings = settings
+        _SHARED[key] = found
+    return found
+
+
+def _sharing_look(cls: type[_w.DOMWidget]) -> type[_w.DOMWidget]:
+    """``cls`` with its layout and style shared unless given as instances."""
+    traits = cls.class_traits()
+    style = traits["style"].klass if "style" in traits else None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        layout = kwargs.get("layout")
+        if not isinstance(layout, _w.Layout):
+            kwargs["layout"] = shared(_w.Layout, layout)
+        if style is not None and not isinstance(kwargs.get("style"), _w.Widget):
+            kwargs["style"] = shared(style, kwargs.get("style"))
+        cls.__init__(self, *args, **kwargs)
+
+    doc = f"ipywidgets.{cls.__name__}, with a shared layout and style unless given its own."
+    return type(cls.__name__, (cls,), {"__init__": __init__, "__doc__": doc,
+                                       "__module__": __name__})  # fmt: skip
+
+
+BoundedFloatText = _sharing_look(_w.BoundedFloatText)
+Button = _sharing_look(_w.Button)
+Checkbox = _sharing_look(_w.Checkbox)
+Dropdown = _sharing_look(_w.Dropdown)
+FileUpload = _sharing_look(_w.FileUpload)
+FloatSlider = _sharing_look(_w.FloatSlider)
+GridBox = _sharing_look(_w.GridBox)
+HBox = _sharing_look(_w.HBox)
+HTML = _sharing_look(_w.HTML)
+IntSlider = _sharing_look(_w.IntSlider)
+RadioButtons = _sharing_look(_w.RadioButtons)
+SelectionSlider = _sharing_look(_w.SelectionSlider)
+Text = _sharing_look(_w.Text)
+Textarea = _sharing_look(_w.Textarea)
+ToggleButtons = _sharing_look(_w.ToggleButtons)
+VBox = _sharing_look(_w.VBox)
