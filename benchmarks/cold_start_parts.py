@@ -10,6 +10,9 @@ and for the minimal one-slider notebook, in a fresh kernel each, it measures:
 - charts: the time spent rendering charts to PNG (building each figure before that counts
   under "cells");
 - cells: every cell of the notebook, charts included;
+- models: the widget models the page holds, layouts and styles included. The browser
+  builds each before the page is usable (``eic.widgets`` shares layouts and styles to keep
+  them few);
 - matplotlib: whether the notebook loaded matplotlib at all. A module whose opening charts
   are all in the chart cache shows them without it; with no cache (``EIC_CHART_CACHE=off``)
   loading it is part of "cells".
@@ -65,7 +68,10 @@ def _bench_time_render():
 
 _bench_charts = _bench_time_render()
 """
-REPORT = "import sys\nprint(_bench_charts[0], 'matplotlib' in sys.modules)"
+REPORT = """\
+import sys, ipywidgets
+print(_bench_charts[0], 'matplotlib' in sys.modules,
+      len(ipywidgets.Widget.get_manager_state()['state']))"""
 
 
 def measure(path: Path, *, imports: str, charts: bool) -> dict[str, float]:
@@ -93,8 +99,9 @@ def measure(path: Path, *, imports: str, charts: bool) -> dict[str, float]:
         parts["cells"] = time.perf_counter() - tick
         report = new_code_cell(REPORT if charts else REPORT.replace("_bench_charts[0]", "0.0"))
         client.execute_cell(report, 0)
-        spent, loaded = report.outputs[0]["text"].split()
+        spent, loaded, models = report.outputs[0]["text"].split()
         parts["charts"], parts["matplotlib"] = float(spent), float(loaded == "True")
+        parts["models"] = float(models)
     return parts
 
 
@@ -123,16 +130,18 @@ def main(argv: list[str] | None = None) -> int:
                     left.unlink()  # every run starts with no answers recorded
     keys = ["kernel", "imports", "cells", "charts"]
     print(f"Cold start of each notebook, split (median of {args.repeat}, seconds)")
-    print(f"{'notebook':<9}" + "".join(f"{k:>9}" for k in keys) + f"{'total':>9} matplotlib")
+    print(f"{'notebook':<9}" + "".join(f"{k:>9}" for k in keys) + f"{'total':>9}"
+          f"{'models':>8} matplotlib")  # fmt: skip
     table = {}
     for name, parts in runs.items():
         median = {k: statistics.median(p[k] for p in parts) for k in keys}
         total = median["kernel"] + median["imports"] + median["cells"]
         loaded = any(p["matplotlib"] for p in parts)
-        table[name] = median | {"total": total, "matplotlib": loaded}
+        models = int(max(p["models"] for p in parts))
+        table[name] = median | {"total": total, "models": models, "matplotlib": loaded}
         print(
-            f"{name:<9}" + "".join(f"{median[k]:>9.2f}" for k in keys) + f"{total:>9.2f} "
-            + ("loaded" if loaded else "not loaded")
+            f"{name:<9}" + "".join(f"{median[k]:>9.2f}" for k in keys) + f"{total:>9.2f}"
+            + f"{models:>8} " + ("loaded" if loaded else "not loaded")
         )  # fmt: skip
     print("total = kernel + imports + cells; charts (PNG rendering) is part of cells")
     print(cache_note)

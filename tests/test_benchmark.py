@@ -116,6 +116,11 @@ def test_cold_start_parts_split_a_module_and_the_minimal_notebook(tmp_path):
     assert parts["m01"]["imports"] > parts["minimal"]["imports"]
     # with no cache, module 1 loads matplotlib to draw its chart
     assert parts["m01"]["matplotlib"] is True and parts["minimal"]["matplotlib"] is False
+    # the minimal notebook's page holds its slider, the slider's layout and its style; a
+    # module's, its widgets and the layouts and styles they share
+    assert parts["minimal"]["models"] == 3
+    assert 3 < parts["m01"]["models"] < 150
+    assert re.search(rf"^m01\s.*\s{parts['m01']['models']} loaded$", result.stdout, re.M)
     assert "EIC_CHART_CACHE=off" in result.stdout
 
 
