@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, is_answer_file, released_modules
 
-from eic.serve import DENYLIST, TEMPLATE
+from eic.serve import DENYLIST, KERNEL_MANAGER, TEMPLATE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -34,6 +34,8 @@ CHROMIUM_ARGS = [
 ]
 VOILA_DENYLIST = DENYLIST  # the extensions eic-course serve leaves out
 VOILA_TEMPLATE = f"--template={TEMPLATE}"  # and the page template it serves them with
+# and the kernel manager whose kernels record what their page sent before they stop
+VOILA_KERNELS = f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}"
 
 
 def free_port() -> int:
@@ -86,6 +88,7 @@ def served(tmp_path_factory):
             "--Voila.port_retries=0",
             f"--VoilaConfiguration.extension_denylist={VOILA_DENYLIST}",
             VOILA_TEMPLATE,
+            VOILA_KERNELS,
             "--Voila.root_dir=" + str(folder),
             str(folder),
         ],

@@ -6,7 +6,8 @@
   once: refilling runs the whole notebook again, and on a laptop or a small server that work
   would otherwise compete with the browser drawing the page it was taken for.
 - A page that is closed, reloaded or left stops its kernel (the course's page template
-  makes Voila's request for that acceptable to the server), and a kernel whose page went
+  makes Voila's request for that acceptable to the server) once the kernel has recorded
+  any answer the page sent just before (``eic.kernels``), and a kernel whose page went
   away silently stops after ``--cull-after`` idle minutes, so a class of 32 does not fill
   the machine's memory with the kernels of pages no longer open.
 - Only the course's own extensions are loaded: nbgrader's JupyterLab extensions, which
@@ -34,6 +35,9 @@ TEMPLATE = "eic"
 # preheated page is ready in about 3 s, and the refill (a kernel running the notebook) would
 # slow it down by 0.2-1 s on a machine the browser shares (benchmarks/voila_render.py).
 REFILL_DELAY = 5.0
+# Kernels finish handling what their page sent (an answer clicked just before the page was
+# left) before they stop: see eic.kernels.
+KERNEL_MANAGER = "eic.kernels.AnswerKeepingKernelManager"
 
 
 class PortBusy(RuntimeError):
@@ -71,6 +75,7 @@ def voila_command(
         f"--MappingKernelManager.cull_idle_timeout={int(cull_after_minutes * 60)}",
         "--MappingKernelManager.cull_interval=60",
         f"--VoilaConfiguration.extension_denylist={DENYLIST}",
+        f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
         f"--template={TEMPLATE}",
         str(folder),
     ]  # fmt: skip
