@@ -21,6 +21,8 @@ module / minimal notebook, served the same way (target at most 1.5). Below it, f
 module, the cold times that would meet both targets at once: at least twice its preheated
 time, and at most 1.5 times the minimal notebook's cold time. When even the preheated page
 takes more than three quarters of the minimal notebook's cold time to build, there is none.
+Last, for each notebook, how much of the wait the browser's main thread was busy building
+the page (Chromium's own count): the part preheating cannot remove.
 
     python benchmarks/voila_render.py [--repeat 3] [--modules m01 m02 ...]
 """
@@ -48,7 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
 from eic.course import syllabus  # noqa: E402
-from eic.serve import DENYLIST, REFILL_DELAY, TEMPLATE  # noqa: E402  (as eic-course serve)
+from eic.serve import DENYLIST, KERNEL_MANAGER, REFILL_DELAY, TEMPLATE  # noqa: E402  (as eic-course serve)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -74,6 +76,7 @@ def voila(folder: Path, *, preheat: bool, template: str = TEMPLATE):
     args = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}",
             "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
             f"--VoilaConfiguration.extension_denylist={DENYLIST}", f"--template={template}",
+            f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
             f"--Voila.root_dir={folder}", str(folder)]  # fmt: skip
     if preheat:
         args[-1:-1] = ["--preheat_kernel=True", f"--VoilaKernelManager.fill_delay={REFILL_DELAY:g}"]
@@ -131,17 +134,23 @@ def wait_until_idle(procs, *, refill_from: float = 0.0, timeout: float = 120) ->
         before = now
 
 
-def time_to_widget(browser, url: str, notebook: str) -> float:
+def time_to_widget(browser, url: str, notebook: str) -> tuple[float, float]:
+    """Seconds from navigation until the first worksheet widget is enabled, and the seconds
+    of them the page's main thread in the browser was busy (scripts, style, layout, paint:
+    Chromium's TaskDuration)."""
     page = browser.new_page()
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
     start = time.perf_counter()
     page.goto(f"{url}/voila/render/{notebook}", timeout=180_000)
     page.wait_for_selector(READY, state="visible", timeout=180_000)
     seconds = time.perf_counter() - start
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
     # leave the page as a participant does, so it stops its kernel: kernels of pages already
     # measured do not pile up on the server (wait_until_idle waits for their shutdown)
     page.goto("about:blank")
     page.close()
-    return seconds
+    return seconds, metrics["TaskDuration"]
 
 
 def course_copy(base: Path, modules: list[str] | None = None) -> Path:
@@ -187,6 +196,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     times: dict[tuple[str, str], list[float]] = {}
+    busy: dict[tuple[str, str], list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         folder = course_copy(Path(tmp), [m["folder"] for m in modules])
         cache_note = use_own_chart_cache(Path(tmp))
@@ -204,9 +214,9 @@ def main() -> None:
                 for name, notebook in notebooks.items():
                     for kind, url in (("cold", cold), ("preheated", warm)):
                         wait_until_idle(servers, refill_from=refill_from)  # pools refilled
-                        times.setdefault((name, kind), []).append(
-                            time_to_widget(browser, url, notebook)
-                        )
+                        seconds, browser_busy = time_to_widget(browser, url, notebook)
+                        times.setdefault((name, kind), []).append(seconds)
+                        busy.setdefault((name, kind), []).append(browser_busy)
                         if kind == "preheated":
                             refill_from = time.time() + REFILL_DELAY
         browser.close()
@@ -223,6 +233,22 @@ def main() -> None:
     print("targets: warm/cold at most 0.50; module/minimal at most 1.50 (cold and preheated)")
     print(cache_note)
     print(joint_targets(median, [name for name in notebooks if name != "minimal"]))
+    print(browser_work({key: statistics.median(values) for key, values in busy.items()}, median))
+
+
+def browser_work(busy: dict[tuple[str, str], float], median: dict[tuple[str, str], float]) -> str:
+    """The part of each wait the browser's main thread was busy building the page: what
+    preheating cannot remove, since a preheated kernel has only spared the kernel's part."""
+    head = f"{'notebook':<9} {'cold_s':>7} {'share':>6} {'preheated_s':>11} {'share':>6}"
+    lines = ["browser main thread busy until the widget was ready (median s, share of the wait)",
+             head]  # fmt: skip
+    for name in dict.fromkeys(name for name, _ in busy):
+        row = f"{name:<9}"
+        for kind, width in (("cold", 7), ("preheated", 11)):
+            seconds = busy[(name, kind)]
+            row += f" {seconds:>{width}.2f} {seconds / median[(name, kind)]:>6.2f}"
+        lines.append(row)
+    return "\n".join(lines)
 
 
 def joint_targets(median: dict[tuple[str, str], float], modules: list[str]) -> str:

@@ -92,6 +92,18 @@ def test_voila_benchmark_times_cold_and_preheated_renders_against_a_minimal_note
         assert floor <= ceiling + 0.02
     else:
         assert window[2].startswith("none") and floor >= ceiling - 0.02
+    # how much of each wait the browser was busy: some of it, never more than all of it
+    busy = {
+        name: tuple(map(float, numbers))
+        for name, *numbers in re.findall(
+            r"^(minimal|m01)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$", result.stdout, re.M
+        )
+    }
+    assert set(busy) == {"minimal", "m01"}
+    for name, (cold_busy, cold_share, warm_busy, warm_share) in busy.items():
+        assert 0 < cold_busy <= rows[name][0] and 0 < warm_busy <= rows[name][1]
+        assert cold_share == pytest.approx(cold_busy / rows[name][0], abs=0.01 + 0.01 / cold_busy)
+        assert warm_share == pytest.approx(warm_busy / rows[name][1], abs=0.01 + 0.01 / warm_busy)
 
 
 def test_cold_start_parts_split_a_module_and_the_minimal_notebook(tmp_path):
