@@ -79,6 +79,12 @@ def test_a_fresh_environment_from_binder_alone_runs_every_release_notebook(tmp_p
     disabled = json.loads(page_config.read_text(encoding="utf-8"))["disabledExtensions"]
     assert disabled.get("@jupyter/nbgrader:formgrader") is True
     assert disabled.get("@jupyter/nbgrader:create-assignment") is True
+    # the Jupyter server Binder starts lets a kernel finish its page's answers before it stops
+    shown = subprocess.run(
+        [python, "-m", "jupyter", "server", "--show-config"],
+        cwd=project, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert "eic.kernels.AnswerKeepingKernelManager" in shown.stdout, shown.stdout[-2000:]
     notebooks = [
         project / "release" / m["folder"] / f"{m['folder']}.ipynb" for m in released_modules()
     ] + [project / "release" / "index.ipynb"]

@@ -621,6 +621,7 @@ def test_a_voila_page_inside_jupyter_stops_its_kernel_when_left_and_lab_still_wo
         [sys.executable, "-m", "jupyter", "server", "--no-browser", "--allow-root",
          f"--port={port}", "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
          "--IdentityProvider.token=", "--ServerApp.password=",
+         f"--ServerApp.kernel_manager_class={KERNEL_MANAGER}",  # as binder/postBuild sets
          f"--ServerApp.root_dir={tmp_path}"],
         cwd=tmp_path, env=env, log_path=tmp_path / "server.log", ready_url=url + "/api",
     )  # fmt: skip
