@@ -12,8 +12,11 @@ reply comes, every message sent before the stop request (the answer included) ha
 handled and recorded. A kernel that does not reply within ``ANSWER_WAIT`` seconds (one
 stuck in a long computation) is stopped anyway.
 
-Voila uses it when given ``--VoilaConfiguration.multi_kernel_manager_class=`` this class
-(``eic-course serve`` does).
+A Voila server on its own uses it when given
+``--VoilaConfiguration.multi_kernel_manager_class=`` this class (``eic-course serve`` does);
+a Jupyter server, which also manages the kernels of its Voila pages, when its
+``ServerApp.kernel_manager_class`` is set to it (Binder's ``postBuild`` and the hub's
+participant servers do).
 """
 
 from __future__ import annotations
