@@ -1,10 +1,11 @@
 """The course's widgets: ipywidgets whose look is shared, so a page holds fewer models.
 
 Every ipywidget brings a ``Layout`` and most bring a style (``ButtonStyle``,
-``HTMLStyle``...), each a widget model of its own that the browser must create before the
-page is usable. A worksheet's question is seven widgets, so a module page held 175-435
-models, more than half of them layouts and styles that all said the same thing. The
-browser's time to build a page grows with its models, on every page a participant opens.
+``HTMLStyle``...), each a widget model of its own: a comm the kernel opens while the
+notebook runs, and a model the browser creates. A worksheet's question is seven widgets, so
+a module page held 175-435 models, more than half of them layouts and styles that all said
+the same thing. Sharing them made cold module pages 0.1-0.5 s faster
+(``benchmarks/voila_render.py``, against the library before, in one run).
 
 The classes here are the ipywidgets of the same name, with one difference: a ``layout`` or
 ``style`` given as a dict (or not given) is a *shared* one, made once per kernel for those
