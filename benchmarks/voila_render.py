@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
 from eic.course import syllabus  # noqa: E402
-from eic.serve import DENYLIST, KERNEL_MANAGER, REFILL_DELAY, TEMPLATE  # noqa: E402  (as eic-course serve)
+from eic.serve import REFILL_DELAY, TEMPLATE, voila_command  # noqa: E402  (as eic-course serve)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -73,13 +73,9 @@ def free_port() -> int:
 @contextmanager
 def voila(folder: Path, *, preheat: bool, template: str = TEMPLATE):
     port = free_port()
-    args = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}",
-            "--Voila.ip=127.0.0.1", "--Voila.port_retries=0",
-            f"--VoilaConfiguration.extension_denylist={DENYLIST}", f"--template={template}",
-            f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
-            f"--Voila.root_dir={folder}", str(folder)]  # fmt: skip
-    if preheat:
-        args[-1:-1] = ["--preheat_kernel=True", f"--VoilaKernelManager.fill_delay={REFILL_DELAY:g}"]
+    # a preheated pool of one kernel, refilled as eic-course serve refills it; or none
+    args = voila_command(folder, ip="127.0.0.1", port=port, pool_size=1 if preheat else None,
+                         cull_after_minutes=None, template=template)  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
     log = open(folder.parent / f"voila-{template}-{'preheated' if preheat else 'cold'}.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(args, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)

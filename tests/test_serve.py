@@ -42,6 +42,19 @@ def test_the_voila_command_has_the_workshop_settings(tmp_path):
     assert "--VoilaKernelManager.fill_delay=2.5" in later
 
 
+def test_a_cold_voila_command_keeps_the_course_settings_without_a_pool(tmp_path):
+    # the browser tests and the benchmarks serve the course this way, to compare with it
+    served = voila_command(tmp_path, ip="0.0.0.0", port=8900, pool_size=3, cull_after_minutes=20)
+    cold = voila_command(tmp_path, ip="127.0.0.1", port=8901, pool_size=None,
+                         cull_after_minutes=None, template="lab")  # fmt: skip
+    assert not any(arg.startswith(("--preheat_kernel", "--pool_size", "--VoilaKernelManager",
+                                   "--MappingKernelManager")) for arg in cold)  # fmt: skip
+    assert "--template=lab" in cold and "--Voila.ip=127.0.0.1" in cold
+    shared = [arg for arg in served if arg.startswith("--VoilaConfiguration.")]
+    assert len(shared) == 2 and all(arg in cold for arg in shared)
+    assert cold[-1] == served[-1] == str(tmp_path)
+
+
 def test_voila_started_from_jupyterlab_binder_or_the_hub_is_set_up_as_eic_course_serve():
     # JupyterLab and Binder start in the repository's root, whose voila.json their Voila
     # reads; participants' servers on the hub read the one in their configuration folder

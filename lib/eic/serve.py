@@ -61,24 +61,33 @@ def voila_command(
     *,
     ip: str,
     port: int,
-    pool_size: int,
-    cull_after_minutes: float,
+    pool_size: int | None,
+    cull_after_minutes: float | None,
     refill_delay: float = REFILL_DELAY,
+    template: str = TEMPLATE,
 ) -> list[str]:
-    """The Voila command line for the course in ``folder``."""
-    return [
+    """The Voila command line for the course in ``folder``.
+
+    ``pool_size`` None serves with no preheated kernels: each page starts its own kernel
+    (a cold start, as the tests and the benchmarks compare). ``cull_after_minutes`` None
+    keeps idle kernels. Whatever else is given, the page template, the extensions left out
+    and the kernel manager are those of ``eic-course serve``.
+    """
+    command = [
         sys.executable, "-m", "voila", "--no-browser",
         f"--Voila.ip={ip}", f"--port={port}", "--Voila.port_retries=0",
         f"--Voila.root_dir={folder}",
-        "--preheat_kernel=True", f"--pool_size={pool_size}",
-        f"--VoilaKernelManager.fill_delay={refill_delay:g}",
-        f"--MappingKernelManager.cull_idle_timeout={int(cull_after_minutes * 60)}",
-        "--MappingKernelManager.cull_interval=60",
         f"--VoilaConfiguration.extension_denylist={DENYLIST}",
         f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
-        f"--template={TEMPLATE}",
-        str(folder),
+        f"--template={template}",
     ]  # fmt: skip
+    if pool_size is not None:
+        command += ["--preheat_kernel=True", f"--pool_size={pool_size}",
+                    f"--VoilaKernelManager.fill_delay={refill_delay:g}"]  # fmt: skip
+    if cull_after_minutes is not None:
+        command += [f"--MappingKernelManager.cull_idle_timeout={int(cull_after_minutes * 60)}",
+                    "--MappingKernelManager.cull_interval=60"]  # fmt: skip
+    return [*command, str(folder)]
 
 
 def course_folder(given: Path | None) -> Path:
