@@ -2,7 +2,8 @@
 
 For every module's release notebook, and for a minimal notebook holding one slider, this
 measures in Chromium the time from navigation until the first worksheet widget is on the
-page and enabled:
+page and enabled, each page opened in a browser context of its own (nothing cached, as on a
+participant's first visit):
 
 - cold: a Voila server that starts a kernel and runs the notebook on each request;
 - preheated: a Voila server with a pool of kernels that have already run the notebook
