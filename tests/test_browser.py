@@ -14,8 +14,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 from conftest import ROOT, is_answer_file, released_modules
+from nbformat.v4 import new_code_cell, new_notebook
 
 from eic.serve import KERNEL_MANAGER, voila_command
 
@@ -182,6 +184,45 @@ def test_module_1_renders_and_records_a_clicked_answer(served, browser):
     errors += more_errors
     assert errors == []
     page.close()
+
+
+OUTPUT_SCRIPT = re.compile(
+    r'<script type="application/vnd.voila.cell-output\+json">(.*?)</script>', re.S
+)
+# a picture of one pixel, as PNG in base64
+PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5"
+PIXEL += "ErkJggg=="
+
+
+def sent_outputs(browser, url: str) -> list[dict]:
+    """The outputs a Voila page was sent (its page shows them, then removes what it read)."""
+    page = browser.new_page()
+    response = page.goto(url, timeout=120_000)
+    page.wait_for_load_state("load")
+    outputs = [json.loads(found) for found in OUTPUT_SCRIPT.findall(response.text())]
+    page.goto("about:blank")  # leaving the page stops its kernel
+    page.close()
+    return outputs
+
+
+def test_a_chart_is_sent_to_the_page_once_and_a_bare_picture_still_is(served, browser):
+    # a chart's output holds its HTML (picture and alternative text) and the same picture as
+    # PNG; the page shows the HTML, so the course's page template leaves the PNG out
+    url, folder = served
+    name = MODULE_1["folder"]
+    outputs = sent_outputs(browser, f"{url}/voila/render/{name}/{name}.ipynb")
+    charts = [o for o in outputs if "<img" in o.get("data", {}).get("text/html", "")]
+    assert charts, "the module's worked example shows no chart"
+    assert [o for o in outputs if "image/png" in o.get("data", {})] == []
+    assert all(o.get("trusted") for o in outputs)
+    # an output that is only a picture, or HTML with no picture, is sent as it is
+    cells = [
+        f"from IPython.display import display\ndisplay({{'image/png': '{PIXEL}'}}, raw=True)",
+        "display({'text/html': '<b>words</b>', 'text/plain': 'words'}, raw=True)",
+    ]
+    nbformat.write(new_notebook(cells=[new_code_cell(c) for c in cells]), folder / "pictures.ipynb")
+    data = [o["data"] for o in sent_outputs(browser, f"{url}/voila/render/pictures.ipynb")]
+    assert data == [{"image/png": PIXEL}, {"text/html": "<b>words</b>", "text/plain": "words"}]
 
 
 def css_qid(question) -> str:
