@@ -161,9 +161,15 @@ def test_ratings(ws, tmp_path):
     q.sliders["b"].value = 4
     assert recorded(ws, "q7_r") == {"a": 0, "b": 4}
     assert seen[-1] == {"a": 0, "b": 4}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="ratings out of range 0 to 5: a"):
         q.value = {"a": 9, "b": 1}
+    with pytest.raises(ValueError, match="ratings must cover exactly: a, b"):
+        q.value = {"a": 1}
     assert Worksheet("m01", tmp_path).ratings("q7_r", "Rate", ["a", "b"]).value == {"a": 0, "b": 4}
+    # a whole set given at once is one change, saved once, each rating a whole number
+    saves = len(seen)
+    q.value = {"a": 3.0, "b": 5}
+    assert seen[saves:] == [{"a": 3, "b": 5}] and recorded(ws, "q7_r") == {"a": 3, "b": 5}
 
 
 def test_a_recorded_answer_that_no_longer_fits_is_reported_and_kept(ws, tmp_path):

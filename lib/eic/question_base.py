@@ -237,3 +237,45 @@ class Question:
             print(f"{self.qid} ({self.kind}): {shown}")
         else:
             display(self.widget)
+
+
+class SliderGroup(Question):
+    """A question answered with one slider per key, recorded together as ``{key: value}``.
+
+    A kind builds ``self.sliders`` (key to slider) in ``_build_input``, and says what a value
+    given in code may be: ``_in_range(value)``, ``_range_message`` (which starts the error
+    for a value out of range) and ``_slider_value(key, value)`` (what the slider is set to).
+    """
+
+    sliders: dict[str, w.ValueWidget]
+    _cover_message = "answer exactly these"
+    _range_message = "out of range"
+
+    def _watch(self, callback: Callable[[Any], None]) -> None:
+        for slider in self.sliders.values():
+            slider.observe(callback, names="value")
+
+    @property
+    def value(self) -> dict[str, Any]:
+        return {key: slider.value for key, slider in self.sliders.items()}
+
+    @value.setter
+    def value(self, new: Mapping[str, float]) -> None:
+        if not isinstance(new, Mapping) or set(new) != set(self.sliders):
+            raise ValueError(f"{self._cover_message}: {', '.join(self.sliders)}")
+        bad = [
+            key
+            for key, v in new.items()
+            if isinstance(v, bool) or not isinstance(v, int | float) or not self._in_range(v)
+        ]
+        if bad:
+            raise ValueError(f"{self._range_message}: {', '.join(bad)}")
+        with self._one_change():  # one save for the group, not one per slider
+            for key, v in new.items():
+                self.sliders[key].value = self._slider_value(key, v)
+
+    def _in_range(self, value: float) -> bool:
+        raise NotImplementedError
+
+    def _slider_value(self, key: str, value: float) -> Any:
+        raise NotImplementedError

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from eic import widgets as w
-from eic.question_base import Question
+from eic.question_base import Question, SliderGroup
 
 if TYPE_CHECKING:
     from eic.worksheet import Worksheet
@@ -40,7 +40,7 @@ def _nearest(value: float, options: Sequence[tuple[str, float]]) -> float:
     return min((v for _, v in options), key=lambda v: abs(v - value))
 
 
-class Pairwise(Question):
+class Pairwise(SliderGroup):
     """One slider per pair of criteria; the answer is every pair's judgement."""
 
     kind = "pairwise"
@@ -69,29 +69,14 @@ class Pairwise(Question):
         }
         return w.VBox(list(self.sliders.values()))
 
-    def _watch(self, callback: Callable[[Any], None]) -> None:
-        for slider in self.sliders.values():
-            slider.observe(callback, names="value")
+    _cover_message = "judge exactly these pairs"
+    _range_message = "judgements must be from 1/9 to 9"
 
-    @property
-    def value(self) -> dict[str, float]:
-        return {key: slider.value for key, slider in self.sliders.items()}
+    def _in_range(self, value: float) -> bool:
+        return 1 / 9.001 < value < 9.001
 
-    @value.setter
-    def value(self, new: Mapping[str, float]) -> None:
-        if not isinstance(new, Mapping) or set(new) != set(self.sliders):
-            raise ValueError(f"judge exactly these pairs: {', '.join(self.sliders)}")
-        bad = [
-            k
-            for k, v in new.items()
-            if isinstance(v, bool) or not isinstance(v, int | float) or not 1 / 9.001 < v < 9.001
-        ]
-        if bad:
-            raise ValueError(f"judgements must be from 1/9 to 9: {', '.join(bad)}")
-        with self._one_change():
-            for key, judgement in new.items():
-                slider = self.sliders[key]
-                slider.value = _nearest(float(judgement), slider.options)
+    def _slider_value(self, key: str, value: float) -> float:
+        return _nearest(float(value), self.sliders[key].options)
 
     def problems_with(self, value: Any) -> list[str]:
         if not isinstance(value, Mapping):

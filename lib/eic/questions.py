@@ -13,7 +13,7 @@ from IPython.display import Markdown, display
 
 from eic import widgets as w
 from eic.grading import grading_mode
-from eic.question_base import Question, _ordinal, parse_number
+from eic.question_base import Question, SliderGroup, _ordinal, parse_number
 
 if TYPE_CHECKING:
     from eic.worksheet import Worksheet
@@ -383,7 +383,7 @@ class Reflection(_TextQuestion):
             display(self.widget)
 
 
-class Ratings(Question):
+class Ratings(SliderGroup):
     """A group of sliders, one per item, recorded together as {item: rating}."""
 
     kind = "ratings"
@@ -417,30 +417,17 @@ class Ratings(Question):
         }
         return w.VBox(list(self.sliders.values()))
 
-    def _watch(self, callback: Callable[[Any], None]) -> None:
-        for slider in self.sliders.values():
-            slider.observe(callback, names="value")
+    _cover_message = "ratings must cover exactly"
 
     @property
-    def value(self) -> dict[str, int]:
-        return {item: slider.value for item, slider in self.sliders.items()}
+    def _range_message(self) -> str:
+        return f"ratings out of range {self.low} to {self.high}"
 
-    @value.setter
-    def value(self, new: Mapping[str, int]) -> None:
-        if not isinstance(new, Mapping) or set(new) != set(self.items):
-            raise ValueError(f"ratings must cover exactly: {', '.join(self.items)}")
-        bad = [
-            k
-            for k, v in new.items()
-            if isinstance(v, bool)
-            or not isinstance(v, int | float)
-            or not self.low <= v <= self.high
-        ]
-        if bad:
-            raise ValueError(f"ratings out of range {self.low} to {self.high}: {', '.join(bad)}")
-        with self._one_change():
-            for item, rating in new.items():
-                self.sliders[item].value = int(rating)
+    def _in_range(self, value: float) -> bool:
+        return self.low <= value <= self.high
+
+    def _slider_value(self, key: str, value: float) -> int:
+        return int(value)
 
     def problems_with(self, value: Any) -> list[str]:
         if not isinstance(value, Mapping):
