@@ -378,33 +378,17 @@ def test_dashboard_runs_over_the_gradebook_with_the_class_numbers(workshop, grad
 @pytest.mark.browser
 def test_dashboard_renders_in_voila_and_its_charts_can_be_saved(workshop, graded, tmp_path):
     from playwright.sync_api import sync_playwright
-    from test_browser import (
-        CHROMIUM,
-        CHROMIUM_ARGS,
-        VOILA_DENYLIST,
-        VOILA_TEMPLATE,
-        free_port,
-        start_server,
-        stop_server,
-    )
+    from test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server
+
+    from eic.serve import voila_command
 
     folder = workshop.course / "trainer"
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("NBGRADER")}
+    # the trainer folder served as the course's pages are (template, extensions left out)
     proc, log = start_server(
-        [
-            sys.executable,
-            "-m",
-            "voila",
-            "--no-browser",
-            f"--port={port}",
-            "--Voila.ip=127.0.0.1",
-            "--Voila.port_retries=0",
-            f"--VoilaConfiguration.extension_denylist={VOILA_DENYLIST}",
-            VOILA_TEMPLATE,
-            str(folder / "dashboard.ipynb"),
-        ],
+        voila_command(folder, ip="127.0.0.1", port=port, pool_size=None, cull_after_minutes=None),
         cwd=folder,
         env=env,
         log_path=tmp_path / "voila.log",
@@ -416,7 +400,7 @@ def test_dashboard_renders_in_voila_and_its_charts_can_be_saved(workshop, graded
             page = browser.new_page(accept_downloads=True)
             errors: list[str] = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(url, timeout=180_000)
+            page.goto(f"{url}/voila/render/dashboard.ipynb", timeout=180_000)
             page.wait_for_function(
                 "document.querySelectorAll('figure.eic-chart img').length >= 5", timeout=180_000
             )
