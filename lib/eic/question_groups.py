@@ -44,6 +44,8 @@ class Pairwise(SliderGroup):
     """One slider per pair of criteria; the answer is every pair's judgement."""
 
     kind = "pairwise"
+    _cover_message = "judge exactly these pairs"
+    _range_message = "judgements must be from 1/9 to 9"
 
     def __init__(
         self, sheet: Worksheet, qid: str, prompt: str, criteria: Sequence[str], **kwargs: Any
@@ -68,9 +70,6 @@ class Pairwise(SliderGroup):
             for a, b in self.pairs
         }
         return w.VBox(list(self.sliders.values()))
-
-    _cover_message = "judge exactly these pairs"
-    _range_message = "judgements must be from 1/9 to 9"
 
     def _in_range(self, value: float) -> bool:
         return 1 / 9.001 < value < 9.001

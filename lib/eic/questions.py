@@ -387,6 +387,7 @@ class Ratings(SliderGroup):
     """A group of sliders, one per item, recorded together as {item: rating}."""
 
     kind = "ratings"
+    _cover_message = "ratings must cover exactly"
 
     def __init__(
         self,
@@ -416,8 +417,6 @@ class Ratings(SliderGroup):
             for item in self.items
         }
         return w.VBox(list(self.sliders.values()))
-
-    _cover_message = "ratings must cover exactly"
 
     @property
     def _range_message(self) -> str:

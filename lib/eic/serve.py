@@ -70,8 +70,8 @@ def voila_command(
 
     ``pool_size`` None serves with no preheated kernels: each page starts its own kernel
     (a cold start, as the tests and the benchmarks compare). ``cull_after_minutes`` None
-    keeps idle kernels. Whatever else is given, the page template, the extensions left out
-    and the kernel manager are those of ``eic-course serve``.
+    keeps idle kernels. The extensions left out and the kernel manager are always those of
+    ``eic-course serve``, and so is the page template unless ``template`` names another.
     """
     command = [
         sys.executable, "-m", "voila", "--no-browser",
