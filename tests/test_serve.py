@@ -19,7 +19,7 @@ import nbformat
 import pytest
 from conftest import ROOT, is_answer_file
 
-from eic.serve import DENYLIST, REFILL_DELAY, TEMPLATE, voila_command
+from eic.serve import DENYLIST, KERNEL_MANAGER, REFILL_DELAY, TEMPLATE, voila_command
 
 
 def free_port() -> int:
@@ -62,6 +62,14 @@ def test_voila_started_from_jupyterlab_binder_or_the_hub_is_set_up_as_eic_course
         config = json.loads(path.read_text(encoding="utf-8"))
         assert config["VoilaConfiguration"]["extension_denylist"] == ast.literal_eval(DENYLIST)
         assert config["VoilaConfiguration"]["template"] == TEMPLATE
+
+
+def test_the_hub_participant_servers_use_the_course_kernel_manager():
+    # as eic-course serve and Binder's postBuild: a kernel whose page was left first
+    # handles what the page sent it
+    path = ROOT / "deploy/singleuser/participant/jupyter_server_config.json"
+    config = json.loads(path.read_text(encoding="utf-8"))
+    assert config["ServerApp"]["kernel_manager_class"] == KERNEL_MANAGER
 
 
 def test_the_installed_course_page_template_is_the_one_in_the_repository():
