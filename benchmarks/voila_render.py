@@ -72,13 +72,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def voila(folder: Path, *, preheat: bool, template: str = TEMPLATE):
+def voila(folder: Path, *, preheat: bool, template: str = TEMPLATE, compress: bool = True):
     port = free_port()
     # a preheated pool of one kernel, refilled as eic-course serve refills it; or none
     args = voila_command(folder, ip="127.0.0.1", port=port, pool_size=1 if preheat else None,
-                         cull_after_minutes=None, template=template)  # fmt: skip
+                         cull_after_minutes=None, template=template, compress=compress)  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
-    log = open(folder.parent / f"voila-{template}-{'preheated' if preheat else 'cold'}.log", "w")  # noqa: SIM115
+    name = f"voila-{template}-{'preheated' if preheat else 'cold'}-{port}.log"
+    log = open(folder.parent / name, "w")  # noqa: SIM115
     proc = subprocess.Popen(args, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 120
@@ -131,23 +132,46 @@ def wait_until_idle(procs, *, refill_from: float = 0.0, timeout: float = 120) ->
         before = now
 
 
-def time_to_widget(browser, url: str, notebook: str) -> tuple[float, float]:
-    """Seconds from navigation until the first worksheet widget is enabled, and the seconds
-    of them the page's main thread in the browser was busy (scripts, style, layout, paint:
-    Chromium's TaskDuration)."""
+def time_to_widget(
+    browser,
+    url: str,
+    notebook: str,
+    *,
+    link: tuple[float, float] | None = None,
+    ready: str = READY,
+) -> tuple[float, float, int]:
+    """Seconds from navigation until the first worksheet widget is enabled; the seconds of
+    them the page's main thread in the browser was busy (scripts, style, layout, paint:
+    Chromium's TaskDuration); and the bytes of the requests that had finished by then, as
+    they came over the connection (compressed or not, headers included).
+
+    ``link`` (megabits per second, milliseconds of latency) makes the browser's connection
+    that narrow and slow, both ways (Chromium's network emulation); None leaves it as it is.
+    ``ready`` is what to wait for instead of a worksheet widget (a CSS selector).
+    """
     page = browser.new_page()
     cdp = page.context.new_cdp_session(page)
     cdp.send("Performance.enable")
+    cdp.send("Network.enable")
+    received: list[float] = []
+    cdp.on("Network.loadingFinished", lambda e: received.append(e["encodedDataLength"]))
+    if link is not None:
+        bytes_per_second = link[0] * 1_000_000 / 8
+        cdp.send("Network.emulateNetworkConditions", {
+            "offline": False, "latency": link[1],
+            "downloadThroughput": bytes_per_second, "uploadThroughput": bytes_per_second,
+        })  # fmt: skip
     start = time.perf_counter()
     page.goto(f"{url}/voila/render/{notebook}", timeout=180_000)
-    page.wait_for_selector(READY, state="visible", timeout=180_000)
+    page.wait_for_selector(ready, state="visible", timeout=180_000)
     seconds = time.perf_counter() - start
+    received_bytes = int(sum(received))
     metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
     # leave the page as a participant does, so it stops its kernel: kernels of pages already
     # measured do not pile up on the server (wait_until_idle waits for their shutdown)
     page.goto("about:blank")
     page.close()
-    return seconds, metrics["TaskDuration"]
+    return seconds, metrics["TaskDuration"], received_bytes
 
 
 def course_copy(base: Path, modules: list[str] | None = None) -> Path:
@@ -211,7 +235,7 @@ def main() -> None:
                 for name, notebook in notebooks.items():
                     for kind, url in (("cold", cold), ("preheated", warm)):
                         wait_until_idle(servers, refill_from=refill_from)  # pools refilled
-                        seconds, browser_busy = time_to_widget(browser, url, notebook)
+                        seconds, browser_busy, _ = time_to_widget(browser, url, notebook)
                         times.setdefault((name, kind), []).append(seconds)
                         busy.setdefault((name, kind), []).append(browser_busy)
                         if kind == "preheated":

@@ -65,6 +65,32 @@ def test_slow_connection_benchmark_holds_outside_requests_for_voilas_page_only()
 
 @pytest.mark.slow
 @pytest.mark.browser
+def test_narrow_link_benchmark_shows_the_course_server_sending_less_and_sooner():
+    result = run_benchmark("narrow_link.py", "--repeat", "1", "--mbit", "8", timeout=900)
+    assert result.returncode == 0, result.stderr
+    rows = {
+        (link, name): tuple(map(float, numbers))
+        for link, name, *numbers in re.findall(
+            r"^(own|8 Mbit/s)\s+(minimal|home|m01)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)"
+            r"\s+([\d.]+)\s+([\d.]+)$",
+            result.stdout,
+            re.M,
+        )
+    }
+    assert len(rows) == 6, result.stdout
+    for (link, name), (voila_s, course_s, ratio, voila_mb, course_mb) in rows.items():
+        assert voila_s > 0 and course_s > 0
+        assert ratio == pytest.approx(course_s / voila_s, abs=0.01 + 0.01 / voila_s)
+        # Voila's own server sends its scripts as they are; the course's compressed
+        assert voila_mb > 3 and course_mb < 0.5 * voila_mb, (link, name)
+    # over 8 Mbit/s, 3.5 MB less takes 3.5 s less to arrive
+    for name in ("minimal", "m01"):
+        voila_s, course_s = rows[("8 Mbit/s", name)][:2]
+        assert course_s < voila_s - 1.5, (name, result.stdout)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
 def test_voila_benchmark_times_cold_and_preheated_renders_against_a_minimal_notebook():
     result = run_benchmark("voila_render.py", "--repeat", "1", "--modules", "m01", timeout=900)
     assert result.returncode == 0, result.stderr

@@ -87,6 +87,7 @@ def test_a_fresh_environment_from_binder_alone_runs_every_release_notebook(tmp_p
         cwd=project, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert KERNEL_MANAGER in shown.stdout, shown.stdout[-2000:]
+    assert "compress_response" in shown.stdout, shown.stdout[-2000:]
     notebooks = [
         project / "release" / m["folder"] / f"{m['folder']}.ipynb" for m in released_modules()
     ] + [project / "release" / "index.ipynb"]
@@ -113,6 +114,12 @@ def test_a_fresh_environment_from_binder_alone_runs_every_release_notebook(tmp_p
         # and, as with eic-course serve, nbgrader's extensions are not loaded in the app
         loaded = [e["name"] for e in page_config_data(page)["federated_extensions"]]
         assert "@jupyter/nbgrader" not in loaded and "@jupyter-widgets/jupyterlab-manager" in loaded
+        # and, as eic-course serve's Voila server does, the page's scripts are sent compressed
+        scripts = re.findall(r'<script src="(/[^"?]+\.js)', page)
+        assert scripts, page[:2000]
+        request = urllib.request.Request(url + scripts[-1], headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.headers.get("Content-Encoding") == "gzip", scripts[-1]
 
 
 def page_config_data(page: str) -> dict:

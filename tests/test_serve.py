@@ -4,6 +4,8 @@ refuses a busy port instead of moving to another."""
 from __future__ import annotations
 
 import ast
+import contextlib
+import gzip
 import json
 import os
 import shutil
@@ -19,7 +21,14 @@ import nbformat
 import pytest
 from conftest import ROOT, is_answer_file
 
-from eic.serve import DENYLIST, KERNEL_MANAGER, REFILL_DELAY, TEMPLATE, voila_command
+from eic.serve import (
+    DENYLIST,
+    KERNEL_MANAGER,
+    REFILL_DELAY,
+    TEMPLATE,
+    WEB_SETTINGS,
+    voila_command,
+)
 
 
 def free_port() -> int:
@@ -53,6 +62,11 @@ def test_a_cold_voila_command_keeps_the_course_settings_without_a_pool(tmp_path)
     shared = [arg for arg in served if arg.startswith("--VoilaConfiguration.")]
     assert len(shared) == 2 and all(arg in cold for arg in shared)
     assert cold[-1] == served[-1] == str(tmp_path)
+    # the course's Voila server unless Voila's own is asked for
+    assert served[1:3] == cold[1:3] == ["-m", "eic.voila_server"]
+    own = voila_command(tmp_path, ip="0.0.0.0", port=8900, pool_size=3, cull_after_minutes=20,
+                        compress=False)  # fmt: skip
+    assert own[1:3] == ["-m", "voila"] and own[3:] == served[3:]
 
 
 def test_voila_started_from_jupyterlab_binder_or_the_hub_is_set_up_as_eic_course_serve():
@@ -70,6 +84,72 @@ def test_the_hub_participant_servers_use_the_course_kernel_manager():
     path = ROOT / "deploy/singleuser/participant/jupyter_server_config.json"
     config = json.loads(path.read_text(encoding="utf-8"))
     assert config["ServerApp"]["kernel_manager_class"] == KERNEL_MANAGER
+    # and send what they serve compressed, as eic-course serve's Voila server does
+    assert config["ServerApp"]["tornado_settings"] == WEB_SETTINGS
+
+
+def fetch(url: str, *, gzip_accepted: bool) -> tuple[str | None, bytes, bytes]:
+    """What a server sends for ``url``: its Content-Encoding, the body as sent, and the body
+    as a browser reads it (unpacked)."""
+    headers = {"Accept-Encoding": "gzip"} if gzip_accepted else {}
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=120) as response:
+        encoding, sent = response.headers.get("Content-Encoding"), response.read()
+    return encoding, sent, gzip.decompress(sent) if encoding == "gzip" else sent
+
+
+@contextlib.contextmanager
+def voila_server(folder: Path, *, compress: bool):
+    """A cold Voila server on ``folder``, started as eic-course serve starts one."""
+    port = free_port()
+    command = voila_command(folder, ip="127.0.0.1", port=port, pool_size=None,
+                            cull_after_minutes=None, compress=compress)  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
+    log_path = folder.parent / f"voila-{port}.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=5).read()
+                break
+            except OSError:
+                assert proc.poll() is None and time.time() < deadline, log_path.read_text()
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.mark.slow
+def test_the_course_voila_server_sends_pages_and_scripts_compressed(tmp_path):
+    folder = tmp_path / "course"
+    folder.mkdir()
+    cell = nbformat.v4.new_code_cell("import ipywidgets\nipywidgets.IntSlider(description='One')")
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), folder / "one.ipynb")
+    script = "/voila/static/voila.js"
+    with voila_server(folder, compress=True) as url:
+        encoding, sent, page = fetch(f"{url}/voila/render/one.ipynb", gzip_accepted=True)
+        # the page, which Voila sends in parts as the notebook runs, arrives whole
+        assert encoding == "gzip" and len(sent) < len(page)
+        assert b"application/vnd.jupyter.widget-view" in page and page.rstrip().endswith(b"</html>")
+        assert script.encode() in page
+        encoding, sent, read = fetch(url + script, gzip_accepted=True)
+        plain_encoding, _, plain = fetch(url + script, gzip_accepted=False)
+    # a browser reads the script as sent plain, to a browser that does not accept gzip
+    assert encoding == "gzip" and plain_encoding is None and read == plain
+    assert len(sent) < 0.5 * len(plain)
+    # Voila's own server sends the same script as it is: the reason for eic.voila_server
+    with voila_server(folder, compress=False) as url:
+        encoding, sent, read = fetch(url + script, gzip_accepted=True)
+    assert encoding is None and sent == plain
 
 
 def test_the_installed_course_page_template_is_the_one_in_the_repository():
