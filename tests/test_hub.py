@@ -460,7 +460,10 @@ def test_each_participant_gets_their_own_server_with_only_the_assignment_list(wo
         home = Path(pwd.getpwnam(user).pw_dir)
         assert (home / FOLDER / f"{FOLDER}.ipynb").stat().st_uid == pwd.getpwnam(user).pw_uid
     assert hub.api("GET", f"/user/{FULL}/formgrader", tokens[FULL]).status_code == 404
-    page = hub.api("GET", f"/user/{FULL}/lab", tokens[FULL]).text
+    lab = hub.api("GET", f"/user/{FULL}/lab", tokens[FULL])
+    # sent compressed (eic.serve.WEB_SETTINGS in the participant's server configuration)
+    assert lab.headers.get("Content-Encoding") == "gzip", lab.headers
+    page = lab.text
     config = json.loads(re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', page, re.S)[1])
     assert "@jupyter/nbgrader:formgrader" in config["disabledExtensions"]
     assert "@jupyter/nbgrader:create-assignment" in config["disabledExtensions"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import gzip
+import ipaddress
 import json
 import os
 import shutil
@@ -16,6 +17,8 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import nbformat
 import pytest
@@ -27,6 +30,7 @@ from eic.serve import (
     REFILL_DELAY,
     TEMPLATE,
     WEB_SETTINGS,
+    home_addresses,
     voila_command,
 )
 
@@ -168,6 +172,47 @@ def test_the_installed_course_page_template_is_the_one_in_the_repository():
     assert "cdn.jsdelivr.net" in lab.read_text(encoding="utf-8")
 
 
+def test_a_server_on_every_address_is_opened_at_this_machines_own_addresses():
+    port = 8866
+    for address in home_addresses("0.0.0.0", port):
+        host = urlsplit(address).hostname
+        assert address == f"http://{host}:{port}/voila/render/index.ipynb"
+        with socket.socket() as probe:  # an address of this very machine
+            probe.bind((host, 0))
+        # only this machine could open its loopback, and then it is all there is
+        assert (
+            not ipaddress.ip_address(host).is_loopback
+            or address == home_addresses("127.0.0.1", port)[0]
+        )
+    assert home_addresses("10.1.2.3", port) == ["http://10.1.2.3:8866/voila/render/index.ipynb"]
+    assert home_addresses("::1", port) == ["http://[::1]:8866/voila/render/index.ipynb"]
+
+
+def test_the_addresses_leave_out_loopback_self_given_and_ipv6_ones(monkeypatch):
+    import psutil
+
+    def interfaces(*pairs):
+        return {name: [SimpleNamespace(family=family, address=address)]
+                for name, family, address in pairs}  # fmt: skip
+
+    room = interfaces(
+        ("lo", socket.AF_INET, "127.0.0.1"),
+        ("wlan0", socket.AF_INET, "192.168.1.20"),
+        ("usb0", socket.AF_INET, "169.254.3.4"),
+        ("wlan0v6", socket.AF_INET6, "fe80::1"),
+        ("eth0", socket.AF_INET, "10.0.0.5"),
+    )
+    monkeypatch.setattr(psutil, "net_if_addrs", lambda: room)
+    assert home_addresses("0.0.0.0", 8866) == [
+        "http://192.168.1.20:8866/voila/render/index.ipynb",
+        "http://10.0.0.5:8866/voila/render/index.ipynb",
+    ]
+    # on no network, only this machine can open it
+    alone = interfaces(("lo", socket.AF_INET, "127.0.0.1"), ("usb0", socket.AF_INET, "169.254.3.4"))
+    monkeypatch.setattr(psutil, "net_if_addrs", lambda: alone)
+    assert home_addresses("::", 8866) == ["http://127.0.0.1:8866/voila/render/index.ipynb"]
+
+
 def test_a_busy_port_is_refused_with_a_message(tmp_path):
     shutil.copytree(ROOT / "release", tmp_path / "release",
                     ignore=lambda _d, names: [n for n in names if is_answer_file(n)])  # fmt: skip
@@ -280,4 +325,6 @@ def test_serve_shows_the_course_home_and_a_module(tmp_path):
             proc.kill()
             proc.wait()
     output = log_path.read_text()
-    assert f"http://127.0.0.1:{port}/voila/render/index.ipynb" in output
+    assert f"  http://127.0.0.1:{port}/voila/render/index.ipynb\n" in output
+    # served on this machine's loopback only (the default), the trainer is told how to serve
+    assert "Only this machine can open it: to serve a room, start with --ip 0.0.0.0" in output

@@ -24,10 +24,12 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import socket
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DENYLIST = "['@jupyter/nbgrader','@jupyter-notebook/lab-extension']"
 # The course's page template (share/jupyter/voila/templates/eic): Voila's "lab" page without
@@ -99,6 +101,34 @@ def voila_command(
     return [*command, str(folder)]
 
 
+def home_addresses(ip: str, port: int) -> list[str]:
+    """The addresses at which participants open the course home.
+
+    A server on one address (``127.0.0.1``, or a machine's own address) is opened there. A
+    server on every address (``0.0.0.0`` or ``::``) is opened at this machine's address on
+    each network it is on (a laptop may be on a room's Wi-Fi and on a cable): its IPv4
+    addresses, less this machine's own loopback (which no one else can open) and the
+    addresses a machine gives itself when no network answers (169.254.x.x). With none of
+    those, only this machine can open it, at 127.0.0.1.
+    """
+    import psutil
+
+    def url(host: str) -> str:
+        return f"http://{host}:{port}/voila/render/index.ipynb"
+
+    if ip not in ("0.0.0.0", "::", ""):
+        return [url(f"[{ip}]" if ":" in ip else ip)]
+    found = []
+    for addresses in psutil.net_if_addrs().values():
+        for address in addresses:
+            if address.family != socket.AF_INET:
+                continue
+            host = ipaddress.ip_address(address.address)
+            if not (host.is_loopback or host.is_link_local) and url(str(host)) not in found:
+                found.append(url(str(host)))
+    return found or [url("127.0.0.1")]
+
+
 def course_folder(given: Path | None) -> Path:
     """The folder to serve: the one given, else ``release/`` here, else here."""
     if given is not None:
@@ -132,8 +162,15 @@ def _serve(args: argparse.Namespace) -> int:
         cull_after_minutes=args.cull_after,
         refill_delay=args.refill_delay,
     )
-    print(f"Serving the course home at http://{args.ip}:{args.port}/voila/render/index.ipynb")
-    print("Participants open that address; press Ctrl-C here to stop.", flush=True)
+    addresses = home_addresses(args.ip, args.port)
+    print("Serving the course home. Participants open", "this address:" if len(addresses) == 1
+          else "the address on their network:")  # fmt: skip
+    for address in addresses:
+        print(f"  {address}")
+    if all(ipaddress.ip_address(urlsplit(a).hostname).is_loopback for a in addresses):
+        print("Only this machine can open it: to serve a room, start with --ip 0.0.0.0 on a "
+              "machine connected to the room's network.")  # fmt: skip
+    print("Press Ctrl-C here to stop.", flush=True)
     os.execv(command[0], command)
     return 0  # pragma: no cover - execv does not return
 
