@@ -12,12 +12,15 @@ import pytest
 from conftest import ROOT, released_modules
 
 
-def run_benchmark(script: str, *args: str, timeout: float, env: dict | None = None):
-    """``python benchmarks/SCRIPT ARGS`` in the project's root, its output captured."""
-    return subprocess.run(
+def run_benchmark(script: str, *args: str, timeout: float, env: dict | None = None) -> str:
+    """What ``python benchmarks/SCRIPT ARGS``, run in the project's root, printed; it must
+    end without an error."""
+    result = subprocess.run(
         [sys.executable, f"benchmarks/{script}", *args],
         cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=env,
     )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result.stdout
 
 
 def numbered_rows(text: str, pattern: str, *, names: int = 1) -> dict:
@@ -31,11 +34,10 @@ def numbered_rows(text: str, pattern: str, *, names: int = 1) -> dict:
 
 @pytest.mark.slow
 def test_benchmark_prints_a_ratio_per_module():
-    result = run_benchmark("notebooks.py", "--repeat", "1", timeout=900)
-    assert result.returncode == 0, result.stderr
+    output = run_benchmark("notebooks.py", "--repeat", "1", timeout=900)
     for module in released_modules():
-        row = re.search(rf"^{module['id']}\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$", result.stdout, re.M)
-        assert row, result.stdout
+        row = re.search(rf"^{module['id']}\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$", output, re.M)
+        assert row, output
         notebook_s, bare_s, ratio = map(float, row.groups())
         assert notebook_s > 0 and bare_s > 0
         # the table rounds each column to 0.01 s, so allow for that rounding
@@ -44,46 +46,43 @@ def test_benchmark_prints_a_ratio_per_module():
 
 
 def test_matching_benchmark_prints_both_sizes_and_the_growth():
-    result = run_benchmark(
+    output = run_benchmark(
         "matching.py", "--repeat", "1", "--small", "200", "--large", "2000", timeout=300
     )
-    assert result.returncode == 0, result.stderr
     rows = dict(
         (int(n), (int(pairs), float(match_s)))
         for n, pairs, match_s, _ in re.findall(
-            r"^\s*(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)$", result.stdout, re.M
+            r"^\s*(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)$", output, re.M
         )
     )
     assert set(rows) == {200, 2000}
     # one firm per km2 and a fixed distance: ten times the firms, about ten times the pairs
     assert 5 < rows[2000][0] / rows[200][0] < 20
-    growth = float(re.search(r"growth 200 -> 2000 firms: ([\d.]+)-fold", result.stdout)[1])
+    growth = float(re.search(r"growth 200 -> 2000 firms: ([\d.]+)-fold", output)[1])
     assert growth == pytest.approx(rows[2000][1] / rows[200][1], rel=0.1, abs=0.15)
 
 
 @pytest.mark.slow
 @pytest.mark.browser
 def test_slow_connection_benchmark_holds_outside_requests_for_voilas_page_only():
-    result = run_benchmark("slow_connection.py", "--repeat", "1", "--delay", "1", timeout=600)
-    assert result.returncode == 0, result.stderr
-    rows = dict(re.findall(r"^(lab|eic)\s+[\d.]+\s+(\d+)$", result.stdout, re.M))
+    output = run_benchmark("slow_connection.py", "--repeat", "1", "--delay", "1", timeout=600)
+    rows = dict(re.findall(r"^(lab|eic)\s+[\d.]+\s+(\d+)$", output, re.M))
     # Voila's own page asks the CDN for its two style sheets; the course's asks nothing
-    assert rows == {"lab": "2", "eic": "0"}, result.stdout
-    assert re.search(r"^eic/lab: [\d.]+$", result.stdout, re.M), result.stdout
+    assert rows == {"lab": "2", "eic": "0"}, output
+    assert re.search(r"^eic/lab: [\d.]+$", output, re.M), output
 
 
 @pytest.mark.slow
 @pytest.mark.browser
 def test_narrow_link_benchmark_shows_the_course_server_sending_less_and_sooner():
-    result = run_benchmark("narrow_link.py", "--repeat", "1", "--mbit", "8", timeout=900)
-    assert result.returncode == 0, result.stderr
+    output = run_benchmark("narrow_link.py", "--repeat", "1", "--mbit", "8", timeout=900)
     rows = numbered_rows(
-        result.stdout,
+        output,
         r"^(own|8 Mbit/s)\s+(minimal|home|m01 next|m01)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)"
         r"\s+([\d.]+)\s+([\d.]+)$",
         names=2,
     )
-    assert len(rows) == 8, result.stdout
+    assert len(rows) == 8, output
     for (link, name), (voila_s, course_s, ratio, voila_mb, course_mb) in rows.items():
         assert voila_s > 0 and course_s > 0
         assert ratio == pytest.approx(course_s / voila_s, abs=0.01 + 0.01 / voila_s)
@@ -94,16 +93,15 @@ def test_narrow_link_benchmark_shows_the_course_server_sending_less_and_sooner()
     # over 8 Mbit/s, 3.5 MB less takes 3.5 s less to arrive
     for name in ("minimal", "m01"):
         voila_s, course_s = rows[("8 Mbit/s", name)][:2]
-        assert course_s < voila_s - 1.5, (name, result.stdout)
+        assert course_s < voila_s - 1.5, (name, output)
 
 
 @pytest.mark.slow
 @pytest.mark.browser
 def test_voila_benchmark_times_cold_and_preheated_renders_against_a_minimal_notebook():
-    result = run_benchmark("voila_render.py", "--repeat", "1", "--modules", "m01", timeout=900)
-    assert result.returncode == 0, result.stderr
+    output = run_benchmark("voila_render.py", "--repeat", "1", "--modules", "m01", timeout=900)
     rows = numbered_rows(
-        result.stdout,
+        output,
         r"^(minimal|m01)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$",
     )
     assert set(rows) == {"minimal", "m01"}
@@ -113,7 +111,7 @@ def test_voila_benchmark_times_cold_and_preheated_renders_against_a_minimal_note
     assert cold_vs_minimal == pytest.approx(cold / rows["minimal"][0], abs=0.02)
     assert rows["minimal"][3] == 1.0
     # the window in which m01's cold time would meet both targets, from the same medians
-    window = re.search(r"^  m01\s+cold ([\d.]+) s; possible: (.*)$", result.stdout, re.M)
+    window = re.search(r"^  m01\s+cold ([\d.]+) s; possible: (.*)$", output, re.M)
     assert float(window[1]) == pytest.approx(cold, abs=0.01)
     floor, ceiling = 2 * warm, 1.5 * rows["minimal"][0]  # from the rounded table: +-0.02
     low, high = map(float, re.findall(r"\d+\.\d+", window[2]))
@@ -123,9 +121,7 @@ def test_voila_benchmark_times_cold_and_preheated_renders_against_a_minimal_note
     else:
         assert window[2].startswith("none") and floor >= ceiling - 0.02
     # how much of each wait the browser was busy: some of it, never more than all of it
-    busy = numbered_rows(
-        result.stdout, r"^(minimal|m01)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$"
-    )
+    busy = numbered_rows(output, r"^(minimal|m01)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$")
     assert set(busy) == {"minimal", "m01"}
     for name, (cold_busy, cold_share, warm_busy, warm_share) in busy.items():
         assert 0 < cold_busy <= rows[name][0] and 0 < warm_busy <= rows[name][1]
@@ -135,19 +131,16 @@ def test_voila_benchmark_times_cold_and_preheated_renders_against_a_minimal_note
 
 def test_cold_start_parts_split_a_module_and_the_minimal_notebook(tmp_path):
     table = tmp_path / "parts.json"
-    result = run_benchmark(
+    output = run_benchmark(
         "cold_start_parts.py", "--repeat", "1", "--modules", "m01",
         timeout=600, env=os.environ | {"EIC_BENCH_JSON": str(table), "EIC_CHART_CACHE": "off"},
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr
     parts = json.loads(table.read_text())
     assert set(parts) == {"minimal", "m01"}
     for name, row in parts.items():
         assert row["kernel"] > 0 and row["imports"] > 0 and row["cells"] > 0, name
         assert row["total"] == pytest.approx(row["kernel"] + row["imports"] + row["cells"])
-        assert re.search(
-            rf"^{name}\s+{row['kernel']:.2f}\s+{row['imports']:.2f}", result.stdout, re.M
-        )
+        assert re.search(rf"^{name}\s+{row['kernel']:.2f}\s+{row['imports']:.2f}", output, re.M)
     # module 1 draws its worked example's radar chart on opening; the minimal notebook none
     assert 0 < parts["m01"]["charts"] < parts["m01"]["cells"]
     assert parts["minimal"]["charts"] == 0
@@ -159,8 +152,8 @@ def test_cold_start_parts_split_a_module_and_the_minimal_notebook(tmp_path):
     # module's, its widgets and the layouts and styles they share
     assert parts["minimal"]["models"] == 3
     assert 3 < parts["m01"]["models"] < 150
-    assert re.search(rf"^m01\s.*\s{parts['m01']['models']} loaded$", result.stdout, re.M)
-    assert "EIC_CHART_CACHE=off" in result.stdout
+    assert re.search(rf"^m01\s.*\s{parts['m01']['models']} loaded$", output, re.M)
+    assert "EIC_CHART_CACHE=off" in output
 
 
 @pytest.mark.slow
@@ -169,16 +162,15 @@ def test_cold_start_parts_take_a_modules_charts_from_the_cache_its_first_opening
 ):
     table = tmp_path / "parts.json"
     env = {k: v for k, v in os.environ.items() if k != "EIC_CHART_CACHE"}
-    result = run_benchmark(
+    output = run_benchmark(
         "cold_start_parts.py", "--repeat", "1", "--modules", "m01",
         timeout=600, env=env | {"EIC_BENCH_JSON": str(table)},
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert "chart cache: filled by opening each notebook once" in result.stdout
+    assert "chart cache: filled by opening each notebook once" in output
     parts = json.loads(table.read_text())
     # the radar chart module 1 draws on opening is not rendered again: no time rendering,
     # and matplotlib is not even loaded
     assert parts["m01"]["charts"] == 0
     assert parts["m01"]["matplotlib"] is False
-    assert re.search(r"^m01\s.*not loaded$", result.stdout, re.M)
+    assert re.search(r"^m01\s.*not loaded$", output, re.M)
     assert parts["m01"]["cells"] > 0
