@@ -31,6 +31,7 @@ from eic.serve import (
     TEMPLATE,
     WEB_SETTINGS,
     home_addresses,
+    only_this_machine,
     voila_command,
 )
 
@@ -186,6 +187,14 @@ def test_a_server_on_every_address_is_opened_at_this_machines_own_addresses():
         )
     assert home_addresses("10.1.2.3", port) == ["http://10.1.2.3:8866/voila/render/index.ipynb"]
     assert home_addresses("::1", port) == ["http://[::1]:8866/voila/render/index.ipynb"]
+
+
+def test_only_this_machine_opens_its_loopback_by_number_or_by_name():
+    here = [home_addresses(ip, 8866)[0] for ip in ("127.0.0.1", "::1", "localhost")]
+    assert here[2] == "http://localhost:8866/voila/render/index.ipynb"
+    assert all(map(only_this_machine, here))
+    for ip in ("192.168.1.20", "trainer-laptop.local", "fe80::1"):
+        assert not only_this_machine(home_addresses(ip, 8866)[0]), ip
 
 
 def test_the_addresses_leave_out_loopback_self_given_and_ipv6_ones(monkeypatch):

@@ -129,6 +129,15 @@ def home_addresses(ip: str, port: int) -> list[str]:
     return found or [url("127.0.0.1")]
 
 
+def only_this_machine(address: str) -> bool:
+    """Whether ``address`` (a URL) names this machine's loopback, which no one else opens."""
+    host = urlsplit(address).hostname or ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a name, not a number
+        return host == "localhost"
+
+
 def course_folder(given: Path | None) -> Path:
     """The folder to serve: the one given, else ``release/`` here, else here."""
     if given is not None:
@@ -167,7 +176,7 @@ def _serve(args: argparse.Namespace) -> int:
           else "the address on their network:")  # fmt: skip
     for address in addresses:
         print(f"  {address}")
-    if all(ipaddress.ip_address(urlsplit(a).hostname).is_loopback for a in addresses):
+    if all(map(only_this_machine, addresses)):
         print("Only this machine can open it: to serve a room, start with --ip 0.0.0.0 on a "
               "machine connected to the room's network.")  # fmt: skip
     print("Press Ctrl-C here to stop.", flush=True)
