@@ -1,5 +1,6 @@
-"""Shared fixtures: copies of the course in temporary folders, notebook execution, and the
-model answers recorded by running each instructor notebook."""
+"""Shared fixtures: copies of the course in temporary folders, notebook execution, the
+model answers recorded by running each instructor notebook, and local servers started for
+a test."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ import fnmatch
 import json
 import os
 import shutil
+import socket
+import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -35,6 +40,35 @@ ANSWER_PATTERNS = (
     ".ipynb_checkpoints",
     "__pycache__",
 )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(args: list[str], *, cwd: Path, env: dict, log_path: Path, ready_url: str):
+    """Start a local server and wait until ``ready_url`` answers; fail with its log if not."""
+    log = open(log_path, "w")  # noqa: SIM115 - closed by stop_server
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 90
+    while True:
+        try:
+            urllib.request.urlopen(ready_url, timeout=2)
+            return proc, log
+        except OSError:
+            if proc.poll() is not None or time.time() > deadline:
+                proc.kill()
+                log.close()
+                pytest.fail(f"{args[2]} did not start:\n" + log_path.read_text())
+            time.sleep(0.3)
+
+
+def stop_server(proc: subprocess.Popen, log) -> None:
+    proc.terminate()
+    proc.wait(30)
+    log.close()
 
 
 def is_answer_file(name: str) -> bool:

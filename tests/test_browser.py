@@ -6,8 +6,6 @@ import json
 import os
 import re
 import shutil
-import socket
-import subprocess
 import sys
 import time
 import urllib.error
@@ -16,7 +14,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT, is_answer_file, released_modules
+from conftest import (
+    ROOT,
+    free_port,
+    is_answer_file,
+    released_modules,
+    start_server,
+    stop_server,
+)
 from nbformat.v4 import new_code_cell, new_notebook
 
 from eic.serve import KERNEL_MANAGER, voila_command
@@ -34,35 +39,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(args: list[str], *, cwd: Path, env: dict, log_path: Path, ready_url: str):
-    """Start a local server and wait until ``ready_url`` answers; fail with its log if not."""
-    log = open(log_path, "w")  # noqa: SIM115 - closed by stop_server
-    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 90
-    while True:
-        try:
-            urllib.request.urlopen(ready_url, timeout=2)
-            return proc, log
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                log.close()
-                pytest.fail(f"{args[2]} did not start:\n" + log_path.read_text())
-            time.sleep(0.3)
-
-
-def stop_server(proc: subprocess.Popen, log) -> None:
-    proc.terminate()
-    proc.wait(30)
-    log.close()
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,6 @@ import pwd
 import re
 import shutil
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -32,7 +31,7 @@ from types import SimpleNamespace
 import pytest
 import requests
 import yaml
-from conftest import ROOT, released_modules
+from conftest import ROOT, free_port, released_modules
 from packaging.requirements import Requirement
 from test_pins import pins
 from test_trainer_class import expected_score, test_cells_of
@@ -155,12 +154,6 @@ def test_a_submission_in_the_exchange_is_closed_to_others_if_it_has_the_trainers
 
 
 # -- a workshop on a running hub -----------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def as_user(user: str, *command: str, cwd: Path | None = None, timeout: float = 600):
     """Run a command as a Unix user, with a clean environment of the course's Python."""
     home = pwd.getpwnam(user).pw_dir

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import nbformat
 import pytest
-from conftest import ROOT, is_answer_file
+from conftest import ROOT, free_port, is_answer_file, start_server, stop_server
 
 from eic.serve import (
     DENYLIST,
@@ -34,12 +34,6 @@ from eic.serve import (
     only_this_machine,
     voila_command,
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_the_voila_command_has_the_workshop_settings(tmp_path):
@@ -110,27 +104,13 @@ def voila_server(folder: Path, *, compress: bool):
     command = voila_command(folder, ip="127.0.0.1", port=port, pool_size=None,
                             cull_after_minutes=None, compress=compress)  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
-    log_path = folder.parent / f"voila-{port}.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
+    log_path = folder.parent / f"voila-{port}.log"
+    proc, log = start_server(command, cwd=folder, env=env, log_path=log_path, ready_url=url)
     try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=5).read()
-                break
-            except OSError:
-                assert proc.poll() is None and time.time() < deadline, log_path.read_text()
-                time.sleep(0.3)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_server(proc, log)
 
 
 @pytest.mark.slow
