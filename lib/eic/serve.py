@@ -31,7 +31,8 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-DENYLIST = "['@jupyter/nbgrader','@jupyter-notebook/lab-extension']"
+# JupyterLab extensions Voila leaves out of the pages (their scripts log errors there).
+DENYLIST = ("@jupyter/nbgrader", "@jupyter-notebook/lab-extension")
 # The course's page template (share/jupyter/voila/templates/eic): Voila's "lab" page without
 # the style sheets it fetches from the internet, which every page waited for.
 TEMPLATE = "eic"
@@ -88,7 +89,8 @@ def voila_command(
         sys.executable, "-m", "eic.voila_server" if compress else "voila", "--no-browser",
         f"--Voila.ip={ip}", f"--port={port}", "--Voila.port_retries=0",
         f"--Voila.root_dir={folder}",
-        f"--VoilaConfiguration.extension_denylist={DENYLIST}",
+        # one option per extension: a list in one option is deprecated, and warned about
+        *(f"--VoilaConfiguration.extension_denylist={name}" for name in DENYLIST),
         f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
         f"--template={template}",
     ]  # fmt: skip

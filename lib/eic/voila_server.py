@@ -11,18 +11,39 @@ applies them after the web server is made, too late for compression, which the w
 sets up as it is made (Tornado's ``compress_response``). This server gives the course's
 settings (``eic.serve.WEB_SETTINGS``) as it is made.
 
+It also leaves out one warning the trainer would otherwise read for every notebook at start
+and for every page opened: "Notebook ... is not trusted". Trust decides whether a notebook's
+saved outputs may run scripts when it is opened. The course's notebooks are committed
+without outputs, and Voila runs each one afresh for every page, so there is nothing for it
+to decide, and the warning only hides the lines that matter (the addresses to open).
+
     python -m eic.voila_server [Voila's own options] FOLDER
 """
 
 from __future__ import annotations
 
+import logging
+
 from voila.app import Voila
 
 from eic.serve import WEB_SETTINGS
 
+UNTRUSTED = "Notebook %s is not trusted"  # jupyter_server's contents manager says this
+
+
+def not_about_trust(record: logging.LogRecord) -> bool:
+    """False for the contents manager's warning that a notebook is not trusted."""
+    return record.msg != UNTRUSTED
+
 
 class CourseVoila(Voila):
-    """Voila with the course's web settings given to the server as it is made."""
+    """Voila with the course's web settings given to the server as it is made, and without
+    the warning that a notebook is not trusted."""
+
+    def initialize(self, argv=None) -> None:
+        # the contents manager logs through the server's own log
+        self.log.addFilter(not_about_trust)
+        super().initialize(argv)
 
     def init_settings(self) -> dict:
         return {**super().init_settings(), **WEB_SETTINGS}
