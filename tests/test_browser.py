@@ -98,6 +98,15 @@ def assert_clean(page) -> None:
     for sign in ["Traceback", "Error:", "not answered yet", "NotImplementedError"]:
         assert sign not in text, f"the page shows {sign!r}"
     assert page.locator("[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    # the "Go further" part asks for code the page does not show: its heading stays, with
+    # where to do it, and its code's output is left out with the code
+    note = page.locator(".eic-go-further")
+    assert note.count() == 1 and note.is_visible()
+    assert "Go further" in note.inner_text() and "JupyterLab" in note.inner_text()
+    assert "Shift+Enter" not in text
+    after = "[cell-index]:has(.eic-go-further) + [cell-index]"
+    assert page.locator(after).count() == 1
+    assert page.locator(f"{after} .jp-OutputArea-output").count() == 0
     assert page.locator(".jp-CodeMirrorEditor, .cm-editor, .jp-InputPrompt").count() == 0
     for code in ["from eic", "ws.single_choice", "### BEGIN", "answered("]:
         assert code not in text, f"the page shows code: {code!r}"

@@ -137,3 +137,17 @@ def test_released_notebook_holds_no_model_answer_or_hidden_test(module):
     hidden_checks = ["assert_choice", "assert_number", "assert_ranking"]
     for marker in ["BEGIN SOLUTION", "BEGIN HIDDEN TESTS", ".record(", *hidden_checks]:
         assert marker not in text, marker
+
+
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_the_go_further_part_and_only_it_is_tagged_for_the_app_to_leave_out(module):
+    # the Voila page shows the part's heading and a note instead of it (it asks for code)
+    for kind in ("source", "release"):
+        nb = nbformat.read(notebook_path(ROOT, kind, module), as_version=4)
+        headings = [i for i, c in enumerate(nb.cells)
+                    if c.cell_type == "markdown" and c.source.startswith("## ")]  # fmt: skip
+        start = next(i for i in headings if nb.cells[i].source.startswith("## Go further"))
+        end = next((i for i in headings if i > start), len(nb.cells))
+        tagged = [i for i, c in enumerate(nb.cells) if "go-further" in c.metadata.get("tags", [])]
+        assert tagged == list(range(start, end)), (kind, tagged, start, end)
+        assert any(nb.cells[i].cell_type == "code" for i in tagged), kind
