@@ -117,6 +117,26 @@ def assert_clean(page) -> None:
                  .map(el => el.innerText)"""
     )
     assert cut == [], f"texts cut short: {cut}"
+    # an option too long for one line wraps onto lines of its own, over no other option
+    crowded = page.evaluate(
+        """() => [...document.querySelectorAll('.eic-question label')]
+                 .filter(el => el.offsetParent !== null)
+                 .filter(el => el.scrollHeight > el.clientHeight + 1
+                   || (el.nextElementSibling && el.nextElementSibling.tagName === 'LABEL'
+                       && el.getBoundingClientRect().bottom
+                          > el.nextElementSibling.getBoundingClientRect().top + 1))
+                 .map(el => el.innerText)"""
+    )
+    assert crowded == [], f"options overlapping the next one: {crowded}"
+    # and a radio button stays at the start of its option, not after the words
+    astray = page.evaluate(
+        """() => [...document.querySelectorAll('.eic-question label > input[type=radio]')]
+                 .filter(el => el.offsetParent !== null)
+                 .filter(el => el.getBoundingClientRect().left
+                               - el.parentElement.getBoundingClientRect().left > 8)
+                 .map(el => el.parentElement.innerText)"""
+    )
+    assert astray == [], f"radio buttons not at the start of their option: {astray}"
     # a checklist's buttons sit beside their item's text, never under a heading's column
     misplaced = page.evaluate(
         """() => [...document.querySelectorAll('.eic-question .widget-gridbox')].flatMap(grid =>
