@@ -112,7 +112,8 @@ def assert_clean(page) -> None:
         assert code not in text, f"the page shows code: {code!r}"
     # no button or label of a question is cut short ("not obser...")
     cut = page.evaluate(
-        """() => [...document.querySelectorAll('.eic-question button, .eic-question label')]
+        """() => [...document.querySelectorAll(
+                   '.eic-question button, .eic-question label, .eic-explorer .widget-label')]
                  .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
                  .map(el => el.innerText)"""
     )
@@ -128,6 +129,14 @@ def assert_clean(page) -> None:
                  .map(el => el.innerText)"""
     )
     assert crowded == [], f"options overlapping the next one: {crowded}"
+    # no row of controls is wider than the page, with some out of sight past its edge
+    hidden = page.evaluate(
+        """() => [...document.querySelectorAll(
+                   '.eic-explorer .widget-box, .eic-question .widget-box')]
+                 .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+                 .map(el => el.innerText.slice(0, 80))"""
+    )
+    assert hidden == [], f"controls past the edge of their row: {hidden}"
     # and a radio button stays at the start of its option, not after the words
     astray = page.evaluate(
         """() => [...document.querySelectorAll('.eic-question label > input[type=radio]')]

@@ -93,6 +93,16 @@ def show_table(table: pd.DataFrame, **kw) -> None:
     display(HTML(table_html(table, **kw)))
 
 
+# A control's description is one line by default, cut short with "..." when it is longer
+# than the room given to it: a participant saw "Plastic products from recycled plastic (t/yr
+# of recovered pl...", without the unit to type in. With this rule it wraps onto a second
+# line instead. It comes with each explorer, so it applies in JupyterLab as in the app.
+WRAPPED_DESCRIPTIONS = (
+    "<style>.eic-explorer .widget-inline-hbox > .widget-label {white-space: normal; "
+    "height: auto; line-height: 1.3; align-self: center; overflow: visible}</style>"
+)
+
+
 class Explorer:
     """Controls, a chart and a text panel; ``draw(values)`` returns (figure, html).
 
@@ -111,7 +121,10 @@ class Explorer:
         self._draw = draw
         self.chart = ChartImage("900px")
         self.text = w.HTML()
-        self.box = w.VBox([w.HBox(list(self.controls.values())), self.text, self.chart.widget])
+        # controls side by side while they fit, the rest on the next line: never a row wider
+        # than the page, whose controls past its edge a participant would not see
+        row = w.HBox(list(self.controls.values()), layout={"flex_flow": "row wrap"})
+        self.box = w.VBox([w.HTML(WRAPPED_DESCRIPTIONS), row, self.text, self.chart.widget])
         self.box.add_class("eic-explorer")
         self.box.add_class(css)
         for control in self.controls.values():
