@@ -110,6 +110,25 @@ def assert_clean(page) -> None:
     assert page.locator(".jp-CodeMirrorEditor, .cm-editor, .jp-InputPrompt").count() == 0
     for code in ["from eic", "ws.single_choice", "### BEGIN", "answered("]:
         assert code not in text, f"the page shows code: {code!r}"
+    assert_laid_out(page)
+    # and on a small laptop's screen, or a window beside another
+    size = page.viewport_size
+    page.set_viewport_size({"width": NARROW, "height": size["height"]})
+    page.wait_for_timeout(500)  # the widgets lay themselves out again
+    try:
+        assert_laid_out(page)
+    finally:
+        page.set_viewport_size(size)
+
+
+# pixels: a small laptop's screen, or a window beside another on a common one
+NARROW = 800
+
+
+def assert_laid_out(page) -> None:
+    """Nothing of a question or an explorer is cut short, hidden or on top of another."""
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
     # no button or label of a question is cut short ("not obser...")
     cut = page.evaluate(
         """() => [...document.querySelectorAll(
@@ -388,6 +407,31 @@ def test_an_explorer_slider_moves_with_the_keyboard_and_redraws(served, browser)
     )
     assert chart.get_attribute("src") != drawn
     assert chart.get_attribute("alt")
+    assert errors == []
+    page.close()
+
+
+def test_a_pairwise_judgement_is_shown_whole_at_either_end_of_its_slider(served, browser):
+    # the readout is the judgement itself ("Environmental benefit: 9x as important")
+    url, _folder = served
+    module = next(m for m in released_modules() if m["id"] == "m07")
+    page, errors = open_app(
+        browser, f"{url}/voila/render/{module['folder']}/{module['folder']}.ipynb"
+    )
+    question = page.locator(".eic-question:has(.noUi-handle)").first
+    handles = question.locator(".noUi-handle")
+    readouts = question.locator(".widget-readout")
+    for width in (1280, NARROW):
+        page.set_viewport_size({"width": width, "height": 720})
+        for key in ("ArrowRight", "ArrowLeft"):  # to one end of the scale, then the other
+            handles.first.focus()
+            for _ in range(16):
+                page.keyboard.press(key)
+            end = readouts.first.element_handle()
+            page.wait_for_function("el => el.innerText.includes(': 9x')", arg=end, timeout=20_000)
+            shown = readouts.first.evaluate("el => [el.innerText, el.scrollWidth, el.clientWidth]")
+            assert shown[0].endswith(": 9x as important"), (width, key, shown)
+            assert shown[1] <= shown[2] + 1, f"the judgement is cut short at {width}: {shown}"
     assert errors == []
     page.close()
 

@@ -167,7 +167,7 @@ def slider(
         continuous_update=False,
         readout_format=readout,
         style={"description_width": "initial"},
-        layout={"width": "420px"},
+        layout={"width": "420px", "max_width": "100%"},
     )
 
 

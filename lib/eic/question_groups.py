@@ -55,6 +55,15 @@ class Pairwise(SliderGroup):
         self.criteria = list(criteria)
         self.pairs = [(a, b) for i, a in enumerate(self.criteria) for b in self.criteria[i + 1 :]]
         super().__init__(sheet, qid, prompt, **kwargs)
+        # ipywidgets gives a slider's readout at most 148 pixels, which cut the judgement
+        # itself ("Environmental benefit: 9x as important" read "Environmental benefit:").
+        # Each readout here is as wide as the longest judgement, so none is cut and the
+        # slider does not change length, under the pointer, as the judgement changes.
+        longest = max(len(label) for a, b in self.pairs for label, _ in judgement_options(a, b))
+        self.label.value = (
+            f"<style>.eic-q-{qid} .widget-readout {{min-width: {longest + 1}ch; "
+            f"max-width: {longest + 1}ch}}</style>" + self.label.value
+        )
 
     def _build_input(self) -> w.Widget:
         self.sliders = {
@@ -65,7 +74,7 @@ class Pairwise(SliderGroup):
                 continuous_update=False,
                 readout=True,
                 style={"description_width": "22em"},
-                layout={"width": "760px"},
+                layout={"width": "960px", "max_width": "100%"},
             )
             for a, b in self.pairs
         }
@@ -204,7 +213,7 @@ class Texts(Question):
                 placeholder=self.placeholders.get(name, "one point per line"),
                 continuous_update=False,
                 style={"description_width": "9em"},
-                layout={"width": "640px", "height": "6em"},
+                layout={"width": "640px", "max_width": "100%", "height": "6em"},
             )
             for name in self.fields
         }

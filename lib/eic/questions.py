@@ -211,7 +211,7 @@ class Slider(Question):
             description=f"Answer ({self.unit})" if self.unit else "Answer",
             continuous_update=False,
             style={"description_width": "initial"},
-            layout={"width": "480px"},
+            layout={"width": "480px", "max_width": "100%"},
         )
         return self.slider
 
@@ -430,7 +430,7 @@ class Ratings(SliderGroup):
                 description=item,
                 continuous_update=False,
                 style={"description_width": "14em"},
-                layout={"width": "520px"},
+                layout={"width": "520px", "max_width": "100%"},
             )
             for item in self.items
         }

@@ -35,7 +35,7 @@ def jobs_explorer(factors: pd.DataFrame, quantities: Mapping[str, float]) -> Exp
             max=1e9,
             description=f"{activity} ({units[activity]}):",
             style={"description_width": "30em"},
-            layout={"width": "720px"},
+            layout={"width": "720px", "max_width": "100%"},
         )
         for activity in factors["activity"]
     }
