@@ -132,7 +132,8 @@ def assert_laid_out(page) -> None:
     # no button or label of a question is cut short ("not obser...")
     cut = page.evaluate(
         """() => [...document.querySelectorAll(
-                   '.eic-question button, .eic-question label, .eic-explorer .widget-label')]
+                   '.eic-question button, .eic-question label, .eic-explorer .widget-label,'
+                   + '.widget-readout')]
                  .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
                  .map(el => el.innerText)"""
     )
