@@ -19,6 +19,7 @@ import yaml
 from eic.answers import AnswerStore
 
 LEFT = "<td style='text-align:left'>"
+ONE_LINE = "style='white-space:nowrap'"  # "120 min", "0 of 9 answered": never split
 
 
 @cache
@@ -81,8 +82,12 @@ def module_map(link_from: Path | str | None = None) -> str:
                 state = "coming soon"
         rows.append(
             f"<tr><td>{m['day']}</td><td>{int(m['id'][1:])}</td>{LEFT}{title}</td>"
-            f"<td>{m['duration_minutes']} min</td><td>{m['points']}</td>"
-            + (f"<td class='eic-progress-{m['id']}'>{state}</td>" if link_from is not None else "")
+            f"<td {ONE_LINE}>{m['duration_minutes']} min</td><td>{m['points']}</td>"
+            + (
+                f"<td class='eic-progress-{m['id']}' {ONE_LINE}>{state}</td>"
+                if link_from is not None
+                else ""
+            )
             + "</tr>"
         )
     extra = "<th>Your progress</th>" if link_from is not None else ""
