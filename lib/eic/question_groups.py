@@ -62,7 +62,8 @@ class Pairwise(SliderGroup):
         longest = max(len(label) for a, b in self.pairs for label, _ in judgement_options(a, b))
         self.label.value = (
             f"<style>.eic-q-{qid} .widget-readout {{min-width: {longest + 1}ch; "
-            f"max-width: {longest + 1}ch}}</style>" + self.label.value
+            f"max-width: {longest + 1}ch; text-align: left; margin-left: 14px}}</style>"
+            + self.label.value
         )
 
     def _build_input(self) -> w.Widget:
