@@ -8,11 +8,13 @@ import gzip
 import ipaddress
 import json
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import warnings
@@ -28,9 +30,11 @@ from eic.serve import (
     DENYLIST,
     KERNEL_MANAGER,
     REFILL_DELAY,
+    SOCKET_NAME_AFTER_FOLDER,
     TEMPLATE,
     WEB_SETTINGS,
     home_addresses,
+    kernel_transport,
     only_this_machine,
     voila_command,
 )
@@ -61,8 +65,19 @@ def test_voila_reads_the_command_as_meant_without_a_warning(tmp_path):
     assert list(app.config.VoilaConfiguration.extension_denylist) == list(DENYLIST)
     assert "@jupyter/nbgrader" in DENYLIST
     assert app.config.VoilaConfiguration.multi_kernel_manager_class == KERNEL_MANAGER
+    assert app.config.KernelManager.transport == kernel_transport()
     assert app.config.Voila.port == 8900 and app.config.Voila.port_retries == 0
     assert app.extra_args == [str(tmp_path)]
+
+
+def test_kernels_use_socket_files_where_the_system_has_them_and_their_names_fit():
+    assert kernel_transport("/tmp", system="posix") == "ipc"
+    assert kernel_transport("/tmp", system="nt") == "tcp"  # Windows has none
+    # macOS keeps temporary files in a folder like this: a socket name there would be too
+    # long for it (103 characters at most), and every kernel would fail to start
+    mac = "/var/folders/7x/k2c9tqzs1w3b6hm0v8n4r5y80000gn/T"
+    assert len(mac) + SOCKET_NAME_AFTER_FOLDER > 103
+    assert kernel_transport(mac, system="posix") == "tcp"
 
 
 def test_a_cold_voila_command_keeps_the_course_settings_without_a_pool(tmp_path):
@@ -75,6 +90,7 @@ def test_a_cold_voila_command_keeps_the_course_settings_without_a_pool(tmp_path)
     assert "--template=lab" in cold and "--Voila.ip=127.0.0.1" in cold
     shared = [arg for arg in served if arg.startswith("--VoilaConfiguration.")]
     assert len(shared) == len(DENYLIST) + 1 and all(arg in cold for arg in shared)
+    assert f"--KernelManager.transport={kernel_transport()}" in cold
     assert cold[-1] == served[-1] == str(tmp_path)
     # the course's Voila server unless Voila's own is asked for
     assert served[1:3] == cold[1:3] == ["-m", "eic.voila_server"]
@@ -360,6 +376,12 @@ def test_serve_shows_the_course_home_and_a_module(tmp_path):
                 time.sleep(1)
         assert "eic-progress-m01" in page and "0 of 8 answered" in page, log_path.read_text()
         assert "Traceback" not in page
+        if kernel_transport() == "ipc":  # the kernels' socket files, named as reckoned
+            named = re.search(r"Storing connection files in (\S+)\.\n", log_path.read_text())
+            sockets = [str(f) for f in Path(named.group(1)).glob("kernel-*-ipc-*")]
+            assert sockets and all(Path(f).is_socket() for f in sockets)
+            longest = len(tempfile.gettempdir()) + SOCKET_NAME_AFTER_FOLDER
+            assert max(len(f) for f in sockets) == longest, sockets
     finally:
         proc.send_signal(signal.SIGINT)
         try:
@@ -371,3 +393,8 @@ def test_serve_shows_the_course_home_and_a_module(tmp_path):
     assert f"  http://127.0.0.1:{port}/voila/render/index.ipynb\n" in output
     # served on this machine's loopback only (the default), the trainer is told how to serve
     assert "Only this machine can open it: to serve a room, start with --ip 0.0.0.0" in output
+    # while it serves, the trainer's terminal holds no warning: not the notebooks' trust,
+    # not the kernels' unencrypted ports, not a deprecated option
+    serving = output.split("Stopping...")[0]
+    assert "Kernel started" in serving
+    assert "WARNING" not in serving and "Warning" not in serving, serving

@@ -28,6 +28,7 @@ import ipaddress
 import os
 import socket
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -43,6 +44,11 @@ REFILL_DELAY = 5.0
 # Kernels finish handling what their page sent (an answer clicked just before the page was
 # left) before they stop: see eic.kernels.
 KERNEL_MANAGER = "eic.kernels.AnswerKeepingKernelManager"
+# A kernel's socket files are named <connection folder>/voila_XXXXXXXX/kernel-<36-character
+# id>-ipc-N: 65 characters after the folder Voila keeps its connection files in.
+SOCKET_NAME_AFTER_FOLDER = 65
+# The longest socket file name every system takes (macOS: 103 characters; Linux: 107).
+LONGEST_SOCKET_NAME = 100
 # The web server's settings, for eic-course serve's Voila server (eic.voila_server), Binder's
 # Jupyter server and the hub's participant servers: responses compressed when the browser
 # accepts it (scripts, pages, style sheets), about 5 MB of scripts per page down to 1.4 MB.
@@ -63,6 +69,21 @@ def check_port(ip: str, port: int) -> None:
                 f"port {port} on {ip} is busy ({err.strerror}); stop the program using it, "
                 "or choose another port with --port"
             ) from None
+
+
+def kernel_transport(connection_folder: str | None = None, system: str = os.name) -> str:
+    """How Voila's kernels talk to the server: ``"ipc"`` (socket files on this machine)
+    where the system has them and their names fit, else ``"tcp"`` (network ports).
+
+    Socket files mean a room's worth of kernels started at once cannot collide over a
+    port, and no kernel says, in the trainer's terminal, that it is "running over TCP
+    without encryption". Windows has none, and a name longer than the system takes would
+    stop every kernel from starting (macOS keeps temporary files in a long folder).
+    ``connection_folder`` is where Voila keeps connection files: the temporary folder.
+    """
+    folder = tempfile.gettempdir() if connection_folder is None else connection_folder
+    fits = len(folder) + SOCKET_NAME_AFTER_FOLDER <= LONGEST_SOCKET_NAME
+    return "ipc" if system == "posix" and fits else "tcp"
 
 
 def voila_command(
@@ -92,6 +113,7 @@ def voila_command(
         # one option per extension: a list in one option is deprecated, and warned about
         *(f"--VoilaConfiguration.extension_denylist={name}" for name in DENYLIST),
         f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
+        f"--KernelManager.transport={kernel_transport()}",
         f"--template={template}",
     ]  # fmt: skip
     if pool_size is not None:
