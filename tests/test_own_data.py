@@ -223,14 +223,21 @@ def test_module_6_takes_the_participants_plant_costs_and_rejects_bad_ones(folder
     assert holder.children and "role='alert'" not in note.value
 
 
+def descendants(widget):
+    """Every widget inside ``widget`` that has a description, at any depth."""
+    for child in getattr(widget, "children", ()):
+        if getattr(child, "description", None):
+            yield child
+        yield from descendants(child)
+
+
 def test_module_5_budget_slider_reaches_the_total_investment(folder):
     spec = SPECS["m05"]
     table = spec.example_table()
     table["investment_usd"] = table["investment_usd"] * 20
     panel = OwnDataPanel(spec, folder)
     panel.receive(template_csv(table), "big.csv")
-    controls = panel.analysis.children[0].children[0].children
-    budget = next(c for c in controls if "Budget" in c.description)
+    budget = next(c for c in descendants(panel.analysis) if "Budget" in c.description)
     assert budget.max >= table["investment_usd"].sum()
     assert 0 < budget.value < budget.max
 
