@@ -13,7 +13,7 @@ import sys
 
 import nbformat
 import pytest
-from conftest import ROOT
+from conftest import ROOT, copy_course
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 from nbgrader.api import Gradebook
 
@@ -264,3 +264,74 @@ def test_the_dashboard_notebook_passes_ruff():
             text=True,
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+class FlakyStartApi:
+    """nbgrader's API whose kernel dies before it starts, the first ``failures`` times."""
+
+    START_FAILURE = {
+        "success": False,
+        "log": "[ERROR] Error occurred while starting new kernel client for kernel 1b2c: "
+        "Kernel died before replying to kernel_info\n",
+        "error": "NbGraderException: Please see the the above traceback",
+    }
+
+    def __init__(self, failures: int) -> None:
+        self.failures, self.calls = failures, 0
+
+    def autograde(self, assignment, student, *, force, create):
+        self.calls += 1
+        if self.calls <= self.failures:
+            return dict(self.START_FAILURE)
+        return {"success": True, "log": "", "error": ""}
+
+
+def test_a_kernel_that_dies_before_starting_is_started_again_not_blamed_on_the_notebook(
+    empty_gradebook, tmp_path, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from eic.trainer import worker
+
+    monkeypatch.setattr(worker.time, "sleep", lambda _s: None)
+    course = SimpleNamespace(root=tmp_path, course_id="eic")
+    db = f"sqlite:///{empty_gradebook}"
+    task = ("m01-eic-in-asia", "ph-01", "m01-eic-in-asia.ipynb")
+    # the machine failed to start the kernel once: graded on the second start
+    api = FlakyStartApi(failures=1)
+    outcome = worker.grade_one(course, api, db, task, cell_timeout=15)
+    assert (outcome["status"], outcome["detail"], api.calls) == ("graded", "", 2)
+    # it never starts: reported as the machine's failure, which the next run grades again
+    api = FlakyStartApi(failures=worker.START_ATTEMPTS)
+    outcome = worker.grade_one(course, api, db, task, cell_timeout=15)
+    assert api.calls == worker.START_ATTEMPTS and outcome["status"] == "failed"
+    assert outcome["detail"].startswith(worker.NOT_STARTED)
+    assert "not a fault of the notebook" in outcome["detail"]
+    # a kernel the notebook itself stops, once running, is still put down to the notebook
+    died = {"success": False, "log": "[ERROR] Kernel died while waiting for execute reply."}
+    assert "the notebook exits Python" in worker.describe_failure(died, 15)
+    assert not worker.kernel_did_not_start(died)
+
+
+def test_a_submission_whose_kernel_did_not_start_is_graded_again_by_the_next_run(tmp_path):
+    from eic.trainer.grading import plan
+    from eic.trainer.worker import NOT_STARTED
+
+    course = Course(copy_course(tmp_path / "course", release=False))
+    module = course.resolve("m01")[0]
+    folder = course.root / "submitted" / "ph-01" / module.folder
+    folder.mkdir(parents=True)
+    (folder / module.notebook).write_text("{}")
+    with course.gradebook() as gb:
+        gb.update_or_create_assignment(module.folder)
+        gb.update_or_create_student("ph-01")
+    digest = records.submission_digest(folder)
+    machine = NOT_STARTED + "; the next run grades it again"
+    notebook = "its kernel stopped: the notebook exits Python"
+    for detail, graded_again in [(machine, True), (notebook, False)]:
+        with course.gradebook() as gb:
+            records.log_grading(gb, module.folder, "ph-01", digest=digest, status="failed",
+                                detail=detail, seconds=1.0)  # fmt: skip
+            gb.db.commit()
+        work = plan(course, [module])
+        assert (len(work.tasks) == 1) == graded_again, detail

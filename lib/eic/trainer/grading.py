@@ -22,6 +22,7 @@ from eic.trainer.course import Course, CourseError, Module
 from eic.trainer.merge import merge_outcome, remove_partial_output
 from eic.trainer.parallel import Outcome, Task, run_tasks, warm_up
 from eic.trainer.progress import Progress
+from eic.trainer.worker import NOT_STARTED
 
 LOG_NAME = "eic-grading.log"
 
@@ -75,6 +76,7 @@ def plan(course: Course, modules: list[Module], *, force: bool = False) -> Plan:
                     and last is not None
                     and last.digest == digest
                     and (last.status != records.GRADED or graded_file.is_file())
+                    and not last.detail.startswith(NOT_STARTED)
                 ):
                     result.already.append(last)
                     continue

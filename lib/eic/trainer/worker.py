@@ -21,11 +21,27 @@ from typing import Any
 
 TIMEOUT_ERRORS = ("CellTimeoutError", "Timeout waiting for")
 KERNEL_DEATH = ("DeadKernelError", "Kernel died", "kernel died")
+# A kernel that dies before it answers its first message has run nothing of the notebook:
+# the grading machine failed to start it (two kernels started at the same moment can be
+# given the same network port). It is not the participant's doing, so the submission is
+# graded again at once, up to START_ATTEMPTS times; if it still does not start, it is
+# reported as such and graded again by the next run.
+KERNEL_NOT_STARTED = "Kernel died before replying to kernel_info"
+START_ATTEMPTS = 3
+NOT_STARTED = "its kernel did not start on this machine (not a fault of the notebook)"
+
+
+def kernel_did_not_start(result: dict[str, Any]) -> bool:
+    """Whether nbgrader failed because the kernel died before running anything."""
+    text = (result.get("log") or "") + "\n" + (result.get("error") or "")
+    return not result.get("success") and KERNEL_NOT_STARTED in text
 
 
 def describe_failure(result: dict[str, Any], cell_timeout: int) -> str:
     """One line saying why nbgrader could not autograde a submission."""
     text = (result.get("log") or "") + "\n" + (result.get("error") or "")
+    if kernel_did_not_start(result):
+        return NOT_STARTED + "; the next run grades it again"
     if any(sign in text for sign in KERNEL_DEATH):
         return "its kernel stopped: the notebook exits Python or crashes it"
     if any(sign in text for sign in TIMEOUT_ERRORS):
@@ -78,7 +94,12 @@ def grade_one(course, api, db_url: str, task: tuple[str, str, str], cell_timeout
 
     assignment, student, notebook = task
     start = time.monotonic()
-    result = api.autograde(assignment, student, force=True, create=True)
+    for attempt in range(START_ATTEMPTS):
+        if attempt:
+            time.sleep(attempt)  # let whatever took the kernel's ports finish starting
+        result = api.autograde(assignment, student, force=True, create=True)
+        if not kernel_did_not_start(result):
+            break
     seconds = time.monotonic() - start
     if result.get("success"):
         status, detail = "graded", ""
