@@ -114,6 +114,11 @@ class Question:
         if self.autosave:
             self._watch(lambda _change: self._guard(self._autosave))
 
+    def _style(self, css: str) -> None:
+        """Give the question a style rule. It travels in the question's own heading, so it
+        applies wherever the question is shown: in JupyterLab as in the app."""
+        self.label.value = f"<style>{css}</style>" + self.label.value
+
     # -- to be provided by each kind ---------------------------------------------------
     def _build_input(self) -> w.Widget:
         raise NotImplementedError

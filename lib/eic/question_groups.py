@@ -60,10 +60,9 @@ class Pairwise(SliderGroup):
         # Each readout here is as wide as the longest judgement, so none is cut and the
         # slider does not change length, under the pointer, as the judgement changes.
         longest = max(len(label) for a, b in self.pairs for label, _ in judgement_options(a, b))
-        self.label.value = (
-            f"<style>.eic-q-{qid} .widget-readout {{min-width: {longest + 1}ch; "
-            f"max-width: {longest + 1}ch; text-align: left; margin-left: 14px}}</style>"
-            + self.label.value
+        self._style(
+            f".eic-q-{qid} .widget-readout {{min-width: {longest + 1}ch; "
+            f"max-width: {longest + 1}ch; text-align: left; margin-left: 14px}}"
         )
 
     def _build_input(self) -> w.Widget:

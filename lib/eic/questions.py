@@ -44,13 +44,12 @@ class _OptionsQuestion(Question):
 
 # ipywidgets gives each option of a set of radio buttons the height of one line, so an
 # option too long for the page's width wrapped over the next one. With this rule an option
-# takes the lines it needs, its button beside the first. It comes with each such question,
-# so it applies in JupyterLab as in the app.
+# takes the lines it needs, its button beside the first.
 LONG_OPTIONS_STYLE = (
-    "<style>.eic-question .widget-radio-box label {display: flex; align-items: flex-start; "
+    ".eic-question .widget-radio-box label {display: flex; align-items: flex-start; "
     "height: auto; min-height: var(--jp-widgets-radio-item-height); line-height: 1.4; "
     "padding: 2px 0} .eic-question .widget-radio-box input {order: -1; flex: none; height: auto; "
-    "margin-top: 0.25em}</style>"
+    "margin-top: 0.25em}"
 )
 
 
@@ -61,7 +60,7 @@ class SingleChoice(_OptionsQuestion):
         self, sheet: Worksheet, qid: str, prompt: str, options: Sequence[str], **kwargs: Any
     ) -> None:
         super().__init__(sheet, qid, prompt, options, **kwargs)
-        self.label.value = LONG_OPTIONS_STYLE + self.label.value
+        self._style(LONG_OPTIONS_STYLE)
 
     def _build_input(self) -> w.Widget:
         return w.RadioButtons(

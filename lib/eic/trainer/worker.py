@@ -31,15 +31,19 @@ START_ATTEMPTS = 3
 NOT_STARTED = "its kernel did not start on this machine (not a fault of the notebook)"
 
 
+def _said(result: dict[str, Any]) -> str:
+    """What nbgrader logged and raised while autograding."""
+    return (result.get("log") or "") + "\n" + (result.get("error") or "")
+
+
 def kernel_did_not_start(result: dict[str, Any]) -> bool:
     """Whether nbgrader failed because the kernel died before running anything."""
-    text = (result.get("log") or "") + "\n" + (result.get("error") or "")
-    return not result.get("success") and KERNEL_NOT_STARTED in text
+    return not result.get("success") and KERNEL_NOT_STARTED in _said(result)
 
 
 def describe_failure(result: dict[str, Any], cell_timeout: int) -> str:
     """One line saying why nbgrader could not autograde a submission."""
-    text = (result.get("log") or "") + "\n" + (result.get("error") or "")
+    text = _said(result)
     if kernel_did_not_start(result):
         return NOT_STARTED + "; the next run grades it again"
     if any(sign in text for sign in KERNEL_DEATH):
