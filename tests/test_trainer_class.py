@@ -379,7 +379,7 @@ def test_dashboard_runs_over_the_gradebook_with_the_class_numbers(workshop, grad
 def test_dashboard_renders_in_voila_and_its_charts_can_be_saved(workshop, graded, tmp_path):
     from conftest import free_port, start_server, stop_server
     from playwright.sync_api import sync_playwright
-    from test_browser import CHROMIUM, CHROMIUM_ARGS
+    from test_browser import CHROMIUM, CHROMIUM_ARGS, NARROW
 
     from eic.serve import voila_command
 
@@ -415,6 +415,16 @@ def test_dashboard_renders_in_voila_and_its_charts_can_be_saved(workshop, graded
             assert saved.value.suggested_filename == "completion.png"
             assert Path(saved.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
             page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+            # on a small laptop, or beside the gradebook: charts and tables fit the page
+            page.set_viewport_size({"width": NARROW, "height": 900})
+            page.wait_for_timeout(500)
+            wide = page.evaluate(
+                """() => [...document.querySelectorAll('figure.eic-chart img, table.eic-table')]
+                         .filter(el => el.getBoundingClientRect().right
+                                       > document.documentElement.clientWidth)
+                         .map(el => el.tagName)"""
+            )
+            assert wide == [], f"past the page's right edge at {NARROW} pixels: {wide}"
             assert errors == []
             browser.close()
     finally:
