@@ -3,8 +3,8 @@
 A stakeholder table has one row per person or organisation with a stake in a joint project
 (a common effluent treatment plant, say): its ``group`` (firm, association, government,
 community, ...), its ``influence`` over the project and its ``interest`` in it, each
-rated from 1 (little) to 5 (a great deal). The power-interest grid (Mendelow's matrix)
-sorts stakeholders into four quadrants that say how to engage them.
+rated from 1 (little) to 5 (a great deal). The grid of influence against interest (Reed et
+al., 2009) sorts stakeholders into four quadrants that say how to engage them.
 
 A tie table has one row per working relationship between two people or organisations
 (``a`` and ``b``, with an optional ``strength``). In the network the ties make, an actor's
