@@ -10,7 +10,7 @@ eic-course grade MODULE|all [--jobs N]     autograde the class in parallel
 eic-course feedback MODULE|all             feedback pages without hidden tests
 eic-course export                          grades.csv and grades-by-country.csv
 eic-course report ID... | --country C      draft country reports from submitted answers
-eic-course serve [--port N] [--pool-size N] the course home as Voila apps for a workshop
+eic-course serve [--port N] [--pool-size N] the course home as Voila apps from this computer
 eic-course hub accounts|start|release|collect the workshop on one JupyterHub
 eic-course charts [--release FOLDER]        draw the modules' charts into the chart cache
 

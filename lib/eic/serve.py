@@ -10,6 +10,9 @@
   any answer the page sent just before (``eic.kernels``), and a kernel whose page went
   away silently stops after ``--cull-after`` idle minutes, so a class of 32 does not fill
   the machine's memory with the kernels of pages no longer open.
+- A served page keeps its answers beside the module, on this machine: everyone who opens a
+  module shares one answer file (``SHARED_ANSWERS``, printed at start). A class answering
+  for a grade works in its own folders (the course's JupyterHub, laptops or Binder).
 - Only the course's own extensions are loaded: nbgrader's JupyterLab extensions, which
   log errors in Voila pages, are left out.
 - No page fetches anything from the internet: the course's page template leaves out the
@@ -125,6 +128,14 @@ def voila_command(
     return [*command, str(folder)]
 
 
+# a served page keeps its answers beside the module on this machine, one file per module
+SHARED_ANSWERS = (
+    "Everyone who opens a module from this server shares its one answer file: serve this "
+    "way to show the course. For graded work give each participant their own folder "
+    "(eic-course hub start, the course on each laptop, or Binder)."
+)
+
+
 def home_addresses(ip: str, port: int) -> list[str]:
     """The addresses at which participants open the course home.
 
@@ -203,6 +214,7 @@ def _serve(args: argparse.Namespace) -> int:
     if all(map(only_this_machine, addresses)):
         print("Only this machine can open it: to serve a room, start with --ip 0.0.0.0 on a "
               "machine connected to the room's network.")  # fmt: skip
+    print(SHARED_ANSWERS)
     print("Press Ctrl-C here to stop.", flush=True)
     os.execv(command[0], command)
     return 0  # pragma: no cover - execv does not return
@@ -211,7 +223,7 @@ def _serve(args: argparse.Namespace) -> int:
 def add_serve_command(commands) -> None:
     parser = commands.add_parser(
         "serve",
-        help="serve the course home and modules as Voila apps for a workshop",
+        help="serve the course home and modules as Voila apps from this computer",
         description="Start Voila on the course home (release/index.ipynb) with preheated "
         "kernels, idle kernels shut down, only the course's extensions, and a fixed port.",
     )
