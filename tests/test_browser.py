@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import time
 import urllib.error
@@ -482,6 +483,60 @@ def test_leaving_a_page_stops_its_kernel_and_keeps_the_last_answer(served, brows
     assert kernel_stops(url, kernel), "the module's kernel still runs after the page was left"
     assert errors == []
     page.close()
+
+
+def test_a_class_served_from_one_machine_keeps_each_participants_answers_apart(browser, tmp_path):
+    """eic-course serve on a course with a roster: each participant opens their own course
+    home and modules, and what one answers is neither shown to nor written over another's."""
+    from conftest import copy_course
+
+    course = copy_course(tmp_path / "course")
+    (tmp_path / "roster.csv").write_text(
+        "id,first_name,last_name,country,email\n"
+        "ph-01,Maria,Santos,Philippines,maria@example.gov.ph\n"
+        "vn-01,An,Nguyen,Viet Nam,an@example.gov.vn\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
+    cli = [sys.executable, "-m", "eic.cli"]
+    imported = subprocess.run([*cli, "roster", "import", str(tmp_path / "roster.csv")],
+                              cwd=course, env=env, capture_output=True, text=True)  # fmt: skip
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc, log = start_server([*cli, "serve", "--port", str(port)], cwd=course, env=env,
+                             log_path=tmp_path / "serve.log", ready_url=url)  # fmt: skip
+    name, mid = MODULE_1["folder"], MODULE_1["id"]
+    try:
+        # the address the command prints lists the participants: each clicks their id
+        page = browser.new_page()
+        page.goto(url, timeout=120_000)
+        for pid in ("ph-01", "vn-01"):
+            page.get_by_text(pid, exact=True).wait_for(timeout=60_000)
+        page.close()
+        picks = {"ph-01": "Eco-industrial park", "vn-01": "Eco-town"}
+        for pid, pick in picks.items():
+            page, errors = open_app(browser, f"{url}/voila/render/{pid}/{name}/{name}.ipynb")
+            question = page.locator(".eic-q-q3_match_type")
+            # the other participant's answer is not shown here
+            assert question.locator("input[type=radio]:checked").count() == 0, pid
+            question.get_by_text(pick, exact=True).click()
+            answers = course / "participants" / pid / name / f"{mid}-answers.json"
+            assert wait_for_answer(answers, "q3_match_type") == pick
+            page.goto("about:blank")
+            page.close()
+            assert errors == []
+        for pid, pick in picks.items():  # each answer kept, each home counts its own
+            answers = course / "participants" / pid / name / f"{mid}-answers.json"
+            assert wait_for_answer(answers, "q3_match_type") == pick
+            page = browser.new_page()
+            page.goto(f"{url}/voila/render/{pid}/index.ipynb", timeout=120_000)
+            page.locator(f".eic-progress-{mid}").wait_for(timeout=120_000)
+            assert page.inner_text(f".eic-progress-{mid}").startswith("1 of "), pid
+            page.close()
+        assert not (course / "release" / name / f"{mid}-answers.json").exists()
+    finally:
+        stop_server(proc, log)
+    assert "their answers stay apart" in (tmp_path / "serve.log").read_text()
 
 
 def test_two_tabs_answering_one_module_at_once_keep_every_answer(served, browser):

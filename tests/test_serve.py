@@ -393,8 +393,8 @@ def test_serve_shows_the_course_home_and_a_module(tmp_path):
     assert f"  http://127.0.0.1:{port}/voila/render/index.ipynb\n" in output
     # served on this machine's loopback only (the default), the trainer is told how to serve
     assert "Only this machine can open it: to serve a room, start with --ip 0.0.0.0" in output
-    # and that a served module keeps one answer file for everyone who opens it
-    assert "shares its one answer file" in output and "eic-course hub start" in output
+    # and, with no roster, that a served module keeps one answer file for all who open it
+    assert "shares its one answer file" in output and "eic-course roster import" in output
     # while it serves, the trainer's terminal holds no warning: not the notebooks' trust,
     # not the kernels' unencrypted ports, not a deprecated option
     serving = output.split("Stopping...")[0]

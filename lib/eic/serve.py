@@ -10,9 +10,12 @@
   any answer the page sent just before (``eic.kernels``), and a kernel whose page went
   away silently stops after ``--cull-after`` idle minutes, so a class of 32 does not fill
   the machine's memory with the kernels of pages no longer open.
-- A served page keeps its answers beside the module, on this machine: everyone who opens a
-  module shares one answer file (``SHARED_ANSWERS``, printed at start). A class answering
-  for a grade works in its own folders (the course's JupyterHub, laptops or Binder).
+- A served page keeps its answers beside the module, on this machine. Once the course's
+  roster is imported, each participant gets their own copy of the course to open
+  (``participants/<id>/``, :mod:`eic.classroom`), so their answers stay apart; those pages
+  start their kernel when opened (a pool for every participant's copy of every notebook
+  would hold hundreds of kernels). Without a roster, or with ``--shared``, everyone who
+  opens a module shares one answer file (``SHARED_ANSWERS``, printed at start).
 - Only the course's own extensions are loaded: nbgrader's JupyterLab extensions, which
   log errors in Voila pages, are left out.
 - No page fetches anything from the internet: the course's page template leaves out the
@@ -131,12 +134,13 @@ def voila_command(
 # a served page keeps its answers beside the module on this machine, one file per module
 SHARED_ANSWERS = (
     "Everyone who opens a module from this server shares its one answer file: serve this "
-    "way to show the course. For graded work give each participant their own folder "
-    "(eic-course hub start, the course on each laptop, or Binder)."
+    "way to show the course. For graded work, import the roster (eic-course roster import "
+    "FILE) and serve again: each participant then gets their own folder."
 )
+HOME = "voila/render/index.ipynb"
 
 
-def home_addresses(ip: str, port: int) -> list[str]:
+def home_addresses(ip: str, port: int, path: str = HOME) -> list[str]:
     """The addresses at which participants open the course home.
 
     A server on one address (``127.0.0.1``, or a machine's own address) is opened there. A
@@ -149,7 +153,7 @@ def home_addresses(ip: str, port: int) -> list[str]:
     import psutil
 
     def url(host: str) -> str:
-        return f"http://{host}:{port}/voila/render/index.ipynb"
+        return f"http://{host}:{port}/{path}"
 
     if ip not in ("0.0.0.0", "::", ""):
         return [url(f"[{ip}]" if ":" in ip else ip)]
@@ -189,32 +193,65 @@ def course_folder(given: Path | None) -> Path:
     return folder.resolve()
 
 
+def class_folder(release: Path, shared: bool) -> tuple[Path, list[str]]:
+    """What to serve, and for whom: ``participants/`` with a folder for each participant of
+    the course's roster (made or brought up to date from ``release``), or ``release`` itself
+    when there is no roster, no course around it, or ``shared`` is asked for."""
+    from eic.classroom import PARTICIPANTS, participant_folders, roster_ids
+    from eic.trainer.course import CourseError, find_course_root
+
+    if shared:
+        return release, []
+    try:
+        root = find_course_root(release)
+    except CourseError:
+        return release, []
+    ids = roster_ids(root)
+    if not ids:
+        return release, []
+    return participant_folders(release, root / PARTICIPANTS, ids), ids
+
+
 def _serve(args: argparse.Namespace) -> int:
     try:
         if args.refill_delay < 0:
             raise ValueError(f"--refill-delay must be 0 or more seconds, not {args.refill_delay:g}")
-        folder = course_folder(args.folder)
+        folder, ids = class_folder(course_folder(args.folder), args.shared)
         check_port(args.ip, args.port)
-    except (PortBusy, FileNotFoundError, ValueError) as err:
+    except (PortBusy, FileNotFoundError, ValueError, OSError) as err:
         print(f"eic-course serve: {err}", file=sys.stderr)
         return 1
     command = voila_command(
         folder,
         ip=args.ip,
         port=args.port,
-        pool_size=args.pool_size,
+        # a pool for each participant's copy of each notebook would hold hundreds of kernels
+        pool_size=None if ids else args.pool_size,
         cull_after_minutes=args.cull_after,
         refill_delay=args.refill_delay,
     )
-    addresses = home_addresses(args.ip, args.port)
-    print("Serving the course home. Participants open", "this address:" if len(addresses) == 1
-          else "the address on their network:")  # fmt: skip
+    addresses = home_addresses(args.ip, args.port, "" if ids else HOME)
+    if ids:
+        where = "this address" if len(addresses) == 1 else "the address on their network"
+        print(
+            f"Serving a course home for each of the {len(ids)} participants of the roster, "
+            f"each in their own folder ({folder.name}/<id>/): their answers stay apart."
+        )
+        print(f"Participants open {where}, click their id, then index.ipynb:")
+    else:
+        where = "this address:" if len(addresses) == 1 else "the address on their network:"
+        print("Serving the course home. Participants open", where)
     for address in addresses:
         print(f"  {address}")
+    if ids:
+        print(f"(for {ids[0]}: {addresses[0]}voila/render/{ids[0]}/index.ipynb). A page starts "
+              "its kernel when it is opened. Collect a module with: "
+              f"eic-course collect MODULE --from {folder}")  # fmt: skip
     if all(map(only_this_machine, addresses)):
         print("Only this machine can open it: to serve a room, start with --ip 0.0.0.0 on a "
               "machine connected to the room's network.")  # fmt: skip
-    print(SHARED_ANSWERS)
+    if not ids:
+        print(SHARED_ANSWERS)
     print("Press Ctrl-C here to stop.", flush=True)
     os.execv(command[0], command)
     return 0  # pragma: no cover - execv does not return
@@ -235,6 +272,12 @@ def add_serve_command(commands) -> None:
     add("--port", type=int, default=8866, help="port (default 8866)")
     add("--pool-size", type=int, default=1, help="kernels kept ready per notebook (default 1)")
     add("--cull-after", type=float, default=30, help="minutes before an idle kernel stops")
+    add(
+        "--shared",
+        action="store_true",
+        help="serve release/ itself, one set of answers for all (to show the course), even "
+        "when the course has a roster",
+    )
     add("--refill-delay", type=float, default=REFILL_DELAY,
         help=f"seconds a pool waits after a page takes a kernel before starting another, so "
         f"the page is drawn first (default {REFILL_DELAY:g})")  # fmt: skip

@@ -14,7 +14,10 @@ course's plugin, :class:`ParticipantFileCollector`, matches files to the roster:
   after such a prefix.
 
 Everything else is reported, not collected: files that match no participant, files that
-are not part of the module, and second copies of a file.
+are not part of the module, and second copies of a file. The folders of the course's other
+modules and the course home (``index.ipynb``) are passed over in silence: a participant's
+whole course folder, as ``eic-course serve`` keeps it in ``participants/<id>/``, gives
+just this module's files.
 """
 
 from __future__ import annotations
@@ -120,7 +123,14 @@ def collect(course: Course, module: Module, source: Path) -> CollectReport:
         raise CourseError("the roster is empty: run eic-course roster import FILE first")
     report = CollectReport(module)
     with tempfile.TemporaryDirectory(prefix="eic-collect-") as scratch:
-        shutil.copytree(source, Path(scratch) / "downloaded" / module.folder / "archive")
+        # the folders of the course's other modules, and its home, are not this module's:
+        # a participant's whole course (as eic-course serve keeps it) gives only this one
+        others = {m.folder for m in course.modules() if m != module} | {"index.ipynb"}
+        shutil.copytree(
+            source,
+            Path(scratch) / "downloaded" / module.folder / "archive",
+            ignore=lambda _folder, names: [n for n in names if n in others],
+        )
         app = ZipCollectApp()
         with chdir(course.root):
             app.initialize([module.folder, "--log-level=ERROR"])

@@ -1,0 +1,111 @@
+"""One machine serving the class: a course folder per participant, collected by id."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, copy_course, released_modules
+
+from eic.classroom import participant_folders
+from eic.serve import class_folder
+
+M01 = released_modules()[0]
+ROSTER = (
+    "id,first_name,last_name,country,email\n"
+    "ph-01,Maria,Santos,Philippines,maria@example.gov.ph\n"
+    "vn-01,An,Nguyen,Viet Nam,an@example.gov.vn\n"
+)
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        [sys.executable, "-m", "eic.cli", *args], cwd=cwd, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+def answers(module: dict, qid: str, value: str) -> str:
+    entry = {"value": value, "recorded_at": "2026-12-05T09:00:00", "kind": "single choice"}
+    return json.dumps({"module": module["id"], "answers": {qid: entry}})
+
+
+def test_each_participant_gets_the_course_and_keeps_their_own_work(tmp_path):
+    release = tmp_path / "release"
+    (release / "m01").mkdir(parents=True)
+    (release / "index.ipynb").write_text("home v1")
+    (release / "m01" / "m01.ipynb").write_text("module v1")
+    (release / "m01" / "m01-answers.json").write_text("the trainer's own try")
+    root = participant_folders(release, tmp_path / "participants", ["ph-01", "vn-01"])
+    for pid in ("ph-01", "vn-01"):
+        assert (root / pid / "index.ipynb").read_text() == "home v1"
+        assert (root / pid / "m01" / "m01.ipynb").read_text() == "module v1"
+        assert not (root / pid / "m01" / "m01-answers.json").exists()
+    # the participant works; the trainer corrects a notebook and releases a module
+    work = {
+        "m01/m01-answers.json": "ph-01's answers",
+        "m01/.m01-answers.json.lock": "",
+        "m01/m01-own-employment.csv": "ph-01's table",
+        "m01/country-report.html": "ph-01's report",
+    }
+    for name, text in work.items():
+        (root / "ph-01" / name).write_text(text)
+    (release / "m01" / "m01.ipynb").write_text("module v2")
+    (release / "m02").mkdir()
+    (release / "m02" / "m02.ipynb").write_text("module 2")
+    participant_folders(release, root, ["ph-01", "vn-01"])
+    assert (root / "ph-01" / "m01" / "m01.ipynb").read_text() == "module v2"
+    assert (root / "vn-01" / "m02" / "m02.ipynb").read_text() == "module 2"
+    for name, text in work.items():
+        assert (root / "ph-01" / name).read_text() == text, name
+
+
+@pytest.mark.parametrize("bad", ["../ph-01", "ph 01", "", ".hidden", "a/b"])
+def test_an_id_that_cannot_name_a_folder_is_refused_before_anything_is_made(tmp_path, bad):
+    (tmp_path / "release").mkdir()
+    (tmp_path / "release" / "index.ipynb").write_text("home")
+    with pytest.raises(ValueError, match="cannot name a folder") as err:
+        participant_folders(tmp_path / "release", tmp_path / "participants", ["ph-01", bad])
+    assert repr(bad) in str(err.value) and "roster" in str(err.value)
+    assert not (tmp_path / "participants").exists()
+
+
+@pytest.mark.slow
+def test_serve_gives_the_rostered_class_own_folders_and_collect_takes_them(tmp_path):
+    course = copy_course(tmp_path / "course")
+    release = course / "release"
+    # no roster yet: release/ itself is served (and the command says answers are shared)
+    assert class_folder(release, shared=False) == (release, [])
+    (tmp_path / "roster.csv").write_text(ROSTER)
+    cli("roster", "import", str(tmp_path / "roster.csv"), cwd=course)
+    folder, ids = class_folder(release, shared=False)
+    assert folder == course / "participants" and ids == ["ph-01", "vn-01"]
+    assert class_folder(release, shared=True) == (release, [])
+    home = folder / "ph-01" / "index.ipynb"
+    assert home.read_bytes() == (release / "index.ipynb").read_bytes()
+    # two participants answer the same question differently, each in their own folder
+    module = M01["folder"]
+    for pid, value in (("ph-01", "Eco-industrial park"), ("vn-01", "Eco-town")):
+        (folder / pid / module / f"{M01['id']}-answers.json").write_text(
+            answers(M01, "q3_match_type", value)
+        )
+    cli("release", M01["id"], cwd=course)
+    out = cli("collect", M01["id"], "--from", str(folder), cwd=course).stdout
+    # the other modules' folders and the course home are not reported as stray files
+    assert "not collected" not in out, out
+    for pid, value in (("ph-01", "Eco-industrial park"), ("vn-01", "Eco-town")):
+        submitted = course / "submitted" / pid / module
+        assert (submitted / f"{module}.ipynb").is_file(), out
+        recorded = json.loads((submitted / f"{M01['id']}-answers.json").read_text())
+        assert recorded["answers"]["q3_match_type"]["value"] == value
+
+
+def test_the_course_folder_of_the_repository_has_no_participants_folder_committed():
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", "participants/ph-01/m01-answers.json"], cwd=ROOT
+    )
+    assert ignored.returncode == 0, "participants/ must be ignored by git"
