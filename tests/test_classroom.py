@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT, copy_course, released_modules
 
 from eic.classroom import participant_folders
+from eic.course import question_ids
 from eic.serve import class_folder
 
 M01 = released_modules()[0]
@@ -93,6 +94,13 @@ def test_serve_gives_the_rostered_class_own_folders_and_collect_takes_them(tmp_p
         (folder / pid / module / f"{M01['id']}-answers.json").write_text(
             answers(M01, "q3_match_type", value)
         )
+    # while the class works, the trainer sees how far each has got
+    shown = cli("progress", cwd=course).stdout.splitlines()
+    questions = len(question_ids(release / module / f"{module}.ipynb"))
+    assert shown[1].split()[:3] == ["id", M01["id"], released_modules()[1]["id"]]
+    for line, pid in zip(shown[2:], ("ph-01", "vn-01"), strict=True):
+        assert line.split()[:3] == [pid, f"1/{questions}", "-"]
+        assert line.endswith("2026-12-05 09:00")
     cli("release", M01["id"], cwd=course)
     out = cli("collect", M01["id"], "--from", str(folder), cwd=course).stdout
     # the other modules' folders and the course home are not reported as stray files
@@ -109,3 +117,11 @@ def test_the_course_folder_of_the_repository_has_no_participants_folder_committe
         ["git", "check-ignore", "-q", "participants/ph-01/m01-answers.json"], cwd=ROOT
     )
     assert ignored.returncode == 0, "participants/ must be ignored by git"
+
+
+def test_progress_without_participants_folders_says_how_they_are_made(tmp_path, capsys):
+    from eic.cli import main
+
+    assert main(["progress", "--folder", str(tmp_path / "participants")]) == 1
+    said = capsys.readouterr().err
+    assert "no folder" in said and "eic-course serve" in said

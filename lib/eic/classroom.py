@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import fnmatch
 import shutil
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -86,3 +87,75 @@ def roster_ids(course_root: Path) -> list[str]:
         return []
     with course.gradebook() as gradebook:
         return sorted(p.id for p in roster(gradebook))
+
+
+def class_progress(root: Path) -> list[dict]:
+    """For each participant's folder in ``root`` (in id order): their ``id``, for each
+    module found there ``(answered, questions)`` under its id, and ``last``, the time of
+    their latest recorded answer ("" if none)."""
+    from eic.answers import AnswerStore
+    from eic.course import progress, syllabus
+
+    rows = []
+    for folder in sorted(p for p in Path(root).iterdir() if p.is_dir()):
+        row: dict = {"id": folder.name, "last": ""}
+        for module in syllabus()["modules"]:
+            place = folder / module["folder"]
+            if not (place / f"{module['folder']}.ipynb").is_file():
+                continue
+            row[module["id"]] = progress(module["id"], place)
+            times = [e.get("recorded_at", "") for e in AnswerStore.for_module(
+                module["id"], place).answers().values()]  # fmt: skip
+            row["last"] = max([row["last"], *times])
+        rows.append(row)
+    return rows
+
+
+def progress_table(rows: list[dict]) -> str:
+    """:func:`class_progress` as a plain-text table, one line per participant.
+
+    >>> print(progress_table([{"id": "ph-01", "m01": (8, 8), "m02": (0, 9), "last": "2026-12-05T10:42:07"},
+    ...                       {"id": "vn-01", "m01": (3, 8), "m02": (0, 9), "last": ""}]))
+    id        m01   m02   last answer
+    ph-01     8/8   -     2026-12-05 10:42
+    vn-01     3/8   -     none yet
+    """  # noqa: E501
+    modules = [key for key in (rows[0] if rows else {}) if key not in ("id", "last")]
+    width = max([len("id"), *(len(r["id"]) for r in rows)]) + 2
+    lines = [f"{'id':<{width}}" + "".join(f"{m:<6}" for m in modules) + "last answer"]
+    for r in rows:
+        cells = "".join(
+            f"{(f'{r[m][0]}/{r[m][1]}' if r.get(m, (0, 0))[0] else '-'):<6}" for m in modules
+        )
+        last = r["last"][:16].replace("T", " ") if r["last"] else "none yet"
+        lines.append(f"{r['id']:<{width}}{cells}{last}")
+    return "\n".join(lines)
+
+
+def _progress(args) -> int:
+    root = Path(args.folder)
+    if not root.is_dir():
+        print(
+            f"eic-course progress: there is no folder {root}; run it in the course folder "
+            "after eic-course serve has made participants/, or give the folder with --folder",
+            file=sys.stderr,
+        )
+        return 1
+    rows = class_progress(root)
+    print(f"Questions answered in each module, per participant ({root}):")
+    print(progress_table(rows))
+    return 0
+
+
+def add_progress_command(commands) -> None:
+    parser = commands.add_parser(
+        "progress",
+        help="how far each participant of a served class has got, module by module",
+        description="Read the answers in participants/ (made by eic-course serve for a class "
+        "with a roster) and show, for each participant, the questions answered in each "
+        "module and the time of their latest answer.",
+    )
+    parser.add_argument(
+        "--folder", default=PARTICIPANTS, help="the participants' folders (default: %(default)s)"
+    )
+    parser.set_defaults(run=_progress)

@@ -11,6 +11,7 @@ eic-course feedback MODULE|all             feedback pages without hidden tests
 eic-course export                          grades.csv and grades-by-country.csv
 eic-course report ID... | --country C      draft country reports from submitted answers
 eic-course serve [--port N] [--pool-size N] the course home as Voila apps from this computer
+eic-course progress                        how far each participant of a served class has got
 eic-course hub accounts|start|release|collect the workshop on one JupyterHub
 eic-course charts [--release FOLDER]        draw the modules' charts into the chart cache
 
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from eic.answers import ANSWERS_SUFFIX, AnswerStore
 from eic.chart_prefill import add_charts_command
+from eic.classroom import add_progress_command
 from eic.course import syllabus
 from eic.hub import add_hub_command
 from eic.serve import add_serve_command
@@ -80,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_trainer_commands(commands)
     add_report_command(commands)
     add_serve_command(commands)
+    add_progress_command(commands)
     add_hub_command(commands)
     add_charts_command(commands)
     return parser
