@@ -509,9 +509,13 @@ def test_a_class_served_from_one_machine_keeps_each_participants_answers_apart(b
     try:
         # the address the command prints lists the participants: each clicks their id
         page = browser.new_page()
+        fetched: list[str] = []
+        page.on("request", lambda request: fetched.append(request.url))
         page.goto(url, timeout=120_000)
         for pid in ("ph-01", "vn-01"):
             page.get_by_text(pid, exact=True).wait_for(timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        assert [f for f in fetched if not f.startswith((url, "data:", "blob:"))] == []
         page.close()
         picks = {"ph-01": "Eco-industrial park", "vn-01": "Eco-town"}
         for pid, pick in picks.items():

@@ -214,7 +214,7 @@ def test_the_installed_course_page_template_is_the_one_in_the_repository():
     found = collect_template_paths(["voila", "nbconvert"], TEMPLATE, prune=True)
     # the set-up installed this very template (not an old copy) where Voila looks first
     installed = next(Path(p) for p in found if Path(p).name == TEMPLATE)
-    for name in ("conf.json", "index.html.j2"):
+    for name in ("conf.json", "index.html.j2", "page.html"):
         assert (installed / name).read_bytes() == (ours / name).read_bytes()
     # built on Voila's own page, so the course gets its fixes; that page still fetches
     # style sheets from a CDN (the browser tests check that the course's pages do not)
