@@ -125,3 +125,12 @@ def test_progress_without_participants_folders_says_how_they_are_made(tmp_path, 
     assert main(["progress", "--folder", str(tmp_path / "participants")]) == 1
     said = capsys.readouterr().err
     assert "no folder" in said and "eic-course serve" in said
+
+
+def test_a_participants_course_home_says_whose_course_it_is(tmp_path):
+    from eic.course import module_map
+
+    mine = participant_folders(ROOT / "release", tmp_path / "participants", ["ph-01"])
+    home = module_map(link_from=mine / "ph-01")
+    assert "The course of <b>ph-01</b>" in home and "Not your id?" in home
+    assert "eic-owner" not in module_map(link_from=ROOT / "release")

@@ -47,6 +47,22 @@ OWN_WORK = (
 )
 
 
+def participant_of(folder: Path | str) -> str | None:
+    """The id of the participant whose course folder holds ``folder`` (their course home's
+    folder, or a module folder in it) when one machine serves the class; None elsewhere.
+
+    >>> participant_of("/course/participants/ph-01/m01-eic-in-asia")
+    'ph-01'
+    >>> participant_of("/course/participants/ph-01"), participant_of("/course/release/m01")
+    ('ph-01', None)
+    """
+    folder = Path(folder).absolute()
+    for place in (folder, folder.parent):
+        if place.parent.name == PARTICIPANTS:
+            return place.name
+    return None
+
+
 def is_own_work(name: str) -> bool:
     """Whether a file or folder ``name`` is a participant's work (or a cache), not course."""
     return any(fnmatch.fnmatch(name, pattern) for pattern in OWN_WORK)

@@ -22,6 +22,7 @@ from IPython.display import display
 
 from eic import widgets as w
 from eic.answers import AnswerStore, activate
+from eic.classroom import participant_of
 from eic.grading import grading_mode, in_voila
 from eic.question_groups import Checklist, Pairwise, Texts
 from eic.questions import (
@@ -63,6 +64,15 @@ class Worksheet:
         self.notice = self.store.describe_problems(report)
         if self.notice:
             self._warn(self.notice)
+        # a class served from one machine: say whose folder the answers go to
+        self.owner = participant_of(folder)
+        if self.owner and not grading_mode() and _has_frontend():
+            display(
+                w.HTML(
+                    f"<p class='eic-owner'>Your answers are saved for <b>"
+                    f"{html.escape(self.owner)}</b>.</p>"
+                )
+            )
 
     def _warn(self, text: str) -> None:
         if grading_mode() or not _has_frontend():
