@@ -174,3 +174,14 @@ def test_cold_start_parts_take_a_modules_charts_from_the_cache_its_first_opening
     assert parts["m01"]["matplotlib"] is False
     assert re.search(r"^m01\s.*not loaded$", output, re.M)
     assert parts["m01"]["cells"] > 0
+
+
+@pytest.mark.slow
+def test_class_burst_benchmark_times_pages_opened_at_once_against_one_alone():
+    output = run_benchmark("class_burst.py", "--burst", "2", "--repeat", "1", timeout=900)
+    rows = numbered_rows(output, r"^\s*(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$")
+    assert set(rows) == {"1", "2"}, output  # the page alone is measured in the same run
+    assert rows["1"][2] == 1.0
+    for median, slowest, ratio in rows.values():
+        assert 0 < median <= slowest
+        assert ratio == pytest.approx(slowest / rows["1"][1], abs=0.02)
