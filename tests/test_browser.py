@@ -518,9 +518,10 @@ def test_a_class_served_from_one_machine_keeps_each_participants_answers_apart(b
         assert [f for f in fetched if not f.startswith((url, "data:", "blob:"))] == []
         page.close()
         picks = {"ph-01": "Eco-industrial park", "vn-01": "Eco-town"}
+        who = {"ph-01": "Maria Santos (ph-01)", "vn-01": "An Nguyen (vn-01)"}
         for pid, pick in picks.items():
             page, errors = open_app(browser, f"{url}/voila/render/{pid}/{name}/{name}.ipynb")
-            assert f"Your answers are saved for {pid}" in page.inner_text("body")
+            assert f"Your answers are saved for {who[pid]}" in page.inner_text("body")
             question = page.locator(".eic-q-q3_match_type")
             # the other participant's answer is not shown here
             assert question.locator("input[type=radio]:checked").count() == 0, pid
@@ -537,7 +538,7 @@ def test_a_class_served_from_one_machine_keeps_each_participants_answers_apart(b
             page.goto(f"{url}/voila/render/{pid}/index.ipynb", timeout=120_000)
             page.locator(f".eic-progress-{mid}").wait_for(timeout=120_000)
             assert page.inner_text(f".eic-progress-{mid}").startswith("1 of "), pid
-            assert f"The course of {pid}" in page.inner_text("body")
+            assert f"The course of {who[pid]}" in page.inner_text("body")
             page.close()
         assert not (course / "release" / name / f"{mid}-answers.json").exists()
     finally:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, copy_course, released_modules
 
-from eic.classroom import participant_folders
+from eic.classroom import participant_folders, participant_label
 from eic.course import question_ids
 from eic.serve import class_folder
 
@@ -130,7 +130,10 @@ def test_progress_without_participants_folders_says_how_they_are_made(tmp_path, 
 def test_a_participants_course_home_says_whose_course_it_is(tmp_path):
     from eic.course import module_map
 
-    mine = participant_folders(ROOT / "release", tmp_path / "participants", ["ph-01"])
+    names = {"ph-01": "Maria Santos", "vn-01": ""}
+    mine = participant_folders(ROOT / "release", tmp_path / "participants", list(names), names)
     home = module_map(link_from=mine / "ph-01")
-    assert "The course of <b>ph-01</b>" in home and "Not your id?" in home
+    assert "The course of <b>Maria Santos (ph-01)</b>" in home and "Not your id?" in home
+    assert "The course of <b>vn-01</b>" in module_map(link_from=mine / "vn-01")
+    assert participant_label(mine / "ph-01" / M01["folder"]) == "Maria Santos (ph-01)"
     assert "eic-owner" not in module_map(link_from=ROOT / "release")

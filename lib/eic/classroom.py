@@ -27,12 +27,14 @@ participant's own files.
 from __future__ import annotations
 
 import fnmatch
+import json
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 PARTICIPANTS = "participants"
+WHO = ".eic-participant.json"  # in a participant's folder: their id and name
 
 # what a participant makes, never copied from release/ nor overwritten: answer files and
 # their backups, locks and temporary files; own-data tables; country reports
@@ -63,15 +65,33 @@ def participant_of(folder: Path | str) -> str | None:
     return None
 
 
+def participant_label(folder: Path | str) -> str | None:
+    """Whose course folder holds ``folder``, as its pages say it: "Maria Santos (ph-01)",
+    or the id alone when the name is not known; None outside a served class."""
+    pid = participant_of(folder)
+    if pid is None:
+        return None
+    home = Path(folder).absolute()
+    home = home if home.name == pid else home.parent
+    try:
+        name = json.loads((home / WHO).read_text(encoding="utf-8")).get("name", "")
+    except (OSError, ValueError, AttributeError):
+        name = ""
+    return f"{name} ({pid})" if name else pid
+
+
 def is_own_work(name: str) -> bool:
     """Whether a file or folder ``name`` is a participant's work (or a cache), not course."""
     return any(fnmatch.fnmatch(name, pattern) for pattern in OWN_WORK)
 
 
-def participant_folders(release: Path, root: Path, ids: Sequence[str]) -> Path:
+def participant_folders(
+    release: Path, root: Path, ids: Sequence[str], names: Mapping[str, str] | None = None
+) -> Path:
     """Make or bring up to date ``root/<id>/``, a copy of ``release`` for each id; return
     ``root``. A participant's own files are kept as they are; course files are replaced by
-    ``release``'s."""
+    ``release``'s. ``names`` (id -> full name) are written beside each copy, for its pages
+    to say whose course it is."""
     from eic.trainer.roster import ID_PATTERN  # an id names a folder and part of an address
 
     unusable = [pid for pid in ids if not ID_PATTERN.fullmatch(pid)]
@@ -90,19 +110,21 @@ def participant_folders(release: Path, root: Path, ids: Sequence[str]) -> Path:
             target = root / pid / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(release / relative, target)
+        if names and names.get(pid):
+            (root / pid / WHO).write_text(json.dumps({"id": pid, "name": names[pid]}))
     return root
 
 
-def roster_ids(course_root: Path) -> list[str]:
-    """The ids of the course's roster, in order; none if no roster has been imported."""
+def roster_names(course_root: Path) -> dict[str, str]:
+    """The course's roster, id -> full name, in id order; empty if none has been imported."""
     from eic.trainer.course import Course
     from eic.trainer.roster import roster
 
     course = Course(course_root)
     if not course.db_path.is_file():  # opening a gradebook would make an empty one
-        return []
+        return {}
     with course.gradebook() as gradebook:
-        return sorted(p.id for p in roster(gradebook))
+        return {p.id: p.name.strip() for p in sorted(roster(gradebook), key=lambda p: p.id)}
 
 
 def class_progress(root: Path) -> list[dict]:

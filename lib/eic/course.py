@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from eic.answers import AnswerStore
-from eic.classroom import participant_of
+from eic.classroom import participant_label
 
 LEFT = "<td style='text-align:left'>"
 ONE_LINE = "style='white-space:nowrap'"  # "120 min", "0 of 9 answered": never split
@@ -96,7 +96,7 @@ def module_map(link_from: Path | str | None = None) -> str:
         "<tr><th>Day</th><th>Module</th><th style='text-align:left'>Title</th>"
         f"<th>Time</th><th>Points</th>{extra}</tr>"
     )
-    owner = participant_of(link_from) if link_from is not None else None
+    owner = participant_label(link_from) if link_from is not None else None
     mine = (
         f"<p class='eic-owner'>The course of <b>{html.escape(owner)}</b>: your answers are "
         "kept in your own folder. Not your id? Go back and click yours.</p>"

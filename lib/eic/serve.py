@@ -197,7 +197,7 @@ def class_folder(release: Path, shared: bool) -> tuple[Path, list[str]]:
     """What to serve, and for whom: ``participants/`` with a folder for each participant of
     the course's roster (made or brought up to date from ``release``), or ``release`` itself
     when there is no roster, no course around it, or ``shared`` is asked for."""
-    from eic.classroom import PARTICIPANTS, participant_folders, roster_ids
+    from eic.classroom import PARTICIPANTS, participant_folders, roster_names
     from eic.trainer.course import CourseError, find_course_root
 
     if shared:
@@ -206,10 +206,10 @@ def class_folder(release: Path, shared: bool) -> tuple[Path, list[str]]:
         root = find_course_root(release)
     except CourseError:
         return release, []
-    ids = roster_ids(root)
-    if not ids:
+    names = roster_names(root)
+    if not names:
         return release, []
-    return participant_folders(release, root / PARTICIPANTS, ids), ids
+    return participant_folders(release, root / PARTICIPANTS, list(names), names), list(names)
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -22,7 +22,7 @@ from IPython.display import display
 
 from eic import widgets as w
 from eic.answers import AnswerStore, activate
-from eic.classroom import participant_of
+from eic.classroom import participant_label
 from eic.grading import grading_mode, in_voila
 from eic.question_groups import Checklist, Pairwise, Texts
 from eic.questions import (
@@ -65,7 +65,7 @@ class Worksheet:
         if self.notice:
             self._warn(self.notice)
         # a class served from one machine: say whose folder the answers go to
-        self.owner = participant_of(folder)
+        self.owner = participant_label(folder)
         if self.owner and not grading_mode() and _has_frontend():
             display(
                 w.HTML(
