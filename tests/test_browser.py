@@ -539,6 +539,10 @@ def test_a_class_served_from_one_machine_keeps_each_participants_answers_apart(b
             page.locator(f".eic-progress-{mid}").wait_for(timeout=120_000)
             assert page.inner_text(f".eic-progress-{mid}").startswith("1 of "), pid
             assert f"The course of {who[pid]}" in page.inner_text("body")
+            with page.context.expect_page() as listed:  # a wrong click undone (a new tab,
+                page.get_by_role("link", name="Back to the list").click()  # as every link)
+            listed.value.get_by_text("vn-01", exact=True).wait_for(timeout=60_000)
+            listed.value.close()
             page.close()
         assert not (course / "release" / name / f"{mid}-answers.json").exists()
     finally:

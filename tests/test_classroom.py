@@ -133,7 +133,7 @@ def test_a_participants_course_home_says_whose_course_it_is(tmp_path):
     names = {"ph-01": "Maria Santos", "vn-01": ""}
     mine = participant_folders(ROOT / "release", tmp_path / "participants", list(names), names)
     home = module_map(link_from=mine / "ph-01")
-    assert "The course of <b>Maria Santos (ph-01)</b>" in home and "Not your id?" in home
+    assert "The course of <b>Maria Santos (ph-01)</b>" in home and "Back to the list" in home
     assert "The course of <b>vn-01</b>" in module_map(link_from=mine / "vn-01")
     assert participant_label(mine / "ph-01" / M01["folder"]) == "Maria Santos (ph-01)"
     assert "eic-owner" not in module_map(link_from=ROOT / "release")
