@@ -64,22 +64,25 @@ def strings_of(code: str) -> str:
 
 
 def citation_problems(nb) -> list[str]:
+    """What is wrong between a module notebook's citations and its Sources cell."""
     listed = sources_cell(nb)
-    sources = entries(listed.source)
     parts = [
         c.source if c.cell_type == "markdown" else strings_of(c.source)
         for c in nb.cells
         if c is not listed
     ]
-    text = re.sub(r"\s+", " ", "\n".join(parts))
+    return text_problems("\n".join(parts), listed.source)
+
+
+def text_problems(text: str, listed: str) -> list[str]:
+    """What is wrong between the citations in ``text`` and the Sources list ``listed``."""
+    sources = entries(listed)
+    text = re.sub(r"\s+", " ", text)
     lower = text.lower()
     cited = [(m.start(1), m.group(1)) for m in CITED_YEAR.finditer(text)]
     problems = [f"Sources entry without a year in brackets: {line!r}"
                 for line, key, _ in sources if key is None]  # fmt: skip
-    for at, year in cited:
-        before = lower[max(0, at - REACH) : at]
-        if not any(y == year and key and key in before for _, key, y in sources):
-            problems.append(f"cited but not in Sources: ...{text[max(0, at - 70) : at + 8]!r}")
+    problems += unlisted_citations(text, sources)
     for line, key, year in sources:
         if key and not any(y == year and key in lower[max(0, at - REACH) : at] for at, y in cited):
             problems.append(f"in Sources but cited nowhere: {line!r}")
@@ -135,4 +138,21 @@ def test_the_trainer_guide_cites_only_its_modules_sources(module):
     guide = ROOT / "course" / "guide" / f"{module['folder']}.md"
     sources = entries(sources_cell(nb).source)
     problems = unlisted_citations(guide.read_text(encoding="utf-8"), sources)
+    assert problems == [], "\n".join(problems)
+
+
+PAGES_WITH_SOURCES = sorted(
+    p for p in (ROOT / "course").glob("*.md") if "\n## Sources" in p.read_text(encoding="utf-8")
+)
+
+
+def test_the_course_pages_that_cite_sources_list_them():
+    # the field visit is printed and handed out: its citations must be findable there
+    assert {p.name for p in PAGES_WITH_SOURCES} >= {"field-visit.md", "group-work.md"}
+
+
+@pytest.mark.parametrize("page", PAGES_WITH_SOURCES, ids=lambda p: p.name)
+def test_a_course_pages_citations_and_its_sources_list_agree(page):
+    body, listed = page.read_text(encoding="utf-8").split("\n## Sources", 1)
+    problems = text_problems(body, listed)
     assert problems == [], "\n".join(problems)
