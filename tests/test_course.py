@@ -53,6 +53,32 @@ def test_notebook_points_match_the_syllabus(module):
     assert reflections, "every module has at least one reflection graded by the trainer"
 
 
+# The course's pace for its readings: about 100 words a minute, careful reading for officials
+# working in a second language, with tables and a worked example to follow (the course's
+# choice, so that a module is readable in its syllabus time)
+WORDS_PER_READING_MINUTE = 100
+
+
+@pytest.mark.parametrize("module", released_modules(), ids=lambda m: m["id"])
+def test_a_modules_readings_fit_the_reading_time_it_announces(module):
+    nb = nbformat.read(notebook_path(ROOT, "source", module), as_version=4)
+    announced = re.search(r"(\d+) minutes of reading", nb.cells[0].source)
+    assert announced, "the module's first cell says how long its reading takes"
+    # and its parts add up to the module's time in the syllabus
+    total, parts = re.search(r"about (\d+) minutes: ([^*]*)", nb.cells[0].source).groups()
+    assert int(total) == module["duration_minutes"]
+    assert sum(map(int, re.findall(r"(\d+) minutes", parts))) == int(total)
+    words = 0
+    for cell in nb.cells:  # every text up to the worksheet
+        if cell.cell_type == "markdown" and cell.source.startswith("## Worksheet"):
+            break
+        words += len(cell.source.split()) if cell.cell_type == "markdown" else 0
+    minutes = int(announced.group(1))
+    assert words <= WORDS_PER_READING_MINUTE * minutes, (
+        f"{words} words of reading for {minutes} minutes: shorten it or announce more time"
+    )
+
+
 def test_module_map_without_a_folder_lists_all_modules_without_links():
     html = module_map()
     assert html.count("<tr>") == 9 and "href" not in html
