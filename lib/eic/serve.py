@@ -262,7 +262,10 @@ def add_serve_command(commands) -> None:
         "serve",
         help="serve the course home and modules as Voila apps from this computer",
         description="Start Voila on the course home (release/index.ipynb) with preheated "
-        "kernels, idle kernels shut down, only the course's extensions, and a fixed port.",
+        "kernels, idle kernels shut down, only the course's extensions, and a fixed port. "
+        "Once the roster is imported, each participant gets their own copy of the course "
+        "(participants/<id>/) so that their answers stay apart; --shared serves release/ "
+        "itself, one set of answers for all.",
     )
     parser.add_argument(
         "--folder", type=Path, help="the folder with index.ipynb (default: release/)"
