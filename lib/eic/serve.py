@@ -273,7 +273,9 @@ def add_serve_command(commands) -> None:
     add = parser.add_argument
     add("--ip", default="127.0.0.1", help="address (0.0.0.0 for the whole room's network)")
     add("--port", type=int, default=8866, help="port (default 8866)")
-    add("--pool-size", type=int, default=1, help="kernels kept ready per notebook (default 1)")
+    add("--pool-size", type=int, default=1,
+        help="kernels kept ready per notebook (default 1); none for a class with a roster, "
+        "whose pages start their kernels when opened")  # fmt: skip
     add("--cull-after", type=float, default=30, help="minutes before an idle kernel stops")
     add(
         "--shared",
