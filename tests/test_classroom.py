@@ -101,6 +101,13 @@ def test_serve_gives_the_rostered_class_own_folders_and_collect_takes_them(tmp_p
     for line, pid in zip(shown[2:], ("ph-01", "vn-01"), strict=True):
         assert line.split()[:3] == [pid, f"1/{questions}", "-"]
         assert line.endswith("2026-12-05 09:00")
+    # and the class dashboard shows the same, as a table the trainer can save
+    from eic.trainer.dashboard import answers_so_far_html
+
+    shown = answers_so_far_html(folder)
+    assert shown.count(f"<td style='text-align:left;padding:2px 8px'>1/{questions}</td>") == 2
+    assert "2026-12-05 09:00" in shown and "Save table (CSV)" in shown
+    assert "No class is served" in answers_so_far_html(tmp_path / "nowhere")
     cli("release", M01["id"], cwd=course)
     out = cli("collect", M01["id"], "--from", str(folder), cwd=course).stdout
     # the other modules' folders and the course home are not reported as stray files

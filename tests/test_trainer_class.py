@@ -372,6 +372,8 @@ def test_dashboard_runs_over_the_gradebook_with_the_class_numbers(workshop, grad
     assert "<b>8</b> participants from <b>7</b> economies" in shown
     assert shown.count("Save chart (PNG)") == 5  # completion, scores, progress, 2 modules
     assert shown.count("Save table (CSV)") == 2
+    # graded from downloads, not served from this machine: no answers-so-far table
+    assert "No class is served from this machine" in shown
     assert "Q1 not foundation (33%)" in shown  # 2 of 6 graded got it right
 
 

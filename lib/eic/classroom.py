@@ -149,6 +149,23 @@ def class_progress(root: Path) -> list[dict]:
     return rows
 
 
+def progress_cells(rows: list[dict]) -> list[dict[str, str]]:
+    """:func:`class_progress` as text, a dict per participant: ``id``, each module's
+    "answered/questions" ("-" before a first answer), and ``last answer``.
+
+    >>> progress_cells([{"id": "ph-01", "m01": (3, 8), "m02": (0, 9), "last": ""}])
+    [{'id': 'ph-01', 'm01': '3/8', 'm02': '-', 'last answer': 'none yet'}]
+    """
+    return [
+        {
+            "id": r["id"],
+            **{m: f"{r[m][0]}/{r[m][1]}" if r[m][0] else "-" for m in r if m not in ("id", "last")},
+            "last answer": r["last"][:16].replace("T", " ") if r["last"] else "none yet",
+        }
+        for r in rows
+    ]
+
+
 def progress_table(rows: list[dict]) -> str:
     """:func:`class_progress` as a plain-text table, one line per participant.
 
@@ -158,15 +175,13 @@ def progress_table(rows: list[dict]) -> str:
     ph-01     8/8   -     2026-12-05 10:42
     vn-01     3/8   -     none yet
     """  # noqa: E501
-    modules = [key for key in (rows[0] if rows else {}) if key not in ("id", "last")]
-    width = max([len("id"), *(len(r["id"]) for r in rows)]) + 2
+    cells = progress_cells(rows)
+    modules = [key for key in (cells[0] if cells else {}) if key not in ("id", "last answer")]
+    width = max([len("id"), *(len(c["id"]) for c in cells)]) + 2
     lines = [f"{'id':<{width}}" + "".join(f"{m:<6}" for m in modules) + "last answer"]
-    for r in rows:
-        cells = "".join(
-            f"{(f'{r[m][0]}/{r[m][1]}' if r.get(m, (0, 0))[0] else '-'):<6}" for m in modules
-        )
-        last = r["last"][:16].replace("T", " ") if r["last"] else "none yet"
-        lines.append(f"{r['id']:<{width}}{cells}{last}")
+    for c in cells:
+        lines.append(f"{c['id']:<{width}}" + "".join(f"{c[m]:<6}" for m in modules)
+                     + c["last answer"])  # fmt: skip
     return "\n".join(lines)
 
 

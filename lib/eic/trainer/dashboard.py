@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
+from pathlib import Path
 
 import matplotlib
 
@@ -81,6 +82,26 @@ def overview_html(data: ClassData) -> str:
         f"<p><b>{len(data.participants)}</b> participants from <b>{countries}</b> economies; "
         f"<b>{len(data.modules)}</b> modules released; <b>{len(graded)}</b> submissions "
         f"graded, out of {len(data.participants) * len(data.modules)} possible.</p>"
+    )
+
+
+def answers_so_far_html(participants: Path) -> str:
+    """During a session of a class served from one machine (``eic-course serve`` with a
+    roster): each participant's questions answered in each module so far and the time of
+    their latest answer, read from their folders in ``participants``; a table that saves."""
+    from eic.classroom import class_progress, progress_cells
+
+    if not participants.is_dir():
+        return (
+            "<p>No class is served from this machine: <code>eic-course serve</code> makes a "
+            "folder for each participant (<code>participants/</code>) once the roster is "
+            "imported, and their answers appear here as they work.</p>"
+        )
+    table = pd.DataFrame(progress_cells(class_progress(participants)))
+    return saved_table_html(
+        table,
+        "Questions answered so far in each module, per participant",
+        "answers-so-far.csv",
     )
 
 
