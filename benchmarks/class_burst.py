@@ -14,12 +14,18 @@ the whole page, which it does once the page's kernel has run the notebook: the s
 share of a participant's wait. The browser's own work (about 1.2 s on this project's test
 machine, ``benchmarks/voila_render.py``) comes on top, on each participant's laptop.
 
-Each burst is measured ``--repeat`` times, starting when the server and its kernels are
-idle. The table gives, for each burst size, the median and the slowest page, and the
-slowest as a multiple of a page opened alone (``k = 1``) in the same run: on a machine of
-``c`` cores, expect about ``k / c`` once ``k`` passes ``c``.
+It does so twice in one run: on a server whose pages each start their kernel, and on one
+that keeps ``--ready`` kernels started and warmed for any page to take, as ``eic-course
+serve`` does for a class (``eic.ready_kernels``); a page then only runs its cells.
 
-    python benchmarks/class_burst.py [--burst 1 2 4 8] [--repeat 2] [--module m01]
+Each burst is measured ``--repeat`` times, starting when the server and its kernels are
+idle (and its kernels kept ready are all replaced). The table gives, for each burst size and
+each server, the median and the slowest page, and the slowest as a multiple of a page
+opened alone (``k = 1``) starting its kernel, in the same run: on a machine of ``c`` cores,
+expect about ``k / c`` once ``k`` passes ``c``. The last column is the slowest page with
+kernels kept ready against the slowest starting its kernel.
+
+    python benchmarks/class_burst.py [--burst 1 2 4 8] [--repeat 2] [--module m01] [--ready 8]
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ sys.path.insert(0, str(ROOT / "lib"))
 
 from eic.classroom import participant_folders  # noqa: E402
 from eic.course import syllabus  # noqa: E402
+from eic.serve import READY_KERNELS, REFILL_DELAY  # noqa: E402
 
 
 def fetch_all(urls: list[str]) -> list[float]:
@@ -65,17 +72,35 @@ def fetch_all(urls: list[str]) -> list[float]:
     return seconds
 
 
+def bursts(
+    url: str, proc, page: str, fresh, sizes: list[int], repeat: int, refill_delay: float
+) -> dict[int, list[float]]:
+    """Seconds of each page of ``repeat`` bursts of each size, different participants each."""
+    fetch_all([f"{url}/voila/render/{next(fresh)}/{page}"])  # charts drawn once; a first kernel
+    vr.wait_until_idle([proc], refill_from=time.time() + refill_delay)
+    times: dict[int, list[float]] = {k: [] for k in sizes}
+    for _ in range(repeat):
+        for k in sizes:
+            times[k] += fetch_all([f"{url}/voila/render/{next(fresh)}/{page}" for _ in range(k)])
+            # a server with kernels kept ready replaces those taken once it has been quiet
+            vr.wait_until_idle([proc], refill_from=time.time() + refill_delay)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--burst", type=int, nargs="+", default=[1, 2, 4, 8])
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--module", default="m01", help="module id (default: m01)")
+    parser.add_argument("--ready", type=int, default=READY_KERNELS,
+                        help=f"kernels kept ready (default {READY_KERNELS}, as eic-course "
+                        "serve keeps for a class)")  # fmt: skip
     args = parser.parse_args()
     if 1 not in args.burst:
         args.burst = [1, *args.burst]  # the baseline, measured in the same run
     module = next(m for m in syllabus()["modules"] if m["id"] == args.module)
     page = f"{module['folder']}/{module['folder']}.ipynb"
-    needed = 1 + args.repeat * sum(args.burst)  # one to fill the chart cache first
+    needed = 2 * (1 + args.repeat * sum(args.burst))  # each server's first page fills the cache
     with tempfile.TemporaryDirectory(prefix="eic-burst-") as scratch:
         base = Path(scratch)
         cache = vr.use_own_chart_cache(base)
@@ -83,23 +108,29 @@ def main() -> None:
         ids = [f"p{n:03d}" for n in range(needed)]
         root = participant_folders(release, base / "participants", ids)
         fresh = iter(ids)
-        with vr.voila(root, preheat=False) as (url, proc):
-            fetch_all([f"{url}/voila/render/{next(fresh)}/{page}"])  # charts drawn once
-            vr.wait_until_idle([proc])
-            times: dict[int, list[float]] = {k: [] for k in args.burst}
-            for _ in range(args.repeat):
-                for k in args.burst:
-                    pages = [f"{url}/voila/render/{next(fresh)}/{page}" for _ in range(k)]
-                    times[k] += fetch_all(pages)
-                    vr.wait_until_idle([proc])
-    alone = statistics.median(times[1])
-    print(f"{module['id']} opened by k participants at once, each page starting its kernel")
-    print(f"({os.cpu_count()} cores; {cache}; {args.repeat} bursts of each size)")
-    print(f"{'k':>4} {'median s':>9} {'slowest s':>10} {'slowest / alone':>16}")
+        times = {}
+        for ready in (0, args.ready):
+            with vr.voila(root, preheat=False, ready_kernels=ready) as (url, proc):
+                times[ready] = bursts(url, proc, page, fresh, args.burst, args.repeat,
+                                      REFILL_DELAY if ready else 0.0)  # fmt: skip
+    alone = statistics.median(times[0][1])
+    print(f"{module['id']} opened by k participants at once: each page starting its kernel, "
+          f"and with {args.ready} kernels kept ready")  # fmt: skip
+    print(
+        f"({os.cpu_count()} cores; {cache}; {args.repeat} bursts of each size; "
+        f"'/ alone': the slowest page against one page opened alone, starting its kernel)"
+    )
+    print(f"{'':>4} {'starting its kernel':^29} {'with kernels kept ready':^29}")
+    print(f"{'k':>4}" + f" {'median s':>8} {'slowest s':>9} {'/ alone':>8}  " * 2
+          + f"{'ready / starting':>17}")  # fmt: skip
     for k in args.burst:
-        slowest = max(times[k])
-        print(f"{k:>4} {statistics.median(times[k]):>9.2f} {slowest:>10.2f} "
-              f"{slowest / alone:>16.2f}")  # fmt: skip
+        row = f"{k:>4}"
+        for ready in (0, args.ready):
+            slowest = max(times[ready][k])
+            row += (f" {statistics.median(times[ready][k]):>8.2f} {slowest:>9.2f}"
+                    f" {slowest / alone:>8.2f}  ")  # fmt: skip
+        row += f"{max(times[args.ready][k]) / max(times[0][k]):>17.2f}"
+        print(row)
 
 
 if __name__ == "__main__":

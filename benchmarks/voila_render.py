@@ -72,13 +72,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def voila(folder: Path, *, preheat: bool, template: str = TEMPLATE, compress: bool = True):
+def voila(folder: Path, *, preheat: bool, template: str = TEMPLATE, compress: bool = True,
+          ready_kernels: int = 0):  # fmt: skip
     port = free_port()
-    # a preheated pool of one kernel, refilled as eic-course serve refills it; or none
+    # a preheated pool of one kernel, refilled as eic-course serve refills it; or none, with
+    # ready_kernels kernels kept warmed for any page, as for a class
     args = voila_command(folder, ip="127.0.0.1", port=port, pool_size=1 if preheat else None,
-                         cull_after_minutes=None, template=template, compress=compress)  # fmt: skip
+                         cull_after_minutes=None, template=template, compress=compress,
+                         ready_kernels=ready_kernels)  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
-    name = f"voila-{template}-{'preheated' if preheat else 'cold'}-{port}.log"
+    kind = "preheated" if preheat else f"ready{ready_kernels}" if ready_kernels else "cold"
+    name = f"voila-{template}-{kind}-{port}.log"
     log = open(folder.parent / name, "w")  # noqa: SIM115
     proc = subprocess.Popen(args, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

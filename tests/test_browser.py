@@ -503,8 +503,9 @@ def test_a_class_served_from_one_machine_keeps_each_participants_answers_apart(b
     assert imported.returncode == 0, imported.stdout + imported.stderr
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    proc, log = start_server([*cli, "serve", "--port", str(port)], cwd=course, env=env,
-                             log_path=tmp_path / "serve.log", ready_url=url)  # fmt: skip
+    served = tmp_path / "serve.log"
+    proc, log = start_server([*cli, "serve", "--port", str(port), "--ready-kernels", "2"],
+                             cwd=course, env=env, log_path=served, ready_url=url)  # fmt: skip
     name, mid = MODULE_1["folder"], MODULE_1["id"]
     try:
         # the address the command prints lists the participants: each clicks their id
@@ -517,6 +518,11 @@ def test_a_class_served_from_one_machine_keeps_each_participants_answers_apart(b
         page.wait_for_load_state("networkidle")
         assert [f for f in fetched if not f.startswith((url, "data:", "blob:"))] == []
         page.close()
+        # the pages below take kernels the server keeps warmed for any participant's page
+        deadline = time.monotonic() + 120
+        while "Kernels kept ready for pages: 2" not in served.read_text():
+            assert time.monotonic() < deadline, served.read_text()[-3000:]
+            time.sleep(0.5)
         picks = {"ph-01": "Eco-industrial park", "vn-01": "Eco-town"}
         who = {"ph-01": "Maria Santos (ph-01)", "vn-01": "An Nguyen (vn-01)"}
         for pid, pick in picks.items():
@@ -545,6 +551,9 @@ def test_a_class_served_from_one_machine_keeps_each_participants_answers_apart(b
             listed.value.close()
             page.close()
         assert not (course / "release" / name / f"{mid}-answers.json").exists()
+        # each participant's module page ran in a kernel kept ready, moved to their folder
+        for pid in picks:
+            assert f"(kept ready) taken for {pid}/{name}" in served.read_text(), pid
     finally:
         stop_server(proc, log)
     assert "their answers stay apart" in (tmp_path / "serve.log").read_text()

@@ -29,6 +29,7 @@ from conftest import ROOT, free_port, is_answer_file, start_server, stop_server
 from eic.serve import (
     DENYLIST,
     KERNEL_MANAGER,
+    READY_KERNEL_MANAGER,
     REFILL_DELAY,
     SOCKET_NAME_AFTER_FOLDER,
     TEMPLATE,
@@ -302,6 +303,36 @@ def test_a_negative_refill_delay_is_refused_with_a_message(tmp_path):
         cwd=tmp_path, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert result.returncode == 1 and "--refill-delay must be 0 or more" in result.stderr
+
+
+def test_a_negative_number_of_ready_kernels_is_refused_with_a_message(tmp_path):
+    shutil.copytree(ROOT / "release", tmp_path / "release",
+                    ignore=lambda _d, names: [n for n in names if is_answer_file(n)])  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "eic.cli", "serve", "--port", str(free_port()),
+         "--ready-kernels", "-2"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1 and "--ready-kernels must be 0 or more" in result.stderr
+
+
+def test_a_class_is_served_with_kernels_kept_ready_and_a_pool_without_them(tmp_path):
+    from voila.app import Voila
+
+    command = voila_command(tmp_path, ip="0.0.0.0", port=8900, pool_size=None,
+                            cull_after_minutes=20, refill_delay=3, ready_kernels=6)  # fmt: skip
+    app = Voila()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        app.parse_command_line(command[3:])
+    assert app.config.VoilaConfiguration.multi_kernel_manager_class == READY_KERNEL_MANAGER
+    given = app.config.ReadyKernelManager  # read as the manager reads them, when it is made
+    assert (int(given.ready), float(given.refill_delay)) == (6, 3.0)
+    # preheated pools run each notebook ahead: kernels kept ready would only add to them
+    pooled = voila_command(tmp_path, ip="0.0.0.0", port=8900, pool_size=2,
+                           cull_after_minutes=20, ready_kernels=6)  # fmt: skip
+    assert f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}" in pooled
+    assert not any("ReadyKernelManager" in arg for arg in pooled)
 
 
 def kernels_of(server: subprocess.Popen) -> int:

@@ -12,9 +12,11 @@
   the machine's memory with the kernels of pages no longer open.
 - A served page keeps its answers beside the module, on this machine. Once the course's
   roster is imported, each participant gets their own copy of the course to open
-  (``participants/<id>/``, :mod:`eic.classroom`), so their answers stay apart; those pages
-  start their kernel when opened (a pool for every participant's copy of every notebook
-  would hold hundreds of kernels). Without a roster, or with ``--shared``, everyone who
+  (``participants/<id>/``, :mod:`eic.classroom`), so their answers stay apart. A pool for
+  every participant's copy of every notebook would hold hundreds of kernels; instead the
+  server keeps a few kernels started and warmed, which any participant's page takes
+  (``--ready-kernels``, :mod:`eic.ready_kernels`), and a page starts its own kernel when
+  none is left. Without a roster, or with ``--shared``, everyone who
   opens a module shares one answer file (``SHARED_ANSWERS``, printed at start).
 - Only the course's own extensions are loaded: nbgrader's JupyterLab extensions, which
   log errors in Voila pages, are left out.
@@ -50,6 +52,11 @@ REFILL_DELAY = 5.0
 # Kernels finish handling what their page sent (an answer clicked just before the page was
 # left) before they stop: see eic.kernels.
 KERNEL_MANAGER = "eic.kernels.AnswerKeepingKernelManager"
+# The same, also keeping kernels started and warmed for any page to take (eic.ready_kernels):
+# for a class, whose pages each start a kernel.
+READY_KERNEL_MANAGER = "eic.ready_kernels.ReadyKernelManager"
+# Kernels kept ready for a class: each holds about 125 MB of memory while it waits.
+READY_KERNELS = 8
 # A kernel's socket files are named <connection folder>/voila_XXXXXXXX/kernel-<36-character
 # id>-ipc-N: 65 characters after the folder Voila keeps its connection files in.
 SOCKET_NAME_AFTER_FOLDER = 65
@@ -100,13 +107,16 @@ def voila_command(
     pool_size: int | None,
     cull_after_minutes: float | None,
     refill_delay: float = REFILL_DELAY,
+    ready_kernels: int = 0,
     template: str = TEMPLATE,
     compress: bool = True,
 ) -> list[str]:
     """The Voila command line for the course in ``folder``.
 
     ``pool_size`` None serves with no preheated kernels: each page starts its own kernel
-    (a cold start, as the tests and the benchmarks compare). ``cull_after_minutes`` None
+    (a cold start, as the tests and the benchmarks compare); ``ready_kernels`` then keeps
+    that many kernels started and warmed for pages to take (``eic.ready_kernels``), refilled
+    once no page has been opened for ``refill_delay`` seconds. ``cull_after_minutes`` None
     keeps idle kernels. The extensions left out and the kernel manager are always those of
     ``eic-course serve``, and so is the page template unless ``template`` names another.
     The server is the course's (``eic.voila_server``), which compresses what it sends;
@@ -118,10 +128,15 @@ def voila_command(
         f"--Voila.root_dir={folder}",
         # one option per extension: a list in one option is deprecated, and warned about
         *(f"--VoilaConfiguration.extension_denylist={name}" for name in DENYLIST),
-        f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
         f"--KernelManager.transport={kernel_transport()}",
         f"--template={template}",
     ]  # fmt: skip
+    if pool_size is None and ready_kernels > 0:
+        command += [f"--VoilaConfiguration.multi_kernel_manager_class={READY_KERNEL_MANAGER}",
+                    f"--ReadyKernelManager.ready={ready_kernels}",
+                    f"--ReadyKernelManager.refill_delay={refill_delay:g}"]  # fmt: skip
+    else:
+        command.append(f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}")
     if pool_size is not None:
         command += ["--preheat_kernel=True", f"--pool_size={pool_size}",
                     f"--VoilaKernelManager.fill_delay={refill_delay:g}"]  # fmt: skip
@@ -216,6 +231,8 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         if args.refill_delay < 0:
             raise ValueError(f"--refill-delay must be 0 or more seconds, not {args.refill_delay:g}")
+        if args.ready_kernels < 0:
+            raise ValueError(f"--ready-kernels must be 0 or more, not {args.ready_kernels}")
         folder, ids = class_folder(course_folder(args.folder), args.shared)
         check_port(args.ip, args.port)
     except (PortBusy, FileNotFoundError, ValueError, OSError) as err:
@@ -229,6 +246,7 @@ def _serve(args: argparse.Namespace) -> int:
         pool_size=None if ids else args.pool_size,
         cull_after_minutes=args.cull_after,
         refill_delay=args.refill_delay,
+        ready_kernels=args.ready_kernels if ids else 0,
     )
     addresses = home_addresses(args.ip, args.port, "" if ids else HOME)
     if ids:
@@ -244,9 +262,11 @@ def _serve(args: argparse.Namespace) -> int:
     for address in addresses:
         print(f"  {address}")
     if ids:
-        print(f"(for {ids[0]}: {addresses[0]}voila/render/{ids[0]}/index.ipynb). A page starts "
-              "its kernel when it is opened. Collect a module with: "
-              f"eic-course collect MODULE --from {folder}")  # fmt: skip
+        kernels = (f"A page takes one of {args.ready_kernels} kernels kept ready, or starts "
+                   "its own when none is left" if args.ready_kernels else
+                   "A page starts its kernel when it is opened")  # fmt: skip
+        print(f"(for {ids[0]}: {addresses[0]}voila/render/{ids[0]}/index.ipynb). {kernels}. "
+              f"Collect a module with: eic-course collect MODULE --from {folder}")  # fmt: skip
     if all(map(only_this_machine, addresses)):
         print("Only this machine can open it: to serve a room, start with --ip 0.0.0.0 on a "
               "machine connected to the room's network.")  # fmt: skip
@@ -264,8 +284,9 @@ def add_serve_command(commands) -> None:
         description="Start Voila on the course home (release/index.ipynb) with preheated "
         "kernels, idle kernels shut down, only the course's extensions, and a fixed port. "
         "Once the roster is imported, each participant gets their own copy of the course "
-        "(participants/<id>/) so that their answers stay apart; --shared serves release/ "
-        "itself, one set of answers for all.",
+        "(participants/<id>/) so that their answers stay apart, and their pages take kernels "
+        "kept ready for any page (--ready-kernels); --shared serves release/ itself, one set "
+        "of answers for all.",
     )
     parser.add_argument(
         "--folder", type=Path, help="the folder with index.ipynb (default: release/)"
@@ -274,8 +295,12 @@ def add_serve_command(commands) -> None:
     add("--ip", default="127.0.0.1", help="address (0.0.0.0 for the whole room's network)")
     add("--port", type=int, default=8866, help="port (default 8866)")
     add("--pool-size", type=int, default=1,
-        help="kernels kept ready per notebook (default 1); none for a class with a roster, "
-        "whose pages start their kernels when opened")  # fmt: skip
+        help="kernels kept ready per notebook (default 1); for a class with a roster, see "
+        "--ready-kernels")  # fmt: skip
+    add("--ready-kernels", type=int, default=READY_KERNELS,
+        help="for a class with a roster: kernels started and loaded with the course's library "
+        "ahead of time, for any participant's page to take (default "
+        f"{READY_KERNELS}, about 125 MB of memory each; 0 for none)")  # fmt: skip
     add("--cull-after", type=float, default=30, help="minutes before an idle kernel stops")
     add(
         "--shared",
@@ -284,6 +309,7 @@ def add_serve_command(commands) -> None:
         "when the course has a roster",
     )
     add("--refill-delay", type=float, default=REFILL_DELAY,
-        help=f"seconds a pool waits after a page takes a kernel before starting another, so "
-        f"the page is drawn first (default {REFILL_DELAY:g})")  # fmt: skip
+        help="seconds a pool, or a class's kernels kept ready, waits after a page takes a "
+        "kernel before starting another, so the page is drawn first "
+        f"(default {REFILL_DELAY:g})")  # fmt: skip
     parser.set_defaults(run=_serve)
