@@ -136,3 +136,47 @@ def test_a_kernel_that_cannot_warm_up_is_replaced_not_given_to_a_page(tmp_path, 
 
     asyncio.run(serve())
     assert seen["kept"] == [] and seen["running"] <= 1 and seen["page kernel"]
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_kernels_are_being_kept_ready_stops_the_server_and_its_kernels(tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    from conftest import free_port, start_server
+
+    from eic.serve import voila_command
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    port = free_port()
+    command = voila_command(folder, ip="127.0.0.1", port=port, pool_size=None,
+                            cull_after_minutes=None, ready_kernels=8)  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
+    log_path = tmp_path / "serve.log"
+    # as in a terminal, where Ctrl-C reaches the server (a background job would ignore it)
+    restore = signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        proc, log = start_server(command, cwd=folder, env=env, log_path=log_path,
+                                 ready_url=f"http://127.0.0.1:{port}")  # fmt: skip
+    finally:
+        signal.signal(signal.SIGINT, restore)
+    try:
+        deadline = time.monotonic() + 120
+        while "Kernel started" not in log_path.read_text():  # filling, not yet full
+            assert time.monotonic() < deadline and proc.poll() is None, log_path.read_text()
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+    finally:
+        log.close()
+    said = log_path.read_text()
+    assert "Kernels kept ready for pages: 8" not in said  # stopped while filling
+    assert "RuntimeError" not in said and "Task exception" not in said, said
+    # every kernel the server had started, it stopped itself
+    started = re.findall(r"Kernel started: ([\w-]+)", said)
+    assert started and sorted(re.findall(r"Kernel shutdown: ([\w-]+)", said)) == sorted(started)

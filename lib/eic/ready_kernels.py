@@ -215,10 +215,13 @@ class ReadyKernelManager(AnswerKeepingKernelManager):
 
     async def shutdown_all(self, now: bool = False):
         self._stopping = True
-        if self._filling is not None and not self._filling.done():
-            if self._waiting:
-                self._filling.cancel()  # nothing started: nothing left behind
-            # a kernel being started is let finish, so that it is stopped with the others
-            await asyncio.gather(self._filling, return_exceptions=True)
+        filling = self._filling
+        if filling is not None and not filling.done():
+            if self._waiting or filling.get_loop() is not asyncio.get_running_loop():
+                # nothing being started; or the server's loop has stopped (Ctrl-C), so the
+                # task will not run again, and a kernel it was starting stops with its parent
+                filling.cancel()
+            else:  # a kernel being started is let finish, so that it stops with the others
+                await asyncio.gather(filling, return_exceptions=True)
         self._kept = []
         return await super().shutdown_all(now=now)
