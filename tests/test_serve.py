@@ -294,26 +294,15 @@ def test_a_folder_without_a_course_home_is_refused(tmp_path):
     assert result.returncode == 1 and "no course home (index.ipynb)" in result.stderr
 
 
-def test_a_negative_refill_delay_is_refused_with_a_message(tmp_path):
+@pytest.mark.parametrize("option, value", [("--refill-delay", "-1"), ("--ready-kernels", "-2")])
+def test_a_negative_number_is_refused_with_a_message(tmp_path, option, value):
     shutil.copytree(ROOT / "release", tmp_path / "release",
                     ignore=lambda _d, names: [n for n in names if is_answer_file(n)])  # fmt: skip
     result = subprocess.run(
-        [sys.executable, "-m", "eic.cli", "serve", "--port", str(free_port()),
-         "--refill-delay", "-1"],
+        [sys.executable, "-m", "eic.cli", "serve", "--port", str(free_port()), option, value],
         cwd=tmp_path, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
-    assert result.returncode == 1 and "--refill-delay must be 0 or more" in result.stderr
-
-
-def test_a_negative_number_of_ready_kernels_is_refused_with_a_message(tmp_path):
-    shutil.copytree(ROOT / "release", tmp_path / "release",
-                    ignore=lambda _d, names: [n for n in names if is_answer_file(n)])  # fmt: skip
-    result = subprocess.run(
-        [sys.executable, "-m", "eic.cli", "serve", "--port", str(free_port()),
-         "--ready-kernels", "-2"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert result.returncode == 1 and "--ready-kernels must be 0 or more" in result.stderr
+    assert result.returncode == 1 and f"{option} must be 0 or more" in result.stderr
 
 
 def test_a_class_is_served_with_kernels_kept_ready_and_a_pool_without_them(tmp_path):
