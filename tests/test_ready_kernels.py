@@ -97,6 +97,11 @@ def test_a_page_takes_a_kept_kernel_and_another_is_warmed_once_pages_stop_coming
             )  # fmt: skip
             # a second page while none is kept starts its own kernel, elsewhere
             second = await manager.start_kernel(path="ph-01", kernel_name="python3", env=page_env)
+            # restarted (after a crash, or from JupyterLab's menu), it is still the page's
+            await manager.restart_kernel(taken)
+            seen["after a restart"] = await run_in(
+                manager, taken, "import os; print(os.getcwd(), os.environ.get('VOILA_APP_PORT'))"
+            )
             seen["second"] = second not in (taken, kept)
             seen["second cwd"] = await run_in(manager, second, "import os; print(os.getcwd())")
             await until(lambda: len(manager.kept) == 1)  # refilled once quiet
@@ -113,6 +118,8 @@ def test_a_page_takes_a_kept_kernel_and_another_is_warmed_once_pages_stop_coming
     assert seen["taken is the kept one"] and seen["kept right after"] == []
     cwd, port, loaded = seen["in the kernel"].split()
     assert Path(cwd) == page_folder and port == "8866" and loaded == "True"
+    cwd, port = seen["after a restart"].split()
+    assert Path(cwd) == page_folder and port == "8866"
     assert seen["second"] and Path(seen["second cwd"].strip()) == tmp_path / "ph-01"
     assert seen["refilled"] and seen["after culling"] == (True, False)
 

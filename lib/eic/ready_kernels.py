@@ -12,8 +12,8 @@ trainer says "open Module 1", the whole room asks for that work at the same mome
 :class:`ReadyKernelManager` does the common part ahead of time. It keeps ``ready`` kernels
 started and warmed (:func:`warm_up`), belonging to no page. A page opened takes one: the
 kernel moves to the page's folder and takes the page's environment (:func:`take_over`),
-exactly what a kernel started for that page would have had, and the page's cells run at
-once. Once the server has had no new page for ``refill_delay`` seconds, it starts
+exactly what a kernel started for that page would have had (a restart starts it again
+there too), and the page's cells run at once. Once the server has had no new page for ``refill_delay`` seconds, it starts
 replacements one at a time, so that refilling never competes with pages being built.
 
 A kernel kept ready is never culled as idle; one that dies or fails to warm up is replaced.
@@ -140,7 +140,7 @@ class ReadyKernelManager(AnswerKeepingKernelManager):
                 continue
             environment = dict(os.environ)
             try:
-                kernel_id = await super().start_kernel(env=environment)
+                kernel_id = await super().start_kernel(path="", env=environment)
             except Exception as err:  # a kernel that cannot start: the pages' would not either
                 self.log.warning("No kernel could be kept ready (%s); pages start their own", err)
                 return
@@ -189,7 +189,12 @@ class ReadyKernelManager(AnswerKeepingKernelManager):
                 self.log.warning("A kernel kept ready could not be taken (%s)", err)
                 await super().shutdown_kernel(kernel_id, now=True)
                 continue
-            self.get_kernel(kernel_id).last_activity = utcnow()
+            kernel = self.get_kernel(kernel_id)
+            kernel.last_activity = utcnow()
+            # a restart starts the kernel again as it was launched: now as the page's own
+            launched = getattr(kernel, "_launch_args", None)
+            if isinstance(launched, dict):
+                launched.update(cwd=folder, env=dict(environment))
             return kernel_id
         return None
 
