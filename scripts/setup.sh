@@ -48,6 +48,9 @@ fi
 # where Voila looks for templates, fresh each time.
 templates="$venv/share/jupyter/voila/templates"
 rm -rf "$templates/eic" && cp -r share/jupyter/voila/templates/eic "$templates/"
+# The Jupyter server's settings for the course (eic.server_config): a kernel kept warmed
+# for the next module opened, answers recorded before a kernel stops, compressed pages.
+"$venv/bin/python" -m eic.server_config
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

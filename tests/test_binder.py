@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, is_answer_file, released_modules
 
-from eic.serve import KERNEL_MANAGER
+from eic.serve import READY_KERNEL_MANAGER
 
 RUN_ALL = textwrap.dedent(
     """
@@ -81,12 +81,14 @@ def test_a_fresh_environment_from_binder_alone_runs_every_release_notebook(tmp_p
     disabled = json.loads(page_config.read_text(encoding="utf-8"))["disabledExtensions"]
     assert disabled.get("@jupyter/nbgrader:formgrader") is True
     assert disabled.get("@jupyter/nbgrader:create-assignment") is True
-    # the Jupyter server Binder starts lets a kernel finish its page's answers before it stops
+    # the Jupyter server Binder starts lets a kernel finish its page's answers before it
+    # stops, and keeps one kernel warmed for the next page or notebook opened
     shown = subprocess.run(
         [python, "-m", "jupyter", "server", "--show-config"],
         cwd=project, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
-    assert KERNEL_MANAGER in shown.stdout, shown.stdout[-2000:]
+    assert READY_KERNEL_MANAGER in shown.stdout, shown.stdout[-2000:]
+    assert "ReadyKernelManager\n  .ready = 1" in shown.stdout, shown.stdout[-2000:]
     assert "compress_response" in shown.stdout, shown.stdout[-2000:]
     notebooks = [
         project / "release" / m["folder"] / f"{m['folder']}.ipynb" for m in released_modules()
@@ -103,12 +105,19 @@ def test_a_fresh_environment_from_binder_alone_runs_every_release_notebook(tmp_p
     # what the README's two badges open, on a Jupyter server as Binder starts one
     paths = badge_paths()
     assert paths == ["lab/tree/release/index.ipynb", "voila/render/release/index.ipynb"]
-    with jupyter_server(venv, project, env, tmp_path / "server.log") as url:
+    log_path = tmp_path / "server.log"
+    with jupyter_server(venv, project, env, log_path) as url:
+        deadline = time.time() + 120
+        while "Kernels kept ready for pages: 1" not in log_path.read_text():
+            assert time.time() < deadline, log_path.read_text()[-3000:]
+            time.sleep(0.5)
         for path in paths:
             status, page = fetch(f"{url}/{path}", timeout=300)
             assert status == 200, (path, status, page[-2000:])
-        # the Voila course home ran: the module map links the first module
+        # the Voila course home ran, in the kernel kept ready, moved to the course home's
+        # folder: the module map links the first module
         assert "m01-eic-in-asia.ipynb" in page and "Traceback" not in page
+        assert "(kept ready) taken for release" in log_path.read_text()
         # with the course's page template: no style sheet to wait for from the internet
         assert "cdn.jsdelivr.net" not in page
         # and, as with eic-course serve, nbgrader's extensions are not loaded in the app

@@ -25,7 +25,7 @@ from conftest import (
 )
 from nbformat.v4 import new_code_cell, new_notebook
 
-from eic.serve import KERNEL_MANAGER, voila_command
+from eic.serve import READY_KERNEL_MANAGER, voila_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -698,9 +698,23 @@ def accept_kernel_dialog(page, wait_s: float = 20) -> None:
         page.wait_for_timeout(250)
 
 
+def wait_for_kept_kernel(log_path: Path, timeout: float = 120) -> None:
+    """Wait until a Jupyter server has a kernel kept ready that no page has taken yet (one at
+    a time: the server logs each refill, and each kernel taken)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        said = log_path.read_text()
+        if said.count("Kernels kept ready for pages") > said.count("(kept ready) taken for"):
+            return
+        assert time.monotonic() < deadline, said[-3000:]
+        time.sleep(0.3)
+
+
 def test_module_1_runs_all_in_jupyterlab_and_records_an_answer(lab, browser):
     url, folder = lab
     name = MODULE_1["folder"]
+    # JupyterLab as scripts/start.sh opens it: the notebook takes the kernel kept ready
+    wait_for_kept_kernel(folder.parent / "lab.log")
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.goto(f"{url}/lab/tree/{name}/{name}.ipynb", timeout=120_000)
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
@@ -736,6 +750,8 @@ def test_module_1_runs_all_in_jupyterlab_and_records_an_answer(lab, browser):
     question.get_by_text("Eco-industrial park", exact=True).click()
     answers = folder / name / f"{MODULE_1['id']}-answers.json"
     assert wait_for_answer(answers, "q3_match_type") == "Eco-industrial park"
+    # recorded beside the notebook, by the kernel kept ready, moved to the notebook's folder
+    assert f"(kept ready) taken for {name}" in (folder.parent / "lab.log").read_text()
     page.close()
 
 
@@ -781,7 +797,9 @@ def test_a_voila_page_inside_jupyter_stops_its_kernel_when_left_and_lab_still_wo
         [sys.executable, "-m", "jupyter", "server", "--no-browser", "--allow-root",
          f"--port={port}", "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
          "--IdentityProvider.token=", "--ServerApp.password=",
-         f"--ServerApp.kernel_manager_class={KERNEL_MANAGER}",  # as binder/postBuild sets
+         # as binder/postBuild sets (eic.server_config)
+         f"--ServerApp.kernel_manager_class={READY_KERNEL_MANAGER}",
+         "--ReadyKernelManager.ready=1",
          f"--ServerApp.root_dir={tmp_path}"],
         cwd=tmp_path, env=env, log_path=tmp_path / "server.log", ready_url=url + "/api",
     )  # fmt: skip

@@ -15,8 +15,9 @@ stuck in a long computation) is stopped anyway.
 A Voila server on its own uses it when given
 ``--VoilaConfiguration.multi_kernel_manager_class=`` this class (``eic-course serve`` does);
 a Jupyter server, which also manages the kernels of its Voila pages, when its
-``ServerApp.kernel_manager_class`` is set to it (Binder's ``postBuild`` and the hub's
-participant servers do).
+``ServerApp.kernel_manager_class`` is set to it (the hub's participant servers do), or to
+:class:`eic.ready_kernels.ReadyKernelManager`, which builds on it (a laptop's JupyterLab and
+Binder do, through ``eic.server_config``).
 """
 
 from __future__ import annotations

@@ -13,8 +13,9 @@ trainer says "open Module 1", the whole room asks for that work at the same mome
 started and warmed (:func:`warm_up`), belonging to no page. A page opened takes one: the
 kernel moves to the page's folder and takes the page's environment (:func:`take_over`),
 exactly what a kernel started for that page would have had (a restart starts it again
-there too), and the page's cells run at once. Once the server has had no new page for ``refill_delay`` seconds, it starts
-replacements one at a time, so that refilling never competes with pages being built.
+there too), and the page's cells run at once. Once the server has had no new page for
+``refill_delay`` seconds, it starts replacements one at a time, so that refilling never
+competes with pages being built.
 
 A kernel kept ready is never culled as idle; one that dies or fails to warm up is replaced.
 ``benchmarks/class_burst.py`` measures a room's burst with and without ready kernels.
