@@ -295,8 +295,8 @@ def add_serve_command(commands) -> None:
     add("--ip", default="127.0.0.1", help="address (0.0.0.0 for the whole room's network)")
     add("--port", type=int, default=8866, help="port (default 8866)")
     add("--pool-size", type=int, default=1,
-        help="kernels kept ready per notebook (default 1); for a class with a roster, see "
-        "--ready-kernels")  # fmt: skip
+        help="kernels per notebook that have already run it (default 1); for a class with a "
+        "roster, see --ready-kernels")  # fmt: skip
     add("--ready-kernels", type=int, default=READY_KERNELS,
         help="for a class with a roster: kernels started and loaded with the course's library "
         "ahead of time, for any participant's page to take (default "
