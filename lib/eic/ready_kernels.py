@@ -1,13 +1,15 @@
-"""Kernels kept ready for a served class: started, with the course's libraries loaded.
+"""Kernels kept ready for any page: started, with the course's libraries loaded.
 
 When one machine serves a class (``eic-course serve`` with a roster), every participant has
 their own copy of each notebook, so Voila's preheated kernels (a pool per notebook, each
 having run it) do not fit: a room of 32 would need hundreds. Each page then starts its own
-kernel when it is opened, and on the serving machine most of that page's work is not the
+kernel when it is opened, and on the serving machine much of that page's work is not the
 module at all: starting Python and its kernel (about 0.5 s on this project's two-core test
-machine) and importing pandas, ipywidgets and the course's library (about 0.4 s), against
-0.3-0.8 s for running the module's cells (``benchmarks/cold_start_parts.py``). When the
-trainer says "open Module 1", the whole room asks for that work at the same moment.
+machine) and importing pandas and ipywidgets (about 0.25 s), against 0.3-0.8 s for running
+the module's cells, importing the course's library included
+(``benchmarks/cold_start_parts.py``). When the trainer says "open Module 1", the whole room
+asks for that work at the same moment. (JupyterLab on a laptop or on Binder keeps one such
+kernel for the next module opened: ``eic.server_config``.)
 
 :class:`ReadyKernelManager` does the common part ahead of time. It keeps ``ready`` kernels
 started and warmed (:func:`warm_up`), belonging to no page. A page opened takes one: the
