@@ -84,11 +84,13 @@ def test_a_page_takes_a_kept_kernel_and_another_is_warmed_once_pages_stop_coming
         try:
             await until(lambda: len(manager.kept) == 1)
             kept = manager.kept[0]
+            seen["listed while kept"] = manager.list_kernels()  # JupyterLab shows none
             page_env = {**os.environ, "VOILA_APP_PORT": "8866", "QUERY_STRING": "a=1"}
             taken = await manager.start_kernel(
                 path="ph-01/m01-eic-in-asia", kernel_name="python3", env=page_env
             )
-            seen["taken is the kept one"] = taken == kept
+            seen["taken is the kept one"], seen["taken"] = taken == kept, taken
+            seen["listed"] = [model["id"] for model in manager.list_kernels()]
             seen["kept right after"] = list(manager.kept)
             seen["in the kernel"] = await run_in(
                 manager, taken,
@@ -116,6 +118,7 @@ def test_a_page_takes_a_kept_kernel_and_another_is_warmed_once_pages_stop_coming
 
     asyncio.run(serve_two_pages())
     assert seen["taken is the kept one"] and seen["kept right after"] == []
+    assert seen["listed while kept"] == [] and seen["listed"] == [seen["taken"]]
     cwd, port, loaded = seen["in the kernel"].split()
     assert Path(cwd) == page_folder and port == "8866" and loaded == "True"
     cwd, port = seen["after a restart"].split()

@@ -19,7 +19,8 @@ there too), and the page's cells run at once. Once the server has had no new pag
 ``refill_delay`` seconds, it starts replacements one at a time, so that refilling never
 competes with pages being built.
 
-A kernel kept ready is never culled as idle; one that dies or fails to warm up is replaced.
+A kernel kept ready is never culled as idle, and is not listed among the server's kernels
+(JupyterLab's running kernels); one that dies or fails to warm up is replaced.
 ``benchmarks/class_burst.py`` measures a room's burst with and without ready kernels.
 """
 
@@ -211,6 +212,12 @@ class ReadyKernelManager(AnswerKeepingKernelManager):
                 self.log.info("Kernel %s (kept ready) taken for %s", taken, path)
                 return taken
         return await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
+
+    def list_kernels(self) -> list[dict]:
+        """The kernels of pages and notebooks, as the server lists them (JupyterLab's running
+        kernels, the server's status): not those kept ready, which belong to nobody yet."""
+        kept = set(self.kept)
+        return [model for model in super().list_kernels() if model["id"] not in kept]
 
     async def cull_kernel_if_idle(self, kernel_id: str):
         if kernel_id in self.kept:
