@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from eic.answers import AnswerStore, activate
 from eic.own_data import SPECS, OwnDataPanel
 from eic.report import build_report, to_html, to_markdown
-from eic.uploads import template_csv, template_xlsx
+from eic.table_templates import template_csv, template_xlsx
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from eic.appraisal import check_options
 from eic.clusters import check_employment
 from eic.flows import check_flows
+from eic.table_templates import template_csv, template_xlsx
 from eic.tables import TableError
 from eic.uploads import (
     MAX_ROWS,
@@ -25,8 +26,6 @@ from eic.uploads import (
     OwnDataFile,
     UploadError,
     read_upload,
-    template_csv,
-    template_xlsx,
 )
 
 EMPLOYMENT = "region,sector,year,employment\nNorth,Textiles,2020,300\nSouth,Textiles,2020,200\n"

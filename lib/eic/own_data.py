@@ -35,6 +35,7 @@ from eic.own_analyses import (
     inventory_analysis,
     options_analysis,
 )
+from eic.table_templates import template_csv, template_xlsx
 from eic.tables import TableError
 from eic.uploads import (
     ACCEPT,
@@ -45,8 +46,6 @@ from eic.uploads import (
     UploadError,
     read_upload,
     size_text,
-    template_csv,
-    template_xlsx,
 )
 
 PREVIEW_ROWS = 10
