@@ -85,7 +85,8 @@ def test_a_page_takes_a_kept_kernel_and_another_is_warmed_once_pages_stop_coming
             await until(lambda: len(manager.kept) == 1)
             kept = manager.kept[0]
             seen["listed while kept"] = manager.list_kernels()  # JupyterLab shows none
-            page_env = {**os.environ, "VOILA_APP_PORT": "8866", "QUERY_STRING": "a=1"}
+            page_env = {**os.environ, "VOILA_APP_PORT": "8866", "QUERY_STRING": "a=1",
+                        "JPY_SESSION_NAME": "ph-01/m01-eic-in-asia/m01.ipynb"}  # fmt: skip
             taken = await manager.start_kernel(
                 path="ph-01/m01-eic-in-asia", kernel_name="python3", env=page_env
             )
@@ -95,7 +96,8 @@ def test_a_page_takes_a_kept_kernel_and_another_is_warmed_once_pages_stop_coming
             seen["in the kernel"] = await run_in(
                 manager, taken,
                 "import os, sys; print(os.getcwd()); print(os.environ.get('VOILA_APP_PORT'));"
-                "print('pandas' in sys.modules and 'eic.worksheet' in sys.modules)",
+                "print('pandas' in sys.modules and 'eic.worksheet' in sys.modules);"
+                "print(__session__)",
             )  # fmt: skip
             # a second page while none is kept starts its own kernel, elsewhere
             second = await manager.start_kernel(path="ph-01", kernel_name="python3", env=page_env)
@@ -119,8 +121,9 @@ def test_a_page_takes_a_kept_kernel_and_another_is_warmed_once_pages_stop_coming
     asyncio.run(serve_two_pages())
     assert seen["taken is the kept one"] and seen["kept right after"] == []
     assert seen["listed while kept"] == [] and seen["listed"] == [seen["taken"]]
-    cwd, port, loaded = seen["in the kernel"].split()
+    cwd, port, loaded, session = seen["in the kernel"].split()
     assert Path(cwd) == page_folder and port == "8866" and loaded == "True"
+    assert session == "ph-01/m01-eic-in-asia/m01.ipynb"  # as ipykernel names a notebook
     cwd, port = seen["after a restart"].split()
     assert Path(cwd) == page_folder and port == "8866"
     assert seen["second"] and Path(seen["second cwd"].strip()) == tmp_path / "ph-01"

@@ -82,6 +82,13 @@ def take_over(folder: str, environment: dict[str, str], unset: list[str]) -> Non
     for name in unset:
         os.environ.pop(name, None)
     os.chdir(folder)
+    session = environment.get("JPY_SESSION_NAME")  # JupyterLab's notebook, named as the
+    if session:  # kernel names it when started for it (ipykernel's __session__)
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is not None:
+            shell.user_ns["__session__"] = session
 
 
 class KernelNotReady(RuntimeError):
