@@ -47,6 +47,10 @@ c.ClearSolutions.text_stub = "Write your answer here."
 
 c.Execute.timeout = 120
 c.Execute.kernel_name = "python3"
+# The kernels nbgrader runs talk to it over local network ports: encrypted with keys made
+# for each kernel (its kernel spec supports it), instead of in plain text with a warning
+# about eavesdropping printed for every notebook released or graded.
+c.KernelManager.transport_encryption = "auto"
 
 # Re-check every test cell outside the participant's kernel right after execution.
 _steps = list(Autograde.class_traits()["autograde_preprocessors"].default())

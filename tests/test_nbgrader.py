@@ -67,6 +67,19 @@ def test_released_notebook_fails_every_test(module, tmp_path):
     assert len(results.get("failed", [])) == expected
 
 
+def test_releasing_a_module_prints_no_warning_about_plain_text_kernels(tmp_path):
+    # the trainer's output says what was released, without a warning about eavesdropping
+    # from each kernel nbgrader runs: those kernels' traffic is encrypted
+    course = copy_course(tmp_path, release=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "eic.cli", "release", "m01", "--course", str(course)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    said = done.stdout + done.stderr
+    assert done.returncode == 0 and "fails all" in said, said
+    assert "without encryption" not in said and "WARNING" not in said, said
+
+
 def test_release_is_what_nbgrader_makes_from_source_now(tmp_path):
     course = copy_course(tmp_path, release=False)
     for module in MODULES:
