@@ -71,6 +71,16 @@ def test_voila_reads_the_command_as_meant_without_a_warning(tmp_path):
     assert app.extra_args == [str(tmp_path)]
 
 
+def test_kernels_on_network_ports_talk_to_the_server_encrypted(tmp_path, monkeypatch):
+    sockets = voila_command(tmp_path, ip="0.0.0.0", port=8900, pool_size=1, cull_after_minutes=1)
+    monkeypatch.setattr("eic.serve.kernel_transport", lambda: "tcp")  # Windows, or macOS
+    ports = voila_command(tmp_path, ip="0.0.0.0", port=8900, pool_size=1, cull_after_minutes=1)
+    assert "--KernelManager.transport=tcp" in ports
+    assert "--KernelManager.transport_encryption=auto" in ports
+    if "--KernelManager.transport=ipc" in sockets:  # socket files: only this machine's users
+        assert not any("transport_encryption" in arg for arg in sockets)
+
+
 def test_kernels_use_socket_files_where_the_system_has_them_and_their_names_fit():
     assert kernel_transport("/tmp", system="posix") == "ipc"
     assert kernel_transport("/tmp", system="nt") == "tcp"  # Windows has none

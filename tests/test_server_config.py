@@ -27,6 +27,7 @@ def test_the_settings_join_those_the_server_already_has(tmp_path):
     assert server["tornado_settings"] == {"xsrf_cookies": True, "compress_response": True}
     assert server["kernel_manager_class"] == READY_KERNEL_MANAGER
     assert once["ReadyKernelManager"]["ready"] == 1
+    assert once["KernelManager"] == {"transport_encryption": "auto"}
 
 
 def test_a_negative_number_of_ready_kernels_is_refused(tmp_path):
@@ -43,3 +44,4 @@ def test_the_course_environment_serves_jupyter_with_the_course_settings():
     assert f".kernel_manager_class = '{READY_KERNEL_MANAGER}'" in shown.stdout, shown.stdout
     assert "ReadyKernelManager\n  .ready = 1" in shown.stdout
     assert "'compress_response': True" in shown.stdout
+    assert "KernelManager\n  .transport_encryption = 'auto'" in shown.stdout

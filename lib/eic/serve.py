@@ -122,15 +122,18 @@ def voila_command(
     The server is the course's (``eic.voila_server``), which compresses what it sends;
     ``compress`` False runs Voila's own instead, which does not (benchmarks compare them).
     """
+    transport = kernel_transport()
     command = [
         sys.executable, "-m", "eic.voila_server" if compress else "voila", "--no-browser",
         f"--Voila.ip={ip}", f"--port={port}", "--Voila.port_retries=0",
         f"--Voila.root_dir={folder}",
         # one option per extension: a list in one option is deprecated, and warned about
         *(f"--VoilaConfiguration.extension_denylist={name}" for name in DENYLIST),
-        f"--KernelManager.transport={kernel_transport()}",
+        f"--KernelManager.transport={transport}",
         f"--template={template}",
     ]  # fmt: skip
+    if transport == "tcp":  # local network ports: encrypted, with keys made for each kernel
+        command.append("--KernelManager.transport_encryption=auto")
     if pool_size is None and ready_kernels > 0:
         command += [f"--VoilaConfiguration.multi_kernel_manager_class={READY_KERNEL_MANAGER}",
                     f"--ReadyKernelManager.ready={ready_kernels}",

@@ -8,7 +8,8 @@ Voila pages. Both write these settings with this module:
   because its page was left first records the answers the page sent (``eic.kernels``), and
   one kernel is kept started and warmed for the next page or notebook opened, so a module's
   page does not wait for Python and the course's library to load;
-- pages and scripts are sent compressed (``eic.serve.WEB_SETTINGS``).
+- pages and scripts are sent compressed (``eic.serve.WEB_SETTINGS``);
+- kernels' traffic with the server is encrypted, with keys made for each kernel.
 
     python -m eic.server_config [--ready-kernels N]
 
@@ -39,6 +40,9 @@ def server_settings(ready_kernels: int = READY_FOR_ONE) -> dict:
             "tornado_settings": dict(WEB_SETTINGS),
         },
         "ReadyKernelManager": {"ready": ready_kernels, "refill_delay": REFILL_DELAY},
+        # kernels talk to the server over local network ports: encrypted, with keys made for
+        # each kernel, rather than in plain text with a warning printed for each one
+        "KernelManager": {"transport_encryption": "auto"},
     }
 
 
