@@ -39,6 +39,7 @@ from eic.serve import (
     only_this_machine,
     voila_command,
 )
+from eic.server_config import server_settings
 
 
 def test_the_voila_command_has_the_workshop_settings(tmp_path):
@@ -127,6 +128,9 @@ def test_the_hub_participant_servers_use_the_course_kernel_manager():
     assert config["ServerApp"]["kernel_manager_class"] == KERNEL_MANAGER
     # and send what they serve compressed, as eic-course serve's Voila server does
     assert config["ServerApp"]["tornado_settings"] == WEB_SETTINGS
+    # and keep their kernels' traffic encrypted, as a laptop's and Binder's servers do: on
+    # a hub, other accounts share the machine and its local network ports
+    assert config["KernelManager"] == server_settings()["KernelManager"]
 
 
 def fetch(url: str, *, gzip_accepted: bool) -> tuple[str | None, bytes, bytes]:
