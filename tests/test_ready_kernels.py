@@ -41,7 +41,7 @@ def test_a_kernel_taken_over_works_in_the_pages_folder_with_its_environment(tmp_
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("EIC_TEST_KEPT", "started with")
     monkeypatch.setenv("EIC_TEST_GONE", "not given to the page")
-    folder = tmp_path / "ph-01" / "m01 'quoted' \"folder\""
+    folder = tmp_path / "ph-01" / "m01 'quoted' \"folder\" Việt Nam 🌏"
     folder.mkdir(parents=True)
     code = in_kernel("take_over", str(folder), {"EIC_TEST_KEPT": "the page's"}, ["EIC_TEST_GONE"])
     exec(code, {})  # as the kernel runs it: names and quotes survive the trip as code

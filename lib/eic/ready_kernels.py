@@ -98,7 +98,9 @@ class KernelNotReady(RuntimeError):
 def in_kernel(function: str, *arguments: object) -> str:
     """The code that calls ``eic.ready_kernels.<function>(*arguments)`` in a kernel and leaves
     no name behind in the participant's namespace."""
-    given = ", ".join(json.dumps(argument) for argument in arguments)
+    # JSON strings, lists and objects are Python literals too; written as they are, not as
+    # \u escapes, which would split a character beyond U+FFFF into two
+    given = ", ".join(json.dumps(argument, ensure_ascii=False) for argument in arguments)
     return f"__import__('eic.ready_kernels', fromlist=['_']).{function}({given})"
 
 
