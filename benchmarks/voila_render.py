@@ -73,13 +73,15 @@ def free_port() -> int:
 
 @contextmanager
 def voila(folder: Path, *, preheat: bool, template: str = TEMPLATE, compress: bool = True,
-          ready_kernels: int = 0):  # fmt: skip
+          ready_kernels: int = 0, extra: tuple[str, ...] = ()):  # fmt: skip
+    """A Voila server for ``folder``, as ``eic-course serve`` starts it, with ``extra``
+    options added; its address and process."""
     port = free_port()
     # a preheated pool of one kernel, refilled as eic-course serve refills it; or none, with
     # ready_kernels kernels kept warmed for any page, as for a class
     args = voila_command(folder, ip="127.0.0.1", port=port, pool_size=1 if preheat else None,
                          cull_after_minutes=None, template=template, compress=compress,
-                         ready_kernels=ready_kernels)  # fmt: skip
+                         ready_kernels=ready_kernels) + list(extra)  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
     kind = "preheated" if preheat else f"ready{ready_kernels}" if ready_kernels else "cold"
     name = f"voila-{template}-{kind}-{port}.log"

@@ -192,3 +192,22 @@ def test_class_burst_benchmark_times_pages_opened_at_once_against_one_alone():
         assert row[6] == pytest.approx(row[4] / row[1], abs=0.02)
     # a page alone that takes a kernel kept ready has only its own cells left to run
     assert rows["1"][4] < alone, output
+
+
+@pytest.mark.slow
+def test_static_files_benchmark_compares_compressing_each_time_with_once():
+    output = run_benchmark("static_files.py", "--burst", "1", "3", "--repeat", "1", timeout=600)
+    files, size, compressed = re.search(
+        r"\((\d+) files, ([\d.]+) MB; ([\d.]+) MB compressed\)", output
+    ).groups()
+    assert int(files) > 10 and 0 < float(compressed) < float(size) / 2, output
+    number = r"\s+([\d.]+)"
+    rows = numbered_rows(output, r"^\s*(\d+)" + number * 7 + "$")
+    assert set(rows) == {"1", "3"}, output
+    for row in rows.values():
+        each_median, each_slowest, each_cpu, once_median, once_slowest, once_cpu, ratio = row
+        assert 0 < each_median <= each_slowest and 0 < once_median <= once_slowest
+        assert ratio == pytest.approx(once_slowest / each_slowest, abs=0.02)
+        # the server's own work for each participant's files: files kept compressed are
+        # not compressed again
+        assert 0 < once_cpu < each_cpu, output

@@ -90,6 +90,7 @@ def test_a_fresh_environment_from_binder_alone_runs_every_release_notebook(tmp_p
     assert READY_KERNEL_MANAGER in shown.stdout, shown.stdout[-2000:]
     assert "ReadyKernelManager\n  .ready = 1" in shown.stdout, shown.stdout[-2000:]
     assert "compress_response" in shown.stdout, shown.stdout[-2000:]
+    assert "'eic.compression': True" in shown.stdout, shown.stdout[-2000:]
     notebooks = [
         project / "release" / m["folder"] / f"{m['folder']}.ipynb" for m in released_modules()
     ] + [project / "release" / "index.ipynb"]
@@ -129,6 +130,12 @@ def test_a_fresh_environment_from_binder_alone_runs_every_release_notebook(tmp_p
         request = urllib.request.Request(url + scripts[-1], headers={"Accept-Encoding": "gzip"})
         with urllib.request.urlopen(request, timeout=60) as response:
             assert response.headers.get("Content-Encoding") == "gzip", scripts[-1]
+            first = response.read()
+        # compressed once, and kept for the next page: the same bytes, sent whole with their
+        # length (while it compresses as it sends, the server cannot give the length)
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert int(response.headers["Content-Length"]) == len(first), scripts[-1]
+            assert response.read() == first
 
 
 def page_config_data(page: str) -> dict:

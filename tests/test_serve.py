@@ -27,6 +27,7 @@ import pytest
 from conftest import ROOT, free_port, is_answer_file, start_server, stop_server
 
 from eic.serve import (
+    COMPRESSION_EXTENSION,
     DENYLIST,
     KERNEL_MANAGER,
     READY_KERNEL_MANAGER,
@@ -128,6 +129,8 @@ def test_the_hub_participant_servers_use_the_course_kernel_manager():
     assert config["ServerApp"]["kernel_manager_class"] == KERNEL_MANAGER
     # and send what they serve compressed, as eic-course serve's Voila server does
     assert config["ServerApp"]["tornado_settings"] == WEB_SETTINGS
+    # each script compressed once and kept for later pages
+    assert config["ServerApp"]["jpserver_extensions"][COMPRESSION_EXTENSION] is True
     # and keep their kernels' traffic encrypted, as a laptop's and Binder's servers do: on
     # a hub, other accounts share the machine and its local network ports
     assert config["KernelManager"] == server_settings()["KernelManager"]
@@ -174,9 +177,15 @@ def test_the_course_voila_server_sends_pages_and_scripts_compressed(tmp_path):
         assert script.encode() in page
         encoding, sent, read = fetch(url + script, gzip_accepted=True)
         plain_encoding, _, plain = fetch(url + script, gzip_accepted=False)
+        # the next page's browser gets the script compressed once and kept: the same bytes,
+        # sent whole with their length (compressing as it is sent, the server cannot say it)
+        request = urllib.request.Request(url + script, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            length, again = response.headers["Content-Length"], response.read()
     # a browser reads the script as sent plain, to a browser that does not accept gzip
     assert encoding == "gzip" and plain_encoding is None and read == plain
     assert len(sent) < 0.5 * len(plain)
+    assert again == sent and int(length) == len(sent)
     # Voila's own server sends the same script as it is: the reason for eic.voila_server
     with voila_server(folder, compress=False) as url:
         encoding, sent, read = fetch(url + script, gzip_accepted=True)

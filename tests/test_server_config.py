@@ -15,7 +15,8 @@ def test_the_settings_join_those_the_server_already_has(tmp_path):
     path = tmp_path / SETTINGS_FILE
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps({
-        "ServerApp": {"ip": "0.0.0.0", "tornado_settings": {"xsrf_cookies": True}},
+        "ServerApp": {"ip": "0.0.0.0", "tornado_settings": {"xsrf_cookies": True},
+                      "jpserver_extensions": {"voila.server_extension": True}},
         "LabApp": {"collaborative": False},
     }))  # fmt: skip
     assert write_settings(tmp_path) == path
@@ -25,6 +26,8 @@ def test_the_settings_join_those_the_server_already_has(tmp_path):
     server = once["ServerApp"]
     assert server["ip"] == "0.0.0.0" and once["LabApp"] == {"collaborative": False}
     assert server["tornado_settings"] == {"xsrf_cookies": True, "compress_response": True}
+    assert server["jpserver_extensions"] == {"voila.server_extension": True,
+                                             "eic.compression": True}  # fmt: skip
     assert server["kernel_manager_class"] == READY_KERNEL_MANAGER
     assert once["ReadyKernelManager"]["ready"] == 1
     assert once["KernelManager"] == {"transport_encryption": "auto"}
@@ -44,4 +47,5 @@ def test_the_course_environment_serves_jupyter_with_the_course_settings():
     assert f".kernel_manager_class = '{READY_KERNEL_MANAGER}'" in shown.stdout, shown.stdout
     assert "ReadyKernelManager\n  .ready = 1" in shown.stdout
     assert "'compress_response': True" in shown.stdout
+    assert "'eic.compression': True" in shown.stdout
     assert "KernelManager\n  .transport_encryption = 'auto'" in shown.stdout

@@ -24,7 +24,8 @@
   icon style sheets Voila's own page loads from a CDN, which every page waited for (and,
   in a room with no internet, waited for until the browser gave up).
 - What a page loads is sent compressed (``eic.voila_server``): about 1.4 MB instead of
-  5 MB, for a room that shares one connection.
+  5 MB, for a room that shares one connection. Each script is compressed once and kept
+  (``eic.compression``), not again for every participant's page.
 - The port is fixed: if it is busy the command says so and stops, instead of moving
   silently to another port the participants do not know.
 """
@@ -66,6 +67,9 @@ LONGEST_SOCKET_NAME = 100
 # Jupyter server and the hub's participant servers: responses compressed when the browser
 # accepts it (scripts, pages, style sheets), about 5 MB of scripts per page down to 1.4 MB.
 WEB_SETTINGS = {"compress_response": True}
+# The Jupyter server extension that compresses each script and style sheet once, not for
+# every page (eic.voila_server does the same for eic-course serve).
+COMPRESSION_EXTENSION = "eic.compression"
 
 
 class PortBusy(RuntimeError):

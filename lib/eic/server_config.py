@@ -8,7 +8,8 @@ Voila pages. Both write these settings with this module:
   because its page was left first records the answers the page sent (``eic.kernels``), and
   one kernel is kept started and warmed for the next page or notebook opened, so a module's
   page does not wait for Python and the course's library to load;
-- pages and scripts are sent compressed (``eic.serve.WEB_SETTINGS``);
+- pages and scripts are sent compressed (``eic.serve.WEB_SETTINGS``), each script and style
+  sheet compressed once and kept for later pages (the server extension ``eic.compression``);
 - kernels' traffic with the server is encrypted, with keys made for each kernel.
 
     python -m eic.server_config [--ready-kernels N]
@@ -25,7 +26,7 @@ import json
 import sys
 from pathlib import Path
 
-from eic.serve import READY_KERNEL_MANAGER, REFILL_DELAY, WEB_SETTINGS
+from eic.serve import COMPRESSION_EXTENSION, READY_KERNEL_MANAGER, REFILL_DELAY, WEB_SETTINGS
 
 SETTINGS_FILE = Path("etc", "jupyter", "jupyter_server_config.json")
 # one participant's server: one kernel kept ready is the next module they open
@@ -38,6 +39,7 @@ def server_settings(ready_kernels: int = READY_FOR_ONE) -> dict:
         "ServerApp": {
             "kernel_manager_class": READY_KERNEL_MANAGER,
             "tornado_settings": dict(WEB_SETTINGS),
+            "jpserver_extensions": {COMPRESSION_EXTENSION: True},
         },
         "ReadyKernelManager": {"ready": ready_kernels, "refill_delay": REFILL_DELAY},
         # kernels talk to the server over local network ports: encrypted, with keys made for

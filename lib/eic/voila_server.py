@@ -9,7 +9,10 @@ difference between waiting about 6 s and about 2.5 s for a page on an 8 Mbit/s l
 Voila has a setting for the web server's settings (``Voila.tornado_settings``), but it
 applies them after the web server is made, too late for compression, which the web server
 sets up as it is made (Tornado's ``compress_response``). This server gives the course's
-settings (``eic.serve.WEB_SETTINGS``) as it is made.
+settings (``eic.serve.WEB_SETTINGS``) as it is made, and compresses each of its scripts and
+style sheets once, keeping the result for every later page (``eic.compression``), rather
+than again for every page (``--CourseVoila.compress_once=False`` turns that off, for
+``benchmarks/static_files.py`` to compare).
 
 It also leaves out one warning the trainer would otherwise read for every notebook at start
 and for every page opened: "Notebook ... is not trusted". Trust decides whether a notebook's
@@ -24,8 +27,10 @@ from __future__ import annotations
 
 import logging
 
+from traitlets import Bool
 from voila.app import Voila
 
+from eic.compression import compress_once
 from eic.serve import WEB_SETTINGS
 
 UNTRUSTED = "Notebook %s is not trusted"  # jupyter_server's contents manager says this
@@ -40,6 +45,10 @@ class CourseVoila(Voila):
     """Voila with the course's web settings given to the server as it is made, and without
     the warning that a notebook is not trusted."""
 
+    compress_once = Bool(
+        True, help="Compress each script and style sheet once and keep it for later pages."
+    ).tag(config=True)
+
     def initialize(self, argv=None) -> None:
         # the contents manager logs through the server's own log
         self.log.addFilter(not_about_trust)
@@ -47,6 +56,11 @@ class CourseVoila(Voila):
 
     def init_settings(self) -> dict:
         return {**super().init_settings(), **WEB_SETTINGS}
+
+    def listen(self) -> None:
+        if self.compress_once:
+            compress_once(self.app)
+        super().listen()
 
 
 main = CourseVoila.launch_instance
