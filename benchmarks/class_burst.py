@@ -35,7 +35,6 @@ import os
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -52,24 +51,14 @@ from eic.serve import READY_KERNELS, REFILL_DELAY  # noqa: E402
 
 def fetch_all(urls: list[str]) -> list[float]:
     """Ask for every page at the same moment; the seconds until each was sent whole."""
-    seconds: list[float] = [0.0] * len(urls)
-    go = threading.Barrier(len(urls))
 
-    def fetch(i: int) -> None:
-        go.wait()
-        start = time.perf_counter()
-        with urllib.request.urlopen(urls[i], timeout=600) as response:
+    def fetch(url: str) -> None:
+        with urllib.request.urlopen(url, timeout=600) as response:
             body = response.read()
-        seconds[i] = time.perf_counter() - start
         if b"eic-question" not in body:
-            raise SystemExit(f"{urls[i]} was sent without its worksheet")
+            raise SystemExit(f"{url} was sent without its worksheet")
 
-    threads = [threading.Thread(target=fetch, args=(i,)) for i in range(len(urls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return seconds
+    return vr.at_once([lambda url=url: fetch(url) for url in urls])
 
 
 def bursts(
@@ -123,14 +112,12 @@ def main() -> None:
     print(f"{'':>4} {'starting its kernel':^29} {'with kernels kept ready':^29}")
     print(f"{'k':>4}" + f" {'median s':>8} {'slowest s':>9} {'/ alone':>8}  " * 2
           + f"{'ready / starting':>17}")  # fmt: skip
-    for k in args.burst:
-        row = f"{k:>4}"
-        for ready in (0, args.ready):
-            slowest = max(times[ready][k])
-            row += (f" {statistics.median(times[ready][k]):>8.2f} {slowest:>9.2f}"
-                    f" {slowest / alone:>8.2f}  ")  # fmt: skip
-        row += f"{max(times[args.ready][k]) / max(times[0][k]):>17.2f}"
-        print(row)
+    named = {"starting": times[0], "kept ready": times[args.ready]}
+    ready_of = {"starting": 0, "kept ready": args.ready}
+    for row in vr.burst_rows(
+        args.burst, named, lambda name, k: f"{max(times[ready_of[name]][k]) / alone:.2f}"
+    ):
+        print(row)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -33,8 +33,6 @@ import gzip
 import statistics
 import sys
 import tempfile
-import threading
-import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -87,21 +85,7 @@ def fetch(url: str, files: list[str]) -> tuple[int, int]:
 
 def burst(url: str, files: list[str], k: int) -> list[float]:
     """``k`` participants asking for every file at the same moment; each one's seconds."""
-    seconds = [0.0] * k
-    go = threading.Barrier(k)
-
-    def participant(i: int) -> None:
-        go.wait()
-        start = time.perf_counter()
-        fetch(url, files)
-        seconds[i] = time.perf_counter() - start
-
-    threads = [threading.Thread(target=participant, args=(i,)) for i in range(k)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return seconds
+    return vr.at_once([lambda: fetch(url, files)] * k)
 
 
 def server_seconds(proc) -> float:
@@ -147,16 +131,15 @@ def main() -> None:
           f"{args.repeat} bursts of each size")  # fmt: skip
     print("(each time: compressed for every participant; once: compressed once and kept; "
           "cpu: the server's processor seconds per participant)")  # fmt: skip
-    print(f"{'':>4} {'compressed each time':^26} {'compressed once':^26}")
-    print(f"{'k':>4}" + f" {'median s':>8} {'slowest s':>9} {'cpu s':>6}  " * 2
+    print(f"{'':>4} {'compressed each time':^28} {'compressed once':^28}")
+    print(f"{'k':>4}" + f" {'median s':>8} {'slowest s':>9} {'cpu s':>8}  " * 2
           + f"{'once / each time':>17}")  # fmt: skip
-    for k in args.burst:
-        row = f"{k:>4}"
-        for name in SERVERS:
-            row += (f" {statistics.median(times[(name, k)]):>8.2f} {max(times[(name, k)]):>9.2f}"
-                    f" {statistics.median(cpu[(name, k)]):>6.3f}  ")  # fmt: skip
-        row += f"{max(times[('once', k)]) / max(times[('each time', k)]):>17.2f}"
-        print(row)
+    for row in vr.burst_rows(
+        args.burst,
+        {name: {k: times[(name, k)] for k in args.burst} for name in SERVERS},
+        lambda name, k: f"{statistics.median(cpu[(name, k)]):.3f}",
+    ):
+        print(row)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -38,8 +38,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -104,6 +106,44 @@ def voila(folder: Path, *, preheat: bool, template: str = TEMPLATE, compress: bo
         proc.terminate()
         proc.wait(30)
         log.close()
+
+
+def at_once(tasks: list[Callable[[], object]]) -> list[float]:
+    """Run each task in a thread of its own, all starting at the same moment, as a room of
+    participants does; the seconds each took."""
+    seconds = [0.0] * len(tasks)
+    go = threading.Barrier(len(tasks))
+
+    def run(i: int) -> None:
+        go.wait()
+        start = time.perf_counter()
+        tasks[i]()
+        seconds[i] = time.perf_counter() - start
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(tasks))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return seconds
+
+
+def burst_rows(
+    sizes: list[int], times: dict[str, dict[int, list[float]]], third: Callable[[str, int], str]
+) -> list[str]:
+    """A table's rows, one for each burst size ``k``: for each server of ``times`` (seconds
+    of each participant, by ``k``), the median and slowest participant and a third column
+    (``third(server, k)``, 8 characters wide); last, the last server's slowest against the
+    first's."""
+    first, last = list(times)[0], list(times)[-1]
+    rows = []
+    for k in sizes:
+        row = f"{k:>4}"
+        for name, by_size in times.items():
+            row += (f" {statistics.median(by_size[k]):>8.2f} {max(by_size[k]):>9.2f}"
+                    f" {third(name, k):>8}  ")  # fmt: skip
+        rows.append(row + f"{max(times[last][k]) / max(times[first][k]):>17.2f}")
+    return rows
 
 
 def busy_seconds(procs) -> float:
