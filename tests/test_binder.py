@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, is_answer_file, released_modules
 
+from eic.binder_links import BADGES_END, BADGES_START
 from eic.serve import READY_KERNEL_MANAGER
 
 RUN_ALL = textwrap.dedent(
@@ -150,7 +151,7 @@ def page_config_data(page: str) -> dict:
 def badge_paths() -> list[str]:
     """The ``urlpath`` of each Binder badge in the README, in order."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = text.split("<!-- binder-badges -->", 1)[1].split("```", 2)[1]
+    block = text.split(BADGES_START, 1)[1].split(BADGES_END, 1)[0]
     links = re.findall(r"\]\((https://mybinder\.org/v2/gh/[^)\s]+)\)", block)
     assert len(links) == 2 and all("/HEAD?urlpath=" in link for link in links), links
     return [link.split("?urlpath=", 1)[1] for link in links]

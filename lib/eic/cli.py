@@ -14,6 +14,7 @@ eic-course serve [--port N] [--pool-size N] the course home as Voila apps from t
 eic-course progress                        how far each participant of a served class has got
 eic-course hub accounts|start|release|collect the workshop on one JupyterHub
 eic-course charts [--release FOLDER]        draw the modules' charts into the chart cache
+eic-course binder OWNER/NAME [--module M]   the links that open the course on Binder
 
 Each command has --help.
 """
@@ -26,6 +27,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from eic.answers import ANSWERS_SUFFIX, AnswerStore
+from eic.binder_links import add_binder_command
 from eic.chart_prefill import add_charts_command
 from eic.classroom import add_progress_command
 from eic.course import syllabus
@@ -85,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_progress_command(commands)
     add_hub_command(commands)
     add_charts_command(commands)
+    add_binder_command(commands)
     return parser
 
 
