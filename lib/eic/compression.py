@@ -12,7 +12,7 @@ server answers no kernel and sends no other page.
 file served from a folder (a response that says when its file was last changed) for the
 next request of the same address, with the same version of the file. Pages made for a
 request, and what a kernel sends, are compressed each time as before. The files kept are
-the server's own scripts and style sheets, about 2 MB compressed for a Voila page; a
+the server's own scripts and style sheets, about 1.5 MB compressed for a Voila page; a
 server keeps at most ``LIMIT_BYTES`` and forgets the oldest beyond that.
 
 The course's Voila server uses it (``eic.voila_server``); a Jupyter server (JupyterLab on a
@@ -26,7 +26,7 @@ from collections import OrderedDict
 
 from tornado import httputil, web
 
-# What a server keeps at most: the course's Voila pages need about 2 MB, JupyterLab about 7
+# What a server keeps at most: the course's Voila pages need about 1.5 MB, JupyterLab at most 5
 LIMIT_BYTES = 64 * 1024 * 1024
 
 
