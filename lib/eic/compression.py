@@ -11,9 +11,10 @@ server answers no kernel and sends no other page.
 :class:`CompressOnce` compresses as Tornado does, and keeps the compressed form of each
 file served from a folder (a response that says when its file was last changed) for the
 next request of the same address, with the same version of the file. Pages made for a
-request, and what a kernel sends, are compressed each time as before. The files kept are
-the server's own scripts and style sheets, about 1.5 MB compressed for a Voila page; a
-server keeps at most ``LIMIT_BYTES`` and forgets the oldest beyond that.
+request, what a kernel sends and a participant's own files are compressed each time as
+before. The files kept are the server's own scripts and style sheets, about 1.5 MB
+compressed for a Voila page; a server keeps at most ``LIMIT_BYTES`` and forgets the least
+recently used beyond that.
 
 The course's Voila server uses it (``eic.voila_server``); a Jupyter server (JupyterLab on a
 laptop, Binder, the hub's participant servers) loads it as a server extension
@@ -64,13 +65,19 @@ KEPT = CompressedFiles()
 
 
 def file_key(request: httputil.HTTPServerRequest, status: int, headers) -> tuple | None:
-    """What names one version of a file served in full, or None for any other response.
+    """What names one version of a server's own script or style sheet served in full, or
+    None for any other response.
 
-    A file served from a folder says when it was last changed; a page or an answer made for
-    the request does not. The address (with its query, which for many scripts carries their
-    version), the time it was changed, its length and its tag (a hash of its content, where
-    the server gives one) name the version.
+    The server's own files are served from addresses with a ``/static/`` part (Voila's,
+    JupyterLab's and their extensions'); a participant's files, which can change from one
+    second to the next, come from ``/files/`` and are never kept. A file served from a
+    folder says when it was last changed; a page or an answer made for the request does not.
+    The address (with its query, which for many scripts carries their version), the time it
+    was changed, its length and its tag (a hash of its content, where the server gives one)
+    name the version.
     """
+    if "/static/" not in request.path or "/files/" in request.path:
+        return None
     if request.method != "GET" or status != 200 or "Last-Modified" not in headers:
         return None
     if "Content-Length" not in headers or "Content-Encoding" in headers:
