@@ -85,13 +85,13 @@ def main() -> None:
                             context = browser.new_context()
                             for notebook, ready in steps:
                                 vr.wait_until_idle(servers, refill_from=refill_from)
-                                seconds, _, received = vr.time_to_widget(
+                                visit = vr.time_to_widget(
                                     context, urls[server], notebook, link=link, ready=ready
                                 )
                                 refill_from = time.time() + vr.REFILL_DELAY
                             context.close()
                             results.setdefault((link_name, name, server), []).append(
-                                (seconds, received)
+                                (visit.seconds, visit.received)
                             )
         browser.close()
     print(report(results, links, visits))

@@ -22,8 +22,10 @@ module / minimal notebook, served the same way (target at most 1.5). Below it, f
 module, the cold times that would meet both targets at once: at least twice its preheated
 time, and at most 1.5 times the minimal notebook's cold time. When even the preheated page
 takes more than three quarters of the minimal notebook's cold time to build, there is none.
-Last, for each notebook, how much of the wait the browser's main thread was busy building
-the page (Chromium's own count): the part preheating cannot remove.
+Then, for each notebook, how much of the wait the browser's main thread was busy building
+the page (Chromium's own count): the part preheating cannot remove. Last, the server's
+share: the seconds until the page itself (the notebook's outputs, before its scripts run)
+had arrived whole, cold and preheated, and their ratio: the part preheating removes.
 
     python benchmarks/voila_render.py [--repeat 3] [--modules m01 m02 ...]
 """
@@ -44,6 +46,7 @@ import urllib.request
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 import psutil
@@ -178,6 +181,17 @@ def wait_until_idle(procs, *, refill_from: float = 0.0, timeout: float = 120) ->
         before = now
 
 
+class Visit(NamedTuple):
+    """What one page cost, from navigation."""
+
+    seconds: float  # until the first worksheet widget was enabled
+    busy: float  # the browser's main thread busy building the page
+    received: int  # bytes received by then
+    # until the page itself (the notebook's outputs, without its scripts) had arrived whole:
+    # the server's share, the time its kernel took to run the notebook (or none, preheated)
+    page_sent: float
+
+
 def time_to_widget(
     browser,
     url: str,
@@ -185,11 +199,12 @@ def time_to_widget(
     *,
     link: tuple[float, float] | None = None,
     ready: str = READY,
-) -> tuple[float, float, int]:
-    """Seconds from navigation until the first worksheet widget is enabled; the seconds of
-    them the page's main thread in the browser was busy (scripts, style, layout, paint:
-    Chromium's TaskDuration); and the bytes of the requests that had finished by then, as
-    they came over the connection (compressed or not, headers included).
+) -> Visit:
+    """One page opened in ``browser`` (a :class:`Visit`): the seconds from navigation until
+    the first worksheet widget is enabled; the seconds of them the page's main thread in the
+    browser was busy (scripts, style, layout, paint: Chromium's TaskDuration); the bytes of
+    the requests that had finished by then, as they came over the connection (compressed or
+    not, headers included); and the seconds until the page itself had arrived whole.
 
     ``link`` (megabits per second, milliseconds of latency) makes the browser's connection
     that narrow and slow, both ways (Chromium's network emulation); None leaves it as it is.
@@ -213,11 +228,12 @@ def time_to_widget(
     seconds = time.perf_counter() - start
     received_bytes = int(sum(received))
     metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    sent_ms = page.evaluate("performance.getEntriesByType('navigation')[0].responseEnd")
     # leave the page as a participant does, so it stops its kernel: kernels of pages already
     # measured do not pile up on the server (wait_until_idle waits for their shutdown)
     page.goto("about:blank")
     page.close()
-    return seconds, metrics["TaskDuration"], received_bytes
+    return Visit(seconds, metrics["TaskDuration"], received_bytes, sent_ms / 1000)
 
 
 def course_copy(base: Path, modules: list[str] | None = None) -> Path:
@@ -264,6 +280,7 @@ def main() -> None:
 
     times: dict[tuple[str, str], list[float]] = {}
     busy: dict[tuple[str, str], list[float]] = {}
+    sent: dict[tuple[str, str], list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         folder = course_copy(Path(tmp), [m["folder"] for m in modules])
         cache_note = use_own_chart_cache(Path(tmp))
@@ -281,9 +298,10 @@ def main() -> None:
                 for name, notebook in notebooks.items():
                     for kind, url in (("cold", cold), ("preheated", warm)):
                         wait_until_idle(servers, refill_from=refill_from)  # pools refilled
-                        seconds, browser_busy, _ = time_to_widget(browser, url, notebook)
-                        times.setdefault((name, kind), []).append(seconds)
-                        busy.setdefault((name, kind), []).append(browser_busy)
+                        visit = time_to_widget(browser, url, notebook)
+                        times.setdefault((name, kind), []).append(visit.seconds)
+                        busy.setdefault((name, kind), []).append(visit.busy)
+                        sent.setdefault((name, kind), []).append(visit.page_sent)
                         if kind == "preheated":
                             refill_from = time.time() + REFILL_DELAY
         browser.close()
@@ -301,6 +319,7 @@ def main() -> None:
     print(cache_note)
     print(joint_targets(median, [name for name in notebooks if name != "minimal"]))
     print(browser_work({key: statistics.median(values) for key, values in busy.items()}, median))
+    print(server_share({key: statistics.median(values) for key, values in sent.items()}))
 
 
 def browser_work(busy: dict[tuple[str, str], float], median: dict[tuple[str, str], float]) -> str:
@@ -315,6 +334,17 @@ def browser_work(busy: dict[tuple[str, str], float], median: dict[tuple[str, str
             seconds = busy[(name, kind)]
             row += f" {seconds:>{width}.2f} {seconds / median[(name, kind)]:>6.2f}"
         lines.append(row)
+    return "\n".join(lines)
+
+
+def server_share(sent: dict[tuple[str, str], float]) -> str:
+    """Until when each page itself had arrived whole: the server's share of the wait, the
+    part preheating removes (a preheated kernel has run the notebook before it is asked)."""
+    lines = ["the server's share: until the page itself had arrived whole (median s)",
+             f"{'notebook':<9} {'cold_s':>7} {'preheated_s':>11} {'warm/cold':>9}"]  # fmt: skip
+    for name in dict.fromkeys(name for name, _ in sent):
+        cold, warm = sent[(name, "cold")], sent[(name, "preheated")]
+        lines.append(f"{name:<9} {cold:>7.3f} {warm:>11.3f} {warm / cold:>9.3f}")
     return "\n".join(lines)
 
 

@@ -127,6 +127,15 @@ def test_voila_benchmark_times_cold_and_preheated_renders_against_a_minimal_note
         assert 0 < cold_busy <= rows[name][0] and 0 < warm_busy <= rows[name][1]
         assert cold_share == pytest.approx(cold_busy / rows[name][0], abs=0.01 + 0.01 / cold_busy)
         assert warm_share == pytest.approx(warm_busy / rows[name][1], abs=0.01 + 0.01 / warm_busy)
+    # the server's share: until the page itself had arrived, before its scripts ran; a
+    # preheated kernel has run the notebook before the page is asked for, a cold one not
+    share = output.split("the server's share", 1)[1]
+    sent = numbered_rows(share, r"^(minimal|m01)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$")
+    assert set(sent) == {"minimal", "m01"}, share
+    for name, (cold_sent, warm_sent, sent_ratio) in sent.items():
+        assert 0 < cold_sent < rows[name][0] and 0 < warm_sent < rows[name][1]
+        assert sent_ratio == pytest.approx(warm_sent / cold_sent, abs=0.002 + 0.001 / cold_sent)
+        assert warm_sent < cold_sent / 2, share
 
 
 def test_cold_start_parts_split_a_module_and_the_minimal_notebook(tmp_path):
