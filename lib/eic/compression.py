@@ -112,24 +112,24 @@ class CompressOnce(web.GZipContentEncoding):
             self._gzipping = False
             self._sent_kept = True
             return status_code, headers, body
+        # a file to keep: its compressed parts are gathered as they are made
+        self._key = key
         status_code, headers, chunk = super().transform_first_chunk(
             status_code, headers, chunk, finishing
         )
-        if self._gzipping and key is not None:
-            self._key = key
-            if finishing:
-                self.kept.keep(key, chunk)
+        if not self._gzipping:
+            self._key, self._parts = None, []
         return status_code, headers, chunk
 
     def transform_chunk(self, chunk: bytes, finishing: bool) -> bytes:
         if self._sent_kept:
             return b""
         chunk = super().transform_chunk(chunk, finishing)
-        if self._gzipping:
+        if self._gzipping and self._key is not None:
             self._parts.append(chunk)
-            if finishing and self._key is not None:
+            if finishing:
                 self.kept.keep(self._key, b"".join(self._parts))
-                self._parts = []
+                self._key, self._parts = None, []
         return chunk
 
 
