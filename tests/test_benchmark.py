@@ -216,7 +216,10 @@ def test_static_files_benchmark_compares_compressing_each_time_with_once():
     for row in rows.values():
         each_median, each_slowest, each_cpu, once_median, once_slowest, once_cpu, ratio = row
         assert 0 < each_median <= each_slowest and 0 < once_median <= once_slowest
-        assert ratio == pytest.approx(once_slowest / each_slowest, abs=0.02)
+        # the ratio of the unrounded times; each time shown is within 0.005 s of its own
+        computed = once_slowest / each_slowest
+        rounding = 0.005 + 0.005 * (1 + max(ratio, computed)) / (each_slowest - 0.005)
+        assert ratio == pytest.approx(computed, abs=rounding + 0.001)
         # the server's own work for each participant's files: files kept compressed are
         # not compressed again
         assert 0 < once_cpu < each_cpu, output
