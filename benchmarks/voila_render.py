@@ -132,12 +132,14 @@ def at_once(tasks: list[Callable[[], object]]) -> list[float]:
 
 
 def burst_rows(
-    sizes: list[int], times: dict[str, dict[int, list[float]]], third: Callable[[str, int], str]
+    sizes: list[int | str],
+    times: dict[str, dict[int | str, list[float]]],
+    third: Callable[[str, int | str], str],
 ) -> list[str]:
-    """A table's rows, one for each burst size ``k``: for each server of ``times`` (seconds
-    of each participant, by ``k``), the median and slowest participant and a third column
-    (``third(server, k)``, 8 characters wide); last, the last server's slowest against the
-    first's."""
+    """A table's rows, one for each burst size ``k`` (or a row's label): for each server of
+    ``times`` (seconds of each participant, by ``k``), the median and slowest participant
+    and a third column (``third(server, k)``, 8 characters wide); last, the last server's
+    slowest against the first's."""
     first, last = list(times)[0], list(times)[-1]
     rows = []
     for k in sizes:
