@@ -9,9 +9,10 @@ keeps the result for later pages (``eic.compression``). When the trainer says "o
 which does one thing at a time, also has the room's kernels to answer.
 
 This opens the module's page once in Chromium, from the first server below (which keeps
-nothing), to learn which files it loads, then asks a server for all of them, compressed, for ``k`` participants at the same moment (each
-participant one file after another), for each ``k`` of ``--burst``. Each burst is timed
-until the last participant has every file, on two servers in the same run, alternately:
+nothing), to learn which files it loads, then asks a server for all of them, compressed,
+for ``k`` participants at the same moment (each participant one file after another), for
+each ``k`` of ``--burst``. Each burst is timed until the last participant has every file,
+on two servers in the same run, alternately:
 
 - each time: the course's Voila server with ``--CourseVoila.compress_once=False``, which
   compresses every response as Tornado does;
