@@ -3,7 +3,8 @@
 For every module's release notebook, and for a minimal notebook holding one slider, this
 measures in Chromium the time from navigation until the first worksheet widget is on the
 page and enabled, each page opened in a browser context of its own (nothing cached, as on a
-participant's first visit):
+participant's first visit), or with ``--returning`` in a browser that has opened pages of
+each server before (see RETURNING_VISITS):
 
 - cold: a Voila server that starts a kernel and runs the notebook on each request;
 - preheated: a Voila server with a pool of kernels that have already run the notebook
@@ -27,7 +28,10 @@ the page (Chromium's own count): the part preheating cannot remove. Last, the se
 share: the seconds until the page itself (the notebook's outputs, before its scripts run)
 had arrived whole, cold and preheated, and their ratio: the part preheating removes.
 
-    python benchmarks/voila_render.py [--repeat 3] [--modules m01 m02 ...]
+Last, the bytes each page received until its widget was ready: the whole of Voila's
+scripts on a first visit, little more than the page itself on a returning one.
+
+    python benchmarks/voila_render.py [--repeat 3] [--modules m01 m02 ...] [--returning]
 """
 
 from __future__ import annotations
@@ -67,6 +71,11 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 # clean run, a page asked for during it was still not drawn after 180 s).
 STARTUP_SECONDS = 600
 READY = ".eic-question input:enabled, .eic-question textarea:enabled, .widget-slider"
+# --returning: how many times the browser opens a page of each server before timing.
+# Chromium keeps a script the first time, makes its compiled code the second time it runs
+# it, and uses that code from the third on: a participant's browser after the course home
+# and a module or two (every page opened at a workshop but the first few).
+RETURNING_VISITS = 3
 MINIMAL = "minimal/minimal.ipynb"
 
 
@@ -271,6 +280,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--modules", nargs="*", help="module ids (default: every module)")
+    parser.add_argument("--returning", action="store_true",
+                        help="time pages in a browser that has opened each server's pages "
+                             f"{RETURNING_VISITS} times before (its caches filled)")  # fmt: skip
     args = parser.parse_args()
     modules = [m for m in syllabus()["modules"] if (ROOT / "release" / m["folder"]).is_dir()]
     if args.modules:
@@ -283,10 +295,18 @@ def main() -> None:
     times: dict[tuple[str, str], list[float]] = {}
     busy: dict[tuple[str, str], list[float]] = {}
     sent: dict[tuple[str, str], list[float]] = {}
+    received: dict[tuple[str, str], list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         folder = course_copy(Path(tmp), [m["folder"] for m in modules])
         cache_note = use_own_chart_cache(Path(tmp))
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # where each timed page opens: a new context each time (nothing cached), or the
+        # pages of one browser profile, kept on disk as a participant's browser keeps it
+        opener = browser
+        if args.returning:
+            opener = pw.chromium.launch_persistent_context(
+                str(Path(tmp) / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            )
         with (
             voila(folder, preheat=False) as (cold, cold_proc),
             voila(folder, preheat=True) as (warm, warm_proc),
@@ -295,17 +315,25 @@ def main() -> None:
             wait_until_idle(servers, timeout=STARTUP_SECONDS)  # every pool has run its notebook
             for notebook in notebooks.values():  # fill each notebook's preheated pool
                 time_to_widget(browser, warm, notebook)
+            if args.returning:
+                for _ in range(RETURNING_VISITS):
+                    for url in (cold, warm):
+                        wait_until_idle(servers, refill_from=time.time() + REFILL_DELAY)
+                        time_to_widget(opener, url, MINIMAL)
             refill_from = time.time() + REFILL_DELAY
             for _ in range(args.repeat):
                 for name, notebook in notebooks.items():
                     for kind, url in (("cold", cold), ("preheated", warm)):
                         wait_until_idle(servers, refill_from=refill_from)  # pools refilled
-                        visit = time_to_widget(browser, url, notebook)
+                        visit = time_to_widget(opener, url, notebook)
                         times.setdefault((name, kind), []).append(visit.seconds)
                         busy.setdefault((name, kind), []).append(visit.busy)
                         sent.setdefault((name, kind), []).append(visit.page_sent)
+                        received.setdefault((name, kind), []).append(visit.received / 1e6)
                         if kind == "preheated":
                             refill_from = time.time() + REFILL_DELAY
+        if opener is not browser:
+            opener.close()
         browser.close()
     median = {key: statistics.median(values) for key, values in times.items()}
     print(f"{'notebook':<9} {'cold_s':>7} {'preheated_s':>11} {'warm/cold':>9} "
@@ -319,9 +347,14 @@ def main() -> None:
         )
     print("targets: warm/cold at most 0.50; module/minimal at most 1.50 (cold and preheated)")
     print(cache_note)
+    print(f"browser: one that had opened pages of each server {RETURNING_VISITS} times before "
+          "(its caches filled), as for a participant's later pages" if args.returning else
+          "browser: a new context for each page (nothing cached), as for a participant's "
+          "first page")  # fmt: skip
     print(joint_targets(median, [name for name in notebooks if name != "minimal"]))
     print(browser_work({key: statistics.median(values) for key, values in busy.items()}, median))
     print(server_share({key: statistics.median(values) for key, values in sent.items()}))
+    print(bytes_received({key: statistics.median(values) for key, values in received.items()}))
 
 
 def browser_work(busy: dict[tuple[str, str], float], median: dict[tuple[str, str], float]) -> str:
@@ -347,6 +380,18 @@ def server_share(sent: dict[tuple[str, str], float]) -> str:
     for name in dict.fromkeys(name for name, _ in sent):
         cold, warm = sent[(name, "cold")], sent[(name, "preheated")]
         lines.append(f"{name:<9} {cold:>7.3f} {warm:>11.3f} {warm / cold:>9.3f}")
+    return "\n".join(lines)
+
+
+def bytes_received(megabytes: dict[tuple[str, str], float]) -> str:
+    """What each page received until its widget was ready, as it came over the connection:
+    on a first visit, Voila's scripts with the page; on a returning one, little more than the
+    page, the scripts coming from the browser's cache."""
+    lines = ["received until the widget was ready (median MB)",
+             f"{'notebook':<9} {'cold_MB':>7} {'preheated_MB':>12}"]  # fmt: skip
+    for name in dict.fromkeys(name for name, _ in megabytes):
+        cold, warm = megabytes[(name, "cold")], megabytes[(name, "preheated")]
+        lines.append(f"{name:<9} {cold:>7.3f} {warm:>12.3f}")
     return "\n".join(lines)
 
 

@@ -136,6 +136,38 @@ def test_voila_benchmark_times_cold_and_preheated_renders_against_a_minimal_note
         assert 0 < cold_sent < rows[name][0] and 0 < warm_sent < rows[name][1]
         assert sent_ratio == pytest.approx(warm_sent / cold_sent, abs=0.002 + 0.001 / cold_sent)
         assert warm_sent < cold_sent / 2, share
+    # a first visit: each page received Voila's scripts (about 1.4 MB compressed)
+    assert "browser: a new context for each page" in output
+    for megabytes in received_per_page(output).values():
+        assert min(megabytes) > 1.0, output
+
+
+def received_per_page(output: str) -> dict[str, tuple[float, float]]:
+    """The voila_render benchmark's last table: megabytes each page received, cold and
+    preheated."""
+    table = output.split("received until the widget was ready", 1)[1]
+    rows = numbered_rows(table, r"^(minimal|m01)\s+([\d.]+)\s+([\d.]+)$")
+    assert set(rows) == {"minimal", "m01"}, table
+    return rows
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_voila_benchmark_returning_takes_voilas_scripts_from_the_browsers_caches():
+    output = run_benchmark(
+        "voila_render.py", "--repeat", "1", "--modules", "m01", "--returning", timeout=900
+    )
+    assert "browser: one that had opened pages of each server 3 times before" in output
+    rows = numbered_rows(
+        output, r"^(minimal|m01)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$"
+    )
+    assert set(rows) == {"minimal", "m01"}, output
+    for cold, warm, ratio, *_ in rows.values():
+        assert ratio == pytest.approx(warm / cold, abs=0.01 + 0.005 / min(cold, warm))
+    # the scripts came from the browser's cache: each page received little more than itself
+    # (the module's page, with its charts, about 0.2 MB)
+    for megabytes in received_per_page(output).values():
+        assert max(megabytes) < 0.5, output
 
 
 def test_cold_start_parts_split_a_module_and_the_minimal_notebook(tmp_path):
