@@ -508,6 +508,11 @@ def test_a_class_served_from_one_machine_keeps_each_participants_answers_apart(b
                              cwd=course, env=env, log_path=served, ready_url=url)  # fmt: skip
     name, mid = MODULE_1["folder"], MODULE_1["id"]
     try:
+        # the list is in the page the server sends, not built afterwards in the browser
+        # (Voila's page that does so came up empty about one time in twelve)
+        with urllib.request.urlopen(url, timeout=30) as response:
+            listing = response.read().decode("utf-8")
+        assert ">ph-01<" in listing and ">vn-01<" in listing, listing
         # the address the command prints lists the participants: each clicks their id
         page = browser.new_page()
         fetched: list[str] = []

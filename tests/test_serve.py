@@ -102,7 +102,10 @@ def test_a_cold_voila_command_keeps_the_course_settings_without_a_pool(tmp_path)
                                    "--MappingKernelManager")) for arg in cold)  # fmt: skip
     assert "--template=lab" in cold and "--Voila.ip=127.0.0.1" in cold
     shared = [arg for arg in served if arg.startswith("--VoilaConfiguration.")]
-    assert len(shared) == len(DENYLIST) + 1 and all(arg in cold for arg in shared)
+    assert len(shared) == len(DENYLIST) + 2 and all(arg in cold for arg in shared)
+    # the list of folders is made on the server (the one Voila builds in the browser
+    # sometimes came up empty)
+    assert "--VoilaConfiguration.classic_tree=True" in shared
     assert f"--KernelManager.transport={kernel_transport()}" in cold
     assert cold[-1] == served[-1] == str(tmp_path)
     # the course's Voila server unless Voila's own is asked for

@@ -135,6 +135,9 @@ def voila_command(
         *(f"--VoilaConfiguration.extension_denylist={name}" for name in DENYLIST),
         f"--KernelManager.transport={transport}",
         f"--template={template}",
+        # the list of folders (where a served class picks its ids) made on the server: the
+        # page Voila builds in the browser instead came up empty about one time in twelve
+        "--VoilaConfiguration.classic_tree=True",
     ]  # fmt: skip
     if transport == "tcp":  # local network ports: encrypted, with keys made for each kernel
         command.append("--KernelManager.transport_encryption=auto")
