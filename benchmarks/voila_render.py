@@ -24,7 +24,7 @@ module, the cold times that would meet both targets at once: at least twice its 
 time, and at most 1.5 times the minimal notebook's cold time. When even the preheated page
 takes more than three quarters of the minimal notebook's cold time to build, there is none.
 Then, for each notebook, how much of the wait the browser's main thread was busy building
-the page (Chromium's own count): the part preheating cannot remove. Last, the server's
+the page (Chromium's own count): the part preheating cannot remove. Then the server's
 share: the seconds until the page itself (the notebook's outputs, before its scripts run)
 had arrived whole, cold and preheated, and their ratio: the part preheating removes.
 
