@@ -353,8 +353,16 @@ def main() -> None:
           "first page")  # fmt: skip
     print(joint_targets(median, [name for name in notebooks if name != "minimal"]))
     print(browser_work({key: statistics.median(values) for key, values in busy.items()}, median))
-    print(server_share({key: statistics.median(values) for key, values in sent.items()}))
-    print(bytes_received({key: statistics.median(values) for key, values in received.items()}))
+    # until each page itself had arrived whole: the server's share of the wait, the part
+    # preheating removes (a preheated kernel has run the notebook before it is asked)
+    print(per_page("the server's share: until the page itself had arrived whole",
+                   {key: statistics.median(values) for key, values in sent.items()},
+                   "s", ratio=True))  # fmt: skip
+    # as it came over the connection: on a first visit, Voila's scripts with the page; on a
+    # returning one, little more than the page, the scripts coming from the browser's cache
+    print(per_page("received until the widget was ready",
+                   {key: statistics.median(values) for key, values in received.items()},
+                   "MB", ratio=False))  # fmt: skip
 
 
 def browser_work(busy: dict[tuple[str, str], float], median: dict[tuple[str, str], float]) -> str:
@@ -372,26 +380,15 @@ def browser_work(busy: dict[tuple[str, str], float], median: dict[tuple[str, str
     return "\n".join(lines)
 
 
-def server_share(sent: dict[tuple[str, str], float]) -> str:
-    """Until when each page itself had arrived whole: the server's share of the wait, the
-    part preheating removes (a preheated kernel has run the notebook before it is asked)."""
-    lines = ["the server's share: until the page itself had arrived whole (median s)",
-             f"{'notebook':<9} {'cold_s':>7} {'preheated_s':>11} {'warm/cold':>9}"]  # fmt: skip
-    for name in dict.fromkeys(name for name, _ in sent):
-        cold, warm = sent[(name, "cold")], sent[(name, "preheated")]
-        lines.append(f"{name:<9} {cold:>7.3f} {warm:>11.3f} {warm / cold:>9.3f}")
-    return "\n".join(lines)
-
-
-def bytes_received(megabytes: dict[tuple[str, str], float]) -> str:
-    """What each page received until its widget was ready, as it came over the connection:
-    on a first visit, Voila's scripts with the page; on a returning one, little more than the
-    page, the scripts coming from the browser's cache."""
-    lines = ["received until the widget was ready (median MB)",
-             f"{'notebook':<9} {'cold_MB':>7} {'preheated_MB':>12}"]  # fmt: skip
-    for name in dict.fromkeys(name for name, _ in megabytes):
-        cold, warm = megabytes[(name, "cold")], megabytes[(name, "preheated")]
-        lines.append(f"{name:<9} {cold:>7.3f} {warm:>12.3f}")
+def per_page(title: str, values: dict[tuple[str, str], float], unit: str, ratio: bool) -> str:
+    """A table of one median per page, cold and preheated, with their ratio if asked."""
+    lines = [f"{title} (median {unit})",
+             f"{'notebook':<9} {'cold_' + unit:>7} {'preheated_' + unit:>12}"
+             + (f" {'warm/cold':>9}" if ratio else "")]  # fmt: skip
+    for name in dict.fromkeys(name for name, _ in values):
+        cold, warm = values[(name, "cold")], values[(name, "preheated")]
+        lines.append(f"{name:<9} {cold:>7.3f} {warm:>12.3f}"
+                     + (f" {warm / cold:>9.3f}" if ratio else ""))  # fmt: skip
     return "\n".join(lines)
 
 
