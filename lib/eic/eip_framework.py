@@ -1,5 +1,5 @@
 """A self-check of a park or cluster against the four categories of the International
-Framework for Eco-Industrial Parks (UNIDO, World Bank Group and GIZ, 2017; World Bank,
+Framework for Eco-Industrial Parks (World Bank, UNIDO and GIZ, 2017; World Bank,
 2021, v.2): park management, environmental, social and economic.
 
 The checklist's questions are plain yes/no questions written for this course about what
