@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import multiprocessing
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 
-from eic.answers import AnswerStore, answer_file_name
+from eic.answers import AnswerNotSaved, AnswerStore, answer_file_name
 
 
 def test_record_then_reload_from_a_new_store_object(tmp_path):
@@ -44,11 +47,77 @@ def test_a_failed_write_leaves_the_previous_file_whole(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(AnswerNotSaved, match="not saved.*disk full"):
         store.record("q2", "lost")
     assert store.path.read_bytes() == before
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
+
+
+def test_an_answer_file_that_cannot_be_opened_is_never_written_over(tmp_path, monkeypatch):
+    store = AnswerStore.for_module("m01", tmp_path)
+    store.record("q1", "kept")
+    store.record("r1", "A long reflection written yesterday.")
+    before = store.path.read_bytes()
+    read_bytes = Path.read_bytes
+
+    def refused(path):  # the file's owner or permissions were changed outside the course
+        if path == store.path:
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    with pytest.raises(AnswerNotSaved, match="cannot be read .*Permission denied") as err:
+        store.record("q2", "new")
+    assert "They are still in it" in str(err.value)
+    with pytest.raises(AnswerNotSaved):
+        store.forget("q1")
+    monkeypatch.undo()
+    assert store.path.read_bytes() == before
+
+
+def test_a_damaged_file_whose_copy_cannot_be_kept_is_not_written_over(tmp_path, monkeypatch):
+    store = AnswerStore.for_module("m01", tmp_path)
+    store.path.write_text('{"answers": {"q1": {"value": "kept"}, "q2": 3}}')
+    before = store.path.read_bytes()
+
+    def disk_full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", disk_full)  # the backup copy cannot be written
+    with pytest.raises(AnswerNotSaved, match="no recorded value"):
+        store.record("q3", "new")
+    monkeypatch.undo()
+    assert store.path.read_bytes() == before
+    store.record("q3", "new")  # once a copy can be kept, the answer is saved
+    assert store.value("q1") == "kept" and store.value("q3") == "new"
+    assert len(list(tmp_path.glob("m01-answers.json.unreadable-*"))) == 1
+
+
+@pytest.mark.parametrize(
+    ("number", "words"),
+    [
+        (errno.EROFS, "read-only"),
+        (errno.EACCES, "permission denied"),
+        (errno.ENOSPC, "the disk is full"),
+    ],
+)
+def test_a_folder_that_cannot_be_written_is_named_in_plain_words(tmp_path, monkeypatch,
+                                                                 number, words):  # fmt: skip
+    store = AnswerStore.for_module("m01", tmp_path)
+    store.record("q1", "kept")
+    before = store.path.read_bytes()
+
+    def refused(*_args, **_kwargs):
+        raise OSError(number, os.strerror(number), str(tmp_path / ".m01-answers.json.x.tmp"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    with pytest.raises(AnswerNotSaved) as err:
+        store.record("q2", "new")
+    said = str(err.value)
+    assert said.startswith("Your answer was not saved: ") and words in said
+    assert "Errno" not in said and str(tmp_path) not in said
+    assert store.path.read_bytes() == before
 
 
 def test_an_answer_that_is_not_json_is_refused_and_nothing_changes(tmp_path):

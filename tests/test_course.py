@@ -135,5 +135,8 @@ def test_cli_shows_recorded_answers_and_flags_unreadable_files(tmp_path, capsys)
     assert "q1_x" in capsys.readouterr().out
     (tmp_path / "m01-answers.json").write_text("{oops")
     assert main(["answers", str(tmp_path)]) == 1
-    assert "could not be read" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "The file cannot be read completely" in said and "Nothing was changed here" in said
+    # it only reads: no copy of the damaged file is made beside it
+    assert not list(tmp_path.glob("*unreadable*"))
     assert main(["answers", str(tmp_path / "missing")]) == 1

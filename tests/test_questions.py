@@ -291,3 +291,25 @@ def test_a_checklist_adds_only_its_buttons_and_their_text_per_item(ws):
     # each further item: its text and its buttons, whose layouts and styles are shared;
     # no box per row
     assert len(widget_models(long.widget)) - len(widget_models(short.widget)) == 6 * 2
+
+
+def test_an_answer_that_cannot_be_saved_says_why_and_what_to_do(ws, monkeypatch):
+    import errno
+    import os
+    import tempfile
+
+    q = ws.single_choice("q1_a", "Pick one", ["A", "B", "C"])
+    q.value = "A"
+
+    def read_only(*_args, **_kwargs):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(ws.store.path) + ".tmp")
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    q.value = "B"  # a click that cannot be saved
+    said = q.feedback.value
+    assert "Your answer was not saved: the folder is on a disk that is read-only" in said
+    assert "Tell your trainer" in said
+    assert "Something went wrong" not in said and "Errno" not in said
+    assert str(ws.store.path.parent) not in said
+    monkeypatch.undo()
+    assert recorded(ws, "q1_a") == "A"  # the earlier answer is kept

@@ -9,7 +9,9 @@ half-written:
 - a write is a read-modify-write of one question under an exclusive file lock, so two
   browser tabs saving different questions of the same module keep both answers;
 - a file that cannot be read (edited by hand into invalid JSON, say) is copied to a backup
-  before anything else is written, and the participant is told where it is.
+  before anything else is written, and the participant is told where it is; a file that
+  cannot even be opened (its permissions were changed, say), or whose backup cannot be
+  made, is never written over: the answer is refused, with a message saying why.
 
 Only the standard library is used here, so that graders can load answers quickly.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import errno
 import fcntl
 import hashlib
 import json
@@ -35,6 +38,25 @@ MODEL_SUFFIX = "-answers.model.json"
 
 class AnswerFileError(ValueError):
     """Raised where a caller asked for strictness and the answer file is unreadable."""
+
+
+class AnswerNotSaved(OSError):
+    """An answer that could not be saved; its text is a message for the participant."""
+
+
+def cannot_write(err: OSError) -> str:
+    """Why a folder could not be written, in plain words (no error number, no path).
+
+    >>> cannot_write(OSError(errno.ENOSPC, "No space left on device"))
+    'the disk is full'
+    """
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full"
+    if err.errno == errno.EROFS:
+        return "the folder is on a disk that is read-only"
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return "the folder does not allow saving (permission denied)"
+    return f"the computer refused to write the file ({err.strerror or err or 'no reason given'})"
 
 
 @dataclass
@@ -113,22 +135,31 @@ class AnswerStore:
         An unreadable file is copied to a backup next to it (named after its content, so
         reading it again makes no second copy) and the report says where.
         """
+        report, raw = self._read()
+        if report.problems and raw is not None:
+            report.backup = self._backup(raw)
+        return report
+
+    def read(self) -> LoadReport:
+        """Read every recorded answer as :meth:`load` does, but never write anything: an
+        unreadable file is reported, not backed up (for a trainer looking at a submission).
+        """
+        return self._read()[0]
+
+    def _read(self) -> tuple[LoadReport, bytes | None]:
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
-            return LoadReport()
+            return LoadReport(), None
         except OSError as err:
-            return LoadReport(problems=[f"it cannot be opened ({err.strerror})"])
+            return LoadReport(problems=[f"it cannot be opened ({err.strerror})"]), None
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             answers, problems = {}, ["it is not UTF-8 text"]
         else:
             answers, problems = _parse(text)
-        report = LoadReport(answers=answers, problems=problems)
-        if problems:
-            report.backup = self._backup(raw)
-        return report
+        return LoadReport(answers=answers, problems=problems), raw
 
     def answers(self) -> dict[str, dict[str, Any]]:
         return self.load().answers
@@ -164,34 +195,57 @@ class AnswerStore:
         except (TypeError, ValueError) as err:
             raise TypeError(f"the answer to '{qid}' cannot be recorded: {err}") from err
         with self._locked():
-            report = self.load()
-            answers = dict(report.answers)
+            answers = dict(self._safe_to_write().answers)
             answers[qid] = {"value": value, "recorded_at": _now(), **details}
             self._write(answers)
 
     def forget(self, qid: str) -> None:
         with self._locked():
-            answers = dict(self.load().answers)
+            answers = dict(self._safe_to_write().answers)
             if answers.pop(qid, None) is not None:
                 self._write(answers)
+
+    def _safe_to_write(self) -> LoadReport:
+        """The answers now in the file, if writing over it loses nothing: the file reads
+        whole, or what it held is kept in a backup. Otherwise :class:`AnswerNotSaved`."""
+        report = self.load()
+        if report.problems and report.backup is None:
+            raise AnswerNotSaved(
+                f"Your answer was not saved: the answer file '{self.path.name}' is there but "
+                f"cannot be read ({'; '.join(report.problems)}), and saving now would replace "
+                "the answers it holds. They are still in it. Tell your trainer: the file (or "
+                "its folder) needs fixing; then give this answer again."
+            )
+        return report
 
     def _write(self, answers: dict[str, dict[str, Any]]) -> None:
         payload = {"module": self.module, "format": FORMAT_VERSION, "answers": answers}
         text = json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
-        )
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(
+                prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
+            )
+        except OSError as err:
+            raise self._not_saved(err) from err
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
+        except BaseException as err:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
+            if isinstance(err, OSError):
+                raise self._not_saved(err) from err
             raise
+
+    def _not_saved(self, err: OSError) -> AnswerNotSaved:
+        return AnswerNotSaved(
+            f"Your answer was not saved: {cannot_write(err)}. Your earlier answers are "
+            "unchanged. Tell your trainer, who can fix the folder; then give this answer again."
+        )
 
     def _backup(self, raw: bytes) -> Path | None:
         digest = hashlib.sha256(raw).hexdigest()[:10]
@@ -207,9 +261,13 @@ class AnswerStore:
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(f".{self.path.name}.lock")
-        with open(lock_path, "a+b") as lock:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock = open(lock_path, "a+b")  # noqa: SIM115 - closed by the with below
+        except OSError as err:
+            raise self._not_saved(err) from err
+        with lock:
             fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
             try:
                 yield

@@ -56,11 +56,17 @@ def _answers(args: argparse.Namespace) -> int:
             status = 1
             continue
         for path in files:
-            store = AnswerStore(path, path.name.removesuffix(ANSWERS_SUFFIX))
-            report = store.load()
+            # only read: in submitted/, a file written beside it would change the submission
+            report = AnswerStore(path, path.name.removesuffix(ANSWERS_SUFFIX)).read()
             print(f"{path}: {len(report.answers)} answer(s)")
             if report.problems:
-                print("  " + store.describe_problems(report))
+                print(
+                    f"  The file cannot be read completely: {'; '.join(report.problems)}. "
+                    "Only the answers listed here can be graded. If it is a participant's file, "
+                    "ask them to send it again and collect it again (opening the module keeps "
+                    f"a damaged copy on their side as {path.name}.unreadable-...). Nothing was "
+                    "changed here."
+                )
                 status = 1
             for qid, entry in sorted(report.answers.items()):
                 value = str(entry["value"]).replace("\n", " ")

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from IPython.display import display
 
 from eic import widgets as w
+from eic.answers import AnswerNotSaved
 from eic.grading import grading_mode
 
 if TYPE_CHECKING:
@@ -222,6 +223,8 @@ class Question:
     def _guard(self, action: Callable[[], Any]) -> None:
         try:
             action()
+        except AnswerNotSaved as err:  # a folder or file to fix: the message says so
+            self._say(html.escape(str(err)), ok=False)
         except Exception as err:  # never let a click end in a traceback
             self._say(
                 f"Something went wrong: {html.escape(str(err))}. Your earlier answers "
