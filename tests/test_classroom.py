@@ -134,6 +134,35 @@ def test_progress_without_participants_folders_says_how_they_are_made(tmp_path, 
     assert "no folder" in said and "eic-course serve" in said
 
 
+def test_progress_finds_the_class_from_any_folder_of_the_course(tmp_path, monkeypatch, capsys):
+    from eic.cli import main
+
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "nbgrader_config.py").write_text((ROOT / "nbgrader_config.py").read_text())
+    module = M01["folder"]
+    for pid in ("ph-01", "vn-01"):
+        place = course / "participants" / pid / module
+        place.mkdir(parents=True)
+        (place / f"{module}.ipynb").write_bytes(
+            (ROOT / "release" / module / f"{module}.ipynb").read_bytes()
+        )
+    (course / "participants" / "ph-01" / module / f"{M01['id']}-answers.json").write_text(
+        answers(M01, "q3_match_type", "Eco-town")
+    )
+    # a folder Jupyter made beside the participants' is nobody's
+    (course / "participants" / ".ipynb_checkpoints").mkdir()
+    (course / "trainer").mkdir()
+    questions = len(question_ids(ROOT / "release" / module / f"{module}.ipynb"))
+    for where, argv in [(course / "trainer", []), (tmp_path, ["--course", str(course)])]:
+        monkeypatch.chdir(where)
+        assert main(["progress", *argv]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert lines[1].split() == ["id", M01["id"], "last", "answer"], lines
+        assert lines[2].split()[:2] == ["ph-01", f"1/{questions}"]
+        assert lines[3].split()[:2] == ["vn-01", "-"] and len(lines) == 4
+
+
 def test_a_participants_course_home_says_whose_course_it_is(tmp_path):
     from eic.course import module_map
 

@@ -173,6 +173,41 @@ def test_export_writes_module_scores_totals_and_country_means(gradebook, tmp_pat
     assert countries["Viet Nam"]["participants"] == "1"
 
 
+def test_export_leaves_a_submission_whose_grading_failed_blank_and_names_it(gradebook, tmp_path):
+    small_assignment(gradebook)
+    gradebook.add_student("vn-01")
+    for student, q1 in {"ph-01": 1, "vn-01": 1}.items():
+        gradebook.add_submission("m01-x", student)
+        gradebook.find_grade("q1_test", "m01-x", "m01-x", student).auto_score = q1
+    # vn-01 was graded once, then sent new files whose grading stopped at the time limit
+    records.log_grading(gradebook, "m01-x", "ph-01", digest="a", status="graded")
+    records.log_grading(gradebook, "m01-x", "vn-01", digest="b", status="stopped")
+    gradebook.db.commit()
+    out = tmp_path / "grades.csv"
+    CourseGradesExport(to=str(out)).export(gradebook)
+    rows = {r["id"]: r for r in csv.DictReader(out.open())}
+    assert (rows["ph-01"]["m01-x"], rows["ph-01"]["not_graded"]) == ("1", "")
+    # not the old files' score: no score until the new files are graded
+    assert (rows["vn-01"]["m01-x"], rows["vn-01"]["total"]) == ("", "0")
+    assert rows["vn-01"]["not_graded"] == "m01-x"
+    countries = next(csv.DictReader(summary_path(out).open()))
+    assert countries["m01-x_submitted"] == "2"
+
+
+def test_export_to_a_missing_folder_or_onto_a_folder_says_what_to_give(tmp_path, capsys):
+    from eic.cli import main
+
+    course = copy_course(tmp_path / "course", release=False)
+    for output, words in [
+        (tmp_path / "results" / "grades.csv", "there is no folder"),
+        (tmp_path, "is a folder: give a file name"),
+    ]:
+        assert main(["export", "--output", str(output), "--course", str(course)]) == 1
+        said = capsys.readouterr().err
+        assert said.startswith("eic-course export: ") and words in said, said
+        assert "Traceback" not in said
+
+
 HIDDEN_CELL = (
     'from eic import grading\n\ngrading.answered("m01", "q3")\n### BEGIN HIDDEN TESTS\n'
     'grading.assert_choice("m01", "q3", "Eco-industrial park")\n### END HIDDEN TESTS'
@@ -313,25 +348,99 @@ def test_a_kernel_that_dies_before_starting_is_started_again_not_blamed_on_the_n
     assert not worker.kernel_did_not_start(died)
 
 
-def test_a_submission_whose_kernel_did_not_start_is_graded_again_by_the_next_run(tmp_path):
-    from eic.trainer.grading import plan
-    from eic.trainer.worker import NOT_STARTED
-
+def a_class_with_one_submission(tmp_path, *others: str):
+    """A course whose m01 is in the gradebook (one test cell of 1 point), with ph-01 (and
+    ``others``) in the roster and a submission from ph-01."""
     course = Course(copy_course(tmp_path / "course", release=False))
     module = course.resolve("m01")[0]
+    with course.gradebook() as gb:
+        gb.update_or_create_assignment(module.folder)
+        gb.update_or_create_notebook(module.folder, module.folder)
+        gb.update_or_create_grade_cell(
+            "q1_test", module.folder, module.folder, max_score=1, cell_type="code"
+        )
+        gb.update_or_create_source_cell(
+            "q1_test", module.folder, module.folder, cell_type="code", locked=True,
+            source="grading.answered('m01', 'q1')", checksum="0",
+        )  # fmt: skip
+        for pid in ("ph-01", *others):
+            gb.update_or_create_student(pid)
     folder = course.root / "submitted" / "ph-01" / module.folder
     folder.mkdir(parents=True)
     (folder / module.notebook).write_text("{}")
+    return course, module
+
+
+def record_grading(course, module, work, status: str, detail: str = "") -> None:
+    """What a grading run leaves for each task of ``work``: its log entry, and for a graded
+    submission its autograded notebook."""
     with course.gradebook() as gb:
-        gb.update_or_create_assignment(module.folder)
-        gb.update_or_create_student("ph-01")
-    digest = records.submission_digest(folder)
+        for task, digest in work.digests.items():
+            records.log_grading(gb, task.assignment, task.student, digest=digest,
+                                status=status, detail=detail, seconds=1.0)  # fmt: skip
+            graded = course.root / "autograded" / task.student / task.assignment
+            if status == records.GRADED:
+                graded.mkdir(parents=True, exist_ok=True)
+                (graded / module.notebook).write_text("{}")
+        gb.db.commit()
+
+
+def test_a_submission_not_graded_last_time_is_graded_again_by_the_next_run(tmp_path):
+    from eic.trainer.grading import plan
+    from eic.trainer.worker import NOT_STARTED
+
+    course, module = a_class_with_one_submission(tmp_path)
     machine = NOT_STARTED + "; the next run grades it again"
     notebook = "its kernel stopped: the notebook exits Python"
-    for detail, graded_again in [(machine, True), (notebook, False)]:
+    timeout = "a cell ran past the 15 s limit and could not be interrupted"
+    for status, detail in [("failed", machine), ("failed", notebook), ("stopped", timeout)]:
+        record_grading(course, module, plan(course, [module]), status, detail)
+        work = plan(course, [module])  # the same files: the trainer may have fixed the cause
+        assert [t.student for t in work.tasks] == ["ph-01"] and not work.already, detail
+    record_grading(course, module, work, records.GRADED)
+    work = plan(course, [module])
+    assert not work.tasks and [r.student_id for r in work.already] == ["ph-01"]
+
+
+def test_a_module_released_again_with_other_tests_or_points_is_graded_again(tmp_path):
+    from eic.trainer.grading import plan
+
+    course, module = a_class_with_one_submission(tmp_path)
+    record_grading(course, module, plan(course, [module]), records.GRADED)
+    assert not plan(course, [module]).tasks  # graded, nothing changed
+    changes = [
+        lambda gb: gb.update_or_create_grade_cell(  # the question is now worth 3 points
+            "q1_test", module.folder, module.folder, max_score=3, cell_type="code"
+        ),
+        lambda gb: gb.update_or_create_source_cell(  # its (hidden) test changed
+            "q1_test",
+            module.folder,
+            module.folder,
+            cell_type="code",
+            locked=True,
+            source="grading.assert_choice('m01', 'q1', 'Eco-town')",
+            checksum="1",
+        ),  # fmt: skip
+    ]
+    for change in changes:
         with course.gradebook() as gb:
-            records.log_grading(gb, module.folder, "ph-01", digest=digest, status="failed",
-                                detail=detail, seconds=1.0)  # fmt: skip
-            gb.db.commit()
+            change(gb)
         work = plan(course, [module])
-        assert (len(work.tasks) == 1) == graded_again, detail
+        assert [t.student for t in work.tasks] == ["ph-01"]
+        record_grading(course, module, work, records.GRADED)
+        assert not plan(course, [module]).tasks
+    # forced: graded again whatever changed
+    assert [t.student for t in plan(course, [module], force=True).tasks] == ["ph-01"]
+
+
+def test_a_submission_from_someone_not_in_the_roster_is_listed_not_graded(tmp_path):
+    from eic.trainer.grading import plan
+
+    course, module = a_class_with_one_submission(tmp_path, "vn-01")
+    stranger = course.root / "submitted" / "zz-99" / module.folder
+    shutil.copytree(course.root / "submitted" / "ph-01" / module.folder, stranger)
+    work = plan(course, [module])
+    assert [t.student for t in work.tasks] == ["ph-01"]
+    assert work.not_in_roster == {"zz-99"} and work.not_submitted["m01"] == ["vn-01"]
+    with course.gradebook() as gb:  # and the roster is as it was
+        assert sorted(s.id for s in gb.students) == ["ph-01", "vn-01"]

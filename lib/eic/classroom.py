@@ -135,7 +135,8 @@ def class_progress(root: Path) -> list[dict]:
     from eic.course import progress, syllabus
 
     rows = []
-    for folder in sorted(p for p in Path(root).iterdir() if p.is_dir()):
+    # a hidden folder (.ipynb_checkpoints, say) is nobody's
+    for folder in sorted(p for p in Path(root).iterdir() if p.is_dir() and p.name[0] != "."):
         row: dict = {"id": folder.name, "last": ""}
         for module in syllabus()["modules"]:
             place = folder / module["folder"]
@@ -151,15 +152,21 @@ def class_progress(root: Path) -> list[dict]:
 
 def progress_cells(rows: list[dict]) -> list[dict[str, str]]:
     """:func:`class_progress` as text, a dict per participant: ``id``, each module's
-    "answered/questions" ("-" before a first answer), and ``last answer``.
+    "answered/questions" ("-" before a first answer, "" if their folder lacks the module),
+    and ``last answer``; every participant has every module found in any folder.
 
-    >>> progress_cells([{"id": "ph-01", "m01": (3, 8), "m02": (0, 9), "last": ""}])
-    [{'id': 'ph-01', 'm01': '3/8', 'm02': '-', 'last answer': 'none yet'}]
+    >>> progress_cells([{"id": "ph-01", "m01": (3, 8), "m02": (0, 9), "last": ""},
+    ...                 {"id": "vn-01", "m02": (9, 9), "last": "2026-12-05T10:42:07"}])
+    [{'id': 'ph-01', 'm01': '3/8', 'm02': '-', 'last answer': 'none yet'},
+     {'id': 'vn-01', 'm01': '', 'm02': '9/9', 'last answer': '2026-12-05 10:42'}]
     """
+    modules = list(dict.fromkeys(m for r in rows for m in r if m not in ("id", "last")))
     return [
         {
             "id": r["id"],
-            **{m: f"{r[m][0]}/{r[m][1]}" if r[m][0] else "-" for m in r if m not in ("id", "last")},
+            **{
+                m: "" if m not in r else f"{r[m][0]}/{r[m][1]}" if r[m][0] else "-" for m in modules
+            },
             "last answer": r["last"][:16].replace("T", " ") if r["last"] else "none yet",
         }
         for r in rows
@@ -186,7 +193,16 @@ def progress_table(rows: list[dict]) -> str:
 
 
 def _progress(args) -> int:
-    root = Path(args.folder)
+    from eic.trainer.course import CourseError, find_course_root
+
+    if args.folder is not None:
+        root = Path(args.folder)
+    else:
+        try:
+            root = find_course_root(args.course) / PARTICIPANTS
+        except CourseError as err:
+            print(f"eic-course progress: {err}", file=sys.stderr)
+            return 1
     if not root.is_dir():
         print(
             f"eic-course progress: there is no folder {root}; run it in the course folder "
@@ -209,6 +225,12 @@ def add_progress_command(commands) -> None:
         "module and the time of their latest answer.",
     )
     parser.add_argument(
-        "--folder", default=PARTICIPANTS, help="the participants' folders (default: %(default)s)"
+        "--course",
+        metavar="FOLDER",
+        help="the course folder (default: the one holding the current folder)",
+    )
+    parser.add_argument(
+        "--folder",
+        help=f"the participants' folders (default: {PARTICIPANTS}/ in the course folder)",
     )
     parser.set_defaults(run=_progress)

@@ -7,34 +7,51 @@ course's plugin, :class:`ParticipantFileCollector`, matches files to the roster:
 - a file belongs to a participant when its name, or the name of a folder or zip file it
   is in, starts with the participant's id or full name followed by ``_``
   (``ph-01_m01-eic-in-asia.ipynb``, ``ph-01_m01.zip``, ``Maria Santos_1234_file_/...``),
-  or when a folder is named exactly by the id (``ph-01/m01-answers.json``);
+  or when a folder is named exactly by the id (``ph-01/m01-answers.json``); a full name
+  that two participants share names neither of them;
 - the file itself is the module's notebook or its answer file, named as released
   (``m01-eic-in-asia.ipynb``, ``m01-answers.json``), or the table of the participant's own
   data that modules 2 to 6 save (``m02-own-employment.csv`` and its ``.json``), possibly
   after such a prefix.
 
-Everything else is reported, not collected: files that match no participant, files that
-are not part of the module, and second copies of a file. The folders of the course's other
+Everything else is reported, not collected: files that match no participant or a name that
+several share, files that are not part of the module, second copies of a file, and zip
+files that cannot be opened (checked before nbgrader opens them, so that one download cut
+short does not stop the others being collected). The folders of the course's other
 modules and the course home (``index.ipynb``) are passed over in silence: a participant's
 whole course folder, as ``eic-course serve`` keeps it in ``participants/<id>/``, gives
 just this module's files.
+
+The answers are in the answer file; the notebook is the released one, with whatever code
+the participant added. So a participant whose files hold no notebook (an answer file sent
+again on its own, say) is given the released notebook, and one whose only file is the
+released notebook, unchanged, has not submitted. Each collected answer file is read
+(never changed) and one that cannot be read is reported.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
+import tarfile
 import tempfile
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nbgrader.plugins import FileNameCollectorPlugin
-from traitlets import Dict, List
+from traitlets import Dict, List, Unicode
 
+from eic.answers import AnswerStore
 from eic.trainer.course import Course, CourseError, Module, chdir
+from eic.trainer.roster import name_key
 from eic.uploads import own_file_names
 
 SYSTEM_NAMES = ("__MACOSX", ".ipynb_checkpoints", "__pycache__", "Thumbs.db")
+ARCHIVE_SUFFIXES = (".zip", ".gz")  # what nbgrader's extractor opens (.gz: a .tar.gz)
+ARCHIVE_FIX = "download it again from the platform (or ask the participant), then collect again"
 
 
 @dataclass
@@ -44,6 +61,16 @@ class CollectReport:
     unmatched: list[tuple[str, str]] = field(default_factory=list)
     no_submission: list[str] = field(default_factory=list)
     no_answers: list[str] = field(default_factory=list)
+    # participants given the released notebook, none being among their files
+    notebook_from_release: list[str] = field(default_factory=list)
+    # participant id -> why their collected answer file cannot be read
+    unreadable_answers: dict[str, str] = field(default_factory=dict)
+    # participants whose only file was the released notebook, unchanged: not a submission
+    released_notebook_only: list[str] = field(default_factory=list)
+
+
+def _is_system_file(parts: tuple[str, ...]) -> bool:
+    return any(p.startswith(".") or p in SYSTEM_NAMES for p in parts)
 
 
 class ParticipantFileCollector(FileNameCollectorPlugin):
@@ -51,32 +78,55 @@ class ParticipantFileCollector(FileNameCollectorPlugin):
 
     participants = Dict(help="participant id -> full name").tag(config=True)
     expected_files = List(help="the module's file names").tag(config=True)
+    released_notebook = Unicode(help="the module's notebook in release/").tag(config=True)
     valid_ext = List([".ipynb", ".json", ".csv"]).tag(config=True)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.unmatched: list[tuple[str, str]] = []
         self.found: dict[tuple[str, str], str] = {}
+        # participant id -> the released notebook, unchanged, found among their files
+        self.unchanged_notebook: dict[str, str] = {}
+        self._released = Path(self.released_notebook).read_bytes()
         self._ids = sorted(self.participants, key=len, reverse=True)
-        names = {" ".join(n.split()).casefold(): i for i, n in self.participants.items()}
+        names: dict[str, list[str]] = {}
+        for pid, name in sorted(self.participants.items()):
+            names.setdefault(name_key(name), []).append(pid)
         self._names = sorted(names.items(), key=lambda item: len(item[0]), reverse=True)
 
-    def _owner(self, part: str) -> str | None:
-        """The id of the participant that a file or folder name ``part`` names, if any."""
+    def _owners(self, part: str) -> list[str]:
+        """The id of the participant that a file or folder name ``part`` names: one id, or
+        the ids of every participant whose full name (shared) it starts with, or none."""
         if part in self.participants:
-            return part
+            return [part]
         for pid in self._ids:
             if part.startswith(pid + "_"):
-                return pid
-        folded = " ".join(part.split()).casefold()
-        return next((pid for name, pid in self._names if folded.startswith(name + "_")), None)
+                return [pid]
+        folded = name_key(part)
+        return next((ids for name, ids in self._names if folded.startswith(name + "_")), [])
+
+    def _shared_name(self, part: str, ids: list[str]) -> str:
+        """Why a file named by a full name that several participants share is left out."""
+        name = " ".join(self.participants[ids[0]].split())
+        ends = [i for i, c in enumerate(part) if c == "_" and name_key(part[:i]) == name_key(name)]
+        rest = part[ends[0] + 1 :] if ends else ""
+        listed = " and ".join([", ".join(ids[:-1]), ids[-1]])
+        return (
+            f"'{part}' starts with {name}, a name that {listed} share, so whose it is is not "
+            "known: rename it to start with the id of the one who sent it instead "
+            f"({' or '.join(f'{pid}_{rest}' for pid in ids)}) and collect again"
+        )
 
     def collect(self, submitted_file: str) -> dict | None:
         root = Path(self.parent._format_collect_path(self.parent.extracted_directory))
         relative = Path(submitted_file).relative_to(root)
-        if any(p.startswith(".") or p in SYSTEM_NAMES for p in relative.parts):
+        if _is_system_file(relative.parts):
             return None
-        pid = next((o for o in map(self._owner, relative.parts) if o), None)
+        owners = [(part, ids) for part in relative.parts if (ids := self._owners(part))]
+        pid = next((ids[0] for _part, ids in owners if len(ids) == 1), None)
+        if pid is None and owners:
+            self.unmatched.append((relative.as_posix(), self._shared_name(*owners[0])))
+            return None
         if pid is None:
             self.unmatched.append(
                 (relative.as_posix(), "its name and folders start with no participant's id")
@@ -102,8 +152,77 @@ class ParticipantFileCollector(FileNameCollectorPlugin):
                 )
             )
             return None
+        if file_id == Path(self.released_notebook).name and (
+            Path(submitted_file).read_bytes() == self._released
+        ):
+            # the notebook as released, e.g. in the folder of a served participant who never
+            # opened the module: given back from release/ if they sent anything else
+            self.unchanged_notebook.setdefault(pid, relative.as_posix())
+            return None
         self.found[(pid, file_id)] = relative.as_posix()
         return {"student_id": pid, "file_id": file_id}
+
+
+def archive_problem(data: bytes, name: str) -> str | None:
+    """What makes an archive that nbgrader's extractor would open unusable, if anything:
+    a zip file, or a ``.tar.gz``, cut short or damaged (zip files within it are checked too).
+
+    >>> archive_problem(b"PK\x03\x04 cut short", "ph-02_m01.zip")
+    'it is not a complete zip file (a download cut short, or another kind of file)'
+    """
+    if name.lower().endswith(".gz"):
+        try:
+            with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+                for member in archive:
+                    if member.isfile():
+                        archive.extractfile(member).read()
+        except (tarfile.TarError, EOFError, OSError, zlib.error):
+            return "it is not a complete .tar.gz file (a download cut short, or another kind)"
+        return None
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        return "it is not a complete zip file (a download cut short, or another kind of file)"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            damaged = archive.testzip()
+            if damaged:
+                return f"its file {damaged} is damaged"
+            inner = [n for n in archive.namelist() if n.lower().endswith(ARCHIVE_SUFFIXES)]
+            for member in inner:
+                problem = archive_problem(archive.read(member), member)
+                if problem:
+                    return f"the archive {member} in it cannot be opened: {problem}"
+    except RuntimeError:  # a zip file protected by a password
+        return "it is protected by a password; ask for it again without one"
+    except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, zlib.error) as err:
+        return f"it cannot be opened as a zip file ({err})"
+    return None
+
+
+def set_aside_unusable_archives(archive_folder: Path) -> list[tuple[str, str]]:
+    """Take each zip (or .tar.gz) file that cannot be opened out of ``archive_folder``, a
+    scratch copy of the downloads, before nbgrader's extractor stops at it; return each
+    one's path and why it is left out. A zip named in capitals (``.ZIP``) is renamed
+    ``.zip``, the only spelling the extractor opens."""
+    left_out = []
+    for path in sorted(archive_folder.rglob("*")):
+        if not path.is_file() or path.suffix.lower() not in ARCHIVE_SUFFIXES:
+            continue
+        relative = path.relative_to(archive_folder)
+        if _is_system_file(relative.parts):  # not collected anyway: not opened either
+            path.unlink()
+            continue
+        problem = archive_problem(path.read_bytes(), path.name)
+        if problem:
+            left_out.append((relative.as_posix(), f"{problem}; {ARCHIVE_FIX}"))
+            path.unlink()
+        elif path.suffix != path.suffix.lower():
+            lower = path.with_suffix(path.suffix.lower())
+            if lower.exists():
+                left_out.append((relative.as_posix(), f"a second copy of {lower.name}"))
+                path.unlink()
+            else:
+                path.rename(lower)
+    return left_out
 
 
 def collect(course: Course, module: Module, source: Path) -> CollectReport:
@@ -115,7 +234,8 @@ def collect(course: Course, module: Module, source: Path) -> CollectReport:
     source = Path(source).resolve()
     if not source.is_dir():
         raise CourseError(f"there is no folder {source}")
-    if not (course.root / "release" / module.folder / module.notebook).is_file():
+    released = course.root / "release" / module.folder / module.notebook
+    if not released.is_file():
         raise CourseError(f"{module.folder} is not released yet: run eic-course release first")
     with course.gradebook() as gb:
         people = {p.id: p.name for p in roster(gb)}
@@ -126,11 +246,11 @@ def collect(course: Course, module: Module, source: Path) -> CollectReport:
         # the folders of the course's other modules, and its home, are not this module's:
         # a participant's whole course (as eic-course serve keeps it) gives only this one
         others = {m.folder for m in course.modules() if m != module} | {"index.ipynb"}
+        archive = Path(scratch) / "downloaded" / module.folder / "archive"
         shutil.copytree(
-            source,
-            Path(scratch) / "downloaded" / module.folder / "archive",
-            ignore=lambda _folder, names: [n for n in names if n in others],
+            source, archive, ignore=lambda _folder, names: [n for n in names if n in others]
         )
+        unusable = set_aside_unusable_archives(archive)
         app = ZipCollectApp()
         with chdir(course.root):
             app.initialize([module.folder, "--log-level=ERROR"])
@@ -141,6 +261,7 @@ def collect(course: Course, module: Module, source: Path) -> CollectReport:
             app.collector_plugin = ParticipantFileCollector
             app.force = True
             app.config.ParticipantFileCollector.participants = people
+            app.config.ParticipantFileCollector.released_notebook = str(released)
             app.config.ParticipantFileCollector.expected_files = [
                 module.notebook,
                 module.answers_file,
@@ -150,11 +271,31 @@ def collect(course: Course, module: Module, source: Path) -> CollectReport:
                 app.start()
             except SystemExit as stop:
                 raise CourseError(f"nbgrader zip_collect stopped (status {stop.code})") from None
-        report.unmatched = sorted(app.collector_plugin_inst.unmatched)
-        for (pid, file_id), _path in sorted(app.collector_plugin_inst.found.items()):
+            submitted = {
+                pid: Path(
+                    app.coursedir.format_path(app.coursedir.submitted_directory, pid, module.folder)
+                )
+                for pid in people
+            }
+        plugin = app.collector_plugin_inst
+        report.unmatched = sorted(plugin.unmatched + unusable)
+        for (pid, file_id), _path in sorted(plugin.found.items()):
             report.collected.setdefault(pid, []).append(file_id)
     for pid, files in report.collected.items():
+        if module.notebook not in files:
+            # the answers are in the answer file; the notebook is the released one
+            shutil.copy(released, submitted[pid] / module.notebook)
+            if pid in plugin.unchanged_notebook:
+                files.append(module.notebook)
+                files.sort()
+            else:
+                report.notebook_from_release.append(pid)
         if module.answers_file not in files:
             report.no_answers.append(pid)
+            continue
+        answers = AnswerStore(submitted[pid] / module.answers_file, module.id).read()
+        if answers.problems:
+            report.unreadable_answers[pid] = "; ".join(answers.problems)
+    report.released_notebook_only = sorted(set(plugin.unchanged_notebook) - set(report.collected))
     report.no_submission = sorted(set(people) - set(course.submitted(module.folder)))
     return report

@@ -14,14 +14,17 @@ from eic.trainer.course import Course, CourseError
 COLLECT_NAMING = """\
 How downloaded files are matched to participants: a file belongs to a participant when
 its name, or the name of a folder or zip file it is in, starts with the participant's id
-(or full name, as a learning platform writes it) followed by '_', or when a folder is
-named exactly by the id. The file itself must be the module's notebook or its answer
-file, as released, possibly after such a prefix. For example, for ph-01 and module m01:
+(or full name, as a learning platform writes it, if no other participant has that name)
+followed by '_', or when a folder is named exactly by the id. The file itself must be the
+module's notebook or its answer file, as released, possibly after such a prefix. For
+example, for ph-01 and module m01:
   ph-01_m01-eic-in-asia.ipynb  ph-01_m01-answers.json     (files side by side)
   ph-01_m01.zip                                           (a zip of the module folder)
   ph-01/m01-eic-in-asia.ipynb  ph-01/m01-answers.json     (a folder per participant)
   Maria Santos_1234_assignsubmission_file_/m01-answers.json   (a platform's download)
-Every other file is listed as not collected, with the reason."""
+Every other file is listed as not collected, with the reason; so is a zip file that
+cannot be opened, and the rest are collected. A participant whose files hold no notebook
+is given the released one; the released notebook alone, unchanged, is no submission."""
 
 
 def _course(args: argparse.Namespace) -> Course:
@@ -29,7 +32,13 @@ def _course(args: argparse.Namespace) -> Course:
 
 
 def _roster_import(args: argparse.Namespace) -> int:
-    from eic.trainer.roster import RosterError, import_participants, load_roster
+    from eic.trainer.roster import (
+        RosterError,
+        import_participants,
+        load_roster,
+        roster,
+        roster_warnings,
+    )
 
     course = _course(args)
     try:
@@ -38,12 +47,16 @@ def _roster_import(args: argparse.Namespace) -> int:
         raise CourseError(f"{args.file}: {err}") from None
     with course.gradebook() as gb:
         report = import_participants(gb, participants)
+        warnings = roster_warnings(roster(gb))
+    problems = problems + report.problems
     print(
         f"{len(report.created)} participant(s) added, {len(report.updated)} updated, "
         f"{len(report.unchanged)} unchanged."
     )
     if report.not_in_file:
         print(f"In the gradebook but not in this file (kept): {', '.join(report.not_in_file)}")
+    for warning in warnings:
+        print(f"Warning: {warning}")
     if problems:
         print(f"{len(problems)} problem(s); these rows were not imported:")
         for problem in problems:
@@ -81,10 +94,22 @@ def _collect(args: argparse.Namespace) -> int:
     print(f"{module.folder}: collected {len(report.collected)} participant(s) into submitted/.")
     for pid, files in sorted(report.collected.items()):
         print(f"  {pid:<12} {', '.join(files)}")
+    if report.notebook_from_release:
+        print(
+            f"Notebook taken from release/ (their files held no {module.notebook}; the answers "
+            f"are in {module.answers_file}): {', '.join(report.notebook_from_release)}"
+        )
     if report.no_answers:
         print(
             f"No {module.answers_file} (their worksheet answers; without it every question "
             f"scores 0): {', '.join(report.no_answers)}"
+        )
+    for pid, problem in sorted(report.unreadable_answers.items()):
+        print(
+            f"{pid}'s {module.answers_file} cannot be read: {problem}. The answers it does not "
+            f"give score 0: ask {pid} to send the file again, then collect again (if their own "
+            f"copy is damaged too, the module keeps it as {module.answers_file}.unreadable-... "
+            "when they open it, and they answer again)."
         )
     if report.unmatched:
         print(f"{len(report.unmatched)} file(s) not collected:")
@@ -92,7 +117,13 @@ def _collect(args: argparse.Namespace) -> int:
             print(f"  {path}: {reason}")
     if report.no_submission:
         print(f"No submission from: {', '.join(report.no_submission)}")
-    return 1 if report.unmatched or report.no_answers else 0
+        blank = [pid for pid in report.released_notebook_only if pid in report.no_submission]
+        if blank:
+            print(
+                f"  ({', '.join(blank)}: only the released notebook, unchanged, and no answer "
+                "file, which is not a submission)"
+            )
+    return 1 if report.unmatched or report.no_answers or report.unreadable_answers else 0
 
 
 def _grade(args: argparse.Namespace) -> int:
@@ -123,13 +154,28 @@ def _grade(args: argparse.Namespace) -> int:
         if work.not_submitted.get(module.id):
             print(f"No submission for {module.id}: {', '.join(work.not_submitted[module.id])}")
     if work.not_in_roster:
-        print(f"Submitted but not in the roster: {', '.join(sorted(work.not_in_roster))}")
+        strangers = ", ".join(sorted(work.not_in_roster))
+        print(
+            f"Submitted but not in the roster, so not graded: {strangers}. Add them to the "
+            "roster file, run eic-course roster import, then grade again."
+        )
     print(
         f"{counts['graded']} graded, {counts['failed']} failed, {counts['stopped']} stopped "
         f"at the time limit, of {len(work.tasks)} to grade."
     )
-    if counts["failed"] or counts["stopped"]:
-        print(f"What nbgrader said about each is in autograded/{LOG_NAME}.")
+    not_graded = [o.task for o in summary.outcomes if o.status != "graded"]
+    if not_graded:
+        ids = {m.folder: m.id for m in modules}
+        print(
+            "Not graded: "
+            + ", ".join(
+                f"{ids[t.assignment]} {t.student}"
+                for t in sorted(not_graded, key=lambda t: (t.assignment, t.student))
+            )
+            + f". What nbgrader said about each is in autograded/{LOG_NAME}; fix the cause "
+            "and run the same command again: it grades these again (an export leaves their "
+            "scores blank until then)."
+        )
     if summary.interrupted:
         left = len(work.tasks) - len(summary.outcomes)
         print(
@@ -137,7 +183,7 @@ def _grade(args: argparse.Namespace) -> int:
             "grade saved so far. Run the same command again to grade the rest."
         )
         return 130
-    return 0
+    return 1 if not_graded else 0
 
 
 def _feedback(args: argparse.Namespace) -> int:
@@ -162,13 +208,25 @@ def _feedback(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from eic.trainer.export import CourseGradesExport, summary_path
+    from eic.trainer.export import CourseGradesExport, class_grades, summary_path
+    from eic.trainer.grading import LOG_NAME
 
     course = _course(args)
     output = Path(args.output).resolve()
+    if output.is_dir():
+        raise CourseError(f"{output} is a folder: give a file name, e.g. {output / 'grades.csv'}")
+    if not output.parent.is_dir():
+        raise CourseError(f"there is no folder {output.parent}: make it, or choose another")
     with course.gradebook() as gb:
         CourseGradesExport(to=str(output)).export(gb)
+        rows = class_grades(gb)[1]
     print(f"Wrote {output} (per participant) and {summary_path(output)} (per country).")
+    not_graded = [f"{module} {r.id}" for r in rows for module in r.not_graded]
+    if not_graded:
+        print(
+            f"Not graded yet, left blank: {', '.join(not_graded)} (their last autograde failed "
+            f"or was stopped: see autograded/{LOG_NAME}, then run eic-course grade again)."
+        )
     return 0
 
 
@@ -195,7 +253,9 @@ def add_trainer_commands(commands) -> None:
         description=(
             "Import participants from a CSV file with the columns id, first_name, last_name, "
             "country, email. Each row is checked; a bad row is reported and skipped. "
-            "Importing again updates participants already there, without duplicates."
+            "Importing again updates participants already there, without duplicates (ids "
+            "that differ only in capitals are the same id). Participants who share a full "
+            "name are named in a warning: downloads named by that name cannot be collected."
         ),
     )
     importer.add_argument("file", help="the CSV file (UTF-8; ',' or ';' between columns)")

@@ -3,7 +3,9 @@
 :class:`CourseGradesExport` is an nbgrader export plugin, so ``nbgrader export
 --ExportApp.plugin_class=eic.trainer.export.CourseGradesExport`` writes the same files as
 ``eic-course export``. A module's score is nbgrader's: automatic and manual points, less
-any late penalty, never below zero; a module not submitted counts 0.
+any late penalty, never below zero; a module not submitted counts 0. A submission whose
+last autograde failed or was stopped has no score yet: its cell is left blank, the module is
+named in the ``not_graded`` column, and it counts 0 in the total until it is graded.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class Row:
     email: str
     scores: dict[str, float | None]  # module folder -> score; None when not submitted
     maxima: dict[str, float]
+    not_graded: tuple[str, ...] = ()  # submitted modules whose autograde failed or stopped
 
     @property
     def total(self) -> float:
@@ -41,16 +44,23 @@ class Row:
 def class_grades(gradebook) -> tuple[list[str], list[Row]]:
     """The modules in the gradebook (by name) and every participant's scores in them."""
     countries = records.countries(gradebook)
+    log = records.grading_records(gradebook)
     assignments = sorted(gradebook.assignments, key=lambda a: a.name)
     maxima = {a.name: float(a.max_score) for a in assignments}
     rows = []
     for student in sorted(gradebook.students, key=lambda s: s.id):
         scores: dict[str, float | None] = {}
+        not_graded = []
         for assignment in assignments:
             try:
                 submission = gradebook.find_submission(assignment.name, student.id)
             except MissingEntry:
                 scores[assignment.name] = None
+                continue
+            last = log.get((assignment.name, student.id))
+            if last is not None and last.status != records.GRADED:
+                scores[assignment.name] = None
+                not_graded.append(assignment.name)
                 continue
             penalty = submission.late_submission_penalty or 0.0
             scores[assignment.name] = max(0.0, submission.score - penalty)
@@ -63,6 +73,7 @@ def class_grades(gradebook) -> tuple[list[str], list[Row]]:
                 student.email or "",
                 scores,
                 maxima,
+                tuple(not_graded),
             )
         )
     return [a.name for a in assignments], rows
@@ -75,14 +86,13 @@ def _number(value: float | None) -> str:
 def write_grades(path: Path, modules: list[str], rows: list[Row]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
-        out.writerow(
-            ["id", "first_name", "last_name", "country", "email", *modules, "total", "max_total"]
-        )
+        person = ["id", "first_name", "last_name", "country", "email"]
+        out.writerow([*person, *modules, "total", "max_total", "not_graded"])
         for r in rows:
             out.writerow(
                 [r.id, r.first_name, r.last_name, r.country, r.email]
                 + [_number(r.scores[m]) for m in modules]
-                + [_number(r.total), _number(r.max_total)]
+                + [_number(r.total), _number(r.max_total), " ".join(r.not_graded)]
             )
 
 
@@ -106,7 +116,7 @@ def write_countries(path: Path, modules: list[str], rows: list[Row]) -> None:
             line.append(f"{100 * mean_total / max_total:.1f}" if max_total else "")
             for m in modules:
                 line.append(f"{sum(r.scores[m] or 0.0 for r in group) / len(group):.2f}")
-                line.append(sum(r.scores[m] is not None for r in group))
+                line.append(sum(r.scores[m] is not None or m in r.not_graded for r in group))
             out.writerow(line)
 
 
@@ -128,6 +138,7 @@ class CourseGradesExport(ExportPlugin):
                     r,
                     scores={m: r.scores[m] for m in modules},
                     maxima={m: r.maxima[m] for m in modules},
+                    not_graded=tuple(m for m in r.not_graded if m in modules),
                 )
                 for r in rows
             ]

@@ -1,7 +1,8 @@
 """``eic-course grade``: autograde a class in parallel and merge the grades safely.
 
 A run plans its work from the course gradebook: a submission is graded again only when
-its files changed since it was last graded (or with ``force``). Grades reach the course
+its files or its module's release changed since it was last graded, or it was not graded
+then (or with ``force``). Grades reach the course
 gradebook one submission at a time, each in one transaction, with Ctrl-C held back while
 a transaction is written; so an interrupted run leaves a consistent gradebook, and
 running the command again grades only what is left.
@@ -22,7 +23,6 @@ from eic.trainer.course import Course, CourseError, Module
 from eic.trainer.merge import merge_outcome, remove_partial_output
 from eic.trainer.parallel import Outcome, Task, run_tasks, warm_up
 from eic.trainer.progress import Progress
-from eic.trainer.worker import NOT_STARTED
 
 LOG_NAME = "eic-grading.log"
 
@@ -50,7 +50,13 @@ def default_cell_timeout(course: Course) -> int:
 
 
 def plan(course: Course, modules: list[Module], *, force: bool = False) -> Plan:
-    """Which submissions to grade now, and which are already graded from the same files."""
+    """Which submissions to grade now, and which are already graded from the same files.
+
+    A submission is graded again when its files changed, when the module was released
+    again with other tests or points, or when it was not graded last time (it failed or was
+    stopped: the trainer may have fixed the cause). Submissions from ids not in the roster
+    are left out, and listed.
+    """
     result = Plan()
     with course.gradebook() as gb:
         released = {a.name for a in gb.assignments}
@@ -66,17 +72,20 @@ def plan(course: Course, modules: list[Module], *, force: bool = False) -> Plan:
             submitted = course.submitted(module.folder)
             result.not_submitted[module.id] = sorted(roster - set(submitted))
             result.not_in_roster |= set(submitted) - roster
+            release = records.release_digest(gb, module.folder)
             for student, folder in submitted.items():
+                if student not in roster:  # graded once they are in the roster
+                    continue
                 task = Task(module.folder, student, module.notebook)
-                digest = records.submission_digest(folder)
+                digest = records.submission_digest(folder, release)
                 last = done.get((module.folder, student))
                 graded_file = course.root / "autograded" / student / module.folder / module.notebook
                 if (
                     not force
                     and last is not None
                     and last.digest == digest
-                    and (last.status != records.GRADED or graded_file.is_file())
-                    and not last.detail.startswith(NOT_STARTED)
+                    and last.status == records.GRADED
+                    and graded_file.is_file()
                 ):
                     result.already.append(last)
                     continue

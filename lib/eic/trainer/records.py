@@ -8,7 +8,8 @@ is not), and change in the same transaction as the grades they describe:
 
 - ``eic_participant``: one row per participant id, with the participant's country;
 - ``eic_autograde``: one row per autograded submission: a fingerprint of the submitted
-  files, the outcome (``graded``, ``failed``, ``stopped``), a short reason, the time taken.
+  files and of the release they were graded against, the outcome (``graded``, ``failed``,
+  ``stopped``), a short reason, the time taken.
 
 nbgrader ignores tables it does not know; removing them loses nothing of nbgrader's.
 """
@@ -83,12 +84,29 @@ class GradingRecord:
     graded_at: str
 
 
-def submission_digest(folder: Path) -> str:
-    """A fingerprint of every file in a submitted folder: names and contents."""
-    digest = hashlib.sha256()
+def submission_digest(folder: Path, release: str = "") -> str:
+    """A fingerprint of every file in a submitted folder, names and contents, and of the
+    ``release`` it is graded against (:func:`release_digest`)."""
+    digest = hashlib.sha256(release.encode("utf-8"))
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def release_digest(gradebook, assignment: str) -> str:
+    """A fingerprint of what autograde grades a module against: the cells nbgrader recorded
+    for it when it was last released (the tests, hidden ones included) and their points.
+    Releasing a module again with changed tests or points changes it."""
+    digest = hashlib.sha256()
+    notebooks = gradebook.find_assignment(assignment).notebooks
+    for notebook in sorted(notebooks, key=lambda n: n.name):
+        digest.update(notebook.name.encode("utf-8") + b"\0")
+        for cell in sorted(notebook.source_cells, key=lambda c: c.name):
+            digest.update(f"{cell.name}\0{cell.cell_type}\0{cell.locked}\0".encode())
+            digest.update(hashlib.sha256(cell.source.encode("utf-8")).digest())
+        for cell in sorted(notebook.grade_cells, key=lambda c: c.name):
+            digest.update(f"{cell.name}\0{cell.max_score}\0".encode())
     return digest.hexdigest()
 
 

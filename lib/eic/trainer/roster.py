@@ -10,7 +10,8 @@ An id is what names the participant's folders and starts the names of their subm
 files, so it holds only letters, digits, dots and hyphens (``ph-01``, ``vn.03``). Names,
 e-mail and id go into nbgrader's student table; the country goes into the course's own
 table beside it (see :mod:`eic.trainer.records`). Importing the file again updates the
-participants already there and adds new ones: an id is never duplicated.
+participants already there and adds new ones: an id is never duplicated, not even in other
+capitals (``PH-01`` is ``ph-01``'s id written differently, so it is refused, not added).
 
 >>> rows, problems = read_roster("id,first name,last name,country,email\\n"
 ...                              "ph-01,Maria,Santos,Philippines,maria@example.org\\n"
@@ -133,22 +134,26 @@ def read_roster(text: str) -> tuple[list[Participant], list[str]]:
     index = {c: header.index(c) for c in COLUMNS}
     participants: list[Participant] = []
     problems: list[str] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}  # id in lower case -> its row and spelling
     for number, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
         row = {c: " ".join(cells[i].split()) if i < len(cells) else "" for c, i in index.items()}
         where = f"row {number}" + (f" (id '{row['id']}')" if row["id"] else "")
         found = _check(row, where)
-        if row["id"] in seen and not found:
+        key = row["id"].casefold()
+        if key in seen and not found:
+            first_number, first_id = seen[key]
+            written = "" if first_id == row["id"] else f" (written '{first_id}' there)"
             found.append(
-                f"{where}: id '{row['id']}' is already used in row {seen[row['id']]}; "
-                "give each participant their own id"
+                f"{where}: id '{row['id']}' is already used in row {first_number}{written}; "
+                "give each participant their own id (ids that differ only in capitals are "
+                "the same id)"
             )
         if found:
             problems.extend(found)
             continue
-        seen[row["id"]] = number
+        seen[key] = (number, row["id"])
         participants.append(Participant(**row))
     return participants, problems
 
@@ -160,6 +165,15 @@ def load_roster(path: Path | str) -> tuple[list[Participant], list[str]]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise RosterError(f"there is no file {path}") from None
+    except IsADirectoryError:
+        raise RosterError(
+            "this is a folder, not a file: give the participants' CSV file (with the "
+            "columns of course/roster-template.csv)"
+        ) from None
+    except OSError as err:
+        raise RosterError(
+            f"the file cannot be opened ({err.strerror}); check that it is there and readable"
+        ) from None
     except UnicodeDecodeError:
         raise RosterError(
             f"{path.name} is not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'"
@@ -177,8 +191,22 @@ def import_participants(gradebook, participants: list[Participant]) -> ImportRep
     records.ensure_tables(gradebook)
     report = ImportReport()
     known_countries = records.countries(gradebook)
+    known_ids: dict[str, list[str]] = {}  # id in lower case -> the gradebook's spellings
+    for student in gradebook.students:
+        known_ids.setdefault(student.id.casefold(), []).append(student.id)
     session = gradebook.db
     for p in participants:
+        spellings = known_ids.get(p.id.casefold(), [])
+        if spellings and p.id not in spellings:
+            # an id names the participant's folders (submitted/<id>/, participants/<id>/)
+            # and starts their files' names: it is never changed, not even to capitals
+            known = " and ".join(f"'{pid}'" for pid in spellings)
+            report.problems.append(
+                f"id '{p.id}': the gradebook already has this participant as {known} (ids "
+                "that differ only in capitals are the same id); write the id as the gradebook "
+                f"does, the spelling that names their folders (submitted/{spellings[0]}/)"
+            )
+            continue
         fields = {"first_name": p.first_name, "last_name": p.last_name, "email": p.email}
         try:
             student = gradebook.find_student(p.id)
@@ -197,9 +225,60 @@ def import_participants(gradebook, participants: list[Participant]) -> ImportRep
     except Exception:
         session.rollback()
         raise
-    ids = {p.id for p in participants}
-    report.not_in_file = sorted(s.id for s in gradebook.students if s.id not in ids)
+    ids = {p.id.casefold() for p in participants}
+    report.not_in_file = sorted(s.id for s in gradebook.students if s.id.casefold() not in ids)
     return report
+
+
+def name_key(name: str) -> str:
+    """A full name as it is matched to a download's name: spaces and capitals do not count.
+
+    >>> name_key("  An  NGUYEN ") == name_key("An Nguyen")
+    True
+    """
+    return " ".join(name.split()).casefold()
+
+
+def roster_warnings(participants: list[Participant]) -> list[str]:
+    """What will go wrong later with a roster whose every row is valid: participants who
+    share a full name (a download named by that name cannot be given to one of them), and
+    ids that differ only in capitals (imported before such ids were refused).
+
+    >>> people = [Participant("vn-01", "An", "Nguyen", "Viet Nam", "a@b.org"),
+    ...           Participant("vn-02", "An", "NGUYEN", "Viet Nam", "c@d.org")]
+    >>> print(roster_warnings(people)[0][:60])
+    vn-01 and vn-02 have the same name, An Nguyen: a download na
+    """
+    by_name: dict[str, list[Participant]] = {}
+    by_id: dict[str, list[str]] = {}
+    for p in sorted(participants, key=lambda p: p.id):
+        by_name.setdefault(name_key(p.name), []).append(p)
+        by_id.setdefault(p.id.casefold(), []).append(p.id)
+    warnings = []
+    for same in by_name.values():
+        if len({p.id.casefold() for p in same}) > 1:  # one id in two spellings: see below
+            name = " ".join(same[0].name.split())
+            warnings.append(
+                f"{_listed(p.id for p in same)} have the same name, {name}: a download named by "
+                f"that name (as a learning platform names it, '{name}_1234_...') cannot be "
+                "matched to one of them and is not collected. Ask them to start their files' "
+                f"names with their id ({same[0].id}_m01-answers.json), or rename such a "
+                "download so that it starts with the id before collecting."
+            )
+    for spellings in by_id.values():
+        if len(spellings) > 1:
+            warnings.append(
+                f"{_listed(spellings)} differ only in capitals: they are two participants in the "
+                "gradebook. Keep the one whose folders are in submitted/ and remove the other "
+                "(run nbgrader db student remove, then its id, in the course folder)."
+            )
+    return warnings
+
+
+def _listed(items) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    items = list(items)
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def roster(gradebook) -> list[Participant]:

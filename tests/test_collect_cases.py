@@ -1,0 +1,315 @@
+"""Collecting and the roster in the cases a real class brings: two participants with the
+same name, an answer file sent again on its own, a download cut short, a damaged answer
+file, a served class where some never opened the module, and ids written in capitals.
+
+Each test works on its own copy of a small course with Module 1 released once."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import copy_course
+from nbformat.v4 import new_code_cell
+from nbgrader.api import Gradebook
+
+from eic.classroom import participant_folders
+from eic.cli import main
+
+pytestmark = pytest.mark.slow
+FOLDER, MID = "m01-eic-in-asia", "m01"
+NOTEBOOK, ANSWERS = f"{FOLDER}.ipynb", f"{MID}-answers.json"
+HEADER = "id,first_name,last_name,country,email"
+ONE_ANSWER = json.dumps(
+    {
+        "module": MID,
+        "format": 1,
+        "answers": {"q1": {"value": "a recorded answer", "recorded_at": "2024-05-02T09:00:00"}},
+    }
+)
+
+
+def cli(*argv: str) -> tuple[int, str]:
+    """Run eic-course in this process: its exit status, and what it printed (both streams)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        status = main(list(argv))
+    return status, out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> Path:
+    course = copy_course(tmp_path_factory.mktemp("released") / "course", release=False)
+    status, text = cli("release", MID, "--course", str(course))
+    assert status == 0, text
+    return course
+
+
+@pytest.fixture
+def course(released, tmp_path) -> Path:
+    return Path(shutil.copytree(released, tmp_path / "course"))
+
+
+def import_roster(course: Path, *rows: str) -> tuple[int, str]:
+    path = course.parent / "roster.csv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n")
+    return cli("roster", "import", str(path), "--course", str(course))
+
+
+def released_notebook(course: Path) -> bytes:
+    return (course / "release" / FOLDER / NOTEBOOK).read_bytes()
+
+
+def edited_notebook(course: Path) -> str:
+    """The released notebook with a cell of the participant's own added ("Go further")."""
+    nb = nbformat.reads(released_notebook(course).decode(), 4)
+    nb.cells.append(new_code_cell("capacity = 2 * 1200  # my own figure"))
+    return nbformat.writes(nb)
+
+
+def collect(course: Path, downloads: Path) -> tuple[int, str]:
+    return cli("collect", MID, "--from", str(downloads), "--course", str(course))
+
+
+def submitted(course: Path, pid: str) -> dict[str, bytes]:
+    folder = course / "submitted" / pid / FOLDER
+    return {p.name: p.read_bytes() for p in folder.iterdir()} if folder.is_dir() else {}
+
+
+def student_ids(course: Path) -> list[str]:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "eic") as gb:
+        return sorted(s.id for s in gb.students)
+
+
+# -- 1. two participants with the same name -------------------------------------------------
+
+
+def test_a_download_named_by_a_name_two_participants_share_is_not_collected(course, tmp_path):
+    import_roster(
+        course,
+        "vn-01,An,Nguyen,Viet Nam,an1@example.org",
+        "vn-02,An,Nguyen,Viet Nam,an2@example.org",
+        "ph-01,Maria,Santos,Philippines,maria@example.org",
+    )
+    downloads = tmp_path / "downloads"
+    for platform_folder in ["An Nguyen_4411_assignsubmission_file_", "Maria Santos_4412_x_"]:
+        (downloads / platform_folder).mkdir(parents=True)
+        (downloads / platform_folder / ANSWERS).write_text(ONE_ANSWER)
+        (downloads / platform_folder / NOTEBOOK).write_text(edited_notebook(course))
+    status, text = collect(course, downloads)
+    assert status == 1
+    assert submitted(course, "vn-01") == submitted(course, "vn-02") == {}
+    assert set(submitted(course, "ph-01")) == {NOTEBOOK, ANSWERS}  # a name no one shares
+    refused = [line for line in text.splitlines() if "An Nguyen_4411" in line]
+    assert len(refused) == 2  # the notebook and the answer file
+    for line in refused:
+        assert "vn-01" in line and "vn-02" in line and "rename" in line
+    # renamed to start with the id, as the message says, the files are collected
+    (downloads / "An Nguyen_4411_assignsubmission_file_").rename(downloads / "vn-01_4411")
+    status, text = collect(course, downloads)
+    assert set(submitted(course, "vn-01")) == {NOTEBOOK, ANSWERS}
+    assert submitted(course, "vn-02") == {}
+
+
+def test_roster_import_warns_when_two_participants_share_a_full_name(course):
+    status, text = import_roster(
+        course,
+        "vn-01,An,Nguyen,Viet Nam,an1@example.org",
+        "vn-02,An ,NGUYEN,Viet Nam,an2@example.org",
+        "ph-01,Maria,Santos,Philippines,maria@example.org",
+    )
+    assert status == 0  # a warning, not a refusal: both are imported
+    assert student_ids(course) == ["ph-01", "vn-01", "vn-02"]
+    warning = [line for line in text.splitlines() if "vn-01" in line and "vn-02" in line]
+    assert warning and "An Nguyen" in warning[0]
+    assert "ph-01" not in " ".join(warning)
+
+
+# -- 2. an answer file sent again on its own -------------------------------------------------
+
+
+def test_an_answer_file_collected_alone_gets_the_released_notebook_and_is_graded(course, tmp_path):
+    import_roster(course, "ph-01,Maria,Santos,Philippines,maria@example.org")
+    first = tmp_path / "first"
+    first.mkdir()
+    (first / f"ph-01_{NOTEBOOK}").write_text(edited_notebook(course))
+    collect(course, first)
+    again = tmp_path / "again"
+    again.mkdir()
+    (again / f"ph-01_{ANSWERS}").write_text(ONE_ANSWER)
+    status, text = collect(course, again)
+    assert status == 0
+    files = submitted(course, "ph-01")
+    assert files == {NOTEBOOK: released_notebook(course), ANSWERS: ONE_ANSWER.encode()}
+    assert "release/" in text and "ph-01" in text
+    graded = subprocess.run(
+        [sys.executable, "-m", "eic.cli", "grade", MID, "--jobs", "1", "--course", str(course)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert graded.returncode == 0, graded.stdout + graded.stderr
+    assert "1 graded, 0 failed" in graded.stdout
+    assert "Traceback" not in graded.stdout + graded.stderr
+
+
+# -- 3. a download cut short; a zip named in capitals ---------------------------------------
+
+
+def write_zip(path: Path, files: dict[str, str]) -> None:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(f"{FOLDER}/{name}", text)
+
+
+def test_a_damaged_zip_is_reported_and_the_other_downloads_are_collected(course, tmp_path):
+    import_roster(
+        course,
+        "ph-01,Maria,Santos,Philippines,maria@example.org",
+        "ph-02,Jose,Reyes,Philippines,jose@example.org",
+    )
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    (downloads / f"ph-01_{ANSWERS}").write_text(ONE_ANSWER)
+    whole = tmp_path / "whole.zip"
+    write_zip(whole, {NOTEBOOK: edited_notebook(course), ANSWERS: ONE_ANSWER})
+    (downloads / "ph-02_m01.zip").write_bytes(whole.read_bytes()[:3000])  # cut short
+    status, text = collect(course, downloads)
+    assert status == 1
+    assert set(submitted(course, "ph-01")) == {NOTEBOOK, ANSWERS}
+    assert submitted(course, "ph-02") == {}
+    (line,) = [line for line in text.splitlines() if "ph-02_m01.zip" in line]
+    assert "download it again" in line
+    assert "Traceback" not in text
+    assert (downloads / "ph-02_m01.zip").stat().st_size == 3000  # the download is only read
+
+
+def test_a_zip_whose_name_ends_in_capitals_is_opened_like_any_zip(course, tmp_path):
+    import_roster(course, "ph-02,Jose,Reyes,Philippines,jose@example.org")
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    write_zip(downloads / "ph-02_m01.ZIP", {NOTEBOOK: edited_notebook(course), ANSWERS: ONE_ANSWER})
+    status, text = collect(course, downloads)
+    assert (status, "not collected" in text) == (0, False), text
+    assert submitted(course, "ph-02")[ANSWERS] == ONE_ANSWER.encode()
+
+
+# -- 4. and 5. a damaged answer file ---------------------------------------------------------
+
+DAMAGED = {
+    "cut short": ONE_ANSWER[: len(ONE_ANSWER) // 2],
+    "no answers table": json.dumps({"module": MID, "format": 1}),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGED)
+def test_collect_names_a_participant_whose_answer_file_cannot_be_read(course, tmp_path, damage):
+    import_roster(
+        course,
+        "ph-01,Maria,Santos,Philippines,maria@example.org",
+        "ph-02,Jose,Reyes,Philippines,jose@example.org",
+    )
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    for pid in ("ph-01", "ph-02"):
+        (downloads / f"{pid}_{NOTEBOOK}").write_text(edited_notebook(course))
+    (downloads / f"ph-01_{ANSWERS}").write_text(ONE_ANSWER)
+    (downloads / f"ph-02_{ANSWERS}").write_text(DAMAGED[damage])
+    status, text = collect(course, downloads)
+    assert status == 1
+    assert submitted(course, "ph-02")[ANSWERS] == DAMAGED[damage].encode()  # kept as sent
+    lines = [line for line in text.splitlines() if ANSWERS in line and "ph-02" in line]
+    assert lines, text
+    assert "ph-01" not in " ".join(lines)
+    assert "again" in text and ".unreadable-" in text
+
+
+def test_answers_only_reads_a_damaged_answer_file_and_tells_the_trainer_what_to_do(course):
+    folder = course / "submitted" / "ph-02" / FOLDER
+    folder.mkdir(parents=True)
+    (folder / ANSWERS).write_text(DAMAGED["cut short"])
+    before = sorted(os.listdir(folder))
+    status, text = cli("answers", str(folder))
+    assert status == 1
+    assert sorted(os.listdir(folder)) == before  # nothing written beside it
+    assert "not valid JSON" in text
+    assert "ask" in text.lower() and "collect" in text
+    assert "Your answer file" not in text  # the participants' message is not the trainer's
+
+
+# -- 6. a served class ---------------------------------------------------------------------
+
+
+def test_a_served_participant_who_never_opened_the_module_has_not_submitted(course):
+    import_roster(
+        course,
+        "ph-01,Maria,Santos,Philippines,maria@example.org",
+        "ph-02,Jose,Reyes,Philippines,jose@example.org",
+    )
+    served = participant_folders(course / "release", course / "participants", ["ph-01", "ph-02"])
+    (served / "ph-01" / FOLDER / ANSWERS).write_text(ONE_ANSWER)  # ph-02 never opened m01
+    status, text = collect(course, served)
+    assert status == 0, text
+    assert submitted(course, "ph-01") == {
+        NOTEBOOK: released_notebook(course),
+        ANSWERS: ONE_ANSWER.encode(),
+    }
+    (ph_01,) = [line for line in text.splitlines() if line.strip().startswith("ph-01")]
+    assert NOTEBOOK in ph_01  # the notebook was among ph-01's files, unchanged as it may be
+    assert not (course / "submitted" / "ph-02").exists()
+    (no_submission,) = [line for line in text.splitlines() if line.startswith("No submission")]
+    assert "ph-02" in no_submission and "ph-01" not in no_submission
+
+
+# -- 7. ids written in capitals; a folder for a file -----------------------------------------
+
+
+def test_ids_differing_only_in_capitals_in_one_file_are_refused_as_a_duplicate(course):
+    status, text = import_roster(
+        course,
+        "PH-02,Jose,Reyes,Philippines,jose@example.org",
+        "ph-02,Jose,Reyes,Philippines,jose@example.org",
+    )
+    assert status == 1
+    assert student_ids(course) == ["PH-02"]
+    assert "row 3 (id 'ph-02')" in text and "row 2" in text
+
+
+def test_an_id_imported_again_in_other_capitals_is_refused_and_keeps_its_spelling(course):
+    import_roster(course, "ph-02,Jose,Reyes,Philippines,jose@example.org")
+    (course / "submitted" / "ph-02" / FOLDER).mkdir(parents=True)
+    status, text = import_roster(course, "PH-02,Jose,Reyes,Philippines,jose.reyes@example.org")
+    assert status == 1
+    assert student_ids(course) == ["ph-02"]
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "eic") as gb:
+        assert gb.find_student("ph-02").email == "jose@example.org"  # nothing changed
+    assert "'PH-02'" in text and "'ph-02'" in text
+    assert "not in this file" not in text
+
+
+def test_ids_imported_in_two_spellings_before_are_named_in_a_warning(course):
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "eic") as gb:
+        for pid in ("PH-02", "ph-02"):  # as an import before such ids were refused left them
+            gb.add_student(pid, first_name="Jose", last_name="Reyes")
+    status, text = import_roster(course, "ph-02,Jose,Reyes,Philippines,jose@example.org")
+    assert status == 0
+    assert student_ids(course) == ["PH-02", "ph-02"]
+    warning = [line for line in text.splitlines() if "PH-02" in line and "ph-02" in line]
+    assert warning and "capitals" in warning[0]
+
+
+def test_roster_import_given_a_folder_says_to_give_the_csv_file(course):
+    status, text = cli("roster", "import", str(course / "course"), "--course", str(course))
+    assert status == 1
+    assert "folder" in text and "CSV" in text
+    assert "Traceback" not in text and "IsADirectoryError" not in text
