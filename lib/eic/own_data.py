@@ -14,6 +14,7 @@ the saved table, the analysis on screen and every recorded answer.
 from __future__ import annotations
 
 import base64
+import errno
 import html
 import traceback
 from collections.abc import Callable, Sequence
@@ -83,7 +84,9 @@ class OwnDataPanel:
             store.path.parent if folder is None else folder, spec.module, spec.name, model=model
         )
         self.table: pd.DataFrame | None = None
+        # the file whose sheets the sheet list offers, and the last file used
         self._last: tuple[bytes, str] | None = None
+        self._accepted: tuple[bytes, str, list[str], str | None] | None = None
         self.intro = w.HTML(self._intro())
         self.upload = w.FileUpload(
             accept=ACCEPT,
@@ -155,7 +158,14 @@ class OwnDataPanel:
             f"style='border-left:4px solid {colour};padding:4px 8px;margin:4px 0'>{text}</div>"
         )
 
-    def _refuse(self, name: str, problems: Sequence[str], *, kept: bool = True) -> None:
+    def _refuse(
+        self,
+        name: str,
+        problems: Sequence[str],
+        *,
+        kept: bool = True,
+        headline: str = "was not used.</b> Fix the file and upload it again:",
+    ) -> None:
         items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
         after = (
             "Nothing was changed: your saved table and your answers are as they were."
@@ -163,23 +173,24 @@ class OwnDataPanel:
             else ""
         )
         self._say(
-            f"<b>&#9888; '{html.escape(name)}' was not used.</b> Fix the file and upload it "
-            f"again:<ul>{items}</ul>{after}",
+            f"<b>&#9888; '{html.escape(name)}' {headline}<ul>{items}</ul>{after}",
             problem=True,
         )
 
     # -- the steps -----------------------------------------------------------------------
     def receive(self, content: bytes, name: str, *, sheet: str | None = None) -> bool:
         """Read, check and analyse an uploaded file; keep it only if all of that works."""
+        read = None
         try:
             read = read_upload(content, name, sheet=sheet)
             clean = self.spec.check(read.table)
             analysis = self.spec.analyse(clean)
         except UploadError as err:
-            self._refuse(name, err.problems)
+            self._refuse_upload(content, name, err.problems, err.sheets, err.sheet)
             return False
         except TableError as err:
-            self._refuse(name, err.problems)
+            sheets, chosen = (read.sheets, read.sheet) if read else ((), None)
+            self._refuse_upload(content, name, err.problems, sheets, chosen)
             return False
         except (TypeError, ValueError) as err:
             self._refuse(name, [str(err)])
@@ -190,9 +201,12 @@ class OwnDataPanel:
         try:
             self.file.save(clean, name, sheet=read.sheet)
         except OSError as err:
-            self._refuse(name, [f"it could not be saved ({err.strerror}); is the disk full?"])
+            self._refuse(
+                name, [_not_saved(err)], headline="was read and checked, but not saved.</b>"
+            )
             return False
         self._last = (bytes(content), name)
+        self._accepted = (bytes(content), name, list(read.sheets), read.sheet)
         self._show(clean, analysis, read.sheets, read.sheet)
         notes = "".join(f"<li>{html.escape(note)}</li>" for note in read.notes)
         self._say(
@@ -203,6 +217,48 @@ class OwnDataPanel:
             problem=False,
         )
         return True
+
+    def _refuse_upload(
+        self,
+        content: bytes,
+        name: str,
+        problems: Sequence[str],
+        sheets: Sequence[str],
+        sheet: str | None,
+    ) -> None:
+        """Refuse a file; for a workbook, say which sheet was read and offer the others."""
+        problems = list(problems)
+        others = ", ".join(f"'{s}'" for s in sheets if s != sheet)
+        if sheet is not None:
+            problems.insert(
+                0,
+                f"sheet '{sheet}' of the workbook was read; if your table is on another sheet "
+                f"({others}), choose it in the 'Sheet' list beside the upload button"
+                if others
+                else f"sheet '{sheet}', the workbook's only sheet, was read",
+            )
+        self._refuse(name, problems)
+        if len(sheets) > 1:  # the sheet list now offers this file's sheets
+            self._last = (bytes(content), name)
+            self._offer_sheets(sheets, sheet)
+        elif self._accepted is not None:  # those of the table in use, as before
+            self._last = self._accepted[:2]
+            self._offer_sheets(*self._accepted[2:])
+        else:
+            self._last = None
+            self._offer_sheets((), None)
+
+    def _offer_sheets(self, sheets: Sequence[str], sheet: str | None) -> None:
+        if len(sheets) < 2:
+            self.sheet.layout.display = "none"
+            return
+        self._sheet_quiet = True
+        try:
+            self.sheet.options = list(sheets)
+            self.sheet.value = sheet if sheet in sheets else None
+        finally:
+            self._sheet_quiet = False
+        self.sheet.layout.display = None
 
     def _show(
         self,
@@ -217,16 +273,7 @@ class OwnDataPanel:
         self.preview.value = table_html(shown, caption=f"Your {self.spec.what}{more}")
         self.analysis.children = (analysis,)
         self.remove.disabled = False
-        if len(sheets) > 1:
-            self._sheet_quiet = True
-            try:
-                self.sheet.options = list(sheets)
-                self.sheet.value = sheet
-            finally:
-                self._sheet_quiet = False
-            self.sheet.layout.display = None
-        else:
-            self.sheet.layout.display = "none"
+        self._offer_sheets(sheets, sheet)
 
     def _restore(self) -> None:
         if not self.file.exists():
@@ -253,6 +300,7 @@ class OwnDataPanel:
         self.file.remove()
         self.table = None
         self._last = None
+        self._accepted = None
         self.preview.value = ""
         self.analysis.children = ()
         self.remove.disabled = True
@@ -278,7 +326,10 @@ class OwnDataPanel:
         if self._sheet_quiet or self._last is None or change["new"] is None:
             return
         content, name = self._last
-        self.receive(content, name, sheet=change["new"])
+        try:
+            self.receive(content, name, sheet=change["new"])
+        except Exception as err:  # never let a callback fail silently in the browser
+            self._refuse(name, [_fault(err)])
 
 
 def _download_link(filename: str, mime: str, content: bytes, label: str) -> str:
@@ -287,6 +338,21 @@ def _download_link(filename: str, mime: str, content: bytes, label: str) -> str:
         f"<a download='{html.escape(filename, quote=True)}' "
         f"href='data:{mime};base64,{encoded}' style='color:#1a5fb4;text-decoration:underline'>"
         f"{html.escape(label)}</a>"
+    )
+
+
+def _not_saved(err: OSError) -> str:
+    """Why a good table could not be kept, in words, without the system's own message."""
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        reason = "the disk is full"
+    elif err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason = "the folder is read-only"
+    else:
+        reason = "the folder may be read-only or the disk full"
+    return (
+        "the file itself is fine, but it could not be saved in this module's folder "
+        f"({reason}), so it was not used; please ask your trainer to make the folder "
+        "writable or to free some space, then upload the file again"
     )
 
 

@@ -5,7 +5,10 @@ A file uploaded in a "use your own data" panel goes through three steps here:
 1. :func:`read_upload` turns its bytes into a table of text cells. It finds the file's
    kind (CSV or Excel ``.xlsx``) from its name and its first bytes, the text encoding
    (UTF-8, UTF-16 or Windows-1252), the column separator (comma, semicolon, tab or bar),
-   and whether numbers use decimal commas. Whatever it cannot read is refused with an
+   and whether numbers use decimal commas, from the numbers themselves: "227,5" or
+   "1.234,5" can only have a decimal comma, "0.5" or "1,234.5" only a decimal point.
+   A number that reads two ways ("15.000", "61,180") with nothing in the file to settle
+   it is refused, never guessed. Whatever it cannot read is refused with an
    :class:`UploadError` that says what is wrong and how to fix it; whatever it had to
    guess is reported in plain words (``ReadTable.notes``).
 2. The module's own check (for example :func:`eic.clusters.check_employment`) checks the
@@ -26,13 +29,15 @@ import datetime as dt
 import io
 import json
 import os
-import re
+import struct
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+
+from eic.spreadsheet_numbers import numbers_from_text
 
 MAX_UPLOAD_BYTES = 2_000_000
 MAX_ROWS = 20_000
@@ -50,18 +55,28 @@ OWN_TABLES = {"m02": "employment", "m03": "flows", "m04": "inventory", "m05": "o
               "m06": "firms"}  # fmt: skip
 
 _ZIP = b"PK\x03\x04"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls) and other old Office files
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
-_DECIMAL_COMMA = re.compile(r"[+-]?(\d{1,3}([. \u00a0]\d{3})+|\d+),\d+|[+-]?\d{1,3}(\.\d{3})+")
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls), and encrypted .xlsx
 
 
 class UploadError(ValueError):
-    """A file that cannot be read as a table; ``problems`` says why and what to do."""
+    """A file that cannot be read as a table; ``problems`` says why and what to do.
 
-    def __init__(self, name: str, problems: Sequence[str]):
+    For a workbook, ``sheet`` is the sheet that was read and ``sheets`` those that can be
+    chosen instead.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        problems: Sequence[str],
+        *,
+        sheets: Sequence[str] = (),
+        sheet: str | None = None,
+    ):
         self.name = name
         self.problems = list(problems)
+        self.sheets = list(sheets)
+        self.sheet = sheet
         super().__init__(f"'{name}' cannot be used: " + "; ".join(self.problems))
 
 
@@ -91,7 +106,8 @@ def read_upload(content: bytes, name: str, *, sheet: str | None = None) -> ReadT
     Cells stay as read (text, or numbers from Excel): the module's check converts and
     checks them, so that a problem is reported against the row and column the participant
     sees. ``sheet`` picks a sheet of a workbook; by default a sheet called "data", else the
-    first sheet that holds anything.
+    first visible sheet that holds a table (a header and a row), else the first that holds
+    anything. Hidden sheets are read only when asked for by name.
 
     >>> read_upload(b"firm;flow\\nA;1,5\\n", "mine.csv").table.to_dict("records")
     [{'firm': 'A', 'flow': '1.5'}]
@@ -110,6 +126,15 @@ def read_upload(content: bytes, name: str, *, sheet: str | None = None) -> ReadT
     if not content.strip():
         raise UploadError(name, ["the file is empty; put the header row and your rows in it"])
     suffix = Path(name).suffix.lower()
+    if content.startswith(_OLE) and "EncryptedPackage" in _ole_stream_names(content):
+        raise UploadError(
+            name,
+            [
+                "the file is protected by a password, so it cannot be read here; remove the "
+                "password in Excel (File > Info > Protect Workbook > Encrypt with Password, "
+                "clear the password and press OK), save, and upload it again"
+            ],
+        )
     if content.startswith(_OLE) or suffix == ".xls":
         raise UploadError(
             name,
@@ -117,7 +142,14 @@ def read_upload(content: bytes, name: str, *, sheet: str | None = None) -> ReadT
         )
     if content.startswith(_ZIP) or suffix in EXCEL_SUFFIXES:
         read = _read_workbook(content, name, sheet)
-    elif suffix in CSV_SUFFIXES or not suffix:
+        try:
+            read.table = _tidy(read.table, name, where=f"sheet '{read.sheet}'")
+            read.table, converted = _read_numbers(read.table, separator=None)
+        except UploadError as err:
+            raise UploadError(name, err.problems, sheets=read.sheets, sheet=read.sheet) from None
+        read.notes.extend(converted)
+        return read
+    if suffix in CSV_SUFFIXES or not suffix:
         read = _read_csv(content, name)
     else:
         raise UploadError(
@@ -127,7 +159,6 @@ def read_upload(content: bytes, name: str, *, sheet: str | None = None) -> ReadT
                 f"Excel workbook (.xlsx): {HOW_TO_SAVE}"
             ],
         )
-    read.table = _tidy(read.table, name)
     return read
 
 
@@ -140,7 +171,7 @@ def _decode(content: bytes, name: str) -> tuple[str, list[str]]:
             pass
     if content.startswith(b"%PDF"):
         raise UploadError(name, [f"it is a PDF document, not a table; {HOW_TO_SAVE}"])
-    if b"\x00" in content[:4096]:
+    if b"\x00" in content:
         raise UploadError(
             name,
             [f"it does not look like a text table (it holds binary data); {HOW_TO_SAVE}"],
@@ -153,7 +184,7 @@ def _decode(content: bytes, name: str) -> tuple[str, list[str]]:
         text = content.decode("cp1252")
     except UnicodeDecodeError:
         text = content.decode("latin-1")
-    line = content[:where].count(b"\n") + 1
+    line = content[:where].replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n") + 1
     return text, [
         f"the file is not UTF-8 text (the first character that is not is on line {line}), "
         "so it was read as Windows text (cp1252): check that names with accents or "
@@ -175,19 +206,27 @@ def _separator(text: str) -> str:
 
 def _read_csv(content: bytes, name: str) -> ReadTable:
     text, notes = _decode(content, name)
+    # old Macs ("CSV (Macintosh)") end lines with CR alone, Windows with CR LF
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     separator = _separator(text)
     if separator != ",":
         notes.append(f"columns are separated by {SEPARATORS[separator]}")
     try:
         table = _csv_table(text, separator)
+        table = _tidy(table, name)
+        table, converted = _read_numbers(table, separator=separator)
     except UploadError as err:
         raise UploadError(name, err.problems) from None
-    except csv.Error as err:
-        raise UploadError(name, [f"it cannot be read as a table ({err}); {HOW_TO_SAVE}"]) from None
-    table, converted = _numbers_from_text(table, decimal_comma=separator != ",")
-    if converted:
-        notes.append(converted)
-    return ReadTable(table, name, notes=notes)
+    return ReadTable(table, name, notes=notes + converted)
+
+
+def _read_numbers(table: pd.DataFrame, *, separator: str | None) -> tuple[pd.DataFrame, list]:
+    """The table with its numbers read (:func:`eic.spreadsheet_numbers.numbers_from_text`),
+    and the notes on how; :class:`UploadError` if some cannot be read safely."""
+    table, notes, problems = numbers_from_text(table, separator=separator)
+    if problems:
+        raise UploadError("", problems)
+    return table, notes
 
 
 def _csv_table(text: str, separator: str) -> pd.DataFrame:
@@ -196,63 +235,43 @@ def _csv_table(text: str, separator: str) -> pd.DataFrame:
     reader = csv.reader(io.StringIO(text), delimiter=separator, skipinitialspace=True)
     header: list[str] | None = None
     rows: list[list[str]] = []
-    for cells in reader:
-        if not any(cell.strip() for cell in cells):
-            continue
-        if header is None:
-            header = [cell.strip() for cell in cells]
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise UploadError("", [_too_long()])
-        extra = cells[len(header) :]
-        if any(cell.strip() for cell in extra):
-            raise UploadError(
-                "",
-                [
-                    f"line {reader.line_num} has {len(cells)} cells but the header has "
-                    f"{len(header)}; a cell there probably holds the separator itself (a comma "
-                    "in a name or a number): put that cell in double quotes, or remove the "
-                    "extra separator"
-                ],
-            )
-        rows.append(cells[: len(header)] + [""] * (len(header) - len(cells)))
+    finished = 0  # the last line of the last row read whole
+    try:
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                finished = reader.line_num
+                continue
+            if header is None:
+                header = [cell.strip() for cell in cells]
+                finished = reader.line_num
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise UploadError("", [_too_long()])
+            extra = cells[len(header) :]
+            if any(cell.strip() for cell in extra):
+                raise UploadError(
+                    "",
+                    [
+                        f"line {reader.line_num} has {len(cells)} cells but the header has "
+                        f"{len(header)}; a cell there probably holds the separator itself (a "
+                        "comma in a name or a number): put that cell in double quotes, or "
+                        "remove the extra separator"
+                    ],
+                )
+            rows.append(cells[: len(header)] + [""] * (len(header) - len(cells)))
+            finished = reader.line_num
+    except csv.Error:  # Python's own words would mean nothing to a participant
+        raise UploadError(
+            "",
+            [
+                f"it cannot be read as a table from line {finished + 1} on: a double quote "
+                '(") there may open a cell that is never closed, or the file may hold '
+                f"something other than text; check that line, or save the file again: {HOW_TO_SAVE}"
+            ],
+        ) from None
     if header is None:
         raise UploadError("", ["the file holds no table; put the header row first"])
-    return pd.DataFrame(rows, columns=_unique(header), dtype=object)
-
-
-def _numbers_from_text(table: pd.DataFrame, *, decimal_comma: bool) -> tuple[pd.DataFrame, str]:
-    """Numbers written the way spreadsheets write them, as plain numbers.
-
-    With a comma separator, "61,860" (a quoted cell) has a thousands separator; with a
-    semicolon or tab separator, "1,5" or "1.234,5" has a decimal comma. A column is
-    converted only when every cell in it is a number written one of these ways, so a
-    label such as "3,4-dichloro" is left alone.
-    """
-    pattern = _DECIMAL_COMMA if decimal_comma else _THOUSANDS
-    converted = []
-    table = table.copy()
-    for column in table.columns:
-        cells = table[column].astype(str).str.strip()
-        filled = cells[cells != ""]
-        special = filled.str.fullmatch(pattern.pattern)
-        plain = filled.str.fullmatch(_PLAIN_NUMBER.pattern)
-        if not special.any() or not (special | plain).all():
-            continue
-        if decimal_comma and plain.any() and filled[plain].str.contains(r"\.", regex=True).any():
-            continue  # "1.5" beside "1,5": the column mixes conventions; let the check say so
-        if decimal_comma:
-            fixed = filled.str.replace(r"[. \u00a0](?=\d{3}\b)", "", regex=True).str.replace(
-                ",", ".", regex=False
-            )
-        else:
-            fixed = filled.str.replace(",", "", regex=False)
-        table.loc[fixed.index, column] = fixed
-        converted.append(str(column))
-    if not converted:
-        return table, ""
-    kind = "decimal commas" if decimal_comma else "thousands separators"
-    return table, f"numbers with {kind} were read as numbers in {', '.join(converted)}"
+    return pd.DataFrame(rows, columns=_headings(header), dtype=object)
 
 
 # -- Excel -------------------------------------------------------------------------------
@@ -269,40 +288,80 @@ def _read_workbook(content: bytes, name: str, sheet: str | None) -> ReadTable:
                 f"protected by a password, or another kind of file renamed; {HOW_TO_SAVE}"
             ],
         ) from None
+    # hidden sheets (lookups, settings) are neither read by default nor offered
+    sheets = [s.title for s in book.worksheets if s.sheet_state == "visible"]
+    chosen = sheet
     try:
-        sheets = list(book.sheetnames)
-        rows_by_sheet = {}
-        if sheet is not None and sheet not in sheets:
+        if sheet is not None and sheet not in [s.title for s in book.worksheets]:
+            chosen = None
             raise UploadError(
                 name, [f"it has no sheet called '{sheet}'; its sheets are {', '.join(sheets)}"]
             )
-        order = [sheet] if sheet else sorted(sheets, key=lambda s: s.strip().lower() != "data")
-        for candidate in order:
-            rows = _sheet_rows(book[candidate], name)
-            if rows or sheet:
-                rows_by_sheet[candidate] = rows
-                break
+        chosen = sheet or _default_sheet(book, sheets)
+        if chosen is None:
+            hidden = [s.title for s in book.worksheets if s.title not in sheets]
+            unhide = (
+                f"; its hidden sheets ({', '.join(hidden)}) are not read: unhide the one with "
+                "your table (in Excel, right-click a sheet's tab > Unhide) and save"
+                if hidden
+                else ""
+            )
+            visible = "visible " if hidden else ""
+            raise UploadError(name, [f"every {visible}sheet of the workbook is empty{unhide}"])
+        rows = _sheet_rows(book[chosen], name)
+    except UploadError as err:
+        raise UploadError(name, err.problems, sheets=sheets, sheet=chosen) from None
+    except Exception:  # a sheet of a damaged workbook fails only when it is read
+        raise UploadError(
+            name,
+            [f"a sheet of it cannot be read: the workbook may be damaged; {HOW_TO_SAVE}"],
+            sheets=sheets,
+        ) from None
     finally:
         book.close()
-    if not rows_by_sheet:
-        raise UploadError(name, ["every sheet of the workbook is empty"])
-    chosen, rows = next(iter(rows_by_sheet.items()))
     if not rows:
-        raise UploadError(name, [f"sheet '{chosen}' is empty; choose the sheet with your table"])
+        raise UploadError(
+            name,
+            [f"sheet '{chosen}' is empty; choose the sheet with your table"],
+            sheets=sheets,
+            sheet=chosen,
+        )
     header, body = rows[0], rows[1:]
     notes = [f"read sheet '{chosen}' ({len(sheets)} sheets in the workbook)"]
     if len(sheets) == 1:
         notes = []
     headings = ["" if cell is None else str(cell).strip() for cell in header]
-    table = pd.DataFrame(body, columns=_unique(headings), dtype=object)
+    try:
+        columns = _headings(headings)
+    except UploadError as err:
+        raise UploadError(
+            name, [f"sheet '{chosen}': {p}" for p in err.problems], sheets=sheets, sheet=chosen
+        ) from None
+    table = pd.DataFrame(body, columns=columns, dtype=object)
     return ReadTable(table, name, sheets=sheets, sheet=chosen, notes=notes)
+
+
+def _default_sheet(book, sheets: list[str]) -> str | None:
+    """The sheet read when none is chosen: one called "data", else the first that holds a
+    table (a header and at least one row), else the first that holds anything."""
+    order = sorted(sheets, key=lambda s: s.strip().lower() != "data")
+    first_filled = None
+    for candidate in order:
+        filled = 0
+        for row in book[candidate].iter_rows(values_only=True):
+            filled += any(_cell(value) is not None for value in row)
+            if filled >= 2:
+                return candidate
+        if filled and first_filled is None:
+            first_filled = candidate
+    return first_filled
 
 
 def _sheet_rows(worksheet, name: str) -> list[tuple]:
     rows = []
     for row in worksheet.iter_rows(values_only=True):
         if len(rows) > MAX_ROWS + 1:
-            raise UploadError(name, [_too_long()])
+            raise UploadError(name, [f"sheet '{worksheet.title}': {_too_long()}"])
         cells = tuple(_cell(value) for value in row)
         if any(cell is not None for cell in cells):
             rows.append(cells)
@@ -320,14 +379,65 @@ def _cell(value: object) -> object:
     return value
 
 
-def _unique(headings: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    unique = []
-    for position, heading in enumerate(headings):
-        heading = heading or f"(blank heading in column {position + 1})"
-        seen[heading] = seen.get(heading, 0) + 1
-        unique.append(heading if seen[heading] == 1 else f"{heading} ({seen[heading]})")
-    return unique
+def _ole_stream_names(content: bytes) -> set[str]:
+    """The names in the directory of an OLE compound file ([MS-CFB]): the container of old
+    Office files ("Workbook" in an .xls) and of encrypted new ones ("EncryptedPackage").
+    An empty set when the directory cannot be followed."""
+    try:
+        size = 1 << struct.unpack_from("<H", content, 30)[0]
+        if size not in (512, 4096):
+            return set()
+
+        def sector(number: int) -> bytes:
+            block = content[(number + 1) * size : (number + 2) * size]
+            if len(block) != size:
+                raise ValueError("the file ends inside a sector")
+            return block
+
+        fat: list[int] = []
+        for number in struct.unpack_from("<109I", content, 76):  # enough for 7 MB files
+            if number < 0xFFFFFFFA:
+                fat.extend(struct.unpack(f"<{size // 4}I", sector(number)))
+        names: set[str] = set()
+        number, seen = struct.unpack_from("<I", content, 48)[0], set()
+        while number < len(fat) and number not in seen:
+            seen.add(number)
+            block = sector(number)
+            for entry in range(0, size, 128):
+                length = struct.unpack_from("<H", block, entry + 64)[0]
+                if 2 <= length <= 64:
+                    names.add(block[entry : entry + length - 2].decode("utf-16-le", "replace"))
+            number = fat[number]
+        return names
+    except (struct.error, ValueError):
+        return set()
+
+
+def _headings(headings: list[str]) -> list[str]:
+    """The column headings, a blank one named by its position; the same heading twice is
+    refused, as the module's check refuses two that differ only in case."""
+    named = [h or f"(blank heading in column {i + 1})" for i, h in enumerate(headings)]
+    problems = []
+    for heading in dict.fromkeys(named):
+        places = [i for i, h in enumerate(named) if h == heading]
+        if len(places) > 1:
+            where = " and ".join(_column_letter(i) for i in places)
+            problems.append(
+                f"two columns are both called '{heading}' (columns {where}); rename or delete one"
+            )
+    if problems:
+        raise UploadError("", problems)
+    return named
+
+
+def _column_letter(position: int) -> str:
+    """The spreadsheet letter of the column at ``position`` (0-based): 0 -> A, 26 -> AA."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 # -- both --------------------------------------------------------------------------------
@@ -338,8 +448,10 @@ def _too_long() -> str:
     )
 
 
-def _tidy(table: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Drop the empty rows and unnamed empty columns that spreadsheets leave behind."""
+def _tidy(table: pd.DataFrame, name: str, *, where: str = "the file") -> pd.DataFrame:
+    """Drop the empty rows and unnamed empty columns that spreadsheets leave behind.
+
+    ``where`` is what the messages call the table: the file, or a workbook's sheet."""
     blank = table.map(lambda cell: cell is None or (isinstance(cell, str) and not cell.strip()))
     unnamed = [
         column
@@ -353,10 +465,10 @@ def _tidy(table: pd.DataFrame, name: str) -> pd.DataFrame:
     if len(table) > MAX_ROWS:
         raise UploadError(name, [_too_long()])
     if table.shape[1] == 0:
-        raise UploadError(name, ["the file has no columns; the first row must name the columns"])
+        raise UploadError(name, [f"{where} has no columns; the first row must name the columns"])
     if table.shape[0] == 0:
         raise UploadError(
-            name, ["the file has a header row but no rows under it; add your rows below it"]
+            name, [f"{where} has a header row but no rows under it; add your rows below it"]
         )
     return table
 
@@ -389,14 +501,24 @@ class OwnDataFile:
         return self.path.exists()
 
     def save(self, table: pd.DataFrame, source: str, *, sheet: str | None = None) -> None:
-        _replace(self.path, table.to_csv(index=False, float_format="%.15g").encode("utf-8"))
+        """Keep ``table``; an :class:`OSError` if it cannot be written, and then the table
+        saved before (if any) and its ``.json`` are left as they were."""
         meta = {
             "file": source,
             "sheet": sheet,
             "rows": len(table),
             "saved": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
-        _replace(self.meta_path, json.dumps(meta, indent=1).encode("utf-8"))
+        before = self.path.read_bytes() if self.path.exists() else None
+        _replace(self.path, table.to_csv(index=False, float_format="%.15g").encode("utf-8"))
+        try:
+            _replace(self.meta_path, json.dumps(meta, indent=1).encode("utf-8"))
+        except BaseException:
+            if before is None:
+                self.path.unlink(missing_ok=True)
+            else:
+                _replace(self.path, before)
+            raise
 
     def load(self) -> pd.DataFrame:
         """The saved table; :class:`UploadError` if it was damaged since it was saved."""
