@@ -257,9 +257,16 @@ def marginal_abatement_cost(
 def check_options(table: pd.DataFrame) -> pd.DataFrame:
     """Check an options table; return a clean copy or raise :class:`~eic.tables.TableError`.
 
-    Besides the columns' own checks: option names are unique and lives are whole years.
+    Besides the columns' own checks: option names are unique, lives are whole years, and
+    there are at most ``MAX_OPTIONS`` (30) options, as many as a portfolio can compare.
     """
     clean = check_table(table, OPTION_COLUMNS, what=WHAT, key=["option"])
+    if len(clean) > MAX_OPTIONS:
+        raise TableError(WHAT, [
+            f"the table has {len(clean):,} options (rows 2 to {len(clean) + 1:,}); the course "
+            f"compares at most {MAX_OPTIONS} options: keep the {MAX_OPTIONS} you most want to "
+            "compare, or put similar options together in one row, and delete the other rows"
+        ])  # fmt: skip
     problems = [
         f"column 'life_years' in {row_label(position)} is {life:g}; enter a whole number of "
         f"years such as {max(1, round(life)):d}"

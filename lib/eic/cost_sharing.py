@@ -38,6 +38,7 @@ import pandas as pd
 from eic.appraisal import and_list
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
+from eic.many_firms import Cost, FlowCost, PlantGame, objections_of_small_groups
 from eic.tables import Column, TableError, check_table, row_label
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
@@ -54,9 +55,9 @@ CETP_PLANT = {"fixed_usd_per_yr": 40_000.0, "unit_usd_per_m3": 0.60, "scale_expo
               "reference_m3_per_day": 1_000.0}  # fmt: skip
 COD_USD_PER_KG = 0.25
 EXACT_LIMIT = 12  # up to this many firms the Shapley value and the core are exact
+MAX_FIRMS = 100  # a firms table may have at most this many firms (group small firms above)
+MAX_OBJECTIONS = 100  # above EXACT_LIMIT firms, a core check keeps this many objections
 RULES = {"equal": "Equal shares", "proportional": "By effluent volume", "shapley": "Shapley"}
-Cost = Callable[[frozenset], float] | Mapping[frozenset, float]
-FlowCost = Callable[[float], float]
 
 
 def _positive(value: object, what: str, *, zero: bool = False) -> float:
@@ -72,13 +73,13 @@ def _usd(amount: float) -> str:
 
 
 def plant_cost(
-    flow_m3_per_day: float,
+    flow_m3_per_day: float | np.ndarray,
     *,
     fixed_usd_per_yr: float,
     unit_usd_per_m3: float,
     scale_exponent: float,
     reference_m3_per_day: float = 1_000.0,
-) -> float:
+) -> float | np.ndarray:
     """Yearly cost (USD/yr) of one plant treating ``flow_m3_per_day``, with economies of scale.
 
     ``cost = fixed + 365 x unit x reference x (flow / reference) ** scale_exponent``: a
@@ -92,8 +93,16 @@ def plant_cost(
     259000
     >>> round(plant_cost(2_000, **CETP_PLANT))  # 40,000 + 219,000 x 2**0.65
     383648
+
+    ``flow_m3_per_day`` may also be a numpy array of flows; the costs come back as an array
+    (this is how many coalitions are costed at once, see :func:`shapley_shares`).
     """
-    flow = _positive(flow_m3_per_day, "the flow (m3 per day)")
+    if isinstance(flow_m3_per_day, np.ndarray):
+        flow = flow_m3_per_day.astype(float)
+        if not (np.isfinite(flow).all() and (flow > 0).all()):
+            raise ValueError("the flows (m3 per day) must all be numbers above 0")
+    else:
+        flow = _positive(flow_m3_per_day, "the flow (m3 per day)")
     fixed = _positive(fixed_usd_per_yr, "the fixed cost (USD per year)", zero=True)
     unit = _positive(unit_usd_per_m3, "the unit cost (USD per m3)", zero=True)
     reference = _positive(reference_m3_per_day, "the reference flow (m3 per day)")
@@ -114,11 +123,20 @@ def cetp_plant_cost(flow_m3_per_day: float) -> float:
 def check_firms(table: pd.DataFrame) -> pd.DataFrame:
     """Check a firms table; return a clean copy or raise :class:`~eic.tables.TableError`.
 
-    Besides the columns' own checks: each firm appears once and sends some effluent. A
-    missing ``cod_mg_per_l`` column is taken as 0 (the effluent's strength is ignored).
+    Besides the columns' own checks: each firm appears once and sends some effluent, and
+    there are at most ``MAX_FIRMS`` (100) firms. A missing ``cod_mg_per_l`` column is taken
+    as 0 (the effluent's strength is ignored).
     """
     what = "firms table"
     clean = check_table(table, FIRM_COLUMNS, what=what, key=["firm"])
+    if len(clean) > MAX_FIRMS:
+        raise TableError(what, [
+            f"the table has {len(clean):,} firms (rows 2 to {len(clean) + 1:,}); the course "
+            f"shares a plant among at most {MAX_FIRMS} firms: put the small firms together, "
+            "one row per group (for example 'Small dye houses', with their effluent added up "
+            "and their COD averaged by volume), so that at most "
+            f"{MAX_FIRMS} rows remain"
+        ])  # fmt: skip
     problems = [
         f"column 'effluent_m3_per_day' in {row_label(position)} is 0; a firm sharing the "
         "plant sends some effluent: enter its m3 per day (above 0), or delete the row"
@@ -141,23 +159,9 @@ def coalition_cost(
     """
     clean = check_firms(firms)
     price = _positive(usd_per_kg_cod, "the cost per kg of COD", zero=True)
-    flow = dict(zip(clean["firm"], clean["effluent_m3_per_day"], strict=True))
-    load = dict(zip(clean["firm"], clean["effluent_m3_per_day"] * clean["cod_mg_per_l"] / 1000,
-                    strict=True))  # fmt: skip
-
-    def cost(coalition: frozenset) -> float:
-        if not coalition or not coalition <= flow.keys():
-            raise ValueError(
-                f"{sorted(coalition)!r} is not a group of the firms; use names from: "
-                f"{', '.join(flow)}"
-            )
-        members = sorted(coalition)  # one order of adding: the same cost in every kernel
-        return float(
-            cost_of_flow(sum(flow[f] for f in members))
-            + price * 365 * sum(load[f] for f in members)
-        )
-
-    return cost
+    load = clean["effluent_m3_per_day"] * clean["cod_mg_per_l"] / 1000
+    return PlantGame(clean["firm"].tolist(), clean["effluent_m3_per_day"].tolist(),
+                      load.tolist(), cost_of_flow, price)  # fmt: skip
 
 
 def coalition_costs(
@@ -257,7 +261,10 @@ def shapley_shares(
     shares are exact: firm i pays the sum over coalitions S without i of
     ``|S|! (n - |S| - 1)! / n! x (cost(S + i) - cost(S))``. Above 12, ``samples`` random
     orders (drawn with ``seed``) are averaged, with a standard error per firm; in each
-    order the extra costs add up to the grand coalition's cost, so the shares do too.
+    order the extra costs add up to the grand coalition's cost, so the shares do too. With
+    a ``cost`` from :func:`coalition_cost`, the orders' costs are found with numpy, many at
+    once (100 firms take well under a second); other functions are called once per
+    coalition.
     """
     names, look = _names(firms), _lookup(cost)
     n = len(names)
@@ -285,15 +292,34 @@ def shapley_shares(
         raise ValueError(f"samples is {samples!r}; give a whole number of orders, 2 or more")
     orders = np.random.default_rng(seed).permuted(np.tile(np.arange(n), (samples, 1)), axis=1)
     extra = np.empty((samples, n))
+    if isinstance(cost, PlantGame) and set(names) <= cost.index.keys():
+        # the same orders, each firm's extra cost found for many orders at once: the plant's
+        # cost of the flow so far, and the firm's own COD cost (which adds up)
+        at = [cost.index[name] for name in names]
+        flows, cod = cost.flows[at], cost.cod_usd[at]
+        step = max(1, 200_000 // n)
+        for start in range(0, samples, step):
+            block = orders[start : start + step]
+            plant = cost.plant_costs(np.cumsum(flows[block], axis=1).ravel())
+            added = np.diff(plant.reshape(block.shape), axis=1, prepend=0.0)
+            extra[np.arange(start, start + len(block))[:, None], block] = added
+        extra += cod
+        return _sampled(names, extra, cost(frozenset(names)))
     for k, order in enumerate(orders.tolist()):
         mask, before = 0, 0.0
         for i in order:
             mask |= 1 << i
             after = cost_of(mask)
             extra[k, i], before = after - before, after
+    return _sampled(names, extra, cost_of(2**n - 1))
+
+
+def _sampled(names: list[str], extra: np.ndarray, total: float) -> SharingResult:
+    """Shares estimated from each firm's extra cost (USD/yr) in each sampled order (rows)."""
+    samples = len(extra)
     mean, error = extra.mean(axis=0), extra.std(axis=0, ddof=1) / math.sqrt(samples)
     as_dict = lambda values: dict(zip(names, values.tolist(), strict=True))  # noqa: E731
-    return SharingResult(as_dict(mean), cost_of(2**n - 1), False, as_dict(error), samples)
+    return SharingResult(as_dict(mean), total, False, as_dict(error), samples)
 
 
 @dataclass(frozen=True)
@@ -301,7 +327,8 @@ class CoreResult:
     """Whether a split is in the core; if not, the coalitions that would rather leave.
 
     ``objections`` lists (coalition, its shares' sum, its own cost), largest saving first;
-    ``complete`` is False when, above 12 firms, only some coalitions were checked."""
+    ``complete`` is False when, above 12 firms, only some coalitions were checked (then
+    at most the ``MAX_OBJECTIONS`` largest objections are kept)."""
 
     in_core: bool
     checked: int
@@ -322,6 +349,11 @@ class CoreResult:
     def explain(self) -> str:
         return self.message
 
+    def __deepcopy__(self, memo: dict) -> CoreResult:
+        # nothing in it can change: pandas, which copies a table's attrs with every new
+        # table made from it, need not copy a hundred groups of firms each time
+        return self
+
 
 def core_check(
     shares: Mapping[str, float], coalition_costs: Cost, *, tolerance_usd: float = 0.01
@@ -331,7 +363,8 @@ def core_check(
     It is when the shares add up to the grand coalition's cost and no coalition S pays
     more than its own plant would cost: sum of shares of S <= cost(S), give or take
     ``tolerance_usd``. Up to 12 firms every coalition is checked; above, those of 1 to 3
-    firms and their complements (the message says so).
+    firms and their complements (the message says so, and ``objections`` keeps the
+    ``MAX_OBJECTIONS`` that save most): 2 x 166,750 groups for 100 firms, against 2^100.
 
     >>> costs = {frozenset("A"): 60, frozenset("B"): 60, frozenset("AB"): 90}
     >>> core_check({"A": 70, "B": 20}, costs).explain()
@@ -345,31 +378,48 @@ def core_check(
             f"Not in the core: the shares add up to USD {_usd(paid)} a year but the plant "
             f"costs USD {_usd(total)}; a split in the core pays exactly the cost."
         ))  # fmt: skip
-    sizes = range(1, n) if n <= EXACT_LIMIT else (1, 2, 3, n - 3, n - 2, n - 1)
-    objections, checked = [], 0
-    for size in sizes:
-        for group in combinations(names, size):
-            coalition, checked = frozenset(group), checked + 1
-            pays, own = sum(shares[f] for f in group), look(frozenset(group))
-            if pays - own > tolerance:
-                objections.append((coalition, pays, own, group))
+    complete = n <= EXACT_LIMIT
+    if complete:
+        objections, checked = [], 0
+        for size in range(1, n):
+            for group in combinations(names, size):
+                coalition, checked = frozenset(group), checked + 1
+                pays, own = sum(shares[f] for f in group), look(frozenset(group))
+                if pays - own > tolerance:
+                    objections.append((coalition, pays, own, group))
+    else:
+        objections, checked = objections_of_small_groups(
+            shares, coalition_costs, look, tolerance=tolerance, limit=MAX_OBJECTIONS
+        )
     objections.sort(key=lambda o: (o[2] - o[1], len(o[3]), o[3]))
-    scope = (
-        f"all {checked:,} groups checked"
-        if n <= EXACT_LIMIT
-        else f"checked the {checked:,} groups of 1 to 3 firms and of all but 1 to 3 firms, "
-        f"not all {2**n - 2:,}"
-    )
+    if not objections and complete:
+        return CoreResult(True, checked, True, (), (
+            f"In the core: no group of firms would pay less with its own plant (all "
+            f"{checked:,} groups checked)."
+        ))  # fmt: skip
     if not objections:
-        return CoreResult(True, checked, n <= EXACT_LIMIT, (), (
-            f"In the core: no group of firms would pay less with its own plant ({scope})."
+        return CoreResult(True, checked, False, (), (
+            "In the core as far as checked: no group of 1 to 3 firms, nor of all but 1 to 3 "
+            f"firms, would pay less with its own plant (checked those {checked:,} groups, not "
+            f"all {_count(2**n - 2)} possible groups; a group of another size could still pay "
+            "less)."
         ))  # fmt: skip
     coalition, pays, own, group = objections[0]
     whose = "its" if len(group) == 1 else "their"
-    return CoreResult(False, checked, n <= EXACT_LIMIT, tuple(o[:3] for o in objections), (
-        f"Not in the core: {and_list(list(group))} would pay USD {_usd(pays - own)} a year less "
+    who = and_list(list(group))
+    if not complete and len(group) > n // 2:
+        who = "all the firms except " + and_list([f for f in names if f not in coalition])
+    return CoreResult(False, checked, complete, tuple(o[:3] for o in objections), (
+        f"Not in the core: {who} would pay USD {_usd(pays - own)} a year less "
         f"with {whose} own plant (USD {_usd(own)} instead of {_usd(pays)})."
     ))  # fmt: skip
+
+
+def _count(number: int) -> str:
+    if number < 10**12:
+        return f"{number:,}"
+    power = len(str(number)) - 1
+    return f"{number / 10**power:.1f} × 10^{power}"
 
 
 def compare_rules(
@@ -419,11 +469,13 @@ def shares_chart(comparison: pd.DataFrame, *, title: str | None = None) -> Figur
             f"the table has no column {and_list([repr(c) for c in missing])}; pass the table "
             "made by compare_rules(firms, cost_of_flow)"
         )
-    in_core = comparison.attrs.get("in_core", {})
+    in_core, core = comparison.attrs.get("in_core", {}), comparison.attrs.get("core", {})
     x, width = np.arange(len(comparison)), 0.8 / len(RULES)
     fig, ax = plt.subplots(figsize=(10, 5.5), layout="constrained")
     for k, (rule, label) in enumerate(RULES.items()):
         note = {True: " (in the core)", False: " (not in the core)"}.get(in_core.get(rule), "")
+        if in_core.get(rule) and not getattr(core.get(rule), "complete", True):
+            note = " (in the core as far as checked)"
         ax.bar(x + (k - 1) * width, comparison[f"{rule}_usd_per_yr"], width,
                color=PALETTE[k], label=label + note, hatch=["", "//", ".."][k],
                edgecolor="white")  # fmt: skip

@@ -66,7 +66,10 @@ def check_flows(table: pd.DataFrame) -> pd.DataFrame:
     """Check a flow table; return a clean copy or raise :class:`~eic.tables.TableError`.
 
     Besides the columns' own checks: flow names are unique, a flow does not go from a
-    process to itself or from outside to outside, and each substance has one unit.
+    process to itself or from outside to outside, each substance has one unit, and each
+    process is spelt one way (substances are matched ignoring capitals; two processes
+    whose names differ only in capitals are refused, not merged, as they might be meant as
+    two processes).
     """
     clean = check_table(table, FLOW_COLUMNS, what="flow table", key=["flow"])
     clean["substance"] = clean["substance"].str.lower()
@@ -93,9 +96,33 @@ def check_flows(table: pd.DataFrame) -> pd.DataFrame:
                 f"in {row.unit} in {row_label(position)}; use one unit for each substance"
             )
         units.setdefault(row.substance, (row.unit, position))
+    problems += _process_spellings(clean)
     if problems:
         raise TableError("flow table", problems)
     return clean
+
+
+def _process_spellings(clean: pd.DataFrame) -> list[str]:
+    """A problem for each process name written differently only in capitals (once for each
+    other spelling, where it first appears); :func:`check_table` has already made every run
+    of spaces one space."""
+    first: dict[str, tuple[str, str]] = {}  # the name folded -> (as first written, where)
+    problems, reported = [], set()
+    for position, row in enumerate(clean.itertuples(index=False)):
+        for column in ("source", "target"):
+            name = getattr(row, column)
+            if not name or name.lower() == STOCK:
+                continue
+            where = f"column '{column}' in {row_label(position)}"
+            spelt, seen = first.setdefault(name.casefold(), (name, where))
+            if spelt != name and name not in reported:
+                reported.add(name)
+                problems.append(
+                    f"{where} has '{name}' but {seen} has '{spelt}': the names differ only in "
+                    "capital letters. Spell each process the same way in every row (if they "
+                    "are two processes, give them clearly different names)"
+                )
+    return problems
 
 
 def processes(table: pd.DataFrame) -> list[str]:

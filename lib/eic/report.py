@@ -22,9 +22,12 @@ import csv
 import datetime as dt
 import html
 import json
+import math
+import numbers
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -207,19 +210,34 @@ def _order(qid: str) -> tuple[int, int, str]:
     return (0 if match.group(1) == "q" else 1, int(match.group(2)), qid)
 
 
-def describe(entry: Entry) -> list[str]:
-    """The answer as lines of plain text (several for lists and groups)."""
+UNREADABLE = "(this answer could not be read; answer the question again in {where})"
+
+
+def describe(entry: Entry, module: str = "") -> list[str]:
+    """The answer as lines of plain text (several for lists and groups).
+
+    An answer it cannot read (from a damaged or outdated answer file) is described as such,
+    with the module (its number, as in "7") where it can be answered again; it never stops
+    the report.
+    """
     value = entry.value
+    unreadable = UNREADABLE.format(where=f"Module {module}" if module else "its module")
     if entry.kind == "pairwise" and isinstance(value, dict):
         from eic.question_groups import judgement_options
 
         lines = []
         for key, judgement in value.items():
-            a, _, b = key.partition(" vs ")
+            a, _, b = str(key).partition(" vs ")
+            ratio = _judgement(judgement)
+            if ratio is None:
+                lines.append(f"{a} or {b}? {unreadable}")
+                continue
             options = judgement_options(a, b)
-            label = min(options, key=lambda o: abs(o[1] - float(judgement)))[0]
+            label = min(options, key=lambda o: abs(o[1] - ratio))[0]
             lines.append(f"{a} or {b}? {label}")
         return lines
+    if entry.kind == "pairwise":
+        return [unreadable]
     if isinstance(value, dict):
         return [f"{key}: {item}" for key, item in value.items()]
     if isinstance(value, list):
@@ -230,6 +248,17 @@ def describe(entry: Entry) -> list[str]:
     if entry.kind in REFLECTION_KINDS:
         return [p.strip() for p in str(value).splitlines() if p.strip()] or [""]
     return [str(value)]
+
+
+def _judgement(value: object) -> float | None:
+    """A pairwise judgement (3, 0.5, "3", "1/3") as a ratio above 0; None if it is not one."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real | str):
+        return None
+    try:
+        ratio = float(value if isinstance(value, numbers.Real) else Fraction(value.strip()))
+    except (ValueError, ZeroDivisionError):
+        return None
+    return ratio if math.isfinite(ratio) and ratio > 0 else None
 
 
 # -- charts redrawn from the answers ----------------------------------------------------------
@@ -259,6 +288,10 @@ def _priorities(answers: dict, name: str) -> list[Figure]:
     value = answers.get("q1_priorities", {}).get("value")
     if not isinstance(value, dict) or not value:
         return []
+    if any(_judgement(judgement) is None for judgement in value.values()):
+        raise ValueError(
+            "a comparison could not be read; answer the question again in Module 7 to see the chart"
+        )
     pairs = {tuple(key.split(" vs ")): judgement for key, judgement in value.items()}
     criteria = list(dict.fromkeys(c for pair in pairs for c in pair))
     result = ahp(pairwise_matrix(criteria, pairs))
@@ -394,7 +427,7 @@ def to_html(report: Report) -> str:
             parts.append(f"<h3>{e(question)}</h3>")
             for entry in entries:
                 credit = f" <span class='credit'>({e(entry.contributor)})</span>" if group else ""
-                lines = describe(entry)
+                lines = describe(entry, str(number))
                 if entry.kind in REFLECTION_KINDS:
                     body = "".join(f"<p>{e(line)}</p>" for line in lines)
                 elif len(lines) == 1:
@@ -439,7 +472,7 @@ def to_markdown(report: Report, image_folder: str = "") -> tuple[str, dict[str, 
             lines += [f"### {question}", ""]
             for entry in entries:
                 credit = f" *({entry.contributor})*" if group else ""
-                described = describe(entry)
+                described = describe(entry, str(number))
                 if entry.kind in REFLECTION_KINDS or len(described) == 1:
                     lines += [f"{line}" for line in described]
                     lines[-1] += credit

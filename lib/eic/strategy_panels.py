@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -114,9 +115,18 @@ def report_panel(course_folder: Path | str, *, save_to: Path | str = ".") -> w.V
             report = build_report([(who, Path(course_folder))], country=where)
             html_path, md_path = write_report(report, Path(save_to))
             markdown, _images = to_markdown(report)
-        except (OSError, ValueError) as err:
+        except OSError:
             result.value = (
-                f"<p role='alert'>The report could not be made: {html.escape(str(err))}</p>"
+                "<p role='alert'>The report could not be saved beside this notebook: "
+                "the folder cannot be written to, or the disk is full. Free some "
+                "space or ask your trainer, then click the button again.</p>"
+            )
+            return
+        except Exception:  # a fault of the course: say so plainly, never stop the button
+            logging.getLogger(__name__).warning("the country report failed", exc_info=True)
+            result.value = (
+                "<p role='alert'>The report could not be made because of a fault in the course, "
+                "not in your answers. Please tell your trainer; your answers are kept.</p>"
             )
             return
         done = sum(1 for s in report.sections if s.status == "done")
