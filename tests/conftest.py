@@ -4,7 +4,9 @@ a test."""
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
+import io
 import json
 import os
 import shutil
@@ -19,7 +21,9 @@ import pandas as pd
 import pytest
 from nbclient import NotebookClient
 
+from eic.answers import AnswerStore, activate
 from eic.course import syllabus
+from eic.own_data import SPECS
 
 ROOT = Path(__file__).resolve().parents[1]
 # a cluster's self-assessment and three sectors' location quotients, for the chart tests
@@ -130,3 +134,42 @@ def model_answers(tmp_path_factory) -> dict[str, dict]:
         model_file = path.parent / f"{module['id']}-answers.model.json"
         found[module["id"]] = json.loads(model_file.read_text(encoding="utf-8"))
     return found
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """A participant's module folder with one answer already recorded for each module."""
+    for module in SPECS:
+        store = activate(AnswerStore.for_module(module, tmp_path))
+        store.record("q1_test", "kept", question="An earlier answer")
+    return tmp_path
+
+
+def as_upload(content: bytes, name: str) -> tuple[dict, ...]:
+    """The value the browser gives a FileUpload widget for one chosen file."""
+    return (
+        {
+            "name": name,
+            "type": "text/csv",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": dt.datetime.now(dt.UTC),
+        },
+    )
+
+
+def workbook(sheets: dict[str, list[list[object]]], hidden: tuple[str, ...] = ()) -> bytes:
+    """An .xlsx file with these sheets (name -> rows), the ``hidden`` ones hidden."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        if name in hidden:
+            sheet.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -11,7 +11,6 @@ written out in the tests.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
 import math
@@ -19,8 +18,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import as_upload
 
-from eic.answers import AnswerStore, activate
 from eic.appraisal import appraise, check_options
 from eic.cost_sharing import (
     EXACT_LIMIT,
@@ -38,28 +37,6 @@ from eic.own_data import SPECS, OwnDataPanel
 from eic.portfolio import choose_portfolio
 from eic.report import Entry, build_report, describe, to_markdown
 from eic.tables import TableError
-
-
-def as_upload(content: bytes, name: str) -> tuple[dict, ...]:
-    """The value the browser gives a FileUpload widget for one chosen file."""
-    return (
-        {
-            "name": name,
-            "type": "text/csv",
-            "size": len(content),
-            "content": memoryview(content),
-            "last_modified": dt.datetime.now(dt.UTC),
-        },
-    )
-
-
-@pytest.fixture
-def folder(tmp_path):
-    """A participant's module folder with one answer already recorded for each module."""
-    for module in SPECS:
-        store = activate(AnswerStore.for_module(module, tmp_path))
-        store.record("q1_test", "kept", question="An earlier answer")
-    return tmp_path
 
 
 def firms_table(n: int) -> pd.DataFrame:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 
 import pandas as pd
 import pytest
+from conftest import as_upload
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,28 +15,6 @@ from eic.answers import AnswerStore, activate
 from eic.own_data import SPECS, OwnDataPanel
 from eic.report import build_report, to_html, to_markdown
 from eic.table_templates import template_csv, template_xlsx
-
-
-@pytest.fixture
-def folder(tmp_path):
-    """A participant's module folder with one answer already recorded for each module."""
-    for module in SPECS:
-        store = activate(AnswerStore.for_module(module, tmp_path))
-        store.record("q1_test", "kept", question="An earlier answer")
-    return tmp_path
-
-
-def as_upload(content: bytes, name: str) -> tuple[dict, ...]:
-    """The value the browser gives a FileUpload widget for one chosen file."""
-    return (
-        {
-            "name": name,
-            "type": "text/csv",
-            "size": len(content),
-            "content": memoryview(content),
-            "last_modified": dt.datetime.now(dt.UTC),
-        },
-    )
 
 
 def rendered(panel: OwnDataPanel) -> str:

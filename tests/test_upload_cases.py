@@ -5,16 +5,14 @@ written. Each is read as its author meant, or refused with the row, the column a
 
 from __future__ import annotations
 
-import datetime as dt
 import html
-import io
 import re
 import struct
 
 import pytest
-from openpyxl import Workbook
+from conftest import as_upload, workbook
 
-from eic.answers import AnswerStore, activate
+from eic.answers import AnswerStore
 from eic.appraisal import check_options
 from eic.clusters import check_employment
 from eic.cost_sharing import check_firms
@@ -23,28 +21,6 @@ from eic.table_templates import template_csv
 from eic.uploads import OwnDataFile, UploadError, read_upload
 
 OPTIONS_HEADER = "option;investment_usd;annual_saving_usd;life_years;abatement_tco2e_per_yr\n"
-
-
-@pytest.fixture
-def folder(tmp_path):
-    """A participant's module folder with one answer already recorded for each module."""
-    for module in SPECS:
-        store = activate(AnswerStore.for_module(module, tmp_path))
-        store.record("q1_test", "kept", question="An earlier answer")
-    return tmp_path
-
-
-def as_upload(content: bytes, name: str) -> tuple[dict, ...]:
-    """The value the browser gives a FileUpload widget for one chosen file."""
-    return (
-        {
-            "name": name,
-            "type": "text/csv",
-            "size": len(content),
-            "content": memoryview(content),
-            "last_modified": dt.datetime.now(dt.UTC),
-        },
-    )
 
 
 def shown(panel: OwnDataPanel) -> str:
@@ -64,20 +40,6 @@ def no_python_in(text: str) -> None:
     """Nothing of Python's own messages reaches the participant."""
     for word in ("Error", "Errno", "errno", "Traceback", "newline", "field limit", ".tmp"):
         assert word not in text, (word, text)
-
-
-def workbook(sheets: dict[str, list[list[object]]], hidden: tuple[str, ...] = ()) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-        if name in hidden:
-            sheet.sheet_state = "hidden"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 EMPLOYMENT_ROWS = [

@@ -10,10 +10,9 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, workbook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 
 from eic.appraisal import check_options
 from eic.clusters import check_employment
@@ -29,18 +28,6 @@ from eic.uploads import (
 )
 
 EMPLOYMENT = "region,sector,year,employment\nNorth,Textiles,2020,300\nSouth,Textiles,2020,200\n"
-
-
-def workbook(sheets: dict[str, list[list[object]]]) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def problems_of(content: bytes, name: str = "mine.csv") -> str:
