@@ -59,6 +59,10 @@ def course(released, tmp_path) -> Path:
     return Path(shutil.copytree(released, tmp_path / "course"))
 
 
+MARIA = "ph-01,Maria,Santos,Philippines,maria@example.org"
+JOSE = "ph-02,Jose,Reyes,Philippines,jose@example.org"
+
+
 def import_roster(course: Path, *rows: str) -> tuple[int, str]:
     path = course.parent / "roster.csv"
     path.write_text("\n".join([HEADER, *rows]) + "\n")
@@ -98,7 +102,7 @@ def test_a_download_named_by_a_name_two_participants_share_is_not_collected(cour
         course,
         "vn-01,An,Nguyen,Viet Nam,an1@example.org",
         "vn-02,An,Nguyen,Viet Nam,an2@example.org",
-        "ph-01,Maria,Santos,Philippines,maria@example.org",
+        MARIA,
     )
     downloads = tmp_path / "downloads"
     for platform_folder in ["An Nguyen_4411_assignsubmission_file_", "Maria Santos_4412_x_"]:
@@ -125,7 +129,7 @@ def test_roster_import_warns_when_two_participants_share_a_full_name(course):
         course,
         "vn-01,An,Nguyen,Viet Nam,an1@example.org",
         "vn-02,An ,NGUYEN,Viet Nam,an2@example.org",
-        "ph-01,Maria,Santos,Philippines,maria@example.org",
+        MARIA,
     )
     assert status == 0  # a warning, not a refusal: both are imported
     assert student_ids(course) == ["ph-01", "vn-01", "vn-02"]
@@ -138,7 +142,7 @@ def test_roster_import_warns_when_two_participants_share_a_full_name(course):
 
 
 def test_an_answer_file_collected_alone_gets_the_released_notebook_and_is_graded(course, tmp_path):
-    import_roster(course, "ph-01,Maria,Santos,Philippines,maria@example.org")
+    import_roster(course, MARIA)
     first = tmp_path / "first"
     first.mkdir()
     (first / f"ph-01_{NOTEBOOK}").write_text(edited_notebook(course))
@@ -173,11 +177,7 @@ def write_zip(path: Path, files: dict[str, str]) -> None:
 
 
 def test_a_damaged_zip_is_reported_and_the_other_downloads_are_collected(course, tmp_path):
-    import_roster(
-        course,
-        "ph-01,Maria,Santos,Philippines,maria@example.org",
-        "ph-02,Jose,Reyes,Philippines,jose@example.org",
-    )
+    import_roster(course, MARIA, JOSE)
     downloads = tmp_path / "downloads"
     downloads.mkdir()
     (downloads / f"ph-01_{ANSWERS}").write_text(ONE_ANSWER)
@@ -195,7 +195,7 @@ def test_a_damaged_zip_is_reported_and_the_other_downloads_are_collected(course,
 
 
 def test_a_zip_whose_name_ends_in_capitals_is_opened_like_any_zip(course, tmp_path):
-    import_roster(course, "ph-02,Jose,Reyes,Philippines,jose@example.org")
+    import_roster(course, JOSE)
     downloads = tmp_path / "downloads"
     downloads.mkdir()
     write_zip(downloads / "ph-02_m01.ZIP", {NOTEBOOK: edited_notebook(course), ANSWERS: ONE_ANSWER})
@@ -214,11 +214,7 @@ DAMAGED = {
 
 @pytest.mark.parametrize("damage", DAMAGED)
 def test_collect_names_a_participant_whose_answer_file_cannot_be_read(course, tmp_path, damage):
-    import_roster(
-        course,
-        "ph-01,Maria,Santos,Philippines,maria@example.org",
-        "ph-02,Jose,Reyes,Philippines,jose@example.org",
-    )
+    import_roster(course, MARIA, JOSE)
     downloads = tmp_path / "downloads"
     downloads.mkdir()
     for pid in ("ph-01", "ph-02"):
@@ -251,11 +247,7 @@ def test_answers_only_reads_a_damaged_answer_file_and_tells_the_trainer_what_to_
 
 
 def test_a_served_participant_who_never_opened_the_module_has_not_submitted(course):
-    import_roster(
-        course,
-        "ph-01,Maria,Santos,Philippines,maria@example.org",
-        "ph-02,Jose,Reyes,Philippines,jose@example.org",
-    )
+    import_roster(course, MARIA, JOSE)
     served = participant_folders(course / "release", course / "participants", ["ph-01", "ph-02"])
     (served / "ph-01" / FOLDER / ANSWERS).write_text(ONE_ANSWER)  # ph-02 never opened m01
     status, text = collect(course, served)
@@ -278,7 +270,7 @@ def test_ids_differing_only_in_capitals_in_one_file_are_refused_as_a_duplicate(c
     status, text = import_roster(
         course,
         "PH-02,Jose,Reyes,Philippines,jose@example.org",
-        "ph-02,Jose,Reyes,Philippines,jose@example.org",
+        JOSE,
     )
     assert status == 1
     assert student_ids(course) == ["PH-02"]
@@ -286,7 +278,7 @@ def test_ids_differing_only_in_capitals_in_one_file_are_refused_as_a_duplicate(c
 
 
 def test_an_id_imported_again_in_other_capitals_is_refused_and_keeps_its_spelling(course):
-    import_roster(course, "ph-02,Jose,Reyes,Philippines,jose@example.org")
+    import_roster(course, JOSE)
     (course / "submitted" / "ph-02" / FOLDER).mkdir(parents=True)
     status, text = import_roster(course, "PH-02,Jose,Reyes,Philippines,jose.reyes@example.org")
     assert status == 1
@@ -301,7 +293,7 @@ def test_ids_imported_in_two_spellings_before_are_named_in_a_warning(course):
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "eic") as gb:
         for pid in ("PH-02", "ph-02"):  # as an import before such ids were refused left them
             gb.add_student(pid, first_name="Jose", last_name="Reyes")
-    status, text = import_roster(course, "ph-02,Jose,Reyes,Philippines,jose@example.org")
+    status, text = import_roster(course, JOSE)
     assert status == 0
     assert student_ids(course) == ["PH-02", "ph-02"]
     warning = [line for line in text.splitlines() if "PH-02" in line and "ph-02" in line]
