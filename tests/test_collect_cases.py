@@ -204,6 +204,18 @@ def test_a_zip_whose_name_ends_in_capitals_is_opened_like_any_zip(course, tmp_pa
     assert submitted(course, "ph-02")[ANSWERS] == ONE_ANSWER.encode()
 
 
+def test_an_id_written_in_other_capitals_is_matched(course, tmp_path):
+    import_roster(course, MARIA, JOSE)
+    downloads = tmp_path / "downloads"
+    (downloads / "PH-01").mkdir(parents=True)  # a folder named by the id, in capitals
+    (downloads / "PH-01" / ANSWERS).write_text(ONE_ANSWER)
+    write_zip(downloads / "Ph-02_m01.zip", {NOTEBOOK: edited_notebook(course), ANSWERS: ONE_ANSWER})
+    status, text = collect(course, downloads)
+    assert "not collected" not in text, text
+    assert submitted(course, "ph-01")[ANSWERS] == ONE_ANSWER.encode()
+    assert submitted(course, "ph-02")[ANSWERS] == ONE_ANSWER.encode()
+
+
 # -- 4. and 5. a damaged answer file ---------------------------------------------------------
 
 DAMAGED = {

@@ -7,8 +7,9 @@ course's plugin, :class:`ParticipantFileCollector`, matches files to the roster:
 - a file belongs to a participant when its name, or the name of a folder or zip file it
   is in, starts with the participant's id or full name followed by ``_``
   (``ph-01_m01-eic-in-asia.ipynb``, ``ph-01_m01.zip``, ``Maria Santos_1234_file_/...``),
-  or when a folder is named exactly by the id (``ph-01/m01-answers.json``); a full name
-  that two participants share names neither of them;
+  or when a folder is named by the id (``ph-01/m01-answers.json``); an id matches in any
+  capitals (``PH-01_m01.zip``), and a full name that two participants share names neither
+  of them;
 - the file itself is the module's notebook or its answer file, named as released
   (``m01-eic-in-asia.ipynb``, ``m01-answers.json``), or the table of the participant's own
   data that modules 2 to 6 save (``m02-own-employment.csv`` and its ``.json``), possibly
@@ -101,6 +102,14 @@ class ParticipantFileCollector(FileNameCollectorPlugin):
             return [part]
         for pid in self._ids:
             if part.startswith(pid + "_"):
+                return [pid]
+        # an id typed in other capitals (PH-01_m01.zip): the roster has no two ids that
+        # differ only so (roster import refuses them)
+        same = [pid for pid in self._ids if pid.casefold() == part.casefold()]
+        if len(same) == 1:
+            return same
+        for pid in self._ids:
+            if part.casefold().startswith(pid.casefold() + "_"):
                 return [pid]
         folded = name_key(part)
         return next((ids for name, ids in self._names if folded.startswith(name + "_")), [])
