@@ -24,6 +24,7 @@ from eic.appraisal import appraise, check_options
 from eic.cost_sharing import (
     EXACT_LIMIT,
     MAX_FIRMS,
+    cetp_plant_cost,
     check_firms,
     coalition_cost,
     compare_rules,
@@ -31,6 +32,7 @@ from eic.cost_sharing import (
     equal_shares,
     plant_cost,
     shapley_shares,
+    shares_chart,
 )
 from eic.flows import check_flows, solve_unknown
 from eic.own_data import SPECS, OwnDataPanel
@@ -48,6 +50,27 @@ def firms_table(n: int) -> pd.DataFrame:
             "cod_mg_per_l": [500.0 + (37 * i) % 900 for i in range(n)],
         }
     )
+
+
+def test_a_chart_of_many_firms_lists_them_one_under_another_each_named():
+    import matplotlib.pyplot as plt
+
+    few, many = (compare_rules(firms_table(n), cetp_plant_cost) for n in (5, 60))
+    fig = shares_chart(few)
+    assert [t.get_text().split("\n")[0] for t in fig.axes[0].get_xticklabels()] == list(few["firm"])
+    plt.close(fig)
+    fig = shares_chart(many)
+    ax = fig.axes[0]
+    # one row per firm, first firm on top, each named with its effluent; a taller chart
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == [f"{f} ({q:,.0f} m³/day)" for f, q in
+                      zip(many["firm"], many["effluent_m3_per_day"], strict=True)]  # fmt: skip
+    assert ax.yaxis_inverted() and fig.get_size_inches()[1] > 4 * 5.5
+    # the bars run along the x axis: the widest is the largest share of any rule
+    widest = max(bar.get_width() for bar in ax.patches)
+    rules = ["equal_usd_per_yr", "proportional_usd_per_yr", "shapley_usd_per_yr"]
+    assert widest == pytest.approx(many[rules].to_numpy().max())
+    plt.close(fig)
 
 
 class CountedPlant:

@@ -55,6 +55,7 @@ CETP_PLANT = {"fixed_usd_per_yr": 40_000.0, "unit_usd_per_m3": 0.60, "scale_expo
               "reference_m3_per_day": 1_000.0}  # fmt: skip
 COD_USD_PER_KG = 0.25
 EXACT_LIMIT = 12  # up to this many firms the Shapley value and the core are exact
+MANY_FIRMS = 15  # a chart of more firms lists them one under another
 MAX_FIRMS = 100  # a firms table may have at most this many firms (group small firms above)
 MAX_OBJECTIONS = 100  # above EXACT_LIMIT firms, a core check keeps this many objections
 RULES = {"equal": "Equal shares", "proportional": "By effluent volume", "shapley": "Shapley"}
@@ -470,24 +471,32 @@ def shares_chart(comparison: pd.DataFrame, *, title: str | None = None) -> Figur
             "made by compare_rules(firms, cost_of_flow)"
         )
     in_core, core = comparison.attrs.get("in_core", {}), comparison.attrs.get("core", {})
-    x, width = np.arange(len(comparison)), 0.8 / len(RULES)
-    fig, ax = plt.subplots(figsize=(10, 5.5), layout="constrained")
+    n = len(comparison)
+    x, width = np.arange(n), 0.8 / len(RULES)
+    # up to MANY_FIRMS firms side by side; more, one under another, in a taller chart
+    across = n <= MANY_FIRMS
+    size = (10, 5.5) if across else (10, 1.8 + 0.34 * n)
+    fig, ax = plt.subplots(figsize=size, layout="constrained")
+    bars, mark = (ax.bar, ax.hlines) if across else (ax.barh, ax.vlines)
     for k, (rule, label) in enumerate(RULES.items()):
         note = {True: " (in the core)", False: " (not in the core)"}.get(in_core.get(rule), "")
         if in_core.get(rule) and not getattr(core.get(rule), "complete", True):
             note = " (in the core as far as checked)"
-        ax.bar(x + (k - 1) * width, comparison[f"{rule}_usd_per_yr"], width,
-               color=PALETTE[k], label=label + note, hatch=["", "//", ".."][k],
-               edgecolor="white")  # fmt: skip
-    ax.hlines(comparison["standalone_usd_per_yr"], x - 0.45, x + 0.45, color="black", lw=2.5,
-              label="Stand-alone cost (own plant)")  # fmt: skip
+        bars(x + (k - 1) * width, comparison[f"{rule}_usd_per_yr"], width,
+             color=PALETTE[k], label=label + note, hatch=["", "//", ".."][k],
+             edgecolor="white")  # fmt: skip
+    mark(comparison["standalone_usd_per_yr"], x - 0.45, x + 0.45, color="black", lw=2.5,
+         label="Stand-alone cost (own plant)")  # fmt: skip
     flows = comparison["effluent_m3_per_day"]
-    ax.set_xticks(
-        x, [f"{f}\n{q:,.0f} m³/day" for f, q in zip(comparison["firm"], flows, strict=True)]
-    )
-    ax.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}")
-    ax.set_xlabel("Firm (and its effluent, m³ per day)")
-    ax.set_ylabel("Share of the plant's cost (USD per year)")
+    names = [f"{f}\n{q:,.0f} m³/day" if across else f"{f} ({q:,.0f} m³/day)"
+             for f, q in zip(comparison["firm"], flows, strict=True)]  # fmt: skip
+    firms, shares = (ax.xaxis, ax.yaxis) if across else (ax.yaxis, ax.xaxis)
+    firms.set_ticks(x, names)
+    firms.set_label_text("Firm (and its effluent, m³ per day)")
+    shares.set_major_formatter(lambda value, _: f"{value:,.0f}")
+    shares.set_label_text("Share of the plant's cost (USD per year)")
+    if not across:
+        ax.invert_yaxis()  # the first firm on top, as in the table
     ax.set_title(title or "Sharing the yearly cost of a common effluent treatment plant")
     ax.legend(loc="upper left", fontsize="small")
     return fig
