@@ -14,7 +14,6 @@ the saved table, the analysis on screen and every recorded answer.
 from __future__ import annotations
 
 import base64
-import errno
 import html
 import traceback
 from collections.abc import Callable, Sequence
@@ -26,7 +25,7 @@ from IPython.display import display
 
 from eic import data
 from eic import widgets as w
-from eic.answers import MODEL_SUFFIX, active_store
+from eic.answers import MODEL_SUFFIX, active_store, cannot_write
 from eic.explorers import table_html
 from eic.grading import grading_mode
 from eic.own_analyses import (
@@ -343,16 +342,10 @@ def _download_link(filename: str, mime: str, content: bytes, label: str) -> str:
 
 def _not_saved(err: OSError) -> str:
     """Why a good table could not be kept, in words, without the system's own message."""
-    if err.errno in (errno.ENOSPC, errno.EDQUOT):
-        reason = "the disk is full"
-    elif err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        reason = "the folder is read-only"
-    else:
-        reason = "the folder may be read-only or the disk full"
     return (
         "the file itself is fine, but it could not be saved in this module's folder "
-        f"({reason}), so it was not used; please ask your trainer to make the folder "
-        "writable or to free some space, then upload the file again"
+        f"({cannot_write(err)}), so it was not used; please ask your trainer to make the "
+        "folder writable or to free some space, then upload the file again"
     )
 
 
