@@ -17,8 +17,9 @@ from eic.appraisal import check_options
 from eic.clusters import check_employment
 from eic.cost_sharing import check_firms
 from eic.own_data import SPECS, OwnDataPanel
+from eic.own_tables import OwnDataFile
 from eic.table_templates import template_csv
-from eic.uploads import OwnDataFile, UploadError, read_upload
+from eic.uploads import UploadError, read_upload
 
 OPTIONS_HEADER = "option;investment_usd;annual_saving_usd;life_years;abatement_tco2e_per_yr\n"
 
@@ -303,10 +304,10 @@ def test_a_table_is_saved_whole_or_not_at_all(tmp_path, monkeypatch):
             raise PermissionError(1, "Operation not permitted")
         return real_replace(source, target)
 
-    import eic.uploads
+    import eic.own_tables
 
-    real_replace = eic.uploads.os.replace
-    monkeypatch.setattr("eic.uploads.os.replace", replace_once)
+    real_replace = eic.own_tables.os.replace
+    monkeypatch.setattr("eic.own_tables.os.replace", replace_once)
     second = check_firms(read_upload(b"firm,effluent_m3_per_day\nB,2\n", "second.csv").table)
     with pytest.raises(OSError):
         saved.save(second, "second.csv")

@@ -17,15 +17,10 @@ from hypothesis import strategies as st
 from eic.appraisal import check_options
 from eic.clusters import check_employment
 from eic.flows import check_flows
+from eic.own_tables import OwnDataFile
 from eic.table_templates import template_csv, template_xlsx
 from eic.tables import TableError
-from eic.uploads import (
-    MAX_ROWS,
-    MAX_UPLOAD_BYTES,
-    OwnDataFile,
-    UploadError,
-    read_upload,
-)
+from eic.uploads import MAX_ROWS, MAX_UPLOAD_BYTES, UploadError, read_upload
 
 EMPLOYMENT = "region,sector,year,employment\nNorth,Textiles,2020,300\nSouth,Textiles,2020,200\n"
 
@@ -221,7 +216,7 @@ def test_a_saved_table_comes_back_and_a_failed_write_leaves_the_old_one(tmp_path
     def broken(*_args, **_kw):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("eic.uploads.os.replace", broken)
+    monkeypatch.setattr("eic.own_tables.os.replace", broken)
     with pytest.raises(OSError):
         saved.save(first.head(1), "second.csv")
     assert saved.path.read_bytes() == before

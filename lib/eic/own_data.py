@@ -4,7 +4,7 @@ Modules 2 to 6 each end with one panel (:func:`panel`). It offers the table's te
 download (CSV and Excel, filled with the course's example), takes an upload (CSV or
 ``.xlsx``, with a choice of sheet), checks it with the module's own check, shows a preview
 and runs the module's analysis and charts on it. The checked table is saved beside the
-module's answers (:class:`eic.uploads.OwnDataFile`), so it is there after a restart and in
+module's answers (:class:`eic.own_tables.OwnDataFile`), so it is there after a restart and in
 a submission, where the country report finds it.
 
 A refused upload shows what is wrong and how to fix it, and leaves everything as it was:
@@ -35,14 +35,13 @@ from eic.own_analyses import (
     inventory_analysis,
     options_analysis,
 )
+from eic.own_tables import OWN_TABLES, OwnDataFile
 from eic.table_templates import template_csv, template_xlsx
 from eic.tables import TableError
 from eic.uploads import (
     ACCEPT,
     MAX_ROWS,
     MAX_UPLOAD_BYTES,
-    OWN_TABLES,
-    OwnDataFile,
     UploadError,
     read_upload,
     size_text,

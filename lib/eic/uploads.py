@@ -13,9 +13,9 @@ A file uploaded in a "use your own data" panel goes through three steps here:
    guess is reported in plain words (``ReadTable.notes``).
 2. The module's own check (for example :func:`eic.clusters.check_employment`) checks the
    columns, numbers and units, naming the row, the column and the fix for each problem.
-3. :class:`OwnDataFile` saves the checked table beside the module's answers, written to a
-   temporary file and moved into place in one step, so a restart finds it and the country
-   report can use it. A refused upload never touches the saved table.
+3. :class:`eic.own_tables.OwnDataFile` saves the checked table beside the module's answers,
+   written to a temporary file and moved into place in one step, so a restart finds it and
+   the country report can use it. A refused upload never touches the saved table.
 
 Files larger than :data:`MAX_UPLOAD_BYTES` or longer than :data:`MAX_ROWS` rows are
 refused: the course's analyses are meant for one cluster, not a national register. The
@@ -25,12 +25,7 @@ templates a participant fills in are made by :mod:`eic.table_templates`.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import json
-import os
-import struct
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,12 +45,8 @@ HOW_TO_SAVE = (
     "'Excel Workbook (.xlsx)'"
 )
 
-# the table each module's "use your own data" panel keeps: <module>-own-<name>.csv
-OWN_TABLES = {"m02": "employment", "m03": "flows", "m04": "inventory", "m05": "options",
-              "m06": "firms"}  # fmt: skip
-
-_ZIP = b"PK\x03\x04"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls), and encrypted .xlsx
+ZIP_START = b"PK\x03\x04"  # .xlsx
+OLE_START = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls), and encrypted .xlsx
 
 
 class UploadError(ValueError):
@@ -126,22 +117,11 @@ def read_upload(content: bytes, name: str, *, sheet: str | None = None) -> ReadT
     if not content.strip():
         raise UploadError(name, ["the file is empty; put the header row and your rows in it"])
     suffix = Path(name).suffix.lower()
-    if content.startswith(_OLE) and "EncryptedPackage" in _ole_stream_names(content):
-        raise UploadError(
-            name,
-            [
-                "the file is protected by a password, so it cannot be read here; remove the "
-                "password in Excel (File > Info > Protect Workbook > Encrypt with Password, "
-                "clear the password and press OK), save, and upload it again"
-            ],
-        )
-    if content.startswith(_OLE) or suffix == ".xls":
-        raise UploadError(
-            name,
-            [f"it is in the old Excel 97-2003 format (.xls), not read here; {HOW_TO_SAVE}"],
-        )
-    if content.startswith(_ZIP) or suffix in EXCEL_SUFFIXES:
-        read = _read_workbook(content, name, sheet)
+    if content.startswith((OLE_START, ZIP_START)) or suffix in (*EXCEL_SUFFIXES, ".xls"):
+        # eic.workbooks imports openpyxl, which is slow to import and which CSV does not need
+        from eic.workbooks import read_workbook
+
+        read = read_workbook(content, name, sheet)
         try:
             read.table = _tidy(read.table, name, where=f"sheet '{read.sheet}'")
             read.table, converted = _read_numbers(read.table, separator=None)
@@ -246,7 +226,7 @@ def _csv_table(text: str, separator: str) -> pd.DataFrame:
                 finished = reader.line_num
                 continue
             if len(rows) >= MAX_ROWS:
-                raise UploadError("", [_too_long()])
+                raise UploadError("", [too_many_rows()])
             extra = cells[len(header) :]
             if any(cell.strip() for cell in extra):
                 raise UploadError(
@@ -271,149 +251,11 @@ def _csv_table(text: str, separator: str) -> pd.DataFrame:
         ) from None
     if header is None:
         raise UploadError("", ["the file holds no table; put the header row first"])
-    return pd.DataFrame(rows, columns=_headings(header), dtype=object)
+    return pd.DataFrame(rows, columns=checked_headings(header), dtype=object)
 
 
 # -- Excel -------------------------------------------------------------------------------
-def _read_workbook(content: bytes, name: str, sheet: str | None) -> ReadTable:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
-        raise UploadError(
-            name,
-            [
-                "it cannot be opened as an Excel workbook (.xlsx): it may be damaged, "
-                f"protected by a password, or another kind of file renamed; {HOW_TO_SAVE}"
-            ],
-        ) from None
-    # hidden sheets (lookups, settings) are neither read by default nor offered
-    sheets = [s.title for s in book.worksheets if s.sheet_state == "visible"]
-    chosen = sheet
-    try:
-        if sheet is not None and sheet not in [s.title for s in book.worksheets]:
-            chosen = None
-            raise UploadError(
-                name, [f"it has no sheet called '{sheet}'; its sheets are {', '.join(sheets)}"]
-            )
-        chosen = sheet or _default_sheet(book, sheets)
-        if chosen is None:
-            hidden = [s.title for s in book.worksheets if s.title not in sheets]
-            unhide = (
-                f"; its hidden sheets ({', '.join(hidden)}) are not read: unhide the one with "
-                "your table (in Excel, right-click a sheet's tab > Unhide) and save"
-                if hidden
-                else ""
-            )
-            visible = "visible " if hidden else ""
-            raise UploadError(name, [f"every {visible}sheet of the workbook is empty{unhide}"])
-        rows = _sheet_rows(book[chosen], name)
-    except UploadError as err:
-        raise UploadError(name, err.problems, sheets=sheets, sheet=chosen) from None
-    except Exception:  # a sheet of a damaged workbook fails only when it is read
-        raise UploadError(
-            name,
-            [f"a sheet of it cannot be read: the workbook may be damaged; {HOW_TO_SAVE}"],
-            sheets=sheets,
-        ) from None
-    finally:
-        book.close()
-    if not rows:
-        raise UploadError(
-            name,
-            [f"sheet '{chosen}' is empty; choose the sheet with your table"],
-            sheets=sheets,
-            sheet=chosen,
-        )
-    header, body = rows[0], rows[1:]
-    notes = [f"read sheet '{chosen}' ({len(sheets)} sheets in the workbook)"]
-    if len(sheets) == 1:
-        notes = []
-    headings = ["" if cell is None else str(cell).strip() for cell in header]
-    try:
-        columns = _headings(headings)
-    except UploadError as err:
-        raise UploadError(
-            name, [f"sheet '{chosen}': {p}" for p in err.problems], sheets=sheets, sheet=chosen
-        ) from None
-    table = pd.DataFrame(body, columns=columns, dtype=object)
-    return ReadTable(table, name, sheets=sheets, sheet=chosen, notes=notes)
-
-
-def _default_sheet(book, sheets: list[str]) -> str | None:
-    """The sheet read when none is chosen: one called "data", else the first that holds a
-    table (a header and at least one row), else the first that holds anything."""
-    order = sorted(sheets, key=lambda s: s.strip().lower() != "data")
-    first_filled = None
-    for candidate in order:
-        filled = 0
-        for row in book[candidate].iter_rows(values_only=True):
-            filled += any(_cell(value) is not None for value in row)
-            if filled >= 2:
-                return candidate
-        if filled and first_filled is None:
-            first_filled = candidate
-    return first_filled
-
-
-def _sheet_rows(worksheet, name: str) -> list[tuple]:
-    rows = []
-    for row in worksheet.iter_rows(values_only=True):
-        if len(rows) > MAX_ROWS + 1:
-            raise UploadError(name, [f"sheet '{worksheet.title}': {_too_long()}"])
-        cells = tuple(_cell(value) for value in row)
-        if any(cell is not None for cell in cells):
-            rows.append(cells)
-    if not rows:
-        return []
-    width = max(len(row) for row in rows)
-    return [row + (None,) * (width - len(row)) for row in rows]
-
-
-def _cell(value: object) -> object:
-    if isinstance(value, str):
-        return value if value.strip() else None
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    return value
-
-
-def _ole_stream_names(content: bytes) -> set[str]:
-    """The names in the directory of an OLE compound file ([MS-CFB]): the container of old
-    Office files ("Workbook" in an .xls) and of encrypted new ones ("EncryptedPackage").
-    An empty set when the directory cannot be followed."""
-    try:
-        size = 1 << struct.unpack_from("<H", content, 30)[0]
-        if size not in (512, 4096):
-            return set()
-
-        def sector(number: int) -> bytes:
-            block = content[(number + 1) * size : (number + 2) * size]
-            if len(block) != size:
-                raise ValueError("the file ends inside a sector")
-            return block
-
-        fat: list[int] = []
-        for number in struct.unpack_from("<109I", content, 76):  # enough for 7 MB files
-            if number < 0xFFFFFFFA:
-                fat.extend(struct.unpack(f"<{size // 4}I", sector(number)))
-        names: set[str] = set()
-        number, seen = struct.unpack_from("<I", content, 48)[0], set()
-        while number < len(fat) and number not in seen:
-            seen.add(number)
-            block = sector(number)
-            for entry in range(0, size, 128):
-                length = struct.unpack_from("<H", block, entry + 64)[0]
-                if 2 <= length <= 64:
-                    names.add(block[entry : entry + length - 2].decode("utf-16-le", "replace"))
-            number = fat[number]
-        return names
-    except (struct.error, ValueError):
-        return set()
-
-
-def _headings(headings: list[str]) -> list[str]:
+def checked_headings(headings: list[str]) -> list[str]:
     """The column headings, a blank one named by its position; the same heading twice is
     refused, as the module's check refuses two that differ only in case."""
     named = [h or f"(blank heading in column {i + 1})" for i, h in enumerate(headings)]
@@ -441,7 +283,7 @@ def _column_letter(position: int) -> str:
 
 
 # -- both --------------------------------------------------------------------------------
-def _too_long() -> str:
+def too_many_rows() -> str:
     return (
         f"it has more than {MAX_ROWS:,} rows, the limit here; keep the rows of one cluster or "
         "region, or add them up by sector before uploading"
@@ -463,7 +305,7 @@ def _tidy(table: pd.DataFrame, name: str, *, where: str = "the file") -> pd.Data
     blank = blank.drop(columns=unnamed)
     table = table.loc[~blank.all(axis=1)].reset_index(drop=True) if len(table.columns) else table
     if len(table) > MAX_ROWS:
-        raise UploadError(name, [_too_long()])
+        raise UploadError(name, [too_many_rows()])
     if table.shape[1] == 0:
         raise UploadError(name, [f"{where} has no columns; the first row must name the columns"])
     if table.shape[0] == 0:
@@ -473,104 +315,11 @@ def _tidy(table: pd.DataFrame, name: str, *, where: str = "the file") -> pd.Data
     return table
 
 
-# -- saving beside the answers -----------------------------------------------------------
-class OwnDataFile:
-    """A participant's checked table, kept as ``<module>-own-<name>.csv`` beside the answers.
-
-    A small ``.json`` beside it says where the table came from. Both are written to a
-    temporary file first and moved into place in one step. ``model`` is for the
-    instructor's copy of a notebook: ``<module>-own-<name>.model.csv``, which nbgrader
-    leaves out of releases.
-
-    >>> folder = Path(tempfile.mkdtemp())
-    >>> saved = OwnDataFile(folder, "m05", "options")
-    >>> saved.save(pd.DataFrame({"option": ["Solar"], "investment_usd": [1.0]}), "mine.csv")
-    >>> saved.load()["option"].tolist(), saved.source()["file"]
-    (['Solar'], 'mine.csv')
-    """
-
-    def __init__(self, folder: Path | str, module: str, name: str, *, model: bool = False) -> None:
-        self.folder = Path(folder)
-        self.module = module
-        self.name = name
-        # the instructor copy keeps a trial upload out of releases (nbgrader ignores .model.*)
-        self.path = self.folder / f"{module}-own-{name}{'.model' if model else ''}.csv"
-        self.meta_path = self.path.with_suffix(".json")
-
-    def exists(self) -> bool:
-        return self.path.exists()
-
-    def save(self, table: pd.DataFrame, source: str, *, sheet: str | None = None) -> None:
-        """Keep ``table``; an :class:`OSError` if it cannot be written, and then the table
-        saved before (if any) and its ``.json`` are left as they were."""
-        meta = {
-            "file": source,
-            "sheet": sheet,
-            "rows": len(table),
-            "saved": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        }
-        before = self.path.read_bytes() if self.path.exists() else None
-        _replace(self.path, table.to_csv(index=False, float_format="%.15g").encode("utf-8"))
-        try:
-            _replace(self.meta_path, json.dumps(meta, indent=1).encode("utf-8"))
-        except BaseException:
-            if before is None:
-                self.path.unlink(missing_ok=True)
-            else:
-                _replace(self.path, before)
-            raise
-
-    def load(self) -> pd.DataFrame:
-        """The saved table; :class:`UploadError` if it was damaged since it was saved."""
-        try:
-            content = self.path.read_bytes()
-        except OSError as err:
-            raise UploadError(self.path.name, [f"it cannot be opened ({err.strerror})"]) from None
-        return read_upload(content, self.path.name).table
-
-    def source(self) -> dict:
-        """Where the saved table came from (file, sheet, rows, saved), as far as known."""
-        try:
-            meta = json.loads(self.meta_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            meta = {}
-        return meta if isinstance(meta, dict) else {}
-
-    def remove(self) -> None:
-        for path in (self.path, self.meta_path):
-            path.unlink(missing_ok=True)
-
-
-def own_file_names(module: str) -> list[str]:
-    """The files a module's own-data panel saves, as a participant submits them."""
-    if module not in OWN_TABLES:
-        return []
-    stem = f"{module}-own-{OWN_TABLES[module]}"
-    return [f"{stem}.csv", f"{stem}.json"]
-
-
-def _replace(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 __all__ = [
     "ACCEPT",
     "MAX_ROWS",
     "MAX_UPLOAD_BYTES",
-    "OWN_TABLES",
-    "OwnDataFile",
     "ReadTable",
-    "own_file_names",
     "UploadError",
     "read_upload",
     "size_text",

@@ -46,9 +46,9 @@ from nbgrader.plugins import FileNameCollectorPlugin
 from traitlets import Dict, List, Unicode
 
 from eic.answers import AnswerStore
+from eic.own_tables import own_file_names
 from eic.trainer.course import Course, CourseError, Module, chdir
 from eic.trainer.roster import name_key
-from eic.uploads import own_file_names
 
 SYSTEM_NAMES = ("__MACOSX", ".ipynb_checkpoints", "__pycache__", "Thumbs.db")
 ARCHIVE_SUFFIXES = (".zip", ".gz")  # what nbgrader's extractor opens (.gz: a .tar.gz)

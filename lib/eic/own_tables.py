@@ -1,0 +1,116 @@
+"""Keeping a participant's checked own table beside the module's answers.
+
+Each module's "use your own data" panel (:mod:`eic.own_data`) keeps the table it last
+accepted as ``<module>-own-<name>.csv`` (:data:`OWN_TABLES` gives the name), with a small
+``.json`` saying where it came from. Both are written to a temporary file and moved into
+place in one step, so a restart, a submission and the country report always find a whole
+table, never half of one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from eic.uploads import UploadError, read_upload
+
+# the table each module's "use your own data" panel keeps: <module>-own-<name>.csv
+OWN_TABLES = {"m02": "employment", "m03": "flows", "m04": "inventory", "m05": "options",
+              "m06": "firms"}  # fmt: skip
+
+
+class OwnDataFile:
+    """A participant's checked table, kept as ``<module>-own-<name>.csv`` beside the answers.
+
+    A small ``.json`` beside it says where the table came from. Both are written to a
+    temporary file first and moved into place in one step. ``model`` is for the
+    instructor's copy of a notebook: ``<module>-own-<name>.model.csv``, which nbgrader
+    leaves out of releases.
+
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> saved = OwnDataFile(folder, "m05", "options")
+    >>> saved.save(pd.DataFrame({"option": ["Solar"], "investment_usd": [1.0]}), "mine.csv")
+    >>> saved.load()["option"].tolist(), saved.source()["file"]
+    (['Solar'], 'mine.csv')
+    """
+
+    def __init__(self, folder: Path | str, module: str, name: str, *, model: bool = False) -> None:
+        self.folder = Path(folder)
+        self.module = module
+        self.name = name
+        # the instructor copy keeps a trial upload out of releases (nbgrader ignores .model.*)
+        self.path = self.folder / f"{module}-own-{name}{'.model' if model else ''}.csv"
+        self.meta_path = self.path.with_suffix(".json")
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def save(self, table: pd.DataFrame, source: str, *, sheet: str | None = None) -> None:
+        """Keep ``table``; an :class:`OSError` if it cannot be written, and then the table
+        saved before (if any) and its ``.json`` are left as they were."""
+        meta = {
+            "file": source,
+            "sheet": sheet,
+            "rows": len(table),
+            "saved": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        }
+        before = self.path.read_bytes() if self.path.exists() else None
+        _replace(self.path, table.to_csv(index=False, float_format="%.15g").encode("utf-8"))
+        try:
+            _replace(self.meta_path, json.dumps(meta, indent=1).encode("utf-8"))
+        except BaseException:
+            if before is None:
+                self.path.unlink(missing_ok=True)
+            else:
+                _replace(self.path, before)
+            raise
+
+    def load(self) -> pd.DataFrame:
+        """The saved table; :class:`UploadError` if it was damaged since it was saved."""
+        try:
+            content = self.path.read_bytes()
+        except OSError as err:
+            raise UploadError(self.path.name, [f"it cannot be opened ({err.strerror})"]) from None
+        return read_upload(content, self.path.name).table
+
+    def source(self) -> dict:
+        """Where the saved table came from (file, sheet, rows, saved), as far as known."""
+        try:
+            meta = json.loads(self.meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            meta = {}
+        return meta if isinstance(meta, dict) else {}
+
+    def remove(self) -> None:
+        for path in (self.path, self.meta_path):
+            path.unlink(missing_ok=True)
+
+
+def own_file_names(module: str) -> list[str]:
+    """The files a module's own-data panel saves, as a participant submits them."""
+    if module not in OWN_TABLES:
+        return []
+    stem = f"{module}-own-{OWN_TABLES[module]}"
+    return [f"{stem}.csv", f"{stem}.json"]
+
+
+def _replace(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+__all__ = ["OWN_TABLES", "OwnDataFile", "own_file_names"]

@@ -1,0 +1,182 @@
+"""Reading an uploaded Excel workbook (``.xlsx``): which sheet holds the table, and its rows.
+
+:func:`eic.uploads.read_upload` hands a workbook here. A workbook is read with its values
+as Excel last calculated them (not its formulas); hidden sheets (lookups, settings) are
+neither read by default nor offered; dates become ISO text (``2024-03-31``). An encrypted
+workbook is told apart from an old ``.xls`` one by the names inside its container
+(:func:`ole_stream_names`), so each is refused with the right fix. openpyxl is imported
+only here, when a workbook arrives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import struct
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+
+from eic.uploads import (
+    HOW_TO_SAVE,
+    MAX_ROWS,
+    OLE_START,
+    ReadTable,
+    UploadError,
+    checked_headings,
+    too_many_rows,
+)
+
+
+def read_workbook(content: bytes, name: str, sheet: str | None) -> ReadTable:
+    """The table on a workbook's sheet (``sheet``, or the one :func:`_default_sheet` picks),
+    as cells; an :class:`UploadError` naming the fix for an old ``.xls``, an encrypted or a
+    damaged workbook, a missing or empty sheet, or a header row with a heading twice."""
+    if content.startswith(OLE_START) and "EncryptedPackage" in ole_stream_names(content):
+        raise UploadError(
+            name,
+            [
+                "the file is protected by a password, so it cannot be read here; remove the "
+                "password in Excel (File > Info > Protect Workbook > Encrypt with Password, "
+                "clear the password and press OK), save, and upload it again"
+            ],
+        )
+    if content.startswith(OLE_START) or Path(name).suffix.lower() == ".xls":
+        raise UploadError(
+            name,
+            [f"it is in the old Excel 97-2003 format (.xls), not read here; {HOW_TO_SAVE}"],
+        )
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
+        raise UploadError(
+            name,
+            [
+                "it cannot be opened as an Excel workbook (.xlsx): it may be damaged, "
+                f"protected by a password, or another kind of file renamed; {HOW_TO_SAVE}"
+            ],
+        ) from None
+    # hidden sheets (lookups, settings) are neither read by default nor offered
+    sheets = [s.title for s in book.worksheets if s.sheet_state == "visible"]
+    chosen = sheet
+    try:
+        if sheet is not None and sheet not in [s.title for s in book.worksheets]:
+            chosen = None
+            raise UploadError(
+                name, [f"it has no sheet called '{sheet}'; its sheets are {', '.join(sheets)}"]
+            )
+        chosen = sheet or _default_sheet(book, sheets)
+        if chosen is None:
+            hidden = [s.title for s in book.worksheets if s.title not in sheets]
+            unhide = (
+                f"; its hidden sheets ({', '.join(hidden)}) are not read: unhide the one with "
+                "your table (in Excel, right-click a sheet's tab > Unhide) and save"
+                if hidden
+                else ""
+            )
+            visible = "visible " if hidden else ""
+            raise UploadError(name, [f"every {visible}sheet of the workbook is empty{unhide}"])
+        rows = _sheet_rows(book[chosen], name)
+    except UploadError as err:
+        raise UploadError(name, err.problems, sheets=sheets, sheet=chosen) from None
+    except Exception:  # a sheet of a damaged workbook fails only when it is read
+        raise UploadError(
+            name,
+            [f"a sheet of it cannot be read: the workbook may be damaged; {HOW_TO_SAVE}"],
+            sheets=sheets,
+        ) from None
+    finally:
+        book.close()
+    if not rows:
+        raise UploadError(
+            name,
+            [f"sheet '{chosen}' is empty; choose the sheet with your table"],
+            sheets=sheets,
+            sheet=chosen,
+        )
+    header, body = rows[0], rows[1:]
+    notes = [f"read sheet '{chosen}' ({len(sheets)} sheets in the workbook)"]
+    if len(sheets) == 1:
+        notes = []
+    headings = ["" if cell is None else str(cell).strip() for cell in header]
+    try:
+        columns = checked_headings(headings)
+    except UploadError as err:
+        raise UploadError(
+            name, [f"sheet '{chosen}': {p}" for p in err.problems], sheets=sheets, sheet=chosen
+        ) from None
+    table = pd.DataFrame(body, columns=columns, dtype=object)
+    return ReadTable(table, name, sheets=sheets, sheet=chosen, notes=notes)
+
+
+def _default_sheet(book, sheets: list[str]) -> str | None:
+    """The sheet read when none is chosen: one called "data", else the first that holds a
+    table (a header and at least one row), else the first that holds anything."""
+    order = sorted(sheets, key=lambda s: s.strip().lower() != "data")
+    first_filled = None
+    for candidate in order:
+        filled = 0
+        for row in book[candidate].iter_rows(values_only=True):
+            filled += any(_cell(value) is not None for value in row)
+            if filled >= 2:
+                return candidate
+        if filled and first_filled is None:
+            first_filled = candidate
+    return first_filled
+
+
+def _sheet_rows(worksheet, name: str) -> list[tuple]:
+    rows = []
+    for row in worksheet.iter_rows(values_only=True):
+        if len(rows) > MAX_ROWS + 1:
+            raise UploadError(name, [f"sheet '{worksheet.title}': {too_many_rows()}"])
+        cells = tuple(_cell(value) for value in row)
+        if any(cell is not None for cell in cells):
+            rows.append(cells)
+    if not rows:
+        return []
+    width = max(len(row) for row in rows)
+    return [row + (None,) * (width - len(row)) for row in rows]
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return value
+
+
+def ole_stream_names(content: bytes) -> set[str]:
+    """The names in the directory of an OLE compound file ([MS-CFB]): the container of old
+    Office files ("Workbook" in an .xls) and of encrypted new ones ("EncryptedPackage").
+    An empty set when the directory cannot be followed."""
+    try:
+        size = 1 << struct.unpack_from("<H", content, 30)[0]
+        if size not in (512, 4096):
+            return set()
+
+        def sector(number: int) -> bytes:
+            block = content[(number + 1) * size : (number + 2) * size]
+            if len(block) != size:
+                raise ValueError("the file ends inside a sector")
+            return block
+
+        fat: list[int] = []
+        for number in struct.unpack_from("<109I", content, 76):  # enough for 7 MB files
+            if number < 0xFFFFFFFA:
+                fat.extend(struct.unpack(f"<{size // 4}I", sector(number)))
+        names: set[str] = set()
+        number, seen = struct.unpack_from("<I", content, 48)[0], set()
+        while number < len(fat) and number not in seen:
+            seen.add(number)
+            block = sector(number)
+            for entry in range(0, size, 128):
+                length = struct.unpack_from("<H", block, entry + 64)[0]
+                if 2 <= length <= 64:
+                    names.add(block[entry : entry + length - 2].decode("utf-16-le", "replace"))
+            number = fat[number]
+        return names
+    except (struct.error, ValueError):
+        return set()
