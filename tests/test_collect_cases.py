@@ -255,6 +255,23 @@ def test_answers_only_reads_a_damaged_answer_file_and_tells_the_trainer_what_to_
     assert "Your answer file" not in text  # the participants' message is not the trainer's
 
 
+def test_collect_and_answers_give_the_same_advice_on_one_damaged_file(course, tmp_path):
+    import_roster(course, MARIA, JOSE)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    (downloads / f"ph-02_{NOTEBOOK}").write_text(edited_notebook(course))
+    (downloads / f"ph-02_{ANSWERS}").write_text(DAMAGED["cut short"])
+    _, collected = collect(course, downloads)
+    _, read = cli("answers", str(course / "submitted" / "ph-02" / FOLDER))
+
+    def advice(text: str) -> str:
+        (line,) = [x for x in text.splitlines() if "cannot be read completely" in x]
+        return line[line.index(ANSWERS) :].removesuffix(" Nothing was changed here.")
+
+    # the sentence a trainer acts on, whichever command showed it (only the name differs)
+    assert advice(collected) == advice(read).replace("the participant", "ph-02")
+
+
 # -- 6. a served class ---------------------------------------------------------------------
 
 

@@ -59,6 +59,20 @@ def cannot_write(err: OSError) -> str:
     return f"the computer refused to write the file ({err.strerror or err or 'no reason given'})"
 
 
+def damaged_file_advice(file_name: str, problems: str, who: str = "the participant") -> str:
+    """What a trainer does about a participant's answer file that cannot be read whole.
+
+    >>> damaged_file_advice("m01-answers.json", "it is not valid JSON", "ph-01")[:60]
+    'm01-answers.json cannot be read completely: it is not valid '
+    """
+    return (
+        f"{file_name} cannot be read completely: {problems}. Only the answers it still gives "
+        f"can be graded; the others score 0. Ask {who} to send the file again, then collect "
+        f"again. If their own copy is damaged too, the module keeps it as "
+        f"{file_name}.unreadable-... when they open it, and they answer again."
+    )
+
+
 @dataclass
 class LoadReport:
     """What was found when an answer file was read."""

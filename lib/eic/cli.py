@@ -26,7 +26,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from eic.answers import ANSWERS_SUFFIX, AnswerStore
+from eic.answers import ANSWERS_SUFFIX, AnswerStore, damaged_file_advice
 from eic.binder_links import add_binder_command
 from eic.chart_prefill import add_charts_command
 from eic.classroom import add_progress_command
@@ -60,13 +60,8 @@ def _answers(args: argparse.Namespace) -> int:
             report = AnswerStore(path, path.name.removesuffix(ANSWERS_SUFFIX)).read()
             print(f"{path}: {len(report.answers)} answer(s)")
             if report.problems:
-                print(
-                    f"  The file cannot be read completely: {'; '.join(report.problems)}. "
-                    "Only the answers listed here can be graded. If it is a participant's file, "
-                    "ask them to send it again and collect it again (opening the module keeps "
-                    f"a damaged copy on their side as {path.name}.unreadable-...). Nothing was "
-                    "changed here."
-                )
+                advice = damaged_file_advice(path.name, "; ".join(report.problems))
+                print(f"  {advice} Nothing was changed here.")
                 status = 1
             for qid, entry in sorted(report.answers.items()):
                 value = str(entry["value"]).replace("\n", " ")

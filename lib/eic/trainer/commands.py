@@ -86,6 +86,7 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _collect(args: argparse.Namespace) -> int:
+    from eic.answers import damaged_file_advice
     from eic.trainer.collect import collect
 
     course = _course(args)
@@ -105,12 +106,7 @@ def _collect(args: argparse.Namespace) -> int:
             f"scores 0): {', '.join(report.no_answers)}"
         )
     for pid, problem in sorted(report.unreadable_answers.items()):
-        print(
-            f"{pid}'s {module.answers_file} cannot be read: {problem}. The answers it does not "
-            f"give score 0: ask {pid} to send the file again, then collect again (if their own "
-            f"copy is damaged too, the module keeps it as {module.answers_file}.unreadable-... "
-            "when they open it, and they answer again)."
-        )
+        print(f"{pid}'s {damaged_file_advice(module.answers_file, problem, pid)}")
     if report.unmatched:
         print(f"{len(report.unmatched)} file(s) not collected:")
         for path, reason in report.unmatched:
