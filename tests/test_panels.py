@@ -179,6 +179,9 @@ def test_module_8_panels_estimate_jobs_draw_the_roadmap_and_make_the_report(tmp_
     made.children[0].children[1].value = "Philippines"
     button.click()
     assert "Report made from 2 of 8 modules" in result.value
+    # m01 q1 is an exercise on the course's examples, not an answer about the own cluster
+    assert "(1 with answers or data about your own cluster" in result.value
+    assert "download='country-report.zip'" in result.value
     assert "download='country-report.html'" in result.value
     page = (course / "m08-country-strategy" / "country-report.html").read_text(encoding="utf-8")
     assert "Ana Reyes" in page and "Social capital" in page

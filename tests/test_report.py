@@ -8,6 +8,7 @@ import base64
 from html.parser import HTMLParser
 
 import pytest
+from conftest import ROOT
 
 from eic.answers import AnswerStore
 from eic.course import syllabus
@@ -86,9 +87,10 @@ def test_the_html_parses_embeds_its_images_and_lists_missing_modules(participant
     page = parse(to_html(build_report([("Ana Reyes", participant)], country="Philippines")))
     assert page.stack == [] and page.unbalanced == []
     text = " ".join(page.text)
-    assert "Eco-industrial clusters in Philippines: a draft country report" in text
+    assert "Philippines: eco-industrial clusters, a draft country report" in text
     assert "Tanneries by the river." in text and "A forum first." in text
     assert text.count("Not yet done: no answers recorded.") == 6
+    assert text.count("Nothing about your own cluster was recorded in this module") == 1  # m03
     assert len(page.images) == 1  # the radar chart of module 1
     image = page.images[0]
     assert image["src"].startswith("data:image/png;base64,")
@@ -137,3 +139,63 @@ def test_write_report_makes_html_and_markdown_with_its_images(participant, tmp_p
         b"\x89PNG"
     )
     assert html_path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_answers_on_the_course_examples_go_to_an_annex_not_the_country_part(participant):
+    answer(participant, "m08", "q6_swot", {"Threats": "Drought", "Strengths": "- Port\n- Skills",
+           "Weaknesses": "", "Opportunities": "Export rules"}, "texts", "6. Your SWOT")  # fmt: skip
+    page = to_html(build_report([("Ana Reyes", participant)], country="Viet Nam"))
+    main, annex = page.split("<section id='annex'>")
+    # the quiz on the course's examples (m01 q1, m03 q1) is in the annex only
+    for exercise in ("1. Which?", "1. How much water?"):
+        assert exercise not in main and exercise in annex
+    # the participant's own cluster: ratings, reflection and SWOT, in the main part only
+    for own in ("7. Rate your cluster", "8. Your reflection", "6. Your SWOT"):
+        assert own in main and own not in annex
+    assert "not facts about Viet Nam" in annex
+    # the SWOT reads in the order of its name, one part per line, its points kept apart
+    swot = [line for line in parse(main).text if line.startswith(SWOT_LINES)]
+    assert swot == [
+        "Strengths: Port; Skills",
+        "Weaknesses: (left empty)",
+        "Opportunities: Export rules",
+        "Threats: Drought",
+    ]
+
+
+SWOT_LINES = ("Strengths:", "Weaknesses:", "Opportunities:", "Threats:")
+
+
+def test_an_unreadable_answer_file_is_named_in_the_page_not_called_not_yet_done(participant):
+    broken = participant / MODULES["m02"]["folder"]
+    broken.mkdir(parents=True)
+    (broken / "m02-answers.json").write_text("{ not json", encoding="utf-8")
+    page = to_html(build_report([("Ana Reyes", participant)], country="Philippines"))
+    m02 = page.split("<section id='m02'>")[1].split("</section>")[0]
+    assert "m02-answers.json could not be read" in m02
+
+
+def test_the_questions_about_your_cluster_are_questions_of_their_module():
+    for module in syllabus()["modules"]:
+        source = "".join(
+            path.read_text(encoding="utf-8")
+            for path in (ROOT / "source" / module["folder"]).glob("*.ipynb")
+        )
+        for qid in module.get("about_your_cluster", ()):
+            assert f'\\"{qid}\\"' in source, (module["id"], qid)
+
+
+def test_the_markdown_download_holds_the_text_and_every_chart_it_links(participant):
+    import io
+    import re
+    import zipfile
+
+    from eic.report import markdown_archive
+
+    archive = zipfile.ZipFile(io.BytesIO(markdown_archive(build_report(
+        [("Ana Reyes", participant)], country="Philippines"))))  # fmt: skip
+    text = archive.read("country-report.md").decode("utf-8")
+    linked = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert linked == ["country-report-images/m01-1.png"]  # the radar chart of module 1
+    for path in linked:
+        assert archive.read(path).startswith(b"\x89PNG")

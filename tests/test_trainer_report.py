@@ -44,7 +44,7 @@ def test_a_participants_report_is_written_from_their_submission(course):
     result = eic_course(course, "report", "ana")
     assert result.returncode == 0, result.stderr
     page = (course / "reports" / "philippines-ana.html").read_text(encoding="utf-8")
-    assert "Eco-industrial clusters in Philippines" in page and "Ana Reyes" in page
+    assert "Philippines: eco-industrial clusters" in page and "Ana Reyes" in page
     assert "Choice made by Ana" in page and "Choice made by Ben" not in page
     assert (course / "reports" / "philippines-ana.md").is_file()
 

@@ -7,6 +7,12 @@ no answers yet is listed as "not yet done"; an unreadable file is reported, neve
 Charts are redrawn from the answers (the self-assessment radar, the policy priorities, the
 park check, the roadmap, the SWOT) and embedded in the HTML as images.
 
+Its main part holds only what is about the participant's own cluster and country: the
+reflections, the questions the syllabus lists as ``about_your_cluster`` (ratings,
+judgements, the park check, the SWOT, the roadmap) and their own data. Every other answer
+is about the course's examples (some invented for training) and goes to an annex of
+exercises, so that nobody reads a worked example as a finding about their country.
+
 >>> from pathlib import Path
 >>> import tempfile
 >>> empty = Path(tempfile.mkdtemp())
@@ -21,10 +27,12 @@ import base64
 import csv
 import datetime as dt
 import html
+import io
 import json
 import math
 import numbers
 import re
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -34,7 +42,13 @@ from typing import Any
 from eic.answers import ANSWERS_SUFFIX
 from eic.course import syllabus
 
-REFLECTION_KINDS = ("reflection", "short_text")
+REFLECTION_KINDS = ("reflection", "short text", "short_text")
+STATUS_DONE, STATUS_EXERCISES, STATUS_NONE = "done", "exercises only", "not yet done"
+ANNEX_INTRO = (
+    "These are the answers to the course's exercises. They are about the course's examples "
+    "(the region of Riverside and its cluster are invented for training; Kalundborg, Kawasaki, "
+    "Tirupur and Ulsan are real cases) and show what was learnt, not facts about {country}."
+)
 
 
 @dataclass(frozen=True)
@@ -115,8 +129,22 @@ class Section:
     own_data: list[OwnTable] = field(default_factory=list)
 
     @property
+    def about_the_cluster(self) -> list[Entry]:
+        """The answers about the participant's own cluster: the report's main part."""
+        listed = set(self.module.get("about_your_cluster", ()))
+        return [e for e in self.entries if e.kind in REFLECTION_KINDS or e.qid in listed]
+
+    @property
+    def exercises(self) -> list[Entry]:
+        """The answers to exercises on the course's examples: the report's annex."""
+        own = {id(e) for e in self.about_the_cluster}
+        return [e for e in self.entries if id(e) not in own]
+
+    @property
     def status(self) -> str:
-        return "done" if self.entries or self.own_data else "not yet done"
+        if self.about_the_cluster or self.own_data:
+            return STATUS_DONE
+        return STATUS_EXERCISES if self.entries else STATUS_NONE
 
 
 @dataclass
@@ -128,7 +156,16 @@ class Report:
 
     @property
     def title(self) -> str:
-        return f"Eco-industrial clusters in {self.country}: a draft country report"
+        return f"{self.country}: eco-industrial clusters, a draft country report"
+
+    @property
+    def intro(self) -> str:
+        return (
+            f"The modules' sections hold what was recorded about a cluster and country the "
+            f"authors know: ratings, judgements, reflections, the SWOT, the roadmap and tables "
+            f"of their own data. The answers to the course's exercises, which are about its "
+            f"examples and not about {self.country}, are in the annex."
+        )
 
 
 def find_answers(folder: Path, module: dict) -> Path | None:
@@ -239,7 +276,11 @@ def describe(entry: Entry, module: str = "") -> list[str]:
     if entry.kind == "pairwise":
         return [unreadable]
     if isinstance(value, dict):
-        return [f"{key}: {item}" for key, item in value.items()]
+        from eic.strategy import SWOT_PARTS
+
+        if set(value) == set(SWOT_PARTS):  # kept in the order of the acronym
+            value = {part: value[part] for part in SWOT_PARTS}
+        return [f"{key}: {_one_line(item)}" for key, item in value.items()]
     if isinstance(value, list):
         return [f"{n}. {item}" if entry.kind == "ranking" else str(item)
                 for n, item in enumerate(value, 1)]  # fmt: skip
@@ -248,6 +289,12 @@ def describe(entry: Entry, module: str = "") -> list[str]:
     if entry.kind in REFLECTION_KINDS:
         return [p.strip() for p in str(value).splitlines() if p.strip()] or [""]
     return [str(value)]
+
+
+def _one_line(item: object) -> str:
+    """A text of several lines (one point per line) as one line: "a; b"."""
+    points = [re.sub(r"^[-*\u2022]\s+", "", line.strip()) for line in str(item).splitlines()]
+    return "; ".join(point for point in points if point) or "(left empty)"
 
 
 def _judgement(value: object) -> float | None:
@@ -393,25 +440,28 @@ def to_html(report: Report) -> str:
         f"<h1>{e(report.title)}</h1>",
         f"<p>Prepared by {e(', '.join(report.participants))} with the EIC Course, "
         f"{e(report.made)}. A draft to edit: each answer is the participant's own.</p>",
+        f"<p>{e(report.intro)}</p>",
         "<nav><h2>Contents</h2><ol>",
     ]
     parts += [
         f"<li><a href='#{s.module['id']}'>{e(s.module['title'])}</a> "
-        f"<span class='status'>({e(s.status)})</span></li>"
+        f"<span class='status'>({e(_status_text(s.status))})</span></li>"
         for s in report.sections
     ]
+    if any(s.exercises for s in report.sections):
+        parts.append("<li><a href='#annex'>Annex: answers to the course's exercises</a></li>")
     parts.append("</ol></nav>")
     group = len(report.participants) > 1
     for section in report.sections:
         module = section.module
-        parts.append(f"<section id='{module['id']}'>")
         number = int(module["id"][1:])
+        parts.append(f"<section id='{module['id']}'>")
         parts.append(f"<h2>Module {number} · {e(module['title'])}</h2>")
-        if section.status != "done":
-            parts.append("<p class='status'>Not yet done: no answers recorded.</p></section>")
-            continue
         for problem in section.problems:
             parts.append(f"<p class='status'>Note: {e(problem)}</p>")
+        if section.status != STATUS_DONE:
+            parts.append(f"<p class='status'>{e(_missing_text(section.status))}</p></section>")
+            continue
         for table in section.own_data:
             credit = f" ({table.contributor})" if group else ""
             head = "".join(f"<th>{e(cell)}</th>" for cell in table.header)
@@ -423,18 +473,7 @@ def to_html(report: Report) -> str:
                 f"<table><caption>{e(table.caption + credit)}</caption><thead><tr>{head}</tr>"
                 f"</thead><tbody>{body}</tbody></table>"
             )
-        for question, entries in _by_question(section.entries):
-            parts.append(f"<h3>{e(question)}</h3>")
-            for entry in entries:
-                credit = f" <span class='credit'>({e(entry.contributor)})</span>" if group else ""
-                lines = describe(entry, str(number))
-                if entry.kind in REFLECTION_KINDS:
-                    body = "".join(f"<p>{e(line)}</p>" for line in lines)
-                elif len(lines) == 1:
-                    body = f"<p>{e(lines[0])}</p>"
-                else:
-                    body = "<ul>" + "".join(f"<li>{e(line)}</li>" for line in lines) + "</ul>"
-                parts.append(f"<div class='answer'>{body}{credit}</div>")
+        parts += _answers_html(section.about_the_cluster, number, group, "h3")
         for figure in section.figures:
             data = base64.b64encode(figure.png).decode("ascii")
             caption = f"{figure.title} ({figure.contributor})" if group else figure.title
@@ -443,22 +482,63 @@ def to_html(report: Report) -> str:
                 f"<figcaption>{e(caption)}</figcaption></figure>"
             )
         parts.append("</section>")
+    if any(s.exercises for s in report.sections):
+        parts.append("<section id='annex'><h2>Annex: answers to the course's exercises</h2>")
+        parts.append(f"<p>{e(ANNEX_INTRO.format(country=report.country))}</p>")
+        for section in report.sections:
+            if section.exercises:
+                number = int(section.module["id"][1:])
+                parts.append(f"<h3>Module {number} · {e(section.module['title'])}</h3>")
+                parts += _answers_html(section.exercises, number, group, "h4")
+        parts.append("</section>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _status_text(status: str) -> str:
+    return {STATUS_EXERCISES: "exercises only, in the annex"}.get(status, status)
+
+
+def _missing_text(status: str) -> str:
+    if status == STATUS_EXERCISES:
+        return (
+            "Nothing about your own cluster was recorded in this module; the answers to its "
+            "exercises are in the annex."
+        )
+    return "Not yet done: no answers recorded."
+
+
+def _answers_html(entries: list[Entry], number: int, group: bool, heading: str) -> list[str]:
+    e = html.escape
+    parts = []
+    for question, answered in _by_question(entries):
+        parts.append(f"<{heading}>{e(question)}</{heading}>")
+        for entry in answered:
+            credit = f" <span class='credit'>({e(entry.contributor)})</span>" if group else ""
+            lines = describe(entry, str(number))
+            if entry.kind in REFLECTION_KINDS:
+                body = "".join(f"<p>{e(line)}</p>" for line in lines)
+            elif len(lines) == 1:
+                body = f"<p>{e(lines[0])}</p>"
+            else:
+                body = "<ul>" + "".join(f"<li>{e(line)}</li>" for line in lines) + "</ul>"
+            parts.append(f"<div class='answer'>{body}{credit}</div>")
+    return parts
 
 
 def to_markdown(report: Report, image_folder: str = "") -> tuple[str, dict[str, bytes]]:
     """The report as Markdown, with the images it refers to: ``(text, {file name: png})``."""
     lines = [f"# {report.title}", ""]
     lines += [f"Prepared by {', '.join(report.participants)} with the EIC Course, {report.made}.",
-              ""]  # fmt: skip
+              "", report.intro, ""]  # fmt: skip
     images: dict[str, bytes] = {}
     group = len(report.participants) > 1
     for section in report.sections:
         number = int(section.module["id"][1:])
         lines += [f"## Module {number} · {section.module['title']}", ""]
-        if section.status != "done":
-            lines += ["*Not yet done: no answers recorded.*", ""]
+        lines += [f"*Note: {problem}*\n" for problem in section.problems]
+        if section.status != STATUS_DONE:
+            lines += [f"*{_missing_text(section.status)}*", ""]
             continue
         for table in section.own_data:
             credit = f" ({table.contributor})" if group else ""
@@ -468,25 +548,39 @@ def to_markdown(report: Report, image_folder: str = "") -> tuple[str, dict[str, 
             lines += ["|" + "---|" * len(table.header)]
             lines += ["| " + " | ".join(row) + " |" for row in cells[: table.PREVIEW]]
             lines.append("")
-        for question, entries in _by_question(section.entries):
-            lines += [f"### {question}", ""]
-            for entry in entries:
-                credit = f" *({entry.contributor})*" if group else ""
-                described = describe(entry, str(number))
-                if entry.kind in REFLECTION_KINDS or len(described) == 1:
-                    lines += [f"{line}" for line in described]
-                    lines[-1] += credit
-                else:
-                    lines += [f"- {line}" for line in described]
-                    if credit:
-                        lines.append(credit.strip())
-                lines.append("")
+        lines += _answers_markdown(section.about_the_cluster, number, group, "###")
         for n, figure in enumerate(section.figures, 1):
             name = f"{section.module['id']}-{n}.png"
             images[name] = figure.png
             path = f"{image_folder}/{name}" if image_folder else name
             lines += [f"![{figure.alt}]({path})", "", f"*{figure.title}*", ""]
+    if any(s.exercises for s in report.sections):
+        lines += ["## Annex: answers to the course's exercises", ""]
+        lines += [ANNEX_INTRO.format(country=report.country), ""]
+        for section in report.sections:
+            if section.exercises:
+                number = int(section.module["id"][1:])
+                lines += [f"### Module {number} · {section.module['title']}", ""]
+                lines += _answers_markdown(section.exercises, number, group, "####")
     return "\n".join(lines), images
+
+
+def _answers_markdown(entries: list[Entry], number: int, group: bool, heading: str) -> list[str]:
+    lines = []
+    for question, answered in _by_question(entries):
+        lines += [f"{heading} {question}", ""]
+        for entry in answered:
+            credit = f" *({entry.contributor})*" if group else ""
+            described = describe(entry, str(number))
+            if entry.kind in REFLECTION_KINDS or len(described) == 1:
+                lines += list(described)
+                lines[-1] += credit
+            else:
+                lines += [f"- {line}" for line in described]
+                if credit:
+                    lines.append(credit.strip())
+            lines.append("")
+    return lines
 
 
 def _by_question(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
@@ -494,6 +588,18 @@ def _by_question(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
     for entry in entries:
         grouped.setdefault(entry.question, []).append(entry)
     return list(grouped.items())
+
+
+def markdown_archive(report: Report, stem: str = "country-report") -> bytes:
+    """A zip file of ``<stem>.md`` and the charts it shows, in ``<stem>-images/``: the
+    Markdown with working images, as one download."""
+    text, images = to_markdown(report, f"{stem}-images")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{stem}.md", text)
+        for name, png in images.items():
+            archive.writestr(f"{stem}-images/{name}", png)
+    return buffer.getvalue()
 
 
 def write_report(report: Report, folder: Path, stem: str = "country-report") -> tuple[Path, Path]:

@@ -21,7 +21,15 @@ from eic.explorers import Explorer, answer_view, show, table_html
 from eic.grading import grading_mode
 from eic.jobs import green_jobs, jobs_chart, jobs_summary
 from eic.question_groups import Checklist
-from eic.report import ROADMAP_START, build_report, to_html, to_markdown, write_report
+from eic.report import (
+    ROADMAP_START,
+    STATUS_DONE,
+    STATUS_NONE,
+    build_report,
+    markdown_archive,
+    to_html,
+    write_report,
+)
 from eic.strategy import roadmap_chart, roadmap_from_terms, roadmap_summary
 
 
@@ -114,7 +122,7 @@ def report_panel(course_folder: Path | str, *, save_to: Path | str = ".") -> w.V
         try:
             report = build_report([(who, Path(course_folder))], country=where)
             html_path, md_path = write_report(report, Path(save_to))
-            markdown, _images = to_markdown(report)
+            markdown_zip = markdown_archive(report, md_path.stem)
         except OSError:
             result.value = (
                 "<p role='alert'>The report could not be saved beside this notebook: "
@@ -129,16 +137,19 @@ def report_panel(course_folder: Path | str, *, save_to: Path | str = ".") -> w.V
                 "not in your answers. Please tell your trainer; your answers are kept.</p>"
             )
             return
-        done = sum(1 for s in report.sections if s.status == "done")
+        made = [s for s in report.sections if s.status != STATUS_NONE]
+        own = sum(1 for s in made if s.status == STATUS_DONE)
         result.value = (
-            f"<p>&#10003; Report made from {done} of {len(report.sections)} modules "
-            f"(saved as <code>{html.escape(html_path.name)}</code> and "
-            f"<code>{html.escape(md_path.name)}</code> beside this notebook). Download: "
+            f"<p>&#10003; Report made from {len(made)} of {len(report.sections)} modules "
+            f"({own} with answers or data about your own cluster; the answers to the course's "
+            "exercises are in its annex), saved as "
+            f"<code>{html.escape(html_path.name)}</code> and "
+            f"<code>{html.escape(md_path.name)}</code> beside this notebook. Download: "
             + _download(html_path.name, to_html(report).encode("utf-8"), "text/html",
                         "the report as a web page (print it or save it as PDF)")
             + " · "
-            + _download(md_path.name, markdown.encode("utf-8"), "text/markdown",
-                        "the text to edit (Markdown)")
+            + _download(f"{md_path.stem}.zip", markdown_zip, "application/zip",
+                        "the text to edit, with its charts (Markdown, in a zip file)")
             + "</p>"
         )  # fmt: skip
 
