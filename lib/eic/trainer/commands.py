@@ -204,7 +204,7 @@ def _feedback(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from eic.trainer.export import CourseGradesExport, class_grades, summary_path
+    from eic.trainer.export import CourseGradesExport, summary_path
     from eic.trainer.grading import LOG_NAME
 
     course = _course(args)
@@ -213,9 +213,10 @@ def _export(args: argparse.Namespace) -> int:
         raise CourseError(f"{output} is a folder: give a file name, e.g. {output / 'grades.csv'}")
     if not output.parent.is_dir():
         raise CourseError(f"there is no folder {output.parent}: make it, or choose another")
+    exporter = CourseGradesExport(to=str(output))
     with course.gradebook() as gb:
-        CourseGradesExport(to=str(output)).export(gb)
-        rows = class_grades(gb)[1]
+        exporter.export(gb)
+    rows = exporter.rows
     print(f"Wrote {output} (per participant) and {summary_path(output)} (per country).")
     not_graded = [f"{module} {r.id}" for r in rows for module in r.not_graded]
     if not_graded:

@@ -126,7 +126,10 @@ def summary_path(grades: Path) -> Path:
 
 
 class CourseGradesExport(ExportPlugin):
-    """nbgrader export plugin: ``grades.csv`` and ``grades-by-country.csv``."""
+    """nbgrader export plugin: ``grades.csv`` and ``grades-by-country.csv``; after an export,
+    ``rows`` holds the rows written."""
+
+    rows: list[Row]
 
     def export(self, gradebook) -> None:
         dest = Path(self.to or "grades.csv")
@@ -146,4 +149,5 @@ class CourseGradesExport(ExportPlugin):
             rows = [r for r in rows if r.id in self.student]
         write_grades(dest, modules, rows)
         write_countries(summary_path(dest), modules, rows)
+        self.rows = rows  # what was written, for the command's summary of what is not graded
         self.log.info("Wrote %s and %s", dest, summary_path(dest))
