@@ -232,7 +232,7 @@ def test_a_recovery_share_outside_zero_to_one_is_refused():
         (lambda t: t.rename(columns={"quantity": "quantiy"}), "'quantiy' meant to be 'quantity'"),
         (lambda t: t.assign(quantity=["12 t", 90, None, 85, 5]), r"text in row 2 \('12 t'\)"),
         (lambda t: t.assign(quantity=[100, -90, None, 85, 5]), "row 3 is -90.*negative"),
-        (lambda t: t.assign(unit=["m3"] * 5), "'m3', which is not known.*use one of"),
+        (lambda t: t.assign(unit=["m3"] * 5), "'m3', which is not used here: .* in m3/day"),
         (lambda t: t.assign(flow=["A", "A", "B", "C", "D"]), "row 2 and row 3 repeat flow 'A'"),
         (lambda t: t.assign(unit=["m3/day"] * 4 + ["m3/yr"]), "use one unit for each substance"),
         (lambda t: t.assign(target=["Dye house"] * 5), "to itself"),

@@ -191,8 +191,8 @@ def test_module_3_solves_one_missing_flow_and_explains_more(folder):
 def test_module_6_takes_the_participants_plant_costs_and_rejects_bad_ones(folder):
     panel = OwnDataPanel(SPECS["m06"], folder)
     panel.receive(template_csv(SPECS["m06"].example_table()), "ours.csv")
-    _, fields, note, holder = panel.analysis.children[0].children
-    fixed, unit, exponent = fields.children
+    _, fields, _, note, holder = panel.analysis.children[0].children
+    fixed, _, unit, exponent, _ = fields.children
     before = rendered(panel)
     fixed.value = 100_000
     assert rendered(panel) != before and note.value == ""

@@ -199,3 +199,26 @@ def test_the_markdown_download_holds_the_text_and_every_chart_it_links(participa
     assert linked == ["country-report-images/m01-1.png"]  # the radar chart of module 1
     for path in linked:
         assert archive.read(path).startswith(b"\x89PNG")
+
+
+def test_own_data_that_is_the_course_example_is_marked_as_such_in_the_report(folder):
+    import pandas as pd
+
+    from eic.own_data import SPECS, OwnDataPanel
+    from eic.table_templates import template_csv
+
+    employment = SPECS["m02"]
+    assert OwnDataPanel(employment, folder).receive(
+        template_csv(employment.example_table()), "template.csv"
+    )
+    firms = SPECS["m06"]
+    own = pd.DataFrame(
+        {"firm": ["Tannery A"], "effluent_m3_per_day": [1_000], "cod_mg_per_l": [9_000]}
+    )
+    mixed = pd.concat([firms.example_table(), own], ignore_index=True)  # 5 example rows + 1
+    assert OwnDataPanel(firms, folder).receive(template_csv(mixed), "ours.csv")
+    page = to_html(build_report([("Ana Reyes", folder)], country="Philippines"))
+    m02 = page.split("<section id='m02'>")[1].split("</section>")[0]
+    m06 = page.split("<section id='m06'>")[1].split("</section>")[0]
+    assert "this is the course&#x27;s invented example, unchanged" in m02
+    assert "5 of its rows are the course&#x27;s invented example" in m06

@@ -431,7 +431,9 @@ def compare_rules(
     Columns: firm, effluent_m3_per_day, standalone_usd_per_yr (its own plant),
     equal_usd_per_yr, proportional_usd_per_yr (by effluent volume), shapley_usd_per_yr.
     ``.attrs["core"]`` holds each rule's :class:`CoreResult`, ``.attrs["in_core"]`` just
-    whether it is in the core, and ``.attrs["total_usd_per_yr"]`` the shared plant's cost.
+    whether it is in the core, ``.attrs["total_usd_per_yr"]`` the shared plant's cost,
+    ``.attrs["cod_usd_per_yr"]`` the part of it that treats COD and
+    ``.attrs["usd_per_kg_cod"]`` the cost per kg of COD used.
     """
     clean = check_firms(firms)
     cost = coalition_cost(clean, cost_of_flow, usd_per_kg_cod=usd_per_kg_cod)
@@ -447,8 +449,12 @@ def compare_rules(
         **{f"{rule}_usd_per_yr": [s[f] for f in names] for rule, s in rules.items()},
     )
     core = {rule: core_check(s, cost) for rule, s in rules.items()}
+    load = clean["effluent_m3_per_day"] * clean["cod_mg_per_l"] / 1000  # kg COD per day
+    cod_usd = float(usd_per_kg_cod * 365 * load.sum())
     table.attrs = {
         "total_usd_per_yr": total,
+        "cod_usd_per_yr": cod_usd,
+        "usd_per_kg_cod": float(usd_per_kg_cod),
         "core": core,
         "in_core": {rule: result.in_core for rule, result in core.items()},
     }

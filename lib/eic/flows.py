@@ -33,31 +33,23 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from eic.chart_cache import remembered
+from eic.flow_units import UNITS, unit_advice
 from eic.sankey import SankeyEdge, draw_sankey
 from eic.tables import Column, TableError, check_table, row_label
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
     from matplotlib.figure import Figure
 
-UNITS = (
-    "m3/day",
-    "m3/yr",
-    "ML/day",
-    "t/day",
-    "t/yr",
-    "kg/day",
-    "kWh/day",
-    "MWh/yr",
-    "GJ/yr",
-)
 STOCK = "stock"
+
+
 FLOW_COLUMNS = (
     Column("flow", "text"),
     Column("source", "text", allow_blank=True),
     Column("target", "text", allow_blank=True),
     Column("substance", "text"),
     Column("quantity", "number", allow_blank=True),
-    Column("unit", "text", allowed=UNITS),
+    Column("unit", "text", allowed=UNITS, exact_case=("ML/day",), advice=unit_advice),
 )
 TOLERANCE = 0.005
 

@@ -8,6 +8,8 @@ built from the same functions and panels as the module's worked example.
 from __future__ import annotations
 
 import html
+import math
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
@@ -24,7 +26,12 @@ def _chart(fig, alt: str) -> w.Widget:
 
 def employment_analysis(table: pd.DataFrame) -> w.Widget:
     """Module 2: location quotients of a chosen region, and its shift-share if two years."""
-    from eic.clusters import candidate_clusters, shift_share, shift_share_chart
+    from eic.clusters import (
+        COMPONENT_LABELS,
+        candidate_clusters,
+        shift_share,
+        shift_share_chart,
+    )
     from eic.panels import lq_explorer
 
     regions = sorted(table["region"].unique())
@@ -61,6 +68,16 @@ def employment_analysis(table: pd.DataFrame) -> w.Widget:
                         caption=f"Shift-share of {region.value}, {start.value} to {years[-1]} "
                         "(persons employed)",
                         formats={c: "{:,.0f}" for c in change.columns if c != "sector"},
+                        headers={
+                            "sector": "Sector",
+                            "employment_start": f"Employment {start.value} (persons)",
+                            "employment_end": f"Employment {years[-1]} (persons)",
+                            "actual_change": "Actual change (persons)",
+                            **{
+                                part: f"{label} (persons)"
+                                for part, label in COMPONENT_LABELS.items()
+                            },
+                        },
                     )
                 )
             )
@@ -73,22 +90,40 @@ def employment_analysis(table: pd.DataFrame) -> w.Widget:
 
 
 def flows_analysis(table: pd.DataFrame) -> w.Widget:
-    """Module 3: the balance of every process, one missing flow solved, a Sankey diagram."""
-    from eic.flows import balance, sankey_chart, solve_unknown
+    """Module 3: the balance of every process, the missing flows a balance can find, and a
+    Sankey diagram."""
+    from eic.flows import balance, sankey_chart
+    from eic.missing_flows import solve_unknowns
 
     unknown = int(table["quantity"].isna().sum())
     parts: list[w.Widget] = []
-    if unknown == 1:
-        completed, found = solve_unknown(table)
-        parts.append(w.HTML(f"<p><b>The missing flow:</b> {html.escape(found.explain())}</p>"))
-    else:
-        completed = table
-        if unknown > 1:
+    completed = table
+    if unknown:
+        completed, result = solve_unknowns(table)
+        if len(result.solved) == 1:
+            found = result.solved[0].explain()
+            parts.append(w.HTML(f"<p><b>The missing flow:</b> {html.escape(found)}</p>"))
+        elif result.solved:
+            items = "".join(f"<li>{html.escape(f.explain())}</li>" for f in result.solved)
+            parts.append(w.HTML(f"<p><b>The missing flows, each from a balance:</b></p>"
+                                f"<ul>{items}</ul>"))  # fmt: skip
+        if result.unsolved:
+            items = "".join(
+                f"<li>'{html.escape(name)}': {html.escape(why)}</li>"
+                for name, why in result.unsolved
+            )
+            found_too = (
+                f"; {len(result.solved)} of them {'was' if len(result.solved) == 1 else 'were'} "
+                "found above"
+                if result.solved
+                else ""
+            )
             parts.append(
                 w.HTML(
-                    f"<p>{unknown} flows have no quantity. A balance can find one missing flow "
-                    "per process, not more: meter or estimate the others, then upload again. "
-                    "The diagram leaves them out.</p>"
+                    f"<p>{unknown} flows have no quantity{found_too}. These cannot be found: a "
+                    "balance finds one missing flow per process and substance, not more.</p>"
+                    f"<ul>{items}</ul><p>Meter or estimate them, then upload again. The diagram "
+                    "leaves them out.</p>"
                 )
             )
     checked = balance(completed)
@@ -153,7 +188,8 @@ def inventory_analysis(table: pd.DataFrame) -> w.Widget:
         links = exchanges_from(chosen)
         summary = network_summary(links)
         text = (
-            f"<p><b>Within {limit:.0f} km: {len(found)} feasible exchanges; "
+            f"<p><b>Within {limit:.0f} km: {len(found)} feasible "
+            f"exchange{'' if len(found) == 1 else 's'}; "
             f"{chosen['tonnes'].sum():,.0f} t/yr could be matched.</b> "
             f"{html.escape(summary.explain())} Savings in USD need prices, which the "
             "worksheet's savings account adds for the course's materials.</p>"
@@ -193,53 +229,210 @@ def options_analysis(table: pd.DataFrame) -> w.Widget:
     return portfolio_explorer(table, budget=budget, rate=10, budget_max=ceiling, display=False).box
 
 
-def firms_analysis(table: pd.DataFrame) -> w.Widget:
-    """Module 6: sharing a common plant's cost among your firms, with your plant's costs."""
-    from eic.cost_sharing import CETP_PLANT, plant_cost
+# The plant figures of Module 6's own-data panel: (name, label, min, max, step). They start
+# at the course's illustrative plant (cost_sharing.CETP_PLANT and COD_USD_PER_KG).
+PLANT_FIELDS = (
+    ("fixed_usd_per_yr", "Fixed cost of the plant (USD per year):", 0, 1e9, 1_000),
+    ("design_m3_per_day", "Design flow of the plant (m3 per day):", 1, 1e7, 100),
+    ("unit_usd_per_m3", "Treatment cost at the design flow, without the fixed cost (USD per m3):",
+     0, 1_000, 0.05),
+    ("scale_exponent", "Scale exponent (above 0, at most 1; 1 = no economies of scale):", 0.05,
+     1, 0.05),
+    ("usd_per_kg_cod", "COD treatment cost (USD per kg COD):", 0, 1_000, 0.05),
+)  # fmt: skip
+PLANT_NAMES = {
+    "fixed_usd_per_yr": "the fixed cost",
+    "design_m3_per_day": "the design flow",
+    "unit_usd_per_m3": "the treatment cost per m3",
+    "scale_exponent": "the scale exponent",
+    "usd_per_kg_cod": "the COD treatment cost",
+}
+
+
+def course_plant() -> dict[str, float]:
+    """The course's illustrative plant, as the values of :data:`PLANT_FIELDS`."""
+    from eic.cost_sharing import CETP_PLANT, COD_USD_PER_KG
+
+    return {
+        "fixed_usd_per_yr": CETP_PLANT["fixed_usd_per_yr"],
+        "design_m3_per_day": CETP_PLANT["reference_m3_per_day"],
+        "unit_usd_per_m3": CETP_PLANT["unit_usd_per_m3"],
+        "scale_exponent": CETP_PLANT["scale_exponent"],
+        "usd_per_kg_cod": COD_USD_PER_KG,
+    }
+
+
+def _kept_value(saved: object, low: float, high: float) -> float | None:
+    if isinstance(saved, bool) or not isinstance(saved, int | float):
+        return None
+    return float(saved) if math.isfinite(saved) and low <= saved <= high else None
+
+
+def firms_analysis(
+    table: pd.DataFrame,
+    *,
+    settings: Mapping[str, object] | None = None,
+    remember: Callable[[dict[str, float]], None] | None = None,
+) -> w.Widget:
+    """Module 6: sharing a common plant's cost among your firms, with your plant's costs.
+
+    The participant gives the plant's fixed cost (USD/yr), its design flow (m3/day), its
+    treatment cost at that flow besides the fixed cost (USD/m3), the scale exponent and
+    the cost of treating COD (USD/kg). They start at the course's illustrative plant, and
+    a warning names those still at the course's figures. ``settings`` are figures entered
+    before (kept with the saved table); ``remember`` is called with the figures each time
+    one changes, to keep them.
+    """
+    from eic.cost_sharing import check_firms, plant_cost
     from eic.panels import cost_sharing_explorer
 
+    course = course_plant()
+    settings = settings or {}
+    kept = {
+        name: _kept_value(settings.get(name), low, high)
+        for name, _label, low, high, _step in PLANT_FIELDS
+    }
     wide = {"description_width": "initial"}
     fields = {
-        "fixed_usd_per_yr": w.BoundedFloatText(
-            description="Fixed cost (USD/yr):", value=CETP_PLANT["fixed_usd_per_yr"], min=0,
-            max=1e9, step=1_000, style=wide,
-        ),
-        "unit_usd_per_m3": w.BoundedFloatText(
-            description="Cost at 1,000 m3/day (USD/m3):", value=CETP_PLANT["unit_usd_per_m3"],
-            min=0, max=1_000, step=0.05, style=wide,
-        ),
-        "scale_exponent": w.BoundedFloatText(
-            description="Scale exponent (0-1):", value=CETP_PLANT["scale_exponent"], min=0.05,
-            max=1, step=0.05, style=wide,
-        ),
-    }  # fmt: skip
+        name: w.BoundedFloatText(
+            description=label,
+            value=course[name] if kept[name] is None else kept[name],
+            min=low,
+            max=high,
+            step=step,
+            style=wide,
+            layout={"width": "auto"},
+        )
+        for name, label, low, high, step in PLANT_FIELDS
+    }
+    clean = check_firms(table)
+    flow = float(clean["effluent_m3_per_day"].sum())
+    load = float((clean["effluent_m3_per_day"] * clean["cod_mg_per_l"]).sum() / 1000)
     holder = w.VBox()
+    summary = w.HTML()
     note = w.HTML()
 
-    def build(_change=None) -> None:
-        params = {name: field.value for name, field in fields.items()}
-
-        def cost(flow: float) -> float:
-            return plant_cost(flow, reference_m3_per_day=1_000.0, **params)
-
+    def build(change=None) -> None:
+        values = {name: float(field.value) for name, field in fields.items()}
+        kept_note = ""
+        if remember is not None and change is not None:  # a figure was changed: keep it
+            try:
+                remember(values)
+            except OSError:
+                kept_note = (
+                    "<p role='alert'>These figures could not be kept with your table (the "
+                    "module's folder cannot be written): after a restart they go back to the "
+                    "course's figures.</p>"
+                )
+        summary.value = plant_summary(values, flow=flow, cod_kg_per_day=load)
         try:
-            holder.children = (cost_sharing_explorer(table, plant=cost, display=False).box,)
-            note.value = ""
+            design = values["design_m3_per_day"]
+            params = {
+                "fixed_usd_per_yr": values["fixed_usd_per_yr"],
+                "unit_usd_per_m3": values["unit_usd_per_m3"],
+                "scale_exponent": values["scale_exponent"],
+            }
+
+            def cost(flow_m3_per_day):
+                return plant_cost(flow_m3_per_day, reference_m3_per_day=design, **params)
+
+            holder.children = (
+                cost_sharing_explorer(
+                    table, plant=cost, usd_per_kg_cod=values["usd_per_kg_cod"], display=False
+                ).box,
+            )
+            note.value = kept_note
         except (TypeError, ValueError) as err:
-            note.value = f"<p role='alert'>{html.escape(str(err))}</p>"
+            note.value = f"<p role='alert'>{html.escape(str(err))}</p>" + kept_note
 
     for field in fields.values():
         field.observe(build, names="value")
     build()
+    restored = any(value is not None for value in kept.values())
     return w.VBox(
         [
             w.HTML(
-                "<p>The plant's yearly cost = fixed cost + 365 &times; cost per m3 &times; "
-                "1,000 &times; (flow / 1,000 m3/day)<sup>exponent</sup>. The values start at "
-                "the course's illustrative plant; put in your own plant's figures.</p>"
+                "<p>The plant's yearly cost (USD) = fixed cost + 365 &times; design flow "
+                "&times; treatment cost per m3 &times; (flow &divide; design flow)"
+                "<sup>scale exponent</sup> + 365 &times; COD treatment cost per kg &times; kg "
+                "of COD a day (m3 a day &times; COD in mg/l &divide; 1,000). Put in your own "
+                "plant's figures: the treatment cost is per m3 at the design flow, without the "
+                "fixed cost (if you know only an all-in cost per m3, enter it and set the fixed "
+                "cost to 0). "
+                + (
+                    "Your figures are kept with your table, so they are here after a restart."
+                    if remember is not None
+                    else "Your figures are not kept: after a restart they start again at the "
+                    "course's figures."
+                )
+                + (" The figures you entered before were restored." if restored else "")
+                + "</p>"
             ),
-            w.HBox(list(fields.values())),
+            w.VBox(list(fields.values())),
+            summary,
             note,
             holder,
         ]
     )
+
+
+def plant_summary(values: Mapping[str, float], *, flow: float, cod_kg_per_day: float) -> str:
+    """What the plant figures ``values`` (of :data:`PLANT_FIELDS`) give, in words (HTML):
+    the plant's cost at its design flow, the cost of one plant for all the firms (their
+    ``flow`` in m3/day and ``cod_kg_per_day``) split into flow and COD, and a warning naming
+    the figures still at the course's illustrative values."""
+    from eic.appraisal import and_list
+    from eic.cost_sharing import plant_cost
+
+    course = course_plant()
+    design, exponent = values["design_m3_per_day"], values["scale_exponent"]
+    parts = []
+    try:
+        at_design = plant_cost(
+            design,
+            fixed_usd_per_yr=values["fixed_usd_per_yr"],
+            unit_usd_per_m3=values["unit_usd_per_m3"],
+            scale_exponent=exponent,
+            reference_m3_per_day=design,
+        )
+        for_all = plant_cost(
+            flow,
+            fixed_usd_per_yr=values["fixed_usd_per_yr"],
+            unit_usd_per_m3=values["unit_usd_per_m3"],
+            scale_exponent=exponent,
+            reference_m3_per_day=design,
+        )
+    except (TypeError, ValueError):
+        return ""
+    cod = 365 * values["usd_per_kg_cod"] * cod_kg_per_day
+    parts.append(
+        f"<p><b>With these figures:</b> a plant treating its design flow of {design:,.0f} m3/day "
+        f"costs USD {at_design:,.0f} a year before COD (USD {at_design / design / 365:,.2f} per "
+        f"m3, all in). One plant for all your firms ({flow:,.0f} m3/day) costs USD "
+        f"{for_all:,.0f} a year for the flow"
+    )
+    if cod_kg_per_day > 0:
+        share = 100 * cod / (for_all + cod) if for_all + cod > 0 else 0.0
+        parts.append(
+            f" + USD {cod:,.0f} for treating {cod_kg_per_day:,.0f} kg of COD a day at USD "
+            f"{values['usd_per_kg_cod']:,.4g} per kg = USD {for_all + cod:,.0f}; COD is "
+            f"{share:.0f} % of the cost.</p>"
+        )
+    else:
+        parts.append(". Your table gives no COD, so the COD treatment cost plays no part.</p>")
+    same = [
+        PLANT_NAMES[name]
+        for name, *_ in PLANT_FIELDS
+        if math.isclose(values[name], course[name], rel_tol=1e-9)
+        and (name != "usd_per_kg_cod" or cod_kg_per_day > 0)
+    ]
+    if same:
+        parts.append(
+            "<div role='alert' class='eic-own-data-course-figures' style='border-left:4px solid "
+            "#9a3412;padding:4px 8px;margin:4px 0'>&#9888; <b>Still the course's illustrative "
+            f"figures: {html.escape(and_list(same))}.</b> They are a training example, not your "
+            "plant's, and they change who pays what: replace them with your plant's figures, "
+            "unless yours happen to be the same (a COD treatment cost of 0 leaves the "
+            "effluent's strength out).</div>"
+        )
+    return "".join(parts)

@@ -5,7 +5,9 @@ download (CSV and Excel, filled with the course's example), takes an upload (CSV
 ``.xlsx``, with a choice of sheet), checks it with the module's own check, shows a preview
 and runs the module's analysis and charts on it. The checked table is saved beside the
 module's answers (:class:`eic.own_tables.OwnDataFile`), so it is there after a restart and in
-a submission, where the country report finds it.
+a submission, where the country report finds it; figures an analysis asks for besides the
+table (Module 6's plant costs) are kept in the table's ``.json``. Rows left from the course's
+example are named, with the advice to delete them.
 
 A refused upload shows what is wrong and how to fix it, and leaves everything as it was:
 the saved table, the analysis on screen and every recorded answer.
@@ -26,6 +28,7 @@ from IPython.display import display
 from eic import data
 from eic import widgets as w
 from eic.answers import MODEL_SUFFIX, active_store, cannot_write
+from eic.appraisal import and_list
 from eic.explorers import table_html
 from eic.grading import grading_mode
 from eic.own_analyses import (
@@ -36,8 +39,8 @@ from eic.own_analyses import (
     options_analysis,
 )
 from eic.own_tables import OWN_TABLES, OwnDataFile
-from eic.table_templates import template_csv, template_xlsx
-from eic.tables import TableError
+from eic.table_templates import rows_from_example, template_csv, template_xlsx
+from eic.tables import TableError, row_label
 from eic.uploads import (
     ACCEPT,
     MAX_ROWS,
@@ -61,10 +64,18 @@ class DataSpec:
     columns: tuple[str, ...]  # the template's columns, in order
     guide: tuple[tuple[str, str], ...]  # (column, what to put in it, with its unit)
     check: Callable[[pd.DataFrame], pd.DataFrame]
-    analyse: Callable[[pd.DataFrame], w.Widget]
+    analyse: Callable[..., w.Widget]
+    # the analysis has figures of its own (Module 6's plant costs), kept with the table:
+    # it is called as analyse(table, settings=..., remember=...)
+    keeps_settings: bool = False
 
     def example_table(self) -> pd.DataFrame:
         return data.load(self.example)[list(self.columns)]
+
+    def example_rows(self, clean: pd.DataFrame) -> list[int]:
+        """The positions of the rows of ``clean`` (a checked table) that are rows of the
+        course's example, every cell the same."""
+        return rows_from_example(clean, self.check(self.example_table()))
 
 
 class OwnDataPanel:
@@ -182,7 +193,7 @@ class OwnDataPanel:
         try:
             read = read_upload(content, name, sheet=sheet)
             clean = self.spec.check(read.table)
-            analysis = self.spec.analyse(clean)
+            analysis = self._analyse(clean)
         except UploadError as err:
             self._refuse_upload(content, name, err.problems, err.sheets, err.sheet)
             return False
@@ -197,7 +208,14 @@ class OwnDataPanel:
             self._refuse(name, [_fault(err)])
             return False
         try:
-            self.file.save(clean, name, sheet=read.sheet)
+            # the figures entered for the table before stay with the new one
+            self.file.save(
+                clean,
+                name,
+                sheet=read.sheet,
+                example_rows=len(self.spec.example_rows(clean)),
+                settings=self.file.settings(),
+            )
         except OSError as err:
             self._refuse(
                 name, [_not_saved(err)], headline="was read and checked, but not saved.</b>"
@@ -211,7 +229,8 @@ class OwnDataPanel:
             f"<b>&#10003; '{html.escape(name)}' was read, checked and saved</b> as "
             f"<code>{html.escape(self.file.path.name)}</code> beside your answers: "
             f"{len(clean):,} rows. The analysis below uses it."
-            + (f" Note:<ul>{notes}</ul>" if notes else ""),
+            + (f" Note:<ul>{notes}</ul>" if notes else "")
+            + self._example_warning(clean),
             problem=False,
         )
         return True
@@ -279,7 +298,7 @@ class OwnDataPanel:
         source = self.file.source().get("file", "an earlier upload")
         try:
             clean = self.spec.check(self.file.load())
-            analysis = self.spec.analyse(clean)
+            analysis = self._analyse(clean)
         except (UploadError, TableError) as err:
             self._refuse(self.file.path.name, err.problems, kept=False)
             return
@@ -290,8 +309,43 @@ class OwnDataPanel:
         self._say(
             f"Your table from '{html.escape(str(source))}' ({len(clean):,} rows) was loaded "
             f"from <code>{html.escape(self.file.path.name)}</code>. Upload another file to "
-            "replace it.",
+            "replace it." + self._example_warning(clean),
             problem=False,
+        )
+
+    def _analyse(self, clean: pd.DataFrame) -> w.Widget:
+        if not self.spec.keeps_settings:
+            return self.spec.analyse(clean)
+        return self.spec.analyse(
+            clean, settings=self.file.settings(), remember=self.file.keep_settings
+        )
+
+    def _example_warning(self, clean: pd.DataFrame) -> str:
+        """A warning (HTML) when rows of the table are the course's example rows."""
+        rows = self.spec.example_rows(clean)
+        if not rows:
+            return ""
+        first = clean.columns[0]
+        if len(rows) == len(clean):
+            text = (
+                f"<b>&#9888; This is the course's example {html.escape(self.spec.what)}, "
+                "not your own:</b> every row is a row of the course's invented example, so "
+                "the analysis below is of the example, not of your cluster. Replace the rows "
+                "with your own and upload the file again."
+            )
+        else:
+            named = [f"{row_label(p)} ('{clean[first].iloc[p]}')" for p in rows[:8]]
+            if len(rows) > 8:
+                named.append(f"{len(rows) - 8} more")
+            text = (
+                f"<b>&#9888; {len(rows)} of the {len(clean)} rows are the course's invented "
+                f"example, not your cluster:</b> {html.escape(and_list(named))}. The analysis "
+                "below mixes them with your rows: delete them from your file and upload it "
+                "again."
+            )
+        return (
+            "<div role='alert' class='eic-own-data-example' style='border-left:4px solid "
+            f"#9a3412;padding:4px 8px;margin:6px 0'>{text}</div>"
         )
 
     def forget(self) -> None:
@@ -421,9 +475,11 @@ SPECS: dict[str, DataSpec] = {
                 ("target", "the process it enters (blank if it leaves the cluster; 'stock' "
                  "if it stays in its process, such as a tank filling up)"),
                 ("substance", "what flows, e.g. water or salt"),
-                ("quantity", "how much (0 or more); leave one flow blank to have it solved"),
+                ("quantity", "how much (0 or more); leave a flow blank to have it found "
+                 "from its process's balance (one blank flow per process and substance)"),
                 ("unit", "the unit, one of m3/day, m3/yr, ML/day, t/day, t/yr, kg/day, "
-                 "kWh/day, MWh/yr or GJ/yr; the same unit for one substance"),
+                 "kWh/day, MWh/yr or GJ/yr; the same unit for one substance (another unit is "
+                 "refused with how to convert it; write ML/day, megalitres, with capitals)"),
             ),
             _check("m03"),
             flows_analysis,
@@ -436,7 +492,9 @@ SPECS: dict[str, DataSpec] = {
             ("firm", "x_km", "y_km", "flow", "material", "tonnes_per_year", "grade"),
             (
                 ("firm", "the firm's name"),
-                ("x_km", "its position east of any fixed point, in km"),
+                ("x_km", "its position east of any fixed point, in km (or, in place of "
+                 "x_km and y_km, give columns 'latitude' and 'longitude' in degrees: they are "
+                 "turned into km; degrees pasted into x_km and y_km are refused)"),
                 ("y_km", "its position north of the same point, in km"),
                 ("flow", "'supplies' for a by-product it has, 'needs' for an input it buys"),
                 ("material", "the material, spelt the same for supplier and receiver"),
@@ -482,6 +540,7 @@ SPECS: dict[str, DataSpec] = {
             ),
             _check("m06"),
             firms_analysis,
+            keeps_settings=True,
         ),
     )
 }  # fmt: skip

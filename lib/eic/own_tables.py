@@ -50,15 +50,30 @@ class OwnDataFile:
     def exists(self) -> bool:
         return self.path.exists()
 
-    def save(self, table: pd.DataFrame, source: str, *, sheet: str | None = None) -> None:
+    def save(
+        self,
+        table: pd.DataFrame,
+        source: str,
+        *,
+        sheet: str | None = None,
+        example_rows: int = 0,
+        settings: dict | None = None,
+    ) -> None:
         """Keep ``table``; an :class:`OSError` if it cannot be written, and then the table
-        saved before (if any) and its ``.json`` are left as they were."""
+        saved before (if any) and its ``.json`` are left as they were.
+
+        ``example_rows`` is how many of its rows are the course's example (the country
+        report says so); ``settings`` are figures the analysis asks for besides the table
+        (Module 6's plant costs), kept with it."""
         meta = {
             "file": source,
             "sheet": sheet,
             "rows": len(table),
+            "example_rows": int(example_rows),
             "saved": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
+        if settings:
+            meta["settings"] = dict(settings)
         before = self.path.read_bytes() if self.path.exists() else None
         _replace(self.path, table.to_csv(index=False, float_format="%.15g").encode("utf-8"))
         try:
@@ -85,6 +100,18 @@ class OwnDataFile:
         except (OSError, ValueError):
             meta = {}
         return meta if isinstance(meta, dict) else {}
+
+    def settings(self) -> dict:
+        """The analysis's own figures kept with the table (empty if none)."""
+        settings = self.source().get("settings")
+        return settings if isinstance(settings, dict) else {}
+
+    def keep_settings(self, settings: dict) -> None:
+        """Keep the analysis's own figures with the saved table, in its ``.json``; an
+        :class:`OSError` if they cannot be written (the ``.json`` is then as it was)."""
+        meta = self.source()
+        meta["settings"] = dict(settings)
+        _replace(self.meta_path, json.dumps(meta, indent=1).encode("utf-8"))
 
     def remove(self) -> None:
         for path in (self.path, self.meta_path):

@@ -14,7 +14,7 @@ import pandas as pd
 
 from eic.appraisal import appraise, mac_chart, mac_curve
 from eic.clusters import candidate_clusters, lq_chart
-from eic.cost_sharing import cetp_plant_cost, compare_rules, shares_chart
+from eic.cost_sharing import COD_USD_PER_KG, cetp_plant_cost, compare_rules, shares_chart
 from eic.explorers import Explorer, percent_slider, show, slider, table_html, toggle
 from eic.flows import eco_efficiency, reuse_scenario, sankey_chart
 from eic.portfolio import choose_portfolio, greedy_portfolio
@@ -62,7 +62,8 @@ def lq_explorer(
             "a bar; the dashed line at 1 is the national average.</p>"
             + table_html(
                 shown,
-                caption=f"Sectors of {region}, latest year, with the reason for each",
+                caption=f"Sectors of {region} in {found.attrs['year']} (the latest year of "
+                "the table), with the reason for each",
                 formats={"employment": "{:,.0f}", "lq": "{:.2f}", "growth": "{:+.1f} %"},
                 headers={
                     "sector": "Sector",
@@ -266,6 +267,8 @@ def portfolio_explorer(
         paying = int(appraised["pays_for_itself"].sum())
         shown = appraised[["option", "investment_usd", "npv_usd", "irr", "simple_payback_years",
                            "mac_usd_per_tco2e", "abatement_tco2e_per_yr"]]  # fmt: skip
+        paybacks = [payback_text(years) for years in shown["simple_payback_years"]]
+        shown = shown.assign(simple_payback_years=paybacks)
         text = (
             f"<p><b>At {values['rate']:.0f} %, {paying} of the {len(appraised)} options pay "
             f"for themselves (NPV of 0 or more).</b></p>"
@@ -278,7 +281,6 @@ def portfolio_explorer(
                     "investment_usd": "{:,.0f}",
                     "npv_usd": "{:,.0f}",
                     "irr": "{:.1%}",
-                    "simple_payback_years": "{:.1f}",
                     "mac_usd_per_tco2e": "{:,.1f}",
                     "abatement_tco2e_per_yr": "{:,.0f}",
                 },
@@ -301,6 +303,12 @@ def portfolio_explorer(
     return _shown(Explorer(controls, draw, css="eic-portfolio-explorer"), display)
 
 
+def payback_text(years: float) -> str:
+    """A simple payback in years as a table shows it: '3.2', or 'never, at these savings'
+    when the option saves nothing (an infinite payback)."""
+    return f"{years:.1f}" if math.isfinite(years) else "never, at these savings"
+
+
 RULES = {"equal": "Equal shares", "proportional": "By effluent volume", "shapley": "Shapley value"}
 
 
@@ -308,12 +316,23 @@ def cost_sharing_explorer(
     firms: pd.DataFrame,
     *,
     plant: Callable[[float], float] = cetp_plant_cost,
+    usd_per_kg_cod: float = COD_USD_PER_KG,
     display: bool = True,
 ) -> Explorer | None:
     """Three ways to share a common treatment plant's yearly cost, and whether each is
     stable (no group of firms would pay less with its own plant). ``plant`` gives a
-    plant's yearly cost (USD/yr) from its flow (m3/day)."""
-    comparison = compare_rules(firms, plant)
+    plant's yearly cost (USD/yr) from its flow (m3/day); treating COD adds
+    ``usd_per_kg_cod`` (USD per kg) for each kg of COD a year, and the sentence says how
+    much of the cost that is."""
+    comparison = compare_rules(firms, plant, usd_per_kg_cod=usd_per_kg_cod)
+    total, cod = comparison.attrs["total_usd_per_yr"], comparison.attrs["cod_usd_per_yr"]
+    if cod > 0:
+        of_which = (
+            f", of which USD {cod:,.0f} ({100 * cod / total:.0f} %) is for treating COD at "
+            f"USD {usd_per_kg_cod:,.4g} per kg"
+        )
+    else:
+        of_which = " (nothing for COD: no COD is given, or its cost is 0)"
     rule = toggle("Sharing rule:", [(label, key) for key, label in RULES.items()], "proportional")
 
     def draw(values: dict) -> tuple[object, str]:
@@ -323,8 +342,8 @@ def cost_sharing_explorer(
         verdict = comparison.attrs["core"][key].explain()
         text = (
             f"<p><b>{RULES[key]}: {html.escape(verdict)}</b> The shared plant costs "
-            f"USD {comparison[column].sum():,.0f} a year in all. The chart compares the three "
-            "rules with each firm's stand-alone cost.</p>"
+            f"USD {comparison[column].sum():,.0f} a year in all{of_which}. The chart compares "
+            "the three rules with each firm's stand-alone cost.</p>"
             + table_html(
                 shown,
                 caption=f"Each firm's share under the rule '{RULES[key]}' (USD per year)",

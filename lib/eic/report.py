@@ -82,16 +82,25 @@ class OwnTable:
     rows: list[list[str]]
     source: str
     contributor: str
+    example_rows: int = 0  # rows that are the course's example (as the panel found on saving)
 
     PREVIEW = 10
 
     @property
     def caption(self) -> str:
         shown = f", the first {self.PREVIEW} shown" if len(self.rows) > self.PREVIEW else ""
-        return (
+        caption = (
             f"Own data: {self.name.replace('_', ' ')} table, {len(self.rows):,} rows{shown} "
             f"(from {self.source})"
         )
+        if self.example_rows and self.example_rows >= len(self.rows):
+            return f"{caption}. Warning: this is the course's invented example, unchanged"
+        if self.example_rows:
+            return (
+                f"{caption}. Warning: {self.example_rows} of its rows are the course's invented "
+                "example, not data of the cluster"
+            )
+        return caption
 
 
 def find_own_data(folder: Path, module: dict, contributor: str) -> tuple[list[OwnTable], list[str]]:
@@ -111,8 +120,11 @@ def find_own_data(folder: Path, module: dict, contributor: str) -> tuple[list[Ow
                 problems.append(f"{path.name} could not be read ({err.__class__.__name__})")
                 continue
             name = path.stem.removeprefix(f"{module['id']}-own-")
-            source = str(meta.get("file") or "an upload") if isinstance(meta, dict) else "an upload"
-            tables.append(OwnTable(name, header, rows, source, contributor))
+            meta = meta if isinstance(meta, dict) else {}
+            source = str(meta.get("file") or "an upload")
+            example = meta.get("example_rows")
+            example = example if isinstance(example, int) and example > 0 else 0
+            tables.append(OwnTable(name, header, rows, source, contributor, example))
         if tables:
             break
     return tables, problems

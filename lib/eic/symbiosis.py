@@ -33,7 +33,8 @@ import pandas as pd
 
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
-from eic.tables import Column, TableError, check_table, row_label
+from eic.positions import LATLON_NAMES, degrees_in_km, km_from_degrees
+from eic.tables import Column, TableError, check_table, normalise_name, row_label
 
 # networkx and scipy take about a second to import together, so each function that uses
 # them imports them: a notebook that never matches firms or draws a network does not wait.
@@ -58,15 +59,53 @@ LINK_COLUMNS = (
 )
 
 
+# Positions may be given as latitude and longitude (degrees) in place of x_km and y_km
+LATLON_COLUMNS = (
+    INVENTORY_COLUMNS[0],
+    Column("latitude", "number", unit="degrees north (-90 to 90)", minimum=-90, maximum=90),
+    Column("longitude", "number", unit="degrees east (-180 to 180)", minimum=-180,
+           maximum=180),
+    *INVENTORY_COLUMNS[3:],
+)  # fmt: skip
+
+
+def _from_latitude_longitude(table: pd.DataFrame) -> pd.DataFrame | None:
+    """The inventory with x_km and y_km from its latitude and longitude columns, or None
+    when it has x_km and y_km (or no latitude and longitude)."""
+    names = {normalise_name(h) for h in table.columns}
+    found = {LATLON_NAMES[n]: h for h in table.columns if (n := normalise_name(h)) in LATLON_NAMES}
+    if {"x_km", "y_km"} & names or set(found) != {"latitude", "longitude"}:
+        return None
+    clean = check_table(
+        table.rename(columns={h: n for n, h in found.items()}),
+        LATLON_COLUMNS,
+        what="firm inventory",
+        key=["firm", "flow", "material"],
+    )
+    x, y = km_from_degrees(clean["latitude"], clean["longitude"])
+    clean = clean.assign(x_km=x, y_km=y)
+    return clean[[c.name for c in INVENTORY_COLUMNS]]
+
+
 def check_inventory(table: pd.DataFrame) -> pd.DataFrame:
     """Check a firm inventory; return a clean copy or raise :class:`~eic.tables.TableError`.
 
     Besides the columns' own checks: grades are whole numbers, each firm has one location,
-    and a firm lists each material once per direction.
+    a firm lists each material once per direction, and x_km and y_km are not latitude and
+    longitude pasted in (see :func:`eic.positions.degrees_in_km`). Positions may be given instead as
+    columns ``latitude`` and ``longitude`` in degrees: they become x_km and y_km
+    (:func:`eic.positions.km_from_degrees`).
     """
-    clean = check_table(
-        table, INVENTORY_COLUMNS, what="firm inventory", key=["firm", "flow", "material"]
-    )
+    clean = None
+    if isinstance(table, pd.DataFrame):
+        clean = _from_latitude_longitude(table)
+    if clean is None:
+        clean = check_table(
+            table, INVENTORY_COLUMNS, what="firm inventory", key=["firm", "flow", "material"]
+        )
+        degrees = degrees_in_km(clean)
+        if degrees:
+            raise TableError("firm inventory", [degrees])
     clean["material"] = clean["material"].str.lower()
     problems = []
     for position, grade in enumerate(clean["grade"]):
@@ -295,10 +334,16 @@ class NetworkSummary:
     def explain(self) -> str:
         names = " and ".join(self.anchors)
         return (
-            f"{self.firms} partners joined by {self.links} links ({self.resources} resources); "
-            f"density {self.density:.2f} (share of all possible pairs that are linked). "
-            f"Anchor: {names}, with {self.degree[self.anchors[0]]} partners."
+            f"{_count(self.firms, 'partner')} joined by {_count(self.links, 'link')} "
+            f"({_count(self.resources, 'resource')}); density {self.density:.2f} (share of all "
+            "possible pairs that are linked). "
+            f"Anchor: {names}, with {_count(self.degree[self.anchors[0]], 'partner')}."
         )
+
+
+def _count(number: int, noun: str) -> str:
+    """'1 partner', '3 partners'."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _partners(links: pd.DataFrame) -> dict[str, dict[str, set[str]]]:

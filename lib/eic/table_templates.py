@@ -21,6 +21,36 @@ def template_csv(example: pd.DataFrame) -> bytes:
     return example.to_csv(index=False).encode("utf-8-sig")
 
 
+def rows_from_example(table: pd.DataFrame, example: pd.DataFrame) -> list[int]:
+    """The positions of the rows of ``table`` that are rows of ``example``, every cell the
+    same (150 and 150.0 alike, blank cells alike): the course's example rows a participant
+    left in a template, which would be analysed as if they were the participant's own.
+
+    >>> example = pd.DataFrame({"firm": ["Dye house A"], "effluent_m3_per_day": [150]})
+    >>> ours = pd.DataFrame({"firm": ["Dye house A", "Tannery"],
+    ...                      "effluent_m3_per_day": [150.0, 80]})
+    >>> rows_from_example(ours, example)
+    [0]
+    """
+    columns = [c for c in example.columns if c in table.columns]
+    known = {_row_key(row) for row in example[columns].itertuples(index=False)}
+    return [
+        position
+        for position, row in enumerate(table[columns].itertuples(index=False))
+        if _row_key(row) in known
+    ]
+
+
+def _row_key(row: tuple) -> tuple:
+    key = []
+    for value in row:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            key.append(None if math.isnan(value) else round(float(value), 9))
+        else:
+            key.append(str(value))
+    return tuple(key)
+
+
 def template_xlsx(example: pd.DataFrame, guide: Sequence[tuple[str, str]]) -> bytes:
     """A workbook: sheet "data" holds the example rows; sheet "read me" explains each column.
 

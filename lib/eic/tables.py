@@ -20,7 +20,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -53,7 +53,11 @@ class Column:
     largest in size (a value beyond 10^15 is a typing or unit slip in any table of this
     course, and would overflow the sums); ``allowed`` lists the
     only values a text column may take; ``optional`` columns may be absent;
-    ``allow_blank`` lets cells be empty (an unknown quantity).
+    ``allow_blank`` lets cells be empty (an unknown quantity). An allowed value may be
+    written in other capitals, except those in ``exact_case`` (ML/day, megalitres, is not
+    ml/day). ``advice``, for a column with ``allowed`` values, says how to fix a value that
+    is not allowed (how to convert another unit, say), or None; a column with ``advice``
+    never suggests a look-alike value, which for a unit could be another scale or quantity.
     """
 
     name: str
@@ -64,6 +68,8 @@ class Column:
     allowed: tuple[str, ...] | None = None
     optional: bool = False
     allow_blank: bool = False
+    exact_case: tuple[str, ...] = ()
+    advice: Callable[[str], str | None] | None = None
 
 
 def normalise_name(name: object) -> str:
@@ -179,11 +185,19 @@ def _check_column(column: Column, series: pd.Series, problems: list[str]) -> lis
     if column.allowed is None:
         return out
     unknown = np.flatnonzero(~blank & ~text.isin(column.allowed).to_numpy())
-    lowered = {a.lower(): a for a in column.allowed}
+    lowered = {a.lower(): a for a in column.allowed if a not in column.exact_case}
     for position in unknown:
         value = out[position]
         if value.lower() in lowered:
             out[position] = lowered[value.lower()]
+            continue
+        if column.advice is not None:
+            fix = column.advice(value)
+            problems.append(
+                f"column '{column.name}' in {row_label(position)} is '{_short(value)}', which "
+                + (f"is not used here: {fix}" if fix else "is not known")
+                + ("" if fix else f"; use one of: {', '.join(column.allowed)}")
+            )
             continue
         close = difflib.get_close_matches(value, column.allowed, n=1, cutoff=0.5)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
