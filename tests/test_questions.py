@@ -159,6 +159,8 @@ def test_ratings(ws, tmp_path):
     seen = []
     q.on_saved(seen.append)
     q.sliders["b"].value = 4
+    assert ws.store.value("q7_r") is None and seen == []  # "a" is not set yet
+    click(q.keep_button)  # "a" stays at the 0 it shows
     assert recorded(ws, "q7_r") == {"a": 0, "b": 4}
     assert seen[-1] == {"a": 0, "b": 4}
     with pytest.raises(ValueError, match="ratings out of range 0 to 5: a"):

@@ -7,7 +7,8 @@ the page opens, so a question holds no more of them than it shows. An answer is 
 soon as it is committed (a choice clicked, a slider released, a field left) and again on
 "Save answer"; "Check" saves, then runs the question's visible checks and shows the hint,
 if any, for the answer given. Nothing here knows the right answer: that lives only in the
-hidden tests of the instructor notebook.
+hidden tests of the instructor notebook. So where a complete answer may still be wrong
+(a number, several ticks, a ranking), Check says plainly that it cannot tell.
 
 The checks are plain functions of the value (``problems_with``), so they are tested
 without a browser; the widgets only call them. The kinds of question are in
@@ -21,7 +22,7 @@ import html
 import math
 import re
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from IPython.display import display
@@ -62,6 +63,30 @@ def parse_number(text: str) -> float | None:
     return number
 
 
+# What Check says of a complete answer for which no hint is written. Only where a complete
+# answer is all that is graded (a self-assessment, a checklist) or where every wrong answer
+# has its hint (a single choice) does "complete" mean the answer earns its points.
+COMPLETE = "Recorded and complete. It is graded when you submit the module."
+CANNOT_TELL = (
+    "Saved. Check can tell you only that your answer is complete, not whether it is right: "
+    "this kind of answer is graded when you submit the module."
+)
+
+# The message line must be a live region for a screen reader to read out what Check or Save
+# says. ipywidgets draws an HTML widget as a box that stays on the page and replaces only
+# the content inside it, and it has no setting for an element's attributes; a live region
+# must be on the page before its content changes. So the line's box carries the class
+# "eic-feedback", and this style element, in the question's heading, marks that box
+# role="status" aria-live="polite" once the browser has drawn the question (it tries again
+# while the line is still to be drawn). Where no script runs, the line is simply not read.
+_MARK_LIVE_REGION = (
+    "var s=this,n=0;(function mark(){var q=s.closest('.eic-question'),"
+    "m=q&&q.querySelector('.eic-feedback');if(m){m.setAttribute('role','status');"
+    "m.setAttribute('aria-live','polite')}else if(n++<100){setTimeout(mark,50)}})()"
+)
+LIVE_REGION_MARKUP = f'<style class="eic-live-region" onload="{_MARK_LIVE_REGION}"></style>'
+
+
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
@@ -86,7 +111,7 @@ class Question:
         self.qid = qid
         self.prompt = prompt
         self.hints = dict(hints or {})
-        heading = f"<b>{html.escape(prompt)}</b>"
+        heading = f"{LIVE_REGION_MARKUP}<b>{html.escape(prompt)}</b>"
         if help_text:
             heading += f"<br><i>{html.escape(help_text)}</i>"
         self.label = w.HTML(heading)
@@ -101,8 +126,10 @@ class Question:
             description="Check", icon="check", tooltip="Check that your answer is complete"
         )
         self.feedback = w.HTML()
+        self.feedback.add_class("eic-feedback")  # made a live region: see LIVE_REGION_MARKUP
+        buttons = w.HBox([self.save_button, self.check_button, *self._extra_buttons()])
         self.widget = w.VBox(
-            [self.label, self.input, w.HBox([self.save_button, self.check_button]), self.feedback],
+            [self.label, self.input, buttons, self.feedback],
             layout={"border": "1px solid #bbb", "padding": "8px", "margin": "8px 0"},
         )
         self.widget.add_class("eic-question")
@@ -124,6 +151,10 @@ class Question:
     def _build_input(self) -> w.Widget:
         raise NotImplementedError
 
+    def _extra_buttons(self) -> list[w.Button]:
+        """Buttons a kind shows after "Save answer" and "Check" (none by default)."""
+        return []
+
     def _watch(self, callback: Callable[[Any], None]) -> None:
         self.input.observe(callback, names="value")
 
@@ -141,6 +172,11 @@ class Question:
 
     def summary(self, value: Any) -> str:
         return str(value)
+
+    def _complete_message(self) -> str:
+        """What Check says of a complete answer that no hint fits. Nothing here knows the
+        right answer, so by default it says that it cannot tell right from wrong."""
+        return CANNOT_TELL
 
     # -- behaviour ---------------------------------------------------------------------
     def on_saved(self, callback: Callable[[Any], None]) -> None:
@@ -176,7 +212,7 @@ class Question:
         if hint:
             self._say(f"Recorded. Think again: {hint}", ok=False)
             return [hint]
-        self._say("Recorded and complete. It is graded when you submit the module.", ok=True)
+        self._say(self._complete_message(), ok=True)
         return []
 
     def record(self, value: Any) -> None:
@@ -247,21 +283,92 @@ class Question:
             display(self.widget)
 
 
+KEEP_AS_SHOWN = "Keep the rest as shown"
+
+
 class SliderGroup(Question):
     """A question answered with one slider per key, recorded together as ``{key: value}``.
 
+    A slider starts at a value (0, "equally important") that nobody chose, so a slider
+    counts as set only once it is moved, kept where it is with the "Keep the rest as shown"
+    button, given in code, or loaded from a recorded answer; the answer is recorded only
+    when every slider is set. Until then the sliders not yet set are shown in grey italics
+    and Save and Check name them.
+
     A kind builds ``self.sliders`` (key to slider) in ``_build_input``, and says what a value
     given in code may be: ``_in_range(value)``, ``_range_message`` (which starts the error
-    for a value out of range) and ``_slider_value(key, value)`` (what the slider is set to).
+    for a value out of range) and ``_slider_value(key, value)`` (what the slider is set to);
+    ``_answer_word`` names what a slider gives ("rating").
     """
 
     sliders: dict[str, w.ValueWidget]
     _cover_message = "answer exactly these"
     _range_message = "out of range"
+    _answer_word = "answer"
+
+    def __init__(
+        self, sheet: Worksheet, qid: str, prompt: str, *, help_text: str = "", **kwargs: Any
+    ) -> None:
+        self._set: set[str] = set()
+        word = self._answer_word
+        how = (
+            f"Move each slider to your {word}; if a slider already shows your {word}, "
+            f"press '{KEEP_AS_SHOWN}'."
+        )
+        super().__init__(sheet, qid, prompt, help_text=f"{help_text} {how}".strip(), **kwargs)
+        unset_look = "font-style: italic; color: #595959"
+        self._style(f".eic-q-{qid} .eic-unset .widget-readout {{{unset_look}}}")
+        for key in self._unset():
+            self.sliders[key].add_class("eic-unset")
+        self.keep_button.on_click(lambda _b: self._guard(self.keep_as_shown))
+
+    def _extra_buttons(self) -> list[w.Button]:
+        self.keep_button = w.Button(
+            description=KEEP_AS_SHOWN,
+            icon="check-square-o",
+            tooltip="Count each slider you have not moved at the value it shows",
+            layout=w.Layout(width="auto"),  # its own: it is hidden once every slider is set
+        )
+        return [self.keep_button]
+
+    def keep_as_shown(self) -> list[str]:
+        """Count every slider not moved yet as set where it is, then check the answer."""
+        self._mark_set(list(self.sliders))
+        return self.check()
+
+    def save(self) -> bool:
+        """Record the answer once every slider is set; otherwise say which are not."""
+        left = self._unset()
+        if not left:
+            return super().save()
+        word = self._answer_word
+        names = ", ".join(f"'{html.escape(self.sliders[key].description)}'" for key in left)
+        self._say(
+            f"Not complete yet, so not saved. Still to set: {names}. Move each slider to "
+            f"your {word}; if one already shows your {word}, press '{KEEP_AS_SHOWN}'.",
+            ok=False,
+        )
+        return False
+
+    def _unset(self) -> list[str]:
+        return [key for key in self.sliders if key not in self._set]
+
+    def _mark_set(self, keys: Iterable[str]) -> None:
+        for key in keys:
+            if key not in self._set:
+                self._set.add(key)
+                self.sliders[key].remove_class("eic-unset")
+        self.keep_button.layout.display = None if self._unset() else "none"
 
     def _watch(self, callback: Callable[[Any], None]) -> None:
-        for slider in self.sliders.values():
-            slider.observe(callback, names="value")
+        for key, slider in self.sliders.items():
+            slider.observe(lambda change, key=key: self._moved(key, change, callback), "value")
+
+    def _moved(self, key: str, change: Any, callback: Callable[[Any], None]) -> None:
+        """A slider moved by the participant is set (one set in code is marked by ``value``)."""
+        if not self._loading:
+            self._mark_set([key])
+        callback(change)
 
     @property
     def value(self) -> dict[str, Any]:
@@ -281,6 +388,7 @@ class SliderGroup(Question):
         with self._one_change():  # one save for the group, not one per slider
             for key, v in new.items():
                 self.sliders[key].value = self._slider_value(key, v)
+            self._mark_set(new)
 
     def _in_range(self, value: float) -> bool:
         raise NotImplementedError

@@ -3,7 +3,8 @@
 - :class:`Pairwise` asks, for every pair of criteria, which matters more and how much, on
   Saaty's 1-9 scale, and records ``{"A vs B": a}`` where ``a`` is how many times as
   important A is as B (1/9 to 9). The analytic hierarchy process (:mod:`eic.ahp`) turns
-  the record into priorities.
+  the record into priorities; the judgements are complete only when they are consistent
+  enough (consistency ratio at most 0.10), as the grader requires.
 - :class:`Checklist` asks the same few options ("yes", "partly", ...) of each item, and
   records ``{item: option}``.
 """
@@ -15,7 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from eic import widgets as w
-from eic.question_base import Question, SliderGroup
+from eic.grading import consistency_ratio
+from eic.question_base import COMPLETE, Question, SliderGroup
 
 if TYPE_CHECKING:
     from eic.worksheet import Worksheet
@@ -36,6 +38,14 @@ def judgement_options(a: str, b: str) -> list[tuple[str, float]]:
     return [*towards_a, ("equally important", 1.0), *towards_b]
 
 
+def _in_scale(judgement: Any) -> bool:
+    return (
+        isinstance(judgement, int | float)
+        and not isinstance(judgement, bool)
+        and 1 / 9.001 < judgement < 9.001
+    )
+
+
 def _nearest(value: float, options: Sequence[tuple[str, float]]) -> float:
     return min((v for _, v in options), key=lambda v: abs(v - value))
 
@@ -46,12 +56,21 @@ class Pairwise(SliderGroup):
     kind = "pairwise"
     _cover_message = "judge exactly these pairs"
     _range_message = "judgements must be from 1/9 to 9"
+    _answer_word = "judgement"
 
     def __init__(
-        self, sheet: Worksheet, qid: str, prompt: str, criteria: Sequence[str], **kwargs: Any
+        self,
+        sheet: Worksheet,
+        qid: str,
+        prompt: str,
+        criteria: Sequence[str],
+        *,
+        max_cr: float = 0.10,
+        **kwargs: Any,
     ) -> None:
         if len(criteria) < 2 or len(set(criteria)) != len(criteria):
             raise ValueError("give at least two different criteria to compare")
+        self.max_cr = max_cr
         self.criteria = list(criteria)
         self.pairs = [(a, b) for i, a in enumerate(self.criteria) for b in self.criteria[i + 1 :]]
         super().__init__(sheet, qid, prompt, **kwargs)
@@ -89,7 +108,20 @@ class Pairwise(SliderGroup):
     def problems_with(self, value: Any) -> list[str]:
         if not isinstance(value, Mapping):
             return ["move each slider to your judgement and press Save"]
-        return [f"judge '{key}'" for key in self.sliders if key not in value]
+        missing = [f"judge '{key}'" for key in self.sliders if key not in value]
+        if missing or not all(_in_scale(value[key]) for key in self.sliders):
+            return missing or ["judge every pair from 1/9 to 9"]
+        ratio = consistency_ratio(self.criteria, value)
+        if ratio > self.max_cr:
+            return [
+                f"your judgements contradict each other (consistency ratio {ratio:.2f}; it "
+                f"must be {self.max_cr:.2f} or less): change the judgement that fits the "
+                "others least"
+            ]
+        return []
+
+    def _complete_message(self) -> str:
+        return COMPLETE  # every pair judged, consistently: all that is graded
 
     def summary(self, value: Any) -> str:
         labels = []
@@ -182,6 +214,9 @@ class Checklist(Question):
         left = [item for item in self.items if item not in value]
         return [f"{len(left)} item(s) still to answer, starting with: {left[0]}"] if left else []
 
+    def _complete_message(self) -> str:
+        return COMPLETE  # your own observations: every item answered is the whole answer
+
     def summary(self, value: Any) -> str:
         counts = {option: sum(1 for v in value.values() if v == option) for option in self.options}
         return ", ".join(f"{option}: {n}" for option, n in counts.items())
@@ -240,6 +275,9 @@ class Texts(Question):
             return ["write something in each box and press Save"]
         return [f"write at least one point under '{name}'" for name in self.fields
                 if not str(value.get(name, "")).strip()]  # fmt: skip
+
+    def _complete_message(self) -> str:
+        return COMPLETE  # your own points: something under every heading is the whole answer
 
     def summary(self, value: Any) -> str:
         return "; ".join(f"{name}: {len(str(text).splitlines())} point(s)"

@@ -6,6 +6,7 @@ see :mod:`eic.question_base` for what they share.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,7 @@ from IPython.display import Markdown, display
 
 from eic import widgets as w
 from eic.grading import grading_mode
-from eic.question_base import Question, SliderGroup, _ordinal, parse_number
+from eic.question_base import COMPLETE, Question, SliderGroup, _ordinal, parse_number
 
 if TYPE_CHECKING:
     from eic.worksheet import Worksheet
@@ -78,9 +79,42 @@ class SingleChoice(_OptionsQuestion):
             return [f"'{value}' is not one of the options"]
         return []
 
+    def _complete_message(self) -> str:
+        """With a hint for every option but one, an answer without a hint is the right one."""
+        unhinted = [option for option in self.options if option not in self.hints]
+        return COMPLETE if len(unhinted) == 1 else super()._complete_message()
+
+
+_COUNT_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _count(n: int) -> str:
+    return _COUNT_WORDS[n] if 0 <= n < len(_COUNT_WORDS) else str(n)
+
 
 class MultipleChoice(_OptionsQuestion):
+    """Tick boxes. ``expected_count`` is the number of ticks the prompt asks for ("Tick
+    three"): another number is then not complete."""
+
     kind = "multiple choice"
+
+    def __init__(
+        self,
+        sheet: Worksheet,
+        qid: str,
+        prompt: str,
+        options: Sequence[str],
+        *,
+        expected_count: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if expected_count is not None and not 1 <= expected_count <= len(options):
+            raise ValueError(
+                f"expected_count is {expected_count}; give a number from 1 to {len(options)}, "
+                "the ticks the prompt asks for"
+            )
+        self.expected_count = expected_count
+        super().__init__(sheet, qid, prompt, options, **kwargs)
 
     def _build_input(self) -> w.Widget:
         self.boxes = [
@@ -107,9 +141,13 @@ class MultipleChoice(_OptionsQuestion):
                 box.value = box.description in new
 
     def problems_with(self, value: Any) -> list[str]:
+        wanted = self.expected_count
         if not value:
-            return ["tick at least one option"]
-        return [f"'{v}' is not one of the options" for v in value if v not in self.options]
+            return [f"tick {_count(wanted)}" if wanted else "tick at least one option"]
+        unknown = [f"'{v}' is not one of the options" for v in value if v not in self.options]
+        if unknown or wanted is None or len(value) == wanted:
+            return unknown
+        return [f"tick {_count(wanted)}, not {_count(len(value))}"]
 
     def summary(self, value: Any) -> str:
         return "; ".join(value)
@@ -120,6 +158,11 @@ class MultipleChoice(_OptionsQuestion):
 
 
 class Number(Question):
+    """A typed number. ``hints`` maps a known wrong value to its hint, which is shown for
+    any answer within ``abs_tol`` or ``rel_tol`` of that value: give the tolerance the
+    hidden test allows around the right answer, so that a value rounded as the right one
+    may be rounded gets its hint too."""
+
     kind = "number"
 
     def __init__(
@@ -130,10 +173,15 @@ class Number(Question):
         *,
         unit: str,
         plausible: tuple[float, float] | None = None,
+        abs_tol: float = 0.0,
+        rel_tol: float = 0.0,
         **kwargs: Any,
     ) -> None:
+        if abs_tol < 0 or rel_tol < 0:
+            raise ValueError(f"abs_tol {abs_tol} and rel_tol {rel_tol} must not be negative")
         self.unit = unit
         self.plausible = plausible
+        self.abs_tol, self.rel_tol = abs_tol, rel_tol
         super().__init__(sheet, qid, prompt, **kwargs)
 
     def _build_input(self) -> w.Widget:
@@ -176,6 +224,20 @@ class Number(Question):
 
     def summary(self, value: Any) -> str:
         return f"{value:,.15g} {self.unit}"
+
+    def _hint_for(self, value: Any) -> str:
+        """The hint of the first wrong value this answer is as close to as the tolerance."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return ""
+        return next(
+            (
+                hint
+                for wrong, hint in self.hints.items()
+                if isinstance(wrong, int | float)
+                and math.isclose(value, wrong, abs_tol=self.abs_tol, rel_tol=self.rel_tol)
+            ),
+            "",
+        )
 
 
 class Slider(Question):
@@ -364,7 +426,8 @@ class Reflection(_TextQuestion):
             prompt,
             help_text=kwargs.pop(
                 "help_text",
-                f"Write {min_words} to {max_words} words. Your trainer reads and grades it.",
+                f"Write {min_words} to {max_words} words. In a class, your trainer reads and "
+                "grades it; on your own, compare it with the 'A good answer' guidance above.",
             ),
             **kwargs,
         )
@@ -388,6 +451,13 @@ class Reflection(_TextQuestion):
             return [f"{words} words; shorten it to at most {self.max_words}"]
         return []
 
+    def _complete_message(self) -> str:
+        return (
+            "Saved and complete: its length is right. Check cannot judge what you wrote: in a "
+            "class, your trainer reads and grades it; on your own, compare it with the "
+            "'A good answer' guidance above."
+        )
+
     def _ipython_display_(self) -> None:
         if grading_mode():
             text = self.recorded() or ""
@@ -405,6 +475,7 @@ class Ratings(SliderGroup):
 
     kind = "ratings"
     _cover_message = "ratings must cover exactly"
+    _answer_word = "rating"
 
     def __init__(
         self,
@@ -449,6 +520,9 @@ class Ratings(SliderGroup):
         if not isinstance(value, Mapping):
             return ["rate every item"]
         return [f"rate '{item}'" for item in self.items if item not in value]
+
+    def _complete_message(self) -> str:
+        return COMPLETE  # a self-assessment: every item rated is the whole answer
 
     def summary(self, value: Any) -> str:
         return ", ".join(f"{k}: {v}" for k, v in value.items())
