@@ -28,7 +28,13 @@ def test_ties_name_every_weakest_foundation():
 
 
 def test_a_balanced_cluster_is_called_balanced():
-    assert "balanced" in assess(dict.fromkeys(FOUNDATIONS, 3)).advice()
+    assert "even; raise all four together" in assess(dict.fromkeys(FOUNDATIONS, 3)).advice()
+
+
+def test_four_absent_foundations_are_not_called_a_balanced_cluster():
+    advice = assess(dict.fromkeys(FOUNDATIONS, 0)).advice()
+    assert "balanced" not in advice and "even" not in advice
+    assert "absent" in advice and "not yet an eco-industrial cluster" in advice
 
 
 @pytest.mark.parametrize(

@@ -65,10 +65,17 @@ class Assessment:
 
     def advice(self) -> str:
         weakest = " and ".join(self.weakest)
+        level = self.ratings[FOUNDATIONS[0]]
+        if self.spread == 0 and level == 0:
+            return (
+                f"All four foundations are rated 0 of {HIGH} (absent): the cluster is not yet "
+                "an eco-industrial cluster. Start with the foundation that is easiest to build "
+                "where you are."
+            )
         if self.spread == 0:
             return (
-                f"All four foundations are rated {self.ratings[FOUNDATIONS[0]]:g} of {HIGH}: "
-                "the cluster is balanced; raise all four together."
+                f"All four foundations are rated {level:g} of {HIGH}: they are even; raise "
+                "all four together."
             )
         return (
             f"Weakest: {weakest} ({min(self.ratings.values()):g} of {HIGH}). The foundations "
