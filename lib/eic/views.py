@@ -83,7 +83,12 @@ class ChartImage:
 
 
 def describe_figure(fig: Figure) -> str:
-    """A figure's alternative text from its titles and axis labels."""
+    """A figure's alternative text: for each of its axes, its title, its axis labels, and
+    what the chart itself names: its bars (how many, and their categories in the order they
+    are drawn) and the entries of its legend, when it has two or more.
+
+    It repeats only words the figure shows; no value is read off a bar or a line.
+    """
     if isinstance(fig, chart_cache.Chart):
         return fig.description()
     parts = []
@@ -98,11 +103,58 @@ def describe_figure(fig: Figure) -> str:
             for name, label in (("horizontal", ax.get_xlabel()), ("vertical", ax.get_ylabel()))
             if label
         )
-        text = ". ".join(p for p in (title, axes) if p)
+        text = ". ".join(p for p in (title, axes, _bars_named(ax), _legend_named(ax)) if p)
         if text:
             parts.append(text)
+    parts += [named for legend in fig.legends if (named := _legend_named(legend))]
     described = " | ".join(" ".join(p.split()) for p in parts)
     return f"Chart: {described}" if described else "Chart"
+
+
+# at most this many names of bars or legend entries are listed, then how many more there are
+LISTED = 12
+_NUMBER = re.compile(r"[\d\s.,%+\-\u2212]*")
+
+
+def _listed(names: list[str]) -> str:
+    more = len(names) - LISTED
+    return ", ".join(names[:LISTED]) + (f" and {more} more" if more > 0 else "")
+
+
+def _bars_named(ax) -> str:
+    """What a bar chart's axes show ("8 bars, top to bottom: Textiles, ..."), or ""."""
+    from matplotlib.container import BarContainer
+
+    groups = [c for c in ax.containers if isinstance(c, BarContainer) and len(c)]
+    if not groups:
+        return ""
+    horizontal = groups[0].orientation == "horizontal"
+    axis = ax.yaxis if horizontal else ax.xaxis
+    ticks = sorted(
+        (tick, " ".join(label.get_text().split()))
+        for tick, label in zip(axis.get_ticklocs(), axis.get_ticklabels(), strict=False)
+    )
+    categories = [name for _, name in ticks if not _NUMBER.fullmatch(name)]
+    if horizontal != axis.get_inverted():  # read from the top down, or from the left
+        categories.reverse()
+    order = "top to bottom" if horizontal else "left to right"
+    if not categories:
+        return f"{sum(len(g) for g in groups)} bars"
+    if len(groups) == 1 and len(groups[0]) == len(categories):
+        return f"{len(categories)} bars, {order}: {_listed(categories)}"
+    kinds = "1 category" if len(categories) == 1 else f"{len(categories)} categories"
+    return f"Bars in {len(groups)} series for {kinds}, {order}: {_listed(categories)}"
+
+
+def _legend_named(where) -> str:
+    """The entries of a legend, or of the axes' legend ("Legend: A, B"), if it has two or
+    more; a legend of one names what the title says."""
+    from matplotlib.legend import Legend
+
+    legend = where if isinstance(where, Legend) else where.get_legend()
+    entries = [" ".join(t.get_text().split()) for t in legend.get_texts()] if legend else []
+    entries = [e for e in entries if e]
+    return f"Legend: {_listed(entries)}" if len(entries) > 1 else ""
 
 
 def figure_as_html(fig: Figure) -> str:

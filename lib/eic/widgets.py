@@ -20,6 +20,14 @@ True
 Traceback (most recent call last):
 ...
 AttributeError: this Layout is shared by every widget given {'width': 'auto'}; ...
+
+And one addition: a widget with a label (a slider, a set of radio or option buttons) is
+given its description as its tooltip unless given one. ipywidgets 8.1 sets the label's
+tooltip to the widget's ``tooltip``, which is None by default, so every such label showed
+the tooltip "null"; now a label cut short by its width shows itself whole:
+
+>>> IntSlider(description="Inter-firm networks").tooltip
+'Inter-firm networks'
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from typing import Any
 
 import ipywidgets as _w
 from ipywidgets import Layout, ValueWidget, Widget
+from ipywidgets.widgets.widget_description import DescriptionWidget
 
 __all__ = [
     "BoundedFloatText", "Button", "Checkbox", "Dropdown", "FileUpload", "FloatSlider",
@@ -76,11 +85,16 @@ def shared(kind: type[_w.Widget], settings: Mapping[str, Any] | None = None) -> 
 
 
 def _sharing_look(cls: type[_w.DOMWidget]) -> type[_w.DOMWidget]:
-    """``cls`` with its layout and style shared unless given as instances."""
+    """``cls`` with its layout and style shared unless given as instances, and, if it draws
+    a label, its description as its tooltip unless given one."""
     traits = cls.class_traits()
     style = traits["style"].klass if "style" in traits else None
+    # the widgets with a label, to which ipywidgets gives the tooltip (not a button's)
+    labelled = issubclass(cls, DescriptionWidget) and not issubclass(cls, _w.FileUpload)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if labelled and kwargs.get("tooltip") is None:
+            kwargs["tooltip"] = kwargs.get("description") or ""
         layout = kwargs.get("layout")
         if not isinstance(layout, _w.Layout):
             kwargs["layout"] = shared(_w.Layout, layout)
