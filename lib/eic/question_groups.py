@@ -1,4 +1,8 @@
-"""Questions answered as a group of judgements: pairwise comparisons and a checklist.
+"""Questions answered as a group of judgements: ratings, pairwise comparisons, a checklist
+and a set of texts.
+
+- :class:`Ratings` rates each item on a slider (0 to 5, say), and records
+  ``{item: rating}``.
 
 - :class:`Pairwise` asks, for every pair of criteria, which matters more and how much, on
   Saaty's 1-9 scale, and records ``{"A vs B": a}`` where ``a`` is how many times as
@@ -282,3 +286,61 @@ class Texts(Question):
     def summary(self, value: Any) -> str:
         return "; ".join(f"{name}: {len(str(text).splitlines())} point(s)"
                          for name, text in value.items())  # fmt: skip
+
+
+class Ratings(SliderGroup):
+    """A group of sliders, one per item, recorded together as {item: rating}."""
+
+    kind = "ratings"
+    _cover_message = "ratings must cover exactly"
+    _answer_word = "rating"
+
+    def __init__(
+        self,
+        sheet: Worksheet,
+        qid: str,
+        prompt: str,
+        items: Sequence[str],
+        *,
+        low: int = 0,
+        high: int = 5,
+        **kwargs: Any,
+    ) -> None:
+        self.items, self.low, self.high = list(items), low, high
+        super().__init__(sheet, qid, prompt, **kwargs)
+
+    def _build_input(self) -> w.Widget:
+        self.sliders = {
+            item: w.IntSlider(
+                min=self.low,
+                max=self.high,
+                value=self.low,
+                description=item,
+                continuous_update=False,
+                style={"description_width": "14em"},
+                layout={"width": "520px", "max_width": "100%"},
+            )
+            for item in self.items
+        }
+        return w.VBox(list(self.sliders.values()))
+
+    @property
+    def _range_message(self) -> str:
+        return f"ratings out of range {self.low} to {self.high}"
+
+    def _in_range(self, value: float) -> bool:
+        return self.low <= value <= self.high
+
+    def _slider_value(self, key: str, value: float) -> int:
+        return int(value)
+
+    def problems_with(self, value: Any) -> list[str]:
+        if not isinstance(value, Mapping):
+            return ["rate every item"]
+        return [f"rate '{item}'" for item in self.items if item not in value]
+
+    def _complete_message(self) -> str:
+        return COMPLETE  # a self-assessment: every item rated is the whole answer
+
+    def summary(self, value: Any) -> str:
+        return ", ".join(f"{k}: {v}" for k, v in value.items())

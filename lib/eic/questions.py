@@ -1,20 +1,19 @@
-"""The kinds of worksheet question: single and multiple choice, number, slider, ranking,
-reflection and a group of ratings. Each records its answer to the module's answer file;
-see :mod:`eic.question_base` for what they share.
+"""The kinds of worksheet question with one input: single and multiple choice, number,
+slider and ranking. Each records its answer to the module's answer file; see
+:mod:`eic.question_base` for what they share, :mod:`eic.question_texts` for typed answers
+and :mod:`eic.question_groups` for the questions answered as a group (ratings, pairwise
+judgements, checklists).
 """
 
 from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from IPython.display import Markdown, display
-
 from eic import widgets as w
-from eic.grading import grading_mode
-from eic.question_base import COMPLETE, Question, SliderGroup, _ordinal, parse_number
+from eic.question_base import COMPLETE, Question, _ordinal, parse_number
 
 if TYPE_CHECKING:
     from eic.worksheet import Worksheet
@@ -24,9 +23,6 @@ __all__ = [
     "Number",
     "Question",
     "Ranking",
-    "Ratings",
-    "Reflection",
-    "ShortText",
     "SingleChoice",
     "Slider",
     "parse_number",
@@ -349,180 +345,3 @@ class Ranking(_OptionsQuestion):
     def _hint_for(self, value: Any) -> str:
         """The hint written for the item placed first, if any."""
         return self.hints.get(value[0], "") if value else ""
-
-
-class _TextQuestion(Question):
-    """A typed answer; surrounding spaces are not recorded."""
-
-    @property
-    def value(self) -> str:
-        return self.input.value.strip()
-
-    @value.setter
-    def value(self, new: str) -> None:
-        if not isinstance(new, str):
-            raise ValueError(f"{new!r} is not text")
-        self.input.value = new
-
-
-class ShortText(_TextQuestion):
-    """A short typed answer on one line: a name, a term, a figure with its unit."""
-
-    kind = "short text"
-
-    def __init__(
-        self, sheet: Worksheet, qid: str, prompt: str, *, max_words: int = 12, **kwargs: Any
-    ) -> None:
-        self.max_words = max_words
-        super().__init__(sheet, qid, prompt, **kwargs)
-
-    def _build_input(self) -> w.Widget:
-        return w.Text(
-            placeholder="Type your answer",
-            continuous_update=False,
-            description="Answer",
-            style={"description_width": "initial"},
-            layout={"width": "80%"},
-        )
-
-    def problems_with(self, value: Any) -> list[str]:
-        words = len(str(value or "").split())
-        if words == 0:
-            return ["type your answer"]
-        if words > self.max_words:
-            return [f"{words} words; keep it to at most {self.max_words}"]
-        return []
-
-    def _hint_for(self, value: Any) -> str:
-        """The hint for this answer, ignoring case and spaces."""
-        wanted = " ".join(str(value).split()).casefold()
-        return next(
-            (
-                hint
-                for key, hint in self.hints.items()
-                if " ".join(str(key).split()).casefold() == wanted
-            ),
-            "",
-        )
-
-
-class Reflection(_TextQuestion):
-    kind = "reflection"
-
-    def __init__(
-        self,
-        sheet: Worksheet,
-        qid: str,
-        prompt: str,
-        *,
-        min_words: int = 50,
-        max_words: int = 300,
-        **kwargs: Any,
-    ) -> None:
-        self.min_words, self.max_words = min_words, max_words
-        super().__init__(
-            sheet,
-            qid,
-            prompt,
-            help_text=kwargs.pop(
-                "help_text",
-                f"Write {min_words} to {max_words} words. In a class, your trainer reads and "
-                "grades it; on your own, compare it with the 'A good answer' guidance above.",
-            ),
-            **kwargs,
-        )
-
-    def _build_input(self) -> w.Widget:
-        return w.Textarea(
-            placeholder="Write your answer here",
-            continuous_update=False,
-            description="Answer",
-            style={"description_width": "initial"},
-            layout={"width": "100%", "height": "10em"},
-        )
-
-    def problems_with(self, value: Any) -> list[str]:
-        words = len(str(value or "").split())
-        if words == 0:
-            return ["write your reflection"]
-        if words < self.min_words:
-            return [f"{words} words so far; write at least {self.min_words}"]
-        if words > self.max_words:
-            return [f"{words} words; shorten it to at most {self.max_words}"]
-        return []
-
-    def _complete_message(self) -> str:
-        return (
-            "Saved and complete: its length is right. Check cannot judge what you wrote: in a "
-            "class, your trainer reads and grades it; on your own, compare it with the "
-            "'A good answer' guidance above."
-        )
-
-    def _ipython_display_(self) -> None:
-        if grading_mode():
-            text = self.recorded() or ""
-            words = len(text.split())
-            quoted = "\n".join("> " + line for line in text.splitlines()) or "> (no answer)"
-            display(
-                Markdown(f"**{self.prompt}**\n\nRecorded reflection ({words} words):\n\n{quoted}")
-            )
-        else:
-            display(self.widget)
-
-
-class Ratings(SliderGroup):
-    """A group of sliders, one per item, recorded together as {item: rating}."""
-
-    kind = "ratings"
-    _cover_message = "ratings must cover exactly"
-    _answer_word = "rating"
-
-    def __init__(
-        self,
-        sheet: Worksheet,
-        qid: str,
-        prompt: str,
-        items: Sequence[str],
-        *,
-        low: int = 0,
-        high: int = 5,
-        **kwargs: Any,
-    ) -> None:
-        self.items, self.low, self.high = list(items), low, high
-        super().__init__(sheet, qid, prompt, **kwargs)
-
-    def _build_input(self) -> w.Widget:
-        self.sliders = {
-            item: w.IntSlider(
-                min=self.low,
-                max=self.high,
-                value=self.low,
-                description=item,
-                continuous_update=False,
-                style={"description_width": "14em"},
-                layout={"width": "520px", "max_width": "100%"},
-            )
-            for item in self.items
-        }
-        return w.VBox(list(self.sliders.values()))
-
-    @property
-    def _range_message(self) -> str:
-        return f"ratings out of range {self.low} to {self.high}"
-
-    def _in_range(self, value: float) -> bool:
-        return self.low <= value <= self.high
-
-    def _slider_value(self, key: str, value: float) -> int:
-        return int(value)
-
-    def problems_with(self, value: Any) -> list[str]:
-        if not isinstance(value, Mapping):
-            return ["rate every item"]
-        return [f"rate '{item}'" for item in self.items if item not in value]
-
-    def _complete_message(self) -> str:
-        return COMPLETE  # a self-assessment: every item rated is the whole answer
-
-    def summary(self, value: Any) -> str:
-        return ", ".join(f"{k}: {v}" for k, v in value.items())

@@ -24,15 +24,13 @@ from eic import widgets as w
 from eic.answers import AnswerStore, activate
 from eic.classroom import participant_label
 from eic.grading import grading_mode, in_voila
-from eic.question_groups import Checklist, Pairwise, Texts
+from eic.question_groups import Checklist, Pairwise, Ratings, Texts
+from eic.question_texts import Reflection, ShortText
 from eic.questions import (
     MultipleChoice,
     Number,
     Question,
     Ranking,
-    Ratings,
-    Reflection,
-    ShortText,
     SingleChoice,
     Slider,
 )
