@@ -37,7 +37,8 @@ from eic.cost_sharing import (
 from eic.flows import check_flows, solve_unknown
 from eic.own_data import SPECS, OwnDataPanel
 from eic.portfolio import choose_portfolio
-from eic.report import Entry, build_report, describe, to_markdown
+from eic.report import Entry, build_report, describe
+from eic.report_pages import to_markdown
 from eic.tables import TableError
 
 

@@ -12,7 +12,8 @@ from conftest import ROOT
 
 from eic.answers import AnswerStore
 from eic.course import syllabus
-from eic.report import build_report, to_html, write_report
+from eic.report import build_report
+from eic.report_pages import to_html, write_report
 
 MODULES = {m["id"]: m for m in syllabus()["modules"]}
 RATINGS = {
@@ -190,7 +191,7 @@ def test_the_markdown_download_holds_the_text_and_every_chart_it_links(participa
     import re
     import zipfile
 
-    from eic.report import markdown_archive
+    from eic.report_pages import markdown_archive
 
     archive = zipfile.ZipFile(io.BytesIO(markdown_archive(build_report(
         [("Ana Reyes", participant)], country="Philippines"))))  # fmt: skip

@@ -21,15 +21,8 @@ from eic.explorers import Explorer, answer_view, show, table_html
 from eic.grading import grading_mode
 from eic.jobs import green_jobs, jobs_chart, jobs_summary
 from eic.question_groups import Checklist
-from eic.report import (
-    ROADMAP_START,
-    STATUS_DONE,
-    STATUS_NONE,
-    build_report,
-    markdown_archive,
-    to_html,
-    write_report,
-)
+from eic.report import ROADMAP_START, STATUS_DONE, STATUS_NONE, build_report
+from eic.report_pages import markdown_archive, to_html, write_report
 from eic.strategy import roadmap_chart, roadmap_from_terms, roadmap_summary
 
 

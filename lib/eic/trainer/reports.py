@@ -12,7 +12,8 @@ import argparse
 import re
 from pathlib import Path
 
-from eic.report import build_report, write_report
+from eic.report import build_report
+from eic.report_pages import write_report
 from eic.trainer.course import Course, CourseError
 from eic.trainer.roster import roster
 

@@ -1,0 +1,230 @@
+"""The country report as pages: one self-contained, printable HTML page, and Markdown to
+edit (with its charts, also as one zip file to download). :mod:`eic.report` gathers what
+goes in it.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import zipfile
+from pathlib import Path
+
+from eic.report import (
+    REFLECTION_KINDS,
+    STATUS_DONE,
+    STATUS_EXERCISES,
+    Entry,
+    Report,
+    describe,
+)
+
+ANNEX_INTRO = (
+    "These are the answers to the course's exercises. They are about the course's examples "
+    "(the region of Riverside and its cluster are invented for training; Kalundborg, Kawasaki, "
+    "Tirupur and Ulsan are real cases) and show what was learnt, not facts about {country}."
+)
+
+
+CSS = """
+body { font-family: Georgia, 'Times New Roman', serif; max-width: 52em; margin: 2em auto;
+       padding: 0 1em; line-height: 1.45; color: #1b1b1b; }
+h1, h2, h3 { font-family: Helvetica, Arial, sans-serif; }
+.status { font-size: 90%; color: #555; }
+.answer { margin: 0.2em 0 0.8em 1em; }
+.credit { color: #555; font-size: 90%; }
+figure { margin: 1em 0; } figure img { max-width: 100%; }
+table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 90%; }
+td, th { border: 1px solid #ccc; padding: 2px 6px; text-align: left; }
+caption { text-align: left; font-style: italic; }
+@media print { a { color: inherit; text-decoration: none; } section { page-break-inside: avoid; } }
+"""
+
+
+def to_html(report: Report) -> str:
+    """The report as one self-contained, printable HTML page (images embedded)."""
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        f"<html lang='en'><head><meta charset='utf-8'><title>{e(report.title)}</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<h1>{e(report.title)}</h1>",
+        f"<p>Prepared by {e(', '.join(report.participants))} with the EIC Course, "
+        f"{e(report.made)}. A draft to edit: each answer is the participant's own.</p>",
+        f"<p>{e(report.intro)}</p>",
+        "<nav><h2>Contents</h2><ol>",
+    ]
+    parts += [
+        f"<li><a href='#{s.module['id']}'>{e(s.module['title'])}</a> "
+        f"<span class='status'>({e(_status_text(s.status))})</span></li>"
+        for s in report.sections
+    ]
+    if any(s.exercises for s in report.sections):
+        parts.append("<li><a href='#annex'>Annex: answers to the course's exercises</a></li>")
+    parts.append("</ol></nav>")
+    group = len(report.participants) > 1
+    for section in report.sections:
+        module = section.module
+        number = int(module["id"][1:])
+        parts.append(f"<section id='{module['id']}'>")
+        parts.append(f"<h2>Module {number} · {e(module['title'])}</h2>")
+        for problem in section.problems:
+            parts.append(f"<p class='status'>Note: {e(problem)}</p>")
+        if section.status != STATUS_DONE:
+            parts.append(f"<p class='status'>{e(_missing_text(section.status))}</p></section>")
+            continue
+        for table in section.own_data:
+            credit = f" ({table.contributor})" if group else ""
+            head = "".join(f"<th>{e(cell)}</th>" for cell in table.header)
+            body = "".join(
+                "<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>"
+                for row in table.rows[: table.PREVIEW]
+            )
+            parts.append(
+                f"<table><caption>{e(table.caption + credit)}</caption><thead><tr>{head}</tr>"
+                f"</thead><tbody>{body}</tbody></table>"
+            )
+        parts += _answers_html(section.about_the_cluster, number, group, "h3")
+        for figure in section.figures:
+            data = base64.b64encode(figure.png).decode("ascii")
+            caption = f"{figure.title} ({figure.contributor})" if group else figure.title
+            parts.append(
+                f"<figure><img src='data:image/png;base64,{data}' alt='{e(figure.alt, True)}'>"
+                f"<figcaption>{e(caption)}</figcaption></figure>"
+            )
+        parts.append("</section>")
+    if any(s.exercises for s in report.sections):
+        parts.append("<section id='annex'><h2>Annex: answers to the course's exercises</h2>")
+        parts.append(f"<p>{e(ANNEX_INTRO.format(country=report.country))}</p>")
+        for section in report.sections:
+            if section.exercises:
+                number = int(section.module["id"][1:])
+                parts.append(f"<h3>Module {number} · {e(section.module['title'])}</h3>")
+                parts += _answers_html(section.exercises, number, group, "h4")
+        parts.append("</section>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _status_text(status: str) -> str:
+    return {STATUS_EXERCISES: "exercises only, in the annex"}.get(status, status)
+
+
+def _missing_text(status: str) -> str:
+    if status == STATUS_EXERCISES:
+        return (
+            "Nothing about your own cluster was recorded in this module; the answers to its "
+            "exercises are in the annex."
+        )
+    return "Not yet done: no answers recorded."
+
+
+def _answers_html(entries: list[Entry], number: int, group: bool, heading: str) -> list[str]:
+    e = html.escape
+    parts = []
+    for question, answered in _by_question(entries):
+        parts.append(f"<{heading}>{e(question)}</{heading}>")
+        for entry in answered:
+            credit = f" <span class='credit'>({e(entry.contributor)})</span>" if group else ""
+            lines = describe(entry, str(number))
+            if entry.kind in REFLECTION_KINDS:
+                body = "".join(f"<p>{e(line)}</p>" for line in lines)
+            elif len(lines) == 1:
+                body = f"<p>{e(lines[0])}</p>"
+            else:
+                body = "<ul>" + "".join(f"<li>{e(line)}</li>" for line in lines) + "</ul>"
+            parts.append(f"<div class='answer'>{body}{credit}</div>")
+    return parts
+
+
+def to_markdown(report: Report, image_folder: str = "") -> tuple[str, dict[str, bytes]]:
+    """The report as Markdown, with the images it refers to: ``(text, {file name: png})``."""
+    lines = [f"# {report.title}", ""]
+    lines += [f"Prepared by {', '.join(report.participants)} with the EIC Course, {report.made}.",
+              "", report.intro, ""]  # fmt: skip
+    images: dict[str, bytes] = {}
+    group = len(report.participants) > 1
+    for section in report.sections:
+        number = int(section.module["id"][1:])
+        lines += [f"## Module {number} · {section.module['title']}", ""]
+        lines += [f"*Note: {problem}*\n" for problem in section.problems]
+        if section.status != STATUS_DONE:
+            lines += [f"*{_missing_text(section.status)}*", ""]
+            continue
+        for table in section.own_data:
+            credit = f" ({table.contributor})" if group else ""
+            cells = [[cell.replace("|", "\\|") for cell in row] for row in table.rows]
+            lines += [f"*{table.caption}{credit}*", ""]
+            lines += ["| " + " | ".join(table.header) + " |"]
+            lines += ["|" + "---|" * len(table.header)]
+            lines += ["| " + " | ".join(row) + " |" for row in cells[: table.PREVIEW]]
+            lines.append("")
+        lines += _answers_markdown(section.about_the_cluster, number, group, "###")
+        for n, figure in enumerate(section.figures, 1):
+            name = f"{section.module['id']}-{n}.png"
+            images[name] = figure.png
+            path = f"{image_folder}/{name}" if image_folder else name
+            lines += [f"![{figure.alt}]({path})", "", f"*{figure.title}*", ""]
+    if any(s.exercises for s in report.sections):
+        lines += ["## Annex: answers to the course's exercises", ""]
+        lines += [ANNEX_INTRO.format(country=report.country), ""]
+        for section in report.sections:
+            if section.exercises:
+                number = int(section.module["id"][1:])
+                lines += [f"### Module {number} · {section.module['title']}", ""]
+                lines += _answers_markdown(section.exercises, number, group, "####")
+    return "\n".join(lines), images
+
+
+def _answers_markdown(entries: list[Entry], number: int, group: bool, heading: str) -> list[str]:
+    lines = []
+    for question, answered in _by_question(entries):
+        lines += [f"{heading} {question}", ""]
+        for entry in answered:
+            credit = f" *({entry.contributor})*" if group else ""
+            described = describe(entry, str(number))
+            if entry.kind in REFLECTION_KINDS or len(described) == 1:
+                lines += list(described)
+                lines[-1] += credit
+            else:
+                lines += [f"- {line}" for line in described]
+                if credit:
+                    lines.append(credit.strip())
+            lines.append("")
+    return lines
+
+
+def _by_question(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
+    grouped: dict[str, list[Entry]] = {}
+    for entry in entries:
+        grouped.setdefault(entry.question, []).append(entry)
+    return list(grouped.items())
+
+
+def markdown_archive(report: Report, stem: str = "country-report") -> bytes:
+    """A zip file of ``<stem>.md`` and the charts it shows, in ``<stem>-images/``: the
+    Markdown with working images, as one download."""
+    text, images = to_markdown(report, f"{stem}-images")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{stem}.md", text)
+        for name, png in images.items():
+            archive.writestr(f"{stem}-images/{name}", png)
+    return buffer.getvalue()
+
+
+def write_report(report: Report, folder: Path, stem: str = "country-report") -> tuple[Path, Path]:
+    """Write ``<stem>.html`` and ``<stem>.md`` (with ``<stem>-images/``) into ``folder``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    html_path = folder / f"{stem}.html"
+    html_path.write_text(to_html(report), encoding="utf-8")
+    text, images = to_markdown(report, f"{stem}-images")
+    if images:
+        (folder / f"{stem}-images").mkdir(exist_ok=True)
+        for name, png in images.items():
+            (folder / f"{stem}-images" / name).write_bytes(png)
+    md_path = folder / f"{stem}.md"
+    md_path.write_text(text, encoding="utf-8")
+    return html_path, md_path
