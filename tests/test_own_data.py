@@ -287,3 +287,52 @@ def test_any_damaged_template_is_used_or_refused_never_an_unexplained_failure(
     if used:
         saved = json.loads(panel.file.meta_path.read_text())
         assert saved["rows"] == len(panel.table)
+
+
+def _downloaded_page(panel: OwnDataPanel) -> str:
+    """The page behind the panel's results link, as the browser would save it."""
+    import base64
+    import re
+
+    (href,) = re.findall(r"href='data:text/html;base64,([^']+)'", panel.kept.value)
+    return base64.b64decode(href).decode("utf-8")
+
+
+@pytest.mark.parametrize("module", list(SPECS))
+def test_the_results_of_an_own_analysis_can_be_taken_away_as_a_page(folder, module):
+    spec = SPECS[module]
+    panel = OwnDataPanel(spec, folder)
+    assert panel.results.layout.display == "none"  # nothing to keep before a table
+    assert panel.receive(template_csv(own_version(spec)), "ours.csv")
+    panel.keep.click()
+    page = _downloaded_page(panel)
+    assert page.startswith("<!DOCTYPE html>") and "from the table ours.csv" in page
+    # every table and chart the analysis shows is on the page, in the same order
+    shown = rendered(panel)
+    tables = shown.count("<table class='eic-table'")
+    charts = shown.count("<img src='data:image/png;base64,")
+    assert tables + charts > 0
+    assert page.count("<table class='eic-table'") == tables
+    assert page.count("<img src='data:image/png;base64,") == charts
+    first_name = own_version(spec).iloc[0, 0]
+    assert ("Our " in page) == ("Our " in shown), first_name
+
+
+def test_the_results_page_records_the_settings_as_they_are_when_made(folder):
+    panel = OwnDataPanel(SPECS["m04"], folder)
+    assert panel.receive(template_csv(own_version(SPECS["m04"])), "ours.csv")
+    distance = next(
+        c for c in _controls(panel.analysis) if "km" in str(getattr(c, "description", ""))
+    )
+    distance.value = 7.0
+    panel.keep.click()
+    said = [line for line in _downloaded_page(panel).splitlines() if "<li>" in line]
+    assert any(f"{distance.description.rstrip(':')}: 7</li>" in line for line in said), said
+    panel.forget()
+    assert panel.results.layout.display == "none" and panel.kept.value == ""
+
+
+def _controls(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _controls(child)

@@ -30,6 +30,7 @@ from eic.appraisal import and_list
 from eic.explorers import table_html
 from eic.grading import grading_mode
 from eic.own_data_specs import SPECS, DataSpec
+from eic.own_results import results_page
 from eic.own_tables import OwnDataFile
 from eic.table_templates import template_csv, template_xlsx
 from eic.tables import TableError, row_label
@@ -82,6 +83,15 @@ class OwnDataPanel:
         self.message = w.HTML()
         self.preview = w.HTML()
         self.analysis = w.VBox()
+        # the results as shown, to take away: a page made when asked, as the controls move
+        self.keep = w.Button(
+            description="Make a page of these results",
+            icon="download",
+            tooltip="A web page of the analysis as shown now, with its settings, to download",
+            layout={"width": "auto"},
+        )
+        self.kept = w.HTML()
+        self.results = w.VBox([self.keep, self.kept], layout=w.Layout(display="none"))
         self.box = w.VBox(
             [
                 self.intro,
@@ -89,12 +99,14 @@ class OwnDataPanel:
                 self.message,
                 self.preview,
                 self.analysis,
+                self.results,
             ]
         )
         self.box.add_class("eic-own-data")
         self.upload.observe(self._on_upload, names="value")
         self.sheet.observe(self._on_sheet, names="value")
         self.remove.on_click(lambda _button: self.forget())
+        self.keep.on_click(lambda _button: self.results_link())
         self._restore()
 
     # -- what the participant sees --------------------------------------------------------
@@ -256,6 +268,8 @@ class OwnDataPanel:
         more = f" (the first {PREVIEW_ROWS} of {len(clean):,} rows)" if len(clean) > 10 else ""
         self.preview.value = table_html(shown, caption=f"Your {self.spec.what}{more}")
         self.analysis.children = (analysis,)
+        self.kept.value = ""
+        self.results.layout.display = None
         self.remove.disabled = False
         self._offer_sheets(sheets, sheet)
 
@@ -322,9 +336,29 @@ class OwnDataPanel:
         self._accepted = None
         self.preview.value = ""
         self.analysis.children = ()
+        self.results.layout.display = "none"
+        self.kept.value = ""
         self.remove.disabled = True
         self.sheet.layout.display = "none"
         self._say("Your table was removed. Your recorded answers are unchanged.", problem=False)
+
+    def results_link(self) -> str:
+        """Make the page of the results as shown now, and offer it for download."""
+        number = int(self.spec.module[1:])
+        page = results_page(
+            self.analysis,
+            title=f"Module {number}: the analysis of your {self.spec.what}",
+            source=str(self.file.source().get("file") or self.file.path.name),
+        )
+        name = f"{self.spec.module}-own-{self.spec.name}-results.html"
+        self.kept.value = (
+            "<p>&#11015; "
+            + _download_link(name, "text/html", page.encode("utf-8"),
+                             "Download the results as a web page")
+            + " (open it in a browser to print it or save it as PDF; its tables copy into a "
+            "spreadsheet). Move a control? Make the page again.</p>"
+        )  # fmt: skip
+        return page
 
     # -- widget events ---------------------------------------------------------------------
     _sheet_quiet = False
