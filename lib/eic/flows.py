@@ -187,6 +187,23 @@ class SolvedFlow:
         )
 
 
+def closing_flow(known: pd.DataFrame, row: pd.Series, process: str) -> float:
+    """The quantity of the flow ``row`` that closes ``process``'s balance of its substance,
+    given the ``known`` flows (the flow itself left out); a ``ValueError`` when it would
+    have to be negative, as another figure of that process must then be wrong."""
+    same = known[known["substance"] == row["substance"]]
+    inputs = same.loc[same["target"] == process, "quantity"].sum()
+    outputs = same.loc[same["source"] == process, "quantity"].sum()
+    value = inputs - outputs if row["source"] == process else outputs - inputs
+    if value < -TOLERANCE * max(inputs, outputs):
+        raise ValueError(
+            f"closing the balance of '{process}' would need {value:,.6g} {row['unit']} for "
+            f"'{row['flow']}', and a flow cannot be negative: another figure of "
+            f"'{process}' ({row['substance']}) must be wrong"
+        )
+    return max(float(value), 0.0)
+
+
 def solve_unknown(table: pd.DataFrame) -> tuple[pd.DataFrame, SolvedFlow]:
     """Fill in the one flow with no quantity from the balance of a process it touches.
 
@@ -206,18 +223,7 @@ def solve_unknown(table: pd.DataFrame) -> tuple[pd.DataFrame, SolvedFlow]:
         )
     row = clean.loc[unknown[0]]
     process = row["source"] if row["source"] else row["target"]
-    known = clean.drop(index=unknown[0])
-    same = known[known["substance"] == row["substance"]]
-    inputs = same.loc[same["target"] == process, "quantity"].sum()
-    outputs = same.loc[same["source"] == process, "quantity"].sum()
-    value = inputs - outputs if row["source"] == process else outputs - inputs
-    if value < -TOLERANCE * max(inputs, outputs):
-        raise ValueError(
-            f"closing the balance of '{process}' would need {value:,.6g} {row['unit']} for "
-            f"'{row['flow']}', and a flow cannot be negative: another figure of "
-            f"'{process}' ({row['substance']}) must be wrong"
-        )
-    value = max(value, 0.0)
+    value = closing_flow(clean.drop(index=unknown[0]), row, process)
     solved = clean.copy()
     solved.loc[unknown[0], "quantity"] = value
     return solved, SolvedFlow(row["flow"], float(value), row["unit"], process)
@@ -421,6 +427,7 @@ __all__ = [
     "SolvedFlow",
     "balance",
     "check_flows",
+    "closing_flow",
     "eco_efficiency",
     "flow_summary",
     "processes",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from eic.flows import STOCK, TOLERANCE, SolvedFlow, check_flows
+from eic.flows import STOCK, SolvedFlow, check_flows, closing_flow
 
 
 @dataclass(frozen=True)
@@ -64,18 +64,9 @@ def solve_unknowns(table: pd.DataFrame) -> tuple[pd.DataFrame, SolvedFlows]:
                 touching = same[(same["source"] == process) | (same["target"] == process)]
                 if touching["quantity"].isna().sum() != 1:
                     continue
-                known = touching.drop(index=index)
-                inputs = known.loc[known["target"] == process, "quantity"].sum()
-                outputs = known.loc[known["source"] == process, "quantity"].sum()
-                value = inputs - outputs if row["source"] == process else outputs - inputs
-                if value < -TOLERANCE * max(inputs, outputs):
-                    raise ValueError(
-                        f"closing the balance of '{process}' would need {value:,.6g} "
-                        f"{row['unit']} for '{row['flow']}', and a flow cannot be negative: "
-                        f"another figure of '{process}' ({row['substance']}) must be wrong"
-                    )
-                solved.loc[index, "quantity"] = max(value, 0.0)
-                found.append(SolvedFlow(row["flow"], max(float(value), 0.0), row["unit"], process))
+                value = closing_flow(touching.drop(index=index), row, process)
+                solved.loc[index, "quantity"] = value
+                found.append(SolvedFlow(row["flow"], value, row["unit"], process))
                 progress = True
                 break
     unsolved = []

@@ -388,19 +388,15 @@ def plant_summary(values: Mapping[str, float], *, flow: float, cod_kg_per_day: f
     design, exponent = values["design_m3_per_day"], values["scale_exponent"]
     parts = []
     try:
-        at_design = plant_cost(
-            design,
-            fixed_usd_per_yr=values["fixed_usd_per_yr"],
-            unit_usd_per_m3=values["unit_usd_per_m3"],
-            scale_exponent=exponent,
-            reference_m3_per_day=design,
-        )
-        for_all = plant_cost(
-            flow,
-            fixed_usd_per_yr=values["fixed_usd_per_yr"],
-            unit_usd_per_m3=values["unit_usd_per_m3"],
-            scale_exponent=exponent,
-            reference_m3_per_day=design,
+        at_design, for_all = (
+            plant_cost(
+                m3_per_day,
+                fixed_usd_per_yr=values["fixed_usd_per_yr"],
+                unit_usd_per_m3=values["unit_usd_per_m3"],
+                scale_exponent=exponent,
+                reference_m3_per_day=design,
+            )
+            for m3_per_day in (design, flow)
         )
     except (TypeError, ValueError):
         return ""
