@@ -8,7 +8,9 @@ soon as it is committed (a choice clicked, a slider released, a field left) and 
 "Save answer"; "Check" saves, then runs the question's visible checks and shows the hint,
 if any, for the answer given. Nothing here knows the right answer: that lives only in the
 hidden tests of the instructor notebook. So where a complete answer may still be wrong
-(a number, several ticks, a ranking), Check says plainly that it cannot tell.
+(a number, several ticks, a ranking), Check says plainly that it cannot tell. In self-study
+mode (:mod:`eic.self_study`), a third button shows, once an answer is recorded, the model
+answer and why from the trainer's guide.
 
 The checks are plain functions of the value (``problems_with``), so they are tested
 without a browser; the widgets only call them. The kinds of question are in
@@ -27,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from IPython.display import display
 
+from eic import self_study
 from eic import widgets as w
 from eic.answers import AnswerNotSaved
 from eic.grading import grading_mode
@@ -141,6 +144,8 @@ class Question:
         self.check_button.on_click(lambda _b: self._guard(self.check))
         if self.autosave:
             self._watch(lambda _change: self._guard(self._autosave))
+        # self-study only: "Show the answer and why", once an answer is recorded
+        self.answer_and_why = self_study.attach(self, buttons)
 
     def _style(self, css: str) -> None:
         """Give the question a style rule. It travels in the question's own heading, so it
