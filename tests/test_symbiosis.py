@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from matplotlib.colors import to_rgb
 
 from eic import data
 from eic.symbiosis import (
@@ -18,6 +20,7 @@ from eic.symbiosis import (
     check_inventory,
     chertow_3_2,
     exchanges_from,
+    firm_positions,
     match_by_products,
     network_chart,
     network_summary,
@@ -226,6 +229,76 @@ def test_network_chart_has_a_title_and_a_label_per_partner():
     texts = {t.get_text() for t in fig.axes[0].texts}
     assert {"Power", "Refinery", "Pharma", "Farms"} <= texts
     assert fig.axes[0].get_title().startswith("Four partners")
+    plt.close(fig)
+
+
+def legend_texts(fig) -> list[str]:
+    legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes)]
+    return [t.get_text() for legend in legends if legend for t in legend.get_texts()]
+
+
+def partners_in_order(links: pd.DataFrame) -> list[str]:
+    """Partners in the order the chart draws their circles: as they first appear."""
+    pairs = zip(links["supplier"], links["receiver"], strict=True)
+    return list(dict.fromkeys(p for pair in pairs for p in pair))
+
+
+def test_the_highlighted_partner_is_explained_in_a_legend_of_its_colour():
+    fig = network_chart(LINKS, title="Four partners", highlight="Power")
+    texts = legend_texts(fig)
+    named = [i for i, t in enumerate(texts) if "Anchor" in t and "Power" in t]
+    assert len(named) == 1, texts
+    # the legend's dot has the colour of the highlighted circle, and no other circle has it
+    dot = to_rgb(fig.legends[0].legend_handles[named[0]].get_markerfacecolor())
+    faces = [tuple(c[:3]) for c in fig.axes[0].collections[-1].get_facecolors()]
+    power = partners_in_order(LINKS).index("Power")
+    assert faces[power] == dot and faces.count(dot) == 1
+    plt.close(fig)
+
+
+def test_without_a_highlight_the_chart_has_no_legend_and_one_colour():
+    fig = network_chart(LINKS, title="Four partners")
+    assert legend_texts(fig) == []
+    assert len({tuple(c) for c in fig.axes[0].collections[-1].get_facecolors()}) == 1
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("on_map", [False, True], ids=["layout", "map"])
+def test_link_labels_sit_in_white_boxes_clear_of_every_circle_and_name(on_map):
+    # module 4's worked example (links labelled by kind) and the worksheet's map: measured
+    # on the drawn picture, no label's box covers a circle or another label's box
+    if on_map:
+        inventory = data.load("sme_inventory")
+        found = match_by_products(inventory, max_distance_km=15)
+        links = exchanges_from(allocate_exchanges(found))
+        fig = network_chart(links, title="Map", highlight="Coal power plant",
+                            positions=firm_positions(inventory))  # fmt: skip
+    else:
+        table = data.load("kalundborg_exchanges")
+        links = table.assign(resource=table["kind"])[["supplier", "receiver", "resource"]]
+        fig = network_chart(links, title="Kalundborg", highlight="Asnæs power station")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    labels = [t for t in ax.texts if t.get_text()]
+    partners = set(partners_in_order(links))
+    assert {t.get_text() for t in labels} >= partners
+    assert len(labels) == len(partners) + network_summary(links).links
+    boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in labels]
+    for t in labels:
+        assert t.get_bbox_patch().get_facecolor()[:3] == (1.0, 1.0, 1.0), t.get_text()
+    circles = ax.collections[-1]
+    centres = circles.get_offset_transform().transform(circles.get_offsets())
+    radii = np.sqrt(circles.get_sizes()) / 2 * fig.dpi / 72
+    for text, box in zip(labels, boxes, strict=True):
+        for (x, y), r in zip(centres, radii, strict=True):
+            # the distance from the circle's centre to the nearest point of the box
+            dx = max(box.x0 - x, 0, x - box.x1)
+            dy = max(box.y0 - y, 0, y - box.y1)
+            assert np.hypot(dx, dy) >= r - 1, f"'{text.get_text()}' covers a circle"
+        for other, box2 in zip(labels, boxes, strict=True):
+            if other is not text:
+                assert not box.overlaps(box2), (text.get_text(), other.get_text())
     plt.close(fig)
 
 

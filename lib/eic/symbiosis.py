@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from eic.chart_cache import remembered
-from eic.foundations import PALETTE
+# the modules draw their network chart through this module (it lives in eic.network_chart)
+from eic.network_chart import network_chart as network_chart
 from eic.positions import LATLON_NAMES, degrees_in_km, km_from_degrees
 from eic.tables import Column, TableError, check_table, normalise_name, row_label
 
@@ -40,7 +40,6 @@ from eic.tables import Column, TableError, check_table, normalise_name, row_labe
 # them imports them: a notebook that never matches firms or draws a network does not wait.
 if TYPE_CHECKING:
     import networkx as nx
-    from matplotlib.figure import Figure
 
 FLOWS = ("supplies", "needs")
 INVENTORY_COLUMNS = (
@@ -360,7 +359,7 @@ def _partners(links: pd.DataFrame) -> dict[str, dict[str, set[str]]]:
     return partners
 
 
-def _graph(links: pd.DataFrame) -> nx.Graph:
+def link_graph(links: pd.DataFrame) -> nx.Graph:
     import networkx as nx
 
     graph = nx.Graph()
@@ -444,50 +443,6 @@ def chertow_3_2(links: pd.DataFrame) -> tuple[bool, str]:
         f"No: the largest linked group has {best[0]} partners exchanging {best[1]} "
         "resource(s); at least 3 partners exchanging at least 2 resources are needed."
     )
-
-
-@remembered
-def network_chart(
-    links: pd.DataFrame,
-    *,
-    title: str,
-    highlight: str | None = None,
-    positions: Mapping[str, tuple[float, float]] | None = None,
-) -> Figure:
-    """The network: partners as circles sized by their number of links, links labelled
-    with their resources; ``highlight`` draws one partner (e.g. the anchor) in another
-    colour. ``positions`` places partners on a map (x, y in km); without it the layout is
-    computed with a fixed seed, so the drawing is the same at every run."""
-    import matplotlib.pyplot as plt
-    import networkx as nx
-
-    graph = _graph(links)
-    if positions is not None:
-        position = {n: positions[n] for n in graph}
-    else:
-        position = nx.spring_layout(graph, seed=7, k=2.5 / max(graph.number_of_nodes(), 1) ** 0.5)
-    fig, ax = plt.subplots(figsize=(9, 6.5))
-    sizes = [250 + 200 * graph.degree[n] for n in graph]
-    colours = [PALETTE[1] if n == highlight else PALETTE[0] for n in graph]
-    nx.draw_networkx_edges(graph, position, ax=ax, width=1.5, edge_color="#777777")
-    nx.draw_networkx_nodes(graph, position, ax=ax, node_size=sizes, node_color=colours, alpha=0.9)
-    labels = {(a, b): ", ".join(sorted(d["resources"])) for a, b, d in graph.edges(data=True)}
-    nx.draw_networkx_edge_labels(graph, position, edge_labels=labels, ax=ax, font_size=7)
-    span = np.ptp(np.array(list(position.values())), axis=0).max() or 1.0
-    for name, (x, y) in position.items():
-        ax.text(x, y + 0.045 * span, name, ha="center", va="bottom", fontsize=8.5,
-                bbox={"facecolor": "white", "alpha": 0.7, "lw": 0, "pad": 1})  # fmt: skip
-    if positions is not None:
-        ax.set_xlabel("x (km)")
-        ax.set_ylabel("y (km)")
-        ax.tick_params(left=True, bottom=True, labelleft=True, labelbottom=True)
-        ax.set_aspect("equal")
-    else:
-        ax.axis("off")
-    ax.margins(0.12)
-    ax.set_title(f"{title}\n(circle size = number of partners linked)")
-    fig.set_layout_engine("tight")  # laid out when drawn: not at all if the chart is kept
-    return fig
 
 
 def firm_positions(inventory: pd.DataFrame) -> dict[str, tuple[float, float]]:

@@ -1,0 +1,183 @@
+"""Module 4's network chart: partners as circles, links labelled with what they carry.
+
+The labels are placed before the chart is drawn, where they hide no circle and no other
+label if there is such a place near their partner or link; the highlighted partner (the
+anchor) has a legend that says what its colour means.
+"""
+
+from __future__ import annotations
+
+import functools
+import textwrap
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from eic.chart_cache import remembered
+from eic.foundations import PALETTE
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from matplotlib.figure import Figure
+
+
+# The network chart's size (points: 9 x 6.5 inches) and lettering. Its axes have a fixed
+# place in it, so that labels are placed where they overlap no circle and no other label
+# before the chart is drawn (a layout engine would move the axes afterwards).
+FIGURE_PT = (648.0, 468.0)
+NAME_SIZE, LINK_SIZE = 8.5, 7.5
+# each label's size, box edge and layer: names above link labels, link labels above circles
+LABEL_LOOKS = {"name": (NAME_SIZE, "none", 5), "link": (LINK_SIZE, "#BBBBBB", 4)}
+HIGHLIGHT_LABEL = "Anchor: the best-linked partner"  # module 4's word for the best-linked
+
+
+@functools.cache
+def _text_measure():
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return RendererAgg(1, 1, 72)  # at 72 dpi, one pixel is one point
+
+
+def _text_size(text: str, size: float) -> tuple[float, float]:
+    """Width and height (points) of a text of one or more lines, as matplotlib draws it."""
+    from matplotlib.font_manager import FontProperties
+
+    font, measure = FontProperties(size=size), _text_measure()
+    lines = text.split("\n")
+    width = max(measure.get_text_width_height_descent(t, font, ismath=False)[0] for t in lines)
+    line = measure.get_text_width_height_descent("lp", font, ismath=False)[1]
+    return width + 0.5 * size, line * (1 + 1.2 * (len(lines) - 1)) + 0.5 * size  # with pad
+
+
+def _overlap(boxes: np.ndarray, others: list[tuple[float, ...]]) -> np.ndarray:
+    """The area each box (rows of x0, y0, x1, y1) shares with all ``others`` together."""
+    if not others:
+        return np.zeros(len(boxes))
+    o = np.array(others)
+    w = np.minimum(boxes[:, None, 2], o[None, :, 2]) - np.maximum(boxes[:, None, 0], o[:, 0])
+    h = np.minimum(boxes[:, None, 3], o[None, :, 3]) - np.maximum(boxes[:, None, 1], o[:, 1])
+    return (w.clip(0) * h.clip(0)).sum(axis=1)
+
+
+def _least_crowded(centres, size, taken, frame) -> tuple[float, float]:
+    """Of the candidate ``centres`` (in order of preference) of a box of ``size``, the one
+    whose box overlaps the ``taken`` boxes and leaves the ``frame`` the least; it is taken."""
+    c = np.asarray(centres, dtype=float)
+    half = np.asarray(size) / 2
+    boxes = np.hstack([c - half, c + half])
+    outside = half.prod() * 4 - _overlap(boxes, [frame])
+    cost = _overlap(boxes, taken) + 2 * outside + 0.5 * np.arange(len(c))
+    best = boxes[int(np.argmin(cost))]
+    taken.append(tuple(best))
+    return (best[0] + best[2]) / 2, (best[1] + best[3]) / 2
+
+
+def _axes_scale(
+    points: np.ndarray, box: tuple[float, float], pad: tuple[float, float], *, same: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lower-left corner (data) and points per data unit along x and y that fit ``points``
+    in an axes ``box`` (points) with ``pad`` (points) at each side; ``same``: one scale."""
+    low, high = points.min(axis=0), points.max(axis=0)
+    span = np.where(high - low > 0, high - low, 1.0)
+    scale = (np.asarray(box) - 2 * np.asarray(pad)) / span
+    if same:
+        scale = np.full(2, scale.min())
+    return (low + high) / 2 - np.asarray(box) / 2 / scale, scale
+
+
+def _label_places(graph: nx.Graph, at: dict, radius: dict, box: tuple[float, float]) -> list:
+    """(text, kind, centre) of each partner's name and each link's label, in points: a name
+    above, below, right or left of its circle, a link's label on the link, as near its
+    middle as the circles and the labels placed before it allow."""
+    taken = [(*(at[n] - 0.89 * radius[n]), *(at[n] + 0.89 * radius[n])) for n in graph]
+    frame, places = (0.0, 0.0, *box), []
+    for name in graph:
+        (x, y), r = at[name], radius[name]
+        w, h = _text_size(name, NAME_SIZE)
+        sides = [(x, y + r + h / 2), (x, y - r - h / 2), (x + r + w / 2, y), (x - r - w / 2, y)]
+        places.append((name, "name", _least_crowded(sides, (w, h), taken, frame)))
+    for a, b, carried in graph.edges(data="resources"):
+        text = textwrap.fill(", ".join(sorted(carried)), 24, break_long_words=False)
+        w, h = _text_size(text, LINK_SIZE)
+        start, way = at[a], at[b] - at[a]
+        side = np.array([way[1], -way[0]]) / (np.hypot(*way) or 1.0) * (h / 2 + 3)
+        along = [start + t * way for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8)]
+        spots = along + [p + s * side for s in (1, -1, 2, -2) for p in along[:5]]
+        places.append((text, "link", _least_crowded(spots, (w, h), taken, frame)))
+    return places
+
+
+def _highlight_legend(fig: Figure, label: str) -> None:
+    from matplotlib.lines import Line2D
+
+    look = {"marker": "o", "linestyle": "", "markersize": 11, "markeredgecolor": "none"}
+    dots = [Line2D([], [], markerfacecolor=c, alpha=0.9, **look) for c in PALETTE[1::-1]]
+    fig.legend(dots, [label, "Other partner"], loc="lower center", ncol=2, frameon=False)
+
+
+@remembered
+def network_chart(
+    links: pd.DataFrame,
+    *,
+    title: str,
+    highlight: str | None = None,
+    positions: Mapping[str, tuple[float, float]] | None = None,
+    highlight_label: str = HIGHLIGHT_LABEL,
+) -> Figure:
+    """The network: partners as circles sized by their number of links, links labelled
+    with their resources; ``highlight`` draws one partner (e.g. the anchor) in another
+    colour, which a legend explains as ``highlight_label``. ``positions`` places partners
+    on a map (x, y in km); without it the layout is computed with a fixed seed, so the
+    drawing is the same at every run. Labels are set in white boxes where they hide no
+    circle and no other label, if there is such a place near their partner or link."""
+    import matplotlib.pyplot as plt
+    import networkx as nx
+
+    from eic.symbiosis import link_graph
+
+    graph = link_graph(links)
+    on_map = positions is not None
+    if on_map:
+        position = {n: positions[n] for n in graph}
+    else:
+        position = nx.spring_layout(graph, seed=7, k=2.5 / max(graph.number_of_nodes(), 1) ** 0.5)
+    fig = plt.figure(figsize=(FIGURE_PT[0] / 72, FIGURE_PT[1] / 72))
+    left, bottom = (0.08, 0.14) if on_map else (0.02, 0.08)
+    ax = fig.add_axes((left, bottom, 0.97 - left, 0.9 - bottom))
+    box = (FIGURE_PT[0] * (0.97 - left), FIGURE_PT[1] * (0.9 - bottom))
+    radius = {n: (250 + 200 * graph.degree[n]) ** 0.5 / 2 for n in graph}  # points
+    widest = max(_text_size(n, NAME_SIZE)[0] for n in graph)
+    pad = (max(max(radius.values()), widest / 2) + 4, max(radius.values()) + 2.2 * NAME_SIZE)
+    xy = np.array([position[n] for n in graph], dtype=float)
+    corner, scale = _axes_scale(xy, box, pad, same=on_map)
+    at = dict(zip(graph, (xy - corner) * scale, strict=True))  # points from the lower left
+    nx.draw_networkx_edges(graph, position, ax=ax, width=1.5, edge_color="#777777")
+    nx.draw_networkx_nodes(
+        graph,
+        position,
+        ax=ax,
+        node_size=[(2 * radius[n]) ** 2 for n in graph],
+        node_color=[PALETTE[1] if n == highlight else PALETTE[0] for n in graph],
+        alpha=0.9,
+    )
+    for text, kind, centre in _label_places(graph, at, radius, box):
+        x, y = corner + np.asarray(centre) / scale
+        size, edge, layer = LABEL_LOOKS[kind]
+        ax.text(x, y, text, ha="center", va="center", fontsize=size, zorder=layer,
+                bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": edge,
+                      "linewidth": 0.6})  # fmt: skip
+    ax.set_xlim(corner[0], corner[0] + box[0] / scale[0])
+    ax.set_ylim(corner[1], corner[1] + box[1] / scale[1])
+    if highlight in graph:
+        _highlight_legend(fig, f"{highlight_label} ({highlight})")
+    if on_map:
+        ax.set_xlabel("x (km)")
+        ax.set_ylabel("y (km)")
+        ax.tick_params(left=True, bottom=True, labelleft=True, labelbottom=True)
+        ax.set_aspect("equal", adjustable="datalim")
+    else:
+        ax.axis("off")
+    ax.set_title(f"{title}\n(circle size = number of partners linked)")
+    return fig
