@@ -91,6 +91,17 @@ def test_tables_are_captioned_and_blank_cells_shown_as_a_dash():
     assert "–" in shown
 
 
+def test_a_blank_is_aligned_as_its_column_numbers_right_and_text_left():
+    shown = table_html(
+        pd.DataFrame({"year": [1972.0, float("nan")], "firm": ["A", float("nan")]}),
+        caption="Exchanges",
+    )
+    blanks = [cell for cell in shown.split("<td")[1:] if ">–</td>" in cell]
+    assert len(blanks) == 2
+    year_blank, firm_blank = blanks
+    assert "text-align:right" in year_blank and "text-align:left" in firm_blank
+
+
 def test_the_rate_and_budget_change_the_appraisal_and_the_best_set():
     panel = portfolio_explorer(data.load("cluster_options"), budget=500_000, rate=10)
     assert headline(panel).startswith("At 10 %, 7 of the 10 options pay for themselves")

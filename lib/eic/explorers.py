@@ -44,6 +44,8 @@ def table_html(
         for c in table.columns
     )
     rows = []
+    # a column of numbers is aligned right, its blanks too; a blank in a text column left
+    numeric = {c: pd.api.types.is_numeric_dtype(table[c]) for c in table.columns}
     for _, row in table.iterrows():
         cells = []
         for column in table.columns:
@@ -51,6 +53,7 @@ def table_html(
             number = isinstance(value, int | float) and not isinstance(value, bool)
             if pd.isna(value) if number else value is None:
                 text = "–"
+                number = numeric[column]
             elif column in formats:
                 text = formats[column].format(value)
             else:
