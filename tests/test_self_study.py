@@ -99,6 +99,19 @@ def test_the_button_is_disabled_until_an_answer_is_recorded_then_shows_the_guide
     assert q.widget.children[-1] is not q.feedback and "Saved" in q.feedback.value
 
 
+def test_check_points_a_self_learner_to_the_answer_only_in_self_study(module_folder, monkeypatch):
+    monkeypatch.delenv("EIC_SELF_STUDY", raising=False)
+    in_class = lq_question(module_folder)
+    in_class.value = 2.9
+    in_class.check_button.click()
+    assert "Saved" in in_class.feedback.value and "compare" not in in_class.feedback.value
+    monkeypatch.setenv("EIC_SELF_STUDY", "1")
+    alone = lq_question(module_folder)
+    alone.value = 2.9
+    alone.check_button.click()
+    assert "On your own, press 'Show the answer and why' to compare." in alone.feedback.value
+
+
 def test_an_answer_recorded_earlier_enables_the_button_when_the_notebook_opens(module_folder, on):
     lq_question(module_folder).record(3.4)
     again = lq_question(module_folder)  # the notebook run again: the answer is loaded

@@ -181,6 +181,8 @@ class Question:
     def _complete_message(self) -> str:
         """What Check says of a complete answer that no hint fits. Nothing here knows the
         right answer, so by default it says that it cannot tell right from wrong."""
+        if getattr(self, "answer_and_why", None) is not None:  # self-study: one click away
+            return f"{CANNOT_TELL} On your own, press '{self_study.BUTTON}' to compare."
         return CANNOT_TELL
 
     # -- behaviour ---------------------------------------------------------------------
