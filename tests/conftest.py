@@ -145,6 +145,19 @@ def folder(tmp_path):
     return tmp_path
 
 
+def widgets_in(widget):
+    """A widget and every widget inside it, in the order a page shows them."""
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from widgets_in(child)
+
+
+def shown_html(widget) -> str:
+    """The HTML and text values of a widget and every widget inside it, one per line."""
+    values = (getattr(w, "value", None) for w in widgets_in(widget))
+    return "\n".join(v for v in values if isinstance(v, str))
+
+
 def as_upload(content: bytes, name: str) -> tuple[dict, ...]:
     """The value the browser gives a FileUpload widget for one chosen file."""
     return (

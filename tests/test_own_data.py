@@ -7,7 +7,7 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import as_upload
+from conftest import as_upload, shown_html, widgets_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,17 +20,7 @@ from eic.table_templates import template_csv, template_xlsx
 
 def rendered(panel: OwnDataPanel) -> str:
     """All the HTML the panel's analysis shows, as one string."""
-    parts = []
-
-    def walk(widget):
-        value = getattr(widget, "value", None)
-        if isinstance(value, str):
-            parts.append(value)
-        for child in getattr(widget, "children", ()):
-            walk(child)
-
-    walk(panel.analysis)
-    return "\n".join(parts)
+    return shown_html(panel.analysis)
 
 
 def own_version(spec) -> pd.DataFrame:
@@ -322,7 +312,7 @@ def test_the_results_page_records_the_settings_as_they_are_when_made(folder):
     panel = OwnDataPanel(SPECS["m04"], folder)
     assert panel.receive(template_csv(own_version(SPECS["m04"])), "ours.csv")
     distance = next(
-        c for c in _controls(panel.analysis) if "km" in str(getattr(c, "description", ""))
+        c for c in widgets_in(panel.analysis) if "km" in str(getattr(c, "description", ""))
     )
     distance.value = 7.0
     panel.keep.click()
@@ -330,9 +320,3 @@ def test_the_results_page_records_the_settings_as_they_are_when_made(folder):
     assert any(f"{distance.description.rstrip(':')}: 7</li>" in line for line in said), said
     panel.forget()
     assert panel.results.layout.display == "none" and panel.kept.value == ""
-
-
-def _controls(widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from _controls(child)

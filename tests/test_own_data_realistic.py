@@ -12,6 +12,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import shown_html, widgets_in
 
 from eic import data
 from eic.flows import check_flows
@@ -30,29 +31,17 @@ def text_of(value: str) -> str:
 
 def rendered(widget) -> str:
     """All the text a widget and its children show."""
-    parts = []
-
-    def walk(item):
-        value = getattr(item, "value", None)
-        if isinstance(value, str):
-            parts.append(value)
-        for child in getattr(item, "children", ()):
-            walk(child)
-
-    walk(widget)
-    return text_of("\n".join(parts))
+    return text_of(shown_html(widget))
 
 
 def field(panel: OwnDataPanel, label: str):
     """The input of the panel's analysis whose description starts with ``label``."""
 
-    def walk(item):
-        if str(getattr(item, "description", "")).startswith(label):
-            yield item
-        for child in getattr(item, "children", ()):
-            yield from walk(child)
-
-    found = list(walk(panel.analysis))
+    found = [
+        item
+        for item in widgets_in(panel.analysis)
+        if str(getattr(item, "description", "")).startswith(label)
+    ]
     assert len(found) == 1, (label, [getattr(f, "description", "") for f in found])
     return found[0]
 
