@@ -329,6 +329,62 @@ def test_all_problems_of_completeness_and_zeros_are_reported_together():
     assert "region 'South' has 0 persons employed in 2020; enter its employment" in message
 
 
+def with_totals(table: pd.DataFrame, *, sector: str | None = None, region: str | None = None):
+    """The table with a published table's totals added as rows: a sector that sums the
+    sectors of each region, a region that sums the regions in each sector."""
+    parts = [table]
+    if sector:
+        sums = table.groupby(["region", "year"], as_index=False)["employment"].sum()
+        parts.append(sums.assign(sector=sector))
+    if region:
+        sums = table.groupby(["sector", "year"], as_index=False)["employment"].sum()
+        parts.append(sums.assign(region=region))
+    return pd.concat(parts, ignore_index=True)
+
+
+# North 2020: textiles 300 + services 700 + mining 100 = 1,100; South: 200 + 1,800 + 0 = 2,000
+THREE_SECTORS = pd.concat(
+    [ONE_YEAR, long_table({("North", "Mining", 2020): 100, ("South", "Mining", 2020): 0})],
+    ignore_index=True,
+)
+
+
+def test_a_total_sector_is_refused_with_a_cell_that_shows_it():
+    message = problems_of(with_totals(THREE_SECTORS, sector="All industries"))
+    assert (
+        "sector 'All industries' is the sum of the other sectors in every region (North in "
+        "2020: 1,100 persons, the others 1,100): it looks like a total. Remove its rows"
+    ) in message
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_totals_added_to_any_table_are_refused_and_the_table_alone_is_not(seed):
+    table = random_table(seed)
+    check_employment(table)  # no total in the table itself
+    message = problems_of(with_totals(table, region="Whole country"))
+    assert "region 'Whole country' is the sum of the other regions in every sector" in message
+    assert "a total doubles the nation's employment" in message
+    message = problems_of(with_totals(table, sector="Total"))
+    assert "sector 'Total' is the sum of the other sectors in every region" in message
+
+
+def test_a_published_total_rounded_within_one_percent_is_still_a_total():
+    table = with_totals(THREE_SECTORS, sector="Total")
+    table.loc[table["sector"] == "Total", "employment"] = [1_110, 1_990]  # 1,100 and 2,000
+    assert "sector 'Total' is the sum of the other sectors" in problems_of(table)
+
+
+def test_a_sector_near_the_sum_of_the_others_in_one_region_only_is_kept():
+    table = with_totals(THREE_SECTORS, sector="Manufacturing")
+    table.loc[table["sector"] == "Manufacturing", "employment"] = [1_100, 2_030]  # 1.5 % off
+    assert check_employment(table)["sector"].nunique() == 4
+
+
+def test_with_two_sectors_one_equal_to_the_other_is_not_a_total():
+    table = ONE_YEAR.assign(employment=[300, 300, 200, 200])
+    assert len(check_employment(table)) == 4
+
+
 def test_a_clean_table_comes_back_tidy():
     messy = ONE_YEAR.rename(columns={"region": " Region ", "year": "YEAR"})
     messy = messy.assign(YEAR=2020.0, employment=[" 300", "700", "200 ", "1800"])

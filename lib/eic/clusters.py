@@ -104,9 +104,52 @@ def check_employment(table: pd.DataFrame) -> pd.DataFrame:
             for sector, total in by_sector.items()
             if total == 0
         )
+    problems.extend(_totals(clean))
     if problems:
         raise TableError(WHAT, problems)
     return clean
+
+
+# A published employment table often carries its own totals: a sector "All industries" in
+# every region, a region "Whole country" in every sector. Counted as one more sector or
+# region they double every region's (or the nation's) employment, and every location
+# quotient and growth rate is then wrong without any sign of it. A row is taken for a total
+# when it equals the sum of the others within this share (published totals are rounded).
+TOTAL_TOLERANCE = 0.01
+
+
+def _totals(clean: pd.DataFrame) -> list[str]:
+    """What to say of every sector that is the sum of the other sectors in each region and
+    year, and of every region that is the sum of the other regions in each sector and year.
+    It takes at least two others to add up, so a table of two sectors (or regions) has none.
+
+    >>> table = pd.DataFrame({"region": ["North"] * 3 + ["South"] * 3, "year": 2020,
+    ...                       "sector": ["Textiles", "Services", "All sectors"] * 2,
+    ...                       "employment": [300, 700, 1000, 200, 1800, 2000]})
+    >>> print(_totals(table)[0])  # doctest: +NORMALIZE_WHITESPACE
+    sector 'All sectors' is the sum of the other sectors in every region (North in 2020: 1,000
+    persons, the others 1,000): it looks like a total. Remove its rows: counted as a sector, a
+    total doubles the employment of every region. The course adds up the sectors itself
+    """
+    found = []
+    for kind, others in (("sector", "region"), ("region", "sector")):
+        if clean[kind].nunique() < 3:
+            continue
+        # rows: each year and region (or sector); columns: the sectors (or regions)
+        wide = clean.set_index(["year", others, kind])["employment"].unstack(kind)
+        rest = wide.rsub(wide.sum(axis=1), axis=0)  # the sum of the others, cell by cell
+        close = (wide - rest).abs() <= TOTAL_TOLERANCE * wide.abs()
+        for name in wide.columns[close.all() & (wide > 0).any()]:
+            (year, where), value = next((at, v) for at, v in wide[name].items() if v > 0)
+            found.append(
+                f"{kind} '{name}' is the sum of the other {kind}s in every {others} "
+                f"({where} in {year}: {value:,.0f} persons, the others "
+                f"{rest.loc[(year, where), name]:,.0f}): it looks like a total. Remove its "
+                f"rows: counted as a {kind}, a total doubles the "
+                + ("employment of every region" if kind == "sector" else "nation's employment")
+                + f". The course adds up the {kind}s itself"
+            )
+    return found
 
 
 def location_quotients(table: pd.DataFrame, year: int | None = None) -> pd.DataFrame:

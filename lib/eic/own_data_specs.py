@@ -86,8 +86,10 @@ SPECS: dict[str, DataSpec] = {
             ("region", "sector", "year", "employment"),
             (
                 ("region", "the region's name; include every region of the country (or the "
-                 "rest of the country as one region), since the nation is their sum"),
-                ("sector", "the sector's name, spelt the same in every region and year"),
+                 "rest of the country as one region), since the nation is their sum; "
+                 "no row for the whole country"),
+                ("sector", "the sector's name, spelt the same in every region and year; no "
+                 "row for all sectors together"),
                 ("year", "the year, e.g. 2020; two years give the shift-share too"),
                 ("employment", "persons employed in that region, sector and year (0 or more)"),
             ),
