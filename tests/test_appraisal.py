@@ -326,6 +326,25 @@ def test_a_repeated_option_is_named():
     assert "row 2 and row 3 repeat option 'Heat recovery'" in message
 
 
+def with_total_row(name: str) -> pd.DataFrame:
+    # 150,000 invested, 33,000 saved a year, 260 tCO2e a year: the three options together
+    total = {"option": name, "investment_usd": 150_000, "annual_saving_usd": 33_000,
+             "life_years": 10, "abatement_tco2e_per_yr": 260}  # fmt: skip
+    return pd.concat([OPTIONS, pd.DataFrame([total])], ignore_index=True)
+
+
+def test_a_spreadsheets_total_row_is_refused_with_the_sum_that_shows_it():
+    message = bad(lambda t: with_total_row("Total"))
+    assert (
+        "row 5 ('Total') is the sum of the other rows (investment_usd 150,000, the others "
+        "150,000): it looks like the spreadsheet's total. Delete the row"
+    ) in message
+
+
+def test_an_option_that_is_the_others_together_but_not_named_a_total_is_kept():
+    assert len(check_options(with_total_row("All three as one project"))) == 4
+
+
 def test_a_negative_saving_is_allowed():
     assert check_options(OPTIONS)["annual_saving_usd"].tolist() == [30_000, 5_000, -2_000]
 

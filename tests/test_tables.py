@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from eic.tables import Column, TableError, check_table, normalise_name
+from eic.tables import Column, TableError, check_table, normalise_name, total_rows
 
 SPEC = [
     Column("region", "text"),
@@ -74,3 +74,24 @@ def test_a_text_column_left_blank_in_every_row_is_read_as_blank_text():
     assert check_table(table, spec, what="table")["note"].tolist() == ["", ""]
     with pytest.raises(TableError, match="column 'region' in row 3 is empty"):
         check_table(table.assign(region=["A", None]), SPEC, what="table")
+
+
+FIRMS = pd.DataFrame({"firm": ["Tannery", "Dye house", "Paper mill"], "flow": [300.0, 100, 50]})
+
+
+@pytest.mark.parametrize("name", ["Total", "TOTAL:", "Grand total", "Sub-total", "Sum",
+                                  "All firms total", "Totals"])  # fmt: skip
+def test_a_row_named_a_total_that_adds_up_the_others_is_named(name):
+    table = pd.concat([FIRMS, pd.DataFrame({"firm": [name], "flow": [452.0]})])  # 450 + 0.4 %
+    said = total_rows(table, "firm", ["flow"], "firm")
+    assert len(said) == 1 and said[0].startswith(f"row 5 ('{name}') is the sum of the other")
+    assert "(flow 452, the others 450)" in said[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "flow"),
+    [("TotalEnergies", 450.0), ("Summit Chemicals", 450.0), ("Total", 500.0), ("Total", 0.0)],
+)
+def test_a_firm_merely_named_like_a_total_or_a_total_that_does_not_add_up_is_kept(name, flow):
+    table = pd.concat([FIRMS, pd.DataFrame({"firm": [name], "flow": [flow]})])
+    assert total_rows(table, "firm", ["flow"], "firm") == []

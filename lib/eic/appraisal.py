@@ -30,7 +30,7 @@ import pandas as pd
 
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
-from eic.tables import Column, TableError, check_table, row_label
+from eic.tables import Column, TableError, check_table, row_label, total_rows
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
     from matplotlib.figure import Figure
@@ -273,6 +273,9 @@ def check_options(table: pd.DataFrame) -> pd.DataFrame:
         for position, life in enumerate(clean["life_years"])
         if life != math.floor(life)
     ]
+    # what options add up to (their lives do not)
+    adding_up = ["investment_usd", "annual_saving_usd", "abatement_tco2e_per_yr"]
+    problems += total_rows(clean, "option", adding_up, "option")
     if problems:
         raise TableError(WHAT, problems)
     clean["life_years"] = clean["life_years"].astype(int)

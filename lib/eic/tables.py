@@ -274,3 +274,43 @@ def _duplicates(table: pd.DataFrame, key: list[str]) -> list[str]:
         else:
             seen[combination] = position
     return problems
+
+
+# A spreadsheet's total row: named as one ("Total", "Grand total", "Sum", "All firms total")
+# and adding up the rows above it. Both are asked for, since a firm may be called "Total"
+# and one option may cost what the others cost together.
+TOTAL_NAME = re.compile(r"^\s*(grand\s+|sub-?\s*)?(total|sum)\b|\btotals?\s*$", re.IGNORECASE)
+TOTAL_TOLERANCE = 0.01  # a published total is rounded
+
+
+def _amount(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
+
+
+def total_rows(table: pd.DataFrame, name: str, columns: Sequence[str], noun: str) -> list[str]:
+    """What to say of each row of ``table`` (a checked table) named like a total whose
+    numbers in ``columns`` are each the sum of the other rows' (within 1 %): counted as one
+    more ``noun`` (an "option", a "firm"), it would double the table's totals.
+
+    >>> table = pd.DataFrame({"firm": ["Tannery", "Dye house", "Total"],
+    ...                       "effluent_m3_per_day": [300, 100, 400]})
+    >>> total_rows(table, "firm", ["effluent_m3_per_day"], "firm")  # doctest: +ELLIPSIS
+    ["row 4 ('Total') is the sum of the other rows (effluent_m3_per_day 400, the others 400)...
+    """
+    numbers = table[list(columns)].to_numpy(dtype=float)
+    others = numbers.sum(axis=0) - numbers
+    adds_up = (np.abs(numbers - others) <= TOTAL_TOLERANCE * np.abs(numbers)).all(axis=1)
+    found = []
+    for position in np.flatnonzero(adds_up & (numbers > 0).any(axis=1)):
+        label = table[name].iloc[position]
+        if len(table) < 3 or not TOTAL_NAME.search(str(label)):
+            continue
+        first = int(np.flatnonzero(numbers[position] > 0)[0])
+        value, rest = (_amount(x) for x in (numbers[position, first], others[position, first]))
+        found.append(
+            f"{row_label(position)} ('{label}') is the sum of the other rows ({columns[first]} "
+            f"{value}, the others {rest}): it "
+            f"looks like the spreadsheet's total. Delete the row: counted as one more {noun}, "
+            "it would double the table's totals"
+        )
+    return found
