@@ -150,9 +150,11 @@ SPECS: dict[str, DataSpec] = {
                 "abatement_tco2e_per_yr",
             ),
             (
-                ("option", "the option's name"),
-                ("investment_usd", "the investment, in USD, paid in year 0"),
-                ("annual_saving_usd", "the money it saves each year, in USD/yr"),
+                ("option", "the option's name, one row each (no row for their total)"),
+                ("investment_usd", "the investment, in USD, paid in year 0; convert amounts "
+                 "in your own currency at one exchange rate, and say which in your report"),
+                ("annual_saving_usd", "the money it saves each year, in USD/yr, at the same "
+                 "exchange rate"),
                 ("life_years", "its life, in years"),
                 ("abatement_tco2e_per_yr", "the emissions it avoids, in tCO2e per year"),
             ),
@@ -166,7 +168,7 @@ SPECS: dict[str, DataSpec] = {
             "cetp_firms",
             ("firm", "effluent_m3_per_day", "cod_mg_per_l"),
             (
-                ("firm", "the firm's name"),
+                ("firm", "the firm's name, one row each (no row for their total)"),
                 ("effluent_m3_per_day", "the effluent it sends to the shared plant, in m3 per "
                  "day (above 0)"),
                 ("cod_mg_per_l", "its effluent's strength as COD, in mg/l (may be left out)"),
