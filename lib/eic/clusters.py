@@ -32,7 +32,7 @@ import pandas as pd
 
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
-from eic.tables import Column, TableError, check_table, row_label
+from eic.tables import Column, TableError, check_table, row_label, sum_of_others
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
     from matplotlib.figure import Figure
@@ -113,9 +113,9 @@ def check_employment(table: pd.DataFrame) -> pd.DataFrame:
 # A published employment table often carries its own totals: a sector "All industries" in
 # every region, a region "Whole country" in every sector. Counted as one more sector or
 # region they double every region's (or the nation's) employment, and every location
-# quotient and growth rate is then wrong without any sign of it. A row is taken for a total
-# when it equals the sum of the others within this share (published totals are rounded).
-TOTAL_TOLERANCE = 0.01
+# quotient and growth rate is then wrong without any sign of it. A sector is taken for a
+# total when it is the sum of the others (within 1 %: published totals are rounded) in
+# every region and year: by chance, that does not happen.
 
 
 def _totals(clean: pd.DataFrame) -> list[str]:
@@ -137,9 +137,9 @@ def _totals(clean: pd.DataFrame) -> list[str]:
             continue
         # rows: each year and region (or sector); columns: the sectors (or regions)
         wide = clean.set_index(["year", others, kind])["employment"].unstack(kind)
-        rest = wide.rsub(wide.sum(axis=1), axis=0)  # the sum of the others, cell by cell
-        close = (wide - rest).abs() <= TOTAL_TOLERANCE * wide.abs()
-        for name in wide.columns[close.all() & (wide > 0).any()]:
+        rest, close = sum_of_others(wide.to_numpy(dtype=float), axis=1)
+        rest = pd.DataFrame(rest, index=wide.index, columns=wide.columns)
+        for name in wide.columns[close.all(axis=0) & (wide > 0).any().to_numpy()]:
             (year, where), value = next((at, v) for at, v in wide[name].items() if v > 0)
             found.append(
                 f"{kind} '{name}' is the sum of the other {kind}s in every {others} "

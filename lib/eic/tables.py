@@ -283,6 +283,14 @@ TOTAL_NAME = re.compile(r"^\s*(grand\s+|sub-?\s*)?(total|sum)\b|\btotals?\s*$", 
 TOTAL_TOLERANCE = 0.01  # a published total is rounded
 
 
+def sum_of_others(numbers: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each number of a 2-D array, the sum of the others along ``axis`` (0: the other
+    rows of its column), and whether the number equals it within ``TOTAL_TOLERANCE``: where
+    a row (or column) is a total of the others, every one of its numbers does."""
+    others = numbers.sum(axis=axis, keepdims=True) - numbers
+    return others, np.abs(numbers - others) <= TOTAL_TOLERANCE * np.abs(numbers)
+
+
 def _amount(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
 
@@ -298,8 +306,8 @@ def total_rows(table: pd.DataFrame, name: str, columns: Sequence[str], noun: str
     ["row 4 ('Total') is the sum of the other rows (effluent_m3_per_day 400, the others 400)...
     """
     numbers = table[list(columns)].to_numpy(dtype=float)
-    others = numbers.sum(axis=0) - numbers
-    adds_up = (np.abs(numbers - others) <= TOTAL_TOLERANCE * np.abs(numbers)).all(axis=1)
+    others, close = sum_of_others(numbers, axis=0)
+    adds_up = close.all(axis=1)
     found = []
     for position in np.flatnonzero(adds_up & (numbers > 0).any(axis=1)):
         label = table[name].iloc[position]
