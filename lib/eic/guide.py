@@ -1,249 +1,67 @@
 """The trainer's guide in ``course/``: its generated parts, made from the notebooks and data.
 
-Model answers are read from the instructor notebooks, never copied by hand.
-:func:`questions` parses each question's cells with :mod:`ast`, without running them:
-
-- the widget call ``qN = ws.<kind>("qid", "prompt", [options], ..., hints={...})`` gives the
-  kind of question, its prompt, its options and the hints that **Check** shows;
-- the ``qN.record(...)`` between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` gives the
-  model answer. :func:`evaluate` reads it as ``ast.literal_eval`` would, and also works
-  out arithmetic on numbers (``1 / 2``); anything else, such as a comprehension that
-  answers every item of a checklist, is kept as its source text only;
-- the question's test cell gives what the grader accepts: the expected value and the
-  tolerance of its ``grading.assert_*`` call (worked out the same way, with the numbers
-  that earlier lines of the cell assign), or the rule of a question that has no single
-  right answer (every item answered, consistent judgements);
-- a reflection's task cell gives its points and its "A good answer ..." guidance.
+Model answers are read from the instructor notebooks, never copied by hand:
+:mod:`eic.guide_questions` reads each question, its model answer and what the hidden test
+accepts, and :func:`question_markdown` writes them as the guide shows them. The programme's
+tables are made from ``course/programme.yml`` (:mod:`eic.programme`), and the field visit's
+checklist from its bundled dataset.
 
 The generated parts sit between markers in the guide's Markdown files, e.g.
 ``<!-- model-answers:begin -->`` ... ``<!-- model-answers:end -->``. ``python -m eic.guide
 --update`` rewrites them; ``python -m eic.guide --check`` lists the files that are out of
 date.
 
->>> evaluate(ast.parse("6300 - 0.95 * 6000", mode="eval").body)
-600.0
+>>> accepted_range(300, abs_tol=1)
+'299 to 301'
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
-import json
 import math
-import operator
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from eic.course import syllabus
+from eic.guide_questions import (
+    KINDS,
+    QUESTION_ID,
+    SOLUTION,
+    NotALiteral,
+    Question,
+    evaluate,
+    questions,
+)
+from eic.programme import TRAINING_MODES, load_programme, module_minutes, programme_markdown
 
-QUESTION_ID = re.compile(r"[qr]\d+_")
-SOLUTION = ("### BEGIN SOLUTION", "### END SOLUTION")
-TRAINING_MODES = ("plenary", "worksheet", "field visit", "group discussion")
-KINDS = {
-    "single_choice": "one choice",
-    "multiple_choice": "several choices",
-    "number": "a number",
-    "ranking": "an order",
-    "ratings": "ratings",
-    "pairwise": "pairwise judgements",
-    "checklist": "a checklist",
-    "texts": "short texts",
-    "short_text": "a short text",
-    "slider": "a slider",
-    "reflection": "a reflection",
-}
-_OPERATORS = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.FloorDiv: operator.floordiv,
-    ast.Mod: operator.mod,
-    ast.Pow: operator.pow,
-}
-
-
-class NotALiteral(ValueError):
-    """An expression that needs the notebook's own code to be worked out."""
-
-
-def evaluate(node: ast.AST, names: dict[str, Any] | None = None) -> Any:
-    """The value of a literal, or of arithmetic on numbers, without running any code.
-
-    ``names`` are numbers assigned earlier (``crf = ...``). Raises :class:`NotALiteral`
-    for anything else (a call, a comprehension, an unknown name).
-    """
-    names = names or {}
-    if isinstance(node, ast.Constant) and not isinstance(node.value, bytes):
-        return node.value
-    if isinstance(node, ast.Name) and node.id in names:
-        return names[node.id]
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-        value = evaluate(node.operand, names)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return -value if isinstance(node.op, ast.USub) else value
-    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
-        left, right = evaluate(node.left, names), evaluate(node.right, names)
-        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (left, right))
-        if numbers and not (isinstance(node.op, ast.Pow) and abs(right) > 100):
-            return _OPERATORS[type(node.op)](left, right)
-    if isinstance(node, ast.List | ast.Tuple):
-        return [evaluate(item, names) for item in node.elts]
-    if isinstance(node, ast.Dict) and None not in node.keys:
-        return {
-            evaluate(k, names): evaluate(v, names)
-            for k, v in zip(node.keys, node.values, strict=True)
-        }
-    raise NotALiteral(ast.unparse(node))
-
-
-@dataclass
-class Question:
-    """One worksheet question of a module, as its instructor notebook defines it."""
-
-    qid: str
-    kind: str
-    prompt: str
-    points: float = 0
-    choices: list | None = None  # the options, items, criteria or fields, where literal
-    unit: str = ""
-    hints: dict = field(default_factory=dict)
-    answer: Any = None  # the model answer; None when it is built in code
-    answer_code: str = ""  # the source text of the model answer
-    check: str = ""  # the grading function of its test cell, e.g. "assert_number"
-    expected: Any = None
-    expected_code: str = ""
-    check_options: dict = field(default_factory=dict)  # tolerances, options, limits
-    task: str = ""  # a reflection's task, its heading first
-    guidance: str = ""  # a reflection's "A good answer ..."
-    words: tuple[int, int] | None = None
-
-
-def _cells(notebook: Path) -> dict[str, dict]:
-    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
-    found = {}
-    for cell in cells:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if grade_id:
-            found[grade_id] = {**cell, "text": "".join(cell["source"])}
-    return found
-
-
-def _try(node: ast.AST | None, names: dict | None = None) -> Any:
-    if node is None:
-        return None
-    try:
-        return evaluate(node, names)
-    except NotALiteral:
-        return None
-
-
-def _widget(tree: ast.Module) -> tuple[str, ast.Call]:
-    """The name and call of ``qN = ws.<kind>(...)`` in a solution cell."""
-    for node in tree.body:
-        call = getattr(node, "value", None)
-        if (
-            isinstance(node, ast.Assign)
-            and isinstance(call, ast.Call)
-            and isinstance(call.func, ast.Attribute)
-            and call.func.attr in KINDS
-        ):
-            return node.targets[0].id, call
-    raise ValueError('no widget call \'qN = ws.<kind>("qid", "prompt", ...)\' in the cell')
-
-
-def _record(tree: ast.Module, name: str, text: str) -> ast.AST:
-    """The argument of ``name.record(...)`` inside the cell's solution region."""
-    lines = text.splitlines()
-    begin = next(n for n, line in enumerate(lines, 1) if SOLUTION[0] in line)
-    end = next(n for n, line in enumerate(lines, 1) if SOLUTION[1] in line)
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "record"
-            and getattr(node.func.value, "id", None) == name
-            and begin < node.lineno < end
-        ):
-            return node.args[0]
-    raise ValueError(f"no {name}.record(...) between the solution markers")
-
-
-def _check(question: Question, text: str) -> None:
-    """Fill in what the test cell's decisive ``grading.assert_*`` call accepts."""
-    tree = ast.parse(text)
-    names: dict[str, Any] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
-            value = _try(node.value, names)
-            if isinstance(value, int | float):
-                names[node.targets[0].id] = value
-        call = getattr(node, "value", None)
-        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
-            continue
-        if call.func.attr.startswith("assert_"):
-            question.check = call.func.attr
-            rest = call.args[2:]
-            if call.func.attr in ("assert_checklist", "assert_texts") and rest:
-                question.check_options["options" if len(rest) > 1 else "fields"] = _try(rest[-1])
-            elif call.func.attr not in ("assert_ratings", "assert_consistent_judgements"):
-                question.expected = _try(rest[0], names) if rest else None
-                code = ast.get_source_segment(text, rest[0]) if rest else ""
-                question.expected_code = re.sub(r"(?<=\d)_(?=\d)", ",", code or "")
-            for keyword in call.keywords:
-                question.check_options[keyword.arg] = _try(keyword.value, names)
-
-
-def _reflection_task(question: Question, text: str) -> None:
-    paragraphs = [p.strip() for p in text.strip().split("\n\n") if p.strip()]
-    question.guidance = " ".join(
-        p.strip("*") for p in paragraphs if p.startswith("*A good answer")
-    ).strip()
-    question.task = "\n\n".join(p for p in paragraphs if not p.startswith("*A good answer"))
-
-
-def questions(notebook: Path | str) -> list[Question]:
-    """Every question of an instructor notebook, with its model answer and what is accepted."""
-    cells = _cells(Path(notebook))
-    found = []
-    for grade_id, cell in cells.items():
-        grading = cell["metadata"]["nbgrader"]
-        if not (grading.get("solution") and QUESTION_ID.match(grade_id)):
-            continue  # not a question (a reflection's task is read with its question)
-        tree = ast.parse(cell["text"])
-        name, call = _widget(tree)
-        args = call.args
-        keywords = {k.arg: k.value for k in call.keywords}
-        question = Question(
-            qid=_try(args[0]),
-            kind=call.func.attr,
-            prompt=_try(args[1]),
-            choices=_try(args[2]) if len(args) > 2 else None,
-            unit=_try(keywords.get("unit")) or "",
-            hints=_try(keywords.get("hints")) or {},
-        )
-        if question.qid != grade_id:
-            raise ValueError(f"{notebook}: cell {grade_id} defines question {question.qid}")
-        if "min_words" in keywords:
-            question.words = (_try(keywords["min_words"]), _try(keywords["max_words"]))
-        argument = _record(tree, name, cell["text"])
-        question.answer_code = ast.unparse(argument)
-        question.answer = _try(argument)
-        test, task = cells.get(f"{grade_id}_test"), cells.get(f"{grade_id}_task")
-        if test:
-            question.points = test["metadata"]["nbgrader"].get("points", 0)
-            _check(question, test["text"])
-        if task:
-            question.points = task["metadata"]["nbgrader"].get("points", 0)
-            _reflection_task(question, task["text"])
-        found.append(question)
-    return found
+# with the names that moved to eic.guide_questions and eic.programme, re-exported so that
+# `from eic.guide import questions` and the like keep working
+__all__ = [
+    "KINDS",
+    "QUESTION_ID",
+    "SOLUTION",
+    "TRAINING_MODES",
+    "NotALiteral",
+    "Question",
+    "accepted_range",
+    "checklist_markdown",
+    "evaluate",
+    "find_root",
+    "generated_blocks",
+    "load_programme",
+    "main",
+    "model_answers_markdown",
+    "module_minutes",
+    "number_text",
+    "programme_markdown",
+    "question_markdown",
+    "questions",
+    "replace_block",
+    "stale",
+    "update",
+]
 
 
 # -- Markdown for the guide --------------------------------------------------------------------
@@ -372,97 +190,6 @@ def model_answers_markdown(root: Path, module: dict) -> str:
     ]
     for question in questions(root / path):
         lines += question_markdown(question)
-    return "\n".join(lines).rstrip() + "\n"
-
-
-# -- the programme -----------------------------------------------------------------------------
-
-
-def load_programme(root: Path) -> dict:
-    """The three-day programme, ``course/programme.yml``."""
-    return yaml.safe_load((root / "course" / "programme.yml").read_text(encoding="utf-8"))
-
-
-def _minutes(clock: str) -> int:
-    hours, minutes = clock.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def module_minutes(programme: dict) -> dict[str, dict[str, int]]:
-    """Minutes per module and mode, summed over the programme's sessions."""
-    found: dict[str, dict[str, int]] = {}
-    for day in programme["days"]:
-        for session in day["sessions"]:
-            if session.get("module"):
-                modes = found.setdefault(session["module"], {})
-                modes[session["mode"]] = modes.get(session["mode"], 0) + session["minutes"]
-    return found
-
-
-def _steps(steps: Sequence[dict]) -> list[str]:
-    return [f"- *{step['action']}:* {' '.join(step['text'].split())}" for step in steps]
-
-
-def programme_markdown(programme: dict) -> str:
-    """The programme as tables, one per day, with the trainer's steps between sessions."""
-    modules = {m["id"]: m for m in syllabus()["modules"]}
-    spent = module_minutes(programme)
-    lines = [
-        "*Generated from `course/programme.yml` by `python -m eic.guide --update`.*",
-        "",
-        "| Module | Day | "
-        + " | ".join(m.capitalize() for m in TRAINING_MODES)
-        + " | Total | Syllabus |",
-        "|---" * 8 + "|",
-    ]
-    for module_id, module in modules.items():
-        modes = spent.get(module_id, {})
-        cells = [str(modes.get(mode, "")) for mode in TRAINING_MODES]
-        link = f"[{int(module_id[1:])}](guide/{module['folder']}.md)"
-        lines.append(
-            f"| {link} | {module['day']} | "
-            + " | ".join(cells)
-            + f" | {sum(modes.values())} | {module['duration_minutes']} |"
-        )
-    lines += ["", "### Before the workshop", "", *_steps(programme.get("before_workshop", []))]
-    for day in programme["days"]:
-        lines += [
-            "",
-            f"### Day {day['day']} · {day['theme']}",
-            "",
-            "| Time | Min | Module | Mode | Session |",
-            "|---|---|---|---|---|",
-        ]
-        for session in day["sessions"]:
-            start = _minutes(session["time"])
-            module = session.get("module")
-            link = f"[{int(module[1:])}](guide/{modules[module]['folder']}.md)" if module else ""
-            lines.append(
-                f"| {session['time']}–{_clock(start + session['minutes'])} | "
-                f"{session['minutes']} | {link} | {session['mode']} | "
-                f"{' '.join(session['title'].split())} |"
-            )
-        lines += ["", f"**The trainer's steps between sessions, day {day['day']}**", ""]
-        sessions = day["sessions"]
-        for session, after in zip(sessions, [*sessions[1:], None], strict=True):
-            if not session.get("trainer_before_next"):
-                continue
-            if after is None:
-                lines.append(f"**At the end of day {day['day']}:**")
-            else:
-                module = after.get("module")
-                what = (
-                    f"Module {int(module[1:])}, {after['mode']}"
-                    if module
-                    else re.split(r":| \(", after["title"])[0].strip()
-                )
-                lines.append(f"**By {after['time']}** (next: {what}):")
-            lines += ["", *_steps(session["trainer_before_next"]), ""]
-    lines += ["", "### After the workshop", "", *_steps(programme.get("after_workshop", []))]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -1,6 +1,6 @@
 """Costing many coalitions of firms at once, for Module 6 with more than a dozen firms.
 
-The Shapley value and the core check of :mod:`eic.cost_sharing` are exact up to
+The Shapley value and the core check of :mod:`eic.cost_games` are exact up to
 ``EXACT_LIMIT`` firms. Above, they need the costs of hundreds of thousands of coalitions:
 :class:`PlantGame` costs them in a few array operations instead of one call each, and the
 core is checked on the groups of 1 to 3 firms and of all but 1 to 3 firms.

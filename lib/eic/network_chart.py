@@ -17,6 +17,7 @@ import pandas as pd
 
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
+from eic.symbiosis_network import link_graph
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -134,8 +135,6 @@ def network_chart(
     circle and no other label, if there is such a place near their partner or link."""
     import matplotlib.pyplot as plt
     import networkx as nx
-
-    from eic.symbiosis import link_graph
 
     graph = link_graph(links)
     on_map = positions is not None

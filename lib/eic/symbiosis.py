@@ -7,6 +7,9 @@ a quality grade (1 = cleanest). A supply can go to a need of the same material w
 grade is no worse than the grade the receiver accepts and the two firms are within a
 distance limit.
 
+The network the exchanges make is measured in :mod:`eic.symbiosis_network` and drawn in
+:mod:`eic.network_chart`; the names of both can be imported from here too.
+
 >>> import pandas as pd
 >>> inventory = pd.DataFrame({
 ...     "firm": ["Power plant", "Cement works", "Brick kiln"],
@@ -23,10 +26,8 @@ distance limit.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -34,12 +35,49 @@ import pandas as pd
 # the modules draw their network chart through this module (it lives in eic.network_chart)
 from eic.network_chart import network_chart as network_chart
 from eic.positions import LATLON_NAMES, degrees_in_km, km_from_degrees
+from eic.symbiosis_network import (
+    LINK_COLUMNS,
+    NetworkSummary,
+    check_links,
+    chertow_3_2,
+    degree_table,
+    link_graph,
+    network_summary,
+    without_partner,
+)
 from eic.tables import Column, TableError, check_table, normalise_name, row_label
 
 # networkx and scipy take about a second to import together, so each function that uses
 # them imports them: a notebook that never matches firms or draws a network does not wait.
-if TYPE_CHECKING:
-    import networkx as nx
+
+# with the network's names, which moved to eic.symbiosis_network, re-exported so that
+# `from eic.symbiosis import network_summary` and the like keep working
+__all__ = [
+    "FLOWS",
+    "INVENTORY_COLUMNS",
+    "LATLON_COLUMNS",
+    "LINK_COLUMNS",
+    "MATERIAL_COLUMNS",
+    "Factors",
+    "NetworkSummary",
+    "allocate_exchanges",
+    "check_inventory",
+    "check_links",
+    "check_materials",
+    "chertow_3_2",
+    "degree_table",
+    "exchanges_from",
+    "firm_positions",
+    "link_graph",
+    "match_by_products",
+    "net_saving_per_tonne",
+    "network_chart",
+    "network_summary",
+    "random_inventory",
+    "savings",
+    "totals",
+    "without_partner",
+]
 
 FLOWS = ("supplies", "needs")
 INVENTORY_COLUMNS = (
@@ -50,11 +88,6 @@ INVENTORY_COLUMNS = (
     Column("material", "text"),
     Column("tonnes_per_year", "number", unit="t/yr"),
     Column("grade", "number", unit="grade (1 = cleanest)", minimum=1),
-)
-LINK_COLUMNS = (
-    Column("supplier", "text"),
-    Column("receiver", "text"),
-    Column("resource", "text"),
 )
 
 
@@ -306,163 +339,11 @@ def savings(allocation: pd.DataFrame, materials: pd.DataFrame, factors: Factors)
     return account
 
 
-def check_links(table: pd.DataFrame) -> pd.DataFrame:
-    """Check a table of exchange links (supplier, receiver, resource)."""
-    clean = check_table(table, LINK_COLUMNS, what="exchange table")
-    problems = [
-        f"{row_label(p)} links '{s}' to itself; an exchange needs two different partners"
-        for p, (s, r) in enumerate(zip(clean["supplier"], clean["receiver"], strict=True))
-        if s == r
-    ]
-    if problems:
-        raise TableError("exchange table", problems)
-    return clean
-
-
-@dataclass(frozen=True)
-class NetworkSummary:
-    """Counts and degrees of a symbiosis network (links counted once per pair of firms)."""
-
-    firms: int
-    links: int
-    density: float
-    degree: dict[str, int]
-    anchors: tuple[str, ...]
-    resources: int
-
-    def explain(self) -> str:
-        names = " and ".join(self.anchors)
-        return (
-            f"{_count(self.firms, 'partner')} joined by {_count(self.links, 'link')} "
-            f"({_count(self.resources, 'resource')}); density {self.density:.2f} (share of all "
-            "possible pairs that are linked). "
-            f"Anchor: {names}, with {_count(self.degree[self.anchors[0]], 'partner')}."
-        )
-
-
-def _count(number: int, noun: str) -> str:
-    """'1 partner', '3 partners'."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def _partners(links: pd.DataFrame) -> dict[str, dict[str, set[str]]]:
-    """Each partner's linked partners, with the resources each link carries (a link is one
-    per pair of partners, whichever way its resources go), partners in the order of the
-    table. Computed here rather than with networkx, whose loading took a third of a second
-    of module 4's opening; tests check both agree."""
-    partners: dict[str, dict[str, set[str]]] = {}
-    for row in check_links(links).itertuples(index=False):
-        a, b = row.supplier, row.receiver
-        carried = partners.setdefault(a, {}).get(b) or set()
-        carried.add(row.resource)
-        partners[a][b] = partners.setdefault(b, {})[a] = carried
-    return partners
-
-
-def link_graph(links: pd.DataFrame) -> nx.Graph:
-    import networkx as nx
-
-    graph = nx.Graph()
-    for partner, linked in _partners(links).items():
-        graph.add_node(partner)  # in the order of the table, as the layout expects
-        for other, carried in linked.items():
-            graph.add_edge(partner, other, resources=carried)
-    return graph
-
-
-def _link_count(partners: Mapping[str, Mapping[str, object]]) -> int:
-    return sum(len(linked) for linked in partners.values()) // 2
-
-
-def _resources(partners: Mapping[str, Mapping[str, set[str]]]) -> set[str]:
-    return {r for linked in partners.values() for carried in linked.values() for r in carried}
-
-
-def network_summary(links: pd.DataFrame) -> NetworkSummary:
-    """Firms, links, density, each firm's degree and the anchor(s): the best-linked firms."""
-    partners = _partners(links)
-    firms, count = len(partners), _link_count(partners)
-    degree = dict(sorted(((f, len(n)) for f, n in partners.items()), key=lambda i: (-i[1], i[0])))
-    top = max(degree.values())
-    return NetworkSummary(
-        firms=firms,
-        links=count,
-        density=2 * count / (firms * (firms - 1)) if firms > 1 else 0.0,
-        degree=degree,
-        anchors=tuple(f for f, d in degree.items() if d == top),
-        resources=len(_resources(partners)),
-    )
-
-
-def without_partner(links: pd.DataFrame, partner: str) -> dict[str, object]:
-    """What the network loses if ``partner`` leaves: its links, and partners left isolated."""
-    partners = _partners(links)
-    if partner not in partners:
-        raise ValueError(f"no partner named '{partner}'; partners: {', '.join(sorted(partners))}")
-    lost = len(partners[partner])
-    isolated = sorted(
-        f for f, linked in partners.items() if f != partner and set(linked) == {partner}
-    )
-    return {"links_lost": lost, "isolated": isolated, "links_left": _link_count(partners) - lost}
-
-
-def _groups(partners: Mapping[str, Mapping[str, object]]) -> list[list[str]]:
-    """The connected groups of partners, each in the order it is reached from its first."""
-    seen: set[str] = set()
-    groups = []
-    for first in partners:
-        if first in seen:
-            continue
-        group, queue = [], deque([first])
-        seen.add(first)
-        while queue:
-            here = queue.popleft()
-            group.append(here)
-            for there in partners[here]:
-                if there not in seen:
-                    seen.add(there)
-                    queue.append(there)
-        groups.append(group)
-    return groups
-
-
-def chertow_3_2(links: pd.DataFrame) -> tuple[bool, str]:
-    """Chertow's (2007) "3-2 heuristic": at least three different entities exchanging at
-    least two different resources, checked on each connected group of partners."""
-    partners = _partners(links)
-    best = (0, 0)
-    for group in _groups(partners):
-        resources = _resources({f: partners[f] for f in group})
-        best = max(best, (len(group), len(resources)))
-        if len(group) >= 3 and len(resources) >= 2:
-            return True, (
-                f"Yes: {len(group)} linked partners exchange {len(resources)} different "
-                "resources (at least 3 and 2 are needed)."
-            )
-    return False, (
-        f"No: the largest linked group has {best[0]} partners exchanging {best[1]} "
-        "resource(s); at least 3 partners exchanging at least 2 resources are needed."
-    )
-
-
 def firm_positions(inventory: pd.DataFrame) -> dict[str, tuple[float, float]]:
     """Each firm's (x, y) location in km, for drawing the network on a map."""
     clean = check_inventory(inventory)
     first = clean.drop_duplicates("firm")
     return {f: (x, y) for f, x, y in zip(first["firm"], first["x_km"], first["y_km"], strict=True)}
-
-
-def degree_table(links: pd.DataFrame) -> pd.DataFrame:
-    """Each partner's number of links and the resources it gives or takes."""
-    clean = check_links(links)
-    summary = network_summary(clean)
-    rows = []
-    for firm, degree in summary.degree.items():
-        gives = sorted(set(clean.loc[clean["supplier"] == firm, "resource"]))
-        takes = sorted(set(clean.loc[clean["receiver"] == firm, "resource"]))
-        rows.append({"partner": firm, "partners_linked": degree, "gives": ", ".join(gives),
-                     "takes": ", ".join(takes)})  # fmt: skip
-    return pd.DataFrame(rows)
 
 
 def random_inventory(firms: int, materials: int = 20, *, seed: int = 0) -> pd.DataFrame:
