@@ -1,6 +1,6 @@
 """Shared fixtures: copies of the course in temporary folders, notebook execution, the
-model answers recorded by running each instructor notebook, and local servers started for
-a test."""
+model answers recorded by running each instructor notebook, local servers started for a
+test, and the Chromium that the browser tests open their pages in."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -44,6 +45,18 @@ ANSWER_PATTERNS = (
     ".ipynb_checkpoints",
     "__pycache__",
 )
+# the browser tests' Chromium (see the fixture browser)
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -73,6 +86,39 @@ def stop_server(proc: subprocess.Popen, log) -> None:
     proc.terminate()
     proc.wait(30)
     log.close()
+
+
+def kernel_alive(url: str, kernel_id: str) -> bool:
+    """Whether the Voila server at ``url`` still runs the kernel ``kernel_id``."""
+    try:
+        urllib.request.urlopen(f"{url}/api/kernels/{kernel_id}", timeout=10)
+    except urllib.error.HTTPError as err:
+        if err.code == 404:
+            return False
+        raise
+    return True
+
+
+def kernel_stops(url: str, kernel_id: str, timeout: float = 30) -> bool:
+    """Whether the kernel ``kernel_id`` stops within ``timeout`` seconds."""
+    deadline = time.time() + timeout
+    while kernel_alive(url, kernel_id):
+        if time.time() > deadline:
+            return False
+        time.sleep(0.5)
+    return True
+
+
+def wait_for_answer(path: Path, qid: str, timeout: float = 20):
+    """The value recorded for ``qid`` in the answer file ``path``, once it is there."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if path.exists():
+            answers = json.loads(path.read_text(encoding="utf-8"))["answers"]
+            if qid in answers:
+                return answers[qid]["value"]
+        time.sleep(0.2)
+    raise AssertionError(f"{qid} was not recorded in {path.name}")
 
 
 def is_answer_file(name: str) -> bool:
@@ -143,6 +189,17 @@ def folder(tmp_path):
         store = activate(AnswerStore.for_module(module, tmp_path))
         store.record("q1_test", "kept", question="An earlier answer")
     return tmp_path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium, headless, shared by the browser tests of one test file."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 def widgets_in(widget):

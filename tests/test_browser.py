@@ -1,4 +1,5 @@
-"""Module notebooks as Voila apps in Chromium: no error, no code, answers recorded."""
+"""Module notebooks as Voila apps in Chromium: no error, no code, answers recorded (in
+JupyterLab: tests/test_browser_lab.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -19,27 +19,18 @@ from conftest import (
     ROOT,
     free_port,
     is_answer_file,
+    kernel_alive,
+    kernel_stops,
     released_modules,
     start_server,
     stop_server,
+    wait_for_answer,
 )
 from nbformat.v4 import new_code_cell, new_notebook
 
-from eic.serve import READY_KERNEL_MANAGER, voila_command
+from eic.serve import voila_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -63,16 +54,6 @@ def served(tmp_path_factory):
     )
     yield url, folder
     stop_server(proc, log)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_app(browser, url: str):
@@ -175,17 +156,6 @@ def assert_laid_out(page) -> None:
                  .length"""
     )
     assert misplaced == 0, f"{misplaced} checklist rows have their buttons in the text column"
-
-
-def wait_for_answer(path: Path, qid: str, timeout: float = 20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if path.exists():
-            answers = json.loads(path.read_text(encoding="utf-8"))["answers"]
-            if qid in answers:
-                return answers[qid]["value"]
-        time.sleep(0.2)
-    raise AssertionError(f"{qid} was not recorded in {path.name}")
 
 
 MODULE_1 = released_modules()[0]
@@ -447,27 +417,6 @@ def test_a_pairwise_judgement_is_shown_whole_at_either_end_of_its_slider(served,
     page.close()
 
 
-def kernel_alive(url: str, kernel_id: str) -> bool:
-    """Whether the Voila server at ``url`` still runs the kernel ``kernel_id``."""
-    try:
-        urllib.request.urlopen(f"{url}/api/kernels/{kernel_id}", timeout=10)
-    except urllib.error.HTTPError as err:
-        if err.code == 404:
-            return False
-        raise
-    return True
-
-
-def kernel_stops(url: str, kernel_id: str, timeout: float = 30) -> bool:
-    """Whether the kernel ``kernel_id`` stops within ``timeout`` seconds."""
-    deadline = time.time() + timeout
-    while kernel_alive(url, kernel_id):
-        if time.time() > deadline:
-            return False
-        time.sleep(0.5)
-    return True
-
-
 def test_leaving_a_page_stops_its_kernel_and_keeps_the_last_answer(served, browser):
     url, folder = served
     module = next(m for m in released_modules() if m["id"] == "m02")
@@ -642,209 +591,3 @@ def test_own_data_is_uploaded_checked_analysed_and_kept_in_voila(served, browser
     assert "Our steam trap repair" in panel.inner_text()
     assert errors + more_errors == []
     page.close()
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """JupyterLab on a copy of release/, with its own settings, on a free local port."""
-    base = tmp_path_factory.mktemp("lab")
-    folder = base / "release"
-    shutil.copytree(
-        ROOT / "release", folder, ignore=lambda _d, names: [n for n in names if is_answer_file(n)]
-    )
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NBGRADER")}
-    env["JUPYTER_CONFIG_DIR"] = str(base / "config")
-    env["JUPYTER_RUNTIME_DIR"] = str(base / "runtime")
-    # keep every cell in the page (no virtual scrolling) and no news pop-up
-    settings = base / "config" / "lab" / "user-settings" / "@jupyterlab"
-    for extension, name, value in [
-        ("notebook-extension", "tracker", {"windowingMode": "none"}),
-        ("apputils-extension", "notification", {"fetchNews": "false"}),
-    ]:
-        (settings / extension).mkdir(parents=True, exist_ok=True)
-        (settings / extension / f"{name}.jupyterlab-settings").write_text(json.dumps(value))
-    url = f"http://127.0.0.1:{port}"
-    proc, log = start_server(
-        [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "lab",
-            "--no-browser",
-            "--allow-root",
-            f"--port={port}",
-            "--ServerApp.ip=127.0.0.1",
-            "--ServerApp.port_retries=0",
-            "--IdentityProvider.token=",
-            "--ServerApp.password=",
-            "--ServerApp.disable_check_xsrf=True",
-            f"--ServerApp.root_dir={folder}",
-        ],
-        cwd=folder,
-        env=env,
-        log_path=base / "lab.log",
-        ready_url=url + "/lab",
-    )
-    yield url, folder
-    stop_server(proc, log)
-
-
-def run_all(page) -> None:
-    """Menu Run > Run All Cells, as a participant does."""
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator("li.lm-Menu-item", has_text="Run All Cells").first.click()
-
-
-def accept_kernel_dialog(page, wait_s: float = 20) -> None:
-    """On a slow start JupyterLab may ask which kernel to use, as a participant would see:
-    accept the notebook's own (Python 3)."""
-    deadline = time.time() + wait_s
-    while time.time() < deadline:
-        dialog = page.locator(".jp-Dialog button.jp-mod-accept")
-        if dialog.count() and dialog.first.is_visible():
-            dialog.first.click()
-            return
-        if page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count():
-            page.wait_for_timeout(1000)  # a dialog may still follow the first idle state
-            if not page.locator(".jp-Dialog").count():
-                return
-        page.wait_for_timeout(250)
-
-
-def wait_for_kept_kernel(log_path: Path, timeout: float = 120) -> None:
-    """Wait until a Jupyter server has a kernel kept ready that no page has taken yet (one at
-    a time: the server logs each refill, and each kernel taken)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        said = log_path.read_text()
-        if said.count("Kernels kept ready for pages") > said.count("(kept ready) taken for"):
-            return
-        assert time.monotonic() < deadline, said[-3000:]
-        time.sleep(0.3)
-
-
-def test_module_1_runs_all_in_jupyterlab_and_records_an_answer(lab, browser):
-    url, folder = lab
-    name = MODULE_1["folder"]
-    # JupyterLab as scripts/start.sh opens it: the notebook takes the kernel kept ready
-    wait_for_kept_kernel(folder.parent / "lab.log")
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    page.goto(f"{url}/lab/tree/{name}/{name}.ipynb", timeout=120_000)
-    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
-    accept_kernel_dialog(page)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-    run_all(page)
-    # the run reaches the last question: no test cell stopped it
-    try:
-        page.wait_for_selector(".eic-q-r1_reflection", state="attached", timeout=90_000)
-    except Exception:
-        page.screenshot(path=str(folder.parent / "lab-failure.png"))
-        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
-        if any(p.strip() not in ("[ ]:", "") for p in prompts):
-            raise  # cells ran, yet the last question never appeared
-        run_all(page)  # the first click came before the kernel was connected: click again
-        page.wait_for_selector(".eic-q-r1_reflection", state="attached", timeout=180_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=180_000)
-    assert (
-        page.locator(
-            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
-        ).count()
-        == 0
-    )
-    questions = page.locator(".eic-question")
-    assert questions.count() >= 8
-    # each unanswered question's test cell says so in one line, without a traceback
-    messages = page.locator(".jp-OutputArea-output", has_text="not answered yet")
-    assert messages.count() >= 7
-    assert "Traceback" not in page.inner_text(".jp-NotebookPanel")
-
-    question = page.locator(".eic-q-q3_match_type")
-    question.scroll_into_view_if_needed()
-    question.get_by_text("Eco-industrial park", exact=True).click()
-    answers = folder / name / f"{MODULE_1['id']}-answers.json"
-    assert wait_for_answer(answers, "q3_match_type") == "Eco-industrial park"
-    # recorded beside the notebook, by the kernel kept ready, moved to the notebook's folder
-    assert f"(kept ready) taken for {name}" in (folder.parent / "lab.log").read_text()
-    page.close()
-
-
-def test_the_course_home_opens_in_jupyterlab_with_links_to_every_module(lab, browser):
-    url, _folder = lab
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    page.goto(f"{url}/lab/tree/index.ipynb?reset", timeout=120_000)  # a fresh workspace
-    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
-    accept_kernel_dialog(page)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-    accept_kernel_dialog(page, wait_s=5)  # a kernel dialog may follow the first idle state
-    run_all(page)
-    try:
-        page.wait_for_selector(".eic-progress-m08", state="attached", timeout=90_000)
-    except Exception:
-        run_all(page)  # the first click came before the kernel was connected
-        page.wait_for_selector(".eic-progress-m08", state="attached", timeout=180_000)
-    links = page.locator(".jp-OutputArea-output table a")
-    assert links.count() == len(released_modules())
-    assert "m01-eic-in-asia.ipynb" in (links.first.get_attribute("href") or "")
-    assert "answered" in page.inner_text(".eic-progress-m01")
-    page.close()
-
-
-def test_a_voila_page_inside_jupyter_stops_its_kernel_when_left_and_lab_still_works(
-    browser, tmp_path
-):
-    """As on Binder's Voila badge: the Jupyter server serves Voila with the course's settings
-    (voila.json beside the course, as in the repository) and a page is the first thing
-    opened, so no cookie exists yet. Leaving the page stops its kernel, and JupyterLab's own
-    requests, opened afterwards in the same browser, are still accepted."""
-    shutil.copytree(
-        ROOT / "release",
-        tmp_path / "release",
-        ignore=lambda _d, names: [n for n in names if is_answer_file(n)],
-    )
-    shutil.copy(ROOT / "voila.json", tmp_path)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NBGRADER")}
-    env["JUPYTER_RUNTIME_DIR"] = str(tmp_path / "runtime")
-    proc, log = start_server(
-        [sys.executable, "-m", "jupyter", "server", "--no-browser", "--allow-root",
-         f"--port={port}", "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
-         "--IdentityProvider.token=", "--ServerApp.password=",
-         # as binder/postBuild sets (eic.server_config)
-         f"--ServerApp.kernel_manager_class={READY_KERNEL_MANAGER}",
-         "--ReadyKernelManager.ready=1",
-         f"--ServerApp.root_dir={tmp_path}"],
-        cwd=tmp_path, env=env, log_path=tmp_path / "server.log", ready_url=url + "/api",
-    )  # fmt: skip
-    try:
-        context = browser.new_context()
-        page = context.new_page()
-        page.goto(f"{url}/voila/render/release/index.ipynb", timeout=120_000)
-        page.locator(".eic-progress-m01").wait_for(timeout=120_000)
-        kernel = page.evaluate(
-            "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
-        )
-        assert kernel_alive(url, kernel)
-        page.goto("about:blank")
-        assert kernel_stops(url, kernel), "the page's kernel still runs after it was left"
-        # a request as JupyterLab sends it: the cookie, and its value in a header
-        token = next(c["value"] for c in context.cookies() if c["name"] == "_xsrf")
-        request = urllib.request.Request(
-            f"{url}/api/kernels",
-            data=b"{}",
-            method="POST",
-            headers={"Cookie": f"_xsrf={token}", "X-XSRFToken": token,
-                     "Content-Type": "application/json"},
-        )  # fmt: skip
-        with urllib.request.urlopen(request, timeout=60) as reply:
-            status = reply.status
-        assert status == 201
-        context.close()
-    finally:
-        stop_server(proc, log)
-    # no request was refused (the server logs each as "403 POST /path"); a kernel's id may
-    # hold the digits 403 too, so the status is looked for where the log puts it
-    refused = re.findall(r"\b403 (?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+",
-                         (tmp_path / "server.log").read_text())  # fmt: skip
-    assert not refused, refused

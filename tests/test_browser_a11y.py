@@ -14,7 +14,7 @@ import re
 import matplotlib.pyplot as plt
 import pytest
 from conftest import released_modules
-from test_browser import browser, open_app, says_what_it_shows, served  # noqa: F401 - fixtures
+from test_browser import open_app, says_what_it_shows, served  # noqa: F401 - a fixture
 
 from eic.views import describe_figure
 
@@ -104,7 +104,7 @@ def naming_problem(name: str) -> str | None:
     return None
 
 
-def open_module(browser, url: str, module: dict):  # noqa: F811 - the fixture
+def open_module(browser, url: str, module: dict):
     name = module["folder"]
     return open_app(browser, f"{url}/voila/render/{name}/{name}.ipynb")
 

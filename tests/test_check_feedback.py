@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import nbformat
 import pytest
 from conftest import ROOT, notebook_path, released_modules
-from test_browser import MODULE_1, browser, open_app, served  # noqa: F401 - fixtures
+from test_browser import MODULE_1, open_app, served  # noqa: F401 - a fixture
 
 from eic import grading
 from eic.question_base import CANNOT_TELL, COMPLETE

@@ -392,9 +392,9 @@ def test_dashboard_runs_over_the_gradebook_with_the_class_numbers(workshop, grad
 
 @pytest.mark.browser
 def test_dashboard_renders_in_voila_and_its_charts_can_be_saved(workshop, graded, tmp_path):
-    from conftest import free_port, start_server, stop_server
+    from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server
     from playwright.sync_api import sync_playwright
-    from test_browser import CHROMIUM, CHROMIUM_ARGS, NARROW
+    from test_browser import NARROW
 
     from eic.serve import voila_command
 
