@@ -328,6 +328,9 @@ def test_in_the_cetp_equal_shares_charge_the_smallest_firm_more_than_its_own_pla
         (firms(("A", 100, 600), ("B", 0, 600)),
          "column 'effluent_m3_per_day' in row 3 is 0; a firm sharing the plant sends some"),
         (firms(("A", 100, 600), ("A", 200, 600)), "row 2 and row 3 repeat firm 'A'"),
+        (firms(("A", 100, 600), ("B", 200, 300), ("Total", 300, 400)),
+         r"row 4 \('Total'\) is the sum of the other rows \(effluent_m3_per_day 300, the "
+         "others 300\\): it looks like the spreadsheet's total"),
     ],
 )  # fmt: skip
 def test_bad_firms_tables_are_named_by_row_and_column(table, message):

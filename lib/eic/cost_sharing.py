@@ -47,7 +47,7 @@ from eic.cost_games import (
 )
 from eic.foundations import PALETTE
 from eic.many_firms import FlowCost, PlantGame
-from eic.tables import Column, TableError, check_table, row_label
+from eic.tables import Column, TableError, check_table, row_label, total_rows
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
     from matplotlib.figure import Figure
@@ -163,6 +163,7 @@ def check_firms(table: pd.DataFrame) -> pd.DataFrame:
         "plant sends some effluent: enter its m3 per day (above 0), or delete the row"
         for position in np.flatnonzero(clean["effluent_m3_per_day"].to_numpy() == 0)
     ]
+    problems += total_rows(clean, "firm", ["effluent_m3_per_day"], "firm")
     if problems:
         raise TableError(what, problems)
     if "cod_mg_per_l" not in clean:
