@@ -93,18 +93,21 @@ def assert_clean(page) -> None:
     for code in ["from eic", "ws.single_choice", "### BEGIN", "answered("]:
         assert code not in text, f"the page shows code: {code!r}"
     assert_laid_out(page)
-    # and on a small laptop's screen, or a window beside another
+    # and on a small laptop's screen, or a window beside another, and on a phone
     size = page.viewport_size
-    page.set_viewport_size({"width": NARROW, "height": size["height"]})
-    page.wait_for_timeout(500)  # the widgets lay themselves out again
     try:
-        assert_laid_out(page)
+        for width in (NARROW, PHONE):
+            page.set_viewport_size({"width": width, "height": size["height"]})
+            page.wait_for_timeout(500)  # the widgets lay themselves out again
+            assert_laid_out(page)
     finally:
         page.set_viewport_size(size)
 
 
 # pixels: a small laptop's screen, or a window beside another on a common one
 NARROW = 800
+# a phone held upright (eic.widgets.NARROW_SCREEN_STYLE: a label above its control)
+PHONE = 390
 
 
 def assert_laid_out(page) -> None:
@@ -148,6 +151,15 @@ def assert_laid_out(page) -> None:
                  .map(el => el.parentElement.innerText)"""
     )
     assert astray == [], f"radio buttons not at the start of their option: {astray}"
+    # a slider keeps room to be moved: on a phone a pairwise slider shrank to a dot
+    squeezed = page.evaluate(
+        """() => [...document.querySelectorAll('.widget-slider .slider-container')]
+                 .filter(el => el.offsetParent !== null && el.getBoundingClientRect().width < 60)
+                 .map(el => el.closest('.widget-slider').innerText)"""
+    )
+    assert squeezed == [], f"sliders too short to move: {squeezed}"
+    if width <= PHONE:
+        return  # on a phone a checklist's buttons go under their item (one column)
     # a checklist's buttons sit beside their item's text, never under a heading's column
     misplaced = page.evaluate(
         """() => [...document.querySelectorAll('.eic-question .widget-gridbox')].flatMap(grid =>

@@ -279,8 +279,9 @@ def test_a_question_is_drawn_with_only_the_widgets_it_shows(ws):
     assert list(q.widget.children) == [q.label, q.input, row, q.feedback]
     assert list(row.children) == [q.save_button, q.check_button]
     # 7 widgets, and the looks they share: layouts (the frame, the plain one, the choices'
-    # full width) and styles (of the two texts, of the two buttons, of the choices)
-    assert len(widget_models(q.widget)) == 7 + 3 + 3
+    # full width, the button row that wraps on a phone) and styles (of the two texts, of the
+    # two buttons, of the choices)
+    assert len(widget_models(q.widget)) == 7 + 4 + 3
     # a further question brings only its own 7 widgets: its layouts and styles are shared
     other = ws.single_choice("q1_b", "Pick another", ["C", "D", "E"])
     assert len(widget_models(other.widget) - widget_models(q.widget)) == 7

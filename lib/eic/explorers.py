@@ -127,7 +127,8 @@ class Explorer:
         # controls side by side while they fit, the rest on the next line: never a row wider
         # than the page, whose controls past its edge a participant would not see
         row = w.HBox(list(self.controls.values()), layout={"flex_flow": "row wrap"})
-        self.box = w.VBox([w.HTML(WRAPPED_DESCRIPTIONS), row, self.text, self.chart.widget])
+        styles = w.HTML(WRAPPED_DESCRIPTIONS + w.NARROW_SCREEN_STYLE)
+        self.box = w.VBox([styles, row, self.text, self.chart.widget])
         self.box.add_class("eic-explorer")
         self.box.add_class(css)
         for control in self.controls.values():

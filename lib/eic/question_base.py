@@ -114,7 +114,7 @@ class Question:
         self.qid = qid
         self.prompt = prompt
         self.hints = dict(hints or {})
-        heading = f"{LIVE_REGION_MARKUP}<b>{html.escape(prompt)}</b>"
+        heading = f"{LIVE_REGION_MARKUP}{w.NARROW_SCREEN_STYLE}<b>{html.escape(prompt)}</b>"
         if help_text:
             heading += f"<br><i>{html.escape(help_text)}</i>"
         self.label = w.HTML(heading)
@@ -130,7 +130,10 @@ class Question:
         )
         self.feedback = w.HTML()
         self.feedback.add_class("eic-feedback")  # made a live region: see LIVE_REGION_MARKUP
-        buttons = w.HBox([self.save_button, self.check_button, *self._extra_buttons()])
+        buttons = w.HBox(
+            [self.save_button, self.check_button, *self._extra_buttons()],
+            layout={"flex_flow": "row wrap"},  # on a phone, a button that does not fit goes below
+        )
         self.widget = w.VBox(
             [self.label, self.input, buttons, self.feedback],
             layout={"border": "1px solid #bbb", "padding": "8px", "margin": "8px 0"},

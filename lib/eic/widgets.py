@@ -123,3 +123,30 @@ Text = _sharing_look(_w.Text)
 Textarea = _sharing_look(_w.Textarea)
 ToggleButtons = _sharing_look(_w.ToggleButtons)
 VBox = _sharing_look(_w.VBox)
+
+
+# How the course's controls fit a phone or a narrow window (up to 640 pixels wide). ipywidgets
+# keeps a control's label, its slider and its readout on one line, so on a phone a pairwise
+# judgement's slider was a dot beside its question and its readout was cut ("equ"); a
+# checklist kept a 420-pixel column of items beside its buttons, past the edge of the screen.
+# Here a label takes a line of its own above its control, and an item above its buttons.
+# Tick-box options and rows of buttons wrap at any width: a tick box's option read
+# "Industrial policy that encourages innovation ..." with no way to read the rest. The rule
+# comes with each question and explorer, so it applies in JupyterLab as in the app.
+NARROW_SCREEN_STYLE = (
+    "<style>"
+    ".eic-question .widget-checkbox, .eic-question .widget-checkbox .widget-label-basic "
+    "{height: auto} "
+    ".eic-question .widget-checkbox .widget-label-basic {display: flex; align-items: "
+    "flex-start; white-space: normal; line-height: 1.4; padding: 2px 0} "
+    ".eic-question .widget-checkbox input {flex: none; margin-top: 0.25em} "
+    ".eic-question .widget-toggle-buttons {flex-wrap: wrap; height: auto} "
+    "@media (max-width: 640px) {"
+    ".eic-question .widget-inline-hbox, .eic-explorer .widget-inline-hbox "
+    "{flex-wrap: wrap; height: auto; margin-left: 0; margin-right: 0} "
+    ".eic-question .widget-inline-hbox > .widget-label, "
+    ".eic-explorer .widget-inline-hbox > .widget-label {flex: 1 0 100%; max-width: none; "
+    "text-align: left; white-space: normal; height: auto} "
+    ".eic-question .widget-gridbox {grid-template-columns: minmax(0, 1fr) !important}"
+    "}</style>"
+)
