@@ -118,7 +118,7 @@ def assert_laid_out(page) -> None:
     cut = page.evaluate(
         """() => [...document.querySelectorAll(
                    '.eic-question button, .eic-question label, .eic-explorer .widget-label,'
-                   + '.widget-readout')]
+                   + '.widget-readout, .eic-own-data button')]
                  .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
                  .map(el => el.innerText)"""
     )

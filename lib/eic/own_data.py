@@ -95,7 +95,8 @@ class OwnDataPanel:
         self.box = w.VBox(
             [
                 self.intro,
-                w.HBox([self.upload, self.sheet, self.remove]),
+                # on a phone, what does not fit goes below, whole
+                w.HBox([self.upload, self.sheet, self.remove], layout={"flex_flow": "row wrap"}),
                 self.message,
                 self.preview,
                 self.analysis,
