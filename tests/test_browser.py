@@ -294,13 +294,22 @@ def test_module_renders_with_charts_and_records_a_clicked_answer(served, browser
     page.close()
 
 
-def home_progress(browser, url: str, module_id: str) -> str:
-    page = browser.new_page()
+def home_progress(browser, url: str, module_id: str, width: int = 1280) -> str:
+    """A module's progress as the course home shows it in a window ``width`` pixels wide."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
     page.goto(f"{url}/voila/render/index.ipynb", timeout=120_000)
     cell = page.locator(f".eic-progress-{module_id}")
     cell.wait_for(timeout=120_000)
     text = cell.inner_text().strip()
+    # seen whole without scrolling sideways, and so is every module's title
+    edge = page.evaluate("document.documentElement.clientWidth")
+    shown = page.evaluate(
+        """() => [...document.querySelectorAll('table.eic-modules td')]
+                 .filter(td => td.offsetParent !== null)
+                 .map(td => td.getBoundingClientRect().right)"""
+    )
     page.close()
+    assert shown and max(shown) <= edge + 1, f"the table runs {max(shown) - edge:.0f} px past"
     return text
 
 
@@ -319,6 +328,8 @@ def test_course_home_progress_follows_the_answers(served, browser):
     assert wait_for_answer(answers, "q5_competitive_component") == "Regional shift"
     page.close()
     assert home_progress(browser, url, "m02") == f"{done + 1} of {total} answered"
+    # and on a phone held upright
+    assert home_progress(browser, url, "m02", PHONE) == f"{done + 1} of {total} answered"
     assert errors == []
 
 

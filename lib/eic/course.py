@@ -62,6 +62,16 @@ def progress(module_id: str, folder: Path | str) -> tuple[int, int]:
     return sum(1 for qid in asked if qid in recorded), len(asked)
 
 
+# On a phone held upright the table's six columns ran past the screen's edge, and a
+# participant had to scroll sideways to see their progress. Up to 640 pixels wide it leaves
+# out the day and the points, which the trainer's programme also gives.
+NARROW_MODULE_MAP = (
+    "<style>@media (max-width: 640px) {table.eic-modules tr > :nth-child(1), "
+    "table.eic-modules tr > :nth-child(5) {display: none} "
+    "table.eic-modules tr > * {padding-left: 4px; padding-right: 4px}}</style>"
+)
+
+
 def module_map(link_from: Path | str | None = None) -> str:
     """An HTML table of the eight modules: day, title, time, points and, if released, a link.
 
@@ -104,4 +114,4 @@ def module_map(link_from: Path | str | None = None) -> str:
         if owner
         else ""
     )
-    return f"{mine}<table>{head}{''.join(rows)}</table>"
+    return f"{mine}{NARROW_MODULE_MAP}<table class='eic-modules'>{head}{''.join(rows)}</table>"
