@@ -5,7 +5,8 @@ examples every time it opens: the same charts from the same data, in every parti
 kernel and in every kernel a workshop server keeps ready. Kept on disk, each is drawn once.
 
 A chart function decorated with :func:`remembered` returns a :class:`Chart`, which stands
-for the figure the function draws and behaves as that figure. Its key is made of:
+for the figure the function draws and behaves as that figure. Its key
+(:mod:`eic.chart_keys`) is made of:
 
 - the function's name and its arguments (pickled: the data, titles and options);
 - the source of the ``eic`` library, matplotlib's version and its settings (``rcParams``).
@@ -30,7 +31,6 @@ time: a picture that cannot be read or written is drawn as if it had never been 
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 import os
 import pickle
@@ -40,14 +40,29 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec
 
+from eic.chart_keys import _installation, _key, _live_looks, _pickled_call
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+__all__ = [
+    "MAX_FILES",
+    "PNG_SIGNATURE",
+    "Chart",
+    "cell_started",
+    "charts_to_show",
+    "folder",
+    "key_of",
+    "picture_of",
+    "read",
+    "remembered",
+    "render",
+    "store",
+]
 
 P = ParamSpec("P")
 MAX_FILES = 1000
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# rcParams that choose how figures are shown, not how they look
-_NOT_LOOKS = ("backend", "backend_fallback", "interactive")
 
 
 def folder() -> Path | None:
@@ -64,49 +79,6 @@ def folder() -> Path | None:
     return Path(home) / "eic-course" / "charts"
 
 
-@functools.cache
-def _library_source() -> bytes:
-    """A digest of every source file of ``eic``: a changed chart function is a new chart."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.digest()
-
-
-class _SameInEveryKernel(pickle.Pickler):
-    """Pickles sets in sorted order: their own order changes with each process's hash seed."""
-
-    def persistent_id(self, obj):  # called for every object, sets included
-        if isinstance(obj, set | frozenset):
-            return ("set", _sorted_repr(obj))
-        return None
-
-
-def _sorted_repr(value) -> str:
-    if isinstance(value, set | frozenset):
-        return "{" + ", ".join(sorted(map(_sorted_repr, value))) + "}"
-    return repr(value)
-
-
-def _pickled_call(function: Callable, args: tuple, kwargs: dict) -> bytes | None:
-    buffer = io.BytesIO()
-    try:
-        _SameInEveryKernel(buffer, 5).dump(
-            (function.__module__, function.__qualname__, args, kwargs)
-        )
-    except Exception:  # noqa: BLE001 - anything that cannot be pickled is simply not kept
-        return None
-    return buffer.getvalue()
-
-
-def _live_looks() -> bytes:
-    """matplotlib's version and settings, as loaded in this process."""
-    import matplotlib
-
-    looks = sorted((k, repr(v)) for k, v in matplotlib.rcParams.items() if k not in _NOT_LOOKS)
-    return hashlib.sha256(matplotlib.__version__.encode() + repr(looks).encode()).digest()
-
-
 def _looks() -> bytes | None:
     """What decides how charts look: from matplotlib if it is loaded; if not, as recorded
     for a freshly loaded matplotlib of this installation, or None if nothing is recorded."""
@@ -120,61 +92,11 @@ def _looks() -> bytes | None:
         return None
 
 
-@functools.cache
-def _installation() -> str:
-    """What a freshly loaded matplotlib takes its settings from: its version and the
-    inline backend's, MPLBACKEND, the ``matplotlibrc`` it would read and IPython's own
-    configuration (which may set the inline backend's settings)."""
-    from importlib import metadata
-
-    parts = [sys.version]
-    for name in ("matplotlib", "matplotlib-inline"):
-        try:
-            parts.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            parts.append(f"{name} missing")
-    parts += sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith("MPLBACKEND"))
-    try:
-        home = Path.home()
-    except RuntimeError:  # no home folder
-        home = Path()
-    config = Path(
-        os.environ.get("MPLCONFIGDIR")
-        or Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config", "matplotlib")
-    )
-    chosen = os.environ.get("MATPLOTLIBRC")
-    candidates = [Path("matplotlibrc"), config / "matplotlibrc"]  # matplotlib's own order
-    if chosen:
-        candidates.insert(
-            0, Path(chosen, "matplotlibrc") if os.path.isdir(chosen) else Path(chosen)
-        )
-    for candidate in candidates:
-        try:
-            parts.append(candidate.read_text())
-            break
-        except OSError:
-            continue
-    ipython = Path(os.environ.get("IPYTHONDIR") or home / ".ipython")
-    for name in ("ipython_config.py", "ipython_kernel_config.py", "ipython_config.json"):
-        try:
-            parts.append((ipython / "profile_default" / name).read_text())
-        except OSError:
-            parts.append("")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
 def _record_looks() -> None:
     """Record the settings of the matplotlib this process has just loaded for a chart."""
     where = folder()
     if where is not None:
         _write_whole(where, f"looks-{_installation()}.txt", _live_looks().hex().encode())
-
-
-def _key(called: bytes, looks: bytes) -> str:
-    digest = hashlib.sha256(_library_source())
-    digest.update(looks)
-    digest.update(called)
-    return digest.hexdigest()
 
 
 def remembered(chart: Callable[P, Figure]) -> Callable[P, Figure]:

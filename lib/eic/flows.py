@@ -1,13 +1,11 @@
 """Module 3: a cluster's resource flows, their balances, eco-efficiency and reuse.
 
-A flow table has one row per flow: its name, the process it leaves (``source``), the
-process it enters (``target``), the substance (water, salt, energy, ...), the quantity and
-its unit. A blank ``source`` means the flow enters from outside the system (an import: well
-water, salt bought); a blank ``target`` means it leaves the system (an export: discharge to
-a river, vapour). A flow whose target is ``stock`` stays inside its source process (salt
-piling up in a sludge yard). This is how material flow analysis describes a system
-(Brunner & Rechberger, 2004): for each process and substance, what goes in equals what
-comes out plus the change in stock.
+A flow table has one row per flow, from the process it leaves (a blank ``source``: from
+outside the system) to the process it enters (a blank ``target``: out of the system, or
+``stock``: kept inside its source); :mod:`eic.flow_tables` says what each column holds and
+checks a table (its names can be imported from here too). This is how material flow
+analysis describes a system (Brunner & Rechberger, 2004): for each process and substance,
+what goes in equals what comes out plus the change in stock.
 
 >>> import pandas as pd
 >>> table = pd.DataFrame({
@@ -33,98 +31,14 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from eic.chart_cache import remembered
-from eic.flow_units import UNITS, unit_advice
+from eic.flow_tables import FLOW_COLUMNS, STOCK, check_flows, processes
+from eic.flow_units import UNITS
 from eic.sankey import SankeyEdge, draw_sankey
-from eic.tables import Column, TableError, check_table, row_label
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
     from matplotlib.figure import Figure
 
-STOCK = "stock"
-
-
-FLOW_COLUMNS = (
-    Column("flow", "text"),
-    Column("source", "text", allow_blank=True),
-    Column("target", "text", allow_blank=True),
-    Column("substance", "text"),
-    Column("quantity", "number", allow_blank=True),
-    Column("unit", "text", allowed=UNITS, exact_case=("ML/day",), advice=unit_advice),
-)
 TOLERANCE = 0.005
-
-
-def check_flows(table: pd.DataFrame) -> pd.DataFrame:
-    """Check a flow table; return a clean copy or raise :class:`~eic.tables.TableError`.
-
-    Besides the columns' own checks: flow names are unique, a flow does not go from a
-    process to itself or from outside to outside, each substance has one unit, and each
-    process is spelt one way (substances are matched ignoring capitals; two processes
-    whose names differ only in capitals are refused, not merged, as they might be meant as
-    two processes).
-    """
-    clean = check_table(table, FLOW_COLUMNS, what="flow table", key=["flow"])
-    clean["substance"] = clean["substance"].str.lower()
-    problems = []
-    units: dict[str, tuple[str, int]] = {}
-    for position, row in enumerate(clean.itertuples(index=False)):
-        where = f"{row_label(position)} ('{row.flow}')"
-        if not row.source and not row.target:
-            problems.append(
-                f"{where} has neither a source nor a target; name at least the process it "
-                "leaves or enters"
-            )
-        elif row.source == row.target:
-            problems.append(f"{where} goes from '{row.source}' to itself; fix its target")
-        elif row.source.lower() == STOCK:
-            problems.append(
-                f"{where} comes from '{STOCK}'; a flow out of a stock is a negative stock "
-                f"change: write it as a flow to '{STOCK}' with the process as source"
-            )
-        if row.substance in units and units[row.substance][0] != row.unit:
-            first_unit, first_row = units[row.substance]
-            problems.append(
-                f"substance '{row.substance}' is in {first_unit} in {row_label(first_row)} but "
-                f"in {row.unit} in {row_label(position)}; use one unit for each substance"
-            )
-        units.setdefault(row.substance, (row.unit, position))
-    problems += _process_spellings(clean)
-    if problems:
-        raise TableError("flow table", problems)
-    return clean
-
-
-def _process_spellings(clean: pd.DataFrame) -> list[str]:
-    """A problem for each process name written differently only in capitals (once for each
-    other spelling, where it first appears); :func:`check_table` has already made every run
-    of spaces one space."""
-    first: dict[str, tuple[str, str]] = {}  # the name folded -> (as first written, where)
-    problems, reported = [], set()
-    for position, row in enumerate(clean.itertuples(index=False)):
-        for column in ("source", "target"):
-            name = getattr(row, column)
-            if not name or name.lower() == STOCK:
-                continue
-            where = f"column '{column}' in {row_label(position)}"
-            spelt, seen = first.setdefault(name.casefold(), (name, where))
-            if spelt != name and name not in reported:
-                reported.add(name)
-                problems.append(
-                    f"{where} has '{name}' but {seen} has '{spelt}': the names differ only in "
-                    "capital letters. Spell each process the same way in every row (if they "
-                    "are two processes, give them clearly different names)"
-                )
-    return problems
-
-
-def processes(table: pd.DataFrame) -> list[str]:
-    """The processes inside the system, in the order they first appear."""
-    clean = check_flows(table)
-    names: list[str] = []
-    for name in list(clean["source"]) + list(clean["target"]):
-        if name and name.lower() != STOCK and name not in names:
-            names.append(name)
-    return names
 
 
 def balance(table: pd.DataFrame, *, tolerance: float = TOLERANCE) -> pd.DataFrame:
@@ -421,8 +335,12 @@ def flow_summary(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# with the names that moved to eic.flow_tables, re-exported so that
+# `from eic.flows import check_flows` and the like keep working
 __all__ = [
     "FLOW_COLUMNS",
+    "STOCK",
+    "TOLERANCE",
     "UNITS",
     "SolvedFlow",
     "balance",

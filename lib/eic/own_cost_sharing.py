@@ -1,0 +1,228 @@
+"""Module 6's "use your own data" analysis: sharing your plant's cost among your firms.
+
+How the cost of one common plant is shared depends on what the plant costs, so the panel
+asks for the participant's own plant figures (:data:`PLANT_FIELDS`: its fixed cost, design
+flow, treatment cost per m3, scale exponent and COD treatment cost) before it compares the
+rules of sharing (:func:`eic.panels.cost_sharing_explorer`). The figures start at the
+course's illustrative plant; :func:`plant_summary` says what they give, and names those
+still at the course's values, as a training example's figures change who pays what. The
+figures entered are kept with the participant's table (:mod:`eic.own_tables`).
+
+>>> plant = course_plant()
+>>> plant["design_m3_per_day"], plant["usd_per_kg_cod"]
+(1000.0, 0.25)
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+
+from eic import widgets as w
+
+# The plant figures of Module 6's own-data panel: (name, label, min, max, step). They start
+# at the course's illustrative plant (cost_sharing.CETP_PLANT and COD_USD_PER_KG).
+PLANT_FIELDS = (
+    ("fixed_usd_per_yr", "Fixed cost of the plant (USD per year):", 0, 1e9, 1_000),
+    ("design_m3_per_day", "Design flow of the plant (m3 per day):", 1, 1e7, 100),
+    ("unit_usd_per_m3", "Treatment cost at the design flow, without the fixed cost (USD per m3):",
+     0, 1_000, 0.05),
+    ("scale_exponent", "Scale exponent (above 0, at most 1; 1 = no economies of scale):", 0.05,
+     1, 0.05),
+    ("usd_per_kg_cod", "COD treatment cost (USD per kg COD):", 0, 1_000, 0.05),
+)  # fmt: skip
+PLANT_NAMES = {
+    "fixed_usd_per_yr": "the fixed cost",
+    "design_m3_per_day": "the design flow",
+    "unit_usd_per_m3": "the treatment cost per m3",
+    "scale_exponent": "the scale exponent",
+    "usd_per_kg_cod": "the COD treatment cost",
+}
+
+
+def course_plant() -> dict[str, float]:
+    """The course's illustrative plant, as the values of :data:`PLANT_FIELDS`."""
+    from eic.cost_sharing import CETP_PLANT, COD_USD_PER_KG
+
+    return {
+        "fixed_usd_per_yr": CETP_PLANT["fixed_usd_per_yr"],
+        "design_m3_per_day": CETP_PLANT["reference_m3_per_day"],
+        "unit_usd_per_m3": CETP_PLANT["unit_usd_per_m3"],
+        "scale_exponent": CETP_PLANT["scale_exponent"],
+        "usd_per_kg_cod": COD_USD_PER_KG,
+    }
+
+
+def _kept_value(saved: object, low: float, high: float) -> float | None:
+    if isinstance(saved, bool) or not isinstance(saved, int | float):
+        return None
+    return float(saved) if math.isfinite(saved) and low <= saved <= high else None
+
+
+def firms_analysis(
+    table: pd.DataFrame,
+    *,
+    settings: Mapping[str, object] | None = None,
+    remember: Callable[[dict[str, float]], None] | None = None,
+) -> w.Widget:
+    """Module 6: sharing a common plant's cost among your firms, with your plant's costs.
+
+    The participant gives the plant's fixed cost (USD/yr), its design flow (m3/day), its
+    treatment cost at that flow besides the fixed cost (USD/m3), the scale exponent and
+    the cost of treating COD (USD/kg). They start at the course's illustrative plant, and
+    a warning names those still at the course's figures. ``settings`` are figures entered
+    before (kept with the saved table); ``remember`` is called with the figures each time
+    one changes, to keep them.
+    """
+    from eic.cost_sharing import check_firms, plant_cost
+    from eic.panels import cost_sharing_explorer
+
+    course = course_plant()
+    settings = settings or {}
+    kept = {
+        name: _kept_value(settings.get(name), low, high)
+        for name, _label, low, high, _step in PLANT_FIELDS
+    }
+    wide = {"description_width": "initial"}
+    fields = {
+        name: w.BoundedFloatText(
+            description=label,
+            value=course[name] if kept[name] is None else kept[name],
+            min=low,
+            max=high,
+            step=step,
+            style=wide,
+            layout={"width": "auto"},
+        )
+        for name, label, low, high, step in PLANT_FIELDS
+    }
+    clean = check_firms(table)
+    flow = float(clean["effluent_m3_per_day"].sum())
+    load = float((clean["effluent_m3_per_day"] * clean["cod_mg_per_l"]).sum() / 1000)
+    holder = w.VBox()
+    summary = w.HTML()
+    note = w.HTML()
+
+    def build(change=None) -> None:
+        values = {name: float(field.value) for name, field in fields.items()}
+        kept_note = ""
+        if remember is not None and change is not None:  # a figure was changed: keep it
+            try:
+                remember(values)
+            except OSError:
+                kept_note = (
+                    "<p role='alert'>These figures could not be kept with your table (the "
+                    "module's folder cannot be written): after a restart they go back to the "
+                    "course's figures.</p>"
+                )
+        summary.value = plant_summary(values, flow=flow, cod_kg_per_day=load)
+        try:
+            design = values["design_m3_per_day"]
+            params = {
+                "fixed_usd_per_yr": values["fixed_usd_per_yr"],
+                "unit_usd_per_m3": values["unit_usd_per_m3"],
+                "scale_exponent": values["scale_exponent"],
+            }
+
+            def cost(flow_m3_per_day):
+                return plant_cost(flow_m3_per_day, reference_m3_per_day=design, **params)
+
+            holder.children = (
+                cost_sharing_explorer(
+                    table, plant=cost, usd_per_kg_cod=values["usd_per_kg_cod"], display=False
+                ).box,
+            )
+            note.value = kept_note
+        except (TypeError, ValueError) as err:
+            note.value = f"<p role='alert'>{html.escape(str(err))}</p>" + kept_note
+
+    for field in fields.values():
+        field.observe(build, names="value")
+    build()
+    restored = any(value is not None for value in kept.values())
+    return w.VBox(
+        [
+            w.HTML(
+                "<p>The plant's yearly cost (USD) = fixed cost + 365 &times; design flow "
+                "&times; treatment cost per m3 &times; (flow &divide; design flow)"
+                "<sup>scale exponent</sup> + 365 &times; COD treatment cost per kg &times; kg "
+                "of COD a day (m3 a day &times; COD in mg/l &divide; 1,000). Put in your own "
+                "plant's figures: the treatment cost is per m3 at the design flow, without the "
+                "fixed cost (if you know only an all-in cost per m3, enter it and set the fixed "
+                "cost to 0). "
+                + (
+                    "Your figures are kept with your table, so they are here after a restart."
+                    if remember is not None
+                    else "Your figures are not kept: after a restart they start again at the "
+                    "course's figures."
+                )
+                + (" The figures you entered before were restored." if restored else "")
+                + "</p>"
+            ),
+            w.VBox(list(fields.values())),
+            summary,
+            note,
+            holder,
+        ]
+    )
+
+
+def plant_summary(values: Mapping[str, float], *, flow: float, cod_kg_per_day: float) -> str:
+    """What the plant figures ``values`` (of :data:`PLANT_FIELDS`) give, in words (HTML):
+    the plant's cost at its design flow, the cost of one plant for all the firms (their
+    ``flow`` in m3/day and ``cod_kg_per_day``) split into flow and COD, and a warning naming
+    the figures still at the course's illustrative values."""
+    from eic.appraisal import and_list
+    from eic.cost_sharing import plant_cost
+
+    course = course_plant()
+    design, exponent = values["design_m3_per_day"], values["scale_exponent"]
+    parts = []
+    try:
+        at_design, for_all = (
+            plant_cost(
+                m3_per_day,
+                fixed_usd_per_yr=values["fixed_usd_per_yr"],
+                unit_usd_per_m3=values["unit_usd_per_m3"],
+                scale_exponent=exponent,
+                reference_m3_per_day=design,
+            )
+            for m3_per_day in (design, flow)
+        )
+    except (TypeError, ValueError):
+        return ""
+    cod = 365 * values["usd_per_kg_cod"] * cod_kg_per_day
+    parts.append(
+        f"<p><b>With these figures:</b> a plant treating its design flow of {design:,.0f} m3/day "
+        f"costs USD {at_design:,.0f} a year before COD (USD {at_design / design / 365:,.2f} per "
+        f"m3, all in). One plant for all your firms ({flow:,.0f} m3/day) costs USD "
+        f"{for_all:,.0f} a year for the flow"
+    )
+    if cod_kg_per_day > 0:
+        share = 100 * cod / (for_all + cod) if for_all + cod > 0 else 0.0
+        parts.append(
+            f" + USD {cod:,.0f} for treating {cod_kg_per_day:,.0f} kg of COD a day at USD "
+            f"{values['usd_per_kg_cod']:,.4g} per kg = USD {for_all + cod:,.0f}; COD is "
+            f"{share:.0f} % of the cost.</p>"
+        )
+    else:
+        parts.append(". Your table gives no COD, so the COD treatment cost plays no part.</p>")
+    same = [
+        PLANT_NAMES[name]
+        for name, *_ in PLANT_FIELDS
+        if math.isclose(values[name], course[name], rel_tol=1e-9)
+        and (name != "usd_per_kg_cod" or cod_kg_per_day > 0)
+    ]
+    if same:
+        parts.append(
+            "<div role='alert' class='eic-own-data-course-figures' style='border-left:4px solid "
+            "#9a3412;padding:4px 8px;margin:4px 0'>&#9888; <b>Still the course's illustrative "
+            f"figures: {html.escape(and_list(same))}.</b> They are a training example, not your "
+            "plant's, and they change who pays what: replace them with your plant's figures, "
+            "unless yours happen to be the same (a COD treatment cost of 0 leaves the "
+            "effluent's strength out).</div>"
+        )
+    return "".join(parts)
