@@ -30,6 +30,7 @@ import pandas as pd
 
 from eic.appraisal import and_list
 from eic.many_firms import Cost, PlantGame, objections_of_small_groups
+from eic.tables import amount_text
 
 EXACT_LIMIT = 12  # up to this many firms the Shapley value and the core are exact
 MAX_OBJECTIONS = 100  # above EXACT_LIMIT firms, a core check keeps this many objections
@@ -41,10 +42,6 @@ def _positive(value: object, what: str, *, zero: bool = False) -> float:
     if value < 0 or (value == 0 and not zero):
         raise ValueError(f"{what} is {value:g}; it must be {'0 or more' if zero else 'above 0'}")
     return float(value)
-
-
-def _usd(amount: float) -> str:
-    return f"{amount:,.0f}" if abs(amount) >= 100 else f"{amount:.3g}"
 
 
 def _names(firms: pd.DataFrame | Sequence[str]) -> list[str]:
@@ -90,7 +87,7 @@ class SharingResult:
             )
         return (
             f"Shapley shares estimated from {self.samples:,} random orders of the {n} firms; "
-            f"the largest standard error is USD {_usd(max(self.standard_error.values()))} a "
+            f"the largest standard error is USD {amount_text(max(self.standard_error.values()))} a "
             "year (the exact share is very likely within 2 standard errors)."
         )
 
@@ -219,8 +216,8 @@ def core_check(
     total, paid = look(frozenset(names)), float(sum(shares.values()))
     if abs(paid - total) > tolerance:
         return CoreResult(False, 1, True, (), (
-            f"Not in the core: the shares add up to USD {_usd(paid)} a year but the plant "
-            f"costs USD {_usd(total)}; a split in the core pays exactly the cost."
+            f"Not in the core: the shares add up to USD {amount_text(paid)} a year but the plant "
+            f"costs USD {amount_text(total)}; a split in the core pays exactly the cost."
         ))  # fmt: skip
     complete = n <= EXACT_LIMIT
     if complete:
@@ -254,8 +251,8 @@ def core_check(
     if not complete and len(group) > n // 2:
         who = "all the firms except " + and_list([f for f in names if f not in coalition])
     return CoreResult(False, checked, complete, tuple(o[:3] for o in objections), (
-        f"Not in the core: {who} would pay USD {_usd(pays - own)} a year less "
-        f"with {whose} own plant (USD {_usd(own)} instead of {_usd(pays)})."
+        f"Not in the core: {who} would pay USD {amount_text(pays - own)} a year less "
+        f"with {whose} own plant (USD {amount_text(own)} instead of {amount_text(pays)})."
     ))  # fmt: skip
 
 

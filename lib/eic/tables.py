@@ -291,8 +291,10 @@ def sum_of_others(numbers: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarra
     return others, np.abs(numbers - others) <= TOTAL_TOLERANCE * np.abs(numbers)
 
 
-def _amount(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.3g}"
+def amount_text(value: float) -> str:
+    """An amount as a message shows it: whole above 100 (``1,550,000``), else 3 digits
+    (``0.25``)."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
 def total_rows(table: pd.DataFrame, name: str, columns: Sequence[str], noun: str) -> list[str]:
@@ -314,7 +316,7 @@ def total_rows(table: pd.DataFrame, name: str, columns: Sequence[str], noun: str
         if len(table) < 3 or not TOTAL_NAME.search(str(label)):
             continue
         first = int(np.flatnonzero(numbers[position] > 0)[0])
-        value, rest = (_amount(x) for x in (numbers[position, first], others[position, first]))
+        value, rest = (amount_text(x) for x in (numbers[position, first], others[position, first]))
         found.append(
             f"{row_label(position)} ('{label}') is the sum of the other rows ({columns[first]} "
             f"{value}, the others {rest}): it "
