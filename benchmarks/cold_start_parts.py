@@ -99,7 +99,10 @@ def measure(path: Path, *, imports: str, charts: bool) -> dict[str, float]:
         parts["cells"] = time.perf_counter() - tick
         report = new_code_cell(REPORT if charts else REPORT.replace("_bench_charts[0]", "0.0"))
         client.execute_cell(report, 0)
-        spent, loaded, models = report.outputs[0]["text"].split()
+        # what the cell printed; a kernel's warning on stderr (a kernel over TCP says it is
+        # unencrypted) can come first
+        printed = "".join(o["text"] for o in report.outputs if o.get("name") == "stdout")
+        spent, loaded, models = printed.split()
         parts["charts"], parts["matplotlib"] = float(spent), float(loaded == "True")
         parts["models"] = float(models)
     return parts
