@@ -258,3 +258,28 @@ def test_static_files_benchmark_compares_compressing_each_time_with_once():
         # the server's own work for each participant's files: files kept compressed are
         # not compressed again
         assert 0 < once_cpu < each_cpu, output
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_lazy_math_benchmark_loads_mathjax_only_for_a_page_with_formulas():
+    output = run_benchmark("lazy_math.py", "--repeat", "1", timeout=900)
+    rows = {
+        name: (numbers, (eager_math, lazy_math))
+        for name, *numbers, eager_math, lazy_math in re.findall(
+            r"^(minimal|home|m01|m02)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)"
+            r"\s+([\d.]+)\s+([\d.]+)\s+(yes|no|mixed)\s+(yes|no|mixed)$",
+            output,
+            re.M,
+        )
+    }
+    assert set(rows) == {"minimal", "home", "m01", "m02"}, output
+    for name, (numbers, loaded) in rows.items():
+        eager_s, lazy_s, ratio, eager_mb, lazy_mb = map(float, numbers[:5])
+        assert ratio == pytest.approx(lazy_s / eager_s, abs=0.01 + 0.01 / eager_s)
+        if name == "m02":  # its readings have formulas: both pages load MathJax
+            assert loaded == ("yes", "yes"), output
+            assert lazy_mb == pytest.approx(eager_mb, abs=0.05), output
+        else:  # MathJax's scripts, about 0.2 MB as sent, are not fetched at all
+            assert loaded == ("yes", "no"), output
+            assert lazy_mb < eager_mb - 0.1, output

@@ -171,6 +171,20 @@ def assert_laid_out(page) -> None:
 
 
 MODULE_1 = released_modules()[0]
+# Module 2's readings give the location quotient and shift-share as formulas; no other
+# module's page has mathematics
+FORMULAS = {"m02"}
+
+
+def assert_math_as_written(page, module: dict) -> None:
+    """A module with formulas shows them typeset; any other never loads MathJax (about
+    0.8 MB of scripts), which once started puts its style sheet in the page."""
+    if module["id"] in FORMULAS:
+        page.wait_for_selector("mjx-container", timeout=30_000)
+        assert page.locator(".jp-MarkdownOutput mjx-container").count() >= 10
+    else:
+        assert page.evaluate("document.getElementById('MJX-CHTML-styles')") is None
+        assert page.locator("mjx-container").count() == 0
 
 
 def test_module_1_renders_and_records_a_clicked_answer(served, browser):
@@ -186,6 +200,7 @@ def test_module_1_renders_and_records_a_clicked_answer(served, browser):
     question.get_by_text("Eco-industrial park", exact=True).click()
     answers = folder / name / f"{MODULE_1['id']}-answers.json"
     assert wait_for_answer(answers, "q3_match_type") == "Eco-industrial park"
+    assert_math_as_written(page, MODULE_1)
 
     question.get_by_role("button", name="Check").click()
     page.wait_for_function(
@@ -285,6 +300,7 @@ def test_module_renders_with_charts_and_records_a_clicked_answer(served, browser
     option.click()
     answers = folder / name / f"{module['id']}-answers.json"
     assert wait_for_answer(answers, qid) == choice
+    assert_math_as_written(page, module)
 
     page.close()
     page, more_errors = open_app(browser, f"{url}/voila/render/{name}/{name}.ipynb")
