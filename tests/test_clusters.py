@@ -385,6 +385,79 @@ def test_with_two_sectors_one_equal_to_the_other_is_not_a_total():
     assert len(check_employment(table)) == 4
 
 
+def yearbook_table(seed: int, *, subtotals_after: bool = False) -> pd.DataFrame:
+    """Employment in six provinces, three sectors and two years as a statistical yearbook
+    lists it: the whole country first, then each larger region followed by its provinces
+    (or, ``subtotals_after``, each region after its provinces)."""
+    rng = np.random.default_rng(seed)
+    provinces = {"Delta": ["Ha Son", "Bac Lam", "Ninh Giang"], "Highlands": ["Kon Ro", "Dak Mai"]}
+    sectors, years = ["Farming", "Manufacturing", "Services"], [2010, 2020]
+    cells = {
+        (p, s, y): int(rng.integers(1_000, 90_000))
+        for group in provinces.values()
+        for p in group
+        for s in sectors
+        for y in years
+    }
+    order = ["Whole country"]
+    for region, group in provinces.items():
+        order += [*group, region] if subtotals_after else [region, *group]
+        for s_, y in ((s_, y) for s_ in sectors for y in years):
+            cells[region, s_, y] = sum(cells[p, s_, y] for p in group)
+    for s_, y in ((s_, y) for s_ in sectors for y in years):
+        cells["Whole country", s_, y] = sum(cells[r, s_, y] for r in provinces)
+    table = long_table(cells)
+    return table.sort_values("region", key=lambda r: r.map(order.index), kind="stable")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("after", [False, True], ids=["region first", "region last"])
+def test_a_yearbooks_larger_regions_and_country_are_refused_and_its_provinces_kept(seed, after):
+    table = yearbook_table(seed, subtotals_after=after)
+    message = problems_of(table)
+    assert (
+        "region 'Delta' is the sum of the 3 regions beside it in the table, 'Ha Son' to "
+        "'Ninh Giang', in every sector"
+    ) in message
+    assert "region 'Highlands' is the sum of the 2 regions beside it in the table" in message
+    assert "it looks like a subtotal. Remove its rows (or theirs)" in message
+    # with its larger regions, the country is half the sum of the others; without, a total
+    assert "region 'Whole country' is the sum of the other regions in every sector" in message
+    provinces = table[~table["region"].isin(["Whole country", "Delta", "Highlands"])]
+    assert check_employment(provinces)["region"].nunique() == 5
+    # the larger regions alone, with no country, are a table of their own
+    regions = table[table["region"].isin(["Delta", "Highlands"])]
+    assert check_employment(regions)["region"].nunique() == 2
+
+
+def test_a_sector_listed_after_its_branches_is_refused_and_a_rounded_one_too():
+    table = yearbook_table(0)
+    table = table[table["region"].isin(["Ha Son", "Bac Lam", "Ninh Giang", "Kon Ro"])]
+    made = table[table["sector"] != "Farming"].groupby(["region", "year"], as_index=False)
+    industry = made["employment"].sum().assign(sector="Industry and services")
+    industry["employment"] = (industry["employment"] * 1.004).round()  # published, rounded
+    table = pd.concat([table, industry], ignore_index=True)
+    message = problems_of(table)
+    assert (
+        "sector 'Industry and services' is the sum of the 2 sectors beside it in the table, "
+        "'Manufacturing' to 'Services', in every region"
+    ) in message
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_many_regions_of_like_size_are_not_taken_for_subtotals(seed):
+    # forty provinces of about the same size and three sectors: many runs of neighbours to
+    # compare, none a subtotal
+    rng = np.random.default_rng(seed)
+    cells = {
+        (f"Province {i}", s, y): int(rng.lognormal(9, 0.3))
+        for i in range(40)
+        for s in ("Farming", "Industry", "Services")
+        for y in (2010, 2020)
+    }
+    assert check_employment(long_table(cells))["region"].nunique() == 40
+
+
 def test_a_clean_table_comes_back_tidy():
     messy = ONE_YEAR.rename(columns={"region": " Region ", "year": "YEAR"})
     messy = messy.assign(YEAR=2020.0, employment=[" 300", "700", "200 ", "1800"])

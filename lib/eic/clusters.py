@@ -30,9 +30,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from eic import cluster_totals
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
-from eic.tables import Column, TableError, check_table, row_label, sum_of_others
+from eic.tables import Column, TableError, check_table, row_label
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
     from matplotlib.figure import Figure
@@ -104,52 +105,10 @@ def check_employment(table: pd.DataFrame) -> pd.DataFrame:
             for sector, total in by_sector.items()
             if total == 0
         )
-    problems.extend(_totals(clean))
+    problems.extend(cluster_totals.problems(clean))  # totals and subtotals, counted twice
     if problems:
         raise TableError(WHAT, problems)
     return clean
-
-
-# A published employment table often carries its own totals: a sector "All industries" in
-# every region, a region "Whole country" in every sector. Counted as one more sector or
-# region they double every region's (or the nation's) employment, and every location
-# quotient and growth rate is then wrong without any sign of it. A sector is taken for a
-# total when it is the sum of the others (within 1 %: published totals are rounded) in
-# every region and year: by chance, that does not happen.
-
-
-def _totals(clean: pd.DataFrame) -> list[str]:
-    """What to say of every sector that is the sum of the other sectors in each region and
-    year, and of every region that is the sum of the other regions in each sector and year.
-    It takes at least two others to add up, so a table of two sectors (or regions) has none.
-
-    >>> table = pd.DataFrame({"region": ["North"] * 3 + ["South"] * 3, "year": 2020,
-    ...                       "sector": ["Textiles", "Services", "All sectors"] * 2,
-    ...                       "employment": [300, 700, 1000, 200, 1800, 2000]})
-    >>> print(_totals(table)[0])  # doctest: +NORMALIZE_WHITESPACE
-    sector 'All sectors' is the sum of the other sectors in every region (North in 2020: 1,000
-    persons, the others 1,000): it looks like a total. Remove its rows: counted as a sector, a
-    total doubles the employment of every region. The course adds up the sectors itself
-    """
-    found = []
-    for kind, others in (("sector", "region"), ("region", "sector")):
-        if clean[kind].nunique() < 3:
-            continue
-        # rows: each year and region (or sector); columns: the sectors (or regions)
-        wide = clean.set_index(["year", others, kind])["employment"].unstack(kind)
-        rest, close = sum_of_others(wide.to_numpy(dtype=float), axis=1)
-        rest = pd.DataFrame(rest, index=wide.index, columns=wide.columns)
-        for name in wide.columns[close.all(axis=0) & (wide > 0).any().to_numpy()]:
-            (year, where), value = next((at, v) for at, v in wide[name].items() if v > 0)
-            found.append(
-                f"{kind} '{name}' is the sum of the other {kind}s in every {others} "
-                f"({where} in {year}: {value:,.0f} persons, the others "
-                f"{rest.loc[(year, where), name]:,.0f}): it looks like a total. Remove its "
-                f"rows: counted as a {kind}, a total doubles the "
-                + ("employment of every region" if kind == "sector" else "nation's employment")
-                + f". The course adds up the {kind}s itself"
-            )
-    return found
 
 
 def location_quotients(table: pd.DataFrame, year: int | None = None) -> pd.DataFrame:

@@ -87,9 +87,10 @@ SPECS: dict[str, DataSpec] = {
             (
                 ("region", "the region's name; include every region of the country (or the "
                  "rest of the country as one region), since the nation is their sum; "
-                 "no row for the whole country"),
+                 "no row for the whole country, and regions of one level only (provinces, "
+                 "or the larger regions they make up, not both)"),
                 ("sector", "the sector's name, spelt the same in every region and year; no "
-                 "row for all sectors together"),
+                 "row for all sectors together, nor for a group beside its branches"),
                 ("year", "the year, e.g. 2020; two years give the shift-share too"),
                 ("employment", "persons employed in that region, sector and year (0 or more)"),
             ),
