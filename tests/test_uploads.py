@@ -7,6 +7,7 @@ import io
 import runpy
 import subprocess
 import sys
+import unicodedata
 
 import pandas as pd
 import pytest
@@ -20,7 +21,7 @@ from eic.flows import check_flows
 from eic.own_tables import OwnDataFile
 from eic.table_templates import template_csv, template_xlsx
 from eic.tables import TableError
-from eic.uploads import MAX_ROWS, MAX_UPLOAD_BYTES, UploadError, read_upload
+from eic.uploads import MAX_ROWS, MAX_UPLOAD_BYTES, WINDOWS_ENCODINGS, UploadError, read_upload
 
 EMPLOYMENT = "region,sector,year,employment\nNorth,Textiles,2020,300\nSouth,Textiles,2020,200\n"
 
@@ -35,7 +36,7 @@ def problems_of(content: bytes, name: str = "mine.csv") -> str:
 # -- encodings and separators ------------------------------------------------------------
 @pytest.mark.parametrize(
     ("encoding", "note"),
-    [("utf-8", None), ("utf-8-sig", None), ("utf-16", "UTF-16"), ("cp1252", "cp1252")],
+    [("utf-8", None), ("utf-8-sig", None), ("utf-16", "UTF-16"), ("cp1252", "Windows-1252")],
 )
 def test_a_table_is_read_in_each_encoding_spreadsheets_save(encoding, note):
     text = "région,sector,year,employment\nÎle-de-Ré,Pêche,2020,35\nSão Paulo,Pêche,2020,5\n"
@@ -45,6 +46,55 @@ def test_a_table_is_read_in_each_encoding_spreadsheets_save(encoding, note):
     assert read.table.loc[1, "sector"] == "Pêche"
     notes = " ".join(read.notes)
     assert (note is None and notes == "") or (note is not None and note in notes)
+
+
+# Region names as officials in each country write them, and the encoding Excel's plain
+# "CSV (Comma delimited)" uses on a computer set up for that language
+NAMES_BY_ENCODING = {
+    "gb18030": ["江苏省", "浙江省", "广东省", "山东省", "河南省", "四川省"],
+    "big5": ["臺北市", "新北市", "桃園市", "臺中市", "臺南市", "高雄市"],
+    "cp932": ["東京都", "大阪府", "愛知県", "神奈川県", "北海道", "福岡県"],
+    "cp949": ["서울특별시", "부산광역시", "울산광역시", "경기도", "경상남도", "전라남도"],
+    "cp874": ["กรุงเทพมหานคร", "ชลบุรี", "ระยอง", "สมุทรปราการ", "เชียงใหม่", "ขอนแก่น"],
+    "cp1258": ["Hà Nội", "Hải Phòng", "Đà Nẵng", "Bình Dương", "Đồng Nai", "Cần Thơ"],
+}
+
+
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
+
+
+def windows_1258(text: str) -> bytes:
+    """``text`` as Windows-1258 writes Vietnamese: a vowel with its circumflex, breve or
+    horn as one letter, its tone mark as a letter of its own after it."""
+    out = b""
+    for char in text:
+        try:
+            out += char.encode("cp1258")
+        except UnicodeEncodeError:
+            marks = unicodedata.normalize("NFD", char)
+            tone = next(m for m in marks if m in TONE_MARKS)
+            vowel = unicodedata.normalize("NFC", marks.replace(tone, ""))
+            out += vowel.encode("cp1258") + tone.encode("cp1258")
+    return out
+
+
+@pytest.mark.parametrize("encoding", NAMES_BY_ENCODING)
+def test_names_in_an_asian_windows_encoding_are_read_as_written(encoding):
+    names = NAMES_BY_ENCODING[encoding]
+    text = "region,sector,year,employment\n" + "".join(
+        f"{name},{sector},2020,{100 + i}\n"
+        for i, name in enumerate(names)
+        for sector in ("Textiles", "Services", "Mining")
+    )
+    content = windows_1258(text) if encoding == "cp1258" else text.encode(encoding)
+    with pytest.raises(UnicodeDecodeError):
+        content.decode("utf-8")
+    read = read_upload(content, "mine.csv")
+    assert list(dict.fromkeys(read.table["region"])) == names
+    notes = " ".join(read.notes)
+    assert f"was read as {WINDOWS_ENCODINGS[encoding]} text" in notes
+    assert "check that the names look right in the preview, or save it again as UTF-8" in notes
+    assert check_employment(read.table)["region"].nunique() == 6
 
 
 @pytest.mark.parametrize("separator", [",", ";", "\t", "|"])
