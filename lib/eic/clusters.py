@@ -32,6 +32,7 @@ import pandas as pd
 
 from eic import cluster_totals
 from eic.chart_cache import remembered
+from eic.employment_layout import long_from_wide
 from eic.foundations import PALETTE
 from eic.tables import Column, TableError, check_table, row_label
 
@@ -58,10 +59,12 @@ def check_employment(table: pd.DataFrame) -> pd.DataFrame:
     """Check an employment table; return a clean copy or raise :class:`~eic.tables.TableError`.
 
     The table has one row per region, sector and year, with ``employment`` in persons
-    employed. Every region needs a row for every sector in every year (0 if nobody works
-    in it), and no region or sector may have 0 persons employed altogether in a year,
-    because its location quotient and growth rate would be undefined. All problems are
-    reported at once. The clean copy has ``year`` as a whole number.
+    employed; or, as a yearbook prints it, a row per region and year with a column per
+    sector (:mod:`eic.employment_layout`), turned round first. Every region needs a row
+    for every sector in every year (0 if nobody works in it), and no region or sector may
+    have 0 persons employed altogether in a year, because its location quotient and growth
+    rate would be undefined. All problems are reported at once. The clean copy has
+    ``year`` as a whole number.
 
     >>> check_employment(pd.DataFrame({"Region": ["North", "South"], "sector": "Textiles",
     ...                                "year": 2020, "employment": ["300", 0]}))
@@ -70,6 +73,8 @@ def check_employment(table: pd.DataFrame) -> pd.DataFrame:
     eic.tables.TableError: The employment table cannot be used:
     - region 'South' has 0 persons employed in 2020; enter its employment or remove its rows
     """
+    # a yearbook's table, with a column per sector, is turned round first
+    table, notes = long_from_wide(table) if isinstance(table, pd.DataFrame) else (table, [])
     clean = check_table(table, EMPLOYMENT_COLUMNS, what=WHAT, key=["region", "sector", "year"])
     problems = [
         f"column 'year' in {row_label(position)} is {year:g}; enter a whole year such as 2020"
@@ -108,6 +113,8 @@ def check_employment(table: pd.DataFrame) -> pd.DataFrame:
     problems.extend(cluster_totals.problems(clean))  # totals and subtotals, counted twice
     if problems:
         raise TableError(WHAT, problems)
+    if notes:  # said to the participant with the upload's own notes
+        clean.attrs["notes"] = notes
     return clean
 
 

@@ -204,7 +204,8 @@ class OwnDataPanel:
         self._last = (bytes(content), name)
         self._accepted = (bytes(content), name, list(read.sheets), read.sheet)
         self._show(clean, analysis, read.sheets, read.sheet)
-        notes = "".join(f"<li>{html.escape(note)}</li>" for note in read.notes)
+        said = [*read.notes, *clean.attrs.get("notes", [])]  # the check's own, too
+        notes = "".join(f"<li>{html.escape(note)}</li>" for note in said)
         self._say(
             f"<b>&#10003; '{html.escape(name)}' was read, checked and saved</b> as "
             f"<code>{html.escape(self.file.path.name)}</code> beside your answers: "

@@ -92,7 +92,9 @@ SPECS: dict[str, DataSpec] = {
                 ("sector", "the sector's name, spelt the same in every region and year; no "
                  "row for all sectors together, nor for a group beside its branches"),
                 ("year", "the year, e.g. 2020; two years give the shift-share too"),
-                ("employment", "persons employed in that region, sector and year (0 or more)"),
+                ("employment", "persons employed in that region, sector and year (0 or more). "
+                 "A table as yearbooks print it, with columns region and year and a column "
+                 "of persons employed for each sector, is read too"),
             ),
             _check("m02"),
             employment_analysis,

@@ -162,6 +162,12 @@ def check_table(
     return clean
 
 
+def check_cells(column: Column, series: pd.Series, problems: list[str]) -> list[object]:
+    """The clean values of a column's cells (``column`` says what they must be, and names
+    the column in messages); each problem, with its row, is added to ``problems``."""
+    return _check_column(column, series, problems)
+
+
 def _check_column(column: Column, series: pd.Series, problems: list[str]) -> list[object]:
     """The column's clean values; each problem is added to ``problems``.
 
