@@ -62,6 +62,23 @@ if [ "$mode" = --test ] && ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 fi
 
+# Fonts for the letters of Chinese, Japanese, Korean and Thai names, which the charts draw
+# from an official's own table (eic.fonts; Windows and macOS have their own). The tests draw
+# such charts, so --test installs them; otherwise say how to.
+fonts=(fonts-wqy-zenhei fonts-tlwg-loma-ttf)
+if ! [ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] \
+   || ! [ -f /usr/share/fonts/truetype/tlwg/Loma.ttf ]; then
+  if [ "$mode" = --test ]; then
+    echo "Installing fonts for Chinese, Japanese, Korean and Thai names (Debian packages) ..."
+    [ -n "$apt_updated" ] || $sudo apt-get update -qq
+    apt_updated=yes
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${fonts[@]}" >/dev/null
+  elif command -v apt-get >/dev/null 2>&1; then
+    echo "Charts show Chinese, Japanese, Korean and Thai names once their fonts are" \
+         "installed: sudo apt-get install ${fonts[*]}"
+  fi
+fi
+
 # JupyterHub's web proxy, configurable-http-proxy, from npm into deploy/node_modules at the
 # versions deploy/package-lock.json pins (Node.js 20 or newer).
 if [ -n "$hub" ]; then

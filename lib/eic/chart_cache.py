@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec
 
 from eic.chart_keys import _installation, _key, _live_looks, _pickled_call
+from eic.fonts import use_chart_fonts
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -155,6 +156,7 @@ class Chart:
 
     def _build(self, args: tuple, kwargs: dict) -> Figure:
         fresh = "matplotlib" not in sys.modules
+        use_chart_fonts()  # names in any script (eic.fonts)
         fig = self._function(*args, **kwargs)
         if isinstance(fig, Chart):  # drawn by another chart function: this one shows it
             fig._shown = True
@@ -295,6 +297,7 @@ def picture_of(fig: Figure) -> bytes:
 
 def render(fig: Figure) -> bytes:
     """The figure rendered to PNG bytes, as every chart of the course is."""
+    use_chart_fonts()  # an axis makes its labels as it is drawn
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=96, bbox_inches="tight")
     return buffer.getvalue()

@@ -8,7 +8,8 @@ the same.
   the same in every kernel;
 - a digest of every source file of ``eic``: a changed chart function is a new chart;
 - matplotlib's version and its settings (``rcParams``), which decide how a chart looks; not
-  the settings that only choose how figures are shown (the backend).
+  the settings that only choose how figures are shown (the backend); and the fonts that
+  draw the letters DejaVu Sans lacks (:mod:`eic.fonts`).
 
 Without matplotlib loaded its settings are not known. :func:`_installation` names what a
 freshly loaded matplotlib would take them from, so that the cache can record, for each
@@ -28,6 +29,8 @@ import pickle
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+from eic import fonts
 
 # rcParams that choose how figures are shown, not how they look
 _NOT_LOOKS = ("backend", "backend_fallback", "interactive")
@@ -72,6 +75,7 @@ def _live_looks() -> bytes:
     """matplotlib's version and settings, as loaded in this process."""
     import matplotlib
 
+    fonts.use_chart_fonts()  # as every chart is drawn (eic.fonts)
     looks = sorted((k, repr(v)) for k, v in matplotlib.rcParams.items() if k not in _NOT_LOOKS)
     return hashlib.sha256(matplotlib.__version__.encode() + repr(looks).encode()).digest()
 
@@ -90,6 +94,7 @@ def _installation() -> str:
         except metadata.PackageNotFoundError:
             parts.append(f"{name} missing")
     parts += sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith("MPLBACKEND"))
+    parts += [f"font {path}" for path in fonts.FILES if Path(path).is_file()]
     try:
         home = Path.home()
     except RuntimeError:  # no home folder
