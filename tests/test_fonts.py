@@ -9,12 +9,14 @@ import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, shown_html
 
 import eic.fonts
 from eic.chart_cache import render
 from eic.clusters import location_quotients, lq_chart
 from eic.fonts import FILES, fallbacks
+from eic.own_data import SPECS, OwnDataPanel
+from eic.table_templates import template_csv
 
 # a region's name in each script, and a sector's
 NAMES = {
@@ -72,3 +74,26 @@ def test_setup_and_binder_install_the_fonts_the_charts_look_for():
     assert (ROOT / "binder" / "apt.txt").read_text().split() == packages
     for path in FILES:  # setup looks for the files the packages put where eic.fonts does
         assert f"[ -f {path} ]" in setup
+
+
+CHINESE = ["江苏纺织厂", "浙江化工", "广东电厂", "山东钢铁", "河南水泥", "四川造纸", "湖北制药"]
+
+
+@pytest.mark.parametrize("module", list(SPECS))
+def test_every_own_data_analysis_draws_names_in_chinese(module, tmp_path):
+    # the module's example table, its first column (the regions, flows, firms or options)
+    # named in Chinese, uploaded, checked and analysed with every chart drawn
+    table = SPECS[module].example_table().copy()
+    first = table.columns[0]
+    names = list(dict.fromkeys(table[first]))
+    chinese = {
+        n: CHINESE[i % len(CHINESE)] + "一二三四五六七八九"[i // len(CHINESE)]
+        for i, n in enumerate(names)
+    }
+    table[first] = table[first].map(chinese)
+    panel = OwnDataPanel(SPECS[module], tmp_path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert panel.receive(template_csv(table), "ours.csv"), panel.message.value
+    assert "<img" in shown_html(panel.analysis)
+    assert [str(w.message) for w in caught if "missing from font" in str(w.message)] == []
