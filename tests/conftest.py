@@ -243,3 +243,27 @@ def workbook(sheets: dict[str, list[list[object]]], hidden: tuple[str, ...] = ()
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def old_workbook(sheets: dict[str, list[list[object]]], hidden: tuple[str, ...] = ()) -> bytes:
+    """An Excel 97-2003 (.xls) file with these sheets, as :func:`workbook` makes an .xlsx:
+    dates shown as dates, and text such as "#N/A" written as Excel's error of that name."""
+    import xlwt
+    from xlwt.Cell import error_code_map
+
+    book = xlwt.Workbook()
+    as_date = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    for name, rows in sheets.items():
+        sheet = book.add_sheet(name)
+        sheet.visibility = int(name in hidden)
+        for row_number, row in enumerate(rows):
+            for column, value in enumerate(row):
+                if isinstance(value, str) and value.rstrip("!") + "!" in error_code_map:
+                    sheet.row(row_number).set_cell_error(column, value.rstrip("!") + "!")
+                elif isinstance(value, dt.date):
+                    sheet.write(row_number, column, value, as_date)
+                elif value is not None:
+                    sheet.write(row_number, column, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

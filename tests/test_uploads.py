@@ -305,7 +305,7 @@ _cells = st.one_of(
     rows=st.lists(st.lists(_cells, min_size=0, max_size=6), min_size=0, max_size=8),
     separator=st.sampled_from([",", ";", "\t", "|"]),
     encoding=st.sampled_from(["utf-8", "utf-16", "cp1252", "latin-1"]),
-    name=st.sampled_from(["a.csv", "a.txt", "a.tsv", "a", "a.xlsx", "a.CSV"]),
+    name=st.sampled_from(["a.csv", "a.txt", "a.tsv", "a", "a.xlsx", "a.CSV", "a.xls"]),
 )
 def test_any_text_file_is_read_or_refused_with_a_reason(rows, separator, encoding, name):
     text = "\n".join(separator.join(row) for row in rows)
@@ -319,7 +319,7 @@ def test_any_text_file_is_read_or_refused_with_a_reason(rows, separator, encodin
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.binary(max_size=400), st.sampled_from(["a.csv", "a.xlsx", "a.bin", "a"]))
+@given(st.binary(max_size=400), st.sampled_from(["a.csv", "a.xlsx", "a.bin", "a", "a.xls"]))
 def test_any_bytes_are_read_or_refused_with_a_reason(content, name):
     try:
         read_upload(content, name)

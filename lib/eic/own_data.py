@@ -1,9 +1,9 @@
 """ "Use your own data" panels: a participant's own table, run through a module's analysis.
 
 Modules 2 to 6 each end with one panel (:func:`panel`). It offers the table's template to
-download (CSV and Excel, filled with the course's example), takes an upload (CSV or
-``.xlsx``, with a choice of sheet), checks it with the module's own check, shows a preview
-and runs the module's analysis and charts on it. The checked table is saved beside the
+download (CSV and Excel, filled with the course's example), takes an upload (CSV,
+``.xlsx`` or ``.xls``, with a choice of sheet), checks it with the module's own check, shows
+a preview and runs the module's analysis and charts on it. The checked table is saved beside the
 module's answers (:class:`eic.own_tables.OwnDataFile`), so it is there after a restart and in
 a submission, where the country report finds it; figures an analysis asks for besides the
 table (Module 6's plant costs) are kept in the table's ``.json``. Rows left from the course's
@@ -69,7 +69,7 @@ class OwnDataPanel:
             accept=ACCEPT,
             multiple=False,
             description=f"Upload your {spec.what}",
-            tooltip=f"A CSV file or an Excel workbook (.xlsx), at most "
+            tooltip=f"A CSV file or an Excel workbook (.xlsx or .xls), at most "
             f"{size_text(MAX_UPLOAD_BYTES)}",
             layout={"width": "auto"},
         )
@@ -132,7 +132,7 @@ class OwnDataPanel:
         )
         return (
             f"<p>&#11015; Download {links}. It holds the course's example; replace its rows with "
-            f"yours, keep the header row, and upload it below as CSV or Excel (.xlsx). "
+            f"yours, keep the header row, and upload it below as CSV or Excel (.xlsx or .xls). "
             f"The columns:</p><ul>{rows}</ul>"
             f"<p>Files up to {size_text(MAX_UPLOAD_BYTES)} and {MAX_ROWS:,} rows are read. "
             "Your table is checked first; if something is wrong you are told the row, the "

@@ -3,7 +3,8 @@
 A file uploaded in a "use your own data" panel goes through three steps here:
 
 1. :func:`read_upload` turns its bytes into a table of text cells. It finds the file's
-   kind (CSV or Excel ``.xlsx``) from its name and its first bytes, the text encoding
+   kind (CSV, or an Excel workbook, ``.xlsx`` or the older ``.xls``) from its name and its
+   first bytes (a website's ``.xls`` that is really text is read as text), the text encoding
    (UTF-8, UTF-16, or the older Windows encoding of a Western, Chinese, Japanese, Korean,
    Thai or Vietnamese computer that saved it: :data:`WINDOWS_ENCODINGS`), the column
    separator (comma, semicolon, tab or bar),
@@ -41,7 +42,7 @@ from eic.spreadsheet_numbers import numbers_from_text
 MAX_UPLOAD_BYTES = 2_000_000
 MAX_ROWS = 20_000
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
-EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 ACCEPT = ",".join(CSV_SUFFIXES + EXCEL_SUFFIXES)
 SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 HOW_TO_SAVE = (
@@ -109,7 +110,7 @@ def size_text(size: int) -> str:
 
 
 def read_upload(content: bytes, name: str, *, sheet: str | None = None) -> ReadTable:
-    """Read an uploaded CSV or ``.xlsx`` file into a table of cells.
+    """Read an uploaded CSV file or Excel workbook into a table of cells.
 
     Cells stay as read (text, or numbers from Excel): the module's check converts and
     checks them, so that a problem is reported against the row and column the participant
@@ -134,7 +135,9 @@ def read_upload(content: bytes, name: str, *, sheet: str | None = None) -> ReadT
     if not content.strip():
         raise UploadError(name, ["the file is empty; put the header row and your rows in it"])
     suffix = Path(name).suffix.lower()
-    if content.startswith((OLE_START, ZIP_START)) or suffix in (*EXCEL_SUFFIXES, ".xls"):
+    if suffix == ".xls" and not content.startswith((OLE_START, ZIP_START)):
+        return _disguised_text(content, name)
+    if content.startswith((OLE_START, ZIP_START)) or suffix in EXCEL_SUFFIXES:
         # eic.workbooks imports openpyxl, which is slow to import and which CSV does not need
         from eic.workbooks import read_workbook
 
@@ -153,9 +156,32 @@ def read_upload(content: bytes, name: str, *, sheet: str | None = None) -> ReadT
             name,
             [
                 f"files ending in '{suffix}' are not read here; upload a CSV file (.csv) or an "
-                f"Excel workbook (.xlsx): {HOW_TO_SAVE}"
+                f"Excel workbook (.xlsx or .xls): {HOW_TO_SAVE}"
             ],
         )
+    return read
+
+
+def _disguised_text(content: bytes, name: str) -> ReadTable:
+    """A file named ``.xls`` that is not a workbook: many statistics websites send a table
+    as text (tab-separated) or as a web page under that name. Text is read as a CSV file;
+    a web page or XML is refused with how to save it as a workbook."""
+    start = content[:600].lstrip(b"\xef\xbb\xbf\xff\xfe\xfe\xff \t\r\n\x00").lower()
+    if start.startswith(b"<"):
+        raise UploadError(
+            name,
+            [
+                "its name ends in '.xls' but it is a web page or XML file, as some websites "
+                "save tables, not an Excel workbook; open it in Excel, then use File > Save As "
+                "and choose 'Excel Workbook (.xlsx)'"
+            ],
+        )
+    read = _read_csv(content, name)
+    read.notes.insert(
+        0,
+        "its name ends in '.xls' but it holds plain text, as some websites save tables, so "
+        "it was read as text",
+    )
     return read
 
 

@@ -1,11 +1,13 @@
-"""Reading an uploaded Excel workbook (``.xlsx``): which sheet holds the table, and its rows.
+"""Reading an uploaded Excel workbook (``.xlsx``, or ``.xls`` from Excel 97-2003): which
+sheet holds the table, and its rows.
 
 :func:`eic.uploads.read_upload` hands a workbook here. A workbook is read with its values
 as Excel last calculated them (not its formulas); hidden sheets (lookups, settings) are
-neither read by default nor offered; dates become ISO text (``2024-03-31``). An encrypted
-workbook is told apart from an old ``.xls`` one by the names inside its container
-(:func:`ole_stream_names`), so each is refused with the right fix. openpyxl is imported
-only here, when a workbook arrives.
+neither read by default nor offered; dates become ISO text (``2024-03-31``). Statistical
+offices still publish many tables as ``.xls``, so those are read too (with xlrd), the same
+way. An encrypted workbook is told apart from an old ``.xls`` one by the names inside its
+container (:func:`ole_stream_names`), so it is refused with the right fix. openpyxl and
+xlrd are imported only here, when a workbook arrives.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import struct
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import pandas as pd
-from openpyxl import load_workbook
 
 from eic.uploads import (
     HOW_TO_SAVE,
@@ -28,47 +30,42 @@ from eic.uploads import (
     too_many_rows,
 )
 
+PROTECTED = (
+    "the file is protected by a password, so it cannot be read here; remove the password in "
+    "Excel (File > Info > Protect Workbook > Encrypt with Password, clear the password and "
+    "press OK), save, and upload it again"
+)
+
+
+@dataclass
+class _Book:
+    """An opened workbook of either kind: its sheets' names, the visible ones, and each
+    sheet's rows of cell values (Python numbers, text, dates, or None)."""
+
+    sheets: list[str]
+    visible: list[str]
+    rows: Callable[[str], Iterator[tuple]]
+    close: Callable[[], None] = lambda: None
+
 
 def read_workbook(content: bytes, name: str, sheet: str | None) -> ReadTable:
     """The table on a workbook's sheet (``sheet``, or the one :func:`_default_sheet` picks),
-    as cells; an :class:`UploadError` naming the fix for an old ``.xls``, an encrypted or a
-    damaged workbook, a missing or empty sheet, or a header row with a heading twice."""
+    as cells; an :class:`UploadError` naming the fix for an encrypted or a damaged
+    workbook, a missing or empty sheet, or a header row with a heading twice."""
     if content.startswith(OLE_START) and "EncryptedPackage" in ole_stream_names(content):
-        raise UploadError(
-            name,
-            [
-                "the file is protected by a password, so it cannot be read here; remove the "
-                "password in Excel (File > Info > Protect Workbook > Encrypt with Password, "
-                "clear the password and press OK), save, and upload it again"
-            ],
-        )
-    if content.startswith(OLE_START) or Path(name).suffix.lower() == ".xls":
-        raise UploadError(
-            name,
-            [f"it is in the old Excel 97-2003 format (.xls), not read here; {HOW_TO_SAVE}"],
-        )
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
-        raise UploadError(
-            name,
-            [
-                "it cannot be opened as an Excel workbook (.xlsx): it may be damaged, "
-                f"protected by a password, or another kind of file renamed; {HOW_TO_SAVE}"
-            ],
-        ) from None
-    # hidden sheets (lookups, settings) are neither read by default nor offered
-    sheets = [s.title for s in book.worksheets if s.sheet_state == "visible"]
+        raise UploadError(name, [PROTECTED])
+    book = _open_xls(content, name) if content.startswith(OLE_START) else _open_xlsx(content, name)
+    sheets = book.visible
     chosen = sheet
     try:
-        if sheet is not None and sheet not in [s.title for s in book.worksheets]:
+        if sheet is not None and sheet not in book.sheets:
             chosen = None
             raise UploadError(
                 name, [f"it has no sheet called '{sheet}'; its sheets are {', '.join(sheets)}"]
             )
         chosen = sheet or _default_sheet(book, sheets)
         if chosen is None:
-            hidden = [s.title for s in book.worksheets if s.title not in sheets]
+            hidden = [s for s in book.sheets if s not in sheets]
             unhide = (
                 f"; its hidden sheets ({', '.join(hidden)}) are not read: unhide the one with "
                 "your table (in Excel, right-click a sheet's tab > Unhide) and save"
@@ -77,7 +74,7 @@ def read_workbook(content: bytes, name: str, sheet: str | None) -> ReadTable:
             )
             visible = "visible " if hidden else ""
             raise UploadError(name, [f"every {visible}sheet of the workbook is empty{unhide}"])
-        rows = _sheet_rows(book[chosen], name)
+        rows = _sheet_rows(book, chosen, name)
     except UploadError as err:
         raise UploadError(name, err.problems, sheets=sheets, sheet=chosen) from None
     except Exception:  # a sheet of a damaged workbook fails only when it is read
@@ -110,14 +107,14 @@ def read_workbook(content: bytes, name: str, sheet: str | None) -> ReadTable:
     return ReadTable(table, name, sheets=sheets, sheet=chosen, notes=notes)
 
 
-def _default_sheet(book, sheets: list[str]) -> str | None:
+def _default_sheet(book: _Book, sheets: list[str]) -> str | None:
     """The sheet read when none is chosen: one called "data", else the first that holds a
     table (a header and at least one row), else the first that holds anything."""
     order = sorted(sheets, key=lambda s: s.strip().lower() != "data")
     first_filled = None
     for candidate in order:
         filled = 0
-        for row in book[candidate].iter_rows(values_only=True):
+        for row in book.rows(candidate):
             filled += any(_cell(value) is not None for value in row)
             if filled >= 2:
                 return candidate
@@ -126,11 +123,11 @@ def _default_sheet(book, sheets: list[str]) -> str | None:
     return first_filled
 
 
-def _sheet_rows(worksheet, name: str) -> list[tuple]:
+def _sheet_rows(book: _Book, sheet: str, name: str) -> list[tuple]:
     rows = []
-    for row in worksheet.iter_rows(values_only=True):
+    for row in book.rows(sheet):
         if len(rows) > MAX_ROWS + 1:
-            raise UploadError(name, [f"sheet '{worksheet.title}': {too_many_rows()}"])
+            raise UploadError(name, [f"sheet '{sheet}': {too_many_rows()}"])
         cells = tuple(_cell(value) for value in row)
         if any(cell is not None for cell in cells):
             rows.append(cells)
@@ -138,6 +135,74 @@ def _sheet_rows(worksheet, name: str) -> list[tuple]:
         return []
     width = max(len(row) for row in rows)
     return [row + (None,) * (width - len(row)) for row in rows]
+
+
+def _open_xlsx(content: bytes, name: str) -> _Book:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
+        raise UploadError(
+            name,
+            [
+                "it cannot be opened as an Excel workbook (.xlsx): it may be damaged, "
+                f"protected by a password, or another kind of file renamed; {HOW_TO_SAVE}"
+            ],
+        ) from None
+    return _Book(
+        sheets=[s.title for s in book.worksheets],
+        visible=[s.title for s in book.worksheets if s.sheet_state == "visible"],
+        rows=lambda sheet: book[sheet].iter_rows(values_only=True),
+        close=book.close,
+    )
+
+
+_NOT_XLS = (
+    "it cannot be opened as an Excel 97-2003 workbook (.xls): it may be damaged or another "
+    f"kind of file renamed; {HOW_TO_SAVE}"
+)
+
+
+def _open_xls(content: bytes, name: str) -> _Book:
+    """An Excel 97-2003 workbook: numbers that are whole come as int (as openpyxl gives
+    them), dates as datetimes, error cells as Excel shows them (``#N/A``)."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=content)
+    except xlrd.XLRDError as err:
+        if "encrypted" not in str(err).lower():
+            raise UploadError(name, [_NOT_XLS]) from None
+        raise UploadError(name, [PROTECTED]) from None
+    except Exception:  # xlrd raises many kinds for a damaged or foreign file
+        raise UploadError(name, [_NOT_XLS]) from None
+
+    def cell(kind: int, value: object) -> object:
+        if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+            return None
+        if kind == xlrd.XL_CELL_NUMBER and float(value).is_integer():
+            return int(value)
+        if kind == xlrd.XL_CELL_DATE:
+            return xlrd.xldate.xldate_as_datetime(value, book.datemode)
+        if kind == xlrd.XL_CELL_BOOLEAN:
+            return bool(value)
+        if kind == xlrd.XL_CELL_ERROR:
+            return xlrd.error_text_from_code.get(value, "#ERROR")
+        return value
+
+    def rows(sheet: str) -> Iterator[tuple]:
+        found = book.sheet_by_name(sheet)
+        for number in range(found.nrows):
+            yield tuple(map(cell, found.row_types(number), found.row_values(number)))
+
+    sheets = book.sheets()
+    return _Book(
+        sheets=[s.name for s in sheets],
+        visible=[s.name for s in sheets if s.visibility == 0],
+        rows=rows,
+        close=book.release_resources,
+    )
 
 
 def _cell(value: object) -> object:
