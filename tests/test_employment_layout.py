@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from eic.clusters import check_employment, location_quotients, shift_share
+from eic.employment_layout import heading_year
 from eic.own_data import SPECS, OwnDataPanel
 from eic.tables import TableError
 from eic.uploads import read_upload
@@ -103,3 +104,71 @@ def test_a_yearbooks_csv_with_chinese_sector_names_is_uploaded_and_analysed(fold
     saved = pd.read_csv(panel.file.path)
     assert list(saved.columns) == ["region", "sector", "year", "employment"]
     assert len(saved) == 6
+
+
+# -- a time series: a row per region and sector, a column per year ------------------------
+def as_series(table: pd.DataFrame) -> pd.DataFrame:
+    """The same numbers as a yearbook prints a time series: a column for each year."""
+    rows = as_rows(table)
+    series = rows.pivot(index=["region", "sector"], columns="year", values="employment")
+    order = list(dict.fromkeys(zip(rows["region"], rows["sector"], strict=True)))
+    return series.loc[order].reset_index().rename_axis(columns=None)
+
+
+def test_a_time_series_gives_the_same_analysis_as_the_templates_rows():
+    series = as_series(YEARBOOK)
+    assert list(series.columns) == ["region", "sector", 2010, 2020]
+    pd.testing.assert_frame_equal(
+        location_quotients(series, 2020), location_quotients(as_rows(YEARBOOK), 2020)
+    )
+    pd.testing.assert_frame_equal(
+        shift_share(series, "South", 2010, 2020),
+        shift_share(as_rows(YEARBOOK), "South", 2010, 2020),
+    )
+    (note,) = check_employment(series).attrs["notes"]
+    assert "a column for each year ('2010', '2020')" in note
+    assert "12 rows of region, sector, year and employment" in note
+
+
+def test_a_time_series_file_with_year_headings_and_a_unit_column_is_uploaded(folder):
+    text = (
+        "Region;Sector;Unit;2015;2020\n"
+        "North;Textiles;persons;250;300\nNorth;Services;persons;600;700\n"
+        "South;Textiles;persons;180;200\nSouth;Services;persons;1500;1800\n"
+    )
+    panel = OwnDataPanel(SPECS["m02"], folder)
+    assert panel.receive(text.encode("utf-8"), "series.csv")
+    shown = html.unescape(panel.message.value)
+    assert "a column for each year ('2015', '2020')" in shown
+    assert "column 'Unit' was not used" in shown
+    saved = pd.read_csv(panel.file.path)
+    assert sorted(set(saved["year"])) == [2015, 2020]
+    assert (
+        saved.set_index(["region", "sector", "year"]).loc[("South", "Services", 2015)].item()
+        == 1500
+    )
+
+
+def test_a_bad_number_in_a_time_series_is_named_by_its_row_and_year_column():
+    table = as_series(YEARBOOK).astype(object)
+    table.loc[3, 2020] = "n/a"  # spreadsheet row 5
+    table.loc[0, 2010] = -4  # row 2
+    message = problems_of(table)
+    assert "column '2020' has text in row 5 ('n/a')" in message
+    assert "column '2010' in row 2 is -4" in message
+
+
+def test_year_columns_without_a_sector_column_say_what_is_missing():
+    totals = pd.DataFrame({"region": ["North", "South"], "2015": [970, 1690], "2020": [1100, 2000]})
+    message = problems_of(totals)
+    assert "column 'sector' is missing: the columns '2015', '2020' are years" in message
+    assert "'2015'" not in message.split("are years")[1]  # years are not taken for sectors
+
+
+@pytest.mark.parametrize(
+    ("heading", "year"),
+    [(2015, 2015), ("2015", 2015), (2015.0, 2015), (" 2020.0 ", 2020), ("1899", None),
+     ("2015/16", None), ("Textiles", None), ("20150", None)],
+)  # fmt: skip
+def test_a_heading_is_a_year_only_when_it_is_one(heading, year):
+    assert heading_year(heading) == year

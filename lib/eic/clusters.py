@@ -59,8 +59,9 @@ def check_employment(table: pd.DataFrame) -> pd.DataFrame:
     """Check an employment table; return a clean copy or raise :class:`~eic.tables.TableError`.
 
     The table has one row per region, sector and year, with ``employment`` in persons
-    employed; or, as a yearbook prints it, a row per region and year with a column per
-    sector (:mod:`eic.employment_layout`), turned round first. Every region needs a row
+    employed; or, as yearbooks print it, a row per region and year with a column per
+    sector, or a row per region and sector with a column per year
+    (:mod:`eic.employment_layout`), turned round first. Every region needs a row
     for every sector in every year (0 if nobody works in it), and no region or sector may
     have 0 persons employed altogether in a year, because its location quotient and growth
     rate would be undefined. All problems are reported at once. The clean copy has

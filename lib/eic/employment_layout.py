@@ -1,12 +1,18 @@
-"""An employment table laid out as a yearbook prints it: a row per region, a column per sector.
+"""An employment table laid out as a yearbook prints it: a column per sector, or per year.
 
 Module 2 reads a table with a row for each region, sector and year (columns ``region``,
-``sector``, ``year`` and ``employment``). Statistical yearbooks print employment the other
-way: a row for each region and a column for each sector. Turning that round by hand in a
-spreadsheet is slow and easy to get wrong, so a table with a column ``region``, a column
-``year`` and two or more other columns, and neither ``sector`` nor ``employment``, is taken
-to have a column per sector and is turned round here. Each of its numbers is checked where
-the participant typed it (its row and its sector's column) before that.
+``sector``, ``year`` and ``employment``). Statistical yearbooks print employment other
+ways. Turning a table round by hand in a spreadsheet is slow and easy to get wrong, so two
+layouts are turned round here:
+
+- a row for each region and year and a column for each sector: a table with a column
+  ``region``, a column ``year`` and two or more other columns, and neither ``sector`` nor
+  ``employment``;
+- a row for each region and sector and a column for each year, as a time series is
+  printed: a table with columns ``region`` and ``sector``, neither ``year`` nor
+  ``employment``, and columns headed by years (``2015``, ``2020``).
+
+Each number is checked where the participant typed it (its row and its column) before that.
 
 >>> table = pd.DataFrame({"Region": ["North", "South"], "Year": 2020,
 ...                       "Textiles": [300, 200], "Services": [700, 1800]})
@@ -19,6 +25,8 @@ the participant typed it (its row and its sector's column) before that.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from eic.tables import Column, TableError, check_cells, check_table, normalise_name
@@ -26,6 +34,17 @@ from eic.tables import Column, TableError, check_cells, check_table, normalise_n
 WHAT = "employment table"
 # the columns a yearbook's table has besides its sectors, as check_employment reads them
 ROW_COLUMNS = (Column("region", "text"), Column("year", "number", minimum=1900))
+# the columns a time series has besides its years
+SERIES_COLUMNS = (Column("region", "text"), Column("sector", "text"))
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def heading_year(heading: object) -> int | None:
+    """The year a column's heading is (``2015``, ``"2015"``, ``2015.0`` as a spreadsheet may
+    give a number heading), or None."""
+    found = re.fullmatch(r"(\d{4})(?:\.0*)?", str(heading).strip())
+    year = int(found.group(1)) if found else None
+    return year if year is not None and FIRST_YEAR <= year <= LAST_YEAR else None
 
 
 def long_from_wide(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -34,6 +53,11 @@ def long_from_wide(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     ``region``, or fewer than two other columns): see the module's text. A table with a
     column per sector and no column ``year`` is refused with how to add one."""
     names = {normalise_name(heading) for heading in table.columns}
+    years = [heading for heading in table.columns if heading_year(heading) is not None]
+    if years and "region" in names and not names & {"year", "employment"}:
+        if "sector" in names:
+            return _long_from_years(table, years)
+        raise TableError(WHAT, [_no_sector(years)])
     sectors = [
         heading
         for heading in table.columns
@@ -66,6 +90,41 @@ def long_from_wide(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         f"{len(long):,} rows of region, sector, year and employment"
     )
     return long, [note]
+
+
+def _long_from_years(table: pd.DataFrame, years: list) -> tuple[pd.DataFrame, list[str]]:
+    rows = [h for h in table.columns if normalise_name(h) in ("region", "sector")]
+    clean = check_table(table[rows], SERIES_COLUMNS, what=WHAT, key=["region", "sector"])
+    problems: list[str] = []
+    for year in years:
+        column = Column(str(year).strip(), "number", unit="persons employed", minimum=0)
+        clean[heading_year(year)] = check_cells(column, table[year], problems)
+    if problems:
+        raise TableError(WHAT, problems)
+    long = clean.melt(id_vars=["region", "sector"], var_name="year", value_name="employment")
+    long = long[["region", "sector", "year", "employment"]]
+    left = [h for h in table.columns if h not in years and h not in rows and str(h).strip()]
+    note = (
+        f"the table has a column for each year ({_listed(years)}), so each of their numbers "
+        "was read as the persons employed in its row's region and sector in its column's "
+        f"year: {len(long):,} rows of region, sector, year and employment"
+    )
+    unused = ""
+    if left:
+        unused = f"; column{'s' * (len(left) > 1)} {_listed(left)} {_were(left)} not used"
+    return long, [note + unused]
+
+
+def _no_sector(years: list) -> str:
+    return (
+        f"column 'sector' is missing: the columns {_listed(years)} are years, so the table "
+        "seems to hold each region's employment in each year with no sector, and Module 2 "
+        "compares sectors; add a column 'sector' and give each region a row for each sector"
+    )
+
+
+def _were(names: list) -> str:
+    return "were" if len(names) > 1 else "was"
 
 
 def _listed(names: list) -> str:
