@@ -4,10 +4,11 @@ A participant's answers are what a grader reads, so this file must never be lost
 half-written:
 
 - every write goes to a temporary file in the same folder, is flushed to disk, and then
-  replaces the answer file in one step (``os.replace``), so a reader sees the old file or
-  the new one, never a mixture;
-- a write is a read-modify-write of one question under an exclusive file lock, so two
-  browser tabs saving different questions of the same module keep both answers;
+  replaces the answer file in one step (:func:`eic.file_lock.replace`), so a reader sees
+  the old file or the new one, never a mixture;
+- a write is a read-modify-write of one question under an exclusive file lock
+  (:func:`eic.file_lock.exclusive`, on Windows too), so two browser tabs saving different
+  questions of the same module keep both answers;
 - a file that cannot be read (edited by hand into invalid JSON, say) is copied to a backup
   before anything else is written, and the participant is told where it is; a file that
   cannot even be opened (its permissions were changed, say), or whose backup cannot be
@@ -21,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -30,6 +30,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from eic.file_lock import exclusive, replace
 
 FORMAT_VERSION = 1
 ANSWERS_SUFFIX = "-answers.json"
@@ -247,7 +249,7 @@ class AnswerStore:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
+            replace(tmp, self.path)
         except BaseException as err:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
@@ -268,7 +270,7 @@ class AnswerStore:
             try:
                 tmp = backup.with_name(backup.name + ".tmp")
                 tmp.write_bytes(raw)
-                os.replace(tmp, backup)
+                replace(tmp, backup)
             except OSError:
                 return None
         return backup
@@ -281,12 +283,12 @@ class AnswerStore:
             lock = open(lock_path, "a+b")  # noqa: SIM115 - closed by the with below
         except OSError as err:
             raise self._not_saved(err) from err
-        with lock:
-            fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        with lock, contextlib.ExitStack() as held:
             try:
-                yield
-            finally:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+                held.enter_context(exclusive(lock))
+            except OSError as err:
+                raise self._not_saved(err) from err
+            yield
 
 
 _ACTIVE: dict[str, AnswerStore] = {}

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from eic.file_lock import replace
 from eic.uploads import UploadError, read_upload
 
 # the table each module's "use your own data" panel keeps: <module>-own-<name>.csv
@@ -134,7 +135,7 @@ def _replace(path: Path, content: bytes) -> None:
             out.write(content)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp, path)
+        replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
