@@ -385,10 +385,13 @@ def test_with_two_sectors_one_equal_to_the_other_is_not_a_total():
     assert len(check_employment(table)) == 4
 
 
-def yearbook_table(seed: int, *, subtotals_after: bool = False) -> pd.DataFrame:
+def yearbook_table(
+    seed: int, *, subtotals_after: bool = False, regions_apart: bool = False
+) -> pd.DataFrame:
     """Employment in six provinces, three sectors and two years as a statistical yearbook
     lists it: the whole country first, then each larger region followed by its provinces
-    (or, ``subtotals_after``, each region after its provinces)."""
+    (or, ``subtotals_after``, each region after its provinces; or, ``regions_apart``, the
+    larger regions first and all the provinces after them)."""
     rng = np.random.default_rng(seed)
     provinces = {"Delta": ["Ha Son", "Bac Lam", "Ninh Giang"], "Highlands": ["Kon Ro", "Dak Mai"]}
     sectors, years = ["Farming", "Manufacturing", "Services"], [2010, 2020]
@@ -406,6 +409,8 @@ def yearbook_table(seed: int, *, subtotals_after: bool = False) -> pd.DataFrame:
             cells[region, s_, y] = sum(cells[p, s_, y] for p in group)
     for s_, y in ((s_, y) for s_ in sectors for y in years):
         cells["Whole country", s_, y] = sum(cells[r, s_, y] for r in provinces)
+    if regions_apart:
+        order = ["Whole country", *provinces, *(p for group in provinces.values() for p in group)]
     table = long_table(cells)
     return table.sort_values("region", key=lambda r: r.map(order.index), kind="stable")
 
@@ -428,6 +433,43 @@ def test_a_yearbooks_larger_regions_and_country_are_refused_and_its_provinces_ke
     # the larger regions alone, with no country, are a table of their own
     regions = table[table["region"].isin(["Delta", "Highlands"])]
     assert check_employment(regions)["region"].nunique() == 2
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_larger_regions_listed_apart_from_their_provinces_are_refused_too(seed):
+    table = yearbook_table(seed, regions_apart=True)
+    assert list(dict.fromkeys(table["region"]))[:4] == [
+        "Whole country", "Delta", "Highlands", "Ha Son"
+    ]  # fmt: skip
+    message = problems_of(table)
+    assert (
+        "region 'Delta' is the sum of the 3 regions listed together in the table, 'Ha Son' "
+        "to 'Ninh Giang', in every sector"
+    ) in message
+    assert (
+        "region 'Highlands' is the sum of the 2 regions listed together in the table, "
+        "'Kon Ro' to 'Dak Mai'"
+    ) in message
+    # the country is the sum of its two regions listed right after it, but with the
+    # regions set aside it is the sum of all that is left: a total, and said so
+    assert "region 'Whole country' is the sum of the other regions in every sector" in message
+    assert "'Whole country' is the sum of the 2 regions" not in message
+    provinces = table[~table["region"].isin(["Whole country", "Delta", "Highlands"])]
+    assert check_employment(provinces)["region"].nunique() == 5
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_many_districts_of_every_size_are_not_taken_for_subtotals(seed):
+    # two hundred districts from a few hundred to tens of thousands of persons: very many
+    # runs of districts to compare with each, none a subtotal
+    rng = np.random.default_rng(seed)
+    cells = {
+        (f"District {i}", s, y): int(rng.lognormal(8, 1)) + 1
+        for i in range(200)
+        for s in ("Farming", "Industry", "Services")
+        for y in (2010, 2020)
+    }
+    assert check_employment(long_table(cells))["region"].nunique() == 200
 
 
 def test_a_sector_listed_after_its_branches_is_refused_and_a_rounded_one_too():
