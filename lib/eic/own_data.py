@@ -33,7 +33,7 @@ from eic.own_data_specs import SPECS, DataSpec
 from eic.own_results import results_page
 from eic.own_tables import OwnDataFile
 from eic.table_templates import template_csv, template_xlsx
-from eic.tables import TableError, row_label
+from eic.tables import TableError, row_label, spreadsheet_rows
 from eic.uploads import (
     ACCEPT,
     MAX_ROWS,
@@ -134,7 +134,9 @@ class OwnDataPanel:
             f"<p>&#11015; Download {links}. It holds the course's example; replace its rows with "
             f"yours, keep the header row, and upload it below as CSV or Excel (.xlsx or .xls). "
             f"The columns:</p><ul>{rows}</ul>"
-            f"<p>Files up to {size_text(MAX_UPLOAD_BYTES)} and {MAX_ROWS:,} rows are read. "
+            f"<p>Files up to {size_text(MAX_UPLOAD_BYTES)} and {MAX_ROWS:,} rows are read; "
+            "a title above the header and notes under the table, as statistics offices "
+            "publish tables, are left out. "
             "Your table is checked first; if something is wrong you are told the row, the "
             "column and the fix, and nothing you saved before is changed.</p>"
         )
@@ -172,8 +174,10 @@ class OwnDataPanel:
         read = None
         try:
             read = read_upload(content, name, sheet=sheet)
-            clean = self.spec.check(read.table)
-            analysis = self._analyse(clean)
+            with spreadsheet_rows(read.rows):  # problems named by the file's own rows
+                clean = self.spec.check(read.table)
+                analysis = self._analyse(clean)
+                warning = self._example_warning(clean)
         except UploadError as err:
             self._refuse_upload(content, name, err.problems, err.sheets, err.sheet)
             return False
@@ -211,7 +215,7 @@ class OwnDataPanel:
             f"<code>{html.escape(self.file.path.name)}</code> beside your answers: "
             f"{len(clean):,} rows. The analysis below uses it."
             + (f" Note:<ul>{notes}</ul>" if notes else "")
-            + self._example_warning(clean),
+            + warning,
             problem=False,
         )
         return True

@@ -17,10 +17,12 @@ eic.tables.TableError: The employment table cannot be used:
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import difflib
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -78,8 +80,31 @@ def normalise_name(name: object) -> str:
     return re.sub(r"[^0-9a-z]+", "_", text).strip("_")
 
 
+# the spreadsheet row of each data row of the table being checked, where the file said
+# (a title above its header, blank rows between): set by spreadsheet_rows
+_ROWS: contextvars.ContextVar[Sequence[int] | None] = contextvars.ContextVar(
+    "spreadsheet_rows", default=None
+)
+
+
+@contextlib.contextmanager
+def spreadsheet_rows(rows: Sequence[int]) -> Iterator[None]:
+    """Within the ``with``, :func:`row_label` names the data row at position ``i`` as the
+    file's row ``rows[i]`` (as :class:`eic.uploads.ReadTable` gives them); an empty
+    ``rows`` leaves the usual numbering."""
+    token = _ROWS.set(list(rows) or None)
+    try:
+        yield
+    finally:
+        _ROWS.reset(token)
+
+
 def row_label(position: int) -> str:
-    """The spreadsheet row of the data row at ``position`` (0-based): the header is row 1."""
+    """The spreadsheet row of the data row at ``position`` (0-based): the header is row 1,
+    unless the rows of the file being checked are known (:func:`spreadsheet_rows`)."""
+    rows = _ROWS.get()
+    if rows is not None and 0 <= position < len(rows):
+        return f"row {rows[position]}"
     return f"row {position + 2}"
 
 

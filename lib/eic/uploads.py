@@ -38,6 +38,7 @@ import pandas as pd
 from charset_normalizer import from_bytes
 
 from eic.spreadsheet_numbers import numbers_from_text
+from eic.tables import spreadsheet_rows
 
 MAX_UPLOAD_BYTES = 2_000_000
 MAX_ROWS = 20_000
@@ -98,6 +99,9 @@ class ReadTable:
     sheets: list[str] = field(default_factory=list)
     sheet: str | None = None
     notes: list[str] = field(default_factory=list)
+    # the file's row (a CSV file's line) of each of the table's rows, for messages
+    # (eic.tables.spreadsheet_rows)
+    rows: list[int] = field(default_factory=list)
 
 
 def size_text(size: int) -> str:
@@ -143,8 +147,10 @@ def read_upload(content: bytes, name: str, *, sheet: str | None = None) -> ReadT
 
         read = read_workbook(content, name, sheet)
         try:
-            read.table = _tidy(read.table, name, where=f"sheet '{read.sheet}'")
-            read.table, converted = _read_numbers(read.table, separator=None)
+            read.table, read.rows = _tidy(
+                read.table, read.rows, name, where=f"sheet '{read.sheet}'"
+            )
+            read.table, converted = _read_numbers(read.table, read.rows, separator=None)
         except UploadError as err:
             raise UploadError(name, err.problems, sheets=read.sheets, sheet=read.sheet) from None
         read.notes.extend(converted)
@@ -238,53 +244,40 @@ def _read_csv(content: bytes, name: str) -> ReadTable:
     if separator != ",":
         notes.append(f"columns are separated by {SEPARATORS[separator]}")
     try:
-        table = _csv_table(text, separator)
-        table = _tidy(table, name)
-        table, converted = _read_numbers(table, separator=separator)
+        table, rows, framed = _csv_table(text, separator)
+        table, rows = _tidy(table, rows, name)
+        table, converted = _read_numbers(table, rows, separator=separator)
     except UploadError as err:
         raise UploadError(name, err.problems) from None
-    return ReadTable(table, name, notes=notes + converted)
+    return ReadTable(table, name, notes=notes + framed + converted, rows=rows)
 
 
-def _read_numbers(table: pd.DataFrame, *, separator: str | None) -> tuple[pd.DataFrame, list]:
+def _read_numbers(
+    table: pd.DataFrame, rows: list[int], *, separator: str | None
+) -> tuple[pd.DataFrame, list]:
     """The table with its numbers read (:func:`eic.spreadsheet_numbers.numbers_from_text`),
-    and the notes on how; :class:`UploadError` if some cannot be read safely."""
-    table, notes, problems = numbers_from_text(table, separator=separator)
+    and the notes on how; :class:`UploadError` if some cannot be read safely, naming the
+    file's ``rows``."""
+    with spreadsheet_rows(rows):
+        table, notes, problems = numbers_from_text(table, separator=separator)
     if problems:
         raise UploadError("", problems)
     return table, notes
 
 
-def _csv_table(text: str, separator: str) -> pd.DataFrame:
-    """The rows of a CSV text as a table of text cells; a row longer than the header is an
-    error naming its line (unless its extra cells are blank), a shorter one is padded."""
+def _csv_table(text: str, separator: str) -> tuple[pd.DataFrame, list[int], list[str]]:
+    """The rows of a CSV text as a table of text cells, with each row's line and what
+    :func:`frame_rows` left out; a row longer than the header is an error naming its line
+    (unless its extra cells are blank), a shorter one is padded."""
     reader = csv.reader(io.StringIO(text), delimiter=separator, skipinitialspace=True)
-    header: list[str] | None = None
-    rows: list[list[str]] = []
+    records: list[tuple[int, list[str]]] = []
     finished = 0  # the last line of the last row read whole
     try:
         for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                finished = reader.line_num
-                continue
-            if header is None:
-                header = [cell.strip() for cell in cells]
-                finished = reader.line_num
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise UploadError("", [too_many_rows()])
-            extra = cells[len(header) :]
-            if any(cell.strip() for cell in extra):
-                raise UploadError(
-                    "",
-                    [
-                        f"line {reader.line_num} has {len(cells)} cells but the header has "
-                        f"{len(header)}; a cell there probably holds the separator itself (a "
-                        "comma in a name or a number): put that cell in double quotes, or "
-                        "remove the extra separator"
-                    ],
-                )
-            rows.append(cells[: len(header)] + [""] * (len(header) - len(cells)))
+            if any(cell.strip() for cell in cells):
+                if len(records) > MAX_ROWS + TITLE_ROWS:
+                    raise UploadError("", [too_many_rows()])
+                records.append((finished + 1, cells))
             finished = reader.line_num
     except csv.Error:  # Python's own words would mean nothing to a participant
         raise UploadError(
@@ -295,9 +288,109 @@ def _csv_table(text: str, separator: str) -> pd.DataFrame:
                 f"something other than text; check that line, or save the file again: {HOW_TO_SAVE}"
             ],
         ) from None
-    if header is None:
+    if not records:
         raise UploadError("", ["the file holds no table; put the header row first"])
-    return pd.DataFrame(rows, columns=checked_headings(header), dtype=object)
+    header, body, notes = frame_rows(records, "line")
+    header = [cell.strip() for cell in header]
+    rows: list[list[str]] = []
+    for line, cells in body:
+        extra = cells[len(header) :]
+        if any(cell.strip() for cell in extra):
+            raise UploadError(
+                "",
+                [
+                    f"line {line} has {len(cells)} cells but the header has "
+                    f"{len(header)}; a cell there probably holds the separator itself (a "
+                    "comma in a name or a number): put that cell in double quotes, or "
+                    "remove the extra separator"
+                ],
+            )
+        rows.append(cells[: len(header)] + [""] * (len(header) - len(cells)))
+    if len(rows) > MAX_ROWS:
+        raise UploadError("", [too_many_rows()])
+    table = pd.DataFrame(rows, columns=checked_headings(header), dtype=object)
+    return table, [line for line, _ in body], notes
+
+
+# -- a table's title and notes -----------------------------------------------------------
+def frame_rows(
+    records: Sequence[tuple[int, Sequence]], unit: str = "row"
+) -> tuple[list, list[tuple[int, Sequence]], list[str]]:
+    """The header row, the table's rows and what was said of the rest, from the non-empty
+    rows of a file or sheet (each with its row, or line, number).
+
+    Tables downloaded from a statistics office put a title above the header ("Table 3.2
+    Employment by province, 2020") and notes under the table ("Source: Labour Force Survey
+    2020"), each in a row of one cell. Where the table has rows of two cells or more:
+
+    - rows of one cell above the first row of two or more (the header) are its title, and
+      are left out (more than :data:`TITLE_ROWS` of them are refused);
+    - rows of one cell after the table's last row of two or more are notes, and are left
+      out, when an empty row comes between or the first begins as notes do ("Source",
+      "Note", "*", ...: :data:`NOTE_STARTS`). Otherwise they are kept as rows, so that a
+      row whose numbers were not typed in is reported, not dropped.
+
+    Each leaving out is said, with the first words of what was left out."""
+    filled = [sum(not _blank_cell(cell) for cell in cells) for _, cells in records]
+    notes: list[str] = []
+    if max(filled) < 2:  # a table of one column: nothing to tell its title by
+        return list(records[0][1]), list(records[1:]), notes
+    head = next(i for i, count in enumerate(filled) if count >= 2)
+    if head > TITLE_ROWS:  # too much above the table for a title
+        header = f"{unit} {records[head][0]} ({_first_words(records[head][1])})"
+        raise UploadError(
+            "",
+            [
+                f"the header seems to be {header}, under {head} {unit}s of text; delete the "
+                f"{unit}s above the header, or copy the table alone into a new file, and "
+                "upload it again"
+            ],
+        )
+    if head:
+        first, last = records[0][0], records[head - 1][0]
+        notes.append(
+            f"{_span(unit, first, last)} above the header ({unit} {records[head][0]}) "
+            f"{'look' if last > first else 'looks'} like the table's title and "
+            f"{'were' if last > first else 'was'} left out ({_first_words(records[0][1])})"
+        )
+    end = max(i for i, count in enumerate(filled) if count >= 2) + 1
+    if end < len(records):
+        after = records[end]
+        apart = after[0] > records[end - 1][0] + 1
+        if apart or _first_words(after[1]).strip("'").lower().startswith(NOTE_STARTS):
+            first, last = after[0], records[-1][0]
+            notes.append(
+                f"{_span(unit, first, last)} under the table "
+                f"{'look' if last > first else 'looks'} like notes and "
+                f"{'were' if last > first else 'was'} left out ({_first_words(after[1])})"
+            )
+        else:
+            end = len(records)
+    return list(records[head][1]), list(records[head + 1 : end]), notes
+
+
+# rows of one cell above a header taken for its title, at most
+TITLE_ROWS = 10
+# how notes under a table begin, in the languages of the course's countries
+NOTE_STARTS = (
+    "source", "note", "*", "remark", "footnote", "data:", "prepared by", "compiled by",
+    "资料来源", "資料來源", "来源", "來源", "注", "註", "说明", "說明", "出典", "出所", "備考",
+    "자료", "출처", "주:", "주)", "sumber", "catatan", "keterangan", "ที่มา", "หมายเหตุ",
+    "nguồn", "ghi chú", "pinagmulan", "tala", "sumber:", "nota",
+)  # fmt: skip
+
+
+def _blank_cell(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _first_words(cells: Sequence) -> str:
+    text = " ".join(str(cell).strip() for cell in cells if not _blank_cell(cell))
+    return f"'{text[:80]}...'" if len(text) > 80 else f"'{text}'"
+
+
+def _span(unit: str, first: int, last: int) -> str:
+    return f"{unit} {first}" if first == last else f"{unit}s {first} to {last}"
 
 
 # -- Excel -------------------------------------------------------------------------------
@@ -336,8 +429,11 @@ def too_many_rows() -> str:
     )
 
 
-def _tidy(table: pd.DataFrame, name: str, *, where: str = "the file") -> pd.DataFrame:
-    """Drop the empty rows and unnamed empty columns that spreadsheets leave behind.
+def _tidy(
+    table: pd.DataFrame, rows: list[int], name: str, *, where: str = "the file"
+) -> tuple[pd.DataFrame, list[int]]:
+    """Drop the empty rows and unnamed empty columns that spreadsheets leave behind; the
+    table, and the file's ``rows`` of the rows kept.
 
     ``where`` is what the messages call the table: the file, or a workbook's sheet."""
     blank = table.map(lambda cell: cell is None or (isinstance(cell, str) and not cell.strip()))
@@ -349,7 +445,10 @@ def _tidy(table: pd.DataFrame, name: str, *, where: str = "the file") -> pd.Data
     ]
     table = table.drop(columns=unnamed)
     blank = blank.drop(columns=unnamed)
-    table = table.loc[~blank.all(axis=1)].reset_index(drop=True) if len(table.columns) else table
+    if len(table.columns):
+        kept = ~blank.all(axis=1).to_numpy()
+        rows = [row for row, keep in zip(rows, kept, strict=False) if keep]
+        table = table.loc[kept].reset_index(drop=True)
     if len(table) > MAX_ROWS:
         raise UploadError(name, [too_many_rows()])
     if table.shape[1] == 0:
@@ -358,7 +457,7 @@ def _tidy(table: pd.DataFrame, name: str, *, where: str = "the file") -> pd.Data
         raise UploadError(
             name, [f"{where} has a header row but no rows under it; add your rows below it"]
         )
-    return table
+    return table, rows
 
 
 __all__ = [

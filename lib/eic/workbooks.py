@@ -24,9 +24,11 @@ from eic.uploads import (
     HOW_TO_SAVE,
     MAX_ROWS,
     OLE_START,
+    TITLE_ROWS,
     ReadTable,
     UploadError,
     checked_headings,
+    frame_rows,
     too_many_rows,
 )
 
@@ -92,10 +94,15 @@ def read_workbook(content: bytes, name: str, sheet: str | None) -> ReadTable:
             sheets=sheets,
             sheet=chosen,
         )
-    header, body = rows[0], rows[1:]
+    try:
+        header, body, framed = frame_rows(rows)
+    except UploadError as err:
+        problems = [f"sheet '{chosen}': {problem}" for problem in err.problems]
+        raise UploadError(name, problems, sheets=sheets, sheet=chosen) from None
     notes = [f"read sheet '{chosen}' ({len(sheets)} sheets in the workbook)"]
     if len(sheets) == 1:
         notes = []
+    notes += framed
     headings = ["" if cell is None else str(cell).strip() for cell in header]
     try:
         columns = checked_headings(headings)
@@ -103,8 +110,9 @@ def read_workbook(content: bytes, name: str, sheet: str | None) -> ReadTable:
         raise UploadError(
             name, [f"sheet '{chosen}': {p}" for p in err.problems], sheets=sheets, sheet=chosen
         ) from None
-    table = pd.DataFrame(body, columns=columns, dtype=object)
-    return ReadTable(table, name, sheets=sheets, sheet=chosen, notes=notes)
+    table = pd.DataFrame([cells for _, cells in body], columns=columns, dtype=object)
+    numbers = [number for number, _ in body]
+    return ReadTable(table, name, sheets=sheets, sheet=chosen, notes=notes, rows=numbers)
 
 
 def _default_sheet(book: _Book, sheets: list[str]) -> str | None:
@@ -123,18 +131,20 @@ def _default_sheet(book: _Book, sheets: list[str]) -> str | None:
     return first_filled
 
 
-def _sheet_rows(book: _Book, sheet: str, name: str) -> list[tuple]:
+def _sheet_rows(book: _Book, sheet: str, name: str) -> list[tuple[int, tuple]]:
+    """The sheet's rows that hold something, each with its row number, all as wide as the
+    widest."""
     rows = []
-    for row in book.rows(sheet):
-        if len(rows) > MAX_ROWS + 1:
+    for number, row in enumerate(book.rows(sheet), start=1):
+        if len(rows) > MAX_ROWS + TITLE_ROWS + 1:
             raise UploadError(name, [f"sheet '{sheet}': {too_many_rows()}"])
         cells = tuple(_cell(value) for value in row)
         if any(cell is not None for cell in cells):
-            rows.append(cells)
+            rows.append((number, cells))
     if not rows:
         return []
-    width = max(len(row) for row in rows)
-    return [row + (None,) * (width - len(row)) for row in rows]
+    width = max(len(row) for _, row in rows)
+    return [(number, row + (None,) * (width - len(row))) for number, row in rows]
 
 
 def _open_xlsx(content: bytes, name: str) -> _Book:

@@ -1,0 +1,144 @@
+"""Tables as statistics offices publish them: a title above the header, notes under the
+table, empty rows between. The title and notes are left out and said to be, the table is
+read, and every problem names the row the participant sees in their spreadsheet."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from conftest import as_upload, old_workbook, workbook
+
+from eic.clusters import check_employment
+from eic.own_data import SPECS, OwnDataPanel
+from eic.tables import TableError, spreadsheet_rows
+from eic.uploads import UploadError, frame_rows, read_upload
+
+HEADER = ["region", "sector", "year", "employment"]
+ROWS = [
+    ["North", "Textiles", 2020, 300],
+    ["North", "Services", 2020, 700],
+    ["South", "Textiles", 2020, 350],
+    ["South", "Services", 2020, 750],
+]
+# as downloaded: rows 1-2 a title, row 3 empty, row 4 the header, rows 5-8 the table,
+# row 9 empty, rows 10-11 notes
+DOWNLOADED = [
+    ["Table 3.2 Employment by region and sector, 2020"],
+    ["(persons employed)"],
+    [],
+    HEADER,
+    *ROWS,
+    [],
+    ["Source: National Statistics Office (2021), Labour Force Survey 2020."],
+    ["Note: figures are rounded."],
+]
+
+
+def as_csv(rows: list[list[object]]) -> bytes:
+    return "\n".join(
+        ",".join(f'"{c}"' if "," in str(c) else str(c) for c in r) for r in rows
+    ).encode()
+
+
+def as_file(kind: str, rows: list[list[object]]) -> tuple[bytes, str]:
+    if kind == "csv":
+        return as_csv(rows), "downloaded.csv"
+    make = workbook if kind == "xlsx" else old_workbook
+    return make({"data": [row or [None] for row in rows]}), f"downloaded.{kind}"
+
+
+def problems_of(read) -> str:
+    with pytest.raises(TableError) as caught, spreadsheet_rows(read.rows):
+        check_employment(read.table)
+    return " ".join(caught.value.problems)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "xls"])
+def test_a_downloaded_tables_title_and_notes_are_left_out_and_said(kind):
+    read = read_upload(*as_file(kind, DOWNLOADED))
+    assert list(read.table.columns) == HEADER
+    assert check_employment(read.table)["employment"].tolist() == [300, 700, 350, 750]
+    assert read.rows == [5, 6, 7, 8]
+    said = " ".join(read.notes)
+    unit = "line" if kind == "csv" else "row"
+    assert (
+        f"{unit}s 1 to 2 above the header ({unit} 4) look like the table's title and were left "
+        "out ('Table 3.2 Employment by region and sector, 2020')"
+    ) in said
+    assert f"{unit}s 11 to 12 under the table look like notes and were left out" not in said
+    assert f"{unit}s 10 to 11 under the table look like notes and were left out" in said
+    assert "'Source: National Statistics Office (2021), Labour Force Survey 2020.'" in said
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "xls"])
+def test_a_problem_is_named_by_the_row_the_spreadsheet_shows(kind):
+    rows = [list(row) for row in DOWNLOADED]
+    rows[6][3] = "n/a"  # row 7: South, Textiles
+    rows[7][3] = -5  # row 8
+    message = problems_of(read_upload(*as_file(kind, rows)))
+    assert "column 'employment' has text in row 7 ('n/a')" in message
+    assert "column 'employment' in row 8 is -5" in message
+
+
+def test_rows_after_an_empty_row_in_the_table_keep_their_own_numbers():
+    rows = [HEADER, ROWS[0], [], ROWS[1], ["South", "", 2020, 350], ROWS[3]]
+    message = problems_of(read_upload(as_csv(rows), "gap.csv"))
+    assert "column 'sector' in row 5 is empty" in message  # line 5 of the file, not row 4
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Source: Labour Force Survey", "* provisional", "资料来源：国家统计局",
+     "ที่มา: สำนักงานสถิติแห่งชาติ", "Sumber: Badan Pusat Statistik", "Nguồn: Tổng cục Thống kê",
+     "NOTE - rounded"],
+)  # fmt: skip
+def test_notes_right_under_the_table_are_known_by_how_they_begin(note):
+    read = read_upload(as_csv([HEADER, *ROWS, [note]]), "notes.csv")
+    assert len(read.table) == 4 and read.rows == [2, 3, 4, 5]
+    assert f"line 6 under the table looks like notes and was left out ('{note}')" in " ".join(
+        read.notes
+    )
+
+
+def test_a_row_of_one_cell_right_under_the_table_is_a_row_with_its_numbers_missing():
+    # not notes: a region typed with nothing else, which the participant must hear about
+    read = read_upload(as_csv([HEADER, *ROWS, ["East"]]), "short.csv")
+    assert len(read.table) == 5 and not read.notes
+    message = problems_of(read)
+    assert "column 'sector' in row 6 is empty" in message
+
+
+def test_a_one_column_table_and_a_plain_table_are_read_as_they_are():
+    header, body, notes = frame_rows([(1, ["firm"]), (2, ["A"]), (3, ["B"])])
+    assert header == ["firm"] and [r for r, _ in body] == [2, 3] and notes == []
+    read = read_upload(as_csv([HEADER, *ROWS]), "plain.csv")
+    assert read.notes == [] and read.rows == [2, 3, 4, 5]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_more_above_the_header_than_a_title_is_refused_saying_where_the_header_is(kind):
+    rows = [[f"Line {i} of a long preface"] for i in range(12)] + [HEADER, *ROWS]
+    with pytest.raises(UploadError) as caught:
+        read_upload(*as_file(kind, rows))
+    unit = "line" if kind == "csv" else "row"
+    message = " ".join(caught.value.problems)
+    assert f"the header seems to be {unit} 13 ('region sector year employment')" in message
+    assert f"under 12 {unit}s of text; delete the {unit}s above the header" in message
+
+
+def test_the_panel_takes_a_downloaded_workbook_and_says_what_it_left_out(folder):
+    panel = OwnDataPanel(SPECS["m02"], folder)
+    content, name = as_file("xlsx", DOWNLOADED)
+    panel.upload.value = as_upload(content, name)
+    shown = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", panel.message.value)))
+    assert "was read, checked and saved" in shown
+    assert "rows 1 to 2 above the header (row 4) look like the table's title" in shown
+    assert "rows 10 to 11 under the table look like notes" in shown
+    assert panel.table["employment"].tolist() == [300, 700, 350, 750]
+    bad = [list(row) for row in DOWNLOADED]
+    bad[5][1] = ""  # row 6
+    panel.upload.value = as_upload(*as_file("xlsx", bad))
+    shown = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", panel.message.value)))
+    assert "was not used" in shown and "column 'sector' in row 6 is empty" in shown
