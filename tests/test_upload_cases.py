@@ -166,9 +166,15 @@ def test_hidden_sheets_are_not_read_by_default_nor_offered():
     assert read.sheet == "Employment" and read.sheets == ["Employment"]
 
 
+def test_a_sheet_of_notes_a_line_to_a_row_is_passed_over_for_the_table():
+    notes = [["Source: labour survey 2020"], ["Prepared by the planning office"], ["2021"]]
+    read = read_upload(notes_and_employment(notes), "e.xlsx")
+    assert read.sheet == "Employment" and read.sheets == ["Notes", "Employment"]
+
+
 def test_a_refused_sheet_is_named_and_another_sheet_can_be_chosen(folder):
-    notes = [["Source: labour survey 2020"], ["Prepared by the planning office"]]
-    content = notes_and_employment(notes)
+    contents = [["table", "title"], ["3.2", "Employment by region and sector"]]
+    content = workbook({"Notes": contents, "Employment": EMPLOYMENT_ROWS})
     panel = OwnDataPanel(SPECS["m02"], folder)
     panel.upload.value = as_upload(content, "employment.xlsx")
     message = shown(panel)

@@ -117,14 +117,17 @@ def read_workbook(content: bytes, name: str, sheet: str | None) -> ReadTable:
 
 def _default_sheet(book: _Book, sheets: list[str]) -> str | None:
     """The sheet read when none is chosen: one called "data", else the first that holds a
-    table (a header and at least one row), else the first that holds anything."""
+    table (a header and at least one row, one of them of two cells or more: a sheet of
+    notes, a line to a row, is not one), else the first that holds anything."""
     order = sorted(sheets, key=lambda s: s.strip().lower() != "data")
     first_filled = None
     for candidate in order:
-        filled = 0
+        filled, wide = 0, False
         for row in book.rows(candidate):
-            filled += any(_cell(value) is not None for value in row)
-            if filled >= 2:
+            cells = sum(_cell(value) is not None for value in row)
+            filled += cells > 0
+            wide = wide or cells >= 2
+            if filled >= 2 and wide:
                 return candidate
         if filled and first_filled is None:
             first_filled = candidate
