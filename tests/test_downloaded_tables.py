@@ -142,3 +142,22 @@ def test_the_panel_takes_a_downloaded_workbook_and_says_what_it_left_out(folder)
     panel.upload.value = as_upload(*as_file("xlsx", bad))
     shown = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", panel.message.value)))
     assert "was not used" in shown and "column 'sector' in row 6 is empty" in shown
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_row_of_units_under_the_header_is_left_out_with_a_word_on_units(kind):
+    rows = [HEADER, ["", "", "", "(persons)"], *ROWS]
+    rows[3] = [*rows[3][:3], "about 700"]  # row 4
+    read = read_upload(*as_file(kind, rows))
+    unit = "line" if kind == "csv" else "row"
+    assert (
+        f"{unit} 2, under the header, gives the columns' units ('(persons)') and was left out: "
+        "check that the numbers are in the units the template asks for"
+    ) in " ".join(read.notes)
+    assert read.rows == [3, 4, 5, 6]
+    assert "column 'employment' has text in row 4 ('about 700')" in problems_of(read)
+
+
+def test_a_row_under_the_header_with_anything_out_of_brackets_is_a_row():
+    read = read_upload(as_csv([HEADER, ["North", "(all)", 2020, "(300)"], *ROWS[1:]]), "b.csv")
+    assert read.rows == [2, 3, 4, 5] and not read.notes

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -325,6 +326,8 @@ def frame_rows(
 
     - rows of one cell above the first row of two or more (the header) are its title, and
       are left out (more than :data:`TITLE_ROWS` of them are refused);
+    - a row right under the header whose every cell is in brackets ("(persons)", "[t/yr]")
+      gives the columns' units, and is left out;
     - rows of one cell after the table's last row of two or more are notes, and are left
       out, when an empty row comes between or the first begins as notes do ("Source",
       "Note", "*", ...: :data:`NOTE_STARTS`). Otherwise they are kept as rows, so that a
@@ -353,6 +356,14 @@ def frame_rows(
             f"{'look' if last > first else 'looks'} like the table's title and "
             f"{'were' if last > first else 'was'} left out ({_first_words(records[0][1])})"
         )
+    start = head + 1
+    if start < len(records) and _units_row(records[start][1]):
+        notes.append(
+            f"{unit} {records[start][0]}, under the header, gives the columns' units "
+            f"({_first_words(records[start][1])}) and was left out: check that the numbers are "
+            "in the units the template asks for"
+        )
+        start += 1
     end = max(i for i, count in enumerate(filled) if count >= 2) + 1
     if end < len(records):
         after = records[end]
@@ -366,7 +377,7 @@ def frame_rows(
             )
         else:
             end = len(records)
-    return list(records[head][1]), list(records[head + 1 : end]), notes
+    return list(records[head][1]), list(records[start:end]), notes
 
 
 # rows of one cell above a header taken for its title, at most
@@ -378,6 +389,12 @@ NOTE_STARTS = (
     "자료", "출처", "주:", "주)", "sumber", "catatan", "keterangan", "ที่มา", "หมายเหตุ",
     "nguồn", "ghi chú", "pinagmulan", "tala", "sumber:", "nota",
 )  # fmt: skip
+
+
+def _units_row(cells: Sequence) -> bool:
+    """Whether every filled cell of a row is in brackets, as units under a header are."""
+    filled = [str(cell).strip() for cell in cells if not _blank_cell(cell)]
+    return bool(filled) and all(re.fullmatch(r"[(\[（].*[)\]）]", text) for text in filled)
 
 
 def _blank_cell(cell: object) -> bool:
