@@ -12,8 +12,9 @@ from conftest import as_upload, old_workbook, workbook
 
 from eic.clusters import check_employment
 from eic.own_data import SPECS, OwnDataPanel
+from eic.table_frames import frame_rows
 from eic.tables import TableError, spreadsheet_rows
-from eic.uploads import UploadError, frame_rows, read_upload
+from eic.uploads import UploadError, read_upload
 
 HEADER = ["region", "sector", "year", "employment"]
 ROWS = [
@@ -161,3 +162,51 @@ def test_a_row_of_units_under_the_header_is_left_out_with_a_word_on_units(kind):
 def test_a_row_under_the_header_with_anything_out_of_brackets_is_a_row():
     read = read_upload(as_csv([HEADER, ["North", "(all)", 2020, "(300)"], *ROWS[1:]]), "b.csv")
     assert read.rows == [2, 3, 4, 5] and not read.notes
+
+
+# a time series as yearbooks print it: a title, a heading over the years, a source
+SERIES = [
+    ["Table 5. Employment by region and sector"],
+    [],
+    ["Region", "Sector", "Employment (persons)", None],
+    [None, None, 2015, 2020],
+    ["North", "Textiles", 250, 300],
+    ["North", "Services", 600, 700],
+    ["South", "Textiles", 180, 200],
+    ["South", "Services", 1500, 1800],
+    [],
+    ["Source: National Statistics Office"],
+]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "xls"])
+def test_a_header_on_two_rows_is_read_as_one_and_a_yearbooks_series_analysed(kind):
+    rows = [["" if cell is None else cell for cell in row] for row in SERIES]
+    read = read_upload(*as_file(kind, rows if kind == "csv" else SERIES))
+    assert list(read.table.columns) == ["Region", "Sector", "2015", "2020"]
+    assert read.rows == [5, 6, 7, 8]
+    unit = "line" if kind == "csv" else "row"
+    assert (
+        f"{unit}s 3 and 4 were read together as the header, as a heading over several columns "
+        "has the columns' own headings under it: 'Region', 'Sector', '2015', '2020'"
+    ) in " ".join(read.notes)
+    clean = check_employment(read.table)
+    assert sorted(set(clean["year"])) == [2015, 2020]
+    assert (
+        clean.set_index(["region", "sector", "year"]).loc[("South", "Services", 2015)].item()
+        == 1500
+    )
+
+
+def test_a_row_under_a_full_header_with_its_first_cell_empty_is_a_row_of_the_table():
+    # headings all filled: the row under them is the table's, and its empty name is reported
+    read = read_upload(as_csv([HEADER, ["", "Textiles", 2020, 300], *ROWS[1:]]), "m.csv")
+    assert list(read.table.columns) == HEADER and read.rows == [2, 3, 4, 5]
+    assert "column 'region' in row 2 is empty" in problems_of(read)
+
+
+def test_a_row_with_an_empty_name_and_a_cell_past_the_header_is_not_a_second_header():
+    message_of = pytest.raises(
+        UploadError, read_upload, as_csv([HEADER, ["", "Textiles", 2020, 300, 9]]), "x.csv"
+    )
+    assert "line 2 has 5 cells but the header has 4" in " ".join(message_of.value.problems)

@@ -135,8 +135,8 @@ class OwnDataPanel:
             f"yours, keep the header row, and upload it below as CSV or Excel (.xlsx or .xls). "
             f"The columns:</p><ul>{rows}</ul>"
             f"<p>Files up to {size_text(MAX_UPLOAD_BYTES)} and {MAX_ROWS:,} rows are read; "
-            "a title above the header and notes under the table, as statistics offices "
-            "publish tables, are left out. "
+            "a title above the header, a row of units and notes under the table, as "
+            "statistics offices publish tables, are left out. "
             "Your table is checked first; if something is wrong you are told the row, the "
             "column and the fix, and nothing you saved before is changed.</p>"
         )

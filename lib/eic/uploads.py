@@ -14,6 +14,8 @@ A file uploaded in a "use your own data" panel goes through three steps here:
    it is refused, never guessed. Whatever it cannot read is refused with an
    :class:`UploadError` that says what is wrong and how to fix it; whatever it had to
    guess is reported in plain words (``ReadTable.notes``).
+   The header is found among a published table's title, units row and notes
+   (:mod:`eic.table_frames`), and each row keeps its number in the file for messages.
 2. The module's own check (for example :func:`eic.clusters.check_employment`) checks the
    columns, numbers and units, naming the row, the column and the fix for each problem.
 3. :class:`eic.own_tables.OwnDataFile` saves the checked table beside the module's answers,
@@ -29,7 +31,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ import pandas as pd
 from charset_normalizer import from_bytes
 
 from eic.spreadsheet_numbers import numbers_from_text
+from eic.table_frames import TITLE_ROWS, frame_rows
 from eic.tables import spreadsheet_rows
 
 MAX_UPLOAD_BYTES = 2_000_000
@@ -276,7 +278,7 @@ def _csv_table(text: str, separator: str) -> tuple[pd.DataFrame, list[int], list
     try:
         for cells in reader:
             if any(cell.strip() for cell in cells):
-                if len(records) > MAX_ROWS + TITLE_ROWS:
+                if len(records) > MAX_ROWS + TITLE_ROWS + 2:
                     raise UploadError("", [too_many_rows()])
                 records.append((finished + 1, cells))
             finished = reader.line_num
@@ -291,8 +293,11 @@ def _csv_table(text: str, separator: str) -> tuple[pd.DataFrame, list[int], list
         ) from None
     if not records:
         raise UploadError("", ["the file holds no table; put the header row first"])
-    header, body, notes = frame_rows(records, "line")
-    header = [cell.strip() for cell in header]
+    try:
+        header, body, notes = frame_rows(records, "line")
+    except ValueError as err:
+        raise UploadError("", [str(err)]) from None
+    header = ["" if cell is None else cell.strip() for cell in header]
     rows: list[list[str]] = []
     for line, cells in body:
         extra = cells[len(header) :]
@@ -311,103 +316,6 @@ def _csv_table(text: str, separator: str) -> tuple[pd.DataFrame, list[int], list
         raise UploadError("", [too_many_rows()])
     table = pd.DataFrame(rows, columns=checked_headings(header), dtype=object)
     return table, [line for line, _ in body], notes
-
-
-# -- a table's title and notes -----------------------------------------------------------
-def frame_rows(
-    records: Sequence[tuple[int, Sequence]], unit: str = "row"
-) -> tuple[list, list[tuple[int, Sequence]], list[str]]:
-    """The header row, the table's rows and what was said of the rest, from the non-empty
-    rows of a file or sheet (each with its row, or line, number).
-
-    Tables downloaded from a statistics office put a title above the header ("Table 3.2
-    Employment by province, 2020") and notes under the table ("Source: Labour Force Survey
-    2020"), each in a row of one cell. Where the table has rows of two cells or more:
-
-    - rows of one cell above the first row of two or more (the header) are its title, and
-      are left out (more than :data:`TITLE_ROWS` of them are refused);
-    - a row right under the header whose every cell is in brackets ("(persons)", "[t/yr]")
-      gives the columns' units, and is left out;
-    - rows of one cell after the table's last row of two or more are notes, and are left
-      out, when an empty row comes between or the first begins as notes do ("Source",
-      "Note", "*", ...: :data:`NOTE_STARTS`). Otherwise they are kept as rows, so that a
-      row whose numbers were not typed in is reported, not dropped.
-
-    Each leaving out is said, with the first words of what was left out."""
-    filled = [sum(not _blank_cell(cell) for cell in cells) for _, cells in records]
-    notes: list[str] = []
-    if max(filled) < 2:  # a table of one column: nothing to tell its title by
-        return list(records[0][1]), list(records[1:]), notes
-    head = next(i for i, count in enumerate(filled) if count >= 2)
-    if head > TITLE_ROWS:  # too much above the table for a title
-        header = f"{unit} {records[head][0]} ({_first_words(records[head][1])})"
-        raise UploadError(
-            "",
-            [
-                f"the header seems to be {header}, under {head} {unit}s of text; delete the "
-                f"{unit}s above the header, or copy the table alone into a new file, and "
-                "upload it again"
-            ],
-        )
-    if head:
-        first, last = records[0][0], records[head - 1][0]
-        notes.append(
-            f"{_span(unit, first, last)} above the header ({unit} {records[head][0]}) "
-            f"{'look' if last > first else 'looks'} like the table's title and "
-            f"{'were' if last > first else 'was'} left out ({_first_words(records[0][1])})"
-        )
-    start = head + 1
-    if start < len(records) and _units_row(records[start][1]):
-        notes.append(
-            f"{unit} {records[start][0]}, under the header, gives the columns' units "
-            f"({_first_words(records[start][1])}) and was left out: check that the numbers are "
-            "in the units the template asks for"
-        )
-        start += 1
-    end = max(i for i, count in enumerate(filled) if count >= 2) + 1
-    if end < len(records):
-        after = records[end]
-        apart = after[0] > records[end - 1][0] + 1
-        if apart or _first_words(after[1]).strip("'").lower().startswith(NOTE_STARTS):
-            first, last = after[0], records[-1][0]
-            notes.append(
-                f"{_span(unit, first, last)} under the table "
-                f"{'look' if last > first else 'looks'} like notes and "
-                f"{'were' if last > first else 'was'} left out ({_first_words(after[1])})"
-            )
-        else:
-            end = len(records)
-    return list(records[head][1]), list(records[start:end]), notes
-
-
-# rows of one cell above a header taken for its title, at most
-TITLE_ROWS = 10
-# how notes under a table begin, in the languages of the course's countries
-NOTE_STARTS = (
-    "source", "note", "*", "remark", "footnote", "data:", "prepared by", "compiled by",
-    "资料来源", "資料來源", "来源", "來源", "注", "註", "说明", "說明", "出典", "出所", "備考",
-    "자료", "출처", "주:", "주)", "sumber", "catatan", "keterangan", "ที่มา", "หมายเหตุ",
-    "nguồn", "ghi chú", "pinagmulan", "tala", "sumber:", "nota",
-)  # fmt: skip
-
-
-def _units_row(cells: Sequence) -> bool:
-    """Whether every filled cell of a row is in brackets, as units under a header are."""
-    filled = [str(cell).strip() for cell in cells if not _blank_cell(cell)]
-    return bool(filled) and all(re.fullmatch(r"[(\[（].*[)\]）]", text) for text in filled)
-
-
-def _blank_cell(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def _first_words(cells: Sequence) -> str:
-    text = " ".join(str(cell).strip() for cell in cells if not _blank_cell(cell))
-    return f"'{text[:80]}...'" if len(text) > 80 else f"'{text}'"
-
-
-def _span(unit: str, first: int, last: int) -> str:
-    return f"{unit} {first}" if first == last else f"{unit}s {first} to {last}"
 
 
 # -- Excel -------------------------------------------------------------------------------

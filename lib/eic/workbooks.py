@@ -20,15 +20,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from eic.table_frames import TITLE_ROWS, frame_rows
 from eic.uploads import (
     HOW_TO_SAVE,
     MAX_ROWS,
     OLE_START,
-    TITLE_ROWS,
     ReadTable,
     UploadError,
     checked_headings,
-    frame_rows,
     too_many_rows,
 )
 
@@ -96,9 +95,8 @@ def read_workbook(content: bytes, name: str, sheet: str | None) -> ReadTable:
         )
     try:
         header, body, framed = frame_rows(rows)
-    except UploadError as err:
-        problems = [f"sheet '{chosen}': {problem}" for problem in err.problems]
-        raise UploadError(name, problems, sheets=sheets, sheet=chosen) from None
+    except ValueError as err:
+        raise UploadError(name, [f"sheet '{chosen}': {err}"], sheets=sheets, sheet=chosen) from None
     notes = [f"read sheet '{chosen}' ({len(sheets)} sheets in the workbook)"]
     if len(sheets) == 1:
         notes = []
@@ -139,7 +137,7 @@ def _sheet_rows(book: _Book, sheet: str, name: str) -> list[tuple[int, tuple]]:
     widest."""
     rows = []
     for number, row in enumerate(book.rows(sheet), start=1):
-        if len(rows) > MAX_ROWS + TITLE_ROWS + 1:
+        if len(rows) > MAX_ROWS + TITLE_ROWS + 3:
             raise UploadError(name, [f"sheet '{sheet}': {too_many_rows()}"])
         cells = tuple(_cell(value) for value in row)
         if any(cell is not None for cell in cells):
