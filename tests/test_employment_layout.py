@@ -6,6 +6,7 @@ import html
 
 import pandas as pd
 import pytest
+from conftest import workbook
 
 from eic.clusters import check_employment, location_quotients, shift_share
 from eic.employment_layout import heading_year
@@ -172,3 +173,42 @@ def test_year_columns_without_a_sector_column_say_what_is_missing():
 )  # fmt: skip
 def test_a_heading_is_a_year_only_when_it_is_one(heading, year):
     assert heading_year(heading) == year
+
+
+# -- a region's name written once above its rows ------------------------------------------
+def test_a_regions_name_written_once_above_its_rows_is_read_for_each_of_them():
+    rows = as_rows(YEARBOOK)
+    grouped = rows.astype(object)
+    grouped.loc[
+        grouped["region"].duplicated() & (grouped["region"] == grouped["region"].shift()), "region"
+    ] = None
+    assert grouped["region"].isna().sum() > 0
+    clean = check_employment(grouped)
+    pd.testing.assert_frame_equal(location_quotients(grouped), location_quotients(rows))
+    (note, *_) = clean.attrs["notes"]
+    blanks = [f"row {p + 2}" for p in grouped.index[grouped["region"].isna()]]
+    assert f"column 'region' was empty in {len(blanks)} rows under a region's name" in note
+    assert f"({', '.join(blanks[:4])} and {len(blanks) - 4} more)" in note
+
+
+def test_a_series_with_regions_in_merged_cells_is_uploaded_as_downloaded(folder):
+    rows = [
+        ["Region", "Sector", 2015, 2020],
+        ["North", "Textiles", 250, 300],
+        [None, "Services", 600, 700],  # cells merged down a region save as empty
+        ["South", "Textiles", 180, 200],
+        [None, "Services", 1500, 1800],
+    ]
+    panel = OwnDataPanel(SPECS["m02"], folder)
+    assert panel.receive(workbook({"data": rows}), "series.xlsx")
+    shown = html.unescape(panel.message.value)
+    assert "column 'region' was empty in 2 rows under a region's name (row 3, row 5)" in shown
+    saved = pd.read_csv(panel.file.path)
+    assert saved.groupby("region")["employment"].sum().to_dict() == {"North": 1850, "South": 3680}
+
+
+def test_a_missing_region_read_as_the_one_above_is_still_caught_as_a_repeat():
+    rows = as_rows(YEARBOOK).astype(object)
+    rows.loc[3, "region"] = ""  # South's Textiles of 2010, after North's Mining: not a group
+    message = problems_of(rows)
+    assert "repeat region 'North', sector 'Textiles', year '2010'" in message

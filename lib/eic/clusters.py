@@ -32,7 +32,7 @@ import pandas as pd
 
 from eic import cluster_totals
 from eic.chart_cache import remembered
-from eic.employment_layout import long_from_wide
+from eic.employment_layout import grouped_regions, long_from_wide
 from eic.foundations import PALETTE
 from eic.tables import Column, TableError, check_table, row_label
 
@@ -74,8 +74,13 @@ def check_employment(table: pd.DataFrame) -> pd.DataFrame:
     eic.tables.TableError: The employment table cannot be used:
     - region 'South' has 0 persons employed in 2020; enter its employment or remove its rows
     """
-    # a yearbook's table, with a column per sector, is turned round first
-    table, notes = long_from_wide(table) if isinstance(table, pd.DataFrame) else (table, [])
+    # a yearbook's table, with a region's name once above its rows, or with a column per
+    # sector or per year, is read as it is meant first
+    notes: list[str] = []
+    if isinstance(table, pd.DataFrame):
+        table, notes = grouped_regions(table)
+        table, turned = long_from_wide(table)
+        notes += turned
     clean = check_table(table, EMPLOYMENT_COLUMNS, what=WHAT, key=["region", "sector", "year"])
     problems = [
         f"column 'year' in {row_label(position)} is {year:g}; enter a whole year such as 2020"
