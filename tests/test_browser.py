@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from conftest import (
     ROOT,
@@ -21,6 +22,7 @@ from conftest import (
     is_answer_file,
     kernel_alive,
     kernel_stops,
+    old_workbook,
     released_modules,
     start_server,
     stop_server,
@@ -581,6 +583,50 @@ def test_two_tabs_answering_one_module_at_once_keep_every_answer(served, browser
     json.loads(answers.read_text(encoding="utf-8"))  # still one valid JSON document
     for page in tabs:
         page.close()
+
+
+def test_a_yearbooks_xls_download_is_uploaded_as_it_is_and_analysed_in_voila(served, browser):
+    # as a statistics office's website gives it: Excel 97-2003, a title, a heading over the
+    # years, each region's name once above its sectors, and the source under the table
+    rows = [
+        ["Table 5. Employment by region and sector (persons)"],
+        [],
+        ["Region", "Sector", "Employment", None],
+        [None, None, 2015, 2020],
+        ["Ha Son", "Textiles", 2500, 3100],
+        [None, "Services", 6000, 7200],
+        ["Dak Mai", "Textiles", 1800, 1900],
+        [None, "Services", 15000, 18500],
+        [],
+        ["Source: General Statistics Office"],
+    ]
+    url, folder = served
+    module = next(m for m in released_modules() if m["id"] == "m02")
+    page, errors = open_app(
+        browser, f"{url}/voila/render/{module['folder']}/{module['folder']}.ipynb"
+    )
+    panel = page.locator(".eic-own-data")
+    panel.scroll_into_view_if_needed()
+    with page.expect_file_chooser() as chooser:
+        panel.locator("button.widget-upload").click()
+    content = old_workbook({"Employment": [row or [None] for row in rows]})
+    chooser.value.set_files(
+        {"name": "employment.xls", "mimeType": "application/vnd.ms-excel", "buffer": content}
+    )
+    ok = panel.locator(".eic-own-data-ok")
+    ok.wait_for(timeout=60_000)
+    said = " ".join(ok.inner_text().split())
+    assert "rows 1 to 1" not in said and "row 1 above the header (row 3)" in said
+    assert "rows 3 and 4 were read together as the header" in said
+    assert "column 'region' was empty in 2 rows under a region's name (row 6, row 8)" in said
+    assert "row 10 under the table looks like notes" in said
+    panel.locator(".eic-explorer img").first.wait_for(timeout=60_000)
+    saved = pd.read_csv(folder / module["folder"] / "m02-own-employment.csv")
+    assert saved.groupby("region")["employment"].sum().to_dict() == {
+        "Dak Mai": 37200, "Ha Son": 18800
+    }  # fmt: skip
+    assert errors == []
+    page.close()
 
 
 def test_own_data_is_uploaded_checked_analysed_and_kept_in_voila(served, browser, tmp_path):
