@@ -210,3 +210,26 @@ def test_a_row_with_an_empty_name_and_a_cell_past_the_header_is_not_a_second_hea
         UploadError, read_upload, as_csv([HEADER, ["", "Textiles", 2020, 300, 9]]), "x.csv"
     )
     assert "line 2 has 5 cells but the header has 4" in " ".join(message_of.value.problems)
+
+
+@pytest.mark.parametrize("mark", ["..", "-", "x", "–", "n/a", "…"])
+def test_a_number_not_given_is_the_only_cell_named_and_said_to_be_one(mark):
+    # the other numbers have thousands separators: they are read, not called text
+    rows = [
+        HEADER,
+        ["North", "Textiles", 2020, mark],
+        ["North", "Services", 2020, "1,700"],
+        ["South", "Textiles", 2020, "2,350"],
+        ["South", "Services", 2020, "12,750"],
+    ]
+    message = problems_of(read_upload(as_csv(rows), "marks.csv"))
+    assert f"column 'employment' has text in row 2 ('{mark}'); enter a number" in message
+    assert "as published tables mark a number they do not give" in message
+    assert "1,700" not in message and "row 3" not in message
+
+
+def test_numbers_beside_a_mark_are_read_and_beside_a_label_left_alone():
+    read = read_upload(as_csv([["share", "name"], ["-", "a"], ["1,5", "b"]]), "marks.csv")
+    assert read.table["share"].tolist() == ["-", "1.5"]
+    read = read_upload(as_csv([["code", "name"], ["3,4-di", "a"], ["1,5", "b"]]), "codes.csv")
+    assert read.table["code"].tolist() == ["3,4-di", "1,5"]

@@ -25,7 +25,7 @@ def test_headings_match_ignoring_case_spaces_and_punctuation():
 
 def test_all_problems_are_reported_at_once_with_spreadsheet_rows():
     table = pd.DataFrame(
-        {"region": ["A", "", "C"], "kind": ["water", "sallt", "oil"], "tonnes": [1, "x", -2]}
+        {"region": ["A", "", "C"], "kind": ["water", "sallt", "oil"], "tonnes": [1, "lots", -2]}
     )
     with pytest.raises(TableError) as caught:
         check_table(table, SPEC, what="inventory")
@@ -33,7 +33,7 @@ def test_all_problems_are_reported_at_once_with_spreadsheet_rows():
     assert "column 'region' in row 3 is empty; fill it in" in problems
     assert any("row 3 is 'sallt'" in p and "did you mean 'salt'" in p for p in problems)
     assert any("row 4 is 'oil'" in p and "use one of: water, salt" in p for p in problems)
-    assert "column 'tonnes' has text in row 3 ('x'); enter a number of t/yr" in problems
+    assert "column 'tonnes' has text in row 3 ('lots'); enter a number of t/yr" in problems
     assert any("row 4 is -2" in p and "negative" in p for p in problems)
     assert str(caught.value).startswith("The inventory cannot be used:")
 

@@ -12,7 +12,10 @@ import re
 
 import pandas as pd
 
-from eic.tables import row_label
+# NOT_GIVEN: what statistical tables write where a number is not given (not available,
+# confidential, nil), never a label: a column of numbers with some of these is still read as
+# numbers, and the module's check names just these cells
+from eic.tables import NOT_GIVEN, row_label
 
 # how a number may be written with a decimal point ("," groups thousands) or a decimal comma
 _WITH_POINT = re.compile(r"(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[1-9]\d{0,2}(,\d{3})+(\.\d+)?")
@@ -61,8 +64,8 @@ def numbers_from_text(
     the file's separator makes unusual), else, in a comma-separated file, the decimal point
     (a file with decimal commas separates its columns otherwise).
     A number that still reads two ways ("15.000": 15 or 15000) is refused, naming its
-    cell. A column is converted only when every cell in it is a number, so a label such
-    as "3,4-dichloro" is left alone.
+    cell. A column is converted only when every cell in it is a number (or a mark of a
+    number not given, such as ".."), so a label such as "3,4-dichloro" is left alone.
     """
     numeric = {}  # column -> (its filled cells, their readings)
     for column in table.columns:
@@ -116,10 +119,11 @@ def numbers_from_text(
 
 def _column_readings(values: list) -> tuple[list, list] | None:
     """The filled cells of a column and their readings, if some are text and all are
-    numbers; None otherwise (the module's check then looks at the column)."""
+    numbers (or marks of a number not given, :data:`NOT_GIVEN`, left out); None otherwise
+    (the module's check then looks at the column)."""
     cells, readings, known = [], [], {}
     for position, value in enumerate(values):
-        if _empty(value):
+        if _empty(value) or (isinstance(value, str) and value.strip().lower() in NOT_GIVEN):
             continue
         if isinstance(value, str):
             if value not in known:

@@ -239,6 +239,16 @@ def _check_column(column: Column, series: pd.Series, problems: list[str]) -> lis
     return out
 
 
+# what statistical tables write where a number is not given ("..", "-", "x"): said so
+NOT_GIVEN = frozenset(
+    {"..", "...", "…", "-", "–", "—", "x", "n/a", "na", "n.a.", "*", ":", "(na)", "nil"}
+)
+_NOT_GIVEN_HINT = (
+    ", as published tables mark a number they do not give: find the number, enter 0 if the "
+    "mark means none, or leave the row out"
+)
+
+
 def _check_numbers(column: Column, series: pd.Series, problems: list[str]) -> list[object]:
     unit = f" of {column.unit}" if column.unit else ""
     if pd.api.types.is_bool_dtype(series):
@@ -260,9 +270,10 @@ def _check_numbers(column: Column, series: pd.Series, problems: list[str]) -> li
             continue
         number = _as_number(value)
         if number is None:
+            given = _NOT_GIVEN_HINT if str(value).strip().lower() in NOT_GIVEN else ""
             problems.append(
                 f"column '{column.name}' has text in {row_label(position)} "
-                f"('{_short(value)}'); enter a number{unit}"
+                f"('{_short(value)}'); enter a number{unit}{given}"
             )
             continue
         numbers[position] = number
