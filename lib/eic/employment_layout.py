@@ -30,7 +30,15 @@ import re
 import numpy as np
 import pandas as pd
 
-from eic.tables import Column, TableError, check_cells, check_table, normalise_name, row_label
+from eic.tables import (
+    Column,
+    TableError,
+    check_cells,
+    check_table,
+    is_blank,
+    normalise_name,
+    row_label,
+)
 
 WHAT = "employment table"
 # the columns a yearbook's table has besides its sectors, as check_employment reads them
@@ -60,8 +68,8 @@ def grouped_regions(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     heading = next((h for h in table.columns if normalise_name(h) == "region"), None)
     if heading is None or len(table) < 2:
         return table, []
-    blank = table[heading].map(_empty).to_numpy()
-    rest = ~table.drop(columns=[heading]).map(_empty).to_numpy().all(axis=1)
+    blank = table[heading].map(is_blank).to_numpy()
+    rest = ~table.drop(columns=[heading]).map(is_blank).to_numpy().all(axis=1)
     fill = blank & rest
     if blank[0] or not fill.any():
         return table, []
@@ -75,10 +83,6 @@ def grouped_regions(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         "each was read as the region above it; check the regions in the preview"
     )
     return table, [note]
-
-
-def _empty(cell: object) -> bool:
-    return cell is None or (isinstance(cell, float) and np.isnan(cell)) or not str(cell).strip()
 
 
 def long_from_wide(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:

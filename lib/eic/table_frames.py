@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from eic.tables import is_blank
+
 
 def frame_rows(
     records: Sequence[tuple[int, Sequence]], unit: str = "row"
@@ -47,7 +49,7 @@ def frame_rows(
       row whose numbers were not typed in is reported, not dropped.
 
     Each leaving out is said, with the first words of what was left out."""
-    filled = [sum(not _blank_cell(cell) for cell in cells) for _, cells in records]
+    filled = [sum(not is_blank(cell) for cell in cells) for _, cells in records]
     notes: list[str] = []
     if max(filled) < 2:  # a table of one column: nothing to tell its title by
         return list(records[0][1]), list(records[1:]), notes
@@ -71,7 +73,7 @@ def frame_rows(
         notes.append(
             f"{unit}s {records[head][0]} and {records[start][0]} were read together as the "
             "header, as a heading over several columns has the columns' own headings under "
-            f"it: {', '.join(repr(str(h).strip()) for h in merged if not _blank_cell(h))}"
+            f"it: {', '.join(repr(str(h).strip()) for h in merged if not is_blank(h))}"
         )
         header, start = merged, start + 1
     if start < len(records) and _units_row(records[start][1]):
@@ -114,30 +116,26 @@ def _second_header_row(header: Sequence, below: Sequence) -> list | None:
     width = max(len(header), len(below))
     over = [*header, *[None] * (width - len(header))]
     under = [*below, *[None] * (width - len(below))]
-    filled = [i for i, cell in enumerate(under) if not _blank_cell(cell)]
-    if not _blank_cell(under[0]) or _units_row(below):
+    filled = [i for i, cell in enumerate(under) if not is_blank(cell)]
+    if not is_blank(under[0]) or _units_row(below):
         return None
-    if not filled or not any(_blank_cell(over[i]) for i in filled):
+    if not filled or not any(is_blank(over[i]) for i in filled):
         return None
     for column in filled:  # each under a heading that spans it and the next column at least
-        spanning = [i for i in range(column + 1) if not _blank_cell(over[i])]
-        if not spanning or spanning[-1] + 1 >= width or not _blank_cell(over[spanning[-1] + 1]):
+        spanning = [i for i in range(column + 1) if not is_blank(over[i])]
+        if not spanning or spanning[-1] + 1 >= width or not is_blank(over[spanning[-1] + 1]):
             return None
-    return [over[i] if _blank_cell(under[i]) else under[i] for i in range(width)]
+    return [over[i] if is_blank(under[i]) else under[i] for i in range(width)]
 
 
 def _units_row(cells: Sequence) -> bool:
     """Whether every filled cell of a row is in brackets, as units under a header are."""
-    filled = [str(cell).strip() for cell in cells if not _blank_cell(cell)]
+    filled = [str(cell).strip() for cell in cells if not is_blank(cell)]
     return bool(filled) and all(re.fullmatch(r"[(\[（].*[)\]）]", text) for text in filled)
 
 
-def _blank_cell(cell: object) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
 def _first_words(cells: Sequence) -> str:
-    text = " ".join(str(cell).strip() for cell in cells if not _blank_cell(cell))
+    text = " ".join(str(cell).strip() for cell in cells if not is_blank(cell))
     return f"'{text[:80]}...'" if len(text) > 80 else f"'{text}'"
 
 

@@ -108,7 +108,8 @@ def row_label(position: int) -> str:
     return f"row {position + 2}"
 
 
-def _blank(value: object) -> bool:
+def is_blank(value: object) -> bool:
+    """Whether a cell is empty: None, NaN, or nothing but spaces."""
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
@@ -262,7 +263,7 @@ def _check_numbers(column: Column, series: pd.Series, problems: list[str]) -> li
     for position in np.flatnonzero(odd):
         value = series.iloc[position]
         numbers[position] = math.nan
-        if _blank(value):
+        if is_blank(value):
             if not column.allow_blank:
                 problems.append(
                     f"column '{column.name}' in {row_label(position)} is empty; fill it in"
