@@ -212,3 +212,24 @@ def test_a_missing_region_read_as_the_one_above_is_still_caught_as_a_repeat():
     rows.loc[3, "region"] = ""  # South's Textiles of 2010, after North's Mining: not a group
     message = problems_of(rows)
     assert "repeat region 'North', sector 'Textiles', year '2010'" in message
+
+
+@pytest.mark.parametrize(
+    ("heading", "year"),
+    [("2020p", 2020), ("2019 r", 2019), ("2020*", 2020), ("2020 (p)", 2020), ("Year 2015", 2015),
+     ("FY2020", 2020), ("2020e", 2020), ("2015/16", None), ("2020 total", None)],
+)  # fmt: skip
+def test_a_year_marked_as_yearbooks_mark_them_is_a_year(heading, year):
+    assert heading_year(heading) == year
+
+
+def test_a_series_with_a_preliminary_year_is_read_and_says_how():
+    series = as_series(YEARBOOK).rename(columns={2020: "2020p"})
+    clean = check_employment(series)
+    assert sorted(set(clean["year"])) == [2010, 2020]
+    assert "('2010', '2020p', read as years: '2020p' as 2020)" in clean.attrs["notes"][0]
+
+
+def test_two_columns_of_the_same_year_are_refused_naming_both():
+    series = as_series(YEARBOOK).assign(**{"2020p": 1})
+    assert "columns '2020', '2020p' are all the year 2020; keep one of them" in problems_of(series)

@@ -48,10 +48,18 @@ SERIES_COLUMNS = (Column("region", "text"), Column("sector", "text"))
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
+# a year as a heading: "2015", 2015.0 (a spreadsheet's number heading), "Year 2015",
+# "FY2015", and with the marks yearbooks add to a year's figures: "2020p" or "2020 (p)"
+# (preliminary), "2019r" (revised), "2020e" (estimated), "2020*"
+_YEAR = re.compile(
+    r"(?:year|fy|y)?\s*(\d{4})\s*(?:\.0*|[pre*]|\([pre]\)|prel\.?|est\.?)?", re.IGNORECASE
+)
+
+
 def heading_year(heading: object) -> int | None:
-    """The year a column's heading is (``2015``, ``"2015"``, ``2015.0`` as a spreadsheet may
-    give a number heading), or None."""
-    found = re.fullmatch(r"(\d{4})(?:\.0*)?", str(heading).strip())
+    """The year a column's heading is, or None: see :data:`_YEAR`. A fiscal year across two
+    ("2015/16") is not one year, and is None."""
+    found = _YEAR.fullmatch(str(heading).strip())
     year = int(found.group(1)) if found else None
     return year if year is not None and FIRST_YEAR <= year <= LAST_YEAR else None
 
@@ -134,6 +142,15 @@ def _long_from_years(table: pd.DataFrame, years: list) -> tuple[pd.DataFrame, li
     rows = [h for h in table.columns if normalise_name(h) in ("region", "sector")]
     clean = check_table(table[rows], SERIES_COLUMNS, what=WHAT, key=["region", "sector"])
     problems: list[str] = []
+    by_year: dict[int, list] = {}
+    for heading in years:
+        by_year.setdefault(heading_year(heading), []).append(heading)
+    problems += [
+        f"columns {_listed(same)} are all the year {year}; keep one of them (the latest "
+        "figures, say) and delete the others"
+        for year, same in by_year.items()
+        if len(same) > 1
+    ]
     for year in years:
         column = Column(str(year).strip(), "number", unit="persons employed", minimum=0)
         clean[heading_year(year)] = check_cells(column, table[year], problems)
@@ -143,14 +160,22 @@ def _long_from_years(table: pd.DataFrame, years: list) -> tuple[pd.DataFrame, li
     long = long[["region", "sector", "year", "employment"]]
     left = [h for h in table.columns if h not in years and h not in rows and str(h).strip()]
     note = (
-        f"the table has a column for each year ({_listed(years)}), so each of their numbers "
-        "was read as the persons employed in its row's region and sector in its column's "
-        f"year: {len(long):,} rows of region, sector, year and employment"
+        f"the table has a column for each year ({_listed(years)}{_as_years(years)}), so each "
+        "of their numbers was read as the persons employed in its row's region and sector in "
+        f"its column's year: {len(long):,} rows of region, sector, year and employment"
     )
     unused = ""
     if left:
         unused = f"; column{'s' * (len(left) > 1)} {_listed(left)} {_were(left)} not used"
     return long, [note + unused]
+
+
+def _as_years(headings: list) -> str:
+    """How headings that are more than a year ("2020p") were read, if any are."""
+    marked = [h for h in headings if str(h).strip() != str(heading_year(h))]
+    marked = [h for h in marked if not re.fullmatch(r"\d{4}(\.0*)?", str(h).strip())]
+    read = ", ".join(f"'{str(h).strip()}' as {heading_year(h)}" for h in marked)
+    return f", read as years: {read}" if read else ""
 
 
 def _no_sector(years: list) -> str:
