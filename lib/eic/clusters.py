@@ -32,8 +32,9 @@ import pandas as pd
 
 from eic import cluster_totals
 from eic.chart_cache import remembered
-from eic.employment_layout import grouped_regions, long_from_wide
+from eic.employment_layout import long_from_wide
 from eic.foundations import PALETTE
+from eic.grouped_rows import fill_grouped
 from eic.tables import Column, TableError, check_table, row_label
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
@@ -78,7 +79,7 @@ def check_employment(table: pd.DataFrame) -> pd.DataFrame:
     # sector or per year, is read as it is meant first
     notes: list[str] = []
     if isinstance(table, pd.DataFrame):
-        table, notes = grouped_regions(table)
+        table, notes = fill_grouped(table, ["region"], "region")
         table, turned = long_from_wide(table)
         notes += turned
     clean = check_table(table, EMPLOYMENT_COLUMNS, what=WHAT, key=["region", "sector", "year"])

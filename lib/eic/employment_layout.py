@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
 from eic.tables import (
@@ -35,9 +34,7 @@ from eic.tables import (
     TableError,
     check_cells,
     check_table,
-    is_blank,
     normalise_name,
-    row_label,
 )
 
 WHAT = "employment table"
@@ -62,35 +59,6 @@ def heading_year(heading: object) -> int | None:
     found = _YEAR.fullmatch(str(heading).strip())
     year = int(found.group(1)) if found else None
     return year if year is not None and FIRST_YEAR <= year <= LAST_YEAR else None
-
-
-def grouped_regions(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """``table`` with each empty ``region`` cell under a filled one read as the region above
-    it, and what was done (nothing unless the first row has a region).
-
-    Yearbooks write a region's name once, above its sectors' rows, or in cells merged down
-    them, which a spreadsheet saves as one name and empty cells. A row whose region is
-    empty and which has something else in it is read as the region above; a row with only
-    its region empty would otherwise be refused for it. Wrong names show in the preview,
-    and the check still refuses a region with a sector twice in a year."""
-    heading = next((h for h in table.columns if normalise_name(h) == "region"), None)
-    if heading is None or len(table) < 2:
-        return table, []
-    blank = table[heading].map(is_blank).to_numpy()
-    rest = ~table.drop(columns=[heading]).map(is_blank).to_numpy().all(axis=1)
-    fill = blank & rest
-    if blank[0] or not fill.any():
-        return table, []
-    table = table.copy()
-    table[heading] = table[heading].where(~blank).ffill().where(fill | ~blank, table[heading])
-    rows = [row_label(int(p)) for p in np.flatnonzero(fill)]
-    shown = ", ".join(rows[:4]) + (f" and {len(rows) - 4} more" if len(rows) > 4 else "")
-    note = (
-        f"column 'region' was empty in {len(rows)} row{'s' * (len(rows) > 1)} under a "
-        f"region's name ({shown}), as yearbooks list a region's rows under its name once: "
-        "each was read as the region above it; check the regions in the preview"
-    )
-    return table, [note]
 
 
 def long_from_wide(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from eic.grouped_rows import fill_grouped
+
 # the modules draw their network chart through this module (it lives in eic.network_chart)
 from eic.network_chart import network_chart as network_chart
 from eic.positions import LATLON_NAMES, degrees_in_km, km_from_degrees
@@ -80,6 +82,8 @@ __all__ = [
 ]
 
 FLOWS = ("supplies", "needs")
+# the columns a firm's rows share, which a list may give once above its materials
+FIRM_PLACE = ("firm", "x_km", "y_km")
 INVENTORY_COLUMNS = (
     Column("firm", "text"),
     Column("x_km", "number", unit="km", minimum=None),
@@ -128,8 +132,10 @@ def check_inventory(table: pd.DataFrame) -> pd.DataFrame:
     columns ``latitude`` and ``longitude`` in degrees: they become x_km and y_km
     (:func:`eic.positions.km_from_degrees`).
     """
-    clean = None
+    clean, notes = None, []
     if isinstance(table, pd.DataFrame):
+        # a firm's name and location given once above the materials it lists
+        table, notes = fill_grouped(table, [*FIRM_PLACE, "latitude", "longitude"], "firm")
         clean = _from_latitude_longitude(table)
     if clean is None:
         clean = check_table(
@@ -156,6 +162,8 @@ def check_inventory(table: pd.DataFrame) -> pd.DataFrame:
     if problems:
         raise TableError("firm inventory", problems)
     clean["grade"] = clean["grade"].astype(int)
+    if notes:  # said to the participant with the upload's own notes
+        clean.attrs["notes"] = notes
     return clean
 
 
