@@ -9,6 +9,8 @@ import re
 
 import pytest
 from conftest import as_upload, old_workbook, workbook
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eic.clusters import check_employment
 from eic.own_data import SPECS, OwnDataPanel
@@ -233,3 +235,40 @@ def test_numbers_beside_a_mark_are_read_and_beside_a_label_left_alone():
     assert read.table["share"].tolist() == ["-", "1.5"]
     read = read_upload(as_csv([["code", "name"], ["3,4-di", "a"], ["1,5", "b"]]), "codes.csv")
     assert read.table["code"].tolist() == ["3,4-di", "1,5"]
+
+
+_cells = st.sampled_from(["", "", "North", "Textiles", "1,700", "2020", "(persons)", "Source: x"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 3), st.lists(_cells, min_size=1, max_size=4)),
+                min_size=1, max_size=14))  # fmt: skip
+def test_no_row_of_the_table_is_ever_left_out_unsaid(shape):
+    # any rows (each after a gap of 1 to 3 lines), framed: the header and the table's rows
+    # come in order, and whatever was left out is a title, units, a second header row or
+    # notes, each said
+    records, number = [], 0
+    for gap, cells in shape:
+        number += gap
+        if any(cell for cell in cells):
+            records.append((number, cells))
+    if not records:
+        return
+    try:
+        header, body, notes = frame_rows(records)
+    except ValueError as err:
+        assert "the header seems to be" in str(err)
+        return
+    numbers = [n for n, _ in records]
+    kept = [n for n, _ in body]
+    assert kept == sorted(kept) and set(kept) <= set(numbers)
+    wide = [n for n, c in records if sum(1 for cell in c if cell) >= 2]
+    head = wide[0] if wide else numbers[0]  # the header: the first row of two cells or more
+    left = [(n, c) for n, c in records if n not in kept and n != head]
+    for _, cells in left:
+        filled = [c for c in cells if c]
+        one_cell = len(filled) == 1
+        units = all(c.startswith("(") for c in filled)
+        assert one_cell or units or not cells[0], cells  # a title, notes, units, a 2nd header
+    if left:
+        assert notes
