@@ -169,7 +169,7 @@ def test_year_columns_without_a_sector_column_say_what_is_missing():
 @pytest.mark.parametrize(
     ("heading", "year"),
     [(2015, 2015), ("2015", 2015), (2015.0, 2015), (" 2020.0 ", 2020), ("1899", None),
-     ("2015/16", None), ("Textiles", None), ("20150", None)],
+     ("2015-2020", None), ("2015/17", None), ("Textiles", None), ("20150", None)],
 )  # fmt: skip
 def test_a_heading_is_a_year_only_when_it_is_one(heading, year):
     assert heading_year(heading) == year
@@ -217,7 +217,8 @@ def test_a_missing_region_read_as_the_one_above_is_still_caught_as_a_repeat():
 @pytest.mark.parametrize(
     ("heading", "year"),
     [("2020p", 2020), ("2019 r", 2019), ("2020*", 2020), ("2020 (p)", 2020), ("Year 2015", 2015),
-     ("FY2020", 2020), ("2020e", 2020), ("2015/16", None), ("2020 total", None)],
+     ("FY2020", 2020), ("2020e", 2020), ("2020 total", None), ("2015年", 2015),
+     ("2015年度", 2015)],
 )  # fmt: skip
 def test_a_year_marked_as_yearbooks_mark_them_is_a_year(heading, year):
     assert heading_year(heading) == year
@@ -233,3 +234,49 @@ def test_a_series_with_a_preliminary_year_is_read_and_says_how():
 def test_two_columns_of_the_same_year_are_refused_naming_both():
     series = as_series(YEARBOOK).assign(**{"2020p": 1})
     assert "columns '2020', '2020p' are all the year 2020; keep one of them" in problems_of(series)
+
+
+# -- fiscal years across two calendar years -------------------------------------------------
+@pytest.mark.parametrize(
+    ("heading", "year"),
+    [("2015/16", 2015), ("2015-16", 2015), ("2015\u201316", 2015), ("2015-2016", 2015),
+     ("FY 2015-16", 2015), ("1999/00", 1999), ("2015/16p", 2015), ("2015-17", None),
+     ("2015/2017", None), ("2015-2020", None), ("2015/1", None)],
+)  # fmt: skip
+def test_a_fiscal_year_is_the_year_it_begins_and_a_period_is_no_year(heading, year):
+    assert heading_year(heading) == year
+
+
+def test_a_series_of_fiscal_years_gives_the_same_analysis_and_says_how_it_read_them():
+    series = as_series(YEARBOOK).rename(columns={2010: "2010-11", 2020: "2020/21"})
+    clean = check_employment(series)
+    assert sorted(set(clean["year"])) == [2010, 2020]
+    pd.testing.assert_frame_equal(location_quotients(series), location_quotients(YEARBOOK))
+    (note,) = clean.attrs["notes"]
+    assert "read as years: '2010-11' as 2010, '2020/21' as 2020" in note
+    assert "(a fiscal year is read as the year it begins)" in note
+
+
+def test_a_year_column_of_fiscal_years_is_read_and_a_period_is_still_named():
+    rows = as_rows(YEARBOOK).astype({"year": object})
+    rows["year"] = rows["year"].map({2010: "2010/11", 2020: "FY2020"})
+    clean = check_employment(rows)
+    pd.testing.assert_frame_equal(
+        shift_share(rows, "North", 2010, 2020), shift_share(as_rows(YEARBOOK), "North", 2010, 2020)
+    )
+    (note,) = clean.attrs["notes"]
+    assert note.startswith("column 'year' was read as years: '2010/11' as 2010, 'FY2020' as 2020")
+    rows.loc[4, "year"] = "2010-2020"
+    assert "'2010-2020'" in problems_of(rows)  # a period is not a year: named, not guessed
+
+
+def test_a_series_of_fiscal_years_in_a_csv_file_is_uploaded_and_analysed(folder):
+    text = "Region,Sector,2010-11,2020-21\nNorth,Textiles,250,300\nNorth,Services,600,700\n"
+    text += "South,Textiles,180,200\nSouth,Services,1500,1800\n"
+    panel = OwnDataPanel(SPECS["m02"], folder)
+    assert panel.receive(text.encode(), "series.csv")
+    shown = html.unescape(panel.message.value)
+    read = "'2010-11' as 2010, '2020-21' as 2020 (a fiscal year is read as the year it begins)"
+    assert read in shown
+    saved = pd.read_csv(panel.file.path)
+    assert sorted(set(saved["year"])) == [2010, 2020]

@@ -32,7 +32,7 @@ import pandas as pd
 
 from eic import cluster_totals
 from eic.chart_cache import remembered
-from eic.employment_layout import long_from_wide
+from eic.employment_layout import long_from_wide, years_in_column
 from eic.foundations import PALETTE
 from eic.grouped_rows import fill_grouped
 from eic.tables import Column, TableError, check_table, row_label
@@ -80,8 +80,9 @@ def check_employment(table: pd.DataFrame) -> pd.DataFrame:
     notes: list[str] = []
     if isinstance(table, pd.DataFrame):
         table, notes = fill_grouped(table, ["region"], "region")
+        table, years = years_in_column(table)
         table, turned = long_from_wide(table)
-        notes += turned
+        notes += years + turned
     clean = check_table(table, EMPLOYMENT_COLUMNS, what=WHAT, key=["region", "sector", "year"])
     problems = [
         f"column 'year' in {row_label(position)} is {year:g}; enter a whole year such as 2020"

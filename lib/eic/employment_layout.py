@@ -46,19 +46,52 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 # a year as a heading: "2015", 2015.0 (a spreadsheet's number heading), "Year 2015",
-# "FY2015", and with the marks yearbooks add to a year's figures: "2020p" or "2020 (p)"
-# (preliminary), "2019r" (revised), "2020e" (estimated), "2020*"
+# "FY2015", "2015年" or "2015年度"; a fiscal year across two calendar years, "2015/16",
+# "2015-16" or "2015-2016"; and with the marks yearbooks add to a year's figures: "2020p" or
+# "2020 (p)" (preliminary), "2019r" (revised), "2020e" (estimated), "2020*"
 _YEAR = re.compile(
-    r"(?:year|fy|y)?\s*(\d{4})\s*(?:\.0*|[pre*]|\([pre]\)|prel\.?|est\.?)?", re.IGNORECASE
+    r"(?:year|fy|y)?\s*(\d{4})(?:\s*[-/\u2013]\s*(\d{4}|\d{2}))?\s*(?:\u5e74\u5ea6?)?"
+    r"\s*(?:\.0*|[pre*]|\([pre]\)|prel\.?|est\.?)?",
+    re.IGNORECASE,
 )
+# how a fiscal year is read, in the notes that say so
+FISCAL = "a fiscal year is read as the year it begins"
 
 
 def heading_year(heading: object) -> int | None:
-    """The year a column's heading is, or None: see :data:`_YEAR`. A fiscal year across two
-    ("2015/16") is not one year, and is None."""
+    """The year a column's heading (or a cell of column ``year``) is, or None: see
+    :data:`_YEAR`. A fiscal year across two calendar years ("2015/16") is the year it begins,
+    as Japan's and India's statistics name theirs; two years that do not follow each other
+    ("2015-2020") are a period, not a year, and None."""
     found = _YEAR.fullmatch(str(heading).strip())
-    year = int(found.group(1)) if found else None
-    return year if year is not None and FIRST_YEAR <= year <= LAST_YEAR else None
+    if not found:
+        return None
+    year, ending = int(found.group(1)), found.group(2)
+    if ending is not None and int(ending) != (year + 1) % 10 ** len(ending):
+        return None
+    return year if FIRST_YEAR <= year <= LAST_YEAR else None
+
+
+def years_in_column(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """``table`` with each cell of its column ``year`` that is a year written as a yearbook
+    writes it ("2020p", "2015/16", "FY2015") made that year, and a note saying how they were
+    read; other cells are left for the table's check to name."""
+    headings = [h for h in table.columns if normalise_name(h) == "year"]
+    if len(headings) != 1:
+        return table, []
+    cells = table[headings[0]]
+    written = [
+        cell
+        for cell in dict.fromkeys(cells)
+        if isinstance(cell, str)
+        and heading_year(cell) is not None
+        and not re.fullmatch(r"\d{4}(\.0*)?", cell.strip())
+    ]
+    if not written:
+        return table, []
+    years = {cell: heading_year(cell) for cell in written}
+    table = table.assign(**{headings[0]: cells.map(lambda cell: years.get(cell, cell))})
+    return table, [f"column 'year' was read as years: {_read_as(written)}"]
 
 
 def long_from_wide(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -140,10 +173,16 @@ def _long_from_years(table: pd.DataFrame, years: list) -> tuple[pd.DataFrame, li
 
 def _as_years(headings: list) -> str:
     """How headings that are more than a year ("2020p") were read, if any are."""
-    marked = [h for h in headings if str(h).strip() != str(heading_year(h))]
-    marked = [h for h in marked if not re.fullmatch(r"\d{4}(\.0*)?", str(h).strip())]
-    read = ", ".join(f"'{str(h).strip()}' as {heading_year(h)}" for h in marked)
-    return f", read as years: {read}" if read else ""
+    marked = [h for h in headings if not re.fullmatch(r"\d{4}(\.0*)?", str(h).strip())]
+    return f", read as years: {_read_as(marked)}" if marked else ""
+
+
+def _read_as(written: list) -> str:
+    """'2020p' as 2020, '2015/16' as 2015, ..., with how a fiscal year is read if one is."""
+    read = ", ".join(f"'{str(h).strip()}' as {heading_year(h)}" for h in written[:6])
+    read += f" and {len(written) - 6} more" if len(written) > 6 else ""
+    fiscal = any(_YEAR.fullmatch(str(h).strip()).group(2) for h in written)
+    return read + (f" ({FISCAL})" if fiscal else "")
 
 
 def _no_sector(years: list) -> str:
