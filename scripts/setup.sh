@@ -4,53 +4,18 @@
 #   scripts/setup.sh --hub    and JupyterHub with configurable-http-proxy, for a workshop
 #                             on one JupyterHub (see course/running-on-jupyterhub.md)
 #   scripts/setup.sh --test   and what the tests need (Python packages, Chromium, the hub's)
-# Safe to run again: it only installs what changed.
+# Safe to run again: it only installs what changed. What Python installs is in
+# scripts/install.py; this script adds what Debian installs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
-venv="$root/.venv"
 python=${PYTHON:-python3}
-
-if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-  echo "EIC Course needs Python 3.11 or newer; '$python' is $("$python" --version 2>&1)." >&2
-  exit 1
-fi
-if [ ! -x "$venv/bin/python" ]; then
-  echo "Creating the virtual environment in .venv ..."
-  "$python" -m venv "$venv"
-fi
-pip=("$venv/bin/python" -m pip --disable-pip-version-check -q)
 mode=${1:-}
 hub=""
 if [ "$mode" = --hub ] || [ "$mode" = --test ]; then hub=yes; fi
 
-stamp="$venv/.installed"
-wanted=$(cat binder/requirements.txt pyproject.toml
-  [ -z "$hub" ] || cat deploy/requirements.txt
-  [ "$mode" != --test ] || cat tests/requirements.txt)
-wanted_hash=$(printf '%s' "$wanted" | sha256sum | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || ! grep -qx "$wanted_hash" "$stamp"; then
-  echo "Installing the course's packages (about a minute the first time) ..."
-  "${pip[@]}" install -r binder/requirements.txt
-  "${pip[@]}" install --no-deps -e .
-  if [ -n "$hub" ]; then
-    "${pip[@]}" install -r deploy/requirements.txt
-  fi
-  if [ "$mode" = --test ]; then
-    "${pip[@]}" install -r tests/requirements.txt
-  fi
-  echo "$wanted_hash" >> "$stamp"
-fi
-# eic is installed editable, and Python writes no bytecode when PYTHONDONTWRITEBYTECODE is
-# set: compile it (only what changed), or every kernel compiles it again as it starts.
-"$venv/bin/python" -m compileall -q lib/eic
-# An editable install leaves out the course's Voila page template (a data file): put it
-# where Voila looks for templates, fresh each time.
-templates="$venv/share/jupyter/voila/templates"
-rm -rf "$templates/eic" && cp -r share/jupyter/voila/templates/eic "$templates/"
-# The Jupyter server's settings for the course (eic.server_config): a kernel kept warmed
-# for the next module opened, answers recorded before a kernel stops, compressed pages.
-"$venv/bin/python" -m eic.server_config
+# The Python packages, the course's Voila template and its Jupyter server settings, into
+# .venv: scripts/install.py, which scripts/start.py also runs on Windows and macOS.
+"$python" scripts/install.py ${mode:+"$mode"}
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -7,7 +7,7 @@ import sys
 
 from conftest import ROOT
 
-TARGETS = ["lib", "tests", "benchmarks", "nbgrader_config.py", "source", "release"]
+TARGETS = ["lib", "tests", "benchmarks", "scripts", "nbgrader_config.py", "source", "release"]
 
 
 def ruff(*args: str) -> subprocess.CompletedProcess:

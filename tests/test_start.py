@@ -8,8 +8,10 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -21,6 +23,9 @@ from conftest import ROOT, free_port
 PAGE_CONFIG = ROOT / ".venv" / "etc" / "jupyter-user" / "labconfig" / "page_config.json"
 RUNTIME = ROOT / ".venv" / "var" / "jupyter-runtime"
 TRAINER_TOOLS = ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"]
+START_SH = ("bash", "scripts/start.sh")
+# the command for Windows and macOS, run by the Python a self-learner has installed
+START_PY = (shutil.which("python3", path=os.defpath) or sys.executable, "scripts/start.py")
 
 
 @pytest.fixture
@@ -36,14 +41,17 @@ def own_settings_kept():
 
 
 class Started:
-    """``bash scripts/start.sh`` running, as a participant or trainer runs it."""
+    """``bash scripts/start.sh`` running, as a participant or trainer runs it (or ``start``,
+    another command that starts the course)."""
 
-    def __init__(self, log_path: Path, *args: str, timeout: float = 300) -> None:
+    def __init__(
+        self, log_path: Path, *args: str, timeout: float = 300, start: tuple = START_SH
+    ) -> None:
         self.port = free_port()
         self.token = secrets.token_hex(16)
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
-        command = ["bash", "scripts/start.sh", *args, f"--port={self.port}",
+        command = [*start, *args, f"--port={self.port}",
                    "--no-browser", "--ServerApp.port_retries=0",
                    f"--IdentityProvider.token={self.token}"]  # fmt: skip
         with open(log_path, "w") as log:
@@ -138,3 +146,55 @@ def test_start_with_trainer_shows_nbgrader_tools_and_a_participant_start_hides_t
         assert all(tool in disabled for tool in TRAINER_TOOLS), disabled
     finally:
         participant.stop()
+
+
+@pytest.mark.slow
+def test_start_py_the_command_for_windows_and_macos_installs_and_opens_the_course_home(
+    tmp_path, own_settings_kept
+):
+    trainer = Started(tmp_path / "trainer.log", "--trainer", start=START_PY)
+    try:
+        assert f":{trainer.port}/lab/tree/release/index.ipynb?token=" in trainer.opens()
+        disabled = trainer.page_config("/lab")["disabledExtensions"]
+        assert not any(tool in disabled for tool in TRAINER_TOOLS), disabled
+    finally:
+        trainer.stop()
+    # it checked what is installed itself (nothing was missing), with no shell script
+    assert "Installing" not in trainer.said(), trainer.said()
+    participant = Started(tmp_path / "participant.log", start=START_PY)
+    try:
+        disabled = participant.page_config("/lab")["disabledExtensions"]
+        assert all(tool in disabled for tool in TRAINER_TOOLS), disabled
+        home = json.loads(participant.get("/api/contents/release/index.ipynb"))
+        assert home["type"] == "notebook"
+    finally:
+        participant.stop()
+
+
+def test_start_py_keeps_jupyters_settings_where_env_sh_keeps_them():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import install
+    finally:
+        sys.path.pop(0)
+    shell = subprocess.run(["bash", "-c", "source scripts/env.sh && env -0"], cwd=ROOT,
+                           capture_output=True, check=True).stdout.decode()  # fmt: skip
+    exported = dict(line.split("=", 1) for line in shell.split("\0") if "=" in line)
+    from_python = install.course_environment()
+    names = ["JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR",
+             "MPLCONFIGDIR", "XDG_CACHE_HOME"]  # fmt: skip
+    assert {n: exported[n] for n in names} == {n: from_python[n] for n in names}
+    assert from_python["PATH"].split(os.pathsep)[0] == exported["PATH"].split(os.pathsep)[0]
+
+
+def test_an_older_python_is_told_which_it_needs(monkeypatch):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import install
+    finally:
+        sys.path.pop(0)
+    monkeypatch.setattr(sys, "version_info", (3, 9, 7, "final", 0))
+    with pytest.raises(SystemExit) as stopped:
+        install.install()
+    assert str(stopped.value).startswith("EIC Course needs Python 3.11 or newer;")
+    assert str(stopped.value).endswith(" is 3.9.7.")
