@@ -8,6 +8,7 @@ from importlib import metadata
 
 from conftest import ROOT
 from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
 
@@ -45,3 +46,17 @@ def test_every_test_dependency_is_pinned_within_its_range():
 def test_the_installed_packages_are_the_pinned_ones():
     for name, version in {**RUNTIME, **TEST}.items():
         assert metadata.version(name) == version, name
+
+
+def test_every_pin_installs_on_the_oldest_python_the_course_accepts():
+    # pyproject.toml (and scripts/install.py, and the README) accept Python 3.11 from its
+    # first release, as Debian 12's python3 (3.11.2) is: a pin that needs a later one stops
+    # the first command on such a machine
+    accepted = SpecifierSet(PROJECT["requires-python"])
+    oldest = "3.11.0"
+    assert accepted.contains(oldest) and not accepted.contains("3.10.99")
+    needs = {name: metadata.metadata(name)["Requires-Python"] for name in {**RUNTIME, **TEST}}
+    refused = {
+        n: need for n, need in needs.items() if need and not SpecifierSet(need).contains(oldest)
+    }
+    assert refused == {}, f"these pins need a newer Python than {oldest}: {refused}"

@@ -5,6 +5,8 @@
 - A pool refills a few seconds after a page takes its kernel (``--refill-delay``), not at
   once: refilling runs the whole notebook again, and on a laptop or a small server that work
   would otherwise compete with the browser drawing the page it was taken for.
+- A preheated kernel that ran the notebook before its folder changed (an answer recorded,
+  a table uploaded) is never given to a page (:mod:`eic.fresh_pools`).
 - A page that is closed, reloaded or left stops its kernel (the course's page template
   makes Voila's request for that acceptable to the server) once the kernel has recorded
   any answer the page sent just before (``eic.kernels``), and a kernel whose page went

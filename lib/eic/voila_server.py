@@ -14,6 +14,8 @@ style sheets once, keeping the result for every later page (``eic.compression``)
 than again for every page (``--CourseVoila.compress_once=False`` turns that off, for
 ``benchmarks/static_files.py`` to compare).
 
+Its preheated kernels never show a page out-of-date answers (:mod:`eic.fresh_pools`).
+
 It also leaves out one warning the trainer would otherwise read for every notebook at start
 and for every page opened: "Notebook ... is not trusted". Trust decides whether a notebook's
 saved outputs may run scripts when it is opened. The course's notebooks are committed
@@ -27,10 +29,12 @@ from __future__ import annotations
 
 import logging
 
+import voila.app
 from traitlets import Bool
 from voila.app import Voila
 
 from eic.compression import compress_once
+from eic.fresh_pools import with_fresh_pools
 from eic.serve import WEB_SETTINGS
 
 UNTRUSTED = "Notebook %s is not trusted"  # jupyter_server's contents manager says this
@@ -42,8 +46,9 @@ def not_about_trust(record: logging.LogRecord) -> bool:
 
 
 class CourseVoila(Voila):
-    """Voila with the course's web settings given to the server as it is made, and without
-    the warning that a notebook is not trusted."""
+    """Voila with the course's web settings given to the server as it is made, preheated
+    kernels that are never out of date, and without the warning that a notebook is not
+    trusted."""
 
     compress_once = Bool(
         True, help="Compress each script and style sheet once and keep it for later pages."
@@ -55,7 +60,20 @@ class CourseVoila(Voila):
         super().initialize(argv)
 
     def init_settings(self) -> dict:
-        return {**super().init_settings(), **WEB_SETTINGS}
+        # Voila makes its kernel manager here, from a factory that adds the pools of
+        # preheated kernels: the course's server puts eic.fresh_pools in front of those
+        made_by_voila = voila.app.voila_kernel_manager_factory
+
+        def factory(*args, **kwargs) -> type:
+            made = made_by_voila(*args, **kwargs)
+            return with_fresh_pools(made) if hasattr(made, "get_rendered_notebook") else made
+
+        voila.app.voila_kernel_manager_factory = factory
+        try:
+            settings = super().init_settings()
+        finally:
+            voila.app.voila_kernel_manager_factory = made_by_voila
+        return {**settings, **WEB_SETTINGS}
 
     def listen(self) -> None:
         if self.compress_once:
