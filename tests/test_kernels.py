@@ -58,3 +58,36 @@ def test_a_kernel_stuck_in_long_work_is_stopped_anyway(tmp_path, monkeypatch):
 
     done, seconds = asyncio.run(stuck())
     assert done is False and seconds < 30
+
+
+# a typed answer waits for a pause in the typing before it is saved (eic.question_base)
+TYPED = """
+import eic.question_base
+eic.question_base.TYPING_PAUSE = 600  # a pause that never comes before the page is left
+from eic.worksheet import Worksheet
+reflection = Worksheet("m01", ".").reflection("r1_reflection", "Reflect", min_words=1)
+reflection.input.value = "typed just before the page was closed"
+"""
+
+
+def test_a_stopping_kernel_first_saves_an_answer_still_being_typed(tmp_path):
+    async def typed_then_left() -> tuple[bool, bool]:
+        manager = AnswerKeepingKernelManager(root_dir=str(tmp_path))
+        kernel_id = await manager.start_kernel(path=str(tmp_path))
+        client = manager.get_kernel(kernel_id).client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            reply = await client.execute(TYPED, reply=True, timeout=60)
+            assert reply["content"]["status"] == "ok", reply["content"]
+            answers = tmp_path / "m01-answers.json"
+            waiting = not answers.exists()  # typed, not yet saved
+            await manager.finish_shell_work(kernel_id)  # what a stop does first
+            saved = answers.exists() and "typed just before" in answers.read_text()
+            return waiting, saved
+        finally:
+            client.stop_channels()
+            await manager.shutdown_all(now=True)
+
+    waiting, saved = asyncio.run(typed_then_left())
+    assert waiting and saved

@@ -3,10 +3,12 @@ back the recorded answer and the feedback; reload in a new worksheet."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
 
+from eic import question_base
 from eic.questions import parse_number
 from eic.worksheet import Worksheet
 
@@ -86,13 +88,17 @@ def test_a_recorded_number_comes_back_exactly_and_saving_it_again_changes_nothin
 
 @pytest.mark.parametrize(
     ("text", "number"),
-    [("26", 26.0), (" 1,650 ", 1650.0), ("-3.5", -3.5), ("2e3", 2000.0), ("", None)],
-)
+    [("26", 26.0), (" 1,650 ", 1650.0), ("-3.5", -3.5), ("2e3", 2000.0), ("", None),
+     ("12,345,678.5", 12345678.5), ("0,086", 0.086), ("16,8", 16.8), ("1,65", 1.65),
+     ("-0,5", -0.5), ("1 650", 1650.0)],
+)  # fmt: skip
 def test_parse_number_reads_what_people_type(text, number):
+    # a decimal comma, as Viet Nam and Indonesia write it, is read as a decimal point; a
+    # comma between thousands (groups of three after a first digit that is not 0) is not
     assert parse_number(text) == number
 
 
-@pytest.mark.parametrize("text", ["12 t", "1,65", "nan", "inf", "twenty", "1.2.3"])
+@pytest.mark.parametrize("text", ["12 t", "1,6,5", "1,65.2", "nan", "inf", "twenty", "1.2.3"])
 def test_parse_number_refuses_with_a_message(text):
     with pytest.raises(ValueError, match="number"):
         parse_number(text)
@@ -316,3 +322,53 @@ def test_an_answer_that_cannot_be_saved_says_why_and_what_to_do(ws, monkeypatch)
     assert str(ws.store.path.parent) not in said
     monkeypatch.undo()
     assert recorded(ws, "q1_a") == "A"  # the earlier answer is kept
+
+
+def test_a_saved_number_says_how_it_was_read(tmp_path):
+    q = Worksheet("m07", tmp_path).number("q2_ratio", "Consistency ratio?", unit="(a ratio)")
+    q.text.value = "0,086"
+    assert q.save()
+    assert "saved as 0.086 (a ratio)" in q.feedback.value
+    assert recorded(q.sheet, "q2_ratio") == 0.086
+    q.text.value = "16,800"
+    q.save()
+    assert "saved as 16,800 (a ratio)" in q.feedback.value
+
+
+def test_a_typed_answer_is_saved_once_the_typing_pauses(tmp_path, monkeypatch):
+    monkeypatch.setattr(question_base, "TYPING_PAUSE", 0.2)
+
+    async def typing() -> list:
+        ws = Worksheet("m01", tmp_path)
+        reflection = ws.reflection("r1", "Reflect", min_words=1)
+        seen = []
+        for text in ["Our", "Our cluster", "Our cluster shares steam"]:  # keys, as sent
+            reflection.input.value = text
+            seen.append((ws.store.value("r1"), "typing" in reflection.feedback.value))
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.4)  # the typing pauses
+        seen.append((ws.store.value("r1"), "saved" in reflection.feedback.value))
+        reflection.input.value = "Our cluster shares steam and water"
+        assert question_base.save_pending() == 1  # as the kernel does before it stops
+        seen.append((ws.store.value("r1"), question_base.save_pending() == 0))
+        return seen
+
+    assert asyncio.run(typing()) == [
+        (None, True), (None, True), (None, True),  # nothing written at each key
+        ("Our cluster shares steam", True),
+        ("Our cluster shares steam and water", True),
+    ]  # fmt: skip
+
+
+def test_save_answer_while_typing_saves_at_once_and_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(question_base, "TYPING_PAUSE", 0.2)
+
+    async def typing() -> tuple:
+        ws = Worksheet("m01", tmp_path)
+        number = ws.number("q4", "How many?", unit="Eco-Towns")
+        number.text.value = "26"
+        number.save_button.click()
+        saved = ws.store.value("q4")
+        return saved, question_base.save_pending()
+
+    assert asyncio.run(typing()) == (26, 0)

@@ -9,8 +9,10 @@ for a slider just moved) stopped with the answer unread, and the answer was lost
 Before stopping a kernel, this manager asks it, on the shell channel, for its
 ``kernel_info``. A kernel answers shell requests in the order they arrive, so when the
 reply comes, every message sent before the stop request (the answer included) has been
-handled and recorded. A kernel that does not reply within ``ANSWER_WAIT`` seconds (one
-stuck in a long computation) is stopped anyway.
+handled and recorded. It asks by running, silently, :data:`SAVE_TYPING`: a typed answer
+waits for a pause in the typing before it is saved (:mod:`eic.question_base`), and a page
+closed just after typing leaves it waiting; it is saved then. A kernel that does not reply
+within ``ANSWER_WAIT`` seconds (one stuck in a long computation) is stopped anyway.
 
 A Voila server on its own uses it when given
 ``--VoilaConfiguration.multi_kernel_manager_class=`` this class (``eic-course serve`` does);
@@ -25,6 +27,14 @@ from __future__ import annotations
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 
 ANSWER_WAIT = 10.0
+# run in a kernel before it stops: saves the typed answers waiting for a pause, if the kernel
+# has loaded the course's questions (a kernel that has not, or is not Python, does nothing)
+SAVE_TYPING = (
+    "import sys as _eic_sys\n"
+    "if 'eic.question_base' in _eic_sys.modules:\n"
+    "    _eic_sys.modules['eic.question_base'].save_pending()\n"
+    "del _eic_sys"
+)
 
 
 class AnswerKeepingKernelManager(AsyncMappingKernelManager):
@@ -39,7 +49,8 @@ class AnswerKeepingKernelManager(AsyncMappingKernelManager):
         client = kernel.client()
         client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
         try:
-            await client.kernel_info(reply=True, timeout=timeout)
+            await client.execute(SAVE_TYPING, silent=True, store_history=False, reply=True,
+                                 timeout=timeout)  # fmt: skip
             return True
         except (TimeoutError, RuntimeError) as err:
             self.log.warning("Kernel %s: not done within %.0f s (%s)", kernel_id, timeout, err)

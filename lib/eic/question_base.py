@@ -19,11 +19,14 @@ without a browser; the widgets only call them. The kinds of question are in
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import contextlib
 import html
 import math
 import re
 import traceback
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -37,29 +40,35 @@ from eic.grading import grading_mode
 if TYPE_CHECKING:
     from eic.worksheet import Worksheet
 
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")
+# a decimal comma, as written in much of Asia and Europe: "0,086", "16,8", "1,65" (one comma,
+# no point, and not a comma between thousands: "1,650" is one thousand six hundred and fifty)
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 
 
 def parse_number(text: str) -> float | None:
     """Read a number typed by a participant; None for an empty field.
 
-    Accepts ``26``, ``1650.5``, ``-3``, ``1,650`` (comma between thousands) and ``2e3``.
-    Raises ValueError with a message a participant understands otherwise.
+    Accepts ``26``, ``1650.5``, ``-3``, ``1,650`` (comma between thousands), ``0,086`` or
+    ``16,8`` (a decimal comma) and ``2e3``. Raises ValueError with a message a participant
+    understands otherwise.
 
-    >>> parse_number(" 1,650 ")
-    1650.0
+    >>> parse_number(" 1,650 "), parse_number("16,8"), parse_number("0,086")
+    (1650.0, 16.8, 0.086)
     """
     cleaned = text.strip().replace(" ", "")
     if not cleaned:
         return None
     if _THOUSANDS.match(cleaned):
         cleaned = cleaned.replace(",", "")
+    elif _DECIMAL_COMMA.match(cleaned):
+        cleaned = cleaned.replace(",", ".")
     try:
         number = float(cleaned)
     except ValueError:
         raise ValueError(
-            f"'{text.strip()}' is not a number. Type digits only, with a point for decimals "
-            "(for example 26 or 1650.5), and leave the unit out."
+            f"'{text.strip()}' is not a number. Type digits only, with a point or a comma for "
+            "decimals (for example 26, 1650.5 or 0,086), and leave the unit out."
         ) from None
     if not math.isfinite(number):
         raise ValueError(f"'{text.strip()}' is not a finite number; type an ordinary number.")
@@ -90,6 +99,27 @@ _MARK_LIVE_REGION = (
 LIVE_REGION_MARKUP = f'<style class="eic-live-region" onload="{_MARK_LIVE_REGION}"></style>'
 
 
+# A typed answer (a number, a short text, a reflection) is sent to the kernel as it is typed
+# and saved once the typing pauses for this many seconds, not at each key.
+TYPING_PAUSE = 1.0
+TYPING = "<span style='color:#595959'>typing&hellip; saved when you pause</span>"
+# questions typed into whose save waits for the pause: saved at once by save_pending
+_PENDING: weakref.WeakSet = weakref.WeakSet()
+
+
+def save_pending() -> int:
+    """Save at once every typed answer still waiting for its pause; how many there were.
+    The kernel runs it as it exits, and the course's kernel manager asks for it before it
+    stops a kernel (:mod:`eic.kernels`), so closing a page just after typing loses nothing."""
+    waiting = list(_PENDING)
+    for question in waiting:
+        question._typing_paused()
+    return len(waiting)
+
+
+atexit.register(save_pending)
+
+
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
@@ -100,6 +130,8 @@ class Question:
 
     kind = "question"
     autosave = True
+    # typed into (saved once the typing pauses), not chosen (saved at once)
+    typed = False
 
     def __init__(
         self,
@@ -142,11 +174,13 @@ class Question:
         self.widget.add_class(f"eic-q-{qid}")
         self._listeners: list[Callable[[Any], None]] = []
         self._loading = False
+        self._pause: asyncio.TimerHandle | None = None
         self._load_recorded()
         self.save_button.on_click(lambda _b: self._guard(self.save))
         self.check_button.on_click(lambda _b: self._guard(self.check))
         if self.autosave:
-            self._watch(lambda _change: self._guard(self._autosave))
+            changed = self._typed_change if self.typed else self._autosave
+            self._watch(lambda _change: self._guard(changed))
         # self-study only: "Show the answer and why", once an answer is recorded
         self.answer_and_why = self_study.attach(self, buttons)
 
@@ -198,6 +232,7 @@ class Question:
 
     def save(self) -> bool:
         """Record the current answer. Returns False (and says why) if it cannot be read."""
+        self._stop_waiting()
         try:
             value = self.value
         except ValueError as err:
@@ -248,6 +283,31 @@ class Question:
     def _autosave(self) -> None:
         if not self._loading:
             self.save()
+
+    def _typed_change(self) -> None:
+        """A key typed: save once the typing pauses (at once where no event loop runs: in
+        a script, or a test)."""
+        if self._loading:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.save()
+            return
+        self._stop_waiting()
+        self._pause = loop.call_later(TYPING_PAUSE, self._typing_paused)
+        _PENDING.add(self)
+        self.feedback.value = TYPING
+
+    def _typing_paused(self) -> None:
+        self._stop_waiting()
+        self._guard(self.save)
+
+    def _stop_waiting(self) -> None:
+        if self._pause is not None:
+            self._pause.cancel()
+            self._pause = None
+        _PENDING.discard(self)
 
     def _load_recorded(self) -> None:
         entry = self.sheet.store.entry(self.qid)

@@ -230,6 +230,7 @@ class Texts(Question):
     """A few labelled text boxes answered together, e.g. a SWOT: {field: text}."""
 
     kind = "texts"
+    typed = True  # saved once the typing pauses
 
     def __init__(
         self,
@@ -250,7 +251,7 @@ class Texts(Question):
             name: w.Textarea(
                 description=name,
                 placeholder=self.placeholders.get(name, "one point per line"),
-                continuous_update=False,
+                continuous_update=True,
                 style={"description_width": "9em"},
                 layout={"width": "640px", "max_width": "100%", "height": "6em"},
             )

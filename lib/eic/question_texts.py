@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 
 class _TextQuestion(Question):
-    """A typed answer; surrounding spaces are not recorded."""
+    """A typed answer, saved once the typing pauses; surrounding spaces are not recorded."""
+
+    typed = True
 
     @property
     def value(self) -> str:
@@ -46,7 +48,7 @@ class ShortText(_TextQuestion):
     def _build_input(self) -> w.Widget:
         return w.Text(
             placeholder="Type your answer",
-            continuous_update=False,
+            continuous_update=True,
             description="Answer",
             style={"description_width": "initial"},
             layout={"width": "80%"},
@@ -102,7 +104,7 @@ class Reflection(_TextQuestion):
     def _build_input(self) -> w.Widget:
         return w.Textarea(
             placeholder="Write your answer here",
-            continuous_update=False,
+            continuous_update=True,
             description="Answer",
             style={"description_width": "initial"},
             layout={"width": "100%", "height": "10em"},

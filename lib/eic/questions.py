@@ -160,6 +160,7 @@ class Number(Question):
     may be rounded gets its hint too."""
 
     kind = "number"
+    typed = True
 
     def __init__(
         self,
@@ -184,7 +185,7 @@ class Number(Question):
         self.text = w.Text(
             placeholder="a number, e.g. 12.5",
             description="Answer",
-            continuous_update=False,
+            continuous_update=True,
             style={"description_width": "initial"},
         )
         return w.HBox([self.text, w.HTML(f"&nbsp;{html.escape(self.unit)}")])
@@ -206,6 +207,15 @@ class Number(Question):
         number = parse_number(str(new))
         # 15 significant digits: a recorded 1,959,707 comes back as 1959707, not 1.95971e+06
         self.text.value = "" if number is None else f"{number:.15g}"
+
+    def save(self) -> bool:
+        """Record the number, and say how it was read: "1,650" as 1,650, "0,086" as 0.086."""
+        if not super().save():
+            return False
+        number = self.value
+        if number is not None:
+            self._say(f"&#10003; saved as {html.escape(self.summary(number))}", ok=True)
+        return True
 
     def problems_with(self, value: Any) -> list[str]:
         if value is None:
