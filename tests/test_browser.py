@@ -160,6 +160,33 @@ def assert_laid_out(page) -> None:
                  .map(el => el.closest('.widget-slider').innerText)"""
     )
     assert squeezed == [], f"sliders too short to move: {squeezed}"
+    # an explorer's sentences wrap within the page (on a phone they ran past its edge, to be
+    # read by scrolling each one sideways); a wide table may scroll within its own box
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll('.eic-explorer .widget-html p')]
+                 .filter(el => el.offsetParent !== null && el.getBoundingClientRect().right
+                   > el.closest('.widget-html').getBoundingClientRect().right + 1)
+                 .map(el => el.innerText.slice(0, 80))"""
+    )
+    assert wide == [], f"explorer sentences past the edge: {wide}"
+    # a text box is not under its question's buttons, and a checklist item's text has room
+    covered = page.evaluate(
+        """() => [...document.querySelectorAll('.eic-question textarea')]
+                 .filter(el => el.offsetParent !== null)
+                 .filter(el => { const b = el.closest('.eic-question').querySelector(
+                                   ':scope > .widget-box button, :scope > .widget-hbox button');
+                                 return b && el.getBoundingClientRect().bottom
+                                        > b.getBoundingClientRect().top + 1 })
+                 .map(el => el.closest('.eic-question').innerText.slice(0, 60))"""
+    )
+    assert covered == [], f"text boxes under their buttons: {covered}"
+    squashed = page.evaluate(
+        """() => [...document.querySelectorAll('.eic-question .widget-gridbox > .widget-html')]
+                 .filter(el => el.offsetParent !== null && el.innerText.trim()
+                               && el.getBoundingClientRect().width < 60)
+                 .map(el => el.innerText.slice(0, 60))"""
+    )
+    assert squashed == [], f"checklist items with no room for their text: {squashed}"
     if width <= PHONE:
         return  # on a phone a checklist's buttons go under their item (one column)
     # a checklist's buttons sit beside their item's text, never under a heading's column

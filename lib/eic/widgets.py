@@ -147,6 +147,17 @@ NARROW_SCREEN_STYLE = (
     ".eic-question .widget-inline-hbox > .widget-label, "
     ".eic-explorer .widget-inline-hbox > .widget-label {flex: 1 0 100%; max-width: none; "
     "text-align: left; white-space: normal; height: auto} "
-    ".eic-question .widget-gridbox {grid-template-columns: minmax(0, 1fr) !important}"
+    ".eic-question .widget-gridbox {grid-template-columns: minmax(0, 1fr) !important} "
+    # a checklist's heading spans two columns, which would bring back a second one
+    ".eic-question .widget-gridbox > * {grid-column: 1 !important} "
+    # an explorer's sentences wrap to the screen; only its wide table scrolls sideways
+    ".eic-explorer .widget-html, .eic-explorer .widget-html-content {min-width: 0; "
+    "max-width: 100%} "
+    ".eic-explorer .widget-html-content table {display: block; max-width: 100%; "
+    "overflow-x: auto} "
+    # a text box's label takes a line of its own: the box grows to keep its whole height,
+    # not to run under the buttons below it
+    ".eic-question .widget-textarea {height: auto !important} "
+    ".eic-question .widget-textarea textarea {min-height: 8em}"
     "}</style>"
 )
