@@ -220,7 +220,8 @@ def test_candidate_clusters_by_hand():
     assert textiles["lq"] == pytest.approx(1.8) and bool(textiles["candidate"])
     assert textiles["reason"] == "LQ 1.80 is at least 1.25: a candidate cluster"
     assert not services["candidate"]
-    assert services["reason"] == "LQ 0.84 is below 1.25: not specialised"
+    expected = "LQ 0.84 is below the 1.25 threshold: less specialised than the nation, not a "
+    assert services["reason"] == expected + "candidate cluster"
     assert result[["growth", "regional_shift"]].isna().all().all()
 
 
@@ -239,9 +240,39 @@ def test_the_threshold_is_inclusive_and_shown_precisely_near_the_line():
     # The LQ of North textiles is exactly 1.8 by hand (floating point may give 1.7999...).
     assert candidate_clusters(ONE_YEAR, "North", lq_threshold=1.8).iloc[0]["candidate"]
     just_below = candidate_clusters(ONE_YEAR, "North", lq_threshold=1.801).iloc[0]
-    assert just_below["reason"] == "LQ 1.8000 is below 1.801: not specialised"
+    expected = "LQ 1.8000 is below the 1.801 threshold: more specialised than the nation, but "
+    assert just_below["reason"] == expected + "not a candidate cluster"
     services = candidate_clusters(ONE_YEAR, "North", lq_threshold=0.8).iloc[1]
     assert services["candidate"]
+
+
+def test_a_sector_above_1_but_below_the_threshold_is_read_as_more_specialised_than_the_nation():
+    # The reading: an LQ above 1 means more specialised than the nation; the threshold only
+    # decides which sectors are candidate clusters. South services: LQ 1.08 (by hand above).
+    services = candidate_clusters(ONE_YEAR, "South").set_index("sector").loc["Services"]
+    assert not services["candidate"]
+    assert services["reason"] == (
+        "LQ 1.08 is below the 1.25 threshold: more specialised than the nation, but not a "
+        "candidate cluster"
+    )
+    assert "not specialised" not in services["reason"]
+
+
+def test_a_sector_at_the_national_share_is_read_as_at_the_national_average():
+    # East and West each employ 10 % of their persons in textiles, as the nation does:
+    # LQ = (100 / 1000) / (300 / 3000) = 0.10 / 0.10 = 1.00.
+    table = long_table(
+        {
+            ("East", "Textiles", 2020): 100,
+            ("East", "Services", 2020): 900,
+            ("West", "Textiles", 2020): 200,
+            ("West", "Services", 2020): 1800,
+        }
+    )
+    textiles = candidate_clusters(table, "East").set_index("sector").loc["Textiles"]
+    assert textiles["reason"] == (
+        "LQ 1.00 is below the 1.25 threshold: at the national average, not a candidate cluster"
+    )
 
 
 def test_candidate_clusters_report_growth_and_regional_shift_since_start():

@@ -390,10 +390,21 @@ def _lq_text(lq: float, threshold: float) -> str:
     return f"{lq:.4f}" if same else text
 
 
+def _against_nation(lq_text: str) -> str:
+    """What an LQ below the threshold says, read against the nation (LQ 1) as the reading
+    does: above 1 is still more specialised than the nation, only not a candidate."""
+    shown = float(lq_text)
+    if shown > 1:
+        return "more specialised than the nation, but not a candidate cluster"
+    if shown < 1:
+        return "less specialised than the nation, not a candidate cluster"
+    return "at the national average, not a candidate cluster"
+
+
 def _reason(row, threshold: float, min_employment: float, start: int | None) -> str:
     lq, persons = _lq_text(row.lq, threshold), f"{row.employment:,.0f} persons employed"
     if not _at_least(row.lq, threshold):
-        reason = f"LQ {lq} is below {threshold:g}: not specialised"
+        reason = f"LQ {lq} is below the {threshold:g} threshold: {_against_nation(lq)}"
     elif row.employment < min_employment:
         reason = (
             f"LQ {lq} is at least {threshold:g} but {persons} is below "
