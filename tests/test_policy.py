@@ -5,7 +5,6 @@ the framework self-check, the bundled data, and clear errors for bad input."""
 from __future__ import annotations
 
 import itertools
-import re
 from importlib import resources
 
 import matplotlib
@@ -123,7 +122,7 @@ def test_judgements_may_be_given_either_way_round_and_as_fractions():
     assert pairwise_matrix(["A", "B"], {("A", "B"): 0.111}).loc["B", "A"] == pytest.approx(9, 0.01)
 
 
-def test_a_circular_set_of_judgements_is_inconsistent_and_advice_names_one():
+def test_a_circular_set_of_judgements_is_inconsistent_and_no_one_judgement_is_blamed():
     # A > B 9, B > C 9, C > A 9: every criterion beats another, so the priorities are equal,
     # and the matrix is circulant: lambda_max = 1 + 9 + 1/9 = 10.111 (eigenvector of ones),
     # CI = (10.111 - 3) / 2 = 3.556, CR = 3.556 / 0.58 = 6.13.
@@ -131,8 +130,41 @@ def test_a_circular_set_of_judgements_is_inconsistent_and_advice_names_one():
     assert result.priorities.tolist() == pytest.approx([1 / 3] * 3)
     assert result.cr == pytest.approx(6.13, abs=0.01) and not result.consistent
     advice = result.advice()
-    assert re.search(r"'[ABC]' over '[ABC]': you gave (9|1/9)", advice)
-    assert "Revisit that judgement" in advice
+    # each judgement, given the other two: A over B = (A over C) x (C over B) = 1/9 x 1/9
+    for a, b in (("A", "B"), ("C", "A"), ("B", "C")):
+        assert f"'{a}' over '{b}': you gave 9, your other two judgements imply 1/81" in advice
+    assert "disagrees most" not in advice and "cannot all hold at once" in advice
+
+
+def test_with_three_criteria_the_advice_shows_what_each_judgement_would_need_to_be():
+    # The reading's second team: E over I 3, I over R 5, E over R 3.
+    # With three criteria every judgement is off by the same factor, the cube root of the
+    # cycle (E/I)(I/R)(R/E) = 3 x 5 x 1/3 = 5: 5^(1/3) = 1.71 (each a_ab w_b / w_a).
+    # Given the other two: E over I = (E over R)(R over I) = 3 x 1/5 = 0.6 (I over E 1.67);
+    # I over R = (I over E)(E over R) = 1/3 x 3 = 1; E over R = (E over I)(I over R) = 15.
+    ind, env, reg = "Industrial", "Environmental", "Regional development"
+    judgements = {(ind, env): "1/3", (ind, reg): 5, (env, reg): 3}
+    result = ahp(pairwise_matrix([ind, env, reg], judgements))
+    a, w = result.matrix.to_numpy(), result.priorities.to_numpy()
+    off = np.exp(np.abs(np.log(a * w[None, :] / w[:, None])))[np.triu_indices(3, 1)]
+    assert off == pytest.approx([5 ** (1 / 3)] * 3, rel=1e-6)
+    implied = result.implied_by_the_others()
+    assert implied == {
+        (env, ind): (3, pytest.approx(0.6)),
+        (ind, reg): (5, pytest.approx(1.0)),
+        (env, reg): (3, pytest.approx(15.0)),
+    }
+    advice = result.advice()
+    assert (
+        "'Environmental' over 'Regional development': you gave 3, your other two judgements "
+        "imply 15"
+    ) in advice
+    assert (
+        "'Environmental' over 'Industrial': you gave 3, your other two judgements imply 0.60"
+        in (advice)
+    )
+    assert "('Industrial' about 1.7 times 'Environmental')" in advice
+    assert "Change the judgement you trust least" in advice and "disagrees most" not in advice
 
 
 def test_advice_names_the_one_judgement_that_was_reversed():

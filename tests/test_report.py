@@ -223,3 +223,24 @@ def test_own_data_that_is_the_course_example_is_marked_as_such_in_the_report(fol
     m06 = page.split("<section id='m06'>")[1].split("</section>")[0]
     assert "this is the course&#x27;s invented example, unchanged" in m02
     assert "5 of its rows are the course&#x27;s invented example" in m06
+
+
+def test_a_roadmap_action_with_no_lead_yet_is_reported_as_such_not_left_out(tmp_path, monkeypatch):
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    folder = tmp_path / "ana"
+    terms = {
+        "Skills training for green jobs": "medium term (3-5 years)",  # industrial
+        "Green credit line for small firms' investments": "short term (0-2 years)",  # industrial
+        "Set up a cluster forum of firms, city and residents": "short term (0-2 years)",
+    }
+    leads = {"Set up a cluster forum of firms, city and residents": "Cluster association"}
+    answer(folder, "m08", "q7_roadmap_terms", terms, "checklist", "7. When?")
+    answer(folder, "m08", "q8_roadmap_leads", leads, "checklist", "8. Who leads?")
+    report = build_report([("Ana Reyes", folder)], country="Philippines")
+    (section,) = [s for s in report.sections if s.module["id"] == "m08"]
+    (roadmap,) = [f for f in section.figures if f.title == "The roadmap"]
+    # the two industrial actions were scheduled: the report must not say none is planned
+    assert "No action is planned in the industrial stream" not in roadmap.alt
+    assert "Skills training for green jobs" in roadmap.alt
+    assert "Green credit line for small firms' investments" in roadmap.alt
+    assert "Lead not yet chosen for" in roadmap.alt

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 
 from eic.strategy import (
     ACTION_COLUMNS,
+    NO_LEAD,
     STREAMS,
     SWOT_PARTS,
     TERMS,
@@ -135,9 +136,15 @@ def test_an_unknown_stream_is_named_with_a_suggestion():
     assert "did you mean 'environmental'?" in str(error.value)
 
 
-def test_actions_without_a_lead_agency_are_all_named():
-    with pytest.raises(ValueError, match="no lead agency is given for 'Green credit line' and "):
-        roadmap(owners={"Shared effluent plant": "Board", "Eco-town zoning": "  "})
+def test_scheduled_actions_without_a_lead_are_kept_as_lead_not_yet_chosen():
+    result = roadmap(owners={"Shared effluent plant": "Board", "Eco-town zoning": "  "})
+    owners = dict(zip(result["action"], result["owner"], strict=True))
+    assert owners == {
+        "Shared effluent plant": "Board",
+        "Green credit line": "lead not yet chosen",
+        "Eco-town zoning": "lead not yet chosen",
+    }
+    assert NO_LEAD == "lead not yet chosen"
 
 
 def test_an_action_without_a_stream_is_named():
@@ -214,6 +221,19 @@ def test_the_summary_counts_actions_by_stream_and_term_and_names_empty_streams()
     )
 
 
+def test_the_summary_counts_actions_without_a_lead_and_names_them():
+    # Two industrial actions are scheduled (short and medium term) but have no lead yet:
+    # the industrial stream is planned, so the summary must not call it empty.
+    actions = {"Audits": "short term", "Skills": "medium term", "Forum": "short term"}
+    streams = {"Audits": "industrial", "Skills": "industrial", "Forum": "regional development"}
+    result = roadmap(actions=actions, streams=streams, owners={"Forum": "City"})
+    assert roadmap_summary(result) == (
+        "The roadmap has 3 actions from 2026: 2 industrial (1 short term, 1 medium term), "
+        "1 regional development (1 short term). No action is planned in the environmental "
+        "stream. Lead not yet chosen for 'Audits' and 'Skills'."
+    )
+
+
 def test_the_summary_says_when_every_stream_is_covered():
     text = roadmap_summary(roadmap())
     assert text.startswith("The roadmap has 3 actions from 2026: 1 industrial (1 medium term)")
@@ -240,6 +260,25 @@ def test_the_timeline_draws_one_bar_per_action_from_start_to_end_of_year():
     assert len({b.get_hatch() or "" for b in bars}) == 3  # streams differ without colour
     texts = {t.get_text().strip() for t in ax.texts}
     assert set(OWNERS.values()) <= texts
+    # the terms are named with their years: 2026 + (0, 2), (3, 5), (6, 10)
+    assert {"short term (2026-2028)", "medium term (2029-2031)", "long term (2032-2036)"} <= texts
+
+
+def test_each_year_label_sits_in_the_middle_of_its_year():
+    # a short-term bar covers 2026, 2027 and 2028: from x = 2026 to x = 2029, so the labels
+    # 2026-2028 lie inside it and 2029 (the first medium-term year) outside
+    (ax,) = roadmap_chart(roadmap(), title="Roadmap").axes
+    ticks = dict(zip((t.get_text() for t in ax.get_xticklabels()), ax.get_xticks(), strict=True))
+    assert ticks["2026"] == 2026.5 and ticks["2029"] == 2029.5 and ticks["2036"] == 2036.5
+
+
+def test_an_action_without_a_lead_is_drawn_with_lead_not_yet_chosen():
+    result = roadmap(owners={"Shared effluent plant": "Board"})
+    (ax,) = roadmap_chart(result, title="Roadmap").axes
+    bars = [p for p in ax.patches if p.get_height() < 1]
+    assert len(bars) == 3  # no action is dropped
+    open_leads = [t for t in ax.texts if t.get_text().strip() == "lead not yet chosen"]
+    assert len(open_leads) == 2 and all(t.get_fontstyle() == "italic" for t in open_leads)
 
 
 def test_the_timeline_groups_actions_by_stream():
@@ -341,3 +380,12 @@ def test_swot_chart_wraps_long_points_to_stay_inside_their_box():
             assert box.x0 <= extent.x0 and extent.x1 <= box.x1, text.get_text()[:40]
             assert box.y0 <= extent.y0 and extent.y1 <= box.y1, text.get_text()[:40]
     assert "more point(s)" in fig.axes[0].texts[1].get_text()
+
+
+def test_cleaner_production_audits_sit_in_the_same_stream_in_modules_7_and_8():
+    from eic import data
+
+    roadmap_streams = data.load("roadmap_actions").set_index("action")["stream"]
+    instrument_streams = data.load("policy_instruments").set_index("instrument")["stream"]
+    assert instrument_streams["Cleaner-production audit programme"] == "environmental"
+    assert roadmap_streams["Cleaner-production audits for small firms"] == "environmental"

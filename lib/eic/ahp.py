@@ -240,6 +240,8 @@ class AHPResult:
                 f"CR {self.cr:.3f} is at most {CONSISTENT_CR:.2f}: the judgements are "
                 "consistent enough to use the priorities."
             )
+        if n == 3:
+            return self._advice_for_three()
         a, b = self.most_inconsistent()
         implied = self.priorities[a] / self.priorities[b]
         return (
@@ -247,6 +249,46 @@ class AHPResult:
             f"other. The one that disagrees most with the priorities is '{a}' over '{b}': "
             f"you gave {_show(self.matrix.loc[a, b])}, the priorities imply about "
             f"{_about(implied)}. Revisit that judgement first, then compute again."
+        )
+
+    def implied_by_the_others(self) -> dict[tuple[str, str], tuple[float, float]]:
+        """For three criteria: each pair (a, b), written so that the judgement given is at
+        least 1, with (the judgement given, the judgement the other two imply). With three
+        criteria every judgement is equally far from the priorities, so no one of them can
+        be blamed; what each would need to be, given the other two, is what helps.
+
+        >>> r = ahp(pairwise_matrix("IER", {("E", "I"): 3, ("I", "R"): 5, ("E", "R"): 3}))
+        >>> {f"{a} over {b}": round(v[1], 2) for (a, b), v in r.implied_by_the_others().items()}
+        {'E over I': 0.6, 'I over R': 1.0, 'E over R': 15.0}
+        """
+        names = list(self.matrix.index)
+        if len(names) != 3:
+            raise ValueError("the judgements implied by the other two need exactly 3 criteria")
+        cell = self.matrix.loc
+        result = {}
+        for i, a in enumerate(names):
+            for b in names[i + 1 :]:
+                (c,) = (name for name in names if name not in (a, b))
+                if cell[a, b] < 1:
+                    a_, b_ = b, a
+                else:
+                    a_, b_ = a, b
+                # a over b through c: (a over c) x (c over b)
+                result[(a_, b_)] = (float(cell[a_, b_]), float(cell[a_, c] * cell[c, b_]))
+        return result
+
+    def _advice_for_three(self) -> str:
+        pairs = "; ".join(
+            f"'{a}' over '{b}': you gave {_show(given)}, your other two judgements imply "
+            f"{_about(implied)}"
+            + (f" ('{b}' about {_about(1 / implied)} times '{a}')" if implied < 1 else "")
+            for (a, b), (given, implied) in self.implied_by_the_others().items()
+        )
+        return (
+            f"CR {self.cr:.2f} is above {CONSISTENT_CR:.2f}: your three judgements cannot all "
+            f"hold at once. With three criteria no single judgement is to blame; here is what "
+            f"each would need to be, given the other two. {pairs}. Change the judgement you "
+            "trust least, then compute again."
         )
 
 
@@ -261,8 +303,8 @@ def ahp(matrix: pd.DataFrame) -> AHPResult:
     more into a hierarchy.
 
     >>> result = ahp(pairwise_matrix("ABC", {("A", "B"): 9, ("B", "C"): 9, ("C", "A"): 9}))
-    >>> round(result.cr, 2), result.most_inconsistent()  # each beats the next: a circle
-    (6.13, ('A', 'B'))
+    >>> round(result.cr, 2), result.consistent  # each beats the next: a circle
+    (6.13, False)
     """
     table = check_matrix(matrix)
     n = len(table)

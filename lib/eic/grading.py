@@ -247,7 +247,8 @@ def assert_consistent_judgements(
     if ratio > max_cr:
         _fail(
             f"{_label(qid)}: the judgements contradict each other (consistency ratio "
-            f"{ratio:.2f}, above {max_cr:.2f}); revisit the pair the chart points to."
+            f"{ratio:.2f}, above {max_cr:.2f}); change the judgement you trust least (the "
+            "sentence under the chart shows what each would need to be)."
         )
 
 

@@ -346,8 +346,8 @@ def _priorities(answers: dict, name: str) -> list[Figure]:
     criteria = list(dict.fromkeys(c for pair in pairs for c in pair))
     result = ahp(pairwise_matrix(criteria, pairs))
     weights = ", ".join(f"{k} {v:.0%}" for k, v in result.priorities.items())
-    fig = priorities_chart(result, title=f"Priorities of the policy streams ({name})")
-    return [Figure("Priorities of the three policy streams", _png(fig),
+    fig = priorities_chart(result, title=f"Priorities of the policy objectives ({name})")
+    return [Figure("Priorities of the three policy objectives", _png(fig),
                    f"Bar chart of priorities: {weights}; consistency ratio {result.cr:.2f}",
                    name)]  # fmt: skip
 
@@ -380,12 +380,13 @@ def _roadmap(answers: dict, name: str) -> list[Figure]:
 
     terms = answers.get("q7_roadmap_terms", {}).get("value")
     leads = answers.get("q8_roadmap_leads", {}).get("value")
-    if not isinstance(terms, dict) or not isinstance(leads, dict):
+    if not isinstance(terms, dict):
         return []
+    leads = leads if isinstance(leads, dict) else {}
     actions = data.load("roadmap_actions")
     streams = dict(zip(actions["action"], actions["stream"], strict=True))
-    chosen = {a: t for a, t in terms.items() if a in leads or t == "not now"}
-    roadmap = roadmap_from_terms(chosen, streams=streams, owners=leads, start_year=ROADMAP_START)
+    # an action scheduled with no lead yet is shown as such, never left out
+    roadmap = roadmap_from_terms(terms, streams=streams, owners=leads, start_year=ROADMAP_START)
     if roadmap.empty:
         return []
     fig = roadmap_chart(roadmap, title=f"Roadmap from {ROADMAP_START} ({name})")

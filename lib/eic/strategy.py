@@ -5,7 +5,8 @@ regional development; ADBI, 2013, "Regional Workshop on Eco-Industrial Clusters"
 post-event statement), the calendar years it runs from ``start_year`` to ``end_year``
 (both included), the lead agency (``owner``) and the ``indicator`` that shows progress.
 A participant usually picks a term for each action (short, medium or long term, or "not
-now") and :func:`roadmap_from_terms` turns the choices into years.
+now") and :func:`roadmap_from_terms` turns the choices into years: a term is counted in
+years from the roadmap's first year, which is the only definition the course uses.
 
 >>> roadmap = roadmap_from_terms(
 ...     {"Shared effluent plant": "short term (0-2 years)", "Eco-town zoning": "not now"},
@@ -43,6 +44,7 @@ TERMS = {
     "long term (6-10 years)": (6, 10),
 }
 NOT_NOW = "not now"
+NO_LEAD = "lead not yet chosen"  # the owner of a scheduled action whose lead is still open
 ACTION_COLUMNS = (
     Column("action", "text"),
     Column("stream", "text", allowed=STREAMS),
@@ -138,8 +140,10 @@ def roadmap_from_terms(
     ``actions`` maps each action to a key of :data:`TERMS` ("short term (0-2 years)", ...;
     "short term" is enough) or "not now"; "not now" actions are left out. A term's years
     are offsets from ``start_year``: the medium term (3-5 years) from 2026 runs from 2029
-    to 2031. ``streams`` and ``owners`` (the lead agency) are needed for every action on
-    the roadmap; ``indicators`` may be left out. The start year is kept in ``.attrs``.
+    to 2031. ``streams`` are needed for every action on the roadmap. An action on the
+    roadmap with no lead agency in ``owners`` is kept, with the owner :data:`NO_LEAD`
+    ("lead not yet chosen"), so that it is never dropped unseen; ``indicators`` may be
+    left out. The start year is kept in ``.attrs``.
     """
     if not hasattr(actions, "items"):
         raise TypeError("the actions must map each action to a term, e.g. {'Audit': 'short term'}")
@@ -149,7 +153,7 @@ def roadmap_from_terms(
             f"the start year is {year:g}; enter a whole year from {FIRST_YEAR} to "
             f"{LAST_YEAR - 10}, so that the 10-year roadmap ends by {LAST_YEAR}"
         )
-    rows, no_stream, no_owner = [], [], []
+    rows, no_stream = [], []
     for action, choice in actions.items():
         name = " ".join(str(action).split())
         if not name:
@@ -162,19 +166,14 @@ def roadmap_from_terms(
             no_stream.append(f"'{name}'")
         else:
             stream = _choice(stream, STREAMS, f"the stream of '{name}'")
-        if not owner:
-            no_owner.append(f"'{name}'")
         first, last = TERMS[term]
         indicator = _given(indicators or {}, action)
-        rows.append((name, stream, int(year) + first, int(year) + last, owner, indicator))
+        rows.append(
+            (name, stream, int(year) + first, int(year) + last, owner or NO_LEAD, indicator)
+        )
     if no_stream:
         raise ValueError(
             f"no stream is given for {and_list(no_stream)}; choose one of: {', '.join(STREAMS)}"
-        )
-    if no_owner:
-        raise ValueError(
-            f"no lead agency is given for {and_list(no_owner)}; name the agency that leads "
-            "each action on the roadmap"
         )
     roadmap = pd.DataFrame(rows, columns=[c.name for c in ACTION_COLUMNS])
     if rows:
@@ -195,9 +194,10 @@ def _term_name(offset: int) -> str:
 
 
 def roadmap_summary(roadmap: pd.DataFrame) -> str:
-    """A plain sentence: how many actions each stream has, by term, and the streams with
-    none. An action's term is that of its start, counted from the roadmap's start year
-    (``.attrs["start_year"]``, else its earliest start).
+    """A plain sentence: how many actions each stream has, by term, the streams with none,
+    and the actions whose lead is not yet chosen (owner :data:`NO_LEAD`). An action's term
+    is that of its start, counted from the roadmap's start year (``.attrs["start_year"]``,
+    else its earliest start).
 
     >>> roadmap_summary(roadmap_from_terms({"Audit": "short term", "Grant": "long term"},
     ...     streams={"Audit": "environmental", "Grant": "environmental"},
@@ -222,9 +222,15 @@ def roadmap_summary(roadmap: pd.DataFrame) -> str:
     text += ", ".join(parts) + "."
     empty = [s for s in STREAMS if s not in set(table["stream"])]
     if not empty:
-        return text + " Every stream has at least one action."
-    plural = "streams" if len(empty) > 1 else "stream"
-    return text + f" No action is planned in the {and_list(empty)} {plural}."
+        text += " Every stream has at least one action."
+    else:
+        plural = "streams" if len(empty) > 1 else "stream"
+        text += f" No action is planned in the {and_list(empty)} {plural}."
+    open_leads = [f"'{a}'" for a, o in zip(table["action"], table["owner"], strict=True)
+                  if o == NO_LEAD]  # fmt: skip
+    if open_leads:
+        text += f" Lead not yet chosen for {and_list(open_leads)}."
+    return text
 
 
 def _stream_look(stream: str) -> dict[str, str]:
@@ -240,10 +246,11 @@ def _stream_look(stream: str) -> dict[str, str]:
 def roadmap_chart(roadmap: pd.DataFrame, *, title: str) -> Figure:
     """A timeline: one bar per action from the start of ``start_year`` to the end of
     ``end_year``, grouped by stream, coloured and hatched by stream, with the lead agency
-    written beside the bar. Shaded bands mark the short, medium and long term."""
+    written beside the bar (in italics for an action whose lead is not yet chosen). Each
+    year's label sits in the middle of its year, and shaded bands mark the short, medium and
+    long term with their years: from 2027, the short term is 2027-2029."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
-    from matplotlib.ticker import MaxNLocator
 
     if isinstance(roadmap, pd.DataFrame) and len(roadmap) == 0:
         raise ValueError(
@@ -264,17 +271,24 @@ def roadmap_chart(roadmap: pd.DataFrame, *, title: str) -> Figure:
         if base + start < last and base + end + 1 > first:
             ax.axvspan(base + start, base + end + 1, color="0.5", alpha=0.06 + 0.06 * (shade % 2))
             where = {"transform": ax.get_xaxis_transform(), "va": "bottom", "color": "0.3"}
-            ax.text(base + start + 0.1, 1.0, name.split(" (")[0], fontsize="small", **where)
+            label = f"{name.split(' (')[0]} ({base + start}-{base + end})"
+            ax.text(base + start + 0.1, 1.0, label, fontsize="small", **where)
     y = list(range(len(table)))[::-1]
     for row, position in zip(table.itertuples(index=False), y, strict=True):
         width = row.end_year - row.start_year + 1
         ax.barh(position, width, 0.6, left=row.start_year, **_stream_look(row.stream))
-        ax.annotate(f" {row.owner}", (row.end_year + 1, position), va="center", fontsize="small")
+        style = "italic" if row.owner == NO_LEAD else "normal"
+        ax.annotate(
+            f" {row.owner}", (row.end_year + 1, position), va="center", fontsize="small",
+            fontstyle=style,
+        )  # fmt: skip
     labels = [textwrap.shorten(a, 45, placeholder="...") for a in table["action"]]
     ax.set_yticks(y, labels)
     ax.set_xlim(min(first, base) - 0.5, last + max(3, 0.4 * (last - first)))
     ax.set_ylim(-0.7, len(table) - 0.3)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    step = next(s for s in (1, 2, 5, 10, 20) if (last - first) / s <= 16)
+    years = range(first - first % step, last, step)  # each label in the middle of its year
+    ax.set_xticks([year + 0.5 for year in years], [str(year) for year in years])
     ax.set_xlabel("Year")
     ax.set_ylabel("Action")
     handles = [Patch(**_stream_look(s), label=f"{s.capitalize()} stream") for s in STREAMS]

@@ -67,23 +67,25 @@ def jobs_explorer(factors: pd.DataFrame, quantities: Mapping[str, float]) -> Exp
 
 
 def roadmap_view(terms: Checklist, leads: Checklist, streams: Mapping[str, str]) -> w.VBox | None:
-    """The roadmap drawn from the term and the lead agency chosen for each action."""
+    """The roadmap drawn from the term and the lead agency chosen for each action; an
+    action scheduled before its lead is chosen is drawn with "lead not yet chosen"."""
 
     def draw(_value):
         chosen, owners = terms.recorded() or {}, leads.recorded() or {}
         if not chosen:
             return None, "<p>Choose a term for each action above to see the roadmap.</p>"
-        missing = [a for a, t in chosen.items() if t != "not now" and a not in owners]
-        if missing:
-            return None, (
-                "<p>Choose a lead agency for: " + html.escape(", ".join(missing)) + ".</p>"
-            )
+        missing = [a for a in chosen if a not in owners]
+        still = (
+            "<p>Choose a lead agency for: " + html.escape(", ".join(missing)) + ".</p>"
+            if missing
+            else ""
+        )
         roadmap = roadmap_from_terms(
             chosen, streams=streams, owners=owners, start_year=ROADMAP_START
         )
         if roadmap.empty:
-            return None, "<p>Every action is 'not now': the roadmap is empty.</p>"
-        sentence = f"<p><b>{html.escape(roadmap_summary(roadmap))}</b></p>"
+            return None, "<p>Every action is 'not now': the roadmap is empty.</p>" + still
+        sentence = f"<p><b>{html.escape(roadmap_summary(roadmap))}</b></p>" + still
         return roadmap_chart(roadmap, title="Your roadmap"), sentence
 
     return answer_view([terms, leads], draw, "eic-roadmap-view")
