@@ -26,6 +26,7 @@ from eic.appraisal import (
     irr,
     mac_chart,
     mac_curve,
+    mac_curve_description,
     marginal_abatement_cost,
     npv,
     simple_payback,
@@ -532,3 +533,23 @@ def test_25_options_are_chosen_exactly_and_fast():
             best[b] = max(best[b], best[b - cost] + tonnes)
     assert chosen.abatement == best[5_000]
     assert chosen.investment <= 5_000
+
+
+def test_the_mac_curve_alt_text_reads_the_bars_cheapest_first_with_their_numbers():
+    # listed out of order: the curve, and its words, run from the cheapest tonne up
+    curve = pd.DataFrame(
+        {
+            "option": ["Solar water pre-heating", "Drives", "Steam traps"],
+            "abatement_tco2e_per_yr": [284, 198, 227],
+            "mac_usd_per_tco2e": [16.6, -84.2, -53.0],
+        }
+    )
+    text = mac_curve_description(curve)
+    assert "3 bars from the cheapest tonne to the dearest" in text
+    assert "height is its cost in USD per tCO2e" in text and "width the tCO2e" in text
+    assert (
+        "Drives -84 USD/tCO2e, 198 tCO2e/yr; Steam traps -53 USD/tCO2e, 227 tCO2e/yr; "
+        "Solar water pre-heating 17 USD/tCO2e, 284 tCO2e/yr."
+    ) in text
+    # below zero: 198 + 227 = 425 of 198 + 227 + 284 = 709 tCO2e/yr
+    assert "2 bars are below zero (save money): together they avoid 425 of the 709" in text

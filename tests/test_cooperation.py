@@ -193,6 +193,26 @@ def test_the_stakeholder_map_names_its_axes_with_their_scale():
         plt.close(fig)
 
 
+def test_the_stakeholder_map_draws_each_point_on_its_exact_ratings():
+    # the q1 hint reads "interest 5, influence 2" off the map: no point may be nudged
+    fig = stakeholder_map(STAKEHOLDERS, title="Who matters to the shared plant")
+    try:
+        ax = fig.axes[0]
+        drawn = sorted(tuple(c.get_offsets()[0]) for c in ax.collections)
+        rated = sorted(zip(STAKEHOLDERS["interest"], STAKEHOLDERS["influence"], strict=True))
+        assert drawn == [(float(x), float(y)) for x, y in rated]
+        labels = {
+            a.get_text(): a for a in ax.texts if a.get_text() in set(STAKEHOLDERS["stakeholder"])
+        }
+        farmers, lotus = labels["Farmers' cooperative"], labels["Lotus Textiles"]
+        # both rated interest 5, influence 2: one point, the two names one above the other
+        assert farmers.xy == lotus.xy == (5, 2)
+        assert farmers.xyann[1] != lotus.xyann[1]
+        assert abs(farmers.xyann[1] - lotus.xyann[1]) >= 10  # a line apart, in points
+    finally:
+        plt.close(fig)
+
+
 def test_the_ties_chart_highlights_the_brokers_it_is_given():
     fig = ties_chart(TIES, title="Who works with whom", highlight=brokers(TIES, top=1))
     try:

@@ -31,6 +31,7 @@ from eic.cost_sharing import (
     proportional_shares,
     shapley_shares,
     shares_chart,
+    shares_description,
 )
 from eic.tables import TableError
 
@@ -352,3 +353,28 @@ def test_the_shares_chart_compares_every_rule_with_the_stand_alone_cost():
         plt.close(fig)
     with pytest.raises(ValueError, match="pass the table made by compare_rules"):
         shares_chart(CETP)
+
+
+def test_the_shares_chart_alt_text_gives_each_firms_shares_and_the_core_verdicts():
+    # the reading's three dye houses, each figure from the hand calculation in module 6
+    table = pd.DataFrame(
+        {
+            "firm": ["A", "B", "C"],
+            "effluent_m3_per_day": [100, 300, 600],
+            "standalone_usd_per_yr": [60_000, 110_000, 160_000],
+            "equal_usd_per_yr": [250_000 / 3] * 3,
+            "proportional_usd_per_yr": [25_000, 75_000, 150_000],
+            "shapley_usd_per_yr": [40_000, 80_000, 130_000],
+        }
+    )
+    table.attrs["in_core"] = {"equal": False, "proportional": False, "shapley": True}
+    text = shares_description(table)
+    assert "for 3 firms" in text and "black mark at its stand-alone cost" in text
+    assert (
+        "A (100 m3/day): own plant 60,000; Equal shares 83,333; By effluent volume 25,000; "
+        "Shapley 40,000. B (300 m3/day)"
+    ) in text
+    assert "C (600 m3/day): own plant 160,000;" in text
+    assert text.endswith(
+        "In the core: Shapley. Not in the core: Equal shares and By effluent volume."
+    )

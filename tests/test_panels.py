@@ -72,7 +72,15 @@ def test_the_distance_limit_and_objective_change_the_exchanges():
     panel = symbiosis_explorer(
         data.load("sme_inventory"), data.load("symbiosis_materials"), Factors(0.10, 0.0001)
     )
-    assert headline(panel).startswith("Within 15 km: 10 feasible exchanges; 55,100 t/yr")
+    # the default objective, most tonnes diverted: steam, a utility and no waste, gets none
+    assert headline(panel).startswith(
+        "Within 15 km: 10 feasible exchanges; 20,100 t/yr of by-products diverted from disposal, "
+    )
+    panel.controls["objective"].value = "saving"
+    assert "20,100 t/yr of by-products diverted from disposal and 35,000 t/yr of steam" in (
+        headline(panel)
+    )
+    panel.controls["objective"].value = "tonnes"
     panel.controls["distance"].value = 5
     assert headline(panel).startswith("Within 5 km: 7 feasible exchanges; 16,100 t/yr")
     panel.controls["distance"].value = 1
@@ -109,6 +117,22 @@ def test_the_rate_and_budget_change_the_appraisal_and_the_best_set():
     assert headline(panel).startswith("At 5 %, 9 of the 10 options pay for themselves")
     panel.controls["budget"].value = 0
     assert "choose no option" in panel.text.value
+
+
+def alt_text(explorer: Explorer) -> str:
+    return html.unescape(re.search(r"alt=['\"]([^'\"]*)", explorer.chart.widget.value)[1])
+
+
+def test_the_charts_of_costs_are_described_in_words_not_by_the_sentence_above_them():
+    # what a screen reader reads for the chart: its bars, not the panel's first sentence
+    options = data.load("cluster_options")
+    mac = alt_text(portfolio_explorer(options, budget=500_000, rate=10))
+    assert "pay for themselves" not in mac and "USD/tCO2e" in mac
+    assert all(option in mac for option in options["option"])
+    firms = data.load("cetp_firms")
+    shares = alt_text(cost_sharing_explorer(firms))
+    assert "Not in the core" not in shares.split(".")[0]
+    assert all(firm in shares for firm in firms["firm"]) and "USD per year" in shares
 
 
 def test_the_sharing_rule_switches_the_verdict_on_stability():

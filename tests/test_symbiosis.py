@@ -18,7 +18,9 @@ from eic.symbiosis import (
     Factors,
     allocate_exchanges,
     check_inventory,
+    check_materials,
     chertow_3_2,
+    diverted_and_shared,
     exchanges_from,
     firm_positions,
     match_by_products,
@@ -26,6 +28,7 @@ from eic.symbiosis import (
     network_summary,
     random_inventory,
     savings,
+    totals,
     without_partner,
 )
 from eic.tables import TableError
@@ -120,7 +123,9 @@ def small_inventories(draw):
     firms = draw(st.integers(2, 8))
     rows = []
     for f in range(firms):
-        x, y = draw(st.integers(0, 30)), draw(st.integers(0, 30))
+        # the first firm at the map's fixed point: firms bunched far from it (at (0, 3) and
+        # (0, 4), say) would be refused as latitude and longitude pasted in as km
+        x, y = (0, 0) if f == 0 else (draw(st.integers(0, 30)), draw(st.integers(0, 30)))
         for flow in ("supplies", "needs"):
             for material in draw(st.sets(st.sampled_from(["ash", "slag", "husk"]), max_size=2)):
                 tonnes = draw(st.integers(1, 500))
@@ -342,3 +347,99 @@ def test_the_network_measures_agree_with_networkx(seed):
         for g in nx.connected_components(graph)
     ]
     assert chertow_3_2(table)[0] == any(n >= 3 and r >= 2 for n, r in groups)
+
+
+MATERIALS = pd.DataFrame(
+    {
+        "material": ["fly ash", "steam"],
+        "virgin_price_usd_per_t": [30, 25],
+        "disposal_cost_usd_per_t": [10, 0],
+        "virgin_tco2e_per_t": [0.6, 0.2],
+        "exchange_kind": ["by-product", "utility sharing"],
+    }
+)
+
+
+def test_piped_steam_is_charged_no_trucking_and_is_not_diverted_from_disposal():
+    allocation = pd.DataFrame(
+        {
+            "supplier": ["Plant", "Plant"],
+            "receiver": ["Works", "Dye house"],
+            "material": ["fly ash", "steam"],
+            "distance_km": [10.0, 8.0],
+            "tonnes": [100.0, 1000.0],
+        }
+    )
+    account = savings(allocation, MATERIALS, Factors(0.10, 0.0001)).set_index("material")
+    # steam: 1,000 t x 25 = 25,000 USD, no trucking; 1,000 t x 0.2 = 200 tCO2e, no trucks
+    assert account.loc["steam", "transport_usd"] == 0
+    assert account.loc["steam", "net_saving_usd"] == pytest.approx(25_000)
+    assert account.loc["steam", "co2_avoided_t"] == pytest.approx(200)
+    # fly ash by truck: 100 t x 10 km x 0.10 = 100 USD
+    assert account.loc["fly ash", "transport_usd"] == pytest.approx(100)
+    full = savings(allocation, MATERIALS, Factors(0.10, 0.0001))
+    assert diverted_and_shared(full, MATERIALS) == {"diverted": 100.0, "shared": 1000.0}
+
+
+def test_a_materials_table_without_kinds_treats_every_material_as_a_by_product():
+    allocation = pd.DataFrame(
+        {"supplier": ["P"], "receiver": ["R"], "material": ["steam"], "distance_km": [10.0],
+         "tonnes": [10.0]}
+    )  # fmt: skip
+    account = savings(allocation, MATERIALS.drop(columns="exchange_kind"), Factors(0.1, 0))
+    assert account.loc[0, "transport_usd"] == pytest.approx(10)  # 10 t x 10 km x 0.1
+
+
+def test_an_unknown_exchange_kind_is_refused():
+    with pytest.raises(TableError, match="exchange_kind"):
+        check_materials(MATERIALS.assign(exchange_kind=["by-product", "pipeline"]))
+
+
+def test_on_the_course_cluster_the_two_objectives_give_clearly_different_savings():
+    inventory = data.load("sme_inventory")
+    materials = data.load("symbiosis_materials")
+    factors = Factors(0.10, 0.0001)
+    found = match_by_products(inventory, max_distance_km=15)
+    result = {}
+    for objective in ("tonnes", "saving"):
+        chosen = allocate_exchanges(
+            found, objective=objective, materials=materials, factors=factors
+        )
+        account = savings(chosen, materials, factors)
+        result[objective] = (
+            totals(account)["net_saving_usd"],
+            diverted_and_shared(account, materials),
+        )
+    # by hand, per tonne virgin price + disposal cost - 0.10 USD x km, distances from the map
+    by_products = (
+        8000 * (30 + 10 - 0.1 * 5**0.5)  # fly ash to the cement plant
+        + 4000 * (30 + 10 - 0.1 * 41**0.5)  # fly ash to the brick kilns
+        + 2500 * (10 + 20 - 0.1 * 5**0.5)  # food waste to the biogas plant
+        + 2000 * (25 + 10 - 0.1 * 5**0.5)  # gypsum to the cement plant
+        + 300 * (600 + 30 - 0.1 * 5**0.5)  # plastic scrap
+        + 1500 * (40 + 5 - 0.1 * 10**0.5)  # rice husk to dye house A
+        + 1200 * (40 + 5 - 0.1 * 5)  # rice husk to dye house B
+        + 600 * (300 + 0 - 0.1 * 10**0.5)  # scrap steel
+    )
+    steam = (20_000 + 15_000) * 25  # by pipe to the two dye houses, no trucking
+    # 'Most tonnes diverted' leaves out the steam, which is not diverted from disposal
+    assert result["tonnes"][0] == pytest.approx(by_products, abs=1)
+    assert result["tonnes"][1] == {"diverted": 20_100, "shared": 0}
+    assert result["saving"][0] == pytest.approx(by_products + steam, abs=1)
+    assert result["saving"][1] == {"diverted": 20_100, "shared": 35_000}
+    # worksheet question 6 accepts 0.1 %: the other objective's figure must fall outside it
+    assert abs(result["tonnes"][0] - result["saving"][0]) > 0.001 * result["saving"][0]
+    # question 5: at 5 km the brick kilns (6.40 km) and the steam (5.66 and 7.81 km) drop out
+    near = allocate_exchanges(
+        match_by_products(inventory, max_distance_km=5), objective="tonnes", materials=materials
+    )
+    assert near["tonnes"].sum() == 16_100
+
+
+def test_kalundborg_uses_only_the_kinds_of_exchange_the_reading_teaches():
+    kalundborg = data.load("kalundborg_exchanges")
+    assert set(kalundborg["kind"]) <= {"by-product", "utility sharing", "joint services"}
+    # the same lake water is one resource, whatever route it takes
+    assert set(kalundborg.loc[kalundborg["supplier"] == "Lake Tissø", "resource"]) == {
+        "surface water"
+    }

@@ -105,12 +105,27 @@ def stakeholder_quadrants(table: pd.DataFrame, *, cut: int = 3) -> pd.DataFrame:
     return clean
 
 
-def _spread(count: int) -> list[tuple[float, float]]:
-    """Offsets (in rating units) that keep ``count`` points in one grid cell apart."""
-    if count == 1:
-        return [(0.0, 0.0)]
-    angles = np.pi / 2 + 2 * np.pi * np.arange(count) / count
-    return [(0.25 * np.cos(a), 0.25 * np.sin(a)) for a in angles]
+# a label line, in typographic points (at the labels' size of 8.5)
+LABEL_LINE = 11
+
+
+def _label_place(x: float, y: float, k: int, count: int) -> dict:
+    """Where the ``k``-th of ``count`` names of the point (x, y) goes, as arguments of
+    ``annotate``: the names are stacked as lines, beside the point, or, near the right edge
+    (where a name beside it would run into the next column's), above it (below it in the
+    top row). The point itself stays on its ratings."""
+    if x <= 4.5:  # beside the point, to its right, the stack centred on the point
+        dy = LABEL_LINE * ((count - 1) / 2 - k)
+        return {"xytext": (8, dy), "ha": "left", "va": "center"}
+    if y <= 4.5:  # above the point, the first name on top
+        return {"xytext": (0, 8 + LABEL_LINE * (count - 1 - k)), "ha": "center", "va": "bottom"}
+    return {"xytext": (0, -8 - LABEL_LINE * k), "ha": "center", "va": "top"}
+
+
+def _marker_area(k: int, count: int) -> float:
+    """The area (points squared) of the ``k``-th of ``count`` markers on one point: largest
+    first, so that each marker shows around the next one drawn on top of it."""
+    return 70.0 if count == 1 else float(np.linspace(160, 45, count)[k])
 
 
 @remembered
@@ -118,8 +133,10 @@ def stakeholder_map(table: pd.DataFrame, *, title: str, cut: int = 3) -> Figure:
     """The power-interest grid: interest (x) against influence (y), both rated 1-5.
 
     The four quadrants are shaded and named; each stakeholder is a point labelled with
-    its name, coloured (and shaped) by its group. Stakeholders with the same ratings are
-    drawn side by side around their shared grid cell.
+    its name, coloured (and shaped) by its group. Every point sits exactly on its two
+    whole-number ratings. Stakeholders with the same ratings share the point: their markers
+    are drawn one inside the other and their names are stacked beside it (above it near
+    the right edge).
     """
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
@@ -143,15 +160,12 @@ def stakeholder_map(table: pd.DataFrame, *, title: str, cut: int = 3) -> Figure:
     cells = quadrants.groupby(["interest", "influence"], sort=False).cumcount()
     sizes = quadrants.groupby(["interest", "influence"])["stakeholder"].transform("size")
     for row, k, n in zip(quadrants.itertuples(index=False), cells, sizes, strict=True):
-        dx, dy = _spread(n)[k]
         g = groups.index(row.group)
-        x, y = row.interest + dx, row.influence + dy
-        ax.scatter(x, y, s=70, color=COLOURS[g % len(COLOURS)], marker=MARKERS[g % len(MARKERS)],
-                   edgecolor="white", zorder=3)  # fmt: skip
-        left = x > 4.5  # near the right edge: label to the left of the point
-        ax.annotate(row.stakeholder, (x, y), xytext=(-6 if left else 6, 3),
-                    textcoords="offset points", ha="right" if left else "left",
-                    fontsize=8.5, zorder=4)  # fmt: skip
+        x, y = row.interest, row.influence
+        ax.scatter(x, y, s=_marker_area(k, n), color=COLOURS[g % len(COLOURS)],
+                   marker=MARKERS[g % len(MARKERS)], edgecolor="white", zorder=3 + k)  # fmt: skip
+        ax.annotate(row.stakeholder, (x, y), textcoords="offset points", fontsize=8.5,
+                    zorder=4 + n, **_label_place(x, y, k, n))  # fmt: skip
     handles = [
         Line2D([], [], linestyle="", marker=MARKERS[g % len(MARKERS)], markersize=8,
                color=COLOURS[g % len(COLOURS)], label=group)

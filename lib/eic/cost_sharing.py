@@ -311,3 +311,43 @@ def shares_chart(comparison: pd.DataFrame, *, title: str | None = None) -> Figur
     ax.set_title(title or "Sharing the yearly cost of a common effluent treatment plant")
     ax.legend(loc="upper left", fontsize="small")
     return fig
+
+
+def shares_description(comparison: pd.DataFrame) -> str:
+    """The chart of :func:`shares_chart` in words, for its alternative text: for each firm,
+    in the chart's order, its stand-alone cost and its share under each rule (USD/yr), and
+    which rules are in the core.
+
+    >>> table = pd.DataFrame({"firm": ["A", "B"], "effluent_m3_per_day": [100, 300],
+    ...     "standalone_usd_per_yr": [60_000, 110_000], "equal_usd_per_yr": [70_000, 70_000],
+    ...     "proportional_usd_per_yr": [35_000, 105_000], "shapley_usd_per_yr": [45_000,
+    ...     95_000]})
+    >>> table.attrs["in_core"] = {"equal": False, "proportional": True, "shapley": True}
+    >>> print(shares_description(table))  # doctest: +NORMALIZE_WHITESPACE
+    Bars of each firm's share of the plant's cost (USD per year) under 3 rules, beside a
+    black mark at its stand-alone cost, for 2 firms. A (100 m3/day): own plant 60,000;
+    Equal shares 70,000; By effluent volume 35,000; Shapley 45,000. B (300 m3/day): own
+    plant 110,000; Equal shares 70,000; By effluent volume 105,000; Shapley 95,000. In the
+    core: By effluent volume and Shapley. Not in the core: Equal shares.
+    """
+    firms = [
+        f"{row['firm']} ({row['effluent_m3_per_day']:,.0f} m3/day): own plant "
+        f"{row['standalone_usd_per_yr']:,.0f}; "
+        + "; ".join(f"{label} {row[f'{rule}_usd_per_yr']:,.0f}" for rule, label in RULES.items())
+        for _, row in comparison.iterrows()
+    ]
+    in_core = comparison.attrs.get("in_core", {})
+    verdicts = [
+        f"{heading}: {and_list([RULES[r] for r in RULES if in_core.get(r) is wanted])}."
+        for heading, wanted in (("In the core", True), ("Not in the core", False))
+        if any(in_core.get(r) is wanted for r in RULES)
+    ]
+    return " ".join(
+        [
+            f"Bars of each firm's share of the plant's cost (USD per year) under {len(RULES)} "
+            "rules, beside a black mark at its stand-alone cost, for "
+            f"{len(comparison)} firm{'s' if len(comparison) != 1 else ''}.",
+            *(f"{firm}." for firm in firms),
+            *verdicts,
+        ]
+    )

@@ -107,7 +107,8 @@ WRAPPED_DESCRIPTIONS = (
 
 
 class Explorer:
-    """Controls, a chart and a text panel; ``draw(values)`` returns (figure, html).
+    """Controls, a chart and a text panel; ``draw(values)`` returns (figure, html), or
+    (figure, html, the chart's alternative text).
 
     The HTML describes what the chart shows in words, so the chart is never the only way
     to read the result.
@@ -140,7 +141,7 @@ class Explorer:
 
     def refresh(self) -> None:
         try:
-            fig, text = self._draw(self.values())
+            fig, text, *alt = self._draw(self.values())
         except (TypeError, ValueError) as err:
             self.chart.hide()
             self.text.value = f"<p role='alert'>{html.escape(str(err))}</p>"
@@ -149,7 +150,8 @@ class Explorer:
         if fig is None:
             self.chart.hide()
         else:
-            self.chart.show(fig, "Chart: " + plain_text(text.split("</p>")[0]))
+            # the chart in words, if ``draw`` gives them; else the text's first sentence
+            self.chart.show(fig, alt[0] if alt else "Chart: " + plain_text(text.split("</p>")[0]))
 
 
 def slider(

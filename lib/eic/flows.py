@@ -191,6 +191,26 @@ def eco_efficiency(
     return pd.DataFrame(rows)
 
 
+def zld_residue_name(substance: str, gap: float, unit: str) -> str:
+    """The name of what a zero-liquid-discharge plant does not recover: vapour or solid
+    residue for water, solid residue for anything else. A ``gap`` other than 0 (in
+    ``unit``) is the measured balance's inputs minus its outputs, which the residue takes in.
+
+    >>> zld_residue_name("salt", 0, "t/day")
+    'Left in solid residue (ZLD)'
+    """
+    name = (
+        "Evaporated or left in solid residue (ZLD"
+        if substance.lower() == "water"
+        else "Left in solid residue (ZLD"
+    )
+    if gap > 0:
+        return f"{name}; includes the {gap:,.6g} {unit} missing from the measured balance)"
+    if gap < 0:
+        return f"{name}; the measured outflows were {-gap:,.6g} {unit} more than the inflow)"
+    return name + ")"
+
+
 def reuse_scenario(
     table: pd.DataFrame, plant: str, recovery: Mapping[str, float]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -200,15 +220,33 @@ def reuse_scenario(
     "salt": 0.75}`` as in Tirupur's zero-liquid-discharge plants (IL&FS: 95-98 % of water,
     70-80 % of salt). For each substance the recovered amount goes back to the processes
     that sent it to the plant (in proportion), replacing part of what they take from
-    outside. What the plant releases becomes what enters it minus what it recovers (and
-    minus what it sends elsewhere inside the system), its releases keeping their
-    proportions: under zero liquid discharge that remainder leaves as vapour or solid
-    residue, not as liquid to a river.
+    outside. Under zero liquid discharge nothing leaves the plant as liquid: its releases
+    out of the system (treated effluent to a river, water in sludge) are replaced by one
+    flow, :func:`zld_residue_name`, of what enters minus what is recovered (and minus what
+    the plant sends elsewhere inside the system): water that leaves as vapour or in solid
+    residue, other substances in solid residue.
+
+    A scenario is a design, so its plant balance closes: when the measured balance did not
+    (a flow nobody measured, or a wrong meter), that gap is counted in the residue, and the
+    residue's name says how much of it was the gap, so that the chart shows it.
 
     Returns ``(summary, new_table)``: per substance the plant's inflow, the amount
-    recovered, supply from outside and release from the plant before and after; and the
-    flow table of the scenario, in which the plant's balance closes and every other
-    process stays as balanced (or not) as it was.
+    recovered, supply from outside and release from the plant before and after
+    (``release_after`` is the residue); and the flow table of the scenario, in which the
+    plant's balance closes and every other process stays as balanced (or not) as it was.
+
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({
+    ...     "flow": ["Intake", "Effluent", "To the river"],
+    ...     "source": ["", "Mill", "Plant"], "target": ["Mill", "Plant", ""],
+    ...     "substance": ["water"] * 3, "quantity": [100, 100, 90], "unit": ["m3/day"] * 3,
+    ... })
+    >>> summary, after = reuse_scenario(table, "Plant", {"water": 0.95})
+    >>> after.loc[after["source"] == "Plant", "quantity"].tolist()
+    [95.0, 5.0]
+    >>> after["flow"].iloc[-1]
+    'Evaporated or left in solid residue (ZLD; includes the 10 m3/day missing from the \
+measured balance)'
     """
     clean = check_flows(table)
     if clean["quantity"].isna().any():
@@ -228,10 +266,15 @@ def reuse_scenario(
         inflow = feeds["quantity"].sum()
         recovered = share * inflow
         suppliers = feeds.groupby("source", sort=False)["quantity"].sum()
+        unit = feeds["unit"].iloc[0]
         supply_before = supply_after = 0.0
         for supplier, sent in suppliers.items():
             back = recovered * sent / inflow
-            imports = new.index[same & (new["target"] == supplier) & (new["source"] == "")]
+            imports = new.index[
+                (new["substance"] == substance)
+                & (new["target"] == supplier)
+                & (new["source"] == "")
+            ]
             bought = new.loc[imports, "quantity"].sum()
             if back > bought + 1e-9 * max(bought, 1):
                 raise ValueError(
@@ -242,16 +285,16 @@ def reuse_scenario(
             new.loc[imports, "quantity"] *= (bought - back) / bought if bought else 0
             supply_before += bought
             supply_after += bought - back
-            new.loc[len(new)] = {
+            new.loc[new.index.max() + 1] = {
                 "flow": f"Recovered {substance}"
                 + (f" to {supplier}" if len(suppliers) > 1 else ""),
                 "source": plant,
                 "target": supplier,
                 "substance": substance,
                 "quantity": back,
-                "unit": feeds["unit"].iloc[0],
+                "unit": unit,
             }
-        releases = new.index[same & (new["source"] == plant) & (new["target"] == "")]
+        releases = same & (clean["source"] == plant) & (clean["target"] == "")
         released = clean.loc[releases, "quantity"].sum()
         kept = clean[same & (clean["source"] == plant) & (clean["target"] != "")]
         release_after = inflow - recovered - kept["quantity"].sum()
@@ -261,12 +304,25 @@ def reuse_scenario(
                 f"elsewhere; it cannot also recover {recovered:,.6g}: lower the recovery share"
             )
         release_after = max(release_after, 0.0)
-        if released:
-            new.loc[releases, "quantity"] *= release_after / released
+        # zero liquid discharge: the old releases (to a river, in sludge) give way to one
+        # residue, vapour or solid, of all that is not recovered
+        new = new.drop(index=clean.index[releases])
+        if release_after > 0:
+            gap = inflow - released - kept["quantity"].sum()
+            if abs(gap) <= TOLERANCE * inflow:  # a measured balance that closes
+                gap = 0.0
+            new.loc[new.index.max() + 1] = {
+                "flow": zld_residue_name(substance, gap, unit),
+                "source": plant,
+                "target": "",
+                "substance": substance,
+                "quantity": release_after,
+                "unit": unit,
+            }
         rows.append(
             {
                 "substance": substance,
-                "unit": feeds["unit"].iloc[0],
+                "unit": unit,
                 "plant_inflow": inflow,
                 "recovered": recovered,
                 "supply_before": supply_before,
@@ -275,7 +331,7 @@ def reuse_scenario(
                 "release_after": release_after,
             }
         )
-    return pd.DataFrame(rows), new
+    return pd.DataFrame(rows), new.reset_index(drop=True)
 
 
 @remembered
@@ -352,4 +408,5 @@ __all__ = [
     "reuse_scenario",
     "sankey_chart",
     "solve_unknown",
+    "zld_residue_name",
 ]

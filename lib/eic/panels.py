@@ -12,9 +12,15 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from eic.appraisal import appraise, mac_chart, mac_curve
+from eic.appraisal import appraise, mac_chart, mac_curve, mac_curve_description
 from eic.clusters import candidate_clusters, lq_chart
-from eic.cost_sharing import COD_USD_PER_KG, cetp_plant_cost, compare_rules, shares_chart
+from eic.cost_sharing import (
+    COD_USD_PER_KG,
+    cetp_plant_cost,
+    compare_rules,
+    shares_chart,
+    shares_description,
+)
 from eic.explorers import Explorer, percent_slider, show, slider, table_html, toggle
 from eic.flows import eco_efficiency, reuse_scenario, sankey_chart
 from eic.portfolio import choose_portfolio, greedy_portfolio
@@ -22,6 +28,7 @@ from eic.symbiosis import (
     Factors,
     allocate_exchanges,
     chertow_3_2,
+    diverted_and_shared,
     exchanges_from,
     firm_positions,
     match_by_products,
@@ -175,6 +182,10 @@ def symbiosis_explorer(
         )
         account = savings(chosen, materials, factors)
         total = account.iloc[-1]
+        split = diverted_and_shared(account, materials)
+        piped = (
+            f" and {split['shared']:,.0f} t/yr of steam supplied by pipe" if split["shared"] else ""
+        )
         links = exchanges_from(chosen)
         summary = network_summary(links)
         meets, reason = chertow_3_2(links)
@@ -185,7 +196,8 @@ def symbiosis_explorer(
         ).fillna({"tonnes": 0})
         text = (
             f"<p><b>Within {values['distance']:.0f} km: {len(found)} feasible exchanges; "
-            f"{total['tonnes']:,.0f} t/yr diverted from disposal, a net saving of "
+            f"{split['diverted']:,.0f} t/yr of by-products diverted from disposal{piped}, "
+            "a net saving of "
             f"USD {total['net_saving_usd']:,.0f}/yr and {total['co2_avoided_t']:,.0f} tCO2e/yr "
             f"avoided.</b> {html.escape(summary.explain())} Chertow's 3-2 test: "
             f"{html.escape(reason)} The map shows the exchanges chosen.</p>"
@@ -298,7 +310,8 @@ def portfolio_explorer(
             "its width the tCO2e it avoids a year and its height the cost per tonne; bars "
             "below zero save money.</p>"
         )
-        return mac_chart(mac_curve(appraised)), text
+        curve = mac_curve(appraised)
+        return mac_chart(curve), text, mac_curve_description(curve)
 
     return _shown(Explorer(controls, draw, css="eic-portfolio-explorer"), display)
 
@@ -356,7 +369,7 @@ def cost_sharing_explorer(
                 },
             )
         )
-        return shares_chart(comparison), text
+        return shares_chart(comparison), text, shares_description(comparison)
 
     return _shown(Explorer({"rule": rule}, draw, css="eic-cost-sharing-explorer"), display)
 

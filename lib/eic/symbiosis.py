@@ -67,6 +67,7 @@ __all__ = [
     "check_links",
     "check_materials",
     "chertow_3_2",
+    "diverted_and_shared",
     "degree_table",
     "exchanges_from",
     "firm_positions",
@@ -219,11 +220,18 @@ def match_by_products(inventory: pd.DataFrame, *, max_distance_km: float) -> pd.
     )[columns]
 
 
+# The kinds of exchange a material can make (the reading's first two kinds): a by-product
+# goes by truck and is diverted from disposal; a shared utility (steam, heat) goes by pipe
+# and replaces what the receiver would make itself, so it is neither trucked nor disposed of.
+BY_PRODUCT, UTILITY = "by-product", "utility sharing"
+EXCHANGE_KINDS = (BY_PRODUCT, UTILITY)
+
 MATERIAL_COLUMNS = (
     Column("material", "text"),
     Column("virgin_price_usd_per_t", "number", unit="USD/t"),
     Column("disposal_cost_usd_per_t", "number", unit="USD/t"),
     Column("virgin_tco2e_per_t", "number", unit="tCO2e/t"),
+    Column("exchange_kind", "text", allowed=EXCHANGE_KINDS, optional=True),
 )
 
 
@@ -236,26 +244,45 @@ class Factors:
 
 
 def check_materials(table: pd.DataFrame) -> pd.DataFrame:
-    """Check a table of material prices, disposal costs and emission factors."""
+    """Check a table of material prices, disposal costs and emission factors.
+
+    Its optional column ``exchange_kind`` says whether a material is a "by-product" (the
+    default: trucked, diverted from disposal) or a "utility sharing" flow (piped steam or
+    heat: no trucking, and not counted as diverted from disposal).
+    """
     clean = check_table(table, MATERIAL_COLUMNS, what="materials table", key=["material"])
     clean["material"] = clean["material"].str.lower()
+    if "exchange_kind" not in clean:
+        clean["exchange_kind"] = BY_PRODUCT
+    clean["exchange_kind"] = clean["exchange_kind"].str.lower()
     return clean.set_index("material")
 
 
+def _trucked(per: pd.DataFrame) -> np.ndarray:
+    """1 for a material that goes by truck (a by-product), 0 for a piped utility."""
+    return (per["exchange_kind"] != UTILITY).to_numpy(dtype=float)
+
+
 def net_saving_per_tonne(exchanges: pd.DataFrame, materials: pd.DataFrame, factors: Factors):
-    """USD saved per tonne exchanged: virgin price + disposal cost - transport cost."""
+    """USD saved per tonne exchanged: virgin price + disposal cost - transport cost (by
+    truck; a piped utility is charged no transport, its pipe being left out)."""
+    per = _prices_of(exchanges, materials)
+    return (
+        per["virgin_price_usd_per_t"].to_numpy()
+        + per["disposal_cost_usd_per_t"].to_numpy()
+        - factors.transport_usd_per_tkm * exchanges["distance_km"].to_numpy() * _trucked(per)
+    )
+
+
+def _prices_of(exchanges: pd.DataFrame, materials: pd.DataFrame) -> pd.DataFrame:
+    """The materials table's row for each exchange, in order."""
     prices = check_materials(materials)
     missing = sorted(set(exchanges["material"]) - set(prices.index))
     if missing:
         raise ValueError(
             f"the materials table has no prices for: {', '.join(missing)}; add a row for each"
         )
-    per = prices.loc[exchanges["material"]]
-    return (
-        per["virgin_price_usd_per_t"].to_numpy()
-        + per["disposal_cost_usd_per_t"].to_numpy()
-        - factors.transport_usd_per_tkm * exchanges["distance_km"].to_numpy()
-    )
+    return prices.loc[exchanges["material"]].reset_index(drop=True)
 
 
 def allocate_exchanges(
@@ -267,9 +294,11 @@ def allocate_exchanges(
 ) -> pd.DataFrame:
     """Tonnes to send along each feasible exchange, never more than supplied or demanded.
 
-    ``objective`` "tonnes" maximises the tonnes diverted from disposal; "saving" maximises
-    the net saving in USD/yr (needs ``materials`` and ``factors``; exchanges that would lose
-    money get nothing). Solved exactly as a linear programme (a transportation problem).
+    ``objective`` "tonnes" maximises the tonnes diverted from disposal: given ``materials``,
+    a shared utility (steam) is not diverted from disposal, so it gets nothing. "saving"
+    maximises the net saving in USD/yr (needs ``materials`` and ``factors``; exchanges that
+    would lose money get nothing). Solved exactly as a linear programme (a transportation
+    problem).
     Returns the exchanges with a ``tonnes`` column (t/yr), only those with tonnes > 0.
     """
     if objective not in ("tonnes", "saving"):
@@ -280,6 +309,8 @@ def allocate_exchanges(
         if materials is None or factors is None:
             raise ValueError("to maximise the saving, give the materials table and the factors")
         weight = net_saving_per_tonne(exchanges, materials, factors)
+    elif materials is not None:
+        weight = _trucked(_prices_of(exchanges, materials))
     else:
         weight = np.ones(len(exchanges))
     supply_key = pd.MultiIndex.from_frame(exchanges[["supplier", "material"]])
@@ -316,15 +347,13 @@ def savings(allocation: pd.DataFrame, materials: pd.DataFrame, factors: Factors)
     Columns: supplier, receiver, material, tonnes (t/yr), virgin_avoided_usd (tonnes x
     virgin price), disposal_avoided_usd (tonnes x disposal cost), transport_usd (tonnes x
     km x transport cost), net_saving_usd, co2_avoided_t (tonnes x the virgin material's
-    factor, minus tonnes x km x the transport factor), all per year.
+    factor, minus tonnes x km x the transport factor), all per year. A piped utility
+    (``exchange_kind`` "utility sharing") is charged no truck transport or truck emissions;
+    the cost of its pipe is not counted. :func:`diverted_and_shared` splits the tonnes.
     """
-    prices = check_materials(materials)
-    missing = sorted(set(allocation["material"]) - set(prices.index))
-    if missing:
-        raise ValueError(f"the materials table has no prices for: {', '.join(missing)}")
-    per = prices.loc[allocation["material"]].reset_index(drop=True)
+    per = _prices_of(allocation, materials)
     tonnes = allocation["tonnes"].reset_index(drop=True)
-    tkm = tonnes * allocation["distance_km"].reset_index(drop=True)
+    tkm = tonnes * allocation["distance_km"].reset_index(drop=True) * _trucked(per)
     account = pd.DataFrame(
         {
             "supplier": allocation["supplier"].to_numpy(),
@@ -345,6 +374,28 @@ def savings(allocation: pd.DataFrame, materials: pd.DataFrame, factors: Factors)
     total = account.select_dtypes("number").sum()
     account.loc[len(account)] = {"supplier": "Total", "receiver": "", "material": "", **total}
     return account
+
+
+def diverted_and_shared(account: pd.DataFrame, materials: pd.DataFrame) -> dict[str, float]:
+    """The tonnes of a :func:`savings` account (t/yr) split by kind: ``diverted`` (by-products
+    diverted from disposal) and ``shared`` (utilities such as steam, supplied by pipe).
+
+    >>> import pandas as pd
+    >>> account = pd.DataFrame({"supplier": ["A", "A", "Total"], "material": ["ash", "steam", ""],
+    ...                         "tonnes": [100.0, 50.0, 150.0]})
+    >>> materials = pd.DataFrame({"material": ["ash", "steam"], "virgin_price_usd_per_t": [1, 1],
+    ...                           "disposal_cost_usd_per_t": [1, 0], "virgin_tco2e_per_t": [0, 0],
+    ...                           "exchange_kind": ["by-product", "utility sharing"]})
+    >>> diverted_and_shared(account, materials)
+    {'diverted': 100.0, 'shared': 50.0}
+    """
+    rows = account[account["supplier"] != "Total"]
+    trucked = _trucked(_prices_of(rows, materials)) if len(rows) else np.zeros(0)
+    tonnes = rows["tonnes"].to_numpy(dtype=float)
+    return {
+        "diverted": float((tonnes * trucked).sum()),
+        "shared": float((tonnes * (1 - trucked)).sum()),
+    }
 
 
 def firm_positions(inventory: pd.DataFrame) -> dict[str, tuple[float, float]]:
