@@ -120,7 +120,7 @@ def assert_laid_out(page) -> None:
     cut = page.evaluate(
         """() => [...document.querySelectorAll(
                    '.eic-question button, .eic-question label, .eic-explorer .widget-label,'
-                   + '.widget-readout, .eic-own-data button')]
+                   + '.widget-readout, .jp-OutputArea-output button')]
                  .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
                  .map(el => el.innerText)"""
     )
@@ -702,4 +702,37 @@ def test_own_data_is_uploaded_checked_analysed_and_kept_in_voila(served, browser
     assert "ours.csv" in panel.locator(".eic-own-data-ok").inner_text()
     assert "Our steam trap repair" in panel.inner_text()
     assert errors + more_errors == []
+    page.close()
+
+
+def test_an_own_data_analysis_fits_a_phone(served, browser):
+    # Module 6's analysis of a participant's firms has inputs with long labels ("Treatment
+    # cost at the design flow, ..."): on a phone they ran past the screen's edge
+    url, _folder = served
+    module = next(m for m in released_modules() if m["id"] == "m06")
+    page, errors = open_app(
+        browser, f"{url}/voila/render/{module['folder']}/{module['folder']}.ipynb"
+    )
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    panel = page.locator(".eic-own-data")
+    panel.scroll_into_view_if_needed()
+    with page.expect_download() as download:
+        panel.get_by_text("the template as CSV").click()
+    template = Path(download.value.path()).read_bytes()
+    with page.expect_file_chooser() as chooser:
+        panel.locator("button.widget-upload").click()
+    chooser.value.set_files({"name": "firms.csv", "mimeType": "text/csv", "buffer": template})
+    panel.locator(".eic-own-data-ok").wait_for(timeout=60_000)
+    panel.locator(".eic-explorer img").first.wait_for(timeout=60_000)
+    astray = page.evaluate(
+        """() => [...document.querySelectorAll(
+                   '.eic-own-data .widget-label, .eic-own-data input, .eic-own-data button')]
+                 .filter(el => el.offsetParent !== null)
+                 .filter(el => el.getBoundingClientRect().right
+                                 > document.documentElement.clientWidth + 1
+                               || el.scrollWidth > el.clientWidth + 1)
+                 .map(el => el.innerText || el.value)"""
+    )
+    assert astray == [], f"cut short or past the screen's edge: {astray}"
+    assert errors == []
     page.close()

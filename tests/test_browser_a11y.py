@@ -194,6 +194,20 @@ def test_a_slider_says_its_value_as_its_readout_shows_it(served, browser, module
     page.close()
 
 
+# the contrast between a row's chosen button's colour and another's (WCAG's formula)
+CONTRAST_OF_CHOSEN = """row => {
+  const lum = el => {
+    const [r, g, b] = getComputedStyle(el).backgroundColor.match(/[\\d.]+/g).slice(0, 3)
+      .map(v => { v = v / 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4 });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const chosen = row.querySelector('button.mod-active');
+  const other = row.querySelector('button:not(.mod-active)');
+  const [a, b] = [lum(chosen), lum(other)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 @pytest.mark.parametrize("module", modules("m07", "m08"), ids=lambda m: m["id"])
@@ -232,6 +246,8 @@ def test_option_buttons_say_their_item_and_which_is_chosen(served, browser, modu
     first = tree.dom_nodes(".eic-question .widget-toggle-buttons")[0]
     buttons = tree.within(first, "button")
     assert [prop(b, "pressed") for b in buttons][:3] == ["false", "false", "true"]
+    # and seen: the chosen button stands out from the others by at least 3:1 (WCAG 1.4.11)
+    assert row.evaluate(CONTRAST_OF_CHOSEN) >= 3
     assert errors == []
     page.close()
 

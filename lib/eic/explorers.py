@@ -190,7 +190,8 @@ def toggle(description: str, options: Sequence[tuple[str, str]], value: str) -> 
         options=list(options),
         value=value,
         description=description,
-        style={"description_width": "initial"},
+        # each button as wide as its words: "My priorities (question 1)" was cut short
+        style={"description_width": "initial", "button_width": "auto"},
     )
 
 

@@ -79,6 +79,7 @@ class OwnDataPanel:
             description="Remove my table",
             tooltip="Delete the saved table; your recorded answers are not touched",
             disabled=True,
+            layout={"width": "auto"},
         )
         self.message = w.HTML()
         self.preview = w.HTML()

@@ -106,7 +106,12 @@ def report_panel(course_folder: Path | str, *, save_to: Path | str = ".") -> w.V
         return None
     name = w.Text(description="Your name:", style={"description_width": "initial"})
     country = w.Text(description="Your country:", style={"description_width": "initial"})
-    button = w.Button(description="Make my country report", button_style="primary", icon="file")
+    button = w.Button(
+        description="Make my country report",
+        button_style="primary",
+        icon="file",
+        layout={"width": "auto"},  # its words whole, not "Make my country..."
+    )
     result = w.HTML()
 
     def make(_button) -> None:

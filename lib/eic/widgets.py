@@ -141,11 +141,16 @@ NARROW_SCREEN_STYLE = (
     "flex-start; white-space: normal; line-height: 1.4; padding: 2px 0} "
     ".eic-question .widget-checkbox input {flex: none; margin-top: 0.25em} "
     ".eic-question .widget-toggle-buttons {flex-wrap: wrap; height: auto} "
+    # the chosen option stands out, not only a shade darker than the others (at least 3:1)
+    ".eic-question .widget-toggle-buttons button.mod-active, .eic-explorer "
+    ".widget-toggle-buttons button.mod-active {background-color: #1d4f91; color: #fff} "
     "@media (max-width: 640px) {"
-    ".eic-question .widget-inline-hbox, .eic-explorer .widget-inline-hbox "
+    ".eic-question .widget-inline-hbox, .eic-explorer .widget-inline-hbox, "
+    ".eic-own-data .widget-inline-hbox "
     "{flex-wrap: wrap; height: auto; margin-left: 0; margin-right: 0} "
     ".eic-question .widget-inline-hbox > .widget-label, "
-    ".eic-explorer .widget-inline-hbox > .widget-label {flex: 1 0 100%; max-width: none; "
+    ".eic-explorer .widget-inline-hbox > .widget-label, "
+    ".eic-own-data .widget-inline-hbox > .widget-label {flex: 1 0 100%; max-width: none; "
     "text-align: left; white-space: normal; height: auto} "
     ".eic-question .widget-gridbox {grid-template-columns: minmax(0, 1fr) !important} "
     # a checklist's heading spans two columns, which would bring back a second one
