@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -23,8 +24,33 @@ from eic.report import (
 ANNEX_INTRO = (
     "These are the answers to the course's exercises. They are about the course's examples "
     "(the region of Riverside and its cluster are invented for training; Kalundborg, Kawasaki, "
-    "Tirupur and Ulsan are real cases) and show what was learnt, not facts about {country}."
+    "Tirupur and Ulsan are real cases) and show what was learnt, not facts about {country}. "
+    "They are as they were given, not marked: the trainer's feedback says which were right."
 )
+# the worksheet's instructions at the end of a question ("(80-200 words).", "(one point per
+# line)", "Tick three."), which a report's reader does not need in its headings
+_INSTRUCTIONS = re.compile(
+    r"\s*(\((?:[^()]*\b(?:words?|lines?|tick|choose|one point)\b[^()]*)\)\.?|"
+    r"Tick (?:all that apply|one|two|three|four)\.)\s*$",
+    re.IGNORECASE,
+)
+
+
+def heading_of(question: str) -> str:
+    """A question as a report's heading: without its number in the worksheet or the
+    instructions for answering it.
+
+    >>> heading_of("10. Your reflection: who will lead, and your next step (120-250 words).")
+    'Your reflection: who will lead, and your next step'
+    >>> heading_of("6. Your cluster's SWOT (one point per line)")
+    "Your cluster's SWOT"
+    >>> heading_of("2. Which three policy streams did the workshop name? Tick three.")
+    'Which three policy streams did the workshop name?'
+    """
+    text = re.sub(r"^\s*\d+\.\s+", "", question)
+    while (shorter := _INSTRUCTIONS.sub("", text)) != text:
+        text = shorter
+    return text.rstrip(" .:") or question
 
 
 CSS = """
@@ -199,7 +225,7 @@ def _by_question(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
     grouped: dict[str, list[Entry]] = {}
     for entry in entries:
         grouped.setdefault(entry.question, []).append(entry)
-    return list(grouped.items())
+    return [(heading_of(question), answered) for question, answered in grouped.items()]
 
 
 def markdown_archive(report: Report, stem: str = "country-report") -> bytes:
