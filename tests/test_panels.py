@@ -220,3 +220,25 @@ def test_module_8_panels_estimate_jobs_draw_the_roadmap_and_make_the_report(tmp_
     assert "download='country-report.html'" in result.value
     page = (course / "m08-country-strategy" / "country-report.html").read_text(encoding="utf-8")
     assert "Ana Reyes" in page and "Social capital" in page
+
+
+def test_a_year_is_written_as_a_year_and_money_a_year_as_money():
+    table = pd.DataFrame({"region": ["North"], "year": [2010], "start_year": [2027.0],
+                          "usd_per_year": [2010], "employment": [12000]})  # fmt: skip
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", table_html(table, caption="Employment"))
+    assert cells == ["North", "2010", "2027", "2,010", "12,000"]
+
+
+def test_the_template_of_options_opens_at_the_worksheets_budget():
+    from eic.own_analyses import options_analysis
+    from eic.own_data import SPECS
+
+    def budgets(box) -> list[float]:
+        found = [box.value] if "budget" in str(getattr(box, "description", "")).lower() else []
+        return found + [v for child in getattr(box, "children", ()) for v in budgets(child)]
+
+    # the template holds the worksheet's options, which the worksheet explores at USD 500,000
+    assert budgets(options_analysis(SPECS["m05"].example_table())) == [500_000]
+    # a few small options of a participant's own: half of all their investment
+    small = SPECS["m05"].example_table().head(2).assign(investment_usd=[20_000, 40_000])
+    assert budgets(options_analysis(small)) == [30_000]

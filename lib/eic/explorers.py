@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -38,6 +39,8 @@ def table_html(
     """
     formats = formats or {}
     headers = headers or {}
+    # a year is written 2010, not 2,010 ("year", "start_year"; not "usd_per_year")
+    years = {c for c in table.columns if re.fullmatch(r"(?:\w*_)?(?<!per_)year", str(c).lower())}
     head = "".join(
         f"<th scope='col' style='text-align:left;padding:2px 8px'>"
         f"{html.escape(headers.get(c, c))}</th>"
@@ -56,6 +59,8 @@ def table_html(
                 number = numeric[column]
             elif column in formats:
                 text = formats[column].format(value)
+            elif number and column in years and float(value).is_integer():
+                text = f"{value:.0f}"
             else:
                 text = f"{value:,.6g}" if number else str(value)
             align = "right" if number else "left"

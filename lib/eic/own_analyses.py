@@ -239,6 +239,10 @@ def inventory_analysis(table: pd.DataFrame) -> w.Widget:
     return Explorer({"distance": distance}, draw, css="eic-own-symbiosis").box
 
 
+# the budget Module 5's worksheet explores (USD)
+WORKSHEET_BUDGET_USD = 500_000
+
+
 def options_analysis(table: pd.DataFrame) -> w.Widget:
     """Module 5: appraisal, MAC curve and the best portfolio within a budget."""
     from eic.panels import portfolio_explorer
@@ -246,5 +250,7 @@ def options_analysis(table: pd.DataFrame) -> w.Widget:
     total = float(table["investment_usd"].sum())
     step = 10 ** max(0, len(f"{total:.0f}") - 2)
     ceiling = max(step, -(-total // step) * step)
-    budget = round(ceiling / 2 / step) * step
+    # the worksheet's budget, as the template holds the worksheet's options; half of all
+    # the options' investment where that is less
+    budget = min(WORKSHEET_BUDGET_USD, round(ceiling / 2 / step) * step)
     return portfolio_explorer(table, budget=budget, rate=10, budget_max=ceiling, display=False).box
