@@ -220,6 +220,12 @@ def test_module_8_panels_estimate_jobs_draw_the_roadmap_and_make_the_report(tmp_
     assert "download='country-report.html'" in result.value
     page = (course / "m08-country-strategy" / "country-report.html").read_text(encoding="utf-8")
     assert "Ana Reyes" in page and "Social capital" in page
+    # opened again (a reload): the name and country are there, and are no answer of the report
+    again = report_panel(course, save_to=course / "m08-country-strategy")
+    assert [box.value for box in again.children[0].children] == ["Ana Reyes", "Philippines"]
+    assert ws.progress()[1] == 2  # the worksheet's questions only, not the details
+    again.children[1].click()
+    assert "Report made from 2 of 8 modules" in again.children[2].value
 
 
 def test_a_year_is_written_as_a_year_and_money_a_year_as_money():

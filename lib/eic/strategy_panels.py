@@ -8,6 +8,7 @@ under nbgrader nothing is drawn and no report is written.
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import logging
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ import pandas as pd
 from IPython.display import display
 
 from eic import widgets as w
+from eic.answers import AnswerNotSaved, active_store
 from eic.explorers import Explorer, answer_view, show, table_html
 from eic.grading import grading_mode
 from eic.jobs import green_jobs, jobs_chart, jobs_summary
@@ -99,13 +101,30 @@ def _download(name: str, data: bytes, mime: str, label: str) -> str:
     )
 
 
+# where the report's name and country are kept in Module 8's answer file
+REPORT_DETAILS = "report_details"
+
+
 def report_panel(course_folder: Path | str, *, save_to: Path | str = ".") -> w.VBox | None:
     """A name and a country, and a button that writes the country report from every module's
     answers in ``course_folder`` into ``save_to``, with download links."""
     if grading_mode():
         return None
-    name = w.Text(description="Your name:", style={"description_width": "initial"})
-    country = w.Text(description="Your country:", style={"description_width": "initial"})
+    # the name and country of the last report made, kept with the answers (as "details",
+    # which the report leaves out), so that they are there when the module is opened again
+    store = active_store("m08")
+    kept = store.value(REPORT_DETAILS)
+    kept = kept if isinstance(kept, dict) else {}
+    name = w.Text(
+        description="Your name:",
+        value=str(kept.get("name", "")),
+        style={"description_width": "initial"},
+    )
+    country = w.Text(
+        description="Your country:",
+        value=str(kept.get("country", "")),
+        style={"description_width": "initial"},
+    )
     button = w.Button(
         description="Make my country report",
         button_style="primary",
@@ -119,6 +138,9 @@ def report_panel(course_folder: Path | str, *, save_to: Path | str = ".") -> w.V
         if not who or not where:
             result.value = "<p role='alert'>Type your name and your country first.</p>"
             return
+        with contextlib.suppress(AnswerNotSaved):  # the report is made even so
+            store.record(REPORT_DETAILS, {"name": who, "country": where}, kind="details",
+                         question="Name and country on the country report")  # fmt: skip
         try:
             report = build_report([(who, Path(course_folder))], country=where)
             html_path, md_path = write_report(report, Path(save_to))
