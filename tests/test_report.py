@@ -246,3 +246,19 @@ def test_a_roadmap_action_with_no_lead_yet_is_reported_as_such_not_left_out(tmp_
     assert "Skills training for green jobs" in roadmap.alt
     assert "Green credit line for small firms' investments" in roadmap.alt
     assert "Lead not yet chosen for" in roadmap.alt
+
+
+def test_a_checklists_items_are_reported_in_the_worksheets_order(tmp_path, monkeypatch):
+    from eic.report_pages import to_markdown
+    from eic.worksheet import Worksheet
+
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    folder = tmp_path / "ana"
+    ws = Worksheet("m08", folder / MODULES["m08"]["folder"])
+    actions = ["Set up a cluster forum", "Capital grant for a plant", "Audits for small firms"]
+    terms = ws.checklist("q7_roadmap_terms", "7. When should each action start?", actions,
+                         options=["short term (0-2 years)", "not now"])  # fmt: skip
+    terms.record(dict.fromkeys(reversed(actions), "short term (0-2 years)"))
+    text, _images = to_markdown(build_report([("Ana Reyes", folder)], country="Philippines"))
+    places = [text.index(action) for action in actions]
+    assert places == sorted(places)  # as the worksheet lists them, not alphabetically

@@ -236,7 +236,9 @@ class AnswerStore:
 
     def _write(self, answers: dict[str, dict[str, Any]]) -> None:
         payload = {"module": self.module, "format": FORMAT_VERSION, "answers": answers}
-        text = json.dumps(payload, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        # keys in the order given: a checklist's items stay in the worksheet's order, for the
+        # country report and for a trainer reading the file
+        text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(
