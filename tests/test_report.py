@@ -246,6 +246,15 @@ def test_a_roadmap_action_with_no_lead_yet_is_reported_as_such_not_left_out(tmp_
     assert "Skills training for green jobs" in roadmap.alt
     assert "Green credit line for small firms' investments" in roadmap.alt
     assert "Lead not yet chosen for" in roadmap.alt
+    # and as a table, in time order, with the lead and how progress is measured
+    headers, rows = roadmap.table
+    assert headers == ["Action", "Years", "Stream", "Lead", "Indicator of progress"]
+    assert [row[1] for row in rows] == ["2027-2029", "2027-2029", "2030-2032"]
+    credit = next(row for row in rows if row[0].startswith("Green credit line"))
+    assert credit[3:] == ["lead not yet chosen", "loans made and their repayment rate"]
+    page = to_html(report)
+    assert "<th scope='col'>Indicator of progress</th>" in page
+    assert "<td>loans made and their repayment rate</td>" in page
 
 
 def test_a_checklists_items_are_reported_in_the_worksheets_order(tmp_path, monkeypatch):

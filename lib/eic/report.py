@@ -61,6 +61,8 @@ class Figure:
     png: bytes
     alt: str
     contributor: str
+    # the chart's data as a table to print under it, if any: (headers, rows of text)
+    table: tuple[list[str], list[list[str]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -386,11 +388,20 @@ def _roadmap(answers: dict, name: str) -> list[Figure]:
     actions = data.load("roadmap_actions")
     streams = dict(zip(actions["action"], actions["stream"], strict=True))
     # an action scheduled with no lead yet is shown as such, never left out
-    roadmap = roadmap_from_terms(terms, streams=streams, owners=leads, start_year=ROADMAP_START)
+    indicators = dict(zip(actions["action"], actions["indicator"].fillna(""), strict=True))
+    roadmap = roadmap_from_terms(terms, streams=streams, owners=leads, indicators=indicators,
+                                 start_year=ROADMAP_START)  # fmt: skip
     if roadmap.empty:
         return []
     fig = roadmap_chart(roadmap, title=f"Roadmap from {ROADMAP_START} ({name})")
-    return [Figure("The roadmap", _png(fig), roadmap_summary(roadmap), name)]
+    # the roadmap as a table too, in time order, with how each action's progress is measured
+    rows = [
+        [row.action, f"{row.start_year}-{row.end_year}", row.stream, row.owner,
+         row.indicator or "to be chosen"]
+        for row in roadmap.sort_values(["start_year"], kind="stable").itertuples(index=False)
+    ]  # fmt: skip
+    table = (["Action", "Years", "Stream", "Lead", "Indicator of progress"], rows)
+    return [Figure("The roadmap", _png(fig), roadmap_summary(roadmap), name, table)]
 
 
 def _swot(answers: dict, name: str) -> list[Figure]:

@@ -119,6 +119,8 @@ def to_html(report: Report) -> str:
                 f"<figure><img src='data:image/png;base64,{data}' alt='{e(figure.alt, True)}'>"
                 f"<figcaption>{e(caption)}</figcaption></figure>"
             )
+            if figure.table:
+                parts.append(_table_html(figure.table, caption))
         parts.append("</section>")
     if any(s.exercises for s in report.sections):
         parts.append("<section id='annex'><h2>Annex: answers to the course's exercises</h2>")
@@ -192,6 +194,8 @@ def to_markdown(report: Report, image_folder: str = "") -> tuple[str, dict[str, 
             images[name] = figure.png
             path = f"{image_folder}/{name}" if image_folder else name
             lines += [f"![{figure.alt}]({path})", "", f"*{figure.title}*", ""]
+            if figure.table:
+                lines += [*_table_markdown(figure.table), ""]
     if any(s.exercises for s in report.sections):
         lines += ["## Annex: answers to the course's exercises", ""]
         lines += [ANNEX_INTRO.format(country=report.country), ""]
@@ -219,6 +223,24 @@ def _answers_markdown(entries: list[Entry], number: int, group: bool, heading: s
                     lines.append(credit.strip())
             lines.append("")
     return lines
+
+
+def _table_html(table: tuple[list[str], list[list[str]]], caption: str) -> str:
+    e = html.escape
+    headers, rows = table
+    head = "".join(f"<th scope='col'>{e(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return (
+        f"<table><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def _table_markdown(table: tuple[list[str], list[list[str]]]) -> list[str]:
+    headers, rows = table
+    cell = lambda text: str(text).replace("|", "\\|")  # noqa: E731
+    lines = ["| " + " | ".join(map(cell, headers)) + " |", "|" + " --- |" * len(headers)]
+    return lines + ["| " + " | ".join(map(cell, row)) + " |" for row in rows]
 
 
 def _by_question(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
