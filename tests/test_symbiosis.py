@@ -200,6 +200,71 @@ def test_chertow_3_2_heuristic(rows, meets):
 
 
 @pytest.mark.parametrize(
+    ("rows", "reason"),
+    [
+        # one group of all 3 partners, 2 resources (steam, ash)
+        (
+            [("A", "B", "steam"), ("B", "C", "ash")],
+            "Yes: the largest linked group has all 3 partners, exchanging 2 different resources",
+        ),
+        # groups {A, B, C} (steam, ash) and {D, E} (water): the test is met by the larger
+        (
+            [("A", "B", "steam"), ("B", "C", "ash"), ("D", "E", "water")],
+            "Yes: the largest linked group has 3 of the 5 partners, exchanging 2 different "
+            "resources",
+        ),
+        # {A, B, C, D} carries only steam; {E, F, G} carries ash and gypsum and meets the test
+        (
+            [
+                ("A", "B", "steam"),
+                ("B", "C", "steam"),
+                ("C", "D", "steam"),
+                ("E", "F", "ash"),
+                ("F", "G", "gypsum"),
+            ],
+            "Yes, though the largest linked group has 4 of the 7 partners, exchanging 1 "
+            "resource: a smaller linked group of 3 partners exchanges 2 different resources",
+        ),
+        # two pairs: the largest group is 2 of the 4 partners (the first pair, 1 resource)
+        (
+            [("A", "B", "steam"), ("C", "D", "ash")],
+            "No: the largest linked group has 2 of the 4 partners, exchanging 1 resource",
+        ),
+    ],
+)
+def test_the_3_2_reason_speaks_of_the_largest_linked_group(rows, reason):
+    # the explorer's network at 15 km has 12 partners, of which only 6 are linked together:
+    # "6 linked partners" read as if the network had 6; the reason names the group
+    links = pd.DataFrame(rows, columns=["supplier", "receiver", "resource"])
+    assert chertow_3_2(links)[1].startswith(reason)
+    assert chertow_3_2(links)[1].endswith(
+        "(at least 3 partners exchanging at least 2 resources are needed)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("objective", "reason"),
+    [
+        # steam by pipe joins the power plant's group (cement plant, brick kilns: fly ash,
+        # gypsum) to the rice mill's (dye houses A and B: rice husk): 6 partners, 4 resources
+        ("saving", "Yes: the largest linked group has 6 of the 12 partners, exchanging 4 "),
+        # no steam: power plant, cement plant and brick kilns exchange fly ash and gypsum;
+        # the rice mill's group has 3 partners too but 1 resource; three pairs besides
+        ("tonnes", "Yes: the largest linked group has 3 of the 12 partners, exchanging 2 "),
+    ],
+)
+def test_the_course_cluster_3_2_reason_gives_the_group_out_of_all_partners(objective, reason):
+    found = match_by_products(data.load("sme_inventory"), max_distance_km=15)
+    chosen = allocate_exchanges(
+        found,
+        objective=objective,
+        materials=data.load("symbiosis_materials"),
+        factors=Factors(transport_usd_per_tkm=0.10, transport_tco2e_per_tkm=0.0001),
+    )
+    assert chertow_3_2(exchanges_from(chosen))[1].startswith(reason)
+
+
+@pytest.mark.parametrize(
     ("change", "message"),
     [
         (lambda t: t.rename(columns={"tonnes_per_year": "tonnes"}), "'tonnes' meant to be"),

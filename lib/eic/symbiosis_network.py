@@ -167,21 +167,43 @@ def _groups(partners: Mapping[str, Mapping[str, object]]) -> list[list[str]]:
 
 def chertow_3_2(links: pd.DataFrame) -> tuple[bool, str]:
     """Chertow's (2007) "3-2 heuristic": at least three different entities exchanging at
-    least two different resources, checked on each connected group of partners."""
+    least two different resources, checked on each connected group of partners.
+
+    The reason always speaks of the largest linked group (most partners, then most
+    resources), the group the network's partner count can be compared with; when it fails
+    and a smaller group passes, it names that group too.
+
+    >>> import pandas as pd
+    >>> links = pd.DataFrame({"supplier": ["A", "B", "D"], "receiver": ["B", "C", "E"],
+    ...                       "resource": ["steam", "ash", "water"]})
+    >>> chertow_3_2(links)[1]
+    'Yes: the largest linked group has 3 of the 5 partners, exchanging 2 different \
+resources (at least 3 partners exchanging at least 2 resources are needed).'
+    """
     partners = _partners(links)
-    best = (0, 0)
-    for group in _groups(partners):
-        resources = _resources({f: partners[f] for f in group})
-        best = max(best, (len(group), len(resources)))
-        if len(group) >= 3 and len(resources) >= 2:
-            return True, (
-                f"Yes: {len(group)} linked partners exchange {len(resources)} different "
-                "resources (at least 3 and 2 are needed)."
-            )
-    return False, (
-        f"No: the largest linked group has {best[0]} partners exchanging {best[1]} "
-        "resource(s); at least 3 partners exchanging at least 2 resources are needed."
+    needed = "(at least 3 partners exchanging at least 2 resources are needed)."
+    sizes = sorted(
+        ((len(group), len(_resources({f: partners[f] for f in group})))
+         for group in _groups(partners)),
+        reverse=True,
+    )  # fmt: skip
+    meets = [(n, r) for n, r in sizes if n >= 3 and r >= 2]
+    (largest, carried), total = sizes[0], len(partners)
+    share = f"all {total}" if largest == total else f"{largest} of the {total}"
+    if meets and meets[0] == sizes[0]:
+        return True, (
+            f"Yes: the largest linked group has {share} partners, exchanging {carried} "
+            f"different resources {needed}"
+        )
+    group = (
+        f"the largest linked group has {share} partners, exchanging {_count(carried, 'resource')}"
     )
+    if meets:
+        return True, (
+            f"Yes, though {group}: a smaller linked group of {meets[0][0]} partners exchanges "
+            f"{meets[0][1]} different resources {needed}"
+        )
+    return False, f"No: {group} {needed}"
 
 
 def degree_table(links: pd.DataFrame) -> pd.DataFrame:
