@@ -37,7 +37,7 @@ def test_a_good_upload_is_checked_saved_previewed_and_analysed(folder, module):
     panel = OwnDataPanel(spec, folder)
     assert panel.table is None and panel.analysis.children == ()
     panel.upload.value = as_upload(template_csv(own_version(spec)), "ours.csv")
-    assert panel.upload.value == ()  # cleared, so a fixed file can be chosen again
+    assert len(panel.upload.value) == 1  # kept: the button counts it, "Upload ... (1)"
     assert "was read, checked and saved" in panel.message.value
     assert "role='status'" in panel.message.value
     assert panel.file.exists() and panel.file.source()["file"] == "ours.csv"
@@ -69,6 +69,7 @@ def test_a_bad_upload_shows_its_problems_and_keeps_the_previous_state(folder, mo
         (template_csv(own_version(spec).assign(**{number: "about 40"})), "text.csv"),
     ]:
         panel.upload.value = as_upload(content, name)
+        assert panel.upload.value == ()  # let go, so the same file can be sent after a fix
         message = panel.message.value
         assert "role='alert'" in message and f"'{name}' was not used" in message
         assert "Nothing was changed" in message
@@ -141,10 +142,16 @@ def test_a_workbook_with_several_sheets_offers_the_choice_of_sheet(folder):
 def test_removing_the_table_deletes_it_and_keeps_the_answers(folder):
     spec = SPECS["m06"]
     panel = OwnDataPanel(spec, folder)
-    panel.receive(template_csv(spec.example_table()), "ours.csv")
+    upload = as_upload(template_csv(spec.example_table()), "ours.csv")
+    panel.upload.value = upload
     panel.remove.click()
     assert not panel.file.exists() and panel.analysis.children == ()
     assert panel.remove.disabled
+    # the same file uploaded again after removing it is taken again
+    assert panel.upload.value == ()
+    panel.upload.value = upload
+    assert panel.file.exists() and panel.remove.disabled is False
+    panel.remove.click()
     assert AnswerStore.for_module("m06", folder).value("q1_test") == "kept"
 
 

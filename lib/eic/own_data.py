@@ -347,6 +347,7 @@ class OwnDataPanel:
         self.kept.value = ""
         self.remove.disabled = True
         self.sheet.layout.display = "none"
+        self.upload.value = ()  # the same file may be uploaded again
         self._say("Your table was removed. Your recorded answers are unchanged.", problem=False)
 
     def results_link(self) -> str:
@@ -377,10 +378,14 @@ class OwnDataPanel:
         upload = files[0]
         name = str(upload.get("name", "the file"))
         try:
-            self.receive(bytes(upload["content"]), name)
+            accepted = self.receive(bytes(upload["content"]), name)
         except Exception as err:  # never let a callback fail silently in the browser
             self._refuse(name, [_fault(err)])
-        self.upload.value = ()  # the same file can be uploaded again after a fix
+            accepted = False
+        # a file taken stays counted on the button ("Upload ... (1)"); a refused one is let
+        # go, so that the same file can be uploaded again after a fix outside it
+        if not accepted:
+            self.upload.value = ()
 
     def _on_sheet(self, change: dict) -> None:
         if self._sheet_quiet or self._last is None or change["new"] is None:
