@@ -46,7 +46,7 @@ def test_check_says_the_same_of_a_right_and_a_wrong_number_and_that_it_cannot_te
     q = ws.number("q4_towns", "How many Eco-Towns?", unit="Eco-Towns", hints={61: "projects"})
     wrong, right = check(q, 25), check(q, 26)
     assert wrong == right
-    assert "not whether it is right" in right and "Recorded and complete" not in right
+    assert "not whether it is right" in right and "Saved and complete" not in right
 
 
 def test_a_ranking_in_reverse_order_is_not_called_complete(ws):

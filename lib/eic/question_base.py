@@ -78,7 +78,7 @@ def parse_number(text: str) -> float | None:
 # What Check says of a complete answer for which no hint is written. Only where a complete
 # answer is all that is graded (a self-assessment, a checklist) or where every wrong answer
 # has its hint (a single choice) does "complete" mean the answer earns its points.
-COMPLETE = "Recorded and complete. It is graded when you submit the module."
+COMPLETE = "Saved and complete. It is graded when you submit the module."
 CANNOT_TELL = (
     "Saved. Check can tell you only that your answer is complete, not whether it is right: "
     "this kind of answer is graded when you submit the module."
@@ -255,7 +255,7 @@ class Question:
             return problems
         hint = self._hint_for(value)
         if hint:
-            self._say(f"Recorded. Think again: {hint}", ok=False)
+            self._say(f"Saved. Think again: {hint}", ok=False)
             return [hint]
         self._say(self._complete_message(), ok=True)
         return []
