@@ -91,3 +91,21 @@ def test_radar_view_draws_nothing_under_nbgrader(tmp_path, monkeypatch):
     question = Worksheet("m01", tmp_path).ratings("q7_r", "Rate", list(FOUNDATIONS))
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     assert radar_view(question) is None
+
+
+def test_the_radar_charts_names_numbers_and_legend_do_not_cover_one_another():
+    # a reviewer saw the legend over "Enabling technologies" and the tick "5"
+    ratings = dict.fromkeys(FOUNDATIONS, 5)
+    fig = radar_chart({"Our cluster": ratings, "A leading cluster (illustrative)": ratings})
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    (ax,) = fig.axes
+    boxes = [label.get_window_extent(renderer) for label in ax.get_xticklabels()]
+    boxes += [label.get_window_extent(renderer) for label in ax.get_yticklabels()
+              if label.get_text()]  # fmt: skip
+    boxes.append(ax.get_legend().get_window_extent(renderer))
+    overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if a.overlaps(b)]
+    assert overlaps == []
+    # and all of it inside the picture
+    picture = fig.bbox
+    assert all(picture.x0 <= b.x0 and b.x1 <= picture.x1 and picture.y0 <= b.y0 for b in boxes)

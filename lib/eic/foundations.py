@@ -147,8 +147,15 @@ def radar_chart(
     ax.set_xticklabels([f.replace(" ", "\n", 1) for f in FOUNDATIONS])
     ax.set_ylim(LOW, HIGH)
     ax.set_yticks(range(LOW + 1, HIGH + 1))
-    ax.set_rlabel_position(90)
+    ax.set_rlabel_position(45)  # between two foundations, clear of their names
     ax.set_title(f"{title}\n(rating 0 = absent, 5 = strong and self-sustaining)", pad=18)
-    ax.legend(loc="upper right", bbox_to_anchor=(1.35, 1.12), fontsize="small")
+    # below the chart: in its top right corner it covered "Enabling technologies" and a tick
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncol=min(3, len(profiles)),
+        fontsize="small",
+        frameon=False,
+    )
     fig.set_layout_engine("tight")  # laid out when drawn: not at all if the chart is kept
     return fig
