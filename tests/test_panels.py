@@ -212,6 +212,7 @@ def test_module_8_panels_estimate_jobs_draw_the_roadmap_and_make_the_report(tmp_
     assert "Type your name and your country first" in result.value
     made.children[0].children[0].value = "Ana Reyes"
     made.children[0].children[1].value = "Philippines"
+    made.children[0].children[2].value = "Eastern fringe dyeing cluster"
     button.click()
     assert "Report made from 2 of 8 modules" in result.value
     # m01 q1 is an exercise on the course's examples, not an answer about the own cluster
@@ -220,9 +221,12 @@ def test_module_8_panels_estimate_jobs_draw_the_roadmap_and_make_the_report(tmp_
     assert "download='country-report.html'" in result.value
     page = (course / "m08-country-strategy" / "country-report.html").read_text(encoding="utf-8")
     assert "Ana Reyes" in page and "Social capital" in page
+    assert "The cluster: Eastern fringe dyeing cluster" in page
     # opened again (a reload): the name and country are there, and are no answer of the report
     again = report_panel(course, save_to=course / "m08-country-strategy")
-    assert [box.value for box in again.children[0].children] == ["Ana Reyes", "Philippines"]
+    assert [box.value for box in again.children[0].children] == [
+        "Ana Reyes", "Philippines", "Eastern fringe dyeing cluster"
+    ]  # fmt: skip
     assert ws.progress()[1] == 2  # the worksheet's questions only, not the details
     again.children[1].click()
     assert "Report made from 2 of 8 modules" in again.children[2].value

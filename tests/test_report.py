@@ -271,3 +271,14 @@ def test_a_checklists_items_are_reported_in_the_worksheets_order(tmp_path, monke
     text, _images = to_markdown(build_report([("Ana Reyes", folder)], country="Philippines"))
     places = [text.index(action) for action in actions]
     assert places == sorted(places)  # as the worksheet lists them, not alphabetically
+
+
+def test_the_cluster_named_heads_the_report_and_none_is_invented(participant):
+    from eic.report_pages import to_markdown
+
+    named = build_report([("Ana Reyes", participant)], country="Philippines",
+                         cluster="  Eastern fringe dyeing cluster ")  # fmt: skip
+    assert "<p class='cluster'>The cluster: Eastern fringe dyeing cluster</p>" in to_html(named)
+    assert "**The cluster:** Eastern fringe dyeing cluster" in to_markdown(named)[0]
+    unnamed = build_report([("Ana Reyes", participant)], country="Philippines")
+    assert "The cluster:" not in to_html(unnamed) and "The cluster:" not in to_markdown(unnamed)[0]

@@ -158,6 +158,7 @@ class Report:
     participants: list[str]
     sections: list[Section]
     made: str
+    cluster: str = ""  # the cluster the report is about, if named
 
     @property
     def title(self) -> str:
@@ -203,8 +204,9 @@ def read_answers(path: Path) -> tuple[dict[str, dict], list[str]]:
     return good, problems
 
 
-def build_report(sources: Sequence[tuple[str, Path]], *, country: str) -> Report:
-    """Gather the answers of one or several participants (name, course folder) of a country."""
+def build_report(sources: Sequence[tuple[str, Path]], *, country: str, cluster: str = "") -> Report:
+    """Gather the answers of one or several participants (name, course folder) of a country,
+    about the cluster named ``cluster``, if one is."""
     if not sources:
         raise ValueError("give at least one participant: a name and a course folder")
     sections = []
@@ -242,6 +244,7 @@ def build_report(sources: Sequence[tuple[str, Path]], *, country: str) -> Report
         participants=[name for name, _ in sources],
         sections=sections,
         made=dt.date.today().isoformat(),
+        cluster=cluster.strip(),
     )
 
 

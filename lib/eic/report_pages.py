@@ -76,6 +76,7 @@ def to_html(report: Report) -> str:
         f"<html lang='en'><head><meta charset='utf-8'><title>{e(report.title)}</title>",
         f"<style>{CSS}</style></head><body>",
         f"<h1>{e(report.title)}</h1>",
+        *([f"<p class='cluster'>The cluster: {e(report.cluster)}</p>"] if report.cluster else []),
         f"<p>Prepared by {e(', '.join(report.participants))} with the EIC Course, "
         f"{e(report.made)}. A draft to edit: each answer is the participant's own.</p>",
         f"<p>{e(report.intro)}</p>",
@@ -169,6 +170,7 @@ def _answers_html(entries: list[Entry], number: int, group: bool, heading: str) 
 def to_markdown(report: Report, image_folder: str = "") -> tuple[str, dict[str, bytes]]:
     """The report as Markdown, with the images it refers to: ``(text, {file name: png})``."""
     lines = [f"# {report.title}", ""]
+    lines += [f"**The cluster:** {report.cluster}", ""] if report.cluster else []
     lines += [f"Prepared by {', '.join(report.participants)} with the EIC Course, {report.made}.",
               "", report.intro, ""]  # fmt: skip
     images: dict[str, bytes] = {}

@@ -125,6 +125,13 @@ def report_panel(course_folder: Path | str, *, save_to: Path | str = ".") -> w.V
         value=str(kept.get("country", "")),
         style={"description_width": "initial"},
     )
+    cluster = w.Text(
+        description="Your cluster (optional):",
+        value=str(kept.get("cluster", "")),
+        placeholder="e.g. the dyeing cluster on the city's eastern fringe",
+        style={"description_width": "initial"},
+        layout={"width": "min(36em, 100%)"},
+    )
     button = w.Button(
         description="Make my country report",
         button_style="primary",
@@ -139,10 +146,13 @@ def report_panel(course_folder: Path | str, *, save_to: Path | str = ".") -> w.V
             result.value = "<p role='alert'>Type your name and your country first.</p>"
             return
         with contextlib.suppress(AnswerNotSaved):  # the report is made even so
-            store.record(REPORT_DETAILS, {"name": who, "country": where}, kind="details",
-                         question="Name and country on the country report")  # fmt: skip
+            details = {"name": who, "country": where, "cluster": cluster.value.strip()}
+            store.record(REPORT_DETAILS, details, kind="details",
+                         question="Name, country and cluster on the country report")  # fmt: skip
         try:
-            report = build_report([(who, Path(course_folder))], country=where)
+            report = build_report(
+                [(who, Path(course_folder))], country=where, cluster=cluster.value
+            )
             html_path, md_path = write_report(report, Path(save_to))
             markdown_zip = markdown_archive(report, md_path.stem)
         except OSError:
@@ -176,7 +186,8 @@ def report_panel(course_folder: Path | str, *, save_to: Path | str = ".") -> w.V
         )  # fmt: skip
 
     button.on_click(make)
-    panel = w.VBox([w.HBox([name, country]), button, result])
+    fields = w.HBox([name, country, cluster], layout={"flex_flow": "row wrap"})
+    panel = w.VBox([fields, button, result])
     panel.add_class("eic-report-panel")
     display(panel)
     return panel
