@@ -252,3 +252,29 @@ def test_the_template_of_options_opens_at_the_worksheets_budget():
     # a few small options of a participant's own: half of all their investment
     small = SPECS["m05"].example_table().head(2).assign(investment_usd=[20_000, 40_000])
     assert budgets(options_analysis(small)) == [30_000]
+
+
+def test_the_jobs_plans_a_participant_types_go_into_the_country_report(tmp_path, monkeypatch):
+    from eic.report import build_report
+    from eic.report_pages import to_html
+    from eic.strategy_panels import jobs_explorer
+    from eic.worksheet import Worksheet
+
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    course = tmp_path / "course"
+    ws = Worksheet("m08", course / "m08-country-strategy")
+    example = {"Solar PV, operation and maintenance": 5}
+    panel = jobs_explorer(data.load("green_job_factors"), example)
+    assert ws.store.value("jobs_plan") is None  # the course's example is not the cluster's
+    panel.controls["Solar PV, operation and maintenance"].value = 10
+    assert ws.store.value("jobs_plan") == {"Solar PV, operation and maintenance": 10.0}
+    report = build_report([("Ana Reyes", course)], country="Philippines")
+    (section,) = [s for s in report.sections if s.module["id"] == "m08"]
+    (jobs,) = [f for f in section.figures if f.title == "Green jobs from the plans"]
+    # 10 MW x 0.7 jobs/MW x 2.4 (non-OECD Asia, 2015) = 16.8 (Rutovitz et al., 2015), by hand
+    assert jobs.table[1][0][:3] == [
+        "Solar PV, operation and maintenance", "10 MW in operation", "16.8"
+    ]  # fmt: skip
+    assert "about" in jobs.alt and "jobs" in jobs.alt
+    assert "<th scope='col'>Counted as</th>" in to_html(report)
+    assert section.entries == []  # a detail, not an answer

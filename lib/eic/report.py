@@ -40,6 +40,10 @@ from eic.course import syllabus
 
 REFLECTION_KINDS = ("reflection", "short text", "short_text")
 STATUS_DONE, STATUS_EXERCISES, STATUS_NONE = "done", "exercises only", "not yet done"
+# where Module 8 keeps the plans of its green-jobs estimate, with its answers (as details)
+JOBS_PLAN_ID = "jobs_plan"
+# the details that are about the participant's own cluster, which the report shows
+CLUSTER_DETAILS = {JOBS_PLAN_ID}
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,8 @@ class Section:
     figures: list[Figure] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     own_data: list[OwnTable] = field(default_factory=list)
+    # details recorded beside the answers (not answers): their ids
+    details: list[str] = field(default_factory=list)
 
     @property
     def about_the_cluster(self) -> list[Entry]:
@@ -147,7 +153,7 @@ class Section:
 
     @property
     def status(self) -> str:
-        if self.about_the_cluster or self.own_data:
+        if self.about_the_cluster or self.own_data or set(self.details) & CLUSTER_DETAILS:
             return STATUS_DONE
         return STATUS_EXERCISES if self.entries else STATUS_NONE
 
@@ -223,6 +229,7 @@ def build_report(sources: Sequence[tuple[str, Path]], *, country: str, cluster: 
             section.problems += [f"{name}: {p}" for p in problems]
             for qid, entry in sorted(answers.items(), key=lambda item: _order(item[0])):
                 if entry.get("kind") == "details":
+                    section.details.append(qid)
                     continue
                 section.entries.append(
                     Entry(
@@ -419,10 +426,31 @@ def _swot(answers: dict, name: str) -> list[Figure]:
                    f"SWOT grid. {listed}", name)]  # fmt: skip
 
 
+def _jobs(answers: dict, name: str) -> list[Figure]:
+    import pandas as pd
+
+    from eic import data
+    from eic.jobs import green_jobs, jobs_chart, jobs_summary
+
+    plans = answers.get(JOBS_PLAN_ID, {}).get("value")
+    if not isinstance(plans, dict) or not plans:
+        return []
+    activities = pd.DataFrame({"activity": list(plans), "quantity": list(plans.values())})
+    estimate = green_jobs(activities, data.load("green_job_factors"))
+    fig = jobs_chart(estimate, title=f"Green jobs from the plans ({name})")
+    rows = [
+        [row.activity, f"{row.quantity:,.6g} {row.unit}", f"{row.direct:,.1f}",
+         f"{row.total:,.1f}", row.job_kind, row.source]
+        for row in estimate[estimate["activity"].isin(list(plans))].itertuples(index=False)
+    ]  # fmt: skip
+    table = (["Activity", "Plan", "Direct", "Direct and indirect", "Counted as", "Source"], rows)
+    return [Figure("Green jobs from the plans", _png(fig), jobs_summary(estimate), name, table)]
+
+
 FIGURES: dict[str, tuple[Callable[[dict, str], list[Figure]], ...]] = {
     "m01": (_radar,),
     "m07": (_priorities, _park_check),
-    "m08": (_swot, _roadmap),
+    "m08": (_swot, _roadmap, _jobs),
 }
 
 

@@ -23,7 +23,7 @@ from eic.explorers import Explorer, answer_view, show, table_html
 from eic.grading import grading_mode
 from eic.jobs import green_jobs, jobs_chart, jobs_summary
 from eic.question_groups import Checklist
-from eic.report import ROADMAP_START, STATUS_DONE, STATUS_NONE, build_report
+from eic.report import JOBS_PLAN_ID, ROADMAP_START, STATUS_DONE, STATUS_NONE, build_report
 from eic.report_pages import markdown_archive, to_html, write_report
 from eic.strategy import roadmap_chart, roadmap_from_terms, roadmap_summary
 
@@ -65,7 +65,20 @@ def jobs_explorer(factors: pd.DataFrame, quantities: Mapping[str, float]) -> Exp
         )
         return jobs_chart(estimate), text
 
-    return show(Explorer(controls, draw, css="eic-jobs-explorer"))
+    explorer = show(Explorer(controls, draw, css="eic-jobs-explorer"))
+    if explorer is not None:
+        # the participant's own plans, once they change the example's, go into the country
+        # report (kept as "details" with Module 8's answers; the example itself never does)
+        def keep(_change) -> None:
+            plans = {a: float(c.value) for a, c in controls.items() if c.value and c.value > 0}
+            with contextlib.suppress(AnswerNotSaved):  # the estimate is shown even so
+                active_store("m08").record(
+                    JOBS_PLAN_ID, plans, kind="details", question="Plans for the jobs estimate"
+                )
+
+        for control in controls.values():
+            control.observe(keep, names="value")
+    return explorer
 
 
 def roadmap_view(terms: Checklist, leads: Checklist, streams: Mapping[str, str]) -> w.VBox | None:
