@@ -94,7 +94,7 @@ def test_radar_view_draws_nothing_under_nbgrader(tmp_path, monkeypatch):
 
 
 def test_the_radar_charts_names_numbers_and_legend_do_not_cover_one_another():
-    # a reviewer saw the legend over "Enabling technologies" and the tick "5"
+    # the legend once sat over "Enabling technologies", and so did the scale's tick "5"
     ratings = dict.fromkeys(FOUNDATIONS, 5)
     fig = radar_chart({"Our cluster": ratings, "A leading cluster (illustrative)": ratings})
     fig.canvas.draw()
