@@ -282,3 +282,22 @@ def test_the_cluster_named_heads_the_report_and_none_is_invented(participant):
     assert "**The cluster:** Eastern fringe dyeing cluster" in to_markdown(named)[0]
     unnamed = build_report([("Ana Reyes", participant)], country="Philippines")
     assert "The cluster:" not in to_html(unnamed) and "The cluster:" not in to_markdown(unnamed)[0]
+
+
+def test_the_field_visit_is_reported_by_condition_without_its_questions(tmp_path, monkeypatch):
+    from eic import data
+    from eic.worksheet import Worksheet
+
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    folder = tmp_path / "ana"
+    visit = data.load("field_visit_checklist")
+    items = [f"{row.condition}: {row.look_for}" for row in visit.itertuples(index=False)]
+    ws = Worksheet("m08", folder / MODULES["m08"]["folder"])
+    q1 = ws.checklist("q1_field_visit", "1. Conditions observed on the visit", items,
+                      options=["observed", "partly", "not observed", "could not tell"])  # fmt: skip
+    q1.record(dict.fromkeys(items, "partly") | {items[0]: "observed"})
+    page = parse(to_html(build_report([("Ana Reyes", folder)], country="Philippines")))
+    text = " ".join(page.text)
+    assert "Anchor industries: observed" in text
+    assert "Decent green jobs: partly" in text
+    assert "Ask which wastes each plant accepts" not in text  # the visitor's question, not read

@@ -295,7 +295,7 @@ def describe(entry: Entry, module: str = "") -> list[str]:
 
         if set(value) == set(SWOT_PARTS):  # kept in the order of the acronym
             value = {part: value[part] for part in SWOT_PARTS}
-        return [f"{key}: {_one_line(item)}" for key, item in value.items()]
+        return [f"{_item_name(key)}: {_one_line(item)}" for key, item in value.items()]
     if isinstance(value, list):
         return [f"{n}. {item}" if entry.kind == "ranking" else str(item)
                 for n, item in enumerate(value, 1)]  # fmt: skip
@@ -304,6 +304,13 @@ def describe(entry: Entry, module: str = "") -> list[str]:
     if entry.kind in REFLECTION_KINDS:
         return [p.strip() for p in str(value).splitlines() if p.strip()] or [""]
     return [str(value)]
+
+
+def _item_name(key: object) -> str:
+    """A checklist item by its name: "Anchor industries" for an item written as a name and
+    the questions to ask about it ("Anchor industries: Are there large plants ...?")."""
+    name, colon, questions = str(key).partition(": ")
+    return name if colon and "?" in questions else str(key)
 
 
 def _one_line(item: object) -> str:
