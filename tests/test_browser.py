@@ -738,3 +738,35 @@ def test_an_own_data_analysis_fits_a_phone(served, browser):
     assert astray == [], f"cut short or past the screen's edge: {astray}"
     assert errors == []
     page.close()
+
+
+def test_a_rankings_order_is_written_out_whole_on_a_phone(served, browser):
+    # a drop-down 350 px wide cuts Module 1's long events short ("Kalundborg: surface wat…");
+    # under them the order chosen is written out in full, on a phone only
+    url, _folder = served
+    name = MODULE_1["folder"]
+    page, errors = open_app(browser, f"{url}/voila/render/{name}/{name}.ipynb")
+    ranking = page.locator(".eic-q-q5_timeline")
+    order = ranking.locator(".eic-ranking-order")
+    first, second = ranking.locator("select").nth(0), ranking.locator("select").nth(1)
+    event = "Kalundborg: surface water piped from a lake to a new refinery"
+    first.select_option(label="ADBI regional workshop on eco-industrial clusters, Tokyo")
+    second.select_option(label=event)
+    page.wait_for_function(
+        "document.querySelector('.eic-q-q5_timeline .eic-ranking-order').innerText"
+        ".includes('Kalundborg')"
+    )
+    assert not order.is_visible()  # on a wide screen the drop-downs show it whole
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    page.wait_for_timeout(500)
+    assert order.is_visible()
+    items = order.locator("li")
+    assert items.all_inner_texts() == [
+        "ADBI regional workshop on eco-industrial clusters, Tokyo", event
+    ]
+    right = page.evaluate("document.documentElement.clientWidth")
+    assert items.nth(1).evaluate("el => el.getBoundingClientRect().right") <= right
+    assert items.nth(1).evaluate("el => el.scrollWidth <= el.clientWidth + 1")
+    ranking.screenshot(path=str(_folder.parent / "ranking-phone.png"))
+    assert errors == []
+    page.close()

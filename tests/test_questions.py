@@ -372,3 +372,17 @@ def test_save_answer_while_typing_saves_at_once_and_once(tmp_path, monkeypatch):
         return saved, question_base.save_pending()
 
     assert asyncio.run(typing()) == (26, 0)
+
+
+def test_a_ranking_writes_its_order_out_in_full_words(ws, tmp_path):
+    # on a phone a drop-down cuts a long item short; the list under them shows it whole
+    items = ["Kalundborg: water piped from a lake", "Eco-Towns <first plans>", "c"]
+    q = ws.ranking("q5_r", "Order", items)
+    assert q.order.value == ""  # nothing chosen, nothing listed
+    q.places[1].value = items[0]
+    assert "<li value='2'>Kalundborg: water piped from a lake</li>" in q.order.value
+    assert "<li value='1'>" not in q.order.value  # the first place is still open
+    q.value = [items[1], items[0], "c"]
+    assert q.order.value.index("&lt;first plans&gt;") < q.order.value.index("Kalundborg")
+    again = Worksheet("m01", tmp_path).ranking("q5_r", "Order", items)  # a reopened page
+    assert "<li value='1'>Eco-Towns &lt;first plans&gt;</li>" in again.order.value

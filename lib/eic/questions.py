@@ -318,7 +318,22 @@ class Ranking(_OptionsQuestion):
             )
             for i in range(len(self.options))
         ]
-        return w.VBox(self.places)
+        # the order in full words, shown on a phone only (NARROW_SCREEN_STYLE), where a
+        # drop-down is too narrow to show a long item whole
+        self.order = w.HTML().add_class("eic-ranking-order")
+        for place in self.places:
+            place.observe(self._show_order, names="value")
+        return w.VBox([*self.places, self.order])
+
+    def _show_order(self, _change: Any = None) -> None:
+        chosen = [(n, item) for n, item in enumerate(self.value, 1) if item]
+        self.order.value = (
+            "<p>Your order:</p><ol class='eic-order'>"
+            + "".join(f"<li value='{n}'>{html.escape(item)}</li>" for n, item in chosen)
+            + "</ol>"
+            if chosen
+            else ""
+        )
 
     def _watch(self, callback: Callable[[Any], None]) -> None:
         for place in self.places:

@@ -141,6 +141,7 @@ NARROW_SCREEN_STYLE = (
     "flex-start; white-space: normal; line-height: 1.4; padding: 2px 0} "
     ".eic-question .widget-checkbox input {flex: none; margin-top: 0.25em} "
     ".eic-question .widget-toggle-buttons {flex-wrap: wrap; height: auto} "
+    ".eic-ranking-order {display: none} "
     # the chosen option stands out, not only a shade darker than the others (at least 3:1)
     ".eic-question .widget-toggle-buttons button.mod-active, .eic-explorer "
     ".widget-toggle-buttons button.mod-active {background-color: #1d4f91; color: #fff} "
@@ -163,6 +164,11 @@ NARROW_SCREEN_STYLE = (
     # a text box's label takes a line of its own: the box grows to keep its whole height,
     # not to run under the buttons below it
     ".eic-question .widget-textarea {height: auto !important} "
-    ".eic-question .widget-textarea textarea {min-height: 8em}"
+    ".eic-question .widget-textarea textarea {min-height: 8em} "
+    # a ranking's drop-downs cut a long item short: its order is written out under them
+    ".eic-ranking-order {display: block} "
+    ".eic-ranking-order .widget-html-content {line-height: 1.4} "
+    ".eic-ranking-order p {margin: 0.3em 0 0} "
+    ".eic-ranking-order .eic-order {margin: 0.2em 0; padding-left: 1.6em; white-space: normal}"
     "}</style>"
 )
