@@ -46,7 +46,7 @@ SAATY_SCALE = {
     9: "extreme importance",
 }
 # Saaty's random index: the mean consistency index of random reciprocal matrices of size n.
-# The classic table, commonly cited as Saaty (1977, 1980); Saaty's later values (2005,
+# The classic table, commonly cited as Saaty (1977); Saaty's later values (2005,
 # "Theory and Applications of the Analytic Network Process", p. 31) differ slightly:
 # 0.52, 0.89, 1.11, 1.25, 1.35, 1.40, 1.45, 1.49 for n = 3..10.
 RANDOM_INDEX = {
@@ -297,7 +297,7 @@ def ahp(matrix: pd.DataFrame) -> AHPResult:
 
     The priorities are the principal eigenvector of the matrix, scaled to sum to 1; CR
     compares the judgements' inconsistency with that of random matrices: the random index
-    (:data:`RANDOM_INDEX`) is the classic table commonly cited as Saaty (1977, 1980);
+    (:data:`RANDOM_INDEX`) is the classic table commonly cited as Saaty (1977);
     Saaty's later values (2005, "Theory and Applications of the Analytic Network Process",
     p. 31) differ slightly. With one or two criteria CR is 0. At most 10 criteria: group
     more into a hierarchy.
