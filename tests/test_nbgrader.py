@@ -172,6 +172,9 @@ def test_class_round_trip(module, tmp_path, model_answers):
             return gb.find_submission(folder, student).score
 
         assert score("model") == max_auto
+        # the module is worth its syllabus points: its questions' and reflections' once each
+        assert gb.find_assignment(folder).max_score == module["points"]
+        assert gb.find_submission(folder, "model").max_score == module["points"]
         assert score("blank") == 0
         assert score("partial") == len(partial_ids)
         for cheat in [
