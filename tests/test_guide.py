@@ -257,6 +257,33 @@ def test_the_programme_splits_a_module_as_its_notebook_tells_participants(module
     assert spent["group discussion"] == total - reading - worksheet
 
 
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_a_worksheet_session_names_the_modules_questions_and_its_reflection(module):
+    """'questions 1 to 8 and the reflection (9)': the notebook's questions are numbered 1 to
+    8 and its reflection 9 (Modules 3 and 4 gained a ninth question; the titles did not)."""
+    nb = nbformat.read(notebook_path(ROOT, "source", module), as_version=4)
+    questions = {
+        int(m.group(1))
+        for cell in nb.cells
+        if (m := re.match(r"q(\d+)_", cell.metadata.get("nbgrader", {}).get("grade_id", "")))
+    }
+    reflection = next(
+        int(re.match(r"#+\s*(\d+)\.", cell.source).group(1))
+        for cell in nb.cells
+        if cell.metadata.get("nbgrader", {}).get("task")
+    )
+    titles = [s["title"] for _, s in SESSIONS
+              if s["module"] == module["id"] and s["mode"] == "worksheet"]  # fmt: skip
+    for title in titles:
+        said = re.search(r"questions 1 to (\d+)", title, re.IGNORECASE)
+        if said is None:
+            continue
+        numbers = [int(n) for n in re.findall(r"\((\d+)\)", title)]
+        assert questions == set(range(1, reflection)), title
+        assert numbers[-1] == reflection, title
+        assert max([int(said.group(1)), *numbers[:-1]]) == max(questions), title
+
+
 def test_sessions_outside_the_modules_are_openings_breaks_travel_or_closings():
     for _, session in SESSIONS:
         if session["module"] is None:
@@ -461,3 +488,14 @@ def test_the_notes_give_the_modules_day_time_and_points_as_the_syllabus_does(mod
         module["duration_minutes"],
         module["points"],
     )
+
+
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_a_reflections_guidance_holds_what_to_look_for_not_only_its_opening(module):
+    # Module 3's "*A good answer:*" is followed by a list: the guide printed the opening
+    # alone under "What to look for" and left the list in the task, in italics
+    for reflection in (q for q in module_questions(module) if q.kind == "reflection"):
+        assert reflection.guidance.startswith("A good answer")
+        assert len(reflection.guidance.split()) >= 15, reflection.guidance
+        assert "A good answer" not in reflection.task
+        assert not re.search(r"^- \*", reflection.task, re.M), reflection.task

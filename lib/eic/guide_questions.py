@@ -188,11 +188,19 @@ def _check(question: Question, text: str) -> None:
 
 
 def _reflection_task(question: Question, text: str) -> None:
+    """The task's text, and its guidance: the paragraph "*A good answer ...*", or, when it
+    ends in a colon, that paragraph and the list under it, as one paragraph."""
     paragraphs = [p.strip() for p in text.strip().split("\n\n") if p.strip()]
-    question.guidance = " ".join(
-        p.strip("*") for p in paragraphs if p.startswith("*A good answer")
-    ).strip()
-    question.task = "\n\n".join(p for p in paragraphs if not p.startswith("*A good answer"))
+    guidance, task = [], []
+    for paragraph in paragraphs:
+        listed = guidance and guidance[-1].endswith(":") and paragraph.startswith("- ")
+        if paragraph.startswith("*A good answer") or listed:
+            items = [line.strip().removeprefix("- ").strip("*") for line in paragraph.splitlines()]
+            guidance.append(" ".join(item.strip() for item in items))
+        else:
+            task.append(paragraph)
+    question.guidance = " ".join(guidance).strip()
+    question.task = "\n\n".join(task)
 
 
 def questions(notebook: Path | str) -> list[Question]:
