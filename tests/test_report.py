@@ -301,3 +301,21 @@ def test_the_field_visit_is_reported_by_condition_without_its_questions(tmp_path
     assert "Anchor industries: observed" in text
     assert "Decent green jobs: partly" in text
     assert "Ask which wastes each plant accepts" not in text  # the visitor's question, not read
+
+
+def test_a_number_is_reported_whole_with_its_unit(tmp_path, monkeypatch):
+    # 1,983,813 came out as "1.98381e+06", its last digits lost, and without its unit
+    from eic.worksheet import Worksheet
+
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    folder = tmp_path / "ana"
+    ws = Worksheet("m04", folder / MODULES["m04"]["folder"])
+    saving = ws.number("q6_net_saving", "6. The net saving", unit="USD/yr")
+    saving.text.value = "1983813"
+    assert saving.save()
+    share = ws.number("q7_share", "7. A share", unit="%")
+    share.text.value = "0,086"  # a decimal comma
+    assert share.save()
+    text = " ".join(parse(to_html(build_report([("Ana", folder)], country="Viet Nam"))).text)
+    assert "1,983,813 USD/yr" in text and "e+06" not in text
+    assert "0.086 %" in text

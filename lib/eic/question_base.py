@@ -238,11 +238,17 @@ class Question:
         except ValueError as err:
             self._say(str(err), ok=False)
             return False
-        self.sheet.store.record(self.qid, value, kind=self.kind, question=self.prompt)
+        self.sheet.store.record(
+            self.qid, value, kind=self.kind, question=self.prompt, **self.record_details()
+        )
         self._say("&#10003; saved", ok=True)
         for listener in self._listeners:
             self._guard(lambda listener=listener: listener(value))
         return True
+
+    def record_details(self) -> dict[str, Any]:
+        """What is kept beside the answer, besides its kind and question (a number's unit)."""
+        return {}
 
     def check(self) -> list[str]:
         """Save, then run the visible checks; show and return the messages."""

@@ -193,6 +193,9 @@ class Number(Question):
     def _watch(self, callback: Callable[[Any], None]) -> None:
         self.text.observe(callback, names="value")
 
+    def record_details(self) -> dict[str, Any]:
+        return {"unit": self.unit}  # so that the country report gives the number with it
+
     @property
     def value(self) -> float | None:
         return parse_number(self.text.value)

@@ -55,6 +55,7 @@ class Entry:
     kind: str
     value: Any
     contributor: str
+    unit: str = ""  # a number's unit, as its question gave it
 
 
 @dataclass(frozen=True)
@@ -238,6 +239,7 @@ def build_report(sources: Sequence[tuple[str, Path]], *, country: str, cluster: 
                         str(entry.get("kind") or ""),
                         entry["value"],
                         name,
+                        str(entry.get("unit") or ""),
                     )
                 )
             for draw in FIGURES.get(module["id"], ()):
@@ -299,11 +301,20 @@ def describe(entry: Entry, module: str = "") -> list[str]:
     if isinstance(value, list):
         return [f"{n}. {item}" if entry.kind == "ranking" else str(item)
                 for n, item in enumerate(value, 1)]  # fmt: skip
-    if isinstance(value, float):
-        return [f"{value:,.6g}"]
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return [f"{number_text(value)} {entry.unit}".strip()]
     if entry.kind in REFLECTION_KINDS:
         return [p.strip() for p in str(value).splitlines() if p.strip()] or [""]
     return [str(value)]
+
+
+def number_text(value: float) -> str:
+    """A number as typed, with thousands separated and no digit lost: 1983813.0 as
+    "1,983,813", 0.086 as "0.086" (never "1.98381e+06")."""
+    if math.isfinite(value) and float(value).is_integer():
+        return f"{int(value):,}"
+    text = f"{value:,.12f}".rstrip("0").rstrip(".")
+    return text if math.isfinite(value) else str(value)
 
 
 def _item_name(key: object) -> str:
@@ -446,7 +457,7 @@ def _jobs(answers: dict, name: str) -> list[Figure]:
     estimate = green_jobs(activities, data.load("green_job_factors"))
     fig = jobs_chart(estimate, title=f"Green jobs from the plans ({name})")
     rows = [
-        [row.activity, f"{row.quantity:,.6g} {row.unit}", f"{row.direct:,.1f}",
+        [row.activity, f"{number_text(row.quantity)} {row.unit}", f"{row.direct:,.1f}",
          f"{row.total:,.1f}", row.job_kind, row.source]
         for row in estimate[estimate["activity"].isin(list(plans))].itertuples(index=False)
     ]  # fmt: skip
