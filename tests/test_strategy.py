@@ -261,7 +261,35 @@ def test_the_timeline_draws_one_bar_per_action_from_start_to_end_of_year():
     texts = {t.get_text().strip() for t in ax.texts}
     assert set(OWNERS.values()) <= texts
     # the terms are named with their years: 2026 + (0, 2), (3, 5), (6, 10)
-    assert {"short term (2026-2028)", "medium term (2029-2031)", "long term (2032-2036)"} <= texts
+    assert {"short term\n2026-2028", "medium term\n2029-2031", "long term\n2032-2036"} <= texts
+
+
+def test_the_timelines_words_are_whole_and_cover_no_other():
+    # from the course's own actions: the term labels ran into each other, and action names
+    # were cut short ("Capital grant for a common...")
+    from eic import data
+
+    actions = data.load("roadmap_actions")
+    terms = dict.fromkeys(actions["action"], "short term (0-2 years)")
+    terms |= dict.fromkeys(actions["action"][3:6], "medium term (3-5 years)")
+    terms |= dict.fromkeys(actions["action"][6:], "long term (6-10 years)")
+    streams = dict(zip(actions["action"], actions["stream"], strict=True))
+    result = roadmap_from_terms(terms, streams=streams, owners={}, start_year=2027)
+    fig = roadmap_chart(result, title="Roadmap from 2027")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    (ax,) = fig.axes
+    names = [" ".join(t.get_text().split()) for t in ax.get_yticklabels()]
+    assert sorted(names) == sorted(actions["action"])  # every name whole
+    words = [t for t in [*ax.texts, *ax.get_yticklabels(), *ax.get_xticklabels(), ax.title]
+             if t.get_text().strip()]  # fmt: skip
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in words]
+    for i, (text, box) in enumerate(boxes):
+        for other, other_box in boxes[i + 1 :]:
+            assert not box.overlaps(other_box), f"{text!r} covers {other!r}"
+    figure = fig.bbox
+    for text, box in boxes:  # and nothing runs off the picture
+        assert figure.x0 <= box.x0 and box.x1 <= figure.x1 and box.y1 <= figure.y1, text
 
 
 def test_each_year_label_sits_in_the_middle_of_its_year():

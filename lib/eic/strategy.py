@@ -265,14 +265,22 @@ def roadmap_chart(roadmap: pd.DataFrame, *, title: str) -> Figure:
         .sort_values(["stream_order", "start_year", "end_year", "action"], kind="stable")
         .reset_index(drop=True)
     )
-    fig, ax = plt.subplots(figsize=(11, 0.5 * len(table) + 2.2), layout="constrained")
+    # an action's whole name, on two lines if need be (cut short, "Capital grant for a
+    # common..." no longer said what the action was)
+    labels = [textwrap.fill(a, 30, max_lines=3, placeholder="...") for a in table["action"]]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    height = max(0.5 * len(table), 0.22 * lines + 0.2 * len(table)) + 2.4
+    fig, ax = plt.subplots(figsize=(11, height), layout="constrained")
     first, last = int(table["start_year"].min()), int(table["end_year"].max()) + 1
     for shade, (name, (start, end)) in enumerate(TERMS.items()):
         if base + start < last and base + end + 1 > first:
             ax.axvspan(base + start, base + end + 1, color="0.5", alpha=0.06 + 0.06 * (shade % 2))
             where = {"transform": ax.get_xaxis_transform(), "va": "bottom", "color": "0.3"}
-            label = f"{name.split(' (')[0]} ({base + start}-{base + end})"
-            ax.text(base + start + 0.1, 1.0, label, fontsize="small", **where)
+            # the term over its years, its years under its name: side by side, three years
+            # apart, "medium term (2030-2032)" ran into "long term (2033-2037)"
+            label = f"{name.split(' (')[0]}\n{base + start}-{base + end}"
+            middle = (max(base + start, first) + min(base + end + 1, last)) / 2
+            ax.text(middle, 1.0, label, fontsize="small", ha="center", **where)
     y = list(range(len(table)))[::-1]
     for row, position in zip(table.itertuples(index=False), y, strict=True):
         width = row.end_year - row.start_year + 1
@@ -282,7 +290,6 @@ def roadmap_chart(roadmap: pd.DataFrame, *, title: str) -> Figure:
             f" {row.owner}", (row.end_year + 1, position), va="center", fontsize="small",
             fontstyle=style,
         )  # fmt: skip
-    labels = [textwrap.shorten(a, 45, placeholder="...") for a in table["action"]]
     ax.set_yticks(y, labels)
     ax.set_xlim(min(first, base) - 0.5, last + max(3, 0.4 * (last - first)))
     ax.set_ylim(-0.7, len(table) - 0.3)
@@ -293,7 +300,7 @@ def roadmap_chart(roadmap: pd.DataFrame, *, title: str) -> Figure:
     ax.set_ylabel("Action")
     handles = [Patch(**_stream_look(s), label=f"{s.capitalize()} stream") for s in STREAMS]
     fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize="small")
-    ax.set_title(title, pad=18)
+    ax.set_title(title, pad=30)
     return fig
 
 
