@@ -237,18 +237,19 @@ class AHPResult:
             return f"With {n} criteria the judgements cannot contradict each other (CR 0)."
         if self.consistent:
             return (
-                f"CR {self.cr:.3f} is at most {CONSISTENT_CR:.2f}: the judgements are "
-                "consistent enough to use the priorities."
+                f"The consistency ratio, {self.cr:.3f}, is at most {CONSISTENT_CR:.2f}: the "
+                "judgements are consistent enough to use the priorities."
             )
         if n == 3:
             return self._advice_for_three()
         a, b = self.most_inconsistent()
         implied = self.priorities[a] / self.priorities[b]
         return (
-            f"CR {self.cr:.2f} is above {CONSISTENT_CR:.2f}: the judgements contradict each "
-            f"other. The one that disagrees most with the priorities is '{a}' over '{b}': "
-            f"you gave {_show(self.matrix.loc[a, b])}, the priorities imply about "
-            f"{_about(implied)}. Revisit that judgement first, then compute again."
+            f"The consistency ratio, {self.cr:.2f}, is above {CONSISTENT_CR:.2f}: the "
+            f"judgements contradict each other. The one that disagrees most with the "
+            f"priorities is '{a}' over '{b}': you gave {_show(self.matrix.loc[a, b])}, the "
+            f"priorities imply about {_about(implied)}. Revisit that judgement first, then "
+            "compute again."
         )
 
     def implied_by_the_others(self) -> dict[tuple[str, str], tuple[float, float]]:
@@ -285,10 +286,10 @@ class AHPResult:
             for (a, b), (given, implied) in self.implied_by_the_others().items()
         )
         return (
-            f"CR {self.cr:.2f} is above {CONSISTENT_CR:.2f}: your three judgements cannot all "
-            f"hold at once. With three criteria no single judgement is to blame; here is what "
-            f"each would need to be, given the other two. {pairs}. Change the judgement you "
-            "trust least, then compute again."
+            f"The consistency ratio, {self.cr:.2f}, is above {CONSISTENT_CR:.2f}: your three "
+            f"judgements cannot all hold at once. With three criteria no single judgement is "
+            f"to blame; here is what each would need to be, given the other two. {pairs}. "
+            "Change the judgement you trust least, then compute again."
         )
 
 

@@ -39,11 +39,9 @@ def priorities_view(question: Pairwise) -> w.VBox | None:
             return None, "<p>Move the sliders above to see the priorities they give.</p>"
         result = priorities_from(question, value)
         weights = ", ".join(f"{name} {share:.0%}" for name, share in result.priorities.items())
-        verdict = "consistent enough" if result.consistent else "not consistent enough"
+        # the advice gives the consistency ratio and its verdict, or what to change
         sentence = (
-            f"<p><b>Your priorities: {html.escape(weights)}.</b> Consistency ratio "
-            f"{result.cr:.3f}: {verdict} (the rule of thumb is 0.10 or less). "
-            f"{html.escape(result.advice())}</p>"
+            f"<p><b>Your priorities: {html.escape(weights)}.</b> {html.escape(result.advice())}</p>"
         )
         return priorities_chart(result, title="Your priorities for the policy package"), sentence
 
