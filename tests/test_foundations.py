@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import matplotlib
+import numpy as np
 import pytest
 
 from eic.foundations import FOUNDATIONS, assess, radar_chart
@@ -106,6 +107,13 @@ def test_the_radar_charts_names_numbers_and_legend_do_not_cover_one_another():
     boxes.append(ax.get_legend().get_window_extent(renderer))
     overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if a.overlaps(b)]
     assert overlaps == []
+    # no name runs over the outer ring: its nearest point is outside the circle
+    circle = ax.get_window_extent(renderer)
+    centre, radius = np.array([circle.x0 + circle.x1, circle.y0 + circle.y1]) / 2, circle.width / 2
+    for label in ax.get_xticklabels():
+        box = label.get_window_extent(renderer)
+        nearest = np.clip(centre, [box.x0, box.y0], [box.x1, box.y1])
+        assert np.hypot(*(nearest - centre)) >= radius, label.get_text()
     # and all of it inside the picture
     picture = fig.bbox
     assert all(picture.x0 <= b.x0 and b.x1 <= picture.x1 and picture.y0 <= b.y0 for b in boxes)

@@ -145,6 +145,14 @@ def radar_chart(
         ax.fill(closed, scores + scores[:1], color=colour, alpha=0.15)
     ax.set_xticks(angles)
     ax.set_xticklabels([f.replace(" ", "\n", 1) for f in FOUNDATIONS])
+    # each name starts outside the outer ring: centred on its spoke, the names left and
+    # right of the chart ran over the ring ("Inter-firm networks", "Social capital")
+    ax.tick_params(axis="x", pad=6)
+    for label, angle in zip(ax.get_xticklabels(), angles, strict=True):
+        side = np.cos(angle)
+        label.set_horizontalalignment(
+            "left" if side > 0.1 else "right" if side < -0.1 else "center"
+        )
     ax.set_ylim(LOW, HIGH)
     ax.set_yticks(range(LOW + 1, HIGH + 1))
     ax.set_rlabel_position(45)  # between two foundations, clear of their names
