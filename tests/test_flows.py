@@ -298,3 +298,13 @@ def test_sankey_chart_draws_imports_processes_exports_and_recycles():
     plt.close(before)
     with pytest.raises(ValueError, match="no flows of 'energy'.*fabric, salt, water"):
         sankey_chart(after, "energy")
+
+
+def test_what_a_process_keeps_is_drawn_with_its_quantity():
+    # the sludge pond keeps 5 m3/day at the plant: its node said "stock of Plant" with no
+    # quantity, since a band into a stock has no label of its own
+    solved, _ = solve_unknown(DYE_HOUSE)
+    fig = sankey_chart(solved, "water")
+    labels = [" ".join(t.get_text().split()) for t in fig.axes[0].texts]
+    assert "Stock in Plant 5 m3/day" in labels
+    plt.close(fig)

@@ -359,7 +359,7 @@ def sankey_chart(table: pd.DataFrame, substance: str, *, title: str | None = Non
             row.source or None,
             None
             if not row.target
-            else f"stock of {row.source}"
+            else f"Stock in {row.source}"
             if row.target.lower() == STOCK
             else row.target,
             row.quantity,

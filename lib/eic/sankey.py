@@ -111,7 +111,10 @@ def draw_sankey(edges: list[SankeyEdge], *, unit: str, title: str) -> Figure:
             bands.append((e.source, end, e.quantity, "", colour))
             bands.append((start, e.target, e.quantity, "", colour))
             continue
-        inner = e.source is not None and e.target is not None and not e.target.startswith("stock")
+        stock = e.target is not None and e.target.lower().startswith("stock")
+        if stock and end == e.target:  # what a process keeps: its node says how much
+            nodes[end]["label"] += f"\n{amount}"
+        inner = e.source is not None and e.target is not None and not stock
         bands.append((start, end, e.quantity, f"{e.name}\n{amount}" if inner else "", colour))
 
     for node in nodes.values():
