@@ -35,6 +35,8 @@ from eic.serve import (
     SOCKET_NAME_AFTER_FOLDER,
     TEMPLATE,
     WEB_SETTINGS,
+    PortBusy,
+    check_port,
     home_addresses,
     kernel_transport,
     only_this_machine,
@@ -312,6 +314,41 @@ def test_a_busy_port_is_refused_with_a_message(tmp_path):
         )  # fmt: skip
     assert result.returncode == 1
     assert f"port {port} on 127.0.0.1 is busy" in result.stderr
+
+
+def port_left_in_time_wait() -> int:
+    """A port no program listens on, whose last connection the server's side closed first:
+    the system keeps that connection (TIME_WAIT) for a minute or so, as after serve stops
+    while participants' pages are open."""
+    with socket.socket() as listener:
+        # as the web server (Tornado) listens: the connections it leaves waiting may then be
+        # bound over by a server started after it
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port)) as page:
+            served, _ = listener.accept()
+            served.close()  # the server's side closes first: it is the one left waiting
+            page.recv(1)  # the page sees the end of the connection, and closes its side
+    return port
+
+
+def test_a_port_left_by_a_stopped_server_is_free_at_once():
+    port = port_left_in_time_wait()
+    # the connection is there: a plain bind is refused
+    with socket.socket() as plain, pytest.raises(OSError):
+        plain.bind(("127.0.0.1", port))
+    check_port("127.0.0.1", port)  # no PortBusy: the web server would bind it as well
+
+
+def test_a_port_with_a_program_listening_is_busy():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(PortBusy, match=f"port {port} on 127.0.0.1 is busy"):
+            check_port("127.0.0.1", port)
 
 
 def test_a_folder_without_a_course_home_is_refused(tmp_path):

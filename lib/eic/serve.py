@@ -78,9 +78,21 @@ class PortBusy(RuntimeError):
     """The port asked for is taken."""
 
 
-def check_port(ip: str, port: int) -> None:
-    """Raise :class:`PortBusy` with the fix when ``port`` on ``ip`` cannot be used."""
-    with socket.socket() as probe:
+def check_port(ip: str, port: int, system: str = os.name) -> None:
+    """Raise :class:`PortBusy` with the fix when ``port`` on ``ip`` cannot be used.
+
+    The probe binds as the web server does: on Linux and macOS with ``SO_REUSEADDR``, so
+    the connections of a server just stopped (which the system keeps a minute or so after
+    they close) do not make a free port look busy, while a program listening on it still
+    does. On Windows that option would let two programs share the port, so the probe asks
+    for the port alone instead (``SO_EXCLUSIVEADDRUSE``).
+    """
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        if system == "posix":
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        elif hasattr(socket, "SO_EXCLUSIVEADDRUSE"):
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
         try:
             probe.bind((ip, port))
         except OSError as err:
