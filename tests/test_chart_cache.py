@@ -206,6 +206,25 @@ def test_the_charts_command_says_what_is_wrong_instead_of_drawing_nothing(
     assert "turned off (EIC_CHART_CACHE=off)" in capsys.readouterr().out
 
 
+@pytest.mark.slow
+def test_the_charts_command_prints_no_warning_about_plain_text_kernels(tmp_path):
+    # the trainer's terminal says which charts were drawn, not, for each notebook's kernel,
+    # that its traffic may be eavesdropped on: that traffic is encrypted
+    module = released_modules()[0]["folder"]
+    course = copy_course(tmp_path / "course")
+    release = tmp_path / "release"
+    release.mkdir()
+    (course / "release" / module).rename(release / module)
+    env = {**os.environ, "EIC_CHART_CACHE": str(tmp_path / "charts")}
+    done = subprocess.run(
+        [sys.executable, "-m", "eic.cli", "charts", "--release", str(release)],
+        capture_output=True, text=True, timeout=600, env=env,
+    )  # fmt: skip
+    said = done.stdout + done.stderr
+    assert done.returncode == 0 and f"drew the charts of {module}.ipynb" in said, said
+    assert "without encryption" not in said and "WARNING" not in said, said
+
+
 def test_with_no_home_folder_charts_are_still_drawn(monkeypatch, renders):
     monkeypatch.delenv("EIC_CHART_CACHE", raising=False)
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,17 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return done
+
+
+@pytest.fixture
+def clock_in_bangkok(monkeypatch):
+    """This machine's clock set to Bangkok's time, 7 hours ahead of UTC (a POSIX zone, which
+    needs no zone database), for this process and the commands it starts."""
+    monkeypatch.setenv("TZ", "ICT-7")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 def answers(module: dict, qid: str, value: str) -> str:
@@ -76,7 +88,9 @@ def test_an_id_that_cannot_name_a_folder_is_refused_before_anything_is_made(tmp_
 
 
 @pytest.mark.slow
-def test_serve_gives_the_rostered_class_own_folders_and_collect_takes_them(tmp_path):
+def test_serve_gives_the_rostered_class_own_folders_and_collect_takes_them(
+    tmp_path, clock_in_bangkok
+):
     course = copy_course(tmp_path / "course")
     release = course / "release"
     # no roster yet: release/ itself is served (and the command says answers are shared)
@@ -100,13 +114,14 @@ def test_serve_gives_the_rostered_class_own_folders_and_collect_takes_them(tmp_p
     assert shown[1].split()[:3] == ["id", M01["id"], released_modules()[1]["id"]]
     for line, pid in zip(shown[2:], ("ph-01", "vn-01"), strict=True):
         assert line.split()[:3] == [pid, f"1/{questions}", "-"]
-        assert line.endswith("2026-12-05 09:00")
+        # recorded at 09:00 UTC: 16:00 on the trainer's clock in Bangkok, saying so
+        assert line.endswith("2026-12-05 16:00 UTC+7")
     # and the class dashboard shows the same, as a table the trainer can save
     from eic.trainer.dashboard import answers_so_far_html
 
     shown = answers_so_far_html(folder)
     assert shown.count(f"<td style='text-align:left;padding:2px 8px'>1/{questions}</td>") == 2
-    assert "2026-12-05 09:00" in shown and "Save table (CSV)" in shown
+    assert "2026-12-05 16:00 UTC+7" in shown and "Save table (CSV)" in shown
     assert "No class is served" in answers_so_far_html(tmp_path / "nowhere")
     cli("release", M01["id"], cwd=course)
     out = cli("collect", M01["id"], "--from", str(folder), cwd=course).stdout
@@ -173,3 +188,13 @@ def test_a_participants_course_home_says_whose_course_it_is(tmp_path):
     assert "The course of <b>vn-01</b>" in module_map(link_from=mine / "vn-01")
     assert participant_label(mine / "ph-01" / M01["folder"]) == "Maria Santos (ph-01)"
     assert "eic-owner" not in module_map(link_from=ROOT / "release")
+
+
+def test_the_last_answer_is_shown_on_the_trainers_clock_with_its_zone(clock_in_bangkok):
+    from eic.classroom import progress_table
+
+    # an answer recorded at 12:32 UTC is 19:32 in Bangkok (UTC+7)
+    rows = [{"id": "th-01", "m01": (1, 8), "last": "2026-12-06T12:32:10+00:00"}]
+    assert progress_table(rows).splitlines()[1].split() == [
+        "th-01", "1/8", "2026-12-06", "19:32", "UTC+7"
+    ]  # fmt: skip

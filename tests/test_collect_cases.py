@@ -216,6 +216,21 @@ def test_an_id_written_in_other_capitals_is_matched(course, tmp_path):
     assert submitted(course, "ph-02")[ANSWERS] == ONE_ANSWER.encode()
 
 
+def test_a_download_named_in_decomposed_unicode_is_matched(course, tmp_path):
+    import unicodedata
+
+    import_roster(course, "vn-01,Hương,Nguyễn Thị,Viet Nam,huong@example.org", MARIA)
+    # as macOS zip tools name it: each accent a character of its own after its letter
+    platform_folder = unicodedata.normalize("NFD", "Hương Nguyễn Thị_124_assignsubmission_file_")
+    assert platform_folder != "Hương Nguyễn Thị_124_assignsubmission_file_"
+    downloads = tmp_path / "downloads"
+    (downloads / platform_folder).mkdir(parents=True)
+    (downloads / platform_folder / ANSWERS).write_text(ONE_ANSWER)
+    status, text = collect(course, downloads)
+    assert "not collected" not in text, text
+    assert submitted(course, "vn-01")[ANSWERS] == ONE_ANSWER.encode()
+
+
 # -- 4. and 5. a damaged answer file ---------------------------------------------------------
 
 DAMAGED = {

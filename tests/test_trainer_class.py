@@ -341,7 +341,7 @@ def test_export_totals_per_participant_and_per_country(workshop, graded, tmp_pat
     status, said = cli("export", "--output", str(out), "--course", str(workshop.course))
     assert status == 0
     assert f"Not graded yet, left blank: {M01['folder']} pk-01 (" in said
-    rows = {r["id"]: r for r in csv.DictReader(out.open())}
+    rows = {r["id"]: r for r in csv.DictReader(out.open(encoding="utf-8-sig"))}
     assert len(rows) == 8
     totals = {}
     for pid, *_ in ROSTER:
@@ -360,7 +360,7 @@ def test_export_totals_per_participant_and_per_country(workshop, graded, tmp_pat
                 assert float(value) == scores[-1]
         totals[pid] = sum(scores)
         assert float(rows[pid]["total"]) == totals[pid]
-    by_country = csv.DictReader(out.with_name("grades-by-country.csv").open())
+    by_country = csv.DictReader(out.with_name("grades-by-country.csv").open(encoding="utf-8-sig"))
     countries = {r["country"]: r for r in by_country}
     assert countries["Philippines"]["participants"] == "2"
     assert float(countries["Philippines"]["mean_total"]) == (totals["ph-01"] + totals["ph-02"]) / 2

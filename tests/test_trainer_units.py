@@ -154,7 +154,7 @@ def test_export_writes_module_scores_totals_and_country_means(gradebook, tmp_pat
     gradebook.db.commit()
     out = tmp_path / "grades.csv"
     CourseGradesExport(to=str(out)).export(gradebook)
-    rows = {r["id"]: r for r in csv.DictReader(out.open())}
+    rows = {r["id"]: r for r in csv.DictReader(out.open(encoding="utf-8-sig"))}
     assert (rows["ph-01"]["m01-x"], rows["ph-01"]["total"], rows["ph-01"]["max_total"]) == (
         "4",
         "4",
@@ -165,7 +165,9 @@ def test_export_writes_module_scores_totals_and_country_means(gradebook, tmp_pat
         "",
         "0",
     )
-    countries = {r["country"]: r for r in csv.DictReader(summary_path(out).open())}
+    countries = {
+        r["country"]: r for r in csv.DictReader(summary_path(out).open(encoding="utf-8-sig"))
+    }
     # Philippines: ph-01 has 4 of 4 points and ph-02 submitted nothing: mean 2 points, 50 %
     assert countries["Philippines"]["mean_total"] == "2.00"
     assert countries["Philippines"]["mean_percent"] == "50.0"
@@ -177,21 +179,149 @@ def test_export_leaves_a_submission_whose_grading_failed_blank_and_names_it(grad
     small_assignment(gradebook)
     gradebook.add_student("vn-01")
     for student, q1 in {"ph-01": 1, "vn-01": 1}.items():
-        gradebook.add_submission("m01-x", student)
+        submission = gradebook.add_submission("m01-x", student)
         gradebook.find_grade("q1_test", "m01-x", "m01-x", student).auto_score = q1
+        for grade in submission.notebooks[0].grades:  # as autograde leaves them, all graded
+            grade.needs_manual_grade = False
     # vn-01 was graded once, then sent new files whose grading stopped at the time limit
     records.log_grading(gradebook, "m01-x", "ph-01", digest="a", status="graded")
     records.log_grading(gradebook, "m01-x", "vn-01", digest="b", status="stopped")
     gradebook.db.commit()
     out = tmp_path / "grades.csv"
     CourseGradesExport(to=str(out)).export(gradebook)
-    rows = {r["id"]: r for r in csv.DictReader(out.open())}
+    rows = {r["id"]: r for r in csv.DictReader(out.open(encoding="utf-8-sig"))}
     assert (rows["ph-01"]["m01-x"], rows["ph-01"]["not_graded"]) == ("1", "")
     # not the old files' score: no score until the new files are graded
     assert (rows["vn-01"]["m01-x"], rows["vn-01"]["total"]) == ("", "0")
     assert rows["vn-01"]["not_graded"] == "m01-x"
-    countries = next(csv.DictReader(summary_path(out).open()))
+    countries = next(csv.DictReader(summary_path(out).open(encoding="utf-8-sig")))
     assert countries["m01-x_submitted"] == "2"
+
+
+def graded_automatically(gb, student: str, scores: dict[str, float]) -> None:
+    """A submission of ``small_assignment`` as autograde leaves it: the tests scored, the
+    reflection ``r1`` waiting for a grade by hand."""
+    submission = gb.add_submission("m01-x", student)
+    for grade in submission.notebooks[0].grades:
+        grade.auto_score = scores.get(grade.name)
+        grade.needs_manual_grade = grade.name == "r1"
+    records.log_grading(gb, "m01-x", student, digest=student, status="graded")
+    gb.db.commit()
+
+
+def test_export_names_a_submission_whose_reflection_is_not_graded_yet(gradebook, tmp_path):
+    small_assignment(gradebook)
+    gradebook.add_student("vn-01")
+    for student in ["ph-01", "vn-01"]:
+        graded_automatically(gradebook, student, {"q1_test": 1.0, "q2_test": 1.0})
+    # the trainer grades ph-01's reflection in formgrader (which clears the flag)
+    reflection = gradebook.find_grade("r1", "m01-x", "m01-x", "ph-01")
+    reflection.manual_score, reflection.needs_manual_grade = 2.0, False
+    gradebook.db.commit()
+    out = tmp_path / "grades.csv"
+    exporter = CourseGradesExport(to=str(out))
+    exporter.export(gradebook)
+    rows = {r["id"]: r for r in csv.DictReader(out.open(encoding="utf-8-sig"))}
+    assert (rows["ph-01"]["m01-x"], rows["ph-01"]["not_graded"]) == ("4", "")
+    # vn-01: the two tests so far (1 + 1), and the reflection still to grade
+    assert (rows["vn-01"]["m01-x"], rows["vn-01"]["not_graded"]) == ("2", "m01-x")
+    assert [r.to_grade_by_hand for r in exporter.rows] == [(), ("m01-x",)]
+
+
+def test_export_files_open_in_excel_with_names_in_any_script(gradebook, tmp_path):
+    small_assignment(gradebook)
+    gradebook.add_student("vn-01", first_name="Hương", last_name="Nguyễn Thị")
+    gradebook.add_student("th-01", first_name="สมชาย", last_name="ใจดี")
+    records.set_country(gradebook, "vn-01", "Viet Nam")
+    gradebook.db.commit()
+    out = tmp_path / "grades.csv"
+    CourseGradesExport(to=str(out)).export(gradebook)
+    for path in (out, summary_path(out)):
+        # the byte order mark by which Excel knows a CSV file is UTF-8 ("CSV UTF-8")
+        assert path.read_bytes()[:3] == b"\xef\xbb\xbf", path.name
+    text = out.read_bytes()[3:].decode("utf-8")
+    assert "vn-01,Hương,Nguyễn Thị,Viet Nam" in text and "th-01,สมชาย,ใจดี" in text
+
+
+def test_a_saved_dashboard_table_opens_in_excel_with_names_in_any_script():
+    import base64
+    import re
+
+    import pandas as pd
+
+    from eic.trainer.dashboard import saved_table_html
+
+    table = pd.DataFrame({"id": ["vn-01"], "name": ["Hương Nguyễn Thị"]})
+    page = saved_table_html(table, "Participants", "participants.csv")
+    saved = base64.b64decode(re.search(r"href='data:text/csv;base64,([^']+)'", page).group(1))
+    assert saved[:3] == b"\xef\xbb\xbf"
+    assert saved[3:].decode("utf-8").splitlines() == ["id,name", "vn-01,Hương Nguyễn Thị"]
+
+
+def test_a_reflection_changed_since_it_was_graded_is_to_be_graded_again(gradebook):
+    small_assignment(gradebook)
+    gradebook.add_student("vn-01")
+    record = {
+        "timestamp": None,
+        "notebooks": {
+            "m01-x": {
+                "late_submission_penalty": None,
+                # what autograde copies from the course gradebook: graded by hand, no flag
+                "grades": {"q1_test": [1.0, False], "q2_test": [1.0, False], "r1": [None, False]},
+                "comments": {"r1": None},
+            }
+        },
+    }
+    for student in ["ph-01", "vn-01"]:
+        gradebook.add_submission("m01-x", student)
+        gradebook.find_grade("r1", "m01-x", "m01-x", student).manual_score = 2.0
+    gradebook.db.commit()
+    # vn-01 rewrote the reflection; ph-01 sent it again unchanged
+    changed = merge_outcome(
+        gradebook,
+        Outcome(Task("m01-x", "vn-01", "m01-x.ipynb"), "graded", "", 1.0, record),
+        digest="new",
+        timestamp=None,
+        changed={"r1"},
+    )
+    kept = merge_outcome(
+        gradebook,
+        Outcome(Task("m01-x", "ph-01", "m01-x.ipynb"), "graded", "", 1.0, record),
+        digest="same",
+        timestamp=None,
+        changed=set(),
+    )
+    assert (changed.score, changed.needs_manual_grade, changed.regrade) == (2.0, True, ("r1",))
+    assert gradebook.find_grade("r1", "m01-x", "m01-x", "vn-01").manual_score is None
+    assert (kept.score, kept.needs_manual_grade, kept.regrade) == (4.0, False, ())
+    assert gradebook.find_grade("r1", "m01-x", "m01-x", "ph-01").manual_score == 2.0
+
+
+def reflection_notebook(path, text: str) -> None:
+    task = nbformat.v4.new_markdown_cell("### 8. Reflection (2 points)")
+    task.metadata["nbgrader"] = {"grade_id": "r1_reflection_task", "task": True, "points": 2}
+    answer = new_code_cell("r1 = ws.reflection('r1_reflection', 'Your reflection')")
+    answer.metadata["nbgrader"] = {"grade_id": "r1_reflection", "solution": True}
+    answer.outputs = [
+        new_output("display_data", data={"text/markdown": f"Recorded reflection:\n\n> {text}"})
+    ]
+    nbformat.write(new_notebook(cells=[task, answer]), path)
+
+
+def test_the_reflection_text_is_read_from_its_cell_in_the_graded_notebook(tmp_path):
+    from eic.trainer.reflections import changed_reflections, reflection_texts
+
+    reflection_notebook(tmp_path / "before.ipynb", "Our weakest foundation is trust.")
+    reflection_notebook(tmp_path / "again.ipynb", "Our weakest foundation is trust.")
+    reflection_notebook(tmp_path / "now.ipynb", "I changed my mind.")
+    before = reflection_texts(tmp_path / "before.ipynb")
+    assert before == {
+        "r1_reflection_task": "Recorded reflection:\n\n> Our weakest foundation is trust."
+    }
+    assert changed_reflections(before, reflection_texts(tmp_path / "again.ipynb")) == set()
+    now = reflection_texts(tmp_path / "now.ipynb")
+    assert changed_reflections(before, now) == {"r1_reflection_task"}
+    assert reflection_texts(tmp_path / "never-graded.ipynb") == {}
 
 
 def test_export_to_a_missing_folder_or_onto_a_folder_says_what_to_give(tmp_path, capsys):
@@ -444,3 +574,14 @@ def test_a_submission_from_someone_not_in_the_roster_is_listed_not_graded(tmp_pa
     assert work.not_in_roster == {"zz-99"} and work.not_submitted["m01"] == ["vn-01"]
     with course.gradebook() as gb:  # and the roster is as it was
         assert sorted(s.id for s in gb.students) == ["ph-01", "vn-01"]
+
+
+def test_a_grading_line_shows_a_participants_long_name_whole():
+    import io
+
+    from eic.trainer.progress import Progress
+
+    label = "María José Dela Cruz (Philippines)"  # 34 characters
+    out = io.StringIO()
+    Progress(1, {"ph-01": label}, out).finished("m01", "ph-01", "graded 5/9", 12.0)
+    assert f"ph-01      {label} graded 5/9" in out.getvalue()

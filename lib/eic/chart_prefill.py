@@ -2,7 +2,9 @@
 
 Run where participants' kernels will find the cache (Binder's build runs it), so that a
 participant opening a module does not wait for its worked examples' charts to be drawn.
-Each notebook runs in a copy of its folder, so nothing is written beside the course.
+Each notebook runs in a copy of its folder, so nothing is written beside the course. Its
+kernel talks to the command over local network ports encrypted with keys made for it, as
+nbgrader's and the served course's kernels do, so no kernel warns of eavesdropping.
 """
 
 from __future__ import annotations
@@ -13,8 +15,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from traitlets.config import Config
+
 from eic import chart_cache
 from eic.course import syllabus
+
+# the kernels' traffic encrypted, with keys made for each kernel (its kernel spec supports
+# it): a kernel in plain text prints a warning about eavesdropping in the trainer's terminal
+KERNEL_SETTINGS = {"KernelManager": {"transport_encryption": "auto"}}
 
 
 def release_notebooks(release: Path) -> list[Path]:
@@ -39,7 +47,7 @@ def draw_charts(notebooks: list[Path]) -> int:
             nb = nbformat.read(folder / path.name, as_version=4)
             client = NotebookClient(
                 nb, timeout=300, kernel_name="python3", allow_errors=True,
-                resources={"metadata": {"path": str(folder)}},
+                resources={"metadata": {"path": str(folder)}}, config=Config(KERNEL_SETTINGS),
             )  # fmt: skip
             with client.setup_kernel(env=env):
                 for index, cell in enumerate(nb.cells):

@@ -26,6 +26,7 @@ participant's own files.
 
 from __future__ import annotations
 
+import datetime as _dt
 import fnmatch
 import json
 import shutil
@@ -150,15 +151,42 @@ def class_progress(root: Path) -> list[dict]:
     return rows
 
 
-def progress_cells(rows: list[dict]) -> list[dict[str, str]]:
+def local_time(recorded_at: str, zone: _dt.tzinfo | None = None) -> str:
+    """A time an answer was recorded (ISO 8601, in UTC as answers are recorded) on the clock
+    of ``zone``, by default this machine's, saying which zone it is.
+
+    >>> bangkok = _dt.timezone(_dt.timedelta(hours=7))
+    >>> local_time("2026-12-05T10:42:07+00:00", bangkok)
+    '2026-12-05 17:42 UTC+7'
+    >>> local_time("2026-12-05T22:42:07", _dt.timezone(_dt.timedelta(hours=5, minutes=30)))
+    '2026-12-06 04:12 UTC+5:30'
+    >>> local_time("2026-12-05T10:42:07+00:00", _dt.UTC)
+    '2026-12-05 10:42 UTC'
+    """
+    try:
+        moment = _dt.datetime.fromisoformat(recorded_at)
+    except ValueError:  # not a time this course records: shown as it is
+        return recorded_at[:16].replace("T", " ")
+    if moment.tzinfo is None:  # recorded in UTC without saying so
+        moment = moment.replace(tzinfo=_dt.UTC)
+    local = moment.astimezone(zone)
+    minutes = round((local.utcoffset() or _dt.timedelta()).total_seconds() / 60)
+    hours, rest = divmod(abs(minutes), 60)
+    name = f"UTC{'+' if minutes > 0 else '-'}{hours}{f':{rest:02d}' if rest else ''}"
+    return f"{local:%Y-%m-%d %H:%M} {name if minutes else 'UTC'}"
+
+
+def progress_cells(rows: list[dict], zone: _dt.tzinfo | None = None) -> list[dict[str, str]]:
     """:func:`class_progress` as text, a dict per participant: ``id``, each module's
     "answered/questions" ("-" before a first answer, "" if their folder lacks the module),
-    and ``last answer``; every participant has every module found in any folder.
+    and ``last answer``, on the clock of ``zone`` (by default this machine's, as the trainer
+    reads it) with the zone named; every participant has every module found in any folder.
 
     >>> progress_cells([{"id": "ph-01", "m01": (3, 8), "m02": (0, 9), "last": ""},
-    ...                 {"id": "vn-01", "m02": (9, 9), "last": "2026-12-05T10:42:07"}])
+    ...                 {"id": "vn-01", "m02": (9, 9), "last": "2026-12-05T10:42:07+00:00"}],
+    ...                zone=_dt.timezone(_dt.timedelta(hours=7)))
     [{'id': 'ph-01', 'm01': '3/8', 'm02': '-', 'last answer': 'none yet'},
-     {'id': 'vn-01', 'm01': '', 'm02': '9/9', 'last answer': '2026-12-05 10:42'}]
+     {'id': 'vn-01', 'm01': '', 'm02': '9/9', 'last answer': '2026-12-05 17:42 UTC+7'}]
     """
     modules = list(dict.fromkeys(m for r in rows for m in r if m not in ("id", "last")))
     return [
@@ -167,22 +195,22 @@ def progress_cells(rows: list[dict]) -> list[dict[str, str]]:
             **{
                 m: "" if m not in r else f"{r[m][0]}/{r[m][1]}" if r[m][0] else "-" for m in modules
             },
-            "last answer": r["last"][:16].replace("T", " ") if r["last"] else "none yet",
+            "last answer": local_time(r["last"], zone) if r["last"] else "none yet",
         }
         for r in rows
     ]
 
 
-def progress_table(rows: list[dict]) -> str:
+def progress_table(rows: list[dict], zone: _dt.tzinfo | None = None) -> str:
     """:func:`class_progress` as a plain-text table, one line per participant.
 
     >>> print(progress_table([{"id": "ph-01", "m01": (8, 8), "m02": (0, 9), "last": "2026-12-05T10:42:07"},
-    ...                       {"id": "vn-01", "m01": (3, 8), "m02": (0, 9), "last": ""}]))
+    ...                       {"id": "vn-01", "m01": (3, 8), "m02": (0, 9), "last": ""}], _dt.UTC))
     id        m01   m02   last answer
-    ph-01     8/8   -     2026-12-05 10:42
+    ph-01     8/8   -     2026-12-05 10:42 UTC
     vn-01     3/8   -     none yet
     """  # noqa: E501
-    cells = progress_cells(rows)
+    cells = progress_cells(rows, zone)
     modules = [key for key in (cells[0] if cells else {}) if key not in ("id", "last answer")]
     width = max([len("id"), *(len(c["id"]) for c in cells)]) + 2
     lines = [f"{'id':<{width}}" + "".join(f"{m:<6}" for m in modules) + "last answer"]

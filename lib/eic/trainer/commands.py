@@ -124,12 +124,24 @@ def _collect(args: argparse.Namespace) -> int:
 
 def _grade(args: argparse.Namespace) -> int:
     from eic.trainer.grading import LOG_NAME, grade
+    from eic.trainer.release import record_release
 
     course = _course(args)
     modules = course.resolve(args.module)
+    with course.gradebook() as gb:
+        released = {a.name for a in gb.assignments}
+    for module in modules:
+        # served from the release/ folder the course ships, without eic-course release
+        if module.folder not in released and (
+            args.module != "all" or course.submitted(module.folder)
+        ):
+            record_release(course, module)
+            released.add(module.folder)
+            print(
+                f"{module.folder}: recorded in the gradebook from release/{module.folder} "
+                "(what source/ makes now), as eic-course release does."
+            )
     if args.module == "all":
-        with course.gradebook() as gb:
-            released = {a.name for a in gb.assignments}
         modules = [m for m in modules if m.folder in released]
         if not modules:
             raise CourseError("no module is released yet: run eic-course release first")
@@ -200,15 +212,33 @@ def _feedback(args: argparse.Namespace) -> int:
         for page in report.withheld:
             print(f"  WITHHELD {page.relative_to(course.root)}: it shows a hidden test line")
             status = 1
+        if report.reflection_not_graded:
+            print(
+                f"  {len(report.reflection_not_graded)} page(s) show a reflection not graded "
+                "yet, scored 0 until it is: grade it in formgrader (Manual Grading) and run "
+                "eic-course feedback again before sending these pages:"
+            )
+            for page in report.reflection_not_graded:
+                print(f"    {page.relative_to(course.root)}")
     return status
 
 
 def _export(args: argparse.Namespace) -> int:
+    from eic.classroom import PARTICIPANTS
     from eic.trainer.export import CourseGradesExport, summary_path
     from eic.trainer.grading import LOG_NAME
 
     course = _course(args)
-    output = Path(args.output).resolve()
+    # the course folder, wherever the command runs: never a served folder, whose files
+    # eic-course serve copies into every participant's course
+    output = Path(args.output or course.root / "grades.csv").resolve()
+    for served in (course.root / "release", course.root / PARTICIPANTS):
+        if output.is_relative_to(served.resolve()):
+            raise CourseError(
+                f"{output} is in {served.name}/, which participants are served: the grades "
+                "would be copied into every participant's course. Give a file outside it "
+                f"with --output, or leave --output out to write {course.root / 'grades.csv'}"
+            )
     if output.is_dir():
         raise CourseError(f"{output} is a folder: give a file name, e.g. {output / 'grades.csv'}")
     if not output.parent.is_dir():
@@ -223,6 +253,13 @@ def _export(args: argparse.Namespace) -> int:
         print(
             f"Not graded yet, left blank: {', '.join(not_graded)} (their last autograde failed "
             f"or was stopped: see autograded/{LOG_NAME}, then run eic-course grade again)."
+        )
+    by_hand = [f"{module} {r.id}" for r in rows for module in r.to_grade_by_hand]
+    if by_hand:
+        print(
+            f"Warning: reflections not graded yet: {', '.join(by_hand)}. Their scores count "
+            "only the automatic points so far: grade the reflections in formgrader (Manual "
+            "Grading), then export again."
         )
     return 0
 
@@ -299,9 +336,11 @@ def add_trainer_commands(commands) -> None:
         description=(
             "Autograde every submission of a module (or all) with nbgrader, in parallel "
             "processes, and merge the grades into the gradebook without touching manual "
-            "grades. Submissions already graded from the same files are skipped; a "
-            "submission that hangs or crashes is stopped and reported. Safe to interrupt "
-            "(Ctrl-C): run it again to grade the rest."
+            "grades, except that a reflection whose text changed since it was graded is "
+            "flagged to be graded again. A module served from the release/ folder without "
+            "eic-course release is first recorded in the gradebook. Submissions already "
+            "graded from the same files are skipped; a submission that hangs or crashes is "
+            "stopped and reported. Safe to interrupt (Ctrl-C): run it again to grade the rest."
         ),
     )
     grade.add_argument("module", help=module_help)
@@ -350,7 +389,9 @@ def add_trainer_commands(commands) -> None:
         ),
     )
     export.add_argument(
-        "--output", default="grades.csv", metavar="FILE", help="(default: %(default)s)"
+        "--output",
+        metavar="FILE",
+        help="(default: grades.csv in the course folder, the one with nbgrader_config.py)",
     )
     export.set_defaults(run=_export)
 

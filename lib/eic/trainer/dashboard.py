@@ -54,7 +54,8 @@ def chart_html(fig: Figure, description: str, filename: str) -> str:
 
 def saved_table_html(table: pd.DataFrame, caption: str, filename: str, **kw) -> str:
     """A table in HTML with a link that saves it as CSV."""
-    csv = table.to_csv(index=False).encode("utf-8")
+    # with a byte order mark: Excel then reads the names in any script as they are
+    csv = table.to_csv(index=False).encode("utf-8-sig")
     return table_html(table, caption=caption, **kw) + (
         "<p>" + _link(csv, filename, "text/csv", "Save table (CSV)") + "</p>"
     )

@@ -5,7 +5,13 @@
 ``eic-course export``. A module's score is nbgrader's: automatic and manual points, less
 any late penalty, never below zero; a module not submitted counts 0. A submission whose
 last autograde failed or was stopped has no score yet: its cell is left blank, the module is
-named in the ``not_graded`` column, and it counts 0 in the total until it is graded.
+named in the ``not_graded`` column, and it counts 0 in the total until it is graded. A
+submission whose reflection still waits for a grade by hand in formgrader is named in the
+``not_graded`` column too, with its score so far (the automatic points only).
+
+The files are written with a byte order mark (UTF-8 with BOM, as Excel's "CSV UTF-8"),
+so that Excel shows names in Vietnamese, Thai or any other script as they are; Python's
+``utf-8-sig`` reads them back the same as without it.
 """
 
 from __future__ import annotations
@@ -19,6 +25,10 @@ from nbgrader.api import MissingEntry
 from nbgrader.plugins import ExportPlugin
 
 from eic.trainer import records
+from eic.trainer.reflections import waiting_for_hand_grading
+
+# Excel reads a CSV file without a byte order mark in the computer's own code page
+CSV_ENCODING = "utf-8-sig"
 
 
 @dataclass(frozen=True)
@@ -31,6 +41,7 @@ class Row:
     scores: dict[str, float | None]  # module folder -> score; None when not submitted
     maxima: dict[str, float]
     not_graded: tuple[str, ...] = ()  # submitted modules whose autograde failed or stopped
+    to_grade_by_hand: tuple[str, ...] = ()  # modules whose reflection waits for a grade
 
     @property
     def total(self) -> float:
@@ -47,6 +58,7 @@ def class_grades(gradebook) -> tuple[list[str], list[Row]]:
     log = records.grading_records(gradebook)
     assignments = sorted(gradebook.assignments, key=lambda a: a.name)
     maxima = {a.name: float(a.max_score) for a in assignments}
+    waiting = set(waiting_for_hand_grading(gradebook))
     rows = []
     for student in sorted(gradebook.students, key=lambda s: s.id):
         scores: dict[str, float | None] = {}
@@ -74,6 +86,7 @@ def class_grades(gradebook) -> tuple[list[str], list[Row]]:
                 scores,
                 maxima,
                 tuple(not_graded),
+                tuple(a.name for a in assignments if (a.name, student.id) in waiting),
             )
         )
     return [a.name for a in assignments], rows
@@ -84,7 +97,9 @@ def _number(value: float | None) -> str:
 
 
 def write_grades(path: Path, modules: list[str], rows: list[Row]) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+    """One row per participant; ``not_graded`` names the modules whose autograde failed or
+    whose reflection is not graded by hand yet."""
+    with open(path, "w", newline="", encoding=CSV_ENCODING) as handle:
         out = csv.writer(handle)
         person = ["id", "first_name", "last_name", "country", "email"]
         out.writerow([*person, *modules, "total", "max_total", "not_graded"])
@@ -92,8 +107,12 @@ def write_grades(path: Path, modules: list[str], rows: list[Row]) -> None:
             out.writerow(
                 [r.id, r.first_name, r.last_name, r.country, r.email]
                 + [_number(r.scores[m]) for m in modules]
-                + [_number(r.total), _number(r.max_total), " ".join(r.not_graded)]
+                + [_number(r.total), _number(r.max_total), " ".join(_not_graded(r, modules))]
             )
+
+
+def _not_graded(row: Row, modules: list[str]) -> list[str]:
+    return [m for m in modules if m in row.not_graded or m in row.to_grade_by_hand]
 
 
 def write_countries(path: Path, modules: list[str], rows: list[Row]) -> None:
@@ -102,7 +121,7 @@ def write_countries(path: Path, modules: list[str], rows: list[Row]) -> None:
     groups: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
         groups[r.country or "(not given)"].append(r)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
+    with open(path, "w", newline="", encoding=CSV_ENCODING) as handle:
         out = csv.writer(handle)
         header = ["country", "participants", "mean_total", "mean_percent"]
         for m in modules:
@@ -142,6 +161,7 @@ class CourseGradesExport(ExportPlugin):
                     scores={m: r.scores[m] for m in modules},
                     maxima={m: r.maxima[m] for m in modules},
                     not_graded=tuple(m for m in r.not_graded if m in modules),
+                    to_grade_by_hand=tuple(m for m in r.to_grade_by_hand if m in modules),
                 )
                 for r in rows
             ]

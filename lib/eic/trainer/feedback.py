@@ -11,7 +11,9 @@ nbgrader's feedback HTML shows the autograded notebook as it ran, hidden tests i
   (e.g. "Question 3: the recorded answer is not the expected one.").
 
 ``eic-course feedback`` then reads every page it wrote and removes any page in which a
-line of a hidden test still appears, saying so (:func:`leaked_lines`).
+line of a hidden test still appears, saying so (:func:`leaked_lines`), and names the pages
+that show a reflection not graded by hand yet (scored 0 until it is), which are not ready
+to send.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from pathlib import Path
 import nbformat
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
+
+from eic.trainer.reflections import waiting_for_hand_grading
 
 BEGIN, END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
 MIN_LINE = 12  # shorter lines ('],', '"m01",') say nothing about a test
@@ -93,6 +97,7 @@ class FeedbackReport:
     pages: list[Path] = field(default_factory=list)
     withheld: dict[Path, list[str]] = field(default_factory=dict)
     error: str = ""
+    reflection_not_graded: list[Path] = field(default_factory=list)  # pages it shows as 0
 
 
 def generate_feedback(course, module) -> FeedbackReport:
@@ -110,4 +115,7 @@ def generate_feedback(course, module) -> FeedbackReport:
             report.withheld[page] = leaks
         else:
             report.pages.append(page)
+    with course.gradebook() as gb:
+        waiting = {student for _, student in waiting_for_hand_grading(gb, module.folder)}
+    report.reflection_not_graded = [p for p in report.pages if p.parts[-3] in waiting]
     return report

@@ -23,6 +23,7 @@ from eic.trainer.course import Course, CourseError, Module
 from eic.trainer.merge import merge_outcome, remove_partial_output
 from eic.trainer.parallel import Outcome, Task, run_tasks, warm_up
 from eic.trainer.progress import Progress
+from eic.trainer.reflections import changed_reflections, graded_by_hand, reflection_texts
 
 LOG_NAME = "eic-grading.log"
 
@@ -98,7 +99,9 @@ def plan(course: Course, modules: list[Module], *, force: bool = False) -> Plan:
 def _status_text(outcome: Outcome, merged) -> str:
     if outcome.status == records.GRADED:
         text = f"graded {merged.score:g}/{merged.max_score:g}"
-        if merged.needs_manual_grade:
+        if merged.regrade:
+            text += ", reflection changed since it was graded: grade it again"
+        elif merged.needs_manual_grade:
             text += ", reflection to grade by hand"
         return text + (f"; {outcome.detail}" if outcome.detail else "")
     return f"{outcome.status.upper()}: {outcome.detail}"
@@ -131,6 +134,15 @@ def grade(
     ids = {m.folder: m.id for m in modules}
     log_path = course.root / "autograded" / LOG_NAME
     timestamps = {t: _timestamp(course, t) for t in work.tasks}
+    # the reflections as the trainer read them when grading by hand, before they are graded
+    # again: one whose text changed is to be graded again
+    with course.gradebook() as gb:
+        by_hand = graded_by_hand(gb, {t.assignment for t in work.tasks})
+    graded_before = {
+        t: reflection_texts(_graded_notebook(course, t))
+        for t in work.tasks
+        if (t.assignment, t.student) in by_hand
+    }
 
     active: set[Task] = set()
     with course.gradebook() as gb, tempfile.TemporaryDirectory(prefix="eic-grade-") as scratch:
@@ -139,11 +151,16 @@ def grade(
             # Ctrl-C waits until this submission's grades are committed (or rolled back)
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
+                changed: set[str] = set()
+                if outcome.status == records.GRADED and outcome.task in graded_before:
+                    now = reflection_texts(_graded_notebook(course, outcome.task))
+                    changed = changed_reflections(graded_before[outcome.task], now)
                 merged = merge_outcome(
                     gb,
                     outcome,
                     digest=work.digests[outcome.task],
                     timestamp=timestamps[outcome.task],
+                    changed=changed,
                 )
                 remove_partial_output(course.root, outcome)
                 summary.outcomes.append(outcome)
@@ -178,6 +195,10 @@ def grade(
         finally:
             progress.close()
     return work, summary
+
+
+def _graded_notebook(course: Course, task: Task) -> Path:
+    return course.root / "autograded" / task.student / task.assignment / task.notebook
 
 
 def _timestamp(course: Course, task: Task) -> str | None:

@@ -60,7 +60,7 @@ class Progress:
         label = self.labels.get(student, "")
         self._write(
             f"{bar(self.done, self.total)} {self.done:>3}/{self.total}  {module}  "
-            f"{student:<10} {label:<32.32} {status}  ({seconds:.1f} s)\n"
+            f"{student:<10} {label:<32} {status}  ({seconds:.1f} s)\n"
         )
 
     def close(self) -> None:

@@ -4,6 +4,11 @@
 ``source/<module>/`` and records the module's cells in the gradebook. The blank release
 is then validated by nbgrader's ``Validator`` in a scratch copy that holds no answer file:
 a participant who answers nothing must fail every autograded test.
+
+A module served from the ``release/`` folder that ships with the course, without
+``eic-course release``, is not in the gradebook yet: :func:`record_release` records it
+there as ``eic-course release`` does, and checks that ``release/`` is what nbgrader makes
+from ``source/`` now, without writing to ``release/``.
 """
 
 from __future__ import annotations
@@ -82,3 +87,36 @@ def check_blank(course: Course, module: Module) -> ReleaseCheck:
 def release(course: Course, module: Module, api=None) -> ReleaseCheck:
     generate(course, module, api)
     return check_blank(course, module)
+
+
+def record_release(course: Course, module: Module) -> None:
+    """Record ``module`` in the gradebook as :func:`generate` does, from its release folder
+    as it is: nbgrader makes the release again in a scratch folder (``release/`` is left
+    as participants have it), which must be the same as ``release/``.
+
+    Raises :class:`CourseError` with the fix when ``release/`` does not hold the module or
+    is not what ``source/`` makes now (the module is then left out of the gradebook).
+    """
+    released = course.root / "release" / module.folder
+    if not (released / module.notebook).is_file():
+        raise CourseError(
+            f"not released yet: {module.folder}; run eic-course release {module.id} first "
+            "(it records each module in the gradebook)"
+        )
+    with tempfile.TemporaryDirectory(prefix="eic-record-") as scratch:
+        generate(course, module, course.api(**{"CourseDirectory.release_directory": scratch}))
+        made = Path(scratch) / module.folder
+        differ = [
+            path.name
+            for path in sorted(made.glob("*.ipynb"))
+            if not (released / path.name).is_file()
+            or nbformat.read(path, as_version=4) != nbformat.read(released / path.name, 4)
+        ]
+    if differ:
+        with course.gradebook() as gb:
+            gb.remove_assignment(module.folder)
+        raise CourseError(
+            f"release/{module.folder} is not what source/ makes now ({', '.join(differ)} "
+            f"differs), so it cannot be graded against it: run eic-course release {module.id} "
+            "(it makes release/ again from source/ and records the module in the gradebook)"
+        )

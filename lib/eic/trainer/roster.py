@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -231,12 +232,20 @@ def import_participants(gradebook, participants: list[Participant]) -> ImportRep
 
 
 def name_key(name: str) -> str:
-    """A full name as it is matched to a download's name: spaces and capitals do not count.
+    """A full name as it is matched to a download's name: spaces and capitals do not count,
+    nor how its accented letters are encoded (macOS names files with each accent a
+    character of its own after its letter: Unicode's decomposed form).
 
     >>> name_key("  An  NGUYEN ") == name_key("An Nguyen")
     True
+    >>> decomposed = unicodedata.normalize("NFD", "Hương Nguyễn Thị")
+    >>> decomposed == "Hương Nguyễn Thị", name_key(decomposed) == name_key("HƯƠNG Nguyễn Thị")
+    (False, True)
     """
-    return " ".join(name.split()).casefold()
+    # canonical caseless matching (Unicode's NFD, case folding, then NFC, for the names
+    # collect compares character by character)
+    spaced = " ".join(name.split())
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", spaced).casefold())
 
 
 def roster_warnings(participants: list[Participant]) -> list[str]:
