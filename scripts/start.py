@@ -21,6 +21,12 @@ import install
 TRAINER_TOOLS = ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"]
 # given by scripts/start.sh, which has installed the course already
 INSTALLED = "--installed"
+# the course home, in the course's folder
+HOME = "release/index.ipynb"
+# the address JupyterLab opens, and prints for a browser started by hand (--no-browser): the
+# course home rather than the Launcher. JupyterLab sets the server's own default_url to its
+# own, so it is JupyterLab's that is set.
+HOME_URL = f"--LabApp.default_url=/lab/tree/{HOME}"
 
 
 def main(arguments: list[str]) -> int:
@@ -41,8 +47,8 @@ def main(arguments: list[str]) -> int:
         stderr=subprocess.DEVNULL,
     )
     root = [] if getattr(os, "geteuid", lambda: 1)() != 0 else ["--allow-root"]
-    command = [*jupyter, "lab", *root, f"--ServerApp.root_dir={install.ROOT}", *arguments]
-    command.append("release/index.ipynb")
+    command = [*jupyter, "lab", *root, f"--ServerApp.root_dir={install.ROOT}", HOME_URL]
+    command += [*arguments, HOME]
     os.chdir(install.ROOT)
     if os.name != "nt":
         os.execve(python, command, env)  # JupyterLab takes this process's place and signals

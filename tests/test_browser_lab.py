@@ -153,8 +153,89 @@ def test_module_1_runs_all_in_jupyterlab_and_records_an_answer(lab, browser):
     question.get_by_text("Eco-industrial park", exact=True).click()
     answers = folder / name / f"{MODULE_1['id']}-answers.json"
     assert wait_for_answer(answers, "q3_match_type") == "Eco-industrial park"
+    # the line under the question, which said it was not answered, now says it is
+    status = page.locator(".eic-status-q3_match_type .eic-status-now")
+    status.filter(has_text="Question 3: answer recorded.").wait_for(timeout=10_000)
+    assert messages.count() >= 6  # the other questions' lines are unchanged
     # recorded beside the notebook, by the kernel kept ready, moved to the notebook's folder
     assert f"(kept ready) taken for {name}" in (folder.parent / "lab.log").read_text()
+    page.close()
+
+
+def open_and_run_all(page, url: str, folder: Path, name: str) -> None:
+    """Open a module in JupyterLab and run all of it, as a participant does."""
+    page.goto(f"{url}/lab/tree/{name}/{name}.ipynb", timeout=120_000)
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
+    accept_kernel_dialog(page)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    run_all(page)
+    try:
+        page.wait_for_selector(".eic-q-r1_reflection", state="attached", timeout=90_000)
+    except Exception:
+        run_all(page)  # the first click came before the kernel was connected: click again
+        page.wait_for_selector(".eic-q-r1_reflection", state="attached", timeout=180_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=180_000)
+
+
+def menu(page, top: str, item: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=top).first.click()
+    page.locator("li.lm-Menu-item", has_text=item).first.click()
+
+
+def test_after_a_kernel_restart_each_question_says_its_answer_can_no_longer_be_saved(lab, browser):
+    url, folder = lab
+    name = MODULE_1["folder"]
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    open_and_run_all(page, url, folder, name)
+    restarted = page.locator(".eic-status-q3_match_type .eic-status-restarted")
+    assert not restarted.is_visible()
+    menu(page, "Kernel", "Restart Kernel…")
+    page.locator(".jp-Dialog button.jp-mod-accept").click()
+    restarted.wait_for(state="visible", timeout=30_000)
+    assert "can no longer be saved" in restarted.inner_text()
+    assert "Run All Cells" in restarted.inner_text()
+    assert not page.locator(".eic-status-q3_match_type .eic-status-now").is_visible()
+    page.close()
+
+
+def test_a_notebook_saved_and_opened_again_shows_notes_not_widget_errors(lab, browser):
+    url, folder = lab
+    name = MODULE_1["folder"]
+    path = folder / name / f"{name}.ipynb"
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    open_and_run_all(page, url, folder, name)
+    drawn = page.locator(".eic-question").count()
+    saved_before = path.stat().st_mtime_ns
+    menu(page, "File", "Save Notebook")
+    deadline = time.monotonic() + 30
+    while path.stat().st_mtime_ns == saved_before:
+        assert time.monotonic() < deadline, "the notebook was not saved"
+        time.sleep(0.2)
+    # the file keeps a note in each widget's place; the page keeps its working widgets
+    saved = path.read_text(encoding="utf-8")
+    assert "application/vnd.jupyter.widget-view+json" not in saved
+    note = "Run the page (Run → Run All Cells) to show this question or chart again."
+    assert saved.count(note) >= drawn
+    assert page.locator(".eic-question").count() == drawn
+    # saved again: JupyterLab takes the file as its own (no "File Changed" question)
+    saved_once = path.stat().st_mtime_ns
+    menu(page, "File", "Save Notebook")
+    deadline = time.monotonic() + 30
+    while path.stat().st_mtime_ns == saved_once:
+        assert time.monotonic() < deadline, "the notebook was not saved again"
+        assert not page.locator(".jp-Dialog").count(), page.inner_text(".jp-Dialog")
+        time.sleep(0.2)
+    assert not page.locator(".jp-Dialog").count()
+    menu(page, "Kernel", "Shut Down Kernel")
+    page.close()
+    # the next day: the notebook opened again, before it is run
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(f"{url}/lab/tree/{name}/{name}.ipynb", timeout=120_000)
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
+    accept_kernel_dialog(page)
+    shown = page.locator(".jp-NotebookPanel .jp-OutputArea-output", has_text=note)
+    assert shown.count() >= drawn
+    assert "Error displaying widget" not in page.inner_text(".jp-NotebookPanel")
     page.close()
 
 

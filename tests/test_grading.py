@@ -1,5 +1,6 @@
-"""Checks used by test cells: strict under nbgrader, one quiet line in JupyterLab, silent in
-Voila, and strict inside verification whatever the environment says."""
+"""Checks used by test cells: strict under nbgrader, one quiet line in JupyterLab (which says
+"answer recorded" as soon as the answer is saved), silent in Voila, and strict inside
+verification whatever the environment says."""
 
 from __future__ import annotations
 
@@ -32,22 +33,91 @@ def record(folder, qid, value):
     AnswerStore.for_module("m01", folder).record(qid, value)
 
 
-def test_unanswered_in_jupyterlab_prints_one_line_and_does_not_raise(folder, capsys):
+NOT_ANSWERED_4 = (
+    "Question 4: not answered yet. Answer it with the widget above and press Save answer."
+)
+
+
+def test_unanswered_outside_a_kernel_prints_one_line_and_does_not_raise(folder, capsys):
     answered("m01", "q4_eco_towns")
     out = capsys.readouterr().out
-    assert out.count("\n") == 1 and "Question 4: not answered yet" in out
+    assert out == NOT_ANSWERED_4 + "\n"
 
 
-def test_unanswered_in_voila_prints_nothing(folder, capsys, monkeypatch):
+@pytest.fixture
+def lab_kernel(folder, monkeypatch):
+    """answered() as in a JupyterLab kernel: what it displays, as a list of mime bundles."""
+    shown: list[dict] = []
+    monkeypatch.setattr(grading, "_in_kernel", lambda: True)
+    monkeypatch.setattr(grading, "_STATUS_LINES", {})
+    monkeypatch.setattr(
+        "IPython.display.display", lambda data, raw=False: shown.append(data if raw else {})
+    )
+    return shown
+
+
+def status_line(bundle: dict):
+    """The widget a displayed bundle draws."""
+    from ipywidgets.widgets.widget import _instances
+
+    return _instances[bundle["application/vnd.jupyter.widget-view+json"]["model_id"]]
+
+
+def shown_text(line) -> str:
+    """What the line says while its kernel runs (the part shown after a restart aside)."""
+    return line.value.split("<span class='eic-status-now'>")[1].split("</span>")[0]
+
+
+def test_in_jupyterlab_the_line_under_a_question_says_answer_recorded_once_it_is_saved(
+    lab_kernel, folder, capsys
+):
+    answered("m01", "q4_eco_towns")
+    [bundle] = lab_kernel
+    assert capsys.readouterr().out == ""  # a line that can change, not printed text
+    assert bundle["text/plain"] == NOT_ANSWERED_4  # what a viewer without widgets shows
+    line = status_line(bundle)
+    assert shown_text(line) == NOT_ANSWERED_4
+    record(folder, "q4_eco_towns", "Eco-town")  # as the question's widget saves it
+    assert shown_text(line) == "Question 4: answer recorded."
+    record(folder, "q4_eco_towns", "  ")  # emptied and saved: not an answer
+    assert shown_text(line) == NOT_ANSWERED_4
+    record(folder, "q4_eco_towns", "Eco-town")
+    AnswerStore.for_module("m01", folder).forget("q4_eco_towns")
+    assert shown_text(line) == NOT_ANSWERED_4
+
+
+def test_in_jupyterlab_an_answer_to_another_question_leaves_the_line_as_it_is(lab_kernel, folder):
+    answered("m01", "q4_eco_towns")
+    line = status_line(lab_kernel[0])
+    record(folder, "q5_other", "x")
+    AnswerStore.for_module("m02", folder).record("q4_eco_towns", "x")  # another module
+    assert shown_text(line) == NOT_ANSWERED_4
+
+
+def test_in_jupyterlab_the_line_says_so_when_the_kernel_has_restarted(lab_kernel, folder):
+    # ipywidgets marks a widget whose kernel is gone with the class jupyter-widgets-disconnected
+    answered("m01", "q4_eco_towns")
+    value = status_line(lab_kernel[0]).value
+    assert ".jupyter-widgets-disconnected .eic-status-restarted{display:inline}" in value
+    assert ".jupyter-widgets-disconnected .eic-status-now{display:none}" in value
+    assert "can no longer be saved" in value.split("eic-status-restarted'>")[1]
+
+
+def test_unanswered_in_voila_shows_nothing(folder, capsys, monkeypatch, lab_kernel):
     monkeypatch.setenv("VOILA_APP_PORT", "8866")
     answered("m01", "q1_x")
-    assert capsys.readouterr().out == ""
+    assert capsys.readouterr().out == "" and lab_kernel == []
 
 
-def test_unanswered_under_nbgrader_fails(folder, monkeypatch):
+def test_unanswered_under_nbgrader_fails_with_the_same_message(folder, monkeypatch, lab_kernel):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    with pytest.raises(AssertionError, match="not answered"):
-        answered("m01", "q1_x")
+    with pytest.raises(AssertionError) as failed:
+        answered("m01", "q4_eco_towns")
+    assert str(failed.value) == NOT_ANSWERED_4
+    assert lab_kernel == []  # nothing shown: the feedback holds the message
+    record(folder, "q4_eco_towns", "Eco-town")
+    answered("m01", "q4_eco_towns")  # answered: passes quietly
+    assert lab_kernel == []
 
 
 def test_blank_answers_count_as_unanswered(folder, monkeypatch):

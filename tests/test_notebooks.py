@@ -29,7 +29,25 @@ def question_cells(nb):
 
 
 def outputs_text(cell) -> str:
-    return "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
+    """What a cell printed, and the plain-text form of what it displayed (a test cell's
+    line under its question is a widget, whose plain text is its message as first shown)."""
+    return "".join(
+        o.get("text", "") if o.output_type == "stream" else o.get("data", {}).get("text/plain", "")
+        for o in cell.outputs
+    )
+
+
+def status_lines(nb) -> dict[str, str]:
+    """The text of each test cell's line under its question, as the widget holds it."""
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    lines = {}
+    for model in state.values():
+        classes = model["state"].get("_dom_classes", [])
+        for name in classes:
+            if name.startswith("eic-status-"):
+                now = model["state"]["value"].split("<span class='eic-status-now'>")[1]
+                lines[name.removeprefix("eic-status-")] = now.split("</span>")[0]
+    return lines
 
 
 def grade_id(cell) -> str:
@@ -60,10 +78,15 @@ def test_release_runs_clean_and_shows_every_question(module, tmp_path):
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     looks = [m for m in state.values() if m["model_name"].endswith(("LayoutModel", "StyleModel"))]
     assert len(looks) <= 25, f"{len(looks)} layout and style models"
+    lines = status_lines(nb)
     for cell in nb.cells:
         if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code":
             text = outputs_text(cell)
             assert text.count("\n") <= 1 and "not answered yet" in text, grade_id(cell)
+            if "answered(" in cell.source:
+                # shown by a line that changes once the answer is saved
+                assert any(WIDGET in o.get("data", {}) for o in cell.outputs), grade_id(cell)
+    assert lines and all("not answered yet" in line for line in lines.values()), lines
 
 
 @pytest.mark.parametrize("module", MODULES, ids=IDS)
@@ -78,6 +101,8 @@ def test_recorded_answers_are_shown_again_on_the_next_run(module, tmp_path, mode
     for cell in nb.cells:
         if cell.metadata.get("nbgrader", {}).get("grade") and cell.cell_type == "code":
             assert "not answered" not in outputs_text(cell), grade_id(cell)
+    lines = status_lines(nb)
+    assert lines and all(line.endswith("answer recorded.") for line in lines.values()), lines
     # the widgets were drawn with the recorded values
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     shown = json.dumps(state)
@@ -105,6 +130,16 @@ def test_the_course_home_lists_every_module_and_links_the_released_ones(tmp_path
         assert module["title"] in html
         link = f"href='{module['folder']}/{module['folder']}.ipynb'"
         assert (link in html) == (folder / module["folder"]).is_dir(), module["id"]
+
+
+def test_the_course_home_says_how_to_show_its_table_in_jupyterlab():
+    # the home is saved without outputs: in JupyterLab its table of modules appears only once
+    # the page has run, so the text just above the table says how to run it
+    nb = nbformat.read(ROOT / "release" / "index.ipynb", as_version=4)
+    table = next(i for i, c in enumerate(nb.cells) if "module_map(" in c.source)
+    above = nb.cells[table - 1]
+    assert above.cell_type == "markdown" and not nb.cells[table].outputs
+    assert "JupyterLab" in above.source and "Run → Run All Cells" in above.source
 
 
 def test_instructor_notebooks_keep_no_outputs():

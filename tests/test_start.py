@@ -102,6 +102,16 @@ class Started:
                 self.proc.wait(30)
 
 
+def assert_prints_the_course_home(lab: Started) -> None:
+    """The addresses JupyterLab printed (for a browser opened by hand) are the course
+    home's."""
+    printed = re.findall(rf"http://\S+:{lab.port}/\S*", lab.said())
+    assert printed, lab.said()
+    # JupyterLab prints a token given to it as "..."
+    home = f":{lab.port}/lab/tree/release/index.ipynb?token="
+    assert all(home in address for address in printed), printed
+
+
 @pytest.mark.slow
 def test_start_opens_jupyterlab_at_the_course_home_with_the_trainer_tools_hidden(
     tmp_path, own_settings_kept
@@ -110,6 +120,9 @@ def test_start_opens_jupyterlab_at_the_course_home_with_the_trainer_tools_hidden
     try:
         # the browser opens at the course home
         assert f":{lab.port}/lab/tree/release/index.ipynb?token=" in lab.opens()
+        # and the address printed, for a browser opened by hand (--no-browser), is the course
+        # home's too, not the Launcher's
+        assert_prints_the_course_home(lab)
         config = lab.page_config("/lab/tree/release/index.ipynb")
         disabled = config["disabledExtensions"]
         assert all(tool in disabled for tool in TRAINER_TOOLS), disabled
@@ -134,6 +147,7 @@ def test_start_with_trainer_shows_nbgrader_tools_and_a_participant_start_hides_t
 ):
     trainer = Started(tmp_path / "trainer.log", "--trainer")
     try:
+        assert_prints_the_course_home(trainer)
         disabled = trainer.page_config("/lab/tree/release/index.ipynb")["disabledExtensions"]
         assert not any(tool in disabled for tool in TRAINER_TOOLS), disabled
         # the page the Formgrader menu item opens
@@ -155,6 +169,7 @@ def test_start_py_the_command_for_windows_and_macos_installs_and_opens_the_cours
     trainer = Started(tmp_path / "trainer.log", "--trainer", start=START_PY)
     try:
         assert f":{trainer.port}/lab/tree/release/index.ipynb?token=" in trainer.opens()
+        assert_prints_the_course_home(trainer)
         disabled = trainer.page_config("/lab")["disabledExtensions"]
         assert not any(tool in disabled for tool in TRAINER_TOOLS), disabled
     finally:

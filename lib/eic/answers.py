@@ -24,9 +24,10 @@ import datetime as _dt
 import errno
 import hashlib
 import json
+import logging
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -214,12 +215,15 @@ class AnswerStore:
             answers = dict(self._safe_to_write().answers)
             answers[qid] = {"value": value, "recorded_at": _now(), **details}
             self._write(answers)
+        _tell_listeners(self, qid)
 
     def forget(self, qid: str) -> None:
         with self._locked():
             answers = dict(self._safe_to_write().answers)
-            if answers.pop(qid, None) is not None:
-                self._write(answers)
+            if answers.pop(qid, None) is None:
+                return
+            self._write(answers)
+        _tell_listeners(self, qid)
 
     def _safe_to_write(self) -> LoadReport:
         """The answers now in the file, if writing over it loses nothing: the file reads
@@ -305,3 +309,27 @@ def activate(store: AnswerStore) -> AnswerStore:
 def active_store(module: str) -> AnswerStore:
     """The store a worksheet in this kernel records to, else the file in the current folder."""
     return _ACTIVE.get(module) or AnswerStore.for_module(module)
+
+
+# -- listeners -------------------------------------------------------------------------------
+AnswerListener = Callable[[AnswerStore, str], None]
+_LISTENERS: list[AnswerListener] = []
+
+
+def on_answer_change(listener: AnswerListener) -> None:
+    """Call ``listener(store, qid)`` each time a store in this kernel records or forgets an
+    answer (once per listener, however often it is given)."""
+    if listener not in _LISTENERS:
+        _LISTENERS.append(listener)
+
+
+def _tell_listeners(store: AnswerStore, qid: str) -> None:
+    """An answer was written: tell the listeners. One that fails is logged; the answer stays
+    recorded."""
+    for listener in list(_LISTENERS):
+        try:
+            listener(store, qid)
+        except Exception:
+            logging.getLogger(__name__).exception(
+                "The answer to %s was recorded; what shows it could not be updated", qid
+            )

@@ -12,18 +12,22 @@ How a failed check behaves depends on where the notebook runs:
 
 - under nbgrader (``NBGRADER_EXECUTION`` is set, or inside :func:`verifying`) it raises
   ``AssertionError``, so the cell scores nothing;
-- in JupyterLab it prints one line saying what is missing and does not raise, so "Run All"
-  goes on to the end;
+- in JupyterLab it shows one line saying what is missing and does not raise, so "Run All"
+  goes on to the end; :func:`answered` shows a line that changes to "answer recorded" as
+  soon as the question's answer is saved (and back if it is taken away), and that says the
+  answer can no longer be saved once the kernel has been restarted;
 - in Voila it prints nothing.
 
 Hidden checks never put the expected answer in their message. Only the standard library
-is used, so a grader can import this module without a display or widgets.
+is used, so a grader can import this module without a display or widgets (the line that
+:func:`answered` shows in JupyterLab imports them when it is first shown).
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import html
 import math
 import os
 import re
@@ -31,7 +35,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from eic.answers import AnswerStore, active_store
+from eic.answers import AnswerStore, active_store, on_answer_change
 
 _VERIFY_DIR: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
     "eic_verify_dir", default=None
@@ -103,13 +107,86 @@ def _blank(value: Any) -> bool:
     return False
 
 
-def answered(module: str, qid: str) -> None:
-    """Visible check: the question has a recorded, non-empty answer."""
+def _answered_status(module: str, qid: str) -> tuple[bool, str]:
+    """Whether the question has a recorded, non-empty answer, and the line that says so."""
     found, value = _recorded(module, qid)
     if not found or _blank(value):
-        _fail(f"{_label(qid)}: not answered yet. Answer it with the widget above and press Save.")
-    elif not grading_mode() and not in_voila():
-        print(f"{_label(qid)}: answer recorded.")
+        return False, (
+            f"{_label(qid)}: not answered yet. Answer it with the widget above "
+            "and press Save answer."
+        )
+    return True, f"{_label(qid)}: answer recorded."
+
+
+def answered(module: str, qid: str) -> None:
+    """Visible check: the question has a recorded, non-empty answer.
+
+    In JupyterLab the line it shows stays true while the participant works: it changes as
+    soon as the answer is saved (:func:`_show_status`)."""
+    done, message = _answered_status(module, qid)
+    if grading_mode():
+        if not done:
+            raise AssertionError(message)
+    elif in_voila():
+        return
+    elif _in_kernel():
+        _show_status(module, qid, message)
+    else:
+        print(message)
+
+
+# -- the status line under a question, in JupyterLab ----------------------------------------
+# ipywidgets marks a widget whose kernel has gone (restarted or stopped) with this class; the
+# style below then shows the status line's second sentence in place of the first
+RESTARTED = (
+    "The notebook's kernel was restarted, so this answer can no longer be saved here: "
+    "run the page again (Run → Run All Cells)."
+)
+_STATUS_STYLE = (
+    "<style>.eic-status-restarted{display:none;color:#a1260d}"
+    ".jupyter-widgets-disconnected .eic-status-restarted{display:inline}"
+    ".jupyter-widgets-disconnected .eic-status-now{display:none}</style>"
+)
+# the line shown under each question in this kernel, by (module, question): the last one
+_STATUS_LINES: dict[tuple[str, str], Any] = {}
+
+
+def _in_kernel() -> bool:
+    """True in a Jupyter kernel (JupyterLab, Voila, nbclient), not in a plain Python."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return getattr(get_ipython(), "kernel", None) is not None
+
+
+def _status_html(message: str) -> str:
+    return (
+        f"{_STATUS_STYLE}<span class='eic-status-now'>{html.escape(message)}</span>"
+        f"<span class='eic-status-restarted'>{html.escape(RESTARTED)}</span>"
+    )
+
+
+def _show_status(module: str, qid: str, message: str) -> None:
+    """Show ``message`` as a line that is updated each time the question's answer is
+    recorded or taken away. Its plain-text form (what a notebook viewer shows) is the
+    message as it was first shown."""
+    from IPython.display import display
+
+    from eic.widgets import HTML
+
+    line = HTML(_status_html(message))
+    line.add_class(f"eic-status-{qid}")
+    _STATUS_LINES[(module, qid)] = line
+    on_answer_change(_update_status)
+    display({**line._repr_mimebundle_(), "text/plain": message}, raw=True)
+
+
+def _update_status(store: AnswerStore, qid: str) -> None:
+    """An answer was recorded or taken away: the line under its question says so."""
+    line = _STATUS_LINES.get((store.module, qid))
+    if line is not None:
+        line.value = _status_html(_answered_status(store.module, qid)[1])
 
 
 def _normal(text: Any) -> str:
@@ -173,7 +250,7 @@ def assert_ratings(module: str, qid: str, keys: Iterable[str], *, low: float, hi
     """Check that a group of ratings rates every key with a number within [low, high]."""
     _, value = _recorded(module, qid)
     if not isinstance(value, Mapping):
-        _fail(f"{_label(qid)}: not answered yet. Rate every item and press Save.")
+        _fail(f"{_label(qid)}: not answered yet. Rate every item and press Save answer.")
         return
     missing = [k for k in keys if k not in value]
     if missing:
@@ -226,7 +303,7 @@ def assert_consistent_judgements(
     criteria = list(criteria)
     _, value = _recorded(module, qid)
     if not isinstance(value, Mapping):
-        _fail(f"{_label(qid)}: not answered yet. Judge every pair and press Save.")
+        _fail(f"{_label(qid)}: not answered yet. Judge every pair and press Save answer.")
         return
     keys = [f"{a} vs {b}" for i, a in enumerate(criteria) for b in criteria[i + 1 :]]
     missing = [k for k in keys if k not in value]
@@ -257,7 +334,7 @@ def assert_checklist(module: str, qid: str, items: Iterable[str], options: Itera
     items, options = list(items), list(options)
     _, value = _recorded(module, qid)
     if not isinstance(value, Mapping):
-        _fail(f"{_label(qid)}: not answered yet. Answer every item and press Save.")
+        _fail(f"{_label(qid)}: not answered yet. Answer every item and press Save answer.")
         return
     left = [item for item in items if value.get(item) not in options]
     if left:
@@ -268,7 +345,7 @@ def assert_texts(module: str, qid: str, fields: Iterable[str]) -> None:
     """Check that every part of a group of texts (e.g. a SWOT) has at least one point."""
     _, value = _recorded(module, qid)
     if not isinstance(value, Mapping):
-        _fail(f"{_label(qid)}: not answered yet. Write in each box and press Save.")
+        _fail(f"{_label(qid)}: not answered yet. Write in each box and press Save answer.")
         return
     empty = [name for name in fields if not str(value.get(name, "")).strip()]
     if empty:

@@ -111,7 +111,7 @@ class Pairwise(SliderGroup):
 
     def problems_with(self, value: Any) -> list[str]:
         if not isinstance(value, Mapping):
-            return ["move each slider to your judgement and press Save"]
+            return ["move each slider to your judgement and press Save answer"]
         missing = [f"judge '{key}'" for key in self.sliders if key not in value]
         if missing or not all(_in_scale(value[key]) for key in self.sliders):
             return missing or ["judge every pair from 1/9 to 9"]
@@ -214,7 +214,7 @@ class Checklist(Question):
 
     def problems_with(self, value: Any) -> list[str]:
         if not isinstance(value, Mapping) or not value:
-            return ["answer every item and press Save"]
+            return ["answer every item and press Save answer"]
         left = [item for item in self.items if item not in value]
         return [f"{len(left)} item(s) still to answer, starting with: {left[0]}"] if left else []
 
@@ -277,7 +277,7 @@ class Texts(Question):
 
     def problems_with(self, value: Any) -> list[str]:
         if not isinstance(value, Mapping):
-            return ["write something in each box and press Save"]
+            return ["write something in each box and press Save answer"]
         return [f"write at least one point under '{name}'" for name in self.fields
                 if not str(value.get(name, "")).strip()]  # fmt: skip
 

@@ -299,7 +299,7 @@ class Slider(Question):
 
     def problems_with(self, value: Any) -> list[str]:
         if value is None:
-            return ["move the slider and press Save"]
+            return ["move the slider and press Save answer"]
         return []
 
     def summary(self, value: Any) -> str:

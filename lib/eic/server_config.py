@@ -10,7 +10,11 @@ Voila pages. Both write these settings with this module:
   page does not wait for Python and the course's library to load;
 - pages and scripts are sent compressed (``eic.serve.WEB_SETTINGS``), each script and style
   sheet compressed once and kept for later pages (the server extension ``eic.compression``);
-- kernels' traffic with the server is encrypted, with keys made for each kernel.
+- kernels' traffic with the server is encrypted, with keys made for each kernel;
+- a notebook saved with widgets drawn in it (JupyterLab saves every few minutes) keeps a short
+  note in each widget's place, "run the page to show this again" (:func:`replace_widget_views`):
+  the widgets live in the kernel, so once it has stopped the notebook reopened would show
+  "Error displaying widget: model not found" for every question instead.
 
     python -m eic.server_config [--ready-kernels N]
 
@@ -22,15 +26,64 @@ course's ``.venv``, or Binder's environment), keeping every other setting the fi
 from __future__ import annotations
 
 import argparse
+import html
 import json
+import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from eic.serve import COMPRESSION_EXTENSION, READY_KERNEL_MANAGER, REFILL_DELAY, WEB_SETTINGS
 
 SETTINGS_FILE = Path("etc", "jupyter", "jupyter_server_config.json")
 # one participant's server: one kernel kept ready is the next module they open
 READY_FOR_ONE = 1
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+RUN_THE_PAGE = "Run the page (Run → Run All Cells) to show this question or chart again."
+# the server imports the hook by this name
+PRE_SAVE_HOOK = "eic.server_config.keep_notes_for_widgets"
+
+log = logging.getLogger(__name__)
+
+
+def replace_widget_views(notebook: dict[str, Any]) -> int:
+    """Put a plain note in the place of each widget drawn in ``notebook`` (a notebook as its
+    file holds it, changed in place); the number of widgets replaced.
+
+    Only the widget outputs change: cell sources, metadata (nbgrader's too) and every other
+    output stay as they are.
+
+    >>> nb = {"cells": [{"cell_type": "code", "source": "q1", "metadata": {}, "outputs": [
+    ...     {"output_type": "display_data", "metadata": {},
+    ...      "data": {WIDGET_VIEW: {"model_id": "1a"}, "text/plain": "VBox()"}}]}]}
+    >>> replace_widget_views(nb), nb["cells"][0]["outputs"][0]["data"]["text/plain"]
+    (1, 'Run the page (Run → Run All Cells) to show this question or chart again.')
+    """
+    note = {"text/plain": RUN_THE_PAGE, "text/html": f"<p><em>{html.escape(RUN_THE_PAGE)}</em></p>"}
+    replaced = 0
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []) if isinstance(cell, dict) else []:
+            data = output.get("data") if isinstance(output, dict) else None
+            if isinstance(data, dict) and WIDGET_VIEW in data:
+                output["data"] = dict(note)
+                replaced += 1
+    return replaced
+
+
+def keep_notes_for_widgets(
+    model: dict[str, Any], path: str, contents_manager: Any = None, **_details: Any
+) -> None:
+    """The Jupyter server's pre-save hook: a notebook is saved with a note in each widget's
+    place (:func:`replace_widget_views`); any other file as it is. It never stops a save: a
+    notebook it cannot read is saved unchanged, and the problem logged."""
+    try:
+        if model.get("type") == "notebook" and isinstance(model.get("content"), dict):
+            replace_widget_views(model["content"])
+    except Exception:
+        (getattr(contents_manager, "log", None) or log).exception(
+            "The widgets in %s were saved as they are (not replaced by a note)", path
+        )
 
 
 def server_settings(ready_kernels: int = READY_FOR_ONE) -> dict:
@@ -45,6 +98,8 @@ def server_settings(ready_kernels: int = READY_FOR_ONE) -> dict:
         # kernels talk to the server over local network ports: encrypted, with keys made for
         # each kernel, rather than in plain text with a warning printed for each one
         "KernelManager": {"transport_encryption": "auto"},
+        # a notebook saved keeps a note in each widget's place, not a widget gone with its kernel
+        "ContentsManager": {"pre_save_hook": PRE_SAVE_HOOK},
     }
 
 
