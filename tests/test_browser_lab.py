@@ -119,22 +119,7 @@ def test_module_1_runs_all_in_jupyterlab_and_records_an_answer(lab, browser):
     # JupyterLab as scripts/start.sh opens it: the notebook takes the kernel kept ready
     wait_for_kept_kernel(folder.parent / "lab.log")
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
-    page.goto(f"{url}/lab/tree/{name}/{name}.ipynb", timeout=120_000)
-    page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
-    accept_kernel_dialog(page)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-    run_all(page)
-    # the run reaches the last question: no test cell stopped it
-    try:
-        page.wait_for_selector(".eic-q-r1_reflection", state="attached", timeout=90_000)
-    except Exception:
-        page.screenshot(path=str(folder.parent / "lab-failure.png"))
-        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
-        if any(p.strip() not in ("[ ]:", "") for p in prompts):
-            raise  # cells ran, yet the last question never appeared
-        run_all(page)  # the first click came before the kernel was connected: click again
-        page.wait_for_selector(".eic-q-r1_reflection", state="attached", timeout=180_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=180_000)
+    open_and_run_all(page, url, folder, name)  # the run reaches the last question
     assert (
         page.locator(
             ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
@@ -169,9 +154,14 @@ def open_and_run_all(page, url: str, folder: Path, name: str) -> None:
     accept_kernel_dialog(page)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
     run_all(page)
+    # the run reaches the last question: no test cell stopped it
     try:
         page.wait_for_selector(".eic-q-r1_reflection", state="attached", timeout=90_000)
     except Exception:
+        page.screenshot(path=str(folder.parent / "lab-failure.png"))
+        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        if any(p.strip() not in ("[ ]:", "") for p in prompts):
+            raise  # cells ran, yet the last question never appeared
         run_all(page)  # the first click came before the kernel was connected: click again
         page.wait_for_selector(".eic-q-r1_reflection", state="attached", timeout=180_000)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=180_000)
