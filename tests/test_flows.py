@@ -308,3 +308,18 @@ def test_what_a_process_keeps_is_drawn_with_its_quantity():
     labels = [" ".join(t.get_text().split()) for t in fig.axes[0].texts]
     assert "Stock in Plant 5 m3/day" in labels
     plt.close(fig)
+
+
+def test_a_process_name_stays_readable_where_a_band_passes_over_it():
+    # the vapour leaving the dye house passes over the plant's name: drawn under the band,
+    # "Plant" was covered by it
+    solved, _ = solve_unknown(DYE_HOUSE)
+    fig = sankey_chart(solved, "water")
+    ax = fig.axes[0]
+    names = [t for t in ax.texts if t.get_fontweight() == "bold"]
+    assert {" ".join(t.get_text().split()) for t in names} >= {"Dye house", "Plant"}
+    bands = max(p.get_zorder() for p in ax.patches)
+    for name in names:
+        assert name.get_zorder() > bands and name.get_bbox_patch() is not None
+        assert name.get_bbox_patch().get_facecolor()[3] >= 0.8  # a ground that hides bands
+    plt.close(fig)

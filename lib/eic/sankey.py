@@ -183,8 +183,11 @@ def draw_sankey(edges: list[SankeyEdge], *, unit: str, title: str) -> Figure:
             ax.text(node["x"] + NODE_WIDTH, middle, node["label"], ha="left", va="center",
                     fontsize=8)  # fmt: skip
         else:
+            # over the bands that pass above the node, on a pale ground to stay readable
             ax.text(node["x"], node["top"] + 0.015, node["label"], ha="center", va="bottom",
-                    fontsize=9, fontweight="bold")  # fmt: skip
+                    fontsize=9, fontweight="bold", zorder=3,
+                    bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none",
+                          "pad": 1.5})  # fmt: skip
     ax.set_xlim(-1.6, last + 1.6)
     ax.set_ylim(min(n["top"] - n["height"] for n in nodes.values()) - 0.03, 1.08)
     ax.axis("off")
