@@ -349,3 +349,23 @@ def test_roster_import_given_a_folder_says_to_give_the_csv_file(course):
     assert status == 1
     assert "folder" in text and "CSV" in text
     assert "Traceback" not in text and "IsADirectoryError" not in text
+
+
+def test_collecting_again_says_whose_submission_it_replaced_and_whether_it_changed(
+    course, tmp_path
+):
+    import_roster(course, MARIA, JOSE)
+    downloads = tmp_path / "downloads"
+    for pid in ("ph-01", "ph-02"):
+        (downloads / pid).mkdir(parents=True)
+        (downloads / pid / ANSWERS).write_text(ONE_ANSWER)
+    status, text = collect(course, downloads)
+    assert status == 0 and "replaces" not in text  # first submissions
+    changed = json.loads(ONE_ANSWER)
+    for entry in changed["answers"].values():
+        entry["recorded_at"] = "2031-01-01T00:00:00+00:00"  # answered again later
+    (downloads / "ph-02" / ANSWERS).write_text(json.dumps(changed))
+    status, text = collect(course, downloads)
+    lines = {line.split()[0]: line for line in text.splitlines() if line.startswith("  ph-")}
+    assert "replaces the earlier submission, the same files" in lines["ph-01"]
+    assert "replaces the earlier submission, changed" in lines["ph-02"]

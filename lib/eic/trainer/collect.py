@@ -32,6 +32,7 @@ released notebook, unchanged, has not submitted. Each collected answer file is r
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import shutil
@@ -68,6 +69,22 @@ class CollectReport:
     unreadable_answers: dict[str, str] = field(default_factory=dict)
     # participants whose only file was the released notebook, unchanged: not a submission
     released_notebook_only: list[str] = field(default_factory=list)
+    # participant id -> how their new submission compares with the one it replaced
+    # (REPLACED_CHANGED or REPLACED_SAME); a first submission is not listed
+    replaced: dict[str, str] = field(default_factory=dict)
+
+
+REPLACED_CHANGED = "replaces the earlier submission, changed"
+REPLACED_SAME = "replaces the earlier submission, the same files"
+
+
+def _folder_digest(folder: Path) -> str:
+    """A digest of the files in ``folder`` and their contents, whatever their order."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def _is_system_file(parts: tuple[str, ...]) -> bool:
@@ -251,6 +268,9 @@ def collect(course: Course, module: Module, source: Path) -> CollectReport:
     if not people:
         raise CourseError("the roster is empty: run eic-course roster import FILE first")
     report = CollectReport(module)
+    before = {
+        pid: _folder_digest(folder) for pid, folder in course.submitted(module.folder).items()
+    }
     with tempfile.TemporaryDirectory(prefix="eic-collect-") as scratch:
         # the folders of the course's other modules, and its home, are not this module's:
         # a participant's whole course (as eic-course serve keeps it) gives only this one
@@ -305,6 +325,10 @@ def collect(course: Course, module: Module, source: Path) -> CollectReport:
         answers = AnswerStore(submitted[pid] / module.answers_file, module.id).read()
         if answers.problems:
             report.unreadable_answers[pid] = "; ".join(answers.problems)
+    for pid in report.collected:
+        if pid in before:
+            same = _folder_digest(submitted[pid]) == before[pid]
+            report.replaced[pid] = REPLACED_SAME if same else REPLACED_CHANGED
     report.released_notebook_only = sorted(set(plugin.unchanged_notebook) - set(report.collected))
     report.no_submission = sorted(set(people) - set(course.submitted(module.folder)))
     return report

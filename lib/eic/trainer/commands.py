@@ -94,7 +94,8 @@ def _collect(args: argparse.Namespace) -> int:
     report = collect(course, module, Path(args.source))
     print(f"{module.folder}: collected {len(report.collected)} participant(s) into submitted/.")
     for pid, files in sorted(report.collected.items()):
-        print(f"  {pid:<12} {', '.join(files)}")
+        again = f" ({report.replaced[pid]})" if pid in report.replaced else ""
+        print(f"  {pid:<12} {', '.join(files)}{again}")
     if report.notebook_from_release:
         print(
             f"Notebook taken from release/ (their files held no {module.notebook}; the answers "
