@@ -37,13 +37,14 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
+from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
 from voila_render import MINIMAL, course_copy, use_own_chart_cache  # noqa: E402
 
-from eic.chart_prefill import draw_charts  # noqa: E402
+from eic.chart_prefill import KERNEL_SETTINGS, draw_charts  # noqa: E402
 from eic.course import syllabus  # noqa: E402
 
 IMPORTS = "import pandas, ipywidgets"
@@ -79,7 +80,11 @@ def measure(path: Path, *, imports: str, charts: bool) -> dict[str, float]:
     nb = nbformat.read(path, as_version=4)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
     client = NotebookClient(
-        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        config=Config(KERNEL_SETTINGS),
     )
     # the notebook's own code cells, listed first: nbclient stores each extra cell run
     # below (the imports, the timer) in the notebook at the index it is given

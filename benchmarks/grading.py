@@ -33,10 +33,12 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
+from eic.chart_prefill import KERNEL_SETTINGS  # noqa: E402
 from eic.trainer.course import Course, Module  # noqa: E402
 from eic.trainer.release import generate  # noqa: E402
 from eic.trainer.roster import import_participants, read_roster  # noqa: E402
@@ -101,7 +103,11 @@ def model_answers(course: Course, module: Module) -> dict:
     nb = nbformat.read(path, as_version=4)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
     client = NotebookClient(
-        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        config=Config(KERNEL_SETTINGS),
     )
     client.execute(env=env)
     model = path.parent / f"{module.id}-answers.model.json"

@@ -28,10 +28,12 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
+from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
+from eic.chart_prefill import KERNEL_SETTINGS  # noqa: E402
 from eic.course import syllabus  # noqa: E402
 
 IGNORE = shutil.ignore_patterns("*-answers*.json*", ".*-answers*", ".ipynb_checkpoints")
@@ -42,7 +44,11 @@ def execute(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
     client = NotebookClient(
-        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        config=Config(KERNEL_SETTINGS),
     )
     start = time.perf_counter()
     client.execute(env=env)
