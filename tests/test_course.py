@@ -101,6 +101,25 @@ def test_module_map_counts_answered_questions_out_of_the_notebooks_questions(tmp
     assert html.count("href=") == len(released_modules())
 
 
+M02_CELL = "<td class='eic-progress-m02' style='white-space:nowrap'>"
+
+
+def test_module_map_does_not_count_a_draft_until_it_is_complete(tmp_path, monkeypatch):
+    from eic.worksheet import Worksheet
+
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    release = copy_course(tmp_path / "course") / "release"
+    m02 = next(m for m in released_modules() if m["id"] == "m02")
+    sheet = Worksheet("m02", release / m02["folder"])
+    reflection = sheet.reflection("r1_reflection", "Reflect", min_words=50)
+    reflection.value = "Twelve words so far, about where my province would start to act."
+    assert sheet.store.value("r1_reflection")  # the draft is kept
+    assert f"{M02_CELL}0 of 9 answered</td>" in module_map(link_from=release)
+    reflection.value = " ".join(["word"] * 50)
+    assert f"{M02_CELL}1 of 9 answered</td>" in module_map(link_from=release)
+
+
 def test_every_bundled_dataset_has_provenance_and_every_file_is_catalogued():
     catalogue = data.catalogue()
     folder = resources.files("eic").joinpath("data")

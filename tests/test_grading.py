@@ -196,3 +196,17 @@ def test_verifying_is_strict_and_reads_the_given_folder_whatever_the_environment
     with verifying(elsewhere), pytest.raises(AssertionError):
         answered("m01", "q1_x")
     assert not grading.grading_mode()
+
+
+def test_in_jupyterlab_the_line_says_a_draft_is_saved_but_not_complete(lab_kernel, folder):
+    from eic.worksheet import Worksheet
+
+    reflection = Worksheet("m01", folder).reflection("r1_own_cluster", "Reflect", min_words=3)
+    answered("m01", "r1_own_cluster")
+    line = status_line(lab_kernel[0])
+    reflection.value = "Penang"  # one word of the three asked for, saved as the typing pauses
+    assert shown_text(line) == (
+        "The reflection: saved, not complete yet: 1 words so far; write at least 3."
+    )
+    reflection.value = "Penang needs water"
+    assert shown_text(line) == "The reflection: answer recorded."

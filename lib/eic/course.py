@@ -55,11 +55,16 @@ def question_ids(notebook: Path | str) -> list[str]:
 
 
 def progress(module_id: str, folder: Path | str) -> tuple[int, int]:
-    """(questions with a recorded answer, questions) of the module notebook in ``folder``."""
+    """(questions answered, questions) of the module notebook in ``folder``.
+
+    A question counts once its recorded answer is complete: a draft saved on the way (a
+    reflection still too short, a ranking half done) is marked ``incomplete`` and does not.
+    """
     entry = module(module_id)
     asked = question_ids(Path(folder) / f"{entry['folder']}.ipynb")
     recorded = AnswerStore.for_module(module_id, Path(folder)).answers()
-    return sum(1 for qid in asked if qid in recorded), len(asked)
+    done = sum(1 for qid in asked if qid in recorded and not recorded[qid].get("incomplete"))
+    return done, len(asked)
 
 
 # On a phone held upright the table's six columns ran past the screen's edge, and a

@@ -109,12 +109,14 @@ def _blank(value: Any) -> bool:
 
 def _answered_status(module: str, qid: str) -> tuple[bool, str]:
     """Whether the question has a recorded, non-empty answer, and the line that says so."""
-    found, value = _recorded(module, qid)
-    if not found or _blank(value):
+    entry = _store(module).entry(qid)
+    if entry is None or _blank(entry["value"]):
         return False, (
             f"{_label(qid)}: not answered yet. Answer it with the widget above "
             "and press Save answer."
         )
+    if entry.get("incomplete"):  # a draft: kept, and the line says what is still missing
+        return True, f"{_label(qid)}: saved, not complete yet: {entry['incomplete']}."
     return True, f"{_label(qid)}: answer recorded."
 
 

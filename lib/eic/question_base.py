@@ -238,9 +238,13 @@ class Question:
         except ValueError as err:
             self._say(str(err), ok=False)
             return False
-        self.sheet.store.record(
-            self.qid, value, kind=self.kind, question=self.prompt, **self.record_details()
-        )
+        details = self.record_details()
+        # a draft (a reflection too short, a ranking half done) is kept, and marked so
+        # that the course home and the trainer's progress do not count it as answered
+        problems = self.problems_with(value)
+        if problems:
+            details["incomplete"] = "; ".join(problems)
+        self.sheet.store.record(self.qid, value, kind=self.kind, question=self.prompt, **details)
         self._say("&#10003; saved", ok=True)
         for listener in self._listeners:
             self._guard(lambda listener=listener: listener(value))
