@@ -141,3 +141,19 @@ def test_a_lock_that_cannot_be_had_refuses_the_answer_in_plain_words(tmp_path, m
     with pytest.raises(AnswerNotSaved, match="Your answer was not saved"):
         store.record("q2", "new")
     assert AnswerStore.for_module("m01", tmp_path).answers().keys() == {"q1"}
+
+
+def test_write_whole_leaves_the_old_file_whole_when_the_disk_fills_on_the_way(
+    tmp_path, monkeypatch
+):
+    target = tmp_path / "grades.csv"
+    file_lock.write_whole(target, b"id,points\nph-01,7\n")
+
+    def disk_full(_fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("eic.file_lock.os.fsync", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        file_lock.write_whole(target, b"id,points\nph-01,8\nvn-01,")
+    assert target.read_bytes() == b"id,points\nph-01,7\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["grades.csv"]  # no temporary file left

@@ -6,6 +6,7 @@ written. Each is read as its author meant, or refused with the row, the column a
 from __future__ import annotations
 
 import html
+import os
 import re
 import struct
 
@@ -310,10 +311,8 @@ def test_a_table_is_saved_whole_or_not_at_all(tmp_path, monkeypatch):
             raise PermissionError(1, "Operation not permitted")
         return real_replace(source, target)
 
-    import eic.own_tables
-
-    real_replace = eic.own_tables.os.replace
-    monkeypatch.setattr("eic.own_tables.os.replace", replace_once)
+    real_replace = os.replace
+    monkeypatch.setattr("eic.file_lock.os.replace", replace_once)
     second = check_firms(read_upload(b"firm,effluent_m3_per_day\nB,2\n", "second.csv").table)
     with pytest.raises(OSError):
         saved.save(second, "second.csv")

@@ -25,14 +25,12 @@ import errno
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eic.file_lock import exclusive, replace
+from eic.file_lock import exclusive, replace, write_whole
 
 FORMAT_VERSION = 1
 ANSWERS_SUFFIX = "-answers.json"
@@ -244,24 +242,9 @@ class AnswerStore:
         # country report and for a trainer reading the file
         text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(
-                prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
-            )
+            write_whole(self.path, text.encode("utf-8"))
         except OSError as err:
             raise self._not_saved(err) from err
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            replace(tmp, self.path)
-        except BaseException as err:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            if isinstance(err, OSError):
-                raise self._not_saved(err) from err
-            raise
 
     def _not_saved(self, err: OSError) -> AnswerNotSaved:
         return AnswerNotSaved(

@@ -1,5 +1,8 @@
 """Locking a file and replacing one in a single step, the same on Linux, macOS and Windows.
 
+:func:`write_whole` writes a file so that a reader, or a crash or a full disk halfway, sees
+the old file whole or the new one whole, never a file cut short.
+
 The answer store (:mod:`eic.answers`) and the saved own-data tables (:mod:`eic.own_tables`)
 write under an exclusive lock and then replace the old file with the new one whole. Linux
 and macOS lock with ``fcntl.flock``; Windows has no ``fcntl`` (a module that imported it
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 import time
 from collections.abc import Iterator
 from typing import IO
@@ -81,3 +85,24 @@ def replace(source: str | os.PathLike, target: str | os.PathLike) -> None:
             if not WINDOWS or time.monotonic() >= deadline:
                 raise
             time.sleep(REPLACE_PAUSE)
+
+
+def write_whole(path: str | os.PathLike, content: bytes) -> None:
+    """Write ``content`` to ``path`` whole or not at all: into a hidden temporary file beside
+    it, flushed to the disk, which then replaces ``path`` in one step. If anything fails on
+    the way (a full disk, a folder that cannot be written) the error is raised, ``path`` is
+    as it was, and the temporary file is removed."""
+    path = os.fspath(path)
+    folder, name = os.path.split(path)
+    os.makedirs(folder or ".", exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=folder or ".", prefix=f".{name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from eic.file_lock import replace
+from eic.file_lock import write_whole
 from eic.uploads import UploadError, read_upload
 
 # the table each module's "use your own data" panel keeps: <module>-own-<name>.csv
@@ -76,14 +74,14 @@ class OwnDataFile:
         if settings:
             meta["settings"] = dict(settings)
         before = self.path.read_bytes() if self.path.exists() else None
-        _replace(self.path, table.to_csv(index=False, float_format="%.15g").encode("utf-8"))
+        write_whole(self.path, table.to_csv(index=False, float_format="%.15g").encode("utf-8"))
         try:
-            _replace(self.meta_path, json.dumps(meta, indent=1).encode("utf-8"))
+            write_whole(self.meta_path, json.dumps(meta, indent=1).encode("utf-8"))
         except BaseException:
             if before is None:
                 self.path.unlink(missing_ok=True)
             else:
-                _replace(self.path, before)
+                write_whole(self.path, before)
             raise
 
     def load(self) -> pd.DataFrame:
@@ -112,7 +110,7 @@ class OwnDataFile:
         :class:`OSError` if they cannot be written (the ``.json`` is then as it was)."""
         meta = self.source()
         meta["settings"] = dict(settings)
-        _replace(self.meta_path, json.dumps(meta, indent=1).encode("utf-8"))
+        write_whole(self.meta_path, json.dumps(meta, indent=1).encode("utf-8"))
 
     def remove(self) -> None:
         for path in (self.path, self.meta_path):
@@ -125,20 +123,6 @@ def own_file_names(module: str) -> list[str]:
         return []
     stem = f"{module}-own-{OWN_TABLES[module]}"
     return [f"{stem}.csv", f"{stem}.json"]
-
-
-def _replace(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 __all__ = ["OWN_TABLES", "OwnDataFile", "own_file_names"]
