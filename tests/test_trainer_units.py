@@ -243,6 +243,49 @@ def test_export_files_open_in_excel_with_names_in_any_script(gradebook, tmp_path
     assert "vn-01,Hương,Nguyễn Thị,Viet Nam" in text and "th-01,สมชาย,ใจดี" in text
 
 
+def submitted_late(gb, student: str, scores: dict[str, float], penalty: float) -> None:
+    """A graded submission of ``small_assignment`` from the Philippines, handed in late: the
+    penalty is on its notebook, where nbgrader's LateSubmissionPlugin puts it."""
+    submission = gb.add_submission("m01-x", student)
+    for grade in submission.notebooks[0].grades:
+        if grade.name == "r1":
+            grade.manual_score = scores.get(grade.name)
+        else:
+            grade.auto_score = scores.get(grade.name)
+        grade.needs_manual_grade = False
+    submission.notebooks[0].late_submission_penalty = penalty
+    records.set_country(gb, student, "Philippines")
+    gb.db.commit()
+
+
+def test_export_takes_the_late_penalty_off_the_score(gradebook, tmp_path):
+    small_assignment(gradebook)
+    # 1 + 1 + 2 = 4 points of 4, less a penalty of 1.5 points: 2.5
+    submitted_late(gradebook, "ph-01", {"q1_test": 1, "q2_test": 1, "r1": 2}, penalty=1.5)
+    out = tmp_path / "grades.csv"
+    CourseGradesExport(to=str(out)).export(gradebook)
+    (row,) = csv.DictReader(out.open(encoding="utf-8-sig"))
+    assert (row["m01-x"], row["total"], row["max_total"]) == ("2.5", "2.5", "4")
+
+
+def test_a_late_penalty_larger_than_the_score_leaves_0_not_less(gradebook, tmp_path):
+    small_assignment(gradebook)
+    gradebook.add_student("ph-02")
+    # ph-01: 1 + 1 + 2 = 4, less 1: 3. ph-02: 1 + 0 = 1, less 3 would be -2: 0, not -2
+    submitted_late(gradebook, "ph-01", {"q1_test": 1, "q2_test": 1, "r1": 2}, penalty=1.0)
+    submitted_late(gradebook, "ph-02", {"q1_test": 1, "q2_test": 0}, penalty=3.0)
+    out = tmp_path / "grades.csv"
+    CourseGradesExport(to=str(out)).export(gradebook)
+    rows = {r["id"]: r for r in csv.DictReader(out.open(encoding="utf-8-sig"))}
+    assert (rows["ph-01"]["m01-x"], rows["ph-01"]["total"]) == ("3", "3")
+    # submitted, so 0 and not blank
+    assert (rows["ph-02"]["m01-x"], rows["ph-02"]["total"]) == ("0", "0")
+    (country,) = csv.DictReader(summary_path(out).open(encoding="utf-8-sig"))
+    # (3 + 0) / 2 = 1.5 points of 4 on average: 37.5 %
+    assert (country["mean_total"], country["mean_percent"]) == ("1.50", "37.5")
+    assert (country["m01-x_mean"], country["m01-x_submitted"]) == ("1.50", "2")
+
+
 def test_a_saved_dashboard_table_opens_in_excel_with_names_in_any_script():
     import base64
     import re

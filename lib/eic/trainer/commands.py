@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 from eic.trainer.course import Course, CourseError
+from eic.trainer.os_problems import not_written, os_problem, sentence
 
 COLLECT_NAMING = """\
 How downloaded files are matched to participants: a file belongs to a participant when
@@ -226,7 +227,7 @@ def _feedback(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from eic.classroom import PARTICIPANTS
-    from eic.trainer.export import CourseGradesExport, summary_path
+    from eic.trainer.export import CourseGradesExport, ExportNotWritten, summary_path
     from eic.trainer.grading import LOG_NAME
 
     course = _course(args)
@@ -246,7 +247,14 @@ def _export(args: argparse.Namespace) -> int:
         raise CourseError(f"there is no folder {output.parent}: make it, or choose another")
     exporter = CourseGradesExport(to=str(output))
     with course.gradebook() as gb:
-        exporter.export(gb)
+        try:
+            exporter.export(gb)
+        except ExportNotWritten as err:
+            reason, fix = not_written(err.error, "choose another file with --output")
+            raise CourseError(
+                f"{err.path} could not be written: {reason}. {err.state()} "
+                f"{sentence(fix)}, then export again."
+            ) from None
     rows = exporter.rows
     print(f"Wrote {output} (per participant) and {summary_path(output)} (per country).")
     not_graded = [f"{module} {r.id}" for r in rows for module in r.not_graded]
@@ -398,9 +406,16 @@ def add_trainer_commands(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run a trainer subcommand; a problem the trainer can fix is one line, not a traceback."""
+    """Run a trainer subcommand; a problem the trainer can fix is one line, not a traceback:
+    one of the course's (:class:`CourseError`), or of the computer's (:class:`OSError`: a
+    full disk, a file open in another program)."""
     try:
         return args.run(args)
     except CourseError as err:
         print(f"eic-course {args.command}: {err}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # the output's reader stopped (e.g. | head): nothing to tell
+        raise
+    except OSError as err:
+        print(f"eic-course {args.command}: {os_problem(err)}", file=sys.stderr)
         return 1

@@ -12,11 +12,17 @@ submission whose reflection still waits for a grade by hand in formgrader is nam
 The files are written with a byte order mark (UTF-8 with BOM, as Excel's "CSV UTF-8"),
 so that Excel shows names in Vietnamese, Thai or any other script as they are; Python's
 ``utf-8-sig`` reads them back the same as without it.
+
+Each file is written whole or not at all (:func:`eic.file_lock.write_whole`): a full disk,
+or a file that Excel has open on Windows, leaves the earlier file as it was.
+:class:`ExportNotWritten` then names the file that could not be written, the files this
+export wrote before it and those it left as they were.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,6 +30,8 @@ from pathlib import Path
 from nbgrader.api import MissingEntry
 from nbgrader.plugins import ExportPlugin
 
+from eic.answers import cannot_write
+from eic.file_lock import write_whole
 from eic.trainer import records
 from eic.trainer.reflections import waiting_for_hand_grading
 
@@ -96,52 +104,111 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
+def _csv_bytes(lines: list[list]) -> bytes:
+    """The rows as a CSV file's bytes, as ``csv.writer`` on a file opened with
+    ``newline=""`` writes them (lines end in CR LF), with the byte order mark."""
+    text = io.StringIO(newline="")
+    csv.writer(text).writerows(lines)
+    return text.getvalue().encode(CSV_ENCODING)
+
+
+def grades_csv(modules: list[str], rows: list[Row]) -> bytes:
+    """The content of ``grades.csv``: one row per participant; ``not_graded`` names the
+    modules whose autograde failed or whose reflection is not graded by hand yet."""
+    person = ["id", "first_name", "last_name", "country", "email"]
+    lines = [[*person, *modules, "total", "max_total", "not_graded"]]
+    for r in rows:
+        lines.append(
+            [r.id, r.first_name, r.last_name, r.country, r.email]
+            + [_number(r.scores[m]) for m in modules]
+            + [_number(r.total), _number(r.max_total), " ".join(_not_graded(r, modules))]
+        )
+    return _csv_bytes(lines)
+
+
 def write_grades(path: Path, modules: list[str], rows: list[Row]) -> None:
-    """One row per participant; ``not_graded`` names the modules whose autograde failed or
-    whose reflection is not graded by hand yet."""
-    with open(path, "w", newline="", encoding=CSV_ENCODING) as handle:
-        out = csv.writer(handle)
-        person = ["id", "first_name", "last_name", "country", "email"]
-        out.writerow([*person, *modules, "total", "max_total", "not_graded"])
-        for r in rows:
-            out.writerow(
-                [r.id, r.first_name, r.last_name, r.country, r.email]
-                + [_number(r.scores[m]) for m in modules]
-                + [_number(r.total), _number(r.max_total), " ".join(_not_graded(r, modules))]
-            )
+    """Write :func:`grades_csv` to ``path`` whole; :class:`OSError` leaves it as it was."""
+    write_whole(path, grades_csv(modules, rows))
 
 
 def _not_graded(row: Row, modules: list[str]) -> list[str]:
     return [m for m in modules if m in row.not_graded or m in row.to_grade_by_hand]
 
 
-def write_countries(path: Path, modules: list[str], rows: list[Row]) -> None:
-    """Per country: participants, mean total and share of the maximum, per-module means and
-    the number of participants who submitted each module."""
+def countries_csv(modules: list[str], rows: list[Row]) -> bytes:
+    """The content of ``grades-by-country.csv``: per country, the participants, mean total
+    and share of the maximum, per-module means and the number of participants who
+    submitted each module."""
     groups: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
         groups[r.country or "(not given)"].append(r)
-    with open(path, "w", newline="", encoding=CSV_ENCODING) as handle:
-        out = csv.writer(handle)
-        header = ["country", "participants", "mean_total", "mean_percent"]
+    header = ["country", "participants", "mean_total", "mean_percent"]
+    for m in modules:
+        header += [f"{m}_mean", f"{m}_submitted"]
+    lines = [header]
+    for country in sorted(groups):
+        group = groups[country]
+        mean_total = sum(r.total for r in group) / len(group)
+        max_total = group[0].max_total
+        line = [country, len(group), f"{mean_total:.2f}"]
+        line.append(f"{100 * mean_total / max_total:.1f}" if max_total else "")
         for m in modules:
-            header += [f"{m}_mean", f"{m}_submitted"]
-        out.writerow(header)
-        for country in sorted(groups):
-            group = groups[country]
-            mean_total = sum(r.total for r in group) / len(group)
-            max_total = group[0].max_total
-            line = [country, len(group), f"{mean_total:.2f}"]
-            line.append(f"{100 * mean_total / max_total:.1f}" if max_total else "")
-            for m in modules:
-                line.append(f"{sum(r.scores[m] or 0.0 for r in group) / len(group):.2f}")
-                line.append(sum(r.scores[m] is not None or m in r.not_graded for r in group))
-            out.writerow(line)
+            line.append(f"{sum(r.scores[m] or 0.0 for r in group) / len(group):.2f}")
+            line.append(sum(r.scores[m] is not None or m in r.not_graded for r in group))
+        lines.append(line)
+    return _csv_bytes(lines)
+
+
+def write_countries(path: Path, modules: list[str], rows: list[Row]) -> None:
+    """Write :func:`countries_csv` to ``path`` whole; :class:`OSError` leaves it as it was."""
+    write_whole(path, countries_csv(modules, rows))
 
 
 def summary_path(grades: Path) -> Path:
     """``grades.csv`` -> ``grades-by-country.csv`` beside it."""
     return grades.with_name(f"{grades.stem}-by-country{grades.suffix or '.csv'}")
+
+
+class ExportNotWritten(Exception):
+    """A file of the export could not be written (``error`` says why). ``written``: the
+    files this export wrote before it; ``kept``: the files left as they were, this one
+    first, each still the earlier export's if it ``existed``."""
+
+    def __init__(self, path: Path, error: OSError, written: list[Path], kept: list[Path]) -> None:
+        self.path, self.error, self.written, self.kept = path, error, written, kept
+        self.existed = {p: p.exists() for p in kept}
+        super().__init__(f"{path} could not be written: {cannot_write(error)}. {self.state()}")
+
+    def state(self) -> str:
+        """What the export left, e.g. "grades.csv was written; grades-by-country.csv is
+        unchanged, so they do not match until you export again."."""
+        if not self.written and all(self.existed.values()):
+            return f"The earlier {' and '.join(p.name for p in self.kept)} are unchanged."
+        parts = [f"{p.name} was written" for p in self.written] + [
+            f"{p.name} is unchanged" if self.existed[p] else f"{p.name} was not written"
+            for p in self.kept
+        ]
+        mixed = self.written and any(self.existed.values())
+        return "; ".join(parts) + (
+            ", so they do not match until you export again." if mixed else "."
+        )
+
+
+def write_export(dest: Path, modules: list[str], rows: list[Row]) -> list[Path]:
+    """Write ``dest`` (:func:`grades_csv`) and its :func:`summary_path`
+    (:func:`countries_csv`), each whole; the files written. Both are made before either
+    is written, so an error in the data changes neither. :class:`ExportNotWritten` if one
+    cannot be written."""
+    files = [(dest, grades_csv(modules, rows)), (summary_path(dest), countries_csv(modules, rows))]
+    written: list[Path] = []
+    for path, content in files:
+        try:
+            write_whole(path, content)
+        except OSError as err:
+            kept = [p for p, _ in files if p not in written]
+            raise ExportNotWritten(path, err, written, kept) from err
+        written.append(path)
+    return written
 
 
 class CourseGradesExport(ExportPlugin):
@@ -167,7 +234,6 @@ class CourseGradesExport(ExportPlugin):
             ]
         if self.student:
             rows = [r for r in rows if r.id in self.student]
-        write_grades(dest, modules, rows)
-        write_countries(summary_path(dest), modules, rows)
+        write_export(dest, modules, rows)
         self.rows = rows  # what was written, for the command's summary of what is not graded
         self.log.info("Wrote %s and %s", dest, summary_path(dest))
