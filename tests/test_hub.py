@@ -12,6 +12,7 @@ knows, and the hub's pins agree with each other and with pyproject.toml."""
 from __future__ import annotations
 
 import csv
+import errno
 import grp
 import json
 import os
@@ -38,7 +39,7 @@ from test_trainer_class import expected_score, test_cells_of
 
 from eic.guide import questions
 from eic.hub import protect_course, python_blocked
-from eic.hub_accounts import PARTICIPANTS_GROUP
+from eic.hub_accounts import PARTICIPANTS_GROUP, AccountError, AccountsReport, write_passwords
 from eic.hub_exchange import close_to_others
 
 TRAINER = "eic-hub-trainer"
@@ -151,6 +152,122 @@ def test_a_submission_in_the_exchange_is_closed_to_others_if_it_has_the_trainers
         os.chown(other, -1, inbound.stat().st_gid + 1)
         assert not close_to_others(other, inbound)
         assert stat.S_IMODE(other.stat().st_mode) == 0o777
+
+
+def passwords_in(path: Path) -> list[tuple[str, str, str]]:
+    return [(r["login"], r["name"], r["password"]) for r in csv.DictReader(path.open())]
+
+
+def test_passwords_written_again_keep_those_of_the_earlier_run(tmp_path):
+    passwords = tmp_path / "eic-hub-passwords.csv"
+    names = {"ph-01": "Maria Santos", "vn-01": "Nguyễn Thị Hương", "th-01": "Somchai Jaidee"}
+    write_passwords(passwords, {"ph-01": "pw1", "vn-01": "pw2"}, names)
+    # a late participant, and ph-01 given a new password (--new-passwords)
+    write_passwords(passwords, {"th-01": "pw3", "ph-01": "pw4"}, names)
+    assert passwords_in(passwords) == [
+        ("ph-01", "Maria Santos", "pw4"),
+        ("vn-01", "Nguyễn Thị Hương", "pw2"),
+        ("th-01", "Somchai Jaidee", "pw3"),
+    ]
+    assert stat.S_IMODE(passwords.stat().st_mode) == 0o600  # only its owner reads it
+    assert [p.name for p in tmp_path.iterdir()] == [passwords.name]  # no temporary file left
+
+
+def test_a_passwords_file_from_before_with_a_comma_in_a_name_is_kept_whole(tmp_path):
+    passwords = tmp_path / "eic-hub-passwords.csv"
+    passwords.write_text("login,name,password\nph-01,Maria Santos, Jr.,pw1\n")  # unquoted
+    write_passwords(passwords, {"vn-01": "pw2"}, {"vn-01": "An Nguyen"})
+    assert passwords_in(passwords) == [
+        ("ph-01", "Maria Santos, Jr.", "pw1"),
+        ("vn-01", "An Nguyen", "pw2"),
+    ]
+
+
+def test_a_file_that_is_not_a_passwords_file_is_never_written_over(tmp_path):
+    roster = tmp_path / "participants.csv"
+    roster.write_text("id,first_name,last_name,country,email\nph-01,Maria,Santos,PH,m@x.org\n")
+    before = roster.read_bytes()
+    with pytest.raises(AccountError, match="not a passwords file.*--passwords"):
+        write_passwords(roster, {"ph-01": "pw1"}, {"ph-01": "Maria Santos"})
+    assert roster.read_bytes() == before
+
+
+class MadeAccounts:
+    """``create_accounts`` without Unix users: an account is made once, with the next
+    password of ``passwords``, and kept with it after that."""
+
+    def __init__(self, passwords: list[str]) -> None:
+        self.passwords, self.made = iter(passwords), set()
+
+    def __call__(self, participants, trainer: str, *, new_passwords: bool) -> AccountsReport:
+        report = AccountsReport()
+        for name in [trainer, *(p.id for p in participants)]:
+            if name in self.made:
+                report.kept.append(name)
+            else:
+                self.made.add(name)
+                report.created[name] = next(self.passwords)
+        return report
+
+
+@pytest.fixture
+def accounts_without_users(monkeypatch):
+    """``eic-course hub accounts`` with everything that would change the machine replaced."""
+    from eic import hub
+
+    made = MadeAccounts(["pw-t", "pw-1", "pw-2", "pw-3"])
+    monkeypatch.setattr(hub, "require_root", lambda _action: None)
+    monkeypatch.setattr(hub, "create_accounts", made)
+    monkeypatch.setattr(hub, "copy_course_for", lambda *_args: False)
+    monkeypatch.setattr(hub, "install_root", lambda: ROOT)
+    return made
+
+
+def test_the_accounts_command_run_again_for_a_late_participant_keeps_the_earlier_passwords(
+    tmp_path, accounts_without_users, capsys
+):
+    from eic.cli import main
+
+    roster, passwords = tmp_path / "participants.csv", tmp_path / "eic-hub-passwords.csv"
+    header = "id,first_name,last_name,country,email\n"
+    first = "ph-01,Maria,Santos,Philippines,m@x.org\nvn-01,An,Nguyen,Viet Nam,a@x.org\n"
+    argv = ["hub", "accounts", str(roster), "--trainer", "trainer", "--course", str(tmp_path),
+            "--passwords", str(passwords)]  # fmt: skip
+    roster.write_text(header + first)
+    assert main(argv) == 0
+    roster.write_text(header + first + "th-01,Somchai,Jaidee,Thailand,s@x.org\n")
+    assert main(argv) == 0
+    assert "1 account(s) given a new password, 3 kept." in capsys.readouterr().out
+    assert passwords_in(passwords) == [
+        ("trainer", "Trainer", "pw-t"),
+        ("ph-01", "Maria Santos", "pw-1"),
+        ("vn-01", "An Nguyen", "pw-2"),
+        ("th-01", "Somchai Jaidee", "pw-3"),
+    ]
+
+
+def test_new_passwords_that_cannot_be_written_are_shown_once_not_lost(
+    tmp_path, accounts_without_users, capsys, monkeypatch
+):
+    from eic import hub_accounts
+    from eic.cli import main
+
+    roster, passwords = tmp_path / "participants.csv", tmp_path / "eic-hub-passwords.csv"
+    roster.write_text("id,first_name,last_name,country,email\nph-01,Maria,Santos,PH,m@x.org\n")
+    passwords.write_text("login,name,password\nvn-01,An Nguyen,pw0\n")
+
+    def disk_full(_path, _content) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(hub_accounts, "write_whole", disk_full)
+    argv = ["hub", "accounts", str(roster), "--course", str(tmp_path), "--passwords",
+            str(passwords)]  # fmt: skip
+    assert main(argv) == 1
+    said = capsys.readouterr()
+    assert "  trainer,Trainer,pw-t\n  ph-01,Maria Santos,pw-1\n" in said.out
+    assert said.err.count("\n") == 1 and "Traceback" not in said.err
+    assert "could not be written" in said.err and "the disk is full" in said.err
+    assert passwords.read_text() == "login,name,password\nvn-01,An Nguyen,pw0\n"
 
 
 # -- a workshop on a running hub -----------------------------------------------------------

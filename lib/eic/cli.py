@@ -22,9 +22,11 @@ Each command has --help.
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from eic.answers import ANSWERS_SUFFIX, AnswerStore, damaged_file_advice
 from eic.binder_links import add_binder_command
@@ -92,7 +94,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def print_any_script(*streams: TextIO) -> None:
+    """Let names and answers in any script be printed on any output. Where an output is
+    not UTF-8 (on Windows when it is redirected to a file, which takes the computer's code
+    page; in the C locale), a character it cannot hold is written as its code
+    (``Cụm`` as ``C\\u1ee5m``) instead of stopping the command with an error."""
+    for stream in streams:
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        every_character = codecs.lookup(encoding).name.startswith("utf-")
+        # Python's own choices (surrogateescape in the C locale), not a replacement the
+        # user chose with PYTHONIOENCODING
+        stops = getattr(stream, "errors", None) in ("strict", "surrogateescape")
+        if stops and not every_character and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    print_any_script(sys.stdout, sys.stderr)
     args = build_parser().parse_args(argv)
     return run(args)
 

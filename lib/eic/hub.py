@@ -32,6 +32,7 @@ from eic.hub_accounts import (
     AccountError,
     copy_course_for,
     create_accounts,
+    read_passwords,
     remove_accounts,
     require_root,
     user_exists,
@@ -39,6 +40,7 @@ from eic.hub_accounts import (
 )
 from eic.serve import PortBusy, check_port
 from eic.trainer.course import Course, CourseError
+from eic.trainer.os_problems import not_written
 
 DEFAULT_STATE = Path("/srv/eic-course")
 COURSE_FOLDER = "eic-course"  # the trainer's course folder, in their home
@@ -149,6 +151,8 @@ def _roster_as_root(args: argparse.Namespace, action: str) -> tuple[list, list[s
 
 def _accounts(args: argparse.Namespace) -> int:
     participants, problems = _roster_as_root(args, "Making accounts")
+    passwords = Path(args.passwords)
+    read_passwords(passwords)  # a file it would not write over stops it before any account
     report = create_accounts(participants, args.trainer, new_passwords=args.new_passwords)
     names = {p.id: f"{p.first_name} {p.last_name}" for p in participants}
     names[args.trainer] = "Trainer"
@@ -157,9 +161,22 @@ def _accounts(args: argparse.Namespace) -> int:
         print(f"The trainer's course folder: {folder} (a copy of the course, theirs to use).")
     print(f"{len(report.created)} account(s) given a new password, {len(report.kept)} kept.")
     if report.created:
-        write_passwords(Path(args.passwords), report.created, names)
+        try:
+            write_passwords(passwords, report.created, names)
+        except OSError as err:
+            # the accounts have these passwords now: shown once here rather than lost
+            for login, password in report.created.items():
+                print(f"  {login},{names.get(login, '')},{password}")
+            reason, fix = not_written(err, "give another file with --passwords")
+            raise CourseError(
+                f"the new passwords printed above could not be written to {passwords}: "
+                f"{reason}. Copy them now: the accounts have them, and running the command "
+                f"again would not show them again. {passwords} is unchanged; before the next "
+                f"run, {fix}."
+            ) from None
         print(f"Logins and passwords: {args.passwords} (only you can read it: print it,")
-        print("cut it into slips and hand each participant theirs).")
+        print("cut it into slips and hand each participant theirs; the passwords it held")
+        print("before are kept, and an account given a new password has it in its line).")
     for problem in problems + report.refused:
         print(f"  not made: {problem}")
     return 1 if problems or report.refused else 0
@@ -304,13 +321,14 @@ def add_hub_command(commands) -> None:
         parents=[trainer],
         help="Unix accounts for the trainer and each participant of the roster (as root)",
         description="Make a Unix account for the trainer and for each participant of the "
-        "roster (login = the participant's id), each with a new password, written to a file "
-        "only you can read. Accounts made earlier are kept. The trainer also gets a course "
+        "roster (login = the participant's id), each with a new password, added to a file "
+        "only you can read (the passwords already in it are kept). Accounts made earlier are "
+        "kept, with their passwords. The trainer also gets a course "
         "folder of their own if they have none.",
     )
     accounts.add_argument("roster", help="the roster (CSV: id,first_name,last_name,country,email)")
     accounts.add_argument("--passwords", default="eic-hub-passwords.csv", metavar="FILE",
-                          help="where to write the logins and passwords (%(default)s)")  # fmt: skip
+                          help="the file the passwords are added to (%(default)s)")  # fmt: skip
     accounts.add_argument("--new-passwords", action="store_true",
                           help="give accounts made earlier a new password too")  # fmt: skip
     accounts.set_defaults(run=_plain(_accounts))

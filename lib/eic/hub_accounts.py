@@ -17,7 +17,9 @@ id 'PH-01' cannot be a login name: use lowercase letters, digits and '-', starti
 
 from __future__ import annotations
 
+import csv
 import grp
+import io
 import os
 import pwd
 import re
@@ -27,6 +29,8 @@ import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from eic.file_lock import write_whole
 
 PARTICIPANTS_GROUP = "eic-participants"
 LOGIN_NAME = re.compile(r"[a-z][a-z0-9-]{0,31}")
@@ -184,11 +188,48 @@ def remove_accounts(names: Iterable[str]) -> tuple[list[str], list[str]]:
     return removed, left
 
 
+PASSWORDS_HEADER = ["login", "name", "password"]
+
+
+def read_passwords(path: Path) -> dict[str, tuple[str, str]]:
+    """The logins in a passwords file written by :func:`write_passwords`, each with the
+    name and password; none if there is no file. :class:`AccountError` if the file cannot
+    be read or was not written by it (it is then never written over)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as err:
+        raise AccountError(
+            f"{path} cannot be read ({err}): give another file with --passwords, so that the "
+            "passwords in it are not lost"
+        ) from None
+    lines = list(csv.reader(text.splitlines()))
+    if not lines:
+        return {}
+    if lines[0] != PASSWORDS_HEADER:
+        raise AccountError(
+            f"{path} is not a passwords file of the course (its first line is not "
+            f"{','.join(PASSWORDS_HEADER)}), so it is not written over: give another file "
+            "with --passwords"
+        )
+    # a name with a comma, as written unquoted before, is the fields between the two others
+    return {row[0]: (",".join(row[1:-1]), row[-1]) for row in lines[1:] if len(row) >= 3}
+
+
 def write_passwords(path: Path, created: dict[str, str], names: dict[str, str]) -> None:
-    """The new passwords, one line per account, in a file only its owner can read."""
-    path.touch(mode=0o600, exist_ok=True)
+    """Add the new passwords (login -> password) to the file at ``path``, one line per
+    account: the passwords already in it are kept, and a login given a new password gets
+    it in its line. The file is written whole (a full disk leaves it as it was) and only
+    its owner can read it (mode 0600). :class:`AccountError` as :func:`read_passwords`;
+    :class:`OSError` if it cannot be written."""
+    accounts = read_passwords(path)
+    for login, password in created.items():
+        accounts[login] = (names.get(login, ""), password)
+    text = io.StringIO(newline="")
+    out = csv.writer(text, lineterminator="\n")
+    out.writerow(PASSWORDS_HEADER)
+    out.writerows([login, name, password] for login, (name, password) in accounts.items())
+    # write_whole's temporary file, which becomes the file, is private (0600) from the start
+    write_whole(path, text.getvalue().encode("utf-8"))
     os.chmod(path, 0o600)
-    lines = ["login,name,password"] + [
-        f"{login},{names.get(login, '')},{password}" for login, password in created.items()
-    ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
