@@ -27,6 +27,7 @@ c.CourseDirectory.ignore = [
     "*-own-*.model.csv",
     "*-own-*.model.json",
     ".*-own-*.tmp",
+    ".*-own-*.lock",
 ]
 
 # A participant's answer file is theirs: never overwrite it with a file of the same name

@@ -6,7 +6,12 @@ import errno
 import json
 import multiprocessing
 import os
+import signal
+import subprocess
+import sys
 import tempfile
+import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -234,3 +239,49 @@ def test_many_writers_leave_a_valid_file_with_each_writers_last_answer(tmp_path)
     assert last[1] == count - 1 and 0 <= last[0] < writers  # some writer's final answer
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
+
+
+STOPPED_MID_SAVE = textwrap.dedent(
+    """
+    import os, sys, time
+    from eic.answers import AnswerStore
+
+    def stuck(_fd):  # the kernel is killed while the new file is being written
+        print("writing", flush=True)
+        time.sleep(120)
+
+    os.fsync = stuck
+    AnswerStore.for_module("m01", sys.argv[1]).record("r1", "x" * 200_000)
+    """
+)
+
+
+def stopped_mid_save(folder: Path) -> str:
+    """Kill (as a stopped kernel) a process in the middle of saving an answer; return the
+    temporary file it left."""
+    before = set(os.listdir(folder))
+    writer = subprocess.Popen(
+        [sys.executable, "-c", STOPPED_MID_SAVE, str(folder)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert writer.stdout.readline() == "writing\n"
+    finally:
+        writer.send_signal(signal.SIGKILL)
+        writer.wait(30)
+    (left,) = set(os.listdir(folder)) - before
+    return left
+
+
+def test_recording_an_answer_removes_what_a_save_stopped_long_ago_left(tmp_path):
+    store = AnswerStore.for_module("m01", tmp_path)
+    store.record("q1", "social capital")
+    old, recent = stopped_mid_save(tmp_path), stopped_mid_save(tmp_path)
+    for name in (old, recent):
+        assert name.startswith(".m01-answers.json.") and name.endswith(".tmp")
+    an_hour_ago = time.time() - 3600
+    os.utime(tmp_path / old, (an_hour_ago, an_hour_ago))
+    store.record("q2", "networks")
+    assert not (tmp_path / old).exists()
+    assert (tmp_path / recent).exists()  # too recent to be sure its writer has stopped
+    answers = AnswerStore.for_module("m01", tmp_path).answers()
+    assert {q: a["value"] for q, a in answers.items()} == {"q1": "social capital", "q2": "networks"}

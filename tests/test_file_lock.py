@@ -12,7 +12,9 @@ import errno
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
+import time
 
 import pytest
 from conftest import ROOT
@@ -157,3 +159,42 @@ def test_write_whole_leaves_the_old_file_whole_when_the_disk_fills_on_the_way(
         file_lock.write_whole(target, b"id,points\nph-01,8\nvn-01,")
     assert target.read_bytes() == b"id,points\nph-01,7\n"
     assert [p.name for p in tmp_path.iterdir()] == ["grades.csv"]  # no temporary file left
+
+
+def aged(path: str, seconds: float) -> str:
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+    return os.path.basename(path)
+
+
+def test_only_stale_temporary_files_of_the_named_file_are_removed(tmp_path):
+    def temporary(name: str) -> str:  # named as write_whole names its temporary files
+        handle, path = tempfile.mkstemp(dir=tmp_path, prefix=f".{name}.", suffix=".tmp")
+        os.close(handle)
+        return path
+
+    stale = aged(temporary("m01-answers.json"), 3600)
+    fresh = aged(temporary("m01-answers.json"), 60)  # a minute old: perhaps a write under way
+    others = [
+        aged(temporary("m02-answers.json"), 3600),  # another file's
+        aged(temporary("m01-answers.json.lock"), 3600),  # not of .m01-answers.json.XXXXXXXX.tmp
+    ]
+    for name in (".m01-answers.json.lock", "m01-answers.json.unreadable-1a2b.tmp", "notes.tmp"):
+        (tmp_path / name).write_bytes(b"keep")
+        others.append(aged(str(tmp_path / name), 3600))
+    removed = file_lock.remove_stale_temporaries(tmp_path / "m01-answers.json")
+    assert [os.path.basename(p) for p in removed] == [stale]
+    assert {p.name for p in tmp_path.iterdir()} == {fresh, *others}
+
+
+def test_a_temporary_file_that_cannot_be_removed_is_left_without_an_error(tmp_path, monkeypatch):
+    handle, path = tempfile.mkstemp(dir=tmp_path, prefix=".m01-answers.json.", suffix=".tmp")
+    os.close(handle)
+    aged(path, 3600)
+
+    def held_open(_path):  # as on Windows while another program has the file open
+        raise PermissionError(13, "The process cannot access the file")
+
+    monkeypatch.setattr("eic.file_lock.os.unlink", held_open)
+    assert file_lock.remove_stale_temporaries(tmp_path / "m01-answers.json") == []
+    assert os.path.exists(path)

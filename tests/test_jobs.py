@@ -278,10 +278,9 @@ def test_the_summary_says_where_indirect_jobs_are_not_estimated():
     )
 
 
-def test_the_bundled_factors_pass_the_check_when_present():
+def test_the_bundled_factors_are_in_the_package_and_pass_the_check():
     path = resources.files("eic").joinpath("data", "green_job_factors.csv")
-    if not path.is_file():
-        pytest.skip("green_job_factors.csv is not written yet")
+    assert path.is_file(), "green_job_factors.csv is missing from the eic package's data"
     with path.open(encoding="utf-8") as f:
         factors = check_factors(pd.read_csv(f))
     assert set(factors["job_kind"]) <= {"jobs", "job-years"}

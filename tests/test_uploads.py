@@ -266,7 +266,7 @@ def test_a_saved_table_comes_back_and_a_failed_write_leaves_the_old_one(tmp_path
     def broken(*_args, **_kw):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("eic.own_tables.os.replace", broken)
+    monkeypatch.setattr("eic.file_lock.os.replace", broken)
     with pytest.raises(OSError):
         saved.save(first.head(1), "second.csv")
     assert saved.path.read_bytes() == before

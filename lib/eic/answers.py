@@ -8,7 +8,8 @@ half-written:
   the old file or the new one, never a mixture;
 - a write is a read-modify-write of one question under an exclusive file lock
   (:func:`eic.file_lock.exclusive`, on Windows too), so two browser tabs saving different
-  questions of the same module keep both answers;
+  questions of the same module keep both answers; the temporary file of a write that a
+  stopped kernel left behind is removed under that lock once it is ten minutes old;
 - a file that cannot be read (edited by hand into invalid JSON, say) is copied to a backup
   before anything else is written, and the participant is told where it is; a file that
   cannot even be opened (its permissions were changed, say), or whose backup cannot be
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eic.file_lock import exclusive, replace, write_whole
+from eic.file_lock import exclusive, remove_stale_temporaries, replace, write_whole
 
 FORMAT_VERSION = 1
 ANSWERS_SUFFIX = "-answers.json"
@@ -277,6 +278,8 @@ class AnswerStore:
                 held.enter_context(exclusive(lock))
             except OSError as err:
                 raise self._not_saved(err) from err
+            # what a writer stopped halfway (a kernel killed while saving) left behind
+            remove_stale_temporaries(self.path)
             yield
 
 

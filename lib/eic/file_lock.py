@@ -14,6 +14,11 @@ On Windows a file that another program has open at that moment (a grader or the 
 home reading answers) cannot be replaced: :func:`replace` tries again for a short while,
 as such a reader holds the file for milliseconds.
 
+A process killed in the middle of :func:`write_whole` (a kernel stopped, a laptop switched
+off) leaves its hidden temporary file behind. :func:`remove_stale_temporaries` removes such
+files once they are older than :data:`STALE_TEMPORARY_AGE`; the answer store and the own-data
+tables call it each time they take their lock.
+
 Only the standard library is used, as in :mod:`eic.answers`.
 """
 
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -39,6 +45,9 @@ LOCK_PATIENCE = 60.0
 # How long a replacement is tried again on Windows while a reader has the file open.
 REPLACE_PATIENCE = 5.0
 REPLACE_PAUSE = 0.05
+# A temporary file of write_whole older than this (seconds) was left by a process that was
+# stopped: a live write takes well under a second.
+STALE_TEMPORARY_AGE = 10 * 60
 
 
 @contextlib.contextmanager
@@ -106,3 +115,52 @@ def write_whole(path: str | os.PathLike, content: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _temporary_names(name: str) -> re.Pattern[str]:
+    """The names :func:`write_whole` gives its temporary files for a file called ``name``:
+    ``.<name>.`` and the eight characters ``tempfile.mkstemp`` draws, then ``.tmp``."""
+    return re.compile(re.escape(f".{name}.") + r"[a-z0-9_]{8}\.tmp")
+
+
+def remove_stale_temporaries(
+    path: str | os.PathLike, *, older_than: float = STALE_TEMPORARY_AGE
+) -> list[str]:
+    """Remove the temporary files that :func:`write_whole` left beside ``path`` when its
+    process was stopped halfway: hidden files named ``.<name>.XXXXXXXX.tmp``, last changed
+    more than ``older_than`` seconds ago. Return the paths removed.
+
+    Call it while holding the lock under which ``path`` is written, so that no other writer
+    of ``path`` is at work; the age is checked as well. No other file is touched, and a file
+    that cannot be removed (on Windows, one that a program still has open) is left for the
+    next time: this never raises.
+
+    >>> folder = tempfile.mkdtemp()
+    >>> left = os.path.join(folder, ".m01-answers.json.k3j9x0qa.tmp")
+    >>> open(left, "wb").close()
+    >>> os.utime(left, (time.time() - 3600, time.time() - 3600))  # an hour old
+    >>> [os.path.basename(p) for p in remove_stale_temporaries(os.path.join(folder,
+    ...     "m01-answers.json"))]
+    ['.m01-answers.json.k3j9x0qa.tmp']
+    """
+    folder, name = os.path.split(os.fspath(path))
+    temporary = _temporary_names(name)
+    removed: list[str] = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder or "."))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not temporary.fullmatch(entry.name):
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            if now - entry.stat(follow_symlinks=False).st_mtime < older_than:
+                continue  # perhaps a write under way
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(entry.path)
+    return removed

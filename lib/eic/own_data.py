@@ -193,13 +193,10 @@ class OwnDataPanel:
             self._refuse(name, [_fault(err)])
             return False
         try:
-            # the figures entered for the table before stay with the new one
+            # the figures entered for the table before stay with the new one: save reads
+            # them under its lock, so a change made in another tab meanwhile is kept
             self.file.save(
-                clean,
-                name,
-                sheet=read.sheet,
-                example_rows=len(self.spec.example_rows(clean)),
-                settings=self.file.settings(),
+                clean, name, sheet=read.sheet, example_rows=len(self.spec.example_rows(clean))
             )
         except OSError as err:
             self._refuse(

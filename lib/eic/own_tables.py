@@ -5,17 +5,26 @@ accepted as ``<module>-own-<name>.csv`` (:data:`OWN_TABLES` gives the name), wit
 ``.json`` saying where it came from. Both are written to a temporary file and moved into
 place in one step, so a restart, a submission and the country report always find a whole
 table, never half of one.
+
+The two files are a pair: the ``.json`` names the upload the ``.csv`` holds, its rows and
+how many of them are the course's example. Two browser tabs of one module (one uploading a
+table, the other changing Module 6's plant costs) must not leave the ``.json`` of one upload
+beside the ``.csv`` of another, so every change to the pair is made under an exclusive lock
+(:func:`eic.file_lock.exclusive`), as the answer store does, and reads the ``.json`` afresh
+inside it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 
-from eic.file_lock import write_whole
+from eic.file_lock import exclusive, remove_stale_temporaries, write_whole
 from eic.uploads import UploadError, read_upload
 
 # the table each module's "use your own data" panel keeps: <module>-own-<name>.csv
@@ -27,10 +36,13 @@ class OwnDataFile:
     """A participant's checked table, kept as ``<module>-own-<name>.csv`` beside the answers.
 
     A small ``.json`` beside it says where the table came from. Both are written to a
-    temporary file first and moved into place in one step. ``model`` is for the
-    instructor's copy of a notebook: ``<module>-own-<name>.model.csv``, which nbgrader
-    leaves out of releases.
+    temporary file first and moved into place in one step, under the lock file
+    ``.<module>-own-<name>.lock.tmp`` (named like the course's temporary files, which
+    nbgrader, git and the copies of a course leave out). ``model`` is for the instructor's
+    copy of a notebook: ``<module>-own-<name>.model.csv``, which nbgrader leaves out of
+    releases.
 
+    >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
     >>> saved = OwnDataFile(folder, "m05", "options")
     >>> saved.save(pd.DataFrame({"option": ["Solar"], "investment_usd": [1.0]}), "mine.csv")
@@ -45,6 +57,7 @@ class OwnDataFile:
         # the instructor copy keeps a trial upload out of releases (nbgrader ignores .model.*)
         self.path = self.folder / f"{module}-own-{name}{'.model' if model else ''}.csv"
         self.meta_path = self.path.with_suffix(".json")
+        self.lock_path = self.path.with_name(f".{self.path.stem}.lock")
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -62,27 +75,32 @@ class OwnDataFile:
         saved before (if any) and its ``.json`` are left as they were.
 
         ``example_rows`` is how many of its rows are the course's example (the country
-        report says so); ``settings`` are figures the analysis asks for besides the table
-        (Module 6's plant costs), kept with it."""
-        meta = {
+        report says so). ``settings`` are figures the analysis asks for besides the table
+        (Module 6's plant costs), kept with it: by default those kept with the table before
+        stay with the new one, as they are in the ``.json`` at the moment of saving (another
+        tab may just have changed them); ``settings={}`` clears them."""
+        meta: dict = {
             "file": source,
             "sheet": sheet,
             "rows": len(table),
             "example_rows": int(example_rows),
-            "saved": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
-        if settings:
-            meta["settings"] = dict(settings)
-        before = self.path.read_bytes() if self.path.exists() else None
-        write_whole(self.path, table.to_csv(index=False, float_format="%.15g").encode("utf-8"))
-        try:
-            write_whole(self.meta_path, json.dumps(meta, indent=1).encode("utf-8"))
-        except BaseException:
-            if before is None:
-                self.path.unlink(missing_ok=True)
-            else:
-                write_whole(self.path, before)
-            raise
+        content = table.to_csv(index=False, float_format="%.15g").encode("utf-8")
+        with self._locked():
+            meta["saved"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            kept = self.settings() if settings is None else settings
+            if kept:
+                meta["settings"] = dict(kept)
+            before = self.path.read_bytes() if self.path.exists() else None
+            write_whole(self.path, content)
+            try:
+                write_whole(self.meta_path, json.dumps(meta, indent=1).encode("utf-8"))
+            except BaseException:
+                if before is None:
+                    self.path.unlink(missing_ok=True)
+                else:
+                    write_whole(self.path, before)
+                raise
 
     def load(self) -> pd.DataFrame:
         """The saved table; :class:`UploadError` if it was damaged since it was saved."""
@@ -107,14 +125,28 @@ class OwnDataFile:
 
     def keep_settings(self, settings: dict) -> None:
         """Keep the analysis's own figures with the saved table, in its ``.json``; an
-        :class:`OSError` if they cannot be written (the ``.json`` is then as it was)."""
-        meta = self.source()
-        meta["settings"] = dict(settings)
-        write_whole(self.meta_path, json.dumps(meta, indent=1).encode("utf-8"))
+        :class:`OSError` if they cannot be written (the ``.json`` is then as it was).
+        What the ``.json`` says of the table is read under the lock, so a table another tab
+        saved a moment ago keeps its own description."""
+        with self._locked():
+            meta = self.source()
+            meta["settings"] = dict(settings)
+            write_whole(self.meta_path, json.dumps(meta, indent=1).encode("utf-8"))
 
     def remove(self) -> None:
-        for path in (self.path, self.meta_path):
-            path.unlink(missing_ok=True)
+        with self._locked():
+            for path in (self.path, self.meta_path):
+                path.unlink(missing_ok=True)
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the pair's lock: no other process changes the ``.csv`` or the ``.json``
+        meanwhile. Temporary files a stopped process left for either are removed here."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_path, "a+b") as lock, exclusive(lock):
+            for path in (self.path, self.meta_path):
+                remove_stale_temporaries(path)
+            yield
 
 
 def own_file_names(module: str) -> list[str]:
