@@ -233,6 +233,15 @@ def test_module_8_panels_estimate_jobs_draw_the_roadmap_and_make_the_report(tmp_
     assert ws.progress()[1] == 2  # the worksheet's questions only, not the details
     again.children[1].click()
     assert "Report made from 2 of 8 modules" in again.children[2].value
+    assert "You had edited" not in again.children[2].value
+    # the Markdown edited where it is, then the report made again: the edit is kept, and said
+    markdown = course / "m08-country-strategy" / "country-report.md"
+    edited = "# Our own report\n\nRewritten by Ana.\n"
+    markdown.write_text(edited, encoding="utf-8")
+    again.children[1].click()
+    kept = sorted(markdown.parent.glob("country-report-edited-*.md"))
+    assert [p.read_text(encoding="utf-8") for p in kept] == [edited]
+    assert f"your version is kept as {kept[0].name}" in again.children[2].value
 
 
 def test_a_year_is_written_as_a_year_and_money_a_year_as_money():

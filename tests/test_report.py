@@ -5,6 +5,8 @@ every contributor."""
 from __future__ import annotations
 
 import base64
+import errno
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -319,3 +321,76 @@ def test_a_number_is_reported_whole_with_its_unit(tmp_path, monkeypatch):
     text = " ".join(parse(to_html(build_report([("Ana", folder)], country="Viet Nam"))).text)
     assert "1,983,813 USD/yr" in text and "e+06" not in text
     assert "0.086 %" in text
+
+
+# -- making the report again -----------------------------------------------------------------
+NEW_ANSWER = "A shared water plant for the dyeing firms."
+
+
+def files_in(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file()}  # fmt: skip
+
+
+def answer_again(participant) -> None:
+    """An answer given after the first report, which the next report must show."""
+    answer(participant, "m03", "r1_reflection", NEW_ANSWER, "reflection", "9. Your reflection")
+
+
+def test_a_full_disk_leaves_the_report_made_before_whole(participant, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    write_report(build_report([("Ana Reyes", participant)], country="Philippines"), out)
+    before = files_in(out)
+    answer_again(participant)
+    again = build_report([("Ana Reyes", participant)], country="Philippines")
+
+    def disk_full(_fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("eic.file_lock.os.fsync", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        write_report(again, out)
+    # every file as it was (the page still ends with </html>), no temporary file left
+    assert files_in(out) == before
+    assert before["country-report.html"].rstrip().endswith(b"</html>")
+
+
+def add_a_paragraph(text: str) -> str:
+    return text.replace("## Module 2", "Our own conclusion: start with water.\n\n## Module 2")
+
+
+def rename_the_report(text: str) -> str:
+    return re.sub(r"^# .*$", "# Eco-industrial clusters in Bulacan", text, count=1, flags=re.M)
+
+
+def as_written_before_the_check(text: str) -> str:  # a report made by an earlier course
+    return text[: text.rindex("\n\n<!--")]
+
+
+@pytest.mark.parametrize("edit", [add_a_paragraph, rename_the_report, as_written_before_the_check])
+def test_a_markdown_report_edited_where_it_is_is_kept_when_the_report_is_made_again(
+    participant, tmp_path, edit
+):
+    out = tmp_path / "out"
+    first = write_report(build_report([("Ana Reyes", participant)], country="Philippines"), out)
+    assert first.kept is None
+    edited = edit(first[1].read_text(encoding="utf-8"))
+    assert edited != first[1].read_text(encoding="utf-8")
+    first[1].write_text(edited, encoding="utf-8")
+    answer_again(participant)
+    files = write_report(build_report([("Ana Reyes", participant)], country="Philippines"), out)
+    assert re.fullmatch(r"country-report-edited-\d{4}-\d\d-\d\d-\d{6}\.md", files.kept.name)
+    assert files.kept.parent == out
+    assert files.kept.read_text(encoding="utf-8") == edited
+    assert NEW_ANSWER in files[1].read_text(encoding="utf-8")  # the new report, in its place
+    assert "You had edited country-report.md" in files.note and files.kept.name in files.note
+
+
+def test_a_markdown_report_not_edited_is_replaced_without_a_copy(participant, tmp_path):
+    out = tmp_path / "out"
+    write_report(build_report([("Ana Reyes", participant)], country="Philippines"), out)
+    answer_again(participant)
+    files = write_report(build_report([("Ana Reyes", participant)], country="Philippines"), out)
+    assert files.kept is None and files.note == ""
+    assert NEW_ANSWER in files[1].read_text(encoding="utf-8")
+    assert [p.name for p in out.iterdir() if "edited" in p.name] == []

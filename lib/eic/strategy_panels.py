@@ -166,7 +166,8 @@ def report_panel(course_folder: Path | str, *, save_to: Path | str = ".") -> w.V
             report = build_report(
                 [(who, Path(course_folder))], country=where, cluster=cluster.value
             )
-            html_path, md_path = write_report(report, Path(save_to))
+            files = write_report(report, Path(save_to))
+            html_path, md_path = files
             markdown_zip = markdown_archive(report, md_path.stem)
         except OSError:
             result.value = (
@@ -196,6 +197,7 @@ def report_panel(course_folder: Path | str, *, save_to: Path | str = ".") -> w.V
             + _download(f"{md_path.stem}.zip", markdown_zip, "application/zip",
                         "the text to edit, with its charts (Markdown, in a zip file)")
             + "</p>"
+            + (f"<p role='status'>{html.escape(files.note)}</p>" if files.note else "")
         )  # fmt: skip
 
     button.on_click(make)
