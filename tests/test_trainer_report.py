@@ -46,7 +46,14 @@ def test_a_participants_report_is_written_from_their_submission(course):
     page = (course / "reports" / "philippines-ana.html").read_text(encoding="utf-8")
     assert "Philippines: eco-industrial clusters" in page and "Ana Reyes" in page
     assert "Choice made by Ana" in page and "Choice made by Ben" not in page
-    assert (course / "reports" / "philippines-ana.md").is_file()
+    markdown = course / "reports" / "philippines-ana.md"
+    assert markdown.is_file()
+    # the trainer rewrites the draft where it is, then makes the reports again
+    markdown.write_text("# Philippines\n\nRewritten by the trainer.\n", encoding="utf-8")
+    again = eic_course(course, "report", "ana")
+    [kept] = (course / "reports").glob("philippines-ana-edited-*.md")
+    assert kept.read_text(encoding="utf-8") == "# Philippines\n\nRewritten by the trainer.\n"
+    assert f"your version is kept as {kept.name}" in again.stdout
 
 
 def test_a_country_report_gathers_and_credits_every_participant_of_the_country(course):

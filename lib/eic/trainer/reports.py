@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from eic.report import build_report
-from eic.report_pages import write_report
+from eic.report_pages import ReportFiles, write_report
 from eic.trainer.course import Course, CourseError
 from eic.trainer.roster import roster
 
@@ -28,8 +28,9 @@ def make_reports(
     *,
     country: str | None = None,
     out: Path | None = None,
-) -> list[Path]:
-    """Write the reports asked for; return the HTML files written."""
+) -> list[ReportFiles]:
+    """Write the reports asked for; return the files written, each ``(html, md)``, with a
+    note where a Markdown text edited in place was kept as a copy."""
     with course.gradebook() as gradebook:
         people = {p.id: p for p in roster(gradebook)}
     unknown = [p for p in participants if p not in people]
@@ -51,21 +52,23 @@ def make_reports(
             )
         sources = [(p.name, course.root / "submitted" / p.id) for p in group]
         report = build_report(sources, country=group[0].country)
-        written.append(write_report(report, folder, f"{_slug(group[0].country)}-group")[0])
+        written.append(write_report(report, folder, f"{_slug(group[0].country)}-group"))
     for pid in participants:
         person = people[pid]
         report = build_report(
             [(person.name, course.root / "submitted" / pid)],
             country=person.country or "(country not given)",
         )
-        written.append(write_report(report, folder, f"{_slug(person.country)}-{_slug(pid)}")[0])
+        written.append(write_report(report, folder, f"{_slug(person.country)}-{_slug(pid)}"))
     return written
 
 
 def _report(args: argparse.Namespace) -> int:
     course = Course.at()
-    for path in make_reports(course, args.participants, country=args.country, out=args.out):
-        print(f"wrote {path} (and its Markdown version beside it)")
+    for files in make_reports(course, args.participants, country=args.country, out=args.out):
+        print(f"wrote {files[0]} (and its Markdown version beside it)")
+        if files.note:
+            print(f"  {files.note}")
     return 0
 
 
