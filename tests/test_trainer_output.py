@@ -192,3 +192,19 @@ def test_a_name_in_any_script_prints_on_a_windows_code_page():
     assert raw.getvalue().decode("cp1252") == (
         "th-01 \\u0e2a\\u0e21\\u0e0a\\u0e32\\u0e22 \\u0e43\\u0e08\\u0e14\\u0e35, José\n"
     )
+
+
+def test_a_grading_worker_logs_vietnamese_in_utf8_on_a_computer_that_is_not(tmp_path):
+    log = tmp_path / "eic-grading.log"
+    script = (
+        "import sys; from eic.trainer.worker import log_to\n"
+        f"log_to({str(log)!r})\n"
+        # written as escapes: in the C locale the command line itself is ASCII
+        "print('Nguy\\u1ec5n Th\\u1ecb H\\u01b0\\u01a1ng: a cell failed')\n"
+        "print('\\u0e44\\u0e17\\u0e22', file=sys.stderr)\n"
+    )
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    env.pop("PYTHONIOENCODING", None)
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert log.read_text(encoding="utf-8") == "Nguyễn Thị Hương: a cell failed\nไทย\n"

@@ -118,14 +118,22 @@ def grade_one(course, api, db_url: str, task: tuple[str, str, str], cell_timeout
     return {"status": status, "detail": detail, "seconds": seconds, "record": record, "log": log}
 
 
-def worker_main(conn, root: str, db_path: str, cell_timeout: int, log_path: str) -> None:
-    """The body of a worker process: take tasks from ``conn`` until told to stop."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def log_to(log_path: str) -> None:
+    """Send this process's output, and that of the programs it starts, to the end of the
+    file ``log_path``: in UTF-8 whatever the computer's own encoding, so that a participant's
+    name or answer in Thai or Vietnamese, quoted in a grading message, never stops it."""
     log = open(log_path, "ab", buffering=0)  # noqa: SIM115 - lives as long as the process
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)
-    sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115
-    sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115
+    for name, descriptor in (("stdout", 1), ("stderr", 2)):
+        stream = open(descriptor, "w", buffering=1, closefd=False, encoding="utf-8")  # noqa: SIM115
+        setattr(sys, name, stream)
+
+
+def worker_main(conn, root: str, db_path: str, cell_timeout: int, log_path: str) -> None:
+    """The body of a worker process: take tasks from ``conn`` until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    log_to(log_path)
     import warnings
 
     warnings.simplefilter("ignore")
