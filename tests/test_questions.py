@@ -335,6 +335,23 @@ def test_a_saved_number_says_how_it_was_read(tmp_path):
     assert "saved as 16,800 (a ratio)" in q.feedback.value
 
 
+def test_saving_an_answer_not_complete_says_so_at_once_not_saved_with_a_tick(tmp_path):
+    sheet = Worksheet("m07", tmp_path)
+    q = sheet.number("q2_ratio", "Consistency ratio?", unit="(a ratio)", plausible=(0, 1))
+    assert q.save()  # Save pressed on the empty field
+    assert q.feedback.value.endswith("Saved, not complete yet: type a number.</span>")
+    q.text.value = "340"
+    q.save()
+    said = q.feedback.value
+    assert "Saved as 340 (a ratio), not complete yet: 340 (a ratio) is outside" in said
+    assert "&#10003;" not in said
+    items = sheet.checklist("q6_items", "Which?", ["Steam", "Water", "Sludge"], options=["y", "n"])
+    items.value = {"Steam": "y"}
+    assert "Saved, not complete yet: 2 item(s) still to answer" in items.feedback.value
+    items.value = {"Steam": "y", "Water": "n", "Sludge": "y"}
+    assert "&#10003; saved" in items.feedback.value and "not complete" not in items.feedback.value
+
+
 def test_a_typed_answer_is_saved_once_the_typing_pauses(tmp_path, monkeypatch):
     monkeypatch.setattr(question_base, "TYPING_PAUSE", 0.2)
 

@@ -245,10 +245,20 @@ class Question:
         if problems:
             details["incomplete"] = "; ".join(problems)
         self.sheet.store.record(self.qid, value, kind=self.kind, question=self.prompt, **details)
-        self._say("&#10003; saved", ok=True)
+        saved = self._saved_as(value)
+        if problems:  # said at once, not only when Check is pressed
+            text = f"Saved{saved}, not complete yet: {'; '.join(problems)}."
+            self._say(html.escape(text), ok=False)
+        else:
+            self._say(f"&#10003; saved{html.escape(saved)}", ok=True)
         for listener in self._listeners:
             self._guard(lambda listener=listener: listener(value))
         return True
+
+    def _saved_as(self, value: Any) -> str:
+        """How the saved answer was read, where that may not be what was typed (a number:
+        " as 1,650 USD"); "" for answers chosen, not typed."""
+        return ""
 
     def record_details(self) -> dict[str, Any]:
         """What is kept beside the answer, besides its kind and question (a number's unit)."""

@@ -211,14 +211,9 @@ class Number(Question):
         # 15 significant digits: a recorded 1,959,707 comes back as 1959707, not 1.95971e+06
         self.text.value = "" if number is None else f"{number:.15g}"
 
-    def save(self) -> bool:
-        """Record the number, and say how it was read: "1,650" as 1,650, "0,086" as 0.086."""
-        if not super().save():
-            return False
-        number = self.value
-        if number is not None:
-            self._say(f"&#10003; saved as {html.escape(self.summary(number))}", ok=True)
-        return True
+    def _saved_as(self, value: Any) -> str:
+        """How the number was read: "1,650" as 1,650, "0,086" as 0.086."""
+        return "" if value is None else f" as {self.summary(value)}"
 
     def problems_with(self, value: Any) -> list[str]:
         if value is None:
