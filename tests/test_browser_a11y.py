@@ -273,3 +273,51 @@ def test_a_bar_charts_alternative_text_names_its_bars_and_its_legend():
         "Chart: Bars in 2 series for 2 categories, left to right: Water, Salt. Legend: 2010, 2020"
     )
     plt.close("all")
+
+
+# the ring around the focused control: its width in pixels and its contrast with the page
+FOCUS_RING = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  const lum = colour => {
+    const [r, g, b] = colour.match(/[\\d.]+/g).slice(0, 3)
+      .map(v => { v = v / 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4 });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const width = style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth);
+  const question = el.closest('.eic-question, .eic-explorer, .eic-own-data');
+  return {
+    // input:text, button:submit, ...; a slider's handle and readout are div.noUi-handle and
+    // div.widget-readout
+    tag: el.tagName.toLowerCase() + (el.type ? ":" + el.type : "")
+      + (el.tagName === "DIV" ? "." + el.classList[0] : ""),
+    inCourse: question !== null,
+    width: width,
+    contrast: width ? 1.05 / (lum(style.outlineColor) + 0.05) : 0,
+  };
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_keyboard_focus_is_ringed_clearly_on_every_kind_of_control(served, browser):  # noqa: F811
+    # Module 7 holds text boxes, sliders, option buttons, Save and Check and a reflection box
+    url, _folder = served
+    [module] = modules("m07")
+    page, errors = open_module(browser, url, module)
+    page.locator(".eic-question").first.wait_for()
+    page.locator("body").focus()
+    seen: dict[str, list] = {}
+    for _ in range(160):
+        page.keyboard.press("Tab")
+        ring = page.evaluate(FOCUS_RING)
+        if ring["inCourse"]:
+            seen.setdefault(ring["tag"], []).append((ring["width"], round(ring["contrast"], 1)))
+    kinds = {"button:button", "input:text", "textarea:textarea"}
+    kinds |= {"div.noUi-handle", "div.widget-readout"}
+    assert kinds <= set(seen), sorted(seen)
+    for tag, rings in seen.items():
+        # WCAG 2.2, 2.4.13: at least 2 pixels thick, at least 3:1 against what is around it
+        assert all(width >= 2 and contrast >= 3 for width, contrast in rings), (tag, rings)
+    assert errors == []
+    page.close()

@@ -133,6 +133,11 @@ VBox = _sharing_look(_w.VBox)
 # Tick-box options and rows of buttons wrap at any width: a tick box's option read
 # "Industrial policy that encourages innovation ..." with no way to read the rest. The rule
 # comes with each question and explorer, so it applies in JupyterLab as in the app.
+_FOCUSED = ", ".join(
+    f".{area} {control}:focus-visible"
+    for area in ("eic-question", "eic-explorer", "eic-own-data")
+    for control in ("input", "textarea", "select", "button", ".noUi-handle", ".widget-readout")
+)
 NARROW_SCREEN_STYLE = (
     "<style>"
     ".eic-question .widget-checkbox, .eic-question .widget-checkbox .widget-label-basic "
@@ -145,6 +150,11 @@ NARROW_SCREEN_STYLE = (
     # the chosen option stands out, not only a shade darker than the others (at least 3:1)
     ".eic-question .widget-toggle-buttons button.mod-active, .eic-explorer "
     ".widget-toggle-buttons button.mod-active {background-color: #1d4f91; color: #fff} "
+    # where the keyboard is: ipywidgets marks a focused text box or button only with a 1-pixel
+    # light blue line (about 2:1 against white, and hardly seen on a blue button); this ring
+    # is 3 pixels of dark blue (8:1 against white) around the control (important: a button's
+    # own rule, .jupyter-button:focus:enabled, would otherwise win)
+    f"{_FOCUSED} {{outline: 3px solid #1d4f91 !important; outline-offset: 2px !important}} "
     "@media (max-width: 640px) {"
     ".eic-question .widget-inline-hbox, .eic-explorer .widget-inline-hbox, "
     ".eic-own-data .widget-inline-hbox "
