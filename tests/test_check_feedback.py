@@ -5,7 +5,9 @@ set, and a message line that a screen reader reads out."""
 
 from __future__ import annotations
 
+import ast
 import html
+import math
 import re
 from html.parser import HTMLParser
 
@@ -344,3 +346,43 @@ def test_a_prompt_that_says_how_many_to_tick_requires_that_many(module, tmp_path
         assert question.expected_count == wanted, question.qid
         if wanted:
             assert len(question.recorded()) == wanted, question.qid
+
+
+def _quotient(node: ast.expr, top: bool = True) -> float | None:
+    """The value of a hidden test's expected value when it is one figure divided by another,
+    or a ratio of two such ratios, (61,860 / 327,090) / (140,650 / 2,531,250); else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not top:
+        return node.value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        left, right = _quotient(node.left, False), _quotient(node.right, False)
+        if left is not None and right:
+            return left / right
+    return None
+
+
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_a_ratio_turned_upside_down_gets_a_hint_where_it_is_plausible(
+    module, tmp_path, monkeypatch
+):
+    # Module 3's eco-efficiency is 40,000 kg / 6,300 m3 = 6.35 kg/m3; 6,300 / 40,000 =
+    # 0.1575 m3/kg (0.16 to two decimals) got only "complete", while Module 2's
+    # location quotient, turned the other way up (0.29), had its hint
+    checked = 0
+    for question, test_source in _questions(module, "number", tmp_path, monkeypatch):
+        call = next(
+            node
+            for node in ast.walk(ast.parse(test_source))
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "assert_number"
+        )
+        ratio = _quotient(call.args[2])
+        if not ratio:
+            continue
+        upside_down = 1 / ratio
+        low, high = question.plausible or (-math.inf, math.inf)
+        if not low <= upside_down <= high:
+            continue  # Check already says the value is outside the plausible range
+        checked += 1
+        for typed in (upside_down, round(upside_down, 2)):
+            assert "Think again" in check(question, typed), (question.qid, typed)
+    if module["id"] in ("m02", "m03", "m05"):
+        assert checked, "the module's ratio questions were not found"

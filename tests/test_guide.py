@@ -4,6 +4,7 @@ agrees with the syllabus, and every module, question, link, path and command it 
 from __future__ import annotations
 
 import ast
+import itertools
 import math
 import re
 import shlex
@@ -31,6 +32,7 @@ from eic.trainer.roster import load_roster
 
 MODULES = released_modules()
 IDS = [m["id"] for m in MODULES]
+MODULES_BY_ID = {m["id"]: m for m in MODULES}
 
 
 def solution_cell(grade_id: str, source: str, **grading) -> nbformat.NotebookNode:
@@ -196,6 +198,119 @@ def test_expected_numbers_are_read_from_the_hidden_tests():
     assert m03["q6_freshwater_after"].expected == pytest.approx(600)
     # annualised cost 50,000 x 0.16275 = 8,137.3; (8,137.3 - 5,000) / 100 t
     assert m05["q1_mac_by_hand"].expected == pytest.approx(31.37, abs=0.01)
+
+
+# -- where the model answer sits among a question's options ------------------------------------
+
+
+def right_positions(module: dict) -> list[int]:
+    """The place (1 = first) of the model answer among the options of each single-choice
+    question of a module."""
+    return [
+        q.choices.index(q.answer) + 1 for q in module_questions(module) if q.kind == "single_choice"
+    ]
+
+
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_the_right_option_is_not_in_one_place_in_most_of_a_modules_questions(module):
+    # Module 7's right answers were all the first option: an official who noticed could
+    # score full marks without reading. At most half the questions may share a place.
+    places = right_positions(module)
+    most = max(places.count(place) for place in set(places)) if places else 0
+    assert most <= max(1, len(places) // 2), f"{module['id']}: right options at {places}"
+
+
+def test_across_the_course_the_right_option_is_first_in_the_middle_and_last_alike():
+    # with four options, a quarter first, half in the middle and a quarter last is even;
+    # options in a natural order ("None ..." last, a scale) keep their place, so allow some
+    # slack, but neither end may hold more than a third or less than a sixth
+    counts = {"first": 0, "middle": 0, "last": 0}
+    total = 0
+    for module in MODULES:
+        for q in module_questions(module):
+            if q.kind != "single_choice" or len(q.choices) < 4:
+                continue
+            place = q.choices.index(q.answer)
+            total += 1
+            counts[
+                "first" if place == 0 else "last" if place == len(q.choices) - 1 else "middle"
+            ] += 1
+    assert total >= 24
+    for end in ("first", "last"):
+        assert total / 6 <= counts[end] <= total / 3, counts
+    assert counts["middle"] >= total / 3, counts
+
+
+@pytest.mark.parametrize("module", MODULES, ids=IDS)
+def test_the_ticks_of_a_multiple_choice_model_answer_make_no_pattern(module):
+    # Module 1's answers were the first three options, and every other option
+    for q in module_questions(module):
+        if q.kind != "multiple_choice":
+            continue
+        places = sorted(q.choices.index(answer) for answer in q.answer)
+        count, options = len(places), len(q.choices)
+        assert places != list(range(count)), f"{q.qid}: the first {count} options"
+        assert places != list(range(options - count, options)), f"{q.qid}: the last options"
+        gaps = {b - a for a, b in itertools.pairwise(places)}
+        assert count < 3 or len(gaps) > 1, f"{q.qid}: evenly spaced at {places}"
+
+
+def plant_cost_by_hand(flow_m3_per_day: float, cod_kg_per_day: float) -> float:
+    """Module 6's illustrative plant, as its worksheet states it (USD per year): USD 40,000
+    fixed; treatment at USD 0.60 per m3 for 1,000 m3/day, growing with flow to the power
+    0.65; USD 0.25 for each kg of COD."""
+    return (
+        40_000
+        + 365 * 0.60 * 1_000 * (flow_m3_per_day / 1_000) ** 0.65
+        + 0.25 * 365 * cod_kg_per_day
+    )
+
+
+def test_module_6_q5_asks_about_a_group_and_only_its_answer_pays_less_together():
+    # Asked "which dye houses would rather build a plant of their own", an official read the
+    # table of firms one by one: each pays less by volume than alone, so "None" looked right.
+    q5 = next(q for q in module_questions(MODULES_BY_ID["m06"]) if q.qid == "q5_volume_leavers")
+    assert "groups" in q5.prompt and "together" in q5.prompt
+    firms = {  # lib/eic/data/cetp_firms.csv: m3/day and COD mg/L (1 mg/L = 1 g/m3)
+        "A": (150, 600), "B": (250, 700), "C": (400, 3_000), "D": (600, 900), "E": (900, 3_000),
+    }  # fmt: skip
+
+    def own_plant(group: str) -> float:
+        flow = sum(firms[f][0] for f in group)
+        return plant_cost_by_hand(flow, sum(firms[f][0] * firms[f][1] / 1_000 for f in group))
+
+    # all five: 2,300 m3/day, 90 + 175 + 1,200 + 540 + 2,700 = 4,705 kg COD/day, and
+    # 40,000 + 219,000 x 2.3 ** 0.65 + 0.25 x 365 x 4,705 = about USD 845,660 a year
+    total = own_plant("ABCDE")
+    assert total == pytest.approx(845_660, abs=1)
+
+    def by_volume(group: str) -> float:
+        return total * sum(firms[f][0] for f in group) / 2_300
+
+    # each firm alone pays less by volume than its own plant (why "None" tempted)
+    assert all(by_volume(f) < own_plant(f) for f in firms)
+    # A, B and D: 1,000 m3/day and 90 + 175 + 540 = 805 kg COD/day, so their own plant
+    # costs 40,000 + 219,000 + 0.25 x 365 x 805 = 332,456; by volume they pay 1,000 / 2,300
+    # of 845,660 = 367,678
+    assert own_plant("ABD") == pytest.approx(332_456, abs=1)
+    assert by_volume("ABD") == pytest.approx(367_678, abs=1)
+    # the hints' figures: C and E, 1,300 m3/day and 1,200 + 2,700 = 3,900 kg COD/day, would
+    # pay 40,000 + 219,000 x 1.3 ** 0.65 + 0.25 x 365 x 3,900 = 655,596 for their own plant
+    # and 1,300 / 2,300 of 845,660 = 477,982 by volume; E alone 490,879 and 330,910
+    hints = " ".join(q5.hints.values())
+    for figure in (own_plant("CE"), by_volume("CE"), own_plant("E"), by_volume("E")):
+        assert f"USD {figure:,.0f}" in hints, figure
+    # the groups the options name; only the model answer's pays less on its own
+    named = {}
+    for option in q5.choices:
+        group = re.match(r"([A-E](?:, [A-E])*(?: and [A-E])?) (?:alone|together):", option)
+        if group:
+            named[option] = "".join(re.findall(r"[A-E]", group.group(1)))
+        else:
+            assert option.startswith("None:"), option
+    assert len(named) == len(q5.choices) - 1
+    gain = [option for option, group in named.items() if own_plant(group) < by_volume(group)]
+    assert gain == [q5.answer]
 
 
 # -- the programme --------------------------------------------------------------------------------
