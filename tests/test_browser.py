@@ -188,6 +188,21 @@ def assert_laid_out(page) -> None:
     )
     assert squashed == [], f"checklist items with no room for their text: {squashed}"
     if width <= PHONE:
+        # an explorer's table fits the phone (Module 2's sectors and reasons were cut at its
+        # edge), and a table's caption stays in sight, wrapped, however wide its table
+        tables = page.evaluate(
+            """() => [...document.querySelectorAll('.eic-explorer .widget-html-content table')]
+                     .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+                     .map(el => el.innerText.slice(0, 60))"""
+        )
+        assert tables == [], f"explorer tables wider than the phone: {tables}"
+        captions = page.evaluate(
+            """() => [...document.querySelectorAll('table caption')]
+                     .filter(el => el.offsetParent !== null && el.getBoundingClientRect().right
+                                   > document.documentElement.clientWidth + 1)
+                     .map(el => el.innerText.slice(0, 60))"""
+        )
+        assert captions == [], f"table captions past the screen's edge: {captions}"
         return  # on a phone a checklist's buttons go under their item (one column)
     # a checklist's buttons sit beside their item's text, never under a heading's column
     misplaced = page.evaluate(
@@ -293,6 +308,30 @@ def says_what_it_shows(alt: str | None) -> bool:
     return len(words) >= 3
 
 
+def says_more_than_its_title(alt: str | None) -> bool:
+    """Whether a picture's alternative text goes on after the chart's title, as a title with
+    nothing else to name is all a chart drawn without its description gets: a further
+    sentence or part, e.g. "... 8 bars, top to bottom: ..." or "...; 85 m3/day leave as
+    effluent"."""
+    text = re.sub(r"^\s*chart\b\W*", "", alt or "", flags=re.I).strip()
+    return len([part for part in re.split(r"(?<=[.;:|])\s+", text) if part]) >= 2
+
+
+def test_a_chart_described_by_its_title_alone_says_too_little():
+    # the alternative text Module 3's worked example had: its Sankey diagram's title
+    title_only = (
+        "Chart: One dye house (invented numbers), m3/day band width is proportional to the flow"
+    )
+    assert says_what_it_shows(title_only) and not says_more_than_its_title(title_only)
+    assert says_more_than_its_title(
+        "Chart: Specialisation of Coastal Port by sector, 2020. 8 bars, top to bottom: Fishing"
+    )
+    assert says_more_than_its_title(
+        "Sankey diagram of the dye house's water: 100 m3/day of well water enter the dye house; "
+        "85 m3/day leave as effluent"
+    )
+
+
 def css_qid(question) -> str:
     """The question id carried by a question widget's ``eic-q-<qid>`` class."""
     classes = question.get_attribute("class").split()
@@ -320,6 +359,11 @@ def test_module_renders_with_charts_and_records_a_clicked_answer(served, browser
         alt for img in images.all() if not says_what_it_shows(alt := img.get_attribute("alt"))
     ]
     assert unsaid == [], f"pictures whose alternative text says little: {unsaid}"
+    # and more than the chart's title: a Sankey diagram lists its flows, a bar chart its bars
+    titles_only = [
+        alt for img in images.all() if not says_more_than_its_title(alt := img.get_attribute("alt"))
+    ]
+    assert titles_only == [], f"pictures described by their title alone: {titles_only}"
     page.screenshot(path=str(folder.parent / f"{module['id']}.png"), full_page=True)
 
     question = page.locator(".eic-question:has(input[type=radio])").first
@@ -509,6 +553,22 @@ def test_leaving_a_page_stops_its_kernel_and_keeps_the_last_answer(served, brows
     assert kernel_stops(url, kernel), "the module's kernel still runs after the page was left"
     assert errors == []
     page.close()
+
+
+def test_closing_a_pages_tab_stops_its_kernel(served, browser):
+    # a closed tab (in Chromium) runs no "beforeunload", where Voila asks for the stop
+    url, _folder = served
+    module = next(m for m in released_modules() if m["id"] == "m01")
+    page, errors = open_app(
+        browser, f"{url}/voila/render/{module['folder']}/{module['folder']}.ipynb"
+    )
+    kernel = page.evaluate(
+        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+    )
+    assert kernel_alive(url, kernel)
+    assert errors == []
+    page.close(run_before_unload=True)
+    assert kernel_stops(url, kernel), "the module's kernel still runs after its tab was closed"
 
 
 def test_a_class_served_from_one_machine_keeps_each_participants_answers_apart(browser, tmp_path):

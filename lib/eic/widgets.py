@@ -170,7 +170,14 @@ NARROW_SCREEN_STYLE = (
     ".eic-explorer .widget-html, .eic-explorer .widget-html-content {min-width: 0; "
     "max-width: 100%} "
     ".eic-explorer .widget-html-content table {display: block; max-width: 100%; "
-    "overflow-x: auto} "
+    "overflow-x: auto; font-size: 0.85em} "
+    # narrower cells: Module 2's table of sectors and reasons fits a phone held upright
+    ".eic-explorer .widget-html-content th, .eic-explorer .widget-html-content td "
+    "{padding: 0.25em 0.35em; overflow-wrap: anywhere} "
+    # a table wider than the phone scrolls sideways; its caption stays in sight, wrapped to
+    # the screen, not cut at the screen's edge with the rest past it
+    ".jp-RenderedHTMLCommon table caption {position: sticky; left: 0; "
+    "max-width: calc(100vw - 3rem); text-align: left; white-space: normal} "
     # a text box's label takes a line of its own: the box grows to keep its whole height,
     # not to run under the buttons below it
     ".eic-question .widget-textarea {height: auto !important} "
