@@ -342,8 +342,16 @@ def test_a_spreadsheets_total_row_is_refused_with_the_sum_that_shows_it():
     ) in message
 
 
-def test_an_option_that_is_the_others_together_but_not_named_a_total_is_kept():
-    assert len(check_options(with_total_row("All three as one project"))) == 4
+def test_an_unnamed_last_row_that_is_the_others_together_is_taken_for_a_total():
+    # a spreadsheet's sum row, whatever it is called: said so, with how to keep it if real
+    message = bad(lambda t: with_total_row("All three as one project"))
+    assert "move it to a row between them" in message
+
+
+def test_an_option_that_is_the_others_together_between_them_is_kept():
+    table = with_total_row("All three as one project")
+    between = pd.concat([table.iloc[[0]], table.iloc[[3]], table.iloc[1:3]], ignore_index=True)
+    assert len(check_options(between)) == 4
 
 
 def test_a_negative_saving_is_allowed():

@@ -202,7 +202,11 @@ def test_columns_left_blank_in_a_csv_are_read_as_blanks():
 
 def test_an_activity_given_two_factors_is_refused():
     bad = pd.concat([FACTORS, FACTORS.iloc[[2]].assign(activity="wind o&m")], ignore_index=True)
-    with pytest.raises(TableError, match=r"row 4 and row 5 both give a factor for 'wind o&m'"):
+    with pytest.raises(
+        TableError,
+        match=r"row 4 and row 5 repeat activity 'Wind O&M' \(row 5 writes 'wind o&m': the "
+        r"names differ only in capital letters\)",
+    ):
         check_factors(bad)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from eic.tables import Column, TableError, check_table, normalise_name, total_rows
+from eic.tables import Column, TableError, Totals, check_table, normalise_name, total_rows
 
 SPEC = [
     Column("region", "text"),
@@ -90,8 +90,72 @@ def test_a_row_named_a_total_that_adds_up_the_others_is_named(name):
 
 @pytest.mark.parametrize(
     ("name", "flow"),
-    [("TotalEnergies", 450.0), ("Summit Chemicals", 450.0), ("Total", 500.0), ("Total", 0.0)],
+    [("TotalEnergies", 447.0), ("Summit Chemicals", 460.0), ("Total", 500.0), ("Total", 0.0)],
 )
 def test_a_firm_merely_named_like_a_total_or_a_total_that_does_not_add_up_is_kept(name, flow):
+    # the others add up to 450: 447 and 460 are more than the rounding of whole numbers
+    # (0.5 for each of the four) away from it, and not named as a total
     table = pd.concat([FIRMS, pd.DataFrame({"firm": [name], "flow": [flow]})])
     assert total_rows(table, "firm", ["flow"], "firm") == []
+
+
+@pytest.mark.parametrize("name", ["TotalEnergies", "Summit Chemicals"])
+def test_a_last_row_that_is_exactly_the_others_together_is_a_total_whatever_its_name(name):
+    table = pd.concat([FIRMS, pd.DataFrame({"firm": [name], "flow": [450.0]})])
+    said = total_rows(table, "firm", ["flow"], "firm")
+    assert len(said) == 1 and said[0].startswith(f"row 5 ('{name}') is the sum of the other")
+    assert "move it to a row between them" in said[0]
+
+
+SPEC_TOTALS = Totals("region", ("tonnes",), "region")
+
+
+def test_the_total_message_shows_the_numbers_with_every_digit_they_have():
+    table = pd.DataFrame({"region": ["A", "B", "C", "Total"], "kind": ["water"] * 4,
+                          "tonnes": [120, 340.5, 80, 540.5]})  # fmt: skip
+    with pytest.raises(TableError) as caught:
+        check_table(table, SPEC, what="table", totals=SPEC_TOTALS)
+    assert "(tonnes 540.5, the others 540.5)" in caught.value.problems[0]
+
+
+# --- names that repeat, and every problem at once ---------------------------------------
+
+
+@pytest.mark.parametrize("again", ["kim son denim ", "KIM SON DENIM", "Kim  Son\u00a0Denim"])
+def test_a_key_repeated_in_other_capitals_or_spaces_is_refused_naming_both_rows(again):
+    table = pd.DataFrame({"region": ["Kim Son Denim", "Hoa Binh", again],
+                          "kind": ["water"] * 3, "tonnes": [600, 50, 100]})  # fmt: skip
+    with pytest.raises(TableError) as caught:
+        check_table(table, SPEC, what="table", key=["region"])
+    written = " ".join(again.split())
+    how = (
+        ""
+        if written == "Kim Son Denim"
+        else f" (row 4 writes '{written}': the names differ only in capital letters)"
+    )
+    tail = (
+        "; keep one of them (or add them up), or if they are two, give them clearly different names"
+        if how
+        else "; keep one of them (or add them up)"
+    )
+    assert caught.value.problems == [f"row 2 and row 4 repeat region 'Kim Son Denim'{how}{tail}"]
+
+
+def test_repeats_are_said_with_the_other_problems_and_blank_keys_are_not_repeats():
+    table = pd.DataFrame({"region": ["A", "", "a", None], "kind": ["water", "salt", "oil", "salt"],
+                          "tonnes": [1, 2, 3, 4]})  # fmt: skip
+    with pytest.raises(TableError) as caught:
+        check_table(table, SPEC, what="table", key=["region"])
+    problems = caught.value.problems
+    assert "column 'region' in row 3 is empty; fill it in" in problems
+    assert any(p.startswith("column 'kind' in row 4 is 'oil'") for p in problems)
+    assert sum("repeat region" in p for p in problems) == 1
+    assert any(
+        p.startswith("row 2 and row 4 repeat region 'A' (row 4 writes 'a'") for p in problems
+    )
+
+
+def test_a_long_list_of_problems_is_shown_with_how_many_more_there_are():
+    error = TableError("table", [f"problem {i}" for i in range(15)])
+    assert error.listed == [f"problem {i}" for i in range(12)] + ["... and 3 more problem(s)"]
+    assert TableError("table", ["one"]).listed == ["one"]

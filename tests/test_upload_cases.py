@@ -20,6 +20,7 @@ from eic.cost_sharing import check_firms
 from eic.own_data import SPECS, OwnDataPanel
 from eic.own_tables import OwnDataFile
 from eic.table_templates import template_csv
+from eic.tables import TableError
 from eic.uploads import UploadError, read_upload
 
 OPTIONS_HEADER = "option;investment_usd;annual_saving_usd;life_years;abatement_tco2e_per_yr\n"
@@ -116,6 +117,65 @@ def test_numbers_that_read_two_ways_are_refused_naming_the_cells(folder, text, e
     panel.upload.value = as_upload(text.encode(encoding), "employment.csv")
     assert "was not used" in shown(panel) and not panel.file.exists()
     assert AnswerStore.for_module("m02", folder).value("q1_test") == "kept"
+
+
+def test_thousands_written_with_a_point_in_a_comma_file_are_read_as_decimals_with_a_note():
+    # "1.200" is 1.2 in a file separated by commas (its decimal mark is the point), but
+    # if it was meant as 1,200 m3/day every figure is 1,000 times too small: said so
+    text = 'firm,effluent_m3_per_day,cod_mg_per_l\nA,"1.200",500\nB,"2.500",600\nC,"3.000",700\n'
+    read = read_upload(text.encode(), "firms.csv")
+    assert check_firms(read.table)["effluent_m3_per_day"].tolist() == [1.2, 2.5, 3.0]
+    assert read.notes == [
+        "numbers written like '1.200' in effluent_m3_per_day were read with a decimal point, "
+        "as 1.2, since a file separated by commas writes decimals that way; if they are "
+        "thousands (1,200), write them without the point (1200) and upload the file again"
+    ]
+
+
+def test_a_point_read_as_decimal_by_the_other_columns_is_noted_and_a_proven_one_is_not():
+    # cod's '0.5' shows the file's decimal point; '2.500' could still be meant as 2,500
+    text = "firm\teffluent_m3_per_day\tcod_mg_per_l\nA\t2.500\t0.5\nB\t150\t600\n"
+    notes = read_upload(text.encode(), "firms.txt").notes
+    assert any(
+        "'2.500' in effluent_m3_per_day were read with a decimal point, as 2.5, since the "
+        "file's other columns write decimals that way" in note
+        for note in notes
+    )
+    # a column that holds '0.5' itself says its points are decimals: nothing to note
+    text = "firm,effluent_m3_per_day\nA,2.500\nB,0.5\n"
+    assert read_upload(text.encode(), "firms.csv").notes == []
+
+
+def test_every_problem_of_a_firms_file_is_said_at_once():
+    text = (
+        "firm,effluent_m3_per_day,cod_mg_per_l\nPhu Thinh Textile,320,1800\n"
+        "Hoa Binh Dyeing,540,2400\nMinh Long Garments,-85,600\nTan Phat Weaving,0,450\n"
+        "Kim Son Denim,600,2600\nkim son denim ,100,500\n"
+    )
+    with pytest.raises(TableError) as caught:
+        check_firms(read_upload(text.encode(), "firms.csv").table)
+    assert caught.value.problems == [
+        "column 'effluent_m3_per_day' in row 4 is -85; it cannot be below 0 (a negative quantity)",
+        "row 6 and row 7 repeat firm 'Kim Son Denim' (row 7 writes 'kim son denim': the names "
+        "differ only in capital letters); keep one of them (or add them up), or if they are "
+        "two, give them clearly different names",
+        "column 'effluent_m3_per_day' in row 5 is 0; a firm sharing the plant sends some "
+        "effluent: enter its m3 per day (above 0), or delete the row",
+    ]
+
+
+def test_an_option_repeated_in_other_capitals_is_refused_and_a_part_year_said_with_it():
+    text = OPTIONS_HEADER + (
+        "Steam trap repair;15000;16000;5,5;227\nSTEAM TRAP REPAIR;60000;42000;10;757\n"
+    )
+    with pytest.raises(TableError) as caught:
+        check_options(read_upload(text.encode(), "options.csv").table)
+    assert caught.value.problems == [
+        "row 2 and row 3 repeat option 'Steam trap repair' (row 3 writes 'STEAM TRAP REPAIR': "
+        "the names differ only in capital letters); keep one of them (or add them up), or if "
+        "they are two, give them clearly different names",
+        "column 'life_years' in row 2 is 5.5; enter a whole number of years such as 6",
+    ]
 
 
 def test_codes_with_a_point_do_not_decide_the_numbers_of_a_semicolon_file():

@@ -30,7 +30,7 @@ import pandas as pd
 
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
-from eic.tables import Column, TableError, check_table, row_label, total_rows
+from eic.tables import Column, TableError, Totals, row_label, table_problems
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
     from matplotlib.figure import Figure
@@ -45,6 +45,10 @@ OPTION_COLUMNS = (
 WHAT = "options table"
 OBJECTIVES = ("abatement", "npv")
 MAX_OPTIONS = 30
+# what options add up to in a spreadsheet's total row (their lives do not)
+OPTION_TOTALS = Totals(
+    "option", ("investment_usd", "annual_saving_usd", "abatement_tco2e_per_yr"), "option"
+)
 # IRRs are searched from -99 % to 1,000,000 %, on a grid even in log(1 + rate): steps of
 # about 0.015 percentage points near 10 %; two roots closer than a step would be missed.
 _IRR_GRID = np.expm1(np.linspace(math.log(0.01), math.log(10_001), 100_001))
@@ -257,25 +261,25 @@ def marginal_abatement_cost(
 def check_options(table: pd.DataFrame) -> pd.DataFrame:
     """Check an options table; return a clean copy or raise :class:`~eic.tables.TableError`.
 
-    Besides the columns' own checks: option names are unique, lives are whole years, and
-    there are at most ``MAX_OPTIONS`` (30) options, as many as a portfolio can compare.
+    Besides the columns' own checks: option names are unique (ignoring capitals), lives
+    are whole years, no row is the spreadsheet's total of the others
+    (:mod:`eic.table_totals`), and there are at most ``MAX_OPTIONS`` (30) options, as many
+    as a portfolio can compare. Every problem of every row is said at once.
     """
-    clean = check_table(table, OPTION_COLUMNS, what=WHAT, key=["option"])
+    clean, problems = table_problems(table, OPTION_COLUMNS, what=WHAT, key=["option"],
+                                     totals=OPTION_TOTALS)  # fmt: skip
     if len(clean) > MAX_OPTIONS:
         raise TableError(WHAT, [
             f"the table has {len(clean):,} options (rows 2 to {len(clean) + 1:,}); the course "
             f"compares at most {MAX_OPTIONS} options: keep the {MAX_OPTIONS} you most want to "
             "compare, or put similar options together in one row, and delete the other rows"
         ])  # fmt: skip
-    problems = [
+    problems += [
         f"column 'life_years' in {row_label(position)} is {life:g}; enter a whole number of "
         f"years such as {max(1, round(life)):d}"
         for position, life in enumerate(clean["life_years"])
-        if life != math.floor(life)
+        if math.isfinite(life) and life != math.floor(life)
     ]
-    # what options add up to (their lives do not)
-    adding_up = ["investment_usd", "annual_saving_usd", "abatement_tco2e_per_yr"]
-    problems += total_rows(clean, "option", adding_up, "option")
     if problems:
         raise TableError(WHAT, problems)
     clean["life_years"] = clean["life_years"].astype(int)

@@ -96,20 +96,13 @@ def check_factors(table: pd.DataFrame) -> pd.DataFrame:
     clean = check_table(
         blank_columns_as_text(table), FACTOR_COLUMNS, what=FACTORS, key=["activity"]
     )
-    problems = []
-    first: dict[str, int] = {}
-    for position, name in enumerate(clean["activity"]):
-        if _key(name) in map(_key, TOTAL_LABELS.values()):
-            problems.append(
-                f"column 'activity' in {row_label(position)} is '{name}', a name kept for the "
-                "totals row; rename the activity"
-            )
-        elif _key(name) in first:
-            problems.append(
-                f"{row_label(first[_key(name)])} and {row_label(position)} both give a factor "
-                f"for '{name}' (ignoring capitals); keep one of them"
-            )
-        first.setdefault(_key(name), position)
+    # an activity given twice, even in other capitals, is refused by check_table (key)
+    problems = [
+        f"column 'activity' in {row_label(position)} is '{name}', a name kept for the "
+        "totals row; rename the activity"
+        for position, name in enumerate(clean["activity"])
+        if _key(name) in map(_key, TOTAL_LABELS.values())
+    ]
     if problems:
         raise TableError(FACTORS, problems)
     return clean

@@ -20,6 +20,8 @@ from eic.tables import NOT_GIVEN, row_label
 # how a number may be written with a decimal point ("," groups thousands) or a decimal comma
 _WITH_POINT = re.compile(r"(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[1-9]\d{0,2}(,\d{3})+(\.\d+)?")
 _WITH_COMMA = re.compile(r"\d+(,\d+)?([eE][+-]?\d+)?|[1-9]\d{0,2}(\.\d{3})+(,\d+)?")
+# thousands grouped with a point ("1.200", "12.500.000"), which a decimal point reads too
+_POINT_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
 _SPACE_GROUPS = re.compile(r"[1-9]\d{0,2}([ \u00a0\u202f]\d{3})+([.,]\d+)?")
 
 
@@ -62,7 +64,10 @@ def numbers_from_text(
     only have a decimal comma, "0.5" or "1,234.5" only a decimal point. A column is decided
     by its own numbers, else by those of the other columns (unless they use the mark that
     the file's separator makes unusual), else, in a comma-separated file, the decimal point
-    (a file with decimal commas separates its columns otherwise).
+    (a file with decimal commas separates its columns otherwise). Such a column whose
+    numbers are written like thousands with a point ("1.200", "2.500") is read with decimal
+    points all the same (1.2, 2.5), but a note says so, and how to write them if they are
+    thousands: a factor of 1,000 must not pass unsaid.
     A number that still reads two ways ("15.000": 15 or 15000) is refused, naming its
     cell. A column is converted only when every cell in it is a number (or a mark of a
     number not given, such as ".."), so a label such as "3,4-dichloro" is left alone.
@@ -75,18 +80,25 @@ def numbers_from_text(
     proven = set().union(*(_proof(readings) for _, readings in numeric.values()))
     problems: list[str] = []
     used: dict[str, dict[str, str]] = {"comma": {}, "point": {}}  # column -> an example
+    # columns whose numbers all look like thousands with a point ("1.200") but are read
+    # with a decimal point, as something other than the column itself says: an example
+    points: dict[str, tuple[str, str, str]] = {}  # column -> (cell, as read, as thousands)
+    why = ""
     table = table.copy()
     for column, (cells, readings) in numeric.items():
         own = _proof(readings)
         if len(own) > 1:
             problems.append(_mixed(column, cells, readings))
             continue
+        said_by = ""
         if own:
             convention = own.pop()
         elif len(proven) == 1 and proven != _UNUSUAL.get(separator):
             convention = next(iter(proven))
+            said_by = "the file's other columns write decimals that way"
         elif separator == "," and not proven:
             convention = "point"
+            said_by = "a file separated by commas writes decimals that way"
         else:
             twofold = [
                 (i, v, r)
@@ -98,6 +110,16 @@ def numbers_from_text(
                 continue
             convention = "point"  # every number reads the same either way
         pick = 0 if convention == "point" else 1
+        if convention == "point" and said_by:
+            like = [
+                (str(value).strip(), point, comma)
+                for (_, value), (point, comma) in zip(cells, readings, strict=True)
+                if isinstance(value, str) and _POINT_GROUPS.fullmatch(value.strip())
+                and point is not None and comma is not None
+            ]  # fmt: skip
+            if like:
+                points[str(column)] = like[0]
+                why = why or said_by
         values = table[column].tolist()
         for (position, value), reading in zip(cells, readings, strict=True):
             if isinstance(value, str) and reading[pick] != value.strip():
@@ -114,6 +136,14 @@ def numbers_from_text(
                 f"numbers with {kind} were read as numbers in {', '.join(columns)} (for "
                 f"example {next(iter(columns.values()))})"
             )
+    if points:
+        value, point, comma = next(iter(points.values()))
+        notes.append(
+            f"numbers written like '{value}' in {', '.join(points)} were read with a decimal "
+            f"point, as {float(point):.15g}, since {why}; if they are thousands "
+            f"({float(comma):,.15g}), write them without the point ({float(comma):.15g}) and "
+            "upload the file again"
+        )
     return table, notes, problems
 
 

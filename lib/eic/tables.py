@@ -2,7 +2,10 @@
 
 Every analysis in ``eic`` that takes a table (an employment table, a flow table, a firm
 inventory, ...) first passes it through :func:`check_table`. Problems are collected, not
-raised one at a time, so a participant fixing an uploaded file sees them all at once.
+raised one at a time, so a participant fixing an uploaded file sees them all at once (a
+module adds its own checks to them with :func:`table_problems`). A spreadsheet's total row
+is found whatever its name (:mod:`eic.table_totals`) and said to be one, not checked as one
+more row.
 Rows are numbered as in a spreadsheet: the header is row 1, the first data row is row 2.
 
 >>> import pandas as pd
@@ -29,6 +32,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from eic.table_totals import TOTAL_TOLERANCE, TotalRow, named_as_total, total_rows_in
+
 MAX_PROBLEMS = 12
 
 
@@ -42,8 +47,16 @@ class TableError(ValueError):
         more = len(self.problems) - len(shown)
         lines = [f"The {what} cannot be used:"] + [f"- {p}" for p in shown]
         if more:
-            lines.append(f"- ... and {more} more problem(s) of the same kinds")
+            lines.append(f"- ... and {more} more problem(s)")
         super().__init__("\n".join(lines))
+
+    @property
+    def listed(self) -> list[str]:
+        """The problems as a participant is shown them: the first ``MAX_PROBLEMS``, then
+        how many more there are."""
+        more = len(self.problems) - MAX_PROBLEMS
+        tail = [f"... and {more} more problem(s)"] if more > 0 else []
+        return self.problems[:MAX_PROBLEMS] + tail
 
 
 @dataclass(frozen=True)
@@ -136,19 +149,53 @@ def _short(value: object) -> str:
     return text if len(text) <= 30 else text[:27] + "..."
 
 
+@dataclass(frozen=True)
+class Totals:
+    """Where :func:`check_table` looks for a spreadsheet's total row
+    (:mod:`eic.table_totals`): ``name`` is the column that names each row, ``columns``
+    those whose numbers add up (a firm's effluent, not its COD concentration), and
+    ``noun`` what one row is ("firm")."""
+
+    name: str
+    columns: tuple[str, ...]
+    noun: str
+
+
 def check_table(
     table: object,
     columns: Sequence[Column],
     *,
     what: str,
     key: Sequence[str] = (),
+    totals: Totals | None = None,
 ) -> pd.DataFrame:
     """Check ``table`` against ``columns``; return a clean copy or raise :class:`TableError`.
 
     The copy has the columns' own names (headings are matched ignoring case, spaces and
     punctuation), numbers as floats, text stripped, and only the declared columns.
-    ``key`` names columns whose combination must not repeat.
+    ``key`` names columns whose combination must not repeat (names compared ignoring
+    capitals). ``totals`` says how to find a spreadsheet's total row, which is refused as
+    such (not for the cells a total leaves empty).
     """
+    clean, problems = table_problems(table, columns, what=what, key=key, totals=totals)
+    if problems:
+        raise TableError(what, problems)
+    return clean
+
+
+def table_problems(
+    table: object,
+    columns: Sequence[Column],
+    *,
+    what: str,
+    key: Sequence[str] = (),
+    totals: Totals | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """The clean copy :func:`check_table` makes, and every problem of every row, for a
+    module to add its own checks to before it refuses the table: a cell that is not
+    usable is NaN (or empty text) in the copy, and so are the cells of a total row.
+    A table that cannot be checked at all (no rows, a column missing) raises
+    :class:`TableError` at once."""
     if not isinstance(table, pd.DataFrame):
         raise TableError(what, [f"expected a table, got {type(table).__name__}"])
     if table.shape[1] == 0 or table.shape[0] == 0:
@@ -176,16 +223,64 @@ def check_table(
         problems.append(f"the columns found were: {found}; the header row must name each column")
         raise TableError(what, problems)
 
+    present = {c.name: table[headings[c.name]] for c in columns if c.name in headings}
+    skip = np.zeros(len(table), dtype=bool)
+    said = []
+    if totals is not None:
+        for found, column in _totals(present, {c.name: c for c in columns}, totals):
+            skip[found.position] = True
+            label = present[totals.name].iloc[found.position]
+            said.append(_total_text(found, column, label, totals))
     clean = pd.DataFrame(index=range(len(table)))
     for column in columns:
-        if column.name not in headings:
+        if column.name in present:
+            clean[column.name] = _check_column(column, present[column.name], problems, skip)
+            if skip.any():  # a total's cells are not used
+                clean.loc[skip, column.name] = math.nan if column.kind == "number" else ""
+    if key:
+        problems.extend(_duplicates(clean, [k for k in key if k in clean], skip))
+    if totals is not None and totals.name in present and problems:
+        problems.extend(_named_totals(present[totals.name], skip, problems, totals))
+    return clean, said + problems
+
+
+def _named_totals(
+    names: pd.Series, skip: np.ndarray, problems: list[str], totals: Totals
+) -> list[str]:
+    """What to add for each row named as a total whose numbers do not add up the others
+    (kept as an ordinary row: a firm may be called "Total") but which has problems of its
+    own: an empty cell there is more likely left empty by a total than missing."""
+    said = []
+    for position, label in enumerate(names):
+        if skip[position] or not named_as_total(label):
             continue
-        clean[column.name] = _check_column(column, table[headings[column.name]], problems)
-    if key and not problems:
-        problems.extend(_duplicates(clean, [k for k in key if k in clean]))
-    if problems:
-        raise TableError(what, problems)
-    return clean
+        row = re.compile(rf"\b{row_label(position)}\b")
+        if any(row.search(problem) for problem in problems):
+            said.append(
+                f"{row_label(position)} ('{_short(label)}') is named like a total, though its "
+                "numbers are not the sum of the other rows: if it is the spreadsheet's total, "
+                f"delete the row; if it is one more {totals.noun}, fill in its cells like the "
+                "others"
+            )
+    return said
+
+
+def _totals(
+    present: dict[str, pd.Series], spec: dict[str, Column], totals: Totals
+) -> list[tuple[TotalRow, str]]:
+    """The total rows of a table's columns ``present``, each with the name of the column
+    its message shows, read leniently (a cell that is not a number is NaN) before the
+    cells are checked."""
+    if totals.name not in present:
+        return []
+    adding = [c for c in totals.columns if c in present]
+    if not adding:
+        return []
+    names = ["" if is_blank(v) else " ".join(str(v).split()) for v in present[totals.name]]
+    numbers = np.column_stack(
+        [_check_numbers(spec[c], present[c].reset_index(drop=True), []) for c in adding]
+    )
+    return [(t, adding[t.column]) for t in total_rows_in(names, numbers)]
 
 
 def check_cells(column: Column, series: pd.Series, problems: list[str]) -> list[object]:
@@ -194,15 +289,18 @@ def check_cells(column: Column, series: pd.Series, problems: list[str]) -> list[
     return _check_column(column, series, problems)
 
 
-def _check_column(column: Column, series: pd.Series, problems: list[str]) -> list[object]:
-    """The column's clean values; each problem is added to ``problems``.
+def _check_column(
+    column: Column, series: pd.Series, problems: list[str], skip: np.ndarray | None = None
+) -> list[object]:
+    """The column's clean values; each problem is added to ``problems``, except in the
+    rows ``skip`` marks (a total row, refused as a whole).
 
     Cells that are plainly fine are handled for the whole column at once; only the others
     (blank, text in a number column, an unknown value) are looked at one by one.
     """
     series = series.reset_index(drop=True)
     if column.kind == "number":
-        return _check_numbers(column, series, problems)
+        return _check_numbers(column, series, problems, skip)
     missing = series.isna().to_numpy()
     strings = pd.Series(
         ["" if gone else str(v) for v, gone in zip(series.tolist(), missing, strict=True)],
@@ -211,12 +309,13 @@ def _check_column(column: Column, series: pd.Series, problems: list[str]) -> lis
     text = strings.str.split().str.join(" ")
     blank = missing | text.eq("").to_numpy()
     out = text.where(~blank, "").tolist()
-    for position in np.flatnonzero(blank):
+    checked = np.ones(len(series), dtype=bool) if skip is None else ~skip
+    for position in np.flatnonzero(blank & checked):
         if not column.allow_blank:
             problems.append(f"column '{column.name}' in {row_label(position)} is empty; fill it in")
     if column.allowed is None:
         return out
-    unknown = np.flatnonzero(~blank & ~text.isin(column.allowed).to_numpy())
+    unknown = np.flatnonzero(~blank & checked & ~text.isin(column.allowed).to_numpy())
     lowered = {a.lower(): a for a in column.allowed if a not in column.exact_case}
     for position in unknown:
         value = out[position]
@@ -250,7 +349,9 @@ _NOT_GIVEN_HINT = (
 )
 
 
-def _check_numbers(column: Column, series: pd.Series, problems: list[str]) -> list[object]:
+def _check_numbers(
+    column: Column, series: pd.Series, problems: list[str], skip: np.ndarray | None = None
+) -> list[object]:
     unit = f" of {column.unit}" if column.unit else ""
     if pd.api.types.is_bool_dtype(series):
         odd = np.ones(len(series), dtype=bool)
@@ -260,26 +361,26 @@ def _check_numbers(column: Column, series: pd.Series, problems: list[str]) -> li
         odd = ~np.isfinite(numbers)
         if series.dtype == object:
             odd |= series.map(type).eq(bool).to_numpy()
+    checked = np.ones(len(series), dtype=bool) if skip is None else ~skip
     for position in np.flatnonzero(odd):
         value = series.iloc[position]
         numbers[position] = math.nan
+        said = problems if checked[position] else []  # a total's cells are only read
         if is_blank(value):
             if not column.allow_blank:
-                problems.append(
-                    f"column '{column.name}' in {row_label(position)} is empty; fill it in"
-                )
+                said.append(f"column '{column.name}' in {row_label(position)} is empty; fill it in")
             continue
         number = _as_number(value)
         if number is None:
             given = _NOT_GIVEN_HINT if str(value).strip().lower() in NOT_GIVEN else ""
-            problems.append(
+            said.append(
                 f"column '{column.name}' has text in {row_label(position)} "
                 f"('{_short(value)}'); enter a number{unit}{given}"
             )
             continue
         numbers[position] = number
     with np.errstate(invalid="ignore"):
-        huge = np.flatnonzero(np.abs(numbers) > column.maximum)
+        huge = np.flatnonzero((np.abs(numbers) > column.maximum) & checked)
     for position in huge:
         problems.append(
             f"column '{column.name}' in {row_label(position)} is {numbers[position]:g}, far "
@@ -289,7 +390,7 @@ def _check_numbers(column: Column, series: pd.Series, problems: list[str]) -> li
         numbers[position] = math.nan
     if column.minimum is not None:
         with np.errstate(invalid="ignore"):
-            low = np.flatnonzero(numbers < column.minimum)
+            low = np.flatnonzero((numbers < column.minimum) & checked)
         for position in low:
             problems.append(
                 f"column '{column.name}' in {row_label(position)} is {numbers[position]:g}; it "
@@ -299,31 +400,46 @@ def _check_numbers(column: Column, series: pd.Series, problems: list[str]) -> li
     return numbers.tolist()
 
 
-def _duplicates(table: pd.DataFrame, key: list[str]) -> list[str]:
+def _duplicates(table: pd.DataFrame, key: list[str], skip: np.ndarray) -> list[str]:
+    """A problem for each row whose ``key`` repeats an earlier row's, names compared
+    ignoring capitals (their runs of spaces are already one space); rows ``skip`` marks
+    and rows with a key cell empty (said already) are left out."""
+    if not key:
+        return []
+    folded = pd.DataFrame(
+        {k: table[k].map(lambda v: v.casefold() if isinstance(v, str) else v) for k in key}
+    )
+    left_out = skip | folded.isna().any(axis=1).to_numpy() | folded.eq("").any(axis=1).to_numpy()
+    repeated = np.flatnonzero(folded.duplicated(key, keep=False).to_numpy() & ~left_out)
     problems = []
     seen: dict[tuple, int] = {}
-    repeated = np.flatnonzero(table.duplicated(key, keep=False).to_numpy())
     for position in repeated:
-        combination = tuple(table[key].iloc[position])
-        if combination in seen:
-            described = ", ".join(
-                f"{k} '{v:g}'" if isinstance(v, float) else f"{k} '{v}'"
-                for k, v in zip(key, combination, strict=True)
-            )
-            problems.append(
-                f"{row_label(seen[combination])} and {row_label(position)} repeat {described}; "
-                "keep one of them (or add them up)"
-            )
-        else:
+        combination = tuple(folded.iloc[position])
+        if combination not in seen:
             seen[combination] = position
+            continue
+        first = seen[combination]
+        spelt, again = (tuple(table[key].iloc[p]) for p in (first, position))
+        described = ", ".join(
+            f"{k} '{v:g}'" if isinstance(v, float) else f"{k} '{v}'"
+            for k, v in zip(key, spelt, strict=True)
+        )
+        if spelt == again:
+            how = ""
+        else:
+            written = ", ".join(f"'{v}'" for v, w in zip(again, spelt, strict=True) if v != w)
+            how = (
+                f" ({row_label(position)} writes {written}: the names differ only in capital "
+                "letters)"
+            )
+        problems.append(
+            f"{row_label(first)} and {row_label(position)} repeat {described}{how}; keep one "
+            "of them (or add them up), or if they are two, give them clearly different names"
+            if how
+            else f"{row_label(first)} and {row_label(position)} repeat {described}; keep one "
+            "of them (or add them up)"
+        )
     return problems
-
-
-# A spreadsheet's total row: named as one ("Total", "Grand total", "Sum", "All firms total")
-# and adding up the rows above it. Both are asked for, since a firm may be called "Total"
-# and one option may cost what the others cost together.
-TOTAL_NAME = re.compile(r"^\s*(grand\s+|sub-?\s*)?(total|sum)\b|\btotals?\s*$", re.IGNORECASE)
-TOTAL_TOLERANCE = 0.01  # a published total is rounded
 
 
 def sum_of_others(numbers: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
@@ -340,30 +456,47 @@ def amount_text(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
 
 
+def figure_text(value: float) -> str:
+    """A number as it was written, with every digit it has and thousands grouped:
+    ``540.5``, ``2,660``, ``0.125``."""
+    return format(round(value, 9), ",.15g")
+
+
+def _total_text(found: TotalRow, column: str, label: object, totals: Totals) -> str:
+    """What to say of a total row (:mod:`eic.table_totals`), showing its number in
+    ``column``."""
+    where = (
+        f"{row_label(found.position)} (no {totals.name} given)"
+        if is_blank(label)
+        else f"{row_label(found.position)} ('{_short(' '.join(str(label).split()))}')"
+    )
+    text = (
+        f"{where} is the sum of the other rows ({column} {figure_text(found.value)}, "
+        f"the others {figure_text(found.others)}): it looks like the spreadsheet's total. "
+        f"Delete the row: counted as one more {totals.noun}, it would double the table's totals"
+    )
+    if not found.named:
+        text += (
+            f". If it really is one {totals.noun}, exactly the others together, move it to a "
+            "row between them: a row not named as a total is taken for one only as the "
+            "first or last row"
+        )
+    return text
+
+
 def total_rows(table: pd.DataFrame, name: str, columns: Sequence[str], noun: str) -> list[str]:
-    """What to say of each row of ``table`` (a checked table) named like a total whose
-    numbers in ``columns`` are each the sum of the other rows' (within 1 %): counted as one
-    more ``noun`` (an "option", a "firm"), it would double the table's totals.
+    """What to say of each row of ``table`` (a checked table) that is a total of the other
+    rows in ``columns`` (:mod:`eic.table_totals`): counted as one more ``noun`` (an
+    "option", a "firm"), it would double the table's totals.
 
     >>> table = pd.DataFrame({"firm": ["Tannery", "Dye house", "Total"],
     ...                       "effluent_m3_per_day": [300, 100, 400]})
     >>> total_rows(table, "firm", ["effluent_m3_per_day"], "firm")  # doctest: +ELLIPSIS
     ["row 4 ('Total') is the sum of the other rows (effluent_m3_per_day 400, the others 400)...
     """
+    totals = Totals(name, tuple(columns), noun)
     numbers = table[list(columns)].to_numpy(dtype=float)
-    others, close = sum_of_others(numbers, axis=0)
-    adds_up = close.all(axis=1)
-    found = []
-    for position in np.flatnonzero(adds_up & (numbers > 0).any(axis=1)):
-        label = table[name].iloc[position]
-        if len(table) < 3 or not TOTAL_NAME.search(str(label)):
-            continue
-        first = int(np.flatnonzero(numbers[position] > 0)[0])
-        value, rest = (amount_text(x) for x in (numbers[position, first], others[position, first]))
-        found.append(
-            f"{row_label(position)} ('{label}') is the sum of the other rows ({columns[first]} "
-            f"{value}, the others {rest}): it "
-            f"looks like the spreadsheet's total. Delete the row: counted as one more {noun}, "
-            "it would double the table's totals"
-        )
-    return found
+    return [
+        _total_text(t, columns[t.column], table[name].iloc[t.position], totals)
+        for t in total_rows_in(table[name].tolist(), numbers)
+    ]

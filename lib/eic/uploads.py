@@ -6,8 +6,10 @@ A file uploaded in a "use your own data" panel goes through three steps here:
    kind (CSV, or an Excel workbook, ``.xlsx`` or the older ``.xls``) from its name and its
    first bytes (a website's ``.xls`` that is really text is read as text), the text encoding
    (UTF-8, UTF-16, or the older Windows encoding of a Western, Chinese, Japanese, Korean,
-   Thai or Vietnamese computer that saved it: :data:`WINDOWS_ENCODINGS`), the column
-   separator (comma, semicolon, tab or bar),
+   Thai or Vietnamese computer that saved it: :data:`WINDOWS_ENCODINGS`, the one whose
+   reading of the letters is sensible text, :mod:`eic.text_encodings`; a file that more
+   than one reads sensibly, or none, is refused), the column separator (comma, semicolon,
+   tab or bar),
    and whether numbers use decimal commas, from the numbers themselves: "227,5" or
    "1.234,5" can only have a decimal comma, "0.5" or "1,234.5" only a decimal point.
    A number that reads two ways ("15.000", "61,180") with nothing in the file to settle
@@ -37,11 +39,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from charset_normalizer import from_bytes
 
 from eic.spreadsheet_numbers import numbers_from_text
 from eic.table_frames import TITLE_ROWS, frame_rows
 from eic.tables import spreadsheet_rows
+from eic.text_encodings import WINDOWS_ENCODINGS, Reading, choose_reading
 
 MAX_UPLOAD_BYTES = 2_000_000
 MAX_ROWS = 20_000
@@ -53,19 +55,6 @@ HOW_TO_SAVE = (
     "in Excel, use File > Save As and choose 'CSV UTF-8 (Comma delimited)' or "
     "'Excel Workbook (.xlsx)'"
 )
-
-# What Excel writes as "CSV (Comma delimited)" on a computer set up for each of these, the
-# encodings a file that is not UTF-8 is likely to be in here; the likeliest for the file's
-# letters is used (charset_normalizer), and the participant is asked to check the names.
-WINDOWS_ENCODINGS = {
-    "cp1252": "Western European (Windows-1252)",
-    "gb18030": "Chinese, simplified (GB18030)",
-    "big5": "Chinese, traditional (Big5)",
-    "cp932": "Japanese (Shift-JIS)",
-    "cp949": "Korean (Windows-949)",
-    "cp874": "Thai (Windows-874)",
-    "cp1258": "Vietnamese (Windows-1258)",
-}
 
 ZIP_START = b"PK\x03\x04"  # .xlsx
 OLE_START = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls), and encrypted .xlsx
@@ -212,19 +201,30 @@ def _decode(content: bytes, name: str) -> tuple[str, list[str]]:
         return unicodedata.normalize("NFC", content.decode("utf-8-sig")), []
     except UnicodeDecodeError as err:
         where = err.start
-    best = from_bytes(content, cp_isolation=list(WINDOWS_ENCODINGS)).best()
-    encoding = best.encoding if best is not None else None
-    if encoding in WINDOWS_ENCODINGS:
-        # Windows-1258 writes a Vietnamese tone mark as a letter of its own after its vowel
-        text, kind = unicodedata.normalize("NFC", str(best)), WINDOWS_ENCODINGS[encoding]
-    else:  # no encoding reads it whole: every byte read as one character
-        text, kind = content.decode("latin-1"), "Western European (ISO-8859-1)"
     line = content[:where].replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n") + 1
-    return text, [
-        f"the file is not UTF-8 text (the first character that is not is on line {line}), "
-        f"so it was read as {kind} text, the likeliest for its letters: check that the names "
-        f"look right in the preview, or save it again as UTF-8 ({HOW_TO_SAVE})"
-    ]
+    reading = choose_reading(content)
+    if isinstance(reading, Reading):
+        return reading.text, [
+            f"the file is not UTF-8 text (the first character that is not is on line {line}), "
+            f"so it was read as {reading.kind} text, the likeliest for its letters: check that "
+            f"the names look right in the preview, or save it again as UTF-8 ({HOW_TO_SAVE})"
+        ]
+    kinds = " or ".join(r.kind for r in reading.readings)
+    how = (
+        f"its letters read as sensible text in more than one of them ({kinds}), and nothing "
+        "in the file says which"
+        if reading.readings
+        else "none of them reads its letters as sensible text"
+    )
+    raise UploadError(
+        name,
+        [
+            f"the file is not UTF-8 text (the first character that is not is on line {line}), "
+            "and it cannot be told which of the older Windows encodings (Chinese, Japanese, "
+            f"Korean, Thai, Vietnamese, Western) it was saved in: {how}, so its names could "
+            f"come out garbled. Save it again as UTF-8: {HOW_TO_SAVE}"
+        ],
+    )
 
 
 def _separator(text: str) -> str:
@@ -390,6 +390,7 @@ __all__ = [
     "MAX_ROWS",
     "MAX_UPLOAD_BYTES",
     "ReadTable",
+    "WINDOWS_ENCODINGS",
     "UploadError",
     "read_upload",
     "size_text",
