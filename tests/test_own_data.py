@@ -327,3 +327,61 @@ def test_the_results_page_records_the_settings_as_they_are_when_made(folder):
     assert any(f"{distance.description.rstrip(':')}: 7</li>" in line for line in said), said
     panel.forget()
     assert panel.results.layout.display == "none" and panel.kept.value == ""
+
+
+def test_the_panel_says_at_once_that_a_new_upload_is_being_read_and_checked(folder):
+    import dataclasses
+
+    seen = []
+
+    def analyse(table, **kept):
+        seen.append(html.unescape(panel.message.value))  # what the page says meanwhile
+        return SPECS["m05"].analyse(table, **kept)
+
+    spec = dataclasses.replace(SPECS["m05"], analyse=analyse)
+    panel = OwnDataPanel(spec, folder)
+    assert panel.receive(template_csv(own_version(spec)), "first.csv")
+    assert "'first.csv' was read, checked and saved" in panel.message.value
+    assert panel.receive(template_csv(own_version(spec)), "second.csv")
+    assert "Reading and checking 'second.csv'" in seen[-1] and "first.csv" not in seen[-1]
+    assert "role='status'" in seen[-1] and "eic-own-data-working" in seen[-1]
+    assert "'second.csv' was read, checked and saved" in panel.message.value
+
+
+def test_module_4s_distance_limit_is_there_after_a_restart(folder):
+    spec = SPECS["m04"]
+    panel = OwnDataPanel(spec, folder)
+    assert panel.receive(template_csv(own_version(spec)), "ours.csv")
+    distance = next(c for c in descendants(panel.analysis) if "Distance" in c.description)
+    assert distance.value == 15
+    distance.value = 7.0
+    again = OwnDataPanel(spec, folder)  # a new kernel, the same folder
+    distance = next(c for c in descendants(again.analysis) if "Distance" in c.description)
+    assert distance.value == 7.0
+    assert "Within 7 km" in rendered(again)
+    # a new table keeps the distance chosen for the last one
+    assert again.receive(template_csv(own_version(spec)), "newer.csv")
+    distance = next(c for c in descendants(again.analysis) if "Distance" in c.description)
+    assert distance.value == 7.0
+
+
+def test_module_6s_sharing_rule_is_there_after_a_restart_with_the_plant_figures(folder):
+    spec = SPECS["m06"]
+    panel = OwnDataPanel(spec, folder)
+    assert panel.receive(template_csv(own_version(spec)), "ours.csv")
+    _, fields, _, _, _ = panel.analysis.children[0].children
+    rule = next(c for c in descendants(panel.analysis) if "Sharing rule" in c.description)
+    assert rule.value == "proportional"
+    rule.value = "shapley"
+    fields.children[0].value = 100_000  # a plant figure changed after the rule: both kept
+    rule = next(c for c in descendants(panel.analysis) if "Sharing rule" in c.description)
+    assert rule.value == "shapley"  # the comparison made again keeps the rule chosen
+
+    again = OwnDataPanel(spec, folder)  # a new kernel, the same folder
+    _, fields, _, _, _ = again.analysis.children[0].children
+    assert fields.children[0].value == 100_000
+    rule = next(c for c in descendants(again.analysis) if "Sharing rule" in c.description)
+    assert rule.value == "shapley"
+    shown = html.unescape(rendered(again))
+    assert "Each firm's share under the rule 'Shapley value'" in shown
+    assert "was restored" in shown

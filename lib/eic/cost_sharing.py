@@ -47,7 +47,7 @@ from eic.cost_games import (
 )
 from eic.foundations import PALETTE
 from eic.many_firms import FlowCost, PlantGame
-from eic.tables import Column, TableError, check_table, row_label, total_rows
+from eic.tables import Column, TableError, Totals, row_label, table_problems
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
     from matplotlib.figure import Figure
@@ -83,6 +83,8 @@ FIRM_COLUMNS = (
     Column("effluent_m3_per_day", "number", unit="m3 per day"),
     Column("cod_mg_per_l", "number", unit="mg/L of COD", optional=True),
 )
+# a spreadsheet's total row adds up the firms' effluent, not their COD concentrations
+FIRM_TOTALS = Totals("firm", ("effluent_m3_per_day",), "firm")
 # The illustrative plant of cetp_firms.csv (see the dataset's provenance): USD 40,000 a year
 # fixed, USD 0.60 per m3 at 1,000 m3/day, cost growing with flow**0.65; USD 0.25 per kg COD.
 CETP_PLANT = {"fixed_usd_per_yr": 40_000.0, "unit_usd_per_m3": 0.60, "scale_exponent": 0.65,
@@ -144,12 +146,15 @@ def cetp_plant_cost(flow_m3_per_day: float) -> float:
 def check_firms(table: pd.DataFrame) -> pd.DataFrame:
     """Check a firms table; return a clean copy or raise :class:`~eic.tables.TableError`.
 
-    Besides the columns' own checks: each firm appears once and sends some effluent, and
-    there are at most ``MAX_FIRMS`` (100) firms. A missing ``cod_mg_per_l`` column is taken
-    as 0 (the effluent's strength is ignored).
+    Besides the columns' own checks: each firm appears once (names compared ignoring
+    capitals) and sends some effluent, no row is the spreadsheet's total of the others
+    (:mod:`eic.table_totals`), and there are at most ``MAX_FIRMS`` (100) firms. Every
+    problem of every row is said at once. A missing ``cod_mg_per_l`` column is taken as 0
+    (the effluent's strength is ignored).
     """
     what = "firms table"
-    clean = check_table(table, FIRM_COLUMNS, what=what, key=["firm"])
+    clean, problems = table_problems(table, FIRM_COLUMNS, what=what, key=["firm"],
+                                     totals=FIRM_TOTALS)  # fmt: skip
     if len(clean) > MAX_FIRMS:
         raise TableError(what, [
             f"the table has {len(clean):,} firms (rows 2 to {len(clean) + 1:,}); the course "
@@ -158,12 +163,11 @@ def check_firms(table: pd.DataFrame) -> pd.DataFrame:
             "and their COD averaged by volume), so that at most "
             f"{MAX_FIRMS} rows remain"
         ])  # fmt: skip
-    problems = [
+    problems += [
         f"column 'effluent_m3_per_day' in {row_label(position)} is 0; a firm sharing the "
         "plant sends some effluent: enter its m3 per day (above 0), or delete the row"
         for position in np.flatnonzero(clean["effluent_m3_per_day"].to_numpy() == 0)
     ]
-    problems += total_rows(clean, "firm", ["effluent_m3_per_day"], "firm")
     if problems:
         raise TableError(what, problems)
     if "cod_mg_per_l" not in clean:
@@ -266,11 +270,47 @@ def compare_rules(
     return table
 
 
+# The shares chart (points): tick labels at 10 pt, the key at "small" (8.33 pt). Firms stand
+# side by side only while every name fits under its own group of bars; else one under
+# another, a name of more than NAME_WIDTH letters on two lines or more.
+CHART_WIDTH_PT, TICK_PT, KEY_PT = 720.0, 10.0, 8.33
+NAME_WIDTH = 32
+
+
+def _text_width(lines: str, size: float) -> float:
+    """The width (points) of the widest line of ``lines``, as matplotlib draws it."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    measure, font = RendererAgg(1, 1, 72), FontProperties(size=size)  # 1 pixel = 1 point
+    return max(
+        measure.get_text_width_height_descent(line, font, ismath=False)[0]
+        for line in lines.split("\n")
+    )
+
+
+def _side_by_side(names: Sequence[str], keys: Sequence[str], largest: float) -> bool:
+    """Whether the firms' ``names`` fit side by side under their bars, each within its
+    group's width, beside the key (``keys``) on the right and the axis of shares (up to
+    ``largest`` USD) on the left; with room to spare, as the layout is worked out later."""
+    if len(names) > MANY_FIRMS:
+        return False
+    shares_axis = _text_width(f"{largest:,.0f}", TICK_PT) + 2.5 * TICK_PT + 20
+    key = max(_text_width(k, KEY_PT) for k in keys) + 4 * KEY_PT + 20
+    group = (CHART_WIDTH_PT - shares_axis - key) / len(names)
+    return max(_text_width(name, TICK_PT) for name in names) <= 0.85 * group
+
+
 @remembered
 def shares_chart(comparison: pd.DataFrame, *, title: str | None = None) -> Figure:
     """Grouped bars: each firm's share (USD/yr) under each rule, and a black bar-wide mark at
     its stand-alone cost. A rule whose bar rises above a firm's mark asks that firm to pay
-    more than its own plant would cost; the key says which rules are in the core."""
+    more than its own plant would cost; the key, right of the bars, says which rules are in
+    the core. The firms stand side by side while their names fit (at most
+    :data:`MANY_FIRMS`); else one under another, the first on top, in a chart as tall as
+    they need, each name on as many lines as it takes."""
+    import textwrap
+
     import matplotlib.pyplot as plt
 
     needed = ["firm", "effluent_m3_per_day", "standalone_usd_per_yr"]
@@ -282,34 +322,48 @@ def shares_chart(comparison: pd.DataFrame, *, title: str | None = None) -> Figur
             "made by compare_rules(firms, cost_of_flow)"
         )
     in_core, core = comparison.attrs.get("in_core", {}), comparison.attrs.get("core", {})
+    keys = []
+    for rule, label in RULES.items():
+        note = {True: "(in the core)", False: "(not in the core)"}.get(in_core.get(rule), "")
+        if in_core.get(rule) and not getattr(core.get(rule), "complete", True):
+            note = "(in the core as far as checked)"
+        keys.append(f"{label}\n{note}" if note else label)
+    standalone = "Stand-alone cost\n(own plant)"
     n = len(comparison)
     x, width = np.arange(n), 0.8 / len(RULES)
-    # up to MANY_FIRMS firms side by side; more, one under another, in a taller chart
-    across = n <= MANY_FIRMS
-    size = (10, 5.5) if across else (10, 1.8 + 0.34 * n)
+    pairs = list(zip(comparison["firm"].astype(str), comparison["effluent_m3_per_day"],
+                     strict=True))  # fmt: skip
+    upright = [f"{f}\n{q:,.0f} m³/day" for f, q in pairs]
+    shares = comparison[["standalone_usd_per_yr", *(f"{r}_usd_per_yr" for r in RULES)]]
+    across = _side_by_side(upright, [*keys, standalone], float(shares.to_numpy().max()))
+    if across:
+        names, size = upright, (10, 5.5)
+    else:  # a name and its flow, the flow never split from its unit
+        names = [textwrap.fill(f"{f} ({q:,.0f}\u00a0m³/day)", NAME_WIDTH, break_long_words=False)
+                 .replace("\u00a0", " ") for f, q in pairs]  # fmt: skip
+        lines = max(name.count("\n") + 1 for name in names)
+        size = (10, 1.8 + n * max(0.34, 0.1 + 0.16 * lines))
     fig, ax = plt.subplots(figsize=size, layout="constrained")
     bars, mark = (ax.bar, ax.hlines) if across else (ax.barh, ax.vlines)
-    for k, (rule, label) in enumerate(RULES.items()):
-        note = {True: " (in the core)", False: " (not in the core)"}.get(in_core.get(rule), "")
-        if in_core.get(rule) and not getattr(core.get(rule), "complete", True):
-            note = " (in the core as far as checked)"
+    for k, (rule, key) in enumerate(zip(RULES, keys, strict=True)):
         bars(x + (k - 1) * width, comparison[f"{rule}_usd_per_yr"], width,
-             color=PALETTE[k], label=label + note, hatch=["", "//", ".."][k],
+             color=PALETTE[k], label=key, hatch=["", "//", ".."][k],
              edgecolor="white")  # fmt: skip
     mark(comparison["standalone_usd_per_yr"], x - 0.45, x + 0.45, color="black", lw=2.5,
-         label="Stand-alone cost (own plant)")  # fmt: skip
-    flows = comparison["effluent_m3_per_day"]
-    names = [f"{f}\n{q:,.0f} m³/day" if across else f"{f} ({q:,.0f} m³/day)"
-             for f, q in zip(comparison["firm"], flows, strict=True)]  # fmt: skip
-    firms, shares = (ax.xaxis, ax.yaxis) if across else (ax.yaxis, ax.xaxis)
+         label=standalone)  # fmt: skip
+    firms, values = (ax.xaxis, ax.yaxis) if across else (ax.yaxis, ax.xaxis)
     firms.set_ticks(x, names)
     firms.set_label_text("Firm (and its effluent, m³ per day)")
-    shares.set_major_formatter(lambda value, _: f"{value:,.0f}")
-    shares.set_label_text("Share of the plant's cost (USD per year)")
-    if not across:
-        ax.invert_yaxis()  # the first firm on top, as in the table
-    ax.set_title(title or "Sharing the yearly cost of a common effluent treatment plant")
-    ax.legend(loc="upper left", fontsize="small")
+    values.set_major_formatter(lambda value, _: f"{value:,.0f}")
+    values.set_label_text("Share of the plant's cost (USD per year)")
+    if across:
+        ax.set_xlim(-0.5, n - 0.5)
+    else:
+        ax.set_ylim(n - 0.5, -0.5)  # the first firm on top, as in the table
+    # the title over the whole chart, the key under it, right of the bars' top, where it
+    # covers no bar and no mark
+    fig.suptitle(title or "Sharing the yearly cost of a common effluent treatment plant")
+    fig.legend(loc="outside right upper", fontsize=KEY_PT, labelspacing=0.9)
     return fig
 
 

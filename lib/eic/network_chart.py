@@ -2,7 +2,10 @@
 
 The labels are placed before the chart is drawn, where they hide no circle and no other
 label if there is such a place near their partner or link; the highlighted partner (the
-anchor) has a legend that says what its colour means.
+anchor) has a legend that says what its colour means. A network of more than
+:data:`LABELS_AT_MOST` labels names only its :data:`NAMED_AT_MOST` best-linked partners and
+labels no link, and its title says so: every label of thousands of partners could not be
+read, and placing each clear of all the others took minutes.
 """
 
 from __future__ import annotations
@@ -32,6 +35,12 @@ NAME_SIZE, LINK_SIZE = 8.5, 7.5
 # each label's size, box edge and layer: names above link labels, link labels above circles
 LABEL_LOOKS = {"name": (NAME_SIZE, "none", 5), "link": (LINK_SIZE, "#BBBBBB", 4)}
 HIGHLIGHT_LABEL = "Anchor: the best-linked partner"  # module 4's word for the best-linked
+# A network with more labels than this (a name per partner and a label per link) names only
+# its NAMED_AT_MOST best-linked partners and labels no link: each label placed is compared
+# with every circle and label placed before it, so labelling them all grows with the square
+# of the network (a 2,000-firm inventory spent 16 s on it, a 20,000-firm one many minutes).
+LABELS_AT_MOST = 100
+NAMED_AT_MOST = 30
 
 
 @functools.cache
@@ -52,26 +61,27 @@ def _text_size(text: str, size: float) -> tuple[float, float]:
     return width + 0.5 * size, line * (1 + 1.2 * (len(lines) - 1)) + 0.5 * size  # with pad
 
 
-def _overlap(boxes: np.ndarray, others: list[tuple[float, ...]]) -> np.ndarray:
+def _overlap(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
     """The area each box (rows of x0, y0, x1, y1) shares with all ``others`` together."""
-    if not others:
+    if not len(others):
         return np.zeros(len(boxes))
-    o = np.array(others)
+    o = np.asarray(others, dtype=float)
     w = np.minimum(boxes[:, None, 2], o[None, :, 2]) - np.maximum(boxes[:, None, 0], o[:, 0])
     h = np.minimum(boxes[:, None, 3], o[None, :, 3]) - np.maximum(boxes[:, None, 1], o[:, 1])
     return (w.clip(0) * h.clip(0)).sum(axis=1)
 
 
-def _least_crowded(centres, size, taken, frame) -> tuple[float, float]:
+def _least_crowded(centres, size, taken: list[np.ndarray], frame) -> tuple[float, float]:
     """Of the candidate ``centres`` (in order of preference) of a box of ``size``, the one
-    whose box overlaps the ``taken`` boxes and leaves the ``frame`` the least; it is taken."""
+    whose box overlaps the ``taken`` boxes (arrays of rows x0, y0, x1, y1) and leaves the
+    ``frame`` the least; it is taken."""
     c = np.asarray(centres, dtype=float)
     half = np.asarray(size) / 2
     boxes = np.hstack([c - half, c + half])
-    outside = half.prod() * 4 - _overlap(boxes, [frame])
-    cost = _overlap(boxes, taken) + 2 * outside + 0.5 * np.arange(len(c))
+    outside = half.prod() * 4 - _overlap(boxes, np.array([frame], dtype=float))
+    cost = _overlap(boxes, np.vstack(taken)) + 2 * outside + 0.5 * np.arange(len(c))
     best = boxes[int(np.argmin(cost))]
-    taken.append(tuple(best))
+    taken.append(best[None, :])
     return (best[0] + best[2]) / 2, (best[1] + best[3]) / 2
 
 
@@ -88,18 +98,39 @@ def _axes_scale(
     return (low + high) / 2 - np.asarray(box) / 2 / scale, scale
 
 
-def _label_places(graph: nx.Graph, at: dict, radius: dict, box: tuple[float, float]) -> list:
+def _labelled(graph: nx.Graph) -> tuple[list[str], bool]:
+    """The partners to name, and whether to label the links: all of them, or past
+    :data:`LABELS_AT_MOST` labels the :data:`NAMED_AT_MOST` best-linked partners (the first
+    in the table of those as well linked) and no link."""
+    if graph.number_of_nodes() + graph.number_of_edges() <= LABELS_AT_MOST:
+        return list(graph), True
+    order = sorted(enumerate(graph), key=lambda item: (-graph.degree[item[1]], item[0]))
+    return [name for _, name in order[:NAMED_AT_MOST]], False
+
+
+def _label_places(
+    graph: nx.Graph,
+    at: dict,
+    radius: dict,
+    box: tuple[float, float],
+    *,
+    named: list[str] | None = None,
+    links: bool = True,
+) -> list:
     """(text, kind, centre) of each partner's name and each link's label, in points: a name
     above, below, right or left of its circle, a link's label on the link, as near its
-    middle as the circles and the labels placed before it allow."""
-    taken = [(*(at[n] - 0.89 * radius[n]), *(at[n] + 0.89 * radius[n])) for n in graph]
+    middle as the circles and the labels placed before it allow. ``named``: the partners
+    to name (by default all); ``links``: whether to label the links."""
+    circles = np.array([(*(at[n] - 0.89 * radius[n]), *(at[n] + 0.89 * radius[n]))
+                        for n in graph], dtype=float).reshape(-1, 4)  # fmt: skip
+    taken = [circles]
     frame, places = (0.0, 0.0, *box), []
-    for name in graph:
+    for name in graph if named is None else named:
         (x, y), r = at[name], radius[name]
         w, h = _text_size(name, NAME_SIZE)
         sides = [(x, y + r + h / 2), (x, y - r - h / 2), (x + r + w / 2, y), (x - r - w / 2, y)]
         places.append((name, "name", _least_crowded(sides, (w, h), taken, frame)))
-    for a, b, carried in graph.edges(data="resources"):
+    for a, b, carried in graph.edges(data="resources") if links else ():
         text = textwrap.fill(", ".join(sorted(carried)), 24, break_long_words=False)
         w, h = _text_size(text, LINK_SIZE)
         start, way = at[a], at[b] - at[a]
@@ -132,7 +163,9 @@ def network_chart(
     colour, which a legend explains as ``highlight_label``. ``positions`` places partners
     on a map (x, y in km); without it the layout is computed with a fixed seed, so the
     drawing is the same at every run. Labels are set in white boxes where they hide no
-    circle and no other label, if there is such a place near their partner or link."""
+    circle and no other label, if there is such a place near their partner or link. Past
+    :data:`LABELS_AT_MOST` labels, only the :data:`NAMED_AT_MOST` best-linked partners are
+    named and no link is labelled; the title says so."""
     import matplotlib.pyplot as plt
     import networkx as nx
 
@@ -147,7 +180,8 @@ def network_chart(
     ax = fig.add_axes((left, bottom, 0.97 - left, 0.9 - bottom))
     box = (FIGURE_PT[0] * (0.97 - left), FIGURE_PT[1] * (0.9 - bottom))
     radius = {n: (250 + 200 * graph.degree[n]) ** 0.5 / 2 for n in graph}  # points
-    widest = max(_text_size(n, NAME_SIZE)[0] for n in graph)
+    named, link_labels = _labelled(graph)
+    widest = max(_text_size(n, NAME_SIZE)[0] for n in named)
     pad = (max(max(radius.values()), widest / 2) + 4, max(radius.values()) + 2.2 * NAME_SIZE)
     xy = np.array([position[n] for n in graph], dtype=float)
     corner, scale = _axes_scale(xy, box, pad, same=on_map)
@@ -161,7 +195,7 @@ def network_chart(
         node_color=[PALETTE[1] if n == highlight else PALETTE[0] for n in graph],
         alpha=0.9,
     )
-    for text, kind, centre in _label_places(graph, at, radius, box):
+    for text, kind, centre in _label_places(graph, at, radius, box, named=named, links=link_labels):
         x, y = corner + np.asarray(centre) / scale
         size, edge, layer = LABEL_LOOKS[kind]
         ax.text(x, y, text, ha="center", va="center", fontsize=size, zorder=layer,
@@ -178,5 +212,8 @@ def network_chart(
         ax.set_aspect("equal", adjustable="datalim")
     else:
         ax.axis("off")
-    ax.set_title(f"{title}\n(circle size = number of partners linked)")
+    key = "circle size = number of partners linked"
+    if not link_labels:
+        key += f"; only the {len(named)} best-linked of {graph.number_of_nodes():,} partners named"
+    ax.set_title(f"{title}\n({key})")
     return fig

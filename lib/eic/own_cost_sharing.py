@@ -6,7 +6,8 @@ flow, treatment cost per m3, scale exponent and COD treatment cost) before it co
 rules of sharing (:func:`eic.panels.cost_sharing_explorer`). The figures start at the
 course's illustrative plant; :func:`plant_summary` says what they give, and names those
 still at the course's values, as a training example's figures change who pays what. The
-figures entered are kept with the participant's table (:mod:`eic.own_tables`).
+figures entered, and the sharing rule chosen, are kept with the participant's table
+(:mod:`eic.own_tables`).
 
 >>> plant = course_plant()
 >>> plant["design_m3_per_day"], plant["usd_per_kg_cod"]
@@ -43,6 +44,10 @@ PLANT_NAMES = {
 }
 
 
+# the name the sharing rule chosen is kept under, with the plant figures
+SHARING_RULE = "sharing_rule"
+
+
 def course_plant() -> dict[str, float]:
     """The course's illustrative plant, as the values of :data:`PLANT_FIELDS`."""
     from eic.cost_sharing import CETP_PLANT, COD_USD_PER_KG
@@ -66,7 +71,7 @@ def firms_analysis(
     table: pd.DataFrame,
     *,
     settings: Mapping[str, object] | None = None,
-    remember: Callable[[dict[str, float]], None] | None = None,
+    remember: Callable[[dict[str, float | str]], None] | None = None,
 ) -> w.Widget:
     """Module 6: sharing a common plant's cost among your firms, with your plant's costs.
 
@@ -74,10 +79,11 @@ def firms_analysis(
     treatment cost at that flow besides the fixed cost (USD/m3), the scale exponent and
     the cost of treating COD (USD/kg). They start at the course's illustrative plant, and
     a warning names those still at the course's figures. ``settings`` are figures entered
-    before (kept with the saved table); ``remember`` is called with the figures each time
-    one changes, to keep them.
+    before and the sharing rule chosen (``sharing_rule``, a key of
+    :data:`eic.cost_sharing.RULES`), kept with the saved table; ``remember`` is called with
+    all of them each time one changes, to keep them.
     """
-    from eic.cost_sharing import check_firms, plant_cost
+    from eic.cost_sharing import RULES, check_firms, plant_cost
     from eic.panels import cost_sharing_explorer
 
     course = course_plant()
@@ -86,6 +92,8 @@ def firms_analysis(
         name: _kept_value(settings.get(name), low, high)
         for name, _label, low, high, _step in PLANT_FIELDS
     }
+    kept_rule = settings.get(SHARING_RULE)
+    rule = {"chosen": kept_rule if kept_rule in RULES else None}
     wide = {"description_width": "initial"}
     fields = {
         name: w.BoundedFloatText(
@@ -106,18 +114,31 @@ def firms_analysis(
     summary = w.HTML()
     note = w.HTML()
 
+    def keep() -> str:
+        """Keep the figures and the rule with the table; a note (HTML) if they cannot be."""
+        values: dict[str, float | str] = {name: float(f.value) for name, f in fields.items()}
+        if rule["chosen"] is not None:
+            values[SHARING_RULE] = rule["chosen"]
+        try:
+            remember(values)
+        except OSError:
+            return (
+                "<p role='alert'>These figures and the sharing rule could not be kept with "
+                "your table (the module's folder cannot be written): after a restart they go "
+                "back to the course's figures and to sharing by effluent volume.</p>"
+            )
+        return ""
+
+    def rule_chosen(change: dict) -> None:
+        rule["chosen"] = change["new"]
+        if remember is not None and (said := keep()):
+            note.value = said
+
     def build(change=None) -> None:
         values = {name: float(field.value) for name, field in fields.items()}
         kept_note = ""
         if remember is not None and change is not None:  # a figure was changed: keep it
-            try:
-                remember(values)
-            except OSError:
-                kept_note = (
-                    "<p role='alert'>These figures could not be kept with your table (the "
-                    "module's folder cannot be written): after a restart they go back to the "
-                    "course's figures.</p>"
-                )
+            kept_note = keep()
         summary.value = plant_summary(values, flow=flow, cod_kg_per_day=load)
         try:
             design = values["design_m3_per_day"]
@@ -130,11 +151,15 @@ def firms_analysis(
             def cost(flow_m3_per_day):
                 return plant_cost(flow_m3_per_day, reference_m3_per_day=design, **params)
 
-            holder.children = (
-                cost_sharing_explorer(
-                    table, plant=cost, usd_per_kg_cod=values["usd_per_kg_cod"], display=False
-                ).box,
+            explorer = cost_sharing_explorer(
+                table, plant=cost, usd_per_kg_cod=values["usd_per_kg_cod"], display=False
             )
+            # the rule chosen before (in this kernel or kept with the table) stays chosen
+            choice = explorer.controls["rule"]
+            if rule["chosen"] is not None and rule["chosen"] != choice.value:
+                choice.value = rule["chosen"]
+            choice.observe(rule_chosen, names="value")
+            holder.children = (explorer.box,)
             note.value = kept_note
         except (TypeError, ValueError) as err:
             note.value = f"<p role='alert'>{html.escape(str(err))}</p>" + kept_note
@@ -142,7 +167,7 @@ def firms_analysis(
     for field in fields.values():
         field.observe(build, names="value")
     build()
-    restored = any(value is not None for value in kept.values())
+    restored = any(value is not None for value in kept.values()) or rule["chosen"] is not None
     return w.VBox(
         [
             w.HTML(
@@ -154,12 +179,13 @@ def firms_analysis(
                 "fixed cost (if you know only an all-in cost per m3, enter it and set the fixed "
                 "cost to 0). "
                 + (
-                    "Your figures are kept with your table, so they are here after a restart."
+                    "Your figures and the sharing rule you choose are kept with your table, so "
+                    "they are here after a restart."
                     if remember is not None
                     else "Your figures are not kept: after a restart they start again at the "
                     "course's figures."
                 )
-                + (" The figures you entered before were restored." if restored else "")
+                + (" What you entered and chose before was restored." if restored else "")
                 + "</p>"
             ),
             w.VBox(list(fields.values())),

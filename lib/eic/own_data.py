@@ -6,7 +6,8 @@ download (CSV and Excel, filled with the course's example), takes an upload (CSV
 a preview and runs the module's analysis and charts on it. The checked table is saved beside the
 module's answers (:class:`eic.own_tables.OwnDataFile`), so it is there after a restart and in
 a submission, where the country report finds it; figures an analysis asks for besides the
-table (Module 6's plant costs) are kept in the table's ``.json``. Rows left from the course's
+table, and the settings of its controls that matter (Module 4's distance limit, Module 6's
+plant costs and sharing rule), are kept in the table's ``.json``. Rows left from the course's
 example are named, with the advice to delete them.
 
 A refused upload shows what is wrong and how to fix it, and leaves everything as it was:
@@ -150,6 +151,15 @@ class OwnDataPanel:
             f"style='border-left:4px solid {colour};padding:4px 8px;margin:4px 0'>{text}</div>"
         )
 
+    def _working(self, name: str) -> None:
+        """Say that ``name`` is being read and checked, in place of the last message."""
+        self.message.value = (
+            "<div role='status' aria-busy='true' class='eic-own-data-working' "
+            "style='border-left:4px solid #1a5fb4;padding:4px 8px;margin:4px 0'>&#8987; "
+            f"<b>Reading and checking '{html.escape(name)}'&hellip;</b> Its analysis follows "
+            "here in a moment.</div>"
+        )
+
     def _refuse(
         self,
         name: str,
@@ -171,7 +181,11 @@ class OwnDataPanel:
 
     # -- the steps -----------------------------------------------------------------------
     def receive(self, content: bytes, name: str, *, sheet: str | None = None) -> bool:
-        """Read, check and analyse an uploaded file; keep it only if all of that works."""
+        """Read, check and analyse an uploaded file; keep it only if all of that works.
+
+        The message says at once that the file is being read and checked, in place of what
+        it said of the file before, as a large table takes a few seconds."""
+        self._working(name)
         read = None
         try:
             read = read_upload(content, name, sheet=sheet)
@@ -184,7 +198,7 @@ class OwnDataPanel:
             return False
         except TableError as err:
             sheets, chosen = (read.sheets, read.sheet) if read else ((), None)
-            self._refuse_upload(content, name, err.problems, sheets, chosen)
+            self._refuse_upload(content, name, err.listed, sheets, chosen)
             return False
         except (TypeError, ValueError) as err:
             self._refuse(name, [str(err)])
@@ -285,7 +299,8 @@ class OwnDataPanel:
             clean = self.spec.check(self.file.load())
             analysis = self._analyse(clean)
         except (UploadError, TableError) as err:
-            self._refuse(self.file.path.name, err.problems, kept=False)
+            problems = err.listed if isinstance(err, TableError) else err.problems
+            self._refuse(self.file.path.name, problems, kept=False)
             return
         except Exception as err:
             self._refuse(self.file.path.name, [_fault(err)], kept=False)

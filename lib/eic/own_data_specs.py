@@ -38,8 +38,9 @@ class DataSpec:
     guide: tuple[tuple[str, str], ...]  # (column, what to put in it, with its unit)
     check: Callable[[pd.DataFrame], pd.DataFrame]
     analyse: Callable[..., w.Widget]
-    # the analysis has figures of its own (Module 6's plant costs), kept with the table:
-    # it is called as analyse(table, settings=..., remember=...)
+    # the analysis has figures or settings of its own (Module 4's distance limit, Module 6's
+    # plant costs and sharing rule), kept with the table: it is called as
+    # analyse(table, settings=..., remember=...)
     keeps_settings: bool = False
 
     def example_table(self) -> pd.DataFrame:
@@ -139,6 +140,7 @@ SPECS: dict[str, DataSpec] = {
             ),
             _check("m04"),
             inventory_analysis,
+            keeps_settings=True,
         ),
         DataSpec(
             "m05",

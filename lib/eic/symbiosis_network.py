@@ -81,7 +81,7 @@ class NetworkSummary:
 
 def _count(number: int, noun: str) -> str:
     """'1 partner', '3 partners'."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _partners(links: pd.DataFrame) -> dict[str, dict[str, set[str]]]:
