@@ -77,6 +77,19 @@ def open_app(browser, url: str):
     return page, errors
 
 
+def kernel_of(page) -> str:
+    """The id of the kernel a Voila page runs on."""
+    return page.evaluate(
+        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+    )
+
+
+def open_module(browser, url: str, module_id: str):
+    """A module's Voila page, opened as open_app does: (page, errors)."""
+    folder = next(m for m in released_modules() if m["id"] == module_id)["folder"]
+    return open_app(browser, f"{url}/voila/render/{folder}/{folder}.ipynb")
+
+
 def assert_clean(page) -> None:
     text = page.inner_text("body")
     for sign in ["Traceback", "Error:", "not answered yet", "NotImplementedError"]:
@@ -532,12 +545,8 @@ def test_a_pairwise_judgement_is_shown_whole_at_either_end_of_its_slider(served,
 def test_leaving_a_page_stops_its_kernel_and_keeps_the_last_answer(served, browser):
     url, folder = served
     module = next(m for m in released_modules() if m["id"] == "m02")
-    page, errors = open_app(
-        browser, f"{url}/voila/render/{module['folder']}/{module['folder']}.ipynb"
-    )
-    kernel = page.evaluate(
-        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
-    )
+    page, errors = open_module(browser, url, "m02")
+    kernel = kernel_of(page)
     assert kernel_alive(url, kernel)
     # the kernel is busy redrawing the explorer when the answer is given and the page left
     focus_inside(page, ".eic-lq-explorer .noUi-handle")
@@ -558,13 +567,8 @@ def test_leaving_a_page_stops_its_kernel_and_keeps_the_last_answer(served, brows
 def test_closing_a_pages_tab_stops_its_kernel(served, browser):
     # a closed tab (in Chromium) runs no "beforeunload", where Voila asks for the stop
     url, _folder = served
-    module = next(m for m in released_modules() if m["id"] == "m01")
-    page, errors = open_app(
-        browser, f"{url}/voila/render/{module['folder']}/{module['folder']}.ipynb"
-    )
-    kernel = page.evaluate(
-        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
-    )
+    page, errors = open_module(browser, url, "m01")
+    kernel = kernel_of(page)
     assert kernel_alive(url, kernel)
     assert errors == []
     page.close(run_before_unload=True)

@@ -8,8 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import released_modules
-from test_browser import open_app, served  # noqa: F401 - the served course, as a fixture
+from test_browser import open_module, served  # noqa: F401 - the served course, as a fixture
 
 from eic.table_templates import template_csv
 from eic.uploads import MAX_ROWS
@@ -49,10 +48,7 @@ def largest_inventory() -> bytes:
 
 def test_the_largest_inventory_is_said_to_be_read_and_then_answered(served, browser):  # noqa: F811
     url, _folder = served
-    module = next(m for m in released_modules() if m["id"] == "m04")
-    page, errors = open_app(
-        browser, f"{url}/voila/render/{module['folder']}/{module['folder']}.ipynb"
-    )
+    page, errors = open_module(browser, url, "m04")
     panel = page.locator(".eic-own-data")
     panel.scroll_into_view_if_needed()
 

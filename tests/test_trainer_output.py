@@ -98,17 +98,22 @@ def test_an_export_onto_a_full_disk_says_so_and_how_to_make_room(exported, capsy
         assert path.read_bytes() == content, path.name
 
 
-def test_a_grades_file_open_in_excel_is_kept_and_the_trainer_told_to_close_it(
-    exported, capsys, monkeypatch
-):
+def open_in_excel(name: str):
+    """os.replace as on Windows while Excel has the file ``name`` open: refused."""
     os_replace = os.replace
 
-    def open_in_excel(source, target):  # as Windows refuses to replace a file Excel has open
-        if Path(target).name == "grades.csv":
+    def replace(source, target):
+        if Path(target).name == name:
             raise PermissionError(errno.EACCES, "Access is denied", str(source), None, target)
         os_replace(source, target)
 
-    monkeypatch.setattr(file_lock.os, "replace", open_in_excel)
+    return replace
+
+
+def test_a_grades_file_open_in_excel_is_kept_and_the_trainer_told_to_close_it(
+    exported, capsys, monkeypatch
+):
+    monkeypatch.setattr(file_lock.os, "replace", open_in_excel("grades.csv"))
     status, said = export_again(exported, capsys)
     assert status == 1
     one_line(said)
@@ -120,14 +125,7 @@ def test_a_grades_file_open_in_excel_is_kept_and_the_trainer_told_to_close_it(
 def test_when_only_the_country_summary_cannot_be_written_the_message_says_they_differ(
     exported, capsys, monkeypatch
 ):
-    os_replace = os.replace
-
-    def summary_open_in_excel(source, target):
-        if Path(target).name == "grades-by-country.csv":
-            raise PermissionError(errno.EACCES, "Access is denied", str(source), None, target)
-        os_replace(source, target)
-
-    monkeypatch.setattr(file_lock.os, "replace", summary_open_in_excel)
+    monkeypatch.setattr(file_lock.os, "replace", open_in_excel("grades-by-country.csv"))
     status, said = export_again(exported, capsys)
     assert status == 1
     one_line(said)
