@@ -7,8 +7,9 @@ import html
 import re
 
 import pandas as pd
+import pytest
 
-from eic import data
+from eic import data, panels
 from eic.explorers import Explorer, table_html
 from eic.flows import solve_unknown
 from eic.panels import (
@@ -140,6 +141,18 @@ def test_the_sharing_rule_switches_the_verdict_on_stability():
     assert headline(panel).startswith("By effluent volume: Not in the core: Dye house A, Dye")
     panel.controls["rule"].value = "shapley"
     assert headline(panel).startswith("Shapley value: In the core")
+
+
+def test_the_explorer_can_open_on_a_rule_chosen_before(monkeypatch):
+    drawn = []
+    real = panels.shares_chart
+    monkeypatch.setattr(panels, "shares_chart", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    panel = cost_sharing_explorer(data.load("cetp_firms"), rule="shapley")
+    assert panel.controls["rule"].value == "shapley"
+    assert headline(panel).startswith("Shapley value: In the core")
+    assert len(drawn) == 1  # drawn once, with the rule kept, not first with another
+    with pytest.raises(ValueError, match="no sharing rule 'fair'"):
+        cost_sharing_explorer(data.load("cetp_firms"), rule="fair")
 
 
 def test_policy_panels_follow_the_judgements_and_the_checklist(tmp_path, monkeypatch):

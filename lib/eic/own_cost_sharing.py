@@ -151,14 +151,13 @@ def firms_analysis(
             def cost(flow_m3_per_day):
                 return plant_cost(flow_m3_per_day, reference_m3_per_day=design, **params)
 
+            # the rule chosen before (in this kernel or kept with the table) stays chosen,
+            # drawn once with it
             explorer = cost_sharing_explorer(
-                table, plant=cost, usd_per_kg_cod=values["usd_per_kg_cod"], display=False
-            )
-            # the rule chosen before (in this kernel or kept with the table) stays chosen
-            choice = explorer.controls["rule"]
-            if rule["chosen"] is not None and rule["chosen"] != choice.value:
-                choice.value = rule["chosen"]
-            choice.observe(rule_chosen, names="value")
+                table, plant=cost, usd_per_kg_cod=values["usd_per_kg_cod"],
+                rule=rule["chosen"] or "proportional", display=False,
+            )  # fmt: skip
+            explorer.controls["rule"].observe(rule_chosen, names="value")
             holder.children = (explorer.box,)
             note.value = kept_note
         except (TypeError, ValueError) as err:

@@ -330,13 +330,14 @@ def cost_sharing_explorer(
     *,
     plant: Callable[[float], float] = cetp_plant_cost,
     usd_per_kg_cod: float = COD_USD_PER_KG,
+    rule: str = "proportional",
     display: bool = True,
 ) -> Explorer | None:
     """Three ways to share a common treatment plant's yearly cost, and whether each is
     stable (no group of firms would pay less with its own plant). ``plant`` gives a
     plant's yearly cost (USD/yr) from its flow (m3/day); treating COD adds
     ``usd_per_kg_cod`` (USD per kg) for each kg of COD a year, and the sentence says how
-    much of the cost that is."""
+    much of the cost that is. ``rule`` (a key of ``RULES``) is the rule shown first."""
     comparison = compare_rules(firms, plant, usd_per_kg_cod=usd_per_kg_cod)
     total, cod = comparison.attrs["total_usd_per_yr"], comparison.attrs["cod_usd_per_yr"]
     if cod > 0:
@@ -346,7 +347,9 @@ def cost_sharing_explorer(
         )
     else:
         of_which = " (nothing for COD: no COD is given, or its cost is 0)"
-    rule = toggle("Sharing rule:", [(label, key) for key, label in RULES.items()], "proportional")
+    if rule not in RULES:
+        raise ValueError(f"no sharing rule '{rule}'; choose one of {', '.join(RULES)}")
+    rule = toggle("Sharing rule:", [(label, key) for key, label in RULES.items()], rule)
 
     def draw(values: dict) -> tuple[object, str]:
         key = values["rule"]
