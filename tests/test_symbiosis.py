@@ -282,6 +282,19 @@ def test_bad_inventories_are_refused_with_the_row_column_and_fix(change, message
         check_inventory(change(ASH.copy()))
 
 
+def test_an_inventorys_problems_of_every_kind_come_in_one_refusal():
+    # a cell the columns refuse, a grade not whole and a firm in two places, in one table
+    bad = ASH.assign(
+        tonnes_per_year=["many", 1, 1, 1, 1], grade=[2, 1.5, 1, 1, 3], x_km=[0, 3, 40, 0, 9]
+    )
+    with pytest.raises(TableError) as refused:
+        check_inventory(bad)
+    said = str(refused.value)
+    assert "text in row 2 ('many')" in said
+    assert "column 'grade' in row 3 is 1.5; use a whole number" in said
+    assert "'Power plant' has more than one location" in said
+
+
 def test_the_course_cluster_has_what_the_worksheet_asks_about():
     table = data.load("sme_inventory")
     assert table.attrs["provenance"].startswith("Illustrative, constructed for training")

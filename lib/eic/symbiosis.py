@@ -47,7 +47,14 @@ from eic.symbiosis_network import (
     network_summary,
     without_partner,
 )
-from eic.tables import Column, TableError, check_table, normalise_name, row_label
+from eic.tables import (
+    Column,
+    TableError,
+    check_table,
+    normalise_name,
+    row_label,
+    table_problems,
+)
 
 # networkx and scipy take about a second to import together, so each function that uses
 # them imports them: a notebook that never matches firms or draws a network does not wait.
@@ -138,17 +145,18 @@ def check_inventory(table: pd.DataFrame) -> pd.DataFrame:
         # a firm's name and location given once above the materials it lists
         table, notes = fill_grouped(table, [*FIRM_PLACE, "latitude", "longitude"], "firm")
         clean = _from_latitude_longitude(table)
+    problems: list[str] = []
     if clean is None:
-        clean = check_table(
+        # every problem of the table at once: its cells' and the inventory's own below
+        clean, problems = table_problems(
             table, INVENTORY_COLUMNS, what="firm inventory", key=["firm", "flow", "material"]
         )
-        degrees = degrees_in_km(clean)
+        degrees = None if problems else degrees_in_km(clean)
         if degrees:
             raise TableError("firm inventory", [degrees])
     clean["material"] = clean["material"].str.lower()
-    problems = []
     for position, grade in enumerate(clean["grade"]):
-        if grade != int(grade):
+        if pd.notna(grade) and grade != int(grade):
             problems.append(
                 f"column 'grade' in {row_label(position)} is {grade:g}; use a whole number "
                 "(1 = cleanest)"
