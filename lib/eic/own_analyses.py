@@ -28,6 +28,9 @@ from eic.own_cost_sharing import (
 )
 from eic.views import ChartImage
 
+# called with the choices an analysis keeps with the saved table, each time one changes
+Remember = Callable[[dict[str, object]], None]
+
 # with the names that moved to eic.own_cost_sharing, re-exported so that
 # `from eic.own_analyses import firms_analysis` and the like keep working
 __all__ = [
@@ -49,8 +52,37 @@ def _chart(fig, alt: str) -> w.Widget:
     return chart.widget
 
 
-def employment_analysis(table: pd.DataFrame) -> w.Widget:
-    """Module 2: location quotients of a chosen region, and its shift-share if two years."""
+def _keep_choices(remember: Remember | None, values: dict[str, object]) -> str:
+    """Keep the choices of an analysis's controls with the saved table (``remember``);
+    a note (HTML) when they cannot be, else ""."""
+    if remember is None:
+        return ""
+    try:
+        remember(values)
+    except OSError:
+        return (
+            "<p role='alert'>This choice could not be kept with your table (the module's "
+            "folder cannot be written): after a restart the page shows its first choice.</p>"
+        )
+    return ""
+
+
+def _kept_choice(settings: Mapping[str, object] | None, name: str, options: Sequence) -> object:
+    """The choice kept as ``name`` if it is still one of ``options``, else the first."""
+    kept = (settings or {}).get(name)
+    return kept if kept in list(options) else list(options)[0]
+
+
+def employment_analysis(
+    table: pd.DataFrame,
+    *,
+    settings: Mapping[str, object] | None = None,
+    remember: Remember | None = None,
+) -> w.Widget:
+    """Module 2: location quotients of a chosen region, and its shift-share if two years.
+
+    ``settings`` holds the region and the start year chosen before (kept with the saved
+    table); ``remember`` is called with both each time one is changed, to keep them."""
     from eic.clusters import (
         COMPONENT_LABELS,
         candidate_clusters,
@@ -66,17 +98,27 @@ def employment_analysis(table: pd.DataFrame) -> w.Widget:
             "the table has one region only; a location quotient compares a region with the "
             "nation, so add the other regions (or the rest of the country as one region)"
         )
-    region = w.Dropdown(description="Region:", options=regions)
+    region = w.Dropdown(
+        description="Region:", options=regions, value=_kept_choice(settings, "region", regions)
+    )
+    starts = [(str(y), y) for y in years[:-1]] or [("(one year only)", None)]
     start = w.Dropdown(
         description="Growth since:",
-        options=[(str(y), y) for y in years[:-1]] or [("(one year only)", None)],
+        options=starts,
+        value=_kept_choice(settings, "start_year", [y for _, y in starts]),
         style={"description_width": "initial"},
     )
     holder = w.VBox()
 
-    def build(_change=None) -> None:
+    def build(change=None) -> None:
         candidate_clusters(table, region.value, start=start.value)  # raises a clear error
-        parts = [lq_explorer(table, region.value, start=start.value, display=False).box]
+        note = (
+            ""
+            if change is None
+            else _keep_choices(remember, {"region": region.value, "start_year": start.value})
+        )
+        parts = [w.HTML(note)] if note else []
+        parts.append(lq_explorer(table, region.value, start=start.value, display=False).box)
         if start.value is not None:
             change = shift_share(table, region.value, start.value, years[-1])
             parts.append(
@@ -114,9 +156,15 @@ def employment_analysis(table: pd.DataFrame) -> w.Widget:
     return w.VBox([w.HBox([region, start]), holder])
 
 
-def flows_analysis(table: pd.DataFrame) -> w.Widget:
+def flows_analysis(
+    table: pd.DataFrame,
+    *,
+    settings: Mapping[str, object] | None = None,
+    remember: Remember | None = None,
+) -> w.Widget:
     """Module 3: the balance of every process, the missing flows a balance can find, and a
-    Sankey diagram."""
+    Sankey diagram of a chosen substance (``settings`` holds the one chosen before, kept
+    with the saved table; ``remember`` is called with it each time it is changed)."""
     from eic.flows import balance, sankey_chart
     from eic.missing_flows import solve_unknowns
 
@@ -169,19 +217,26 @@ def flows_analysis(table: pd.DataFrame) -> w.Widget:
         )
     )
     substances = sorted(completed["substance"].unique())
-    choice = w.Dropdown(description="Substance:", options=substances)
+    choice = w.Dropdown(
+        description="Substance:",
+        options=substances,
+        value=_kept_choice(settings, "substance", substances),
+    )
     chart = ChartImage()
+    note = w.HTML()
 
-    def draw(_change=None) -> None:
+    def draw(change=None) -> None:
         chart.show(
             sankey_chart(completed, choice.value, title=f"{choice.value.capitalize()} flows"),
             f"Sankey diagram of the {choice.value} flows of your table: band widths are "
             "proportional to the quantities",
         )
+        if change is not None:
+            note.value = _keep_choices(remember, {"substance": choice.value})
 
     choice.observe(draw, names="value")
     draw()
-    return w.VBox([*parts, choice, chart.widget])
+    return w.VBox([*parts, choice, note, chart.widget])
 
 
 # Module 4. The allocation of tonnes (a linear programme, eic.symbiosis.allocate_exchanges)

@@ -38,8 +38,9 @@ class DataSpec:
     guide: tuple[tuple[str, str], ...]  # (column, what to put in it, with its unit)
     check: Callable[[pd.DataFrame], pd.DataFrame]
     analyse: Callable[..., w.Widget]
-    # the analysis has figures or settings of its own (Module 4's distance limit, Module 6's
-    # plant costs and sharing rule), kept with the table: it is called as
+    # the analysis has choices or figures of its own (Module 2's region and start year,
+    # Module 3's substance, Module 4's distance limit, Module 6's plant costs and sharing
+    # rule), kept with the table: it is called as
     # analyse(table, settings=..., remember=...)
     keeps_settings: bool = False
 
@@ -99,6 +100,7 @@ SPECS: dict[str, DataSpec] = {
             ),
             _check("m02"),
             employment_analysis,
+            keeps_settings=True,
         ),
         DataSpec(
             "m03",
@@ -120,6 +122,7 @@ SPECS: dict[str, DataSpec] = {
             ),
             _check("m03"),
             flows_analysis,
+            keeps_settings=True,
         ),
         DataSpec(
             "m04",

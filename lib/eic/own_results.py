@@ -7,16 +7,24 @@ self-contained HTML page, with the settings of its controls (a distance limit, a
 rate, a plant's costs) and where the table came from. The page opens in any browser,
 prints, and saves as PDF; its charts are embedded, its tables are real tables that copy
 into a spreadsheet.
+
+:func:`saved_results` gives the same parts for the table a module's panel has kept, as the
+panel shows it when the module is opened again, for the country report.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
+import comm
 import ipywidgets as w
 
+_STYLES = re.compile(r"<style\b.*?</style>", re.DOTALL | re.IGNORECASE)
 PAGE_CSS = (
     "body{font-family:Helvetica,Arial,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;"
     "line-height:1.4;color:#1b1b1b}img{max-width:100%}table{border-collapse:collapse}"
@@ -35,7 +43,7 @@ def _parts(widget: w.Widget) -> Iterator[tuple[str, str]]:
             yield from _parts(child)
         return
     if isinstance(widget, w.HTML | w.HTMLMath):
-        if widget.value.strip():
+        if _STYLES.sub("", widget.value).strip():  # a page's style sheet alone shows nothing
             yield "html", widget.value
         return
     description = str(getattr(widget, "description", "") or "").strip().rstrip(":")
@@ -49,6 +57,54 @@ def _parts(widget: w.Widget) -> Iterator[tuple[str, str]]:
     yield "setting", f"{description}: {shown}"
 
 
+def results_parts(analysis: w.Widget) -> tuple[list[str], list[str]]:
+    """What ``analysis`` (a widget) shows now: the settings of its controls (as
+    "Description: value") and the pieces of HTML it shows, each in the order shown."""
+    settings, shown = [], []
+    for kind, text in _parts(analysis):
+        (settings if kind == "setting" else shown).append(text)
+    return settings, shown
+
+
+def saved_results(folder: Path | str, module: str) -> tuple[list[str], list[str]]:
+    """:func:`results_parts` of the analysis of the table ``module``'s own-data panel has
+    kept in ``folder``, with the settings kept with it (a distance limit, a region), as the
+    panel shows it when the module is opened again. Raises as the panel would refuse it:
+    :class:`eic.uploads.UploadError` for a damaged file, :class:`eic.tables.TableError` for
+    a table the module's check no longer accepts."""
+    from eic.own_data_specs import SPECS
+    from eic.own_tables import OwnDataFile
+
+    spec = SPECS[module]
+    saved = OwnDataFile(folder, module, spec.name)
+    clean = spec.check(saved.load())
+    with _offstage():
+        if spec.keeps_settings:  # shown as kept; nothing is changed, so nothing to keep
+            analysis = spec.analyse(clean, settings=saved.settings(), remember=None)
+        else:
+            analysis = spec.analyse(clean)
+        return results_parts(analysis)
+
+
+@contextlib.contextmanager
+def _offstage() -> Iterator[None]:
+    """Widgets made inside are never sent to a page (in a kernel, a module's page would
+    otherwise receive every chart of an analysis it does not show) and are let go after."""
+    from ipywidgets.widgets import widget as widget_module
+
+    before = set(widget_module._instances)
+    create = comm.create_comm
+    comm.create_comm = comm.DummyComm
+    try:
+        yield
+    finally:
+        comm.create_comm = create
+        for key in set(widget_module._instances) - before:
+            made = widget_module._instances.pop(key, None)
+            if made is not None:
+                made.comm = None
+
+
 def results_page(analysis: w.Widget, *, title: str, source: str) -> str:
     """One HTML page of what ``analysis`` (a widget) shows now, titled ``title``; ``source``
     says where the table came from.
@@ -59,9 +115,7 @@ def results_page(analysis: w.Widget, *, title: str, source: str) -> str:
     >>> "Rate (%): 10" in page and "7 of 10 options pay." in page
     True
     """
-    settings, shown = [], []
-    for kind, text in _parts(analysis):
-        (settings if kind == "setting" else shown).append(text)
+    settings, shown = results_parts(analysis)
     e = html.escape
     made = dt.date.today().isoformat()
     listed = "".join(f"<li>{e(s)}</li>" for s in settings)
@@ -80,4 +134,4 @@ def results_page(analysis: w.Widget, *, title: str, source: str) -> str:
     )
 
 
-__all__ = ["results_page"]
+__all__ = ["results_page", "results_parts", "saved_results"]

@@ -81,6 +81,12 @@ class OwnTable:
     source: str
     contributor: str
     example_rows: int = 0  # rows that are the course's example (as the panel found on saving)
+    # what the module's analysis of the table shows, as its panel shows it when the module is
+    # opened again: its settings ("Region: Delta") and its pieces of HTML (sentences, tables,
+    # charts as embedded images); or why it could not be made
+    settings: tuple[str, ...] = ()
+    results: tuple[str, ...] = ()
+    results_problem: str = ""
 
     PREVIEW = 10
 
@@ -122,10 +128,41 @@ def find_own_data(folder: Path, module: dict, contributor: str) -> tuple[list[Ow
             source = str(meta.get("file") or "an upload")
             example = meta.get("example_rows")
             example = example if isinstance(example, int) and example > 0 else 0
-            tables.append(OwnTable(name, header, rows, source, contributor, example))
+            settings, results, problem = _analysed(path.parent, module["id"], name)
+            tables.append(OwnTable(name, header, rows, source, contributor, example,
+                                   settings, results, problem))  # fmt: skip
         if tables:
             break
     return tables, problems
+
+
+def _analysed(folder: Path, module: str, name: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """(settings, results, problem) of the module's analysis of its kept table ``name``."""
+    from eic.own_tables import OWN_TABLES
+
+    if OWN_TABLES.get(module) != name:
+        return (), (), ""
+    from eic.own_results import saved_results
+    from eic.tables import TableError
+    from eic.uploads import UploadError
+
+    try:
+        settings, results = saved_results(folder, module)
+    except (TableError, UploadError) as err:
+        listed = err.listed if isinstance(err, TableError) else err.problems
+        why = "; ".join(str(item) for item in listed) or str(err)
+    except Exception as err:  # the report is made all the same, saying what went wrong
+        why = f"{err.__class__.__name__}: {err}"
+    else:
+        return tuple(settings), tuple(results), ""
+    return (
+        (),
+        (),
+        (
+            f"The analysis of this table could not be made ({why}). Open Module {int(module[1:])}, "
+            "where its panel says what to change, and upload the table again."
+        ),
+    )
 
 
 @dataclass

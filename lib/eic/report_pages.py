@@ -26,6 +26,7 @@ from eic.report import (
     STATUS_DONE,
     STATUS_EXERCISES,
     Entry,
+    OwnTable,
     Report,
     describe,
 )
@@ -69,7 +70,8 @@ h1, h2, h3 { font-family: Helvetica, Arial, sans-serif; }
 .status { font-size: 90%; color: #555; }
 .answer { margin: 0.2em 0 0.8em 1em; }
 .credit { color: #555; font-size: 90%; }
-figure { margin: 1em 0; } figure img { max-width: 100%; }
+figure { margin: 1em 0; } figure img, .own-results img { max-width: 100%; }
+.own-results { border-left: 3px solid #ccc; padding-left: 1em; margin: 0 0 1.5em; }
 table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 90%; }
 td, th { border: 1px solid #ccc; padding: 2px 6px; text-align: left; }
 caption { text-align: left; font-style: italic; }
@@ -121,6 +123,7 @@ def to_html(report: Report) -> str:
                 f"<table><caption>{e(table.caption + credit)}</caption><thead><tr>{head}</tr>"
                 f"</thead><tbody>{body}</tbody></table>"
             )
+            parts += _own_results_html(table)
         parts += _answers_html(section.about_the_cluster, number, group, "h3")
         for figure in section.figures:
             data = base64.b64encode(figure.png).decode("ascii")
@@ -143,6 +146,58 @@ def to_html(report: Report) -> str:
         parts.append("</section>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+OWN_RESULTS_HEADING = "What the module's analysis shows for this table"
+_EMBEDDED = re.compile(r"""<img\b[^>]*?\bsrc=(['"])data:image/png;base64,([^'"]+)\1[^>]*>""")
+_ALT = re.compile(r"""\balt=(['"])(.*?)\1""", re.DOTALL)
+
+
+def _own_results_html(table: OwnTable) -> list[str]:
+    """The analysis of an own-data table, as its module's panel shows it, under the table."""
+    e = html.escape
+    if table.results_problem:
+        return [f"<p class='status'>{e(table.results_problem)}</p>"]
+    if not table.results:
+        return []
+    settings = "".join(f"<li>{e(setting)}</li>" for setting in table.settings)
+    return [
+        "<div class='own-results'>",
+        f"<h3>{e(OWN_RESULTS_HEADING)}</h3>",
+        *([f"<p>With these settings:</p><ul>{settings}</ul>"] if settings else []),
+        *table.results,
+        "</div>",
+    ]
+
+
+def _own_results_markdown(
+    table: OwnTable, module: str, image_folder: str, images: dict[str, bytes]
+) -> list[str]:
+    """:func:`_own_results_html` for the Markdown file: each chart becomes an image file
+    (named ``<module>-own-<n>.png``, added to ``images``) and the rest stays HTML, which
+    Markdown shows as it is, kept free of blank lines so that each piece stays whole."""
+    if table.results_problem:
+        return [f"*{table.results_problem}*", ""]
+    if not table.results:
+        return []
+    lines = [f"### {OWN_RESULTS_HEADING}", ""]
+    if table.settings:
+        lines += ["With these settings:", "", *[f"- {s}" for s in table.settings], ""]
+    for part in table.results:
+        pictures = list(_EMBEDDED.finditer(part))
+        for picture in pictures:
+            name = f"{module}-own-{sum(n.startswith(f'{module}-own-') for n in images) + 1}.png"
+            images[name] = base64.b64decode(picture.group(2))
+            path = f"{image_folder}/{name}" if image_folder else name
+            alt = _ALT.search(picture.group(0))
+            text = html.unescape(alt.group(2)) if alt else "chart"
+            if part.strip() == picture.group(0):  # a chart alone: as Markdown
+                part = f"![{text.replace(']', ')').replace('[', '(')}]({path})"
+            else:
+                linked = f"<img src='{path}' alt='{html.escape(text, True)}'>"
+                part = part.replace(picture.group(0), linked)
+        lines += [re.sub(r"\n\s*\n", "\n", part.strip()), ""]
+    return lines
 
 
 def _status_text(status: str) -> str:
@@ -199,6 +254,7 @@ def to_markdown(report: Report, image_folder: str = "") -> tuple[str, dict[str, 
             lines += ["|" + "---|" * len(table.header)]
             lines += ["| " + " | ".join(row) + " |" for row in cells[: table.PREVIEW]]
             lines.append("")
+            lines += _own_results_markdown(table, section.module["id"], image_folder, images)
         lines += _answers_markdown(section.about_the_cluster, number, group, "###")
         for n, figure in enumerate(section.figures, 1):
             name = f"{section.module['id']}-{n}.png"
