@@ -257,6 +257,37 @@ def test_module_8_panels_estimate_jobs_draw_the_roadmap_and_make_the_report(tmp_
     assert f"your version is kept as {kept[0].name}" in again.children[2].value
 
 
+def test_the_report_button_says_it_is_making_the_report_and_waits_until_it_is_made(
+    tmp_path, monkeypatch
+):
+    import eic.strategy_panels as panels
+
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    course = tmp_path / "course"
+    made = panels.report_panel(course, save_to=course / "m08-country-strategy")
+    button, result = made.children[1], made.children[2]
+    made.children[0].children[0].value = "Ana Reyes"
+    made.children[0].children[1].value = "Philippines"
+    seen = []
+    build = panels.build_report
+
+    def slow_build(*args, **kwargs):
+        seen.append((button.disabled, result.value))
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(panels, "build_report", slow_build)
+    button.click()
+    assert seen == [(True, "<p role='status'>Making your report&hellip;</p>")]
+    assert not button.disabled and "Report made from" in result.value
+
+    def failing_build(*args, **kwargs):
+        raise RuntimeError("a fault")
+
+    monkeypatch.setattr(panels, "build_report", failing_build)
+    button.click()
+    assert not button.disabled and "fault in the course" in result.value
+
+
 def test_a_year_is_written_as_a_year_and_money_a_year_as_money():
     table = pd.DataFrame({"region": ["North"], "year": [2010], "start_year": [2027.0],
                           "usd_per_year": [2010], "employment": [12000]})  # fmt: skip

@@ -158,6 +158,16 @@ def report_panel(course_folder: Path | str, *, save_to: Path | str = ".") -> w.V
         if not who or not where:
             result.value = "<p role='alert'>Type your name and your country first.</p>"
             return
+        # a report with the analyses of large own tables takes a few seconds: say so, and
+        # let a second click wait for the first report instead of making another meanwhile
+        result.value = "<p role='status'>Making your report&hellip;</p>"
+        button.disabled = True
+        try:
+            _make(who, where)
+        finally:
+            button.disabled = False
+
+    def _make(who: str, where: str) -> None:
         with contextlib.suppress(AnswerNotSaved):  # the report is made even so
             details = {"name": who, "country": where, "cluster": cluster.value.strip()}
             store.record(REPORT_DETAILS, details, kind="details",
