@@ -122,7 +122,8 @@ def test_unanswered_under_nbgrader_fails_with_the_same_message(folder, monkeypat
 
 def test_blank_answers_count_as_unanswered(folder, monkeypatch):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    for blank in ["   ", [], {}]:
+    swot_with_nothing_written = {"Strengths": "", "Weaknesses": "  ", "Opportunities": ""}
+    for blank in ["   ", [], {}, swot_with_nothing_written]:
         record(folder, "q1_x", blank)
         with pytest.raises(AssertionError):
             answered("m01", "q1_x")

@@ -14,6 +14,8 @@ half-written:
   before anything else is written, and the participant is told where it is; a file that
   cannot even be opened (its permissions were changed, say), or whose backup cannot be
   made, is never written over: the answer is refused, with a message saying why.
+- an answer made blank (a typed answer emptied, then saved) keeps the answer it replaced
+  beside it, under ``previous``, so that text removed by mistake can be put back.
 
 Only the standard library is used here, so that graders can load answers quickly.
 """
@@ -26,7 +28,7 @@ import errno
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,10 @@ from eic.file_lock import exclusive, remove_stale_temporaries, replace, write_wh
 FORMAT_VERSION = 1
 ANSWERS_SUFFIX = "-answers.json"
 MODEL_SUFFIX = "-answers.model.json"
+
+
+# the detail of an entry that keeps the last answer a blank one replaced
+PREVIOUS = "previous"
 
 
 class AnswerFileError(ValueError):
@@ -96,6 +102,35 @@ def answer_file_name(module: str, *, model: bool = False) -> str:
     model answers never reach a released or an autograded folder.
     """
     return f"{module}{MODEL_SUFFIX if model else ANSWERS_SUFFIX}"
+
+
+def is_blank(value: Any) -> bool:
+    """True for an answer that says nothing: none, text of spaces only, an empty list, or a
+    table whose every part is blank (a SWOT with nothing written under any heading).
+
+    >>> is_blank("  "), is_blank({"Strengths": "", "Weaknesses": " "}), is_blank(0)
+    (True, True, False)
+    """
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, Mapping):
+        return all(is_blank(part) for part in value.values())
+    if isinstance(value, list | tuple | set):
+        return len(value) == 0
+    return False
+
+
+def _kept_previous(old: Mapping[str, Any] | None, new_value: Any) -> dict[str, Any] | None:
+    """What an entry replacing ``old`` keeps under ``previous``: the old answer where a blank
+    answer replaces it, else whatever the old entry kept."""
+    if old is None:
+        return None
+    if is_blank(new_value) and not is_blank(old.get("value")):
+        return {"value": old["value"], "recorded_at": old.get("recorded_at", "")}
+    kept = old.get(PREVIOUS)
+    return kept if isinstance(kept, dict) and "value" in kept else None
 
 
 def _now() -> str:
@@ -187,6 +222,20 @@ class AnswerStore:
         entry = self.entry(qid)
         return default if entry is None else entry["value"]
 
+    def previous(self, qid: str) -> Any:
+        """The last answer to ``qid`` that a blank answer replaced, if any (else None).
+
+        >>> import tempfile, pathlib
+        >>> store = AnswerStore.for_module("m01", pathlib.Path(tempfile.mkdtemp()))
+        >>> store.record("r1", "Our cluster shares steam.")
+        >>> store.record("r1", "")
+        >>> store.value("r1"), store.previous("r1")
+        ('', 'Our cluster shares steam.')
+        """
+        entry = self.entry(qid)
+        kept = None if entry is None else entry.get(PREVIOUS)
+        return kept["value"] if isinstance(kept, dict) and "value" in kept else None
+
     def describe_problems(self, report: LoadReport) -> str:
         """One plain message for a participant about an unreadable answer file."""
         if report.ok:
@@ -204,7 +253,10 @@ class AnswerStore:
     def record(self, qid: str, value: Any, **details: Any) -> None:
         """Record one answer, keeping every other answer in the file.
 
-        ``value`` must be JSON-serialisable (text, a number, a list of text, ...).
+        ``value`` must be JSON-serialisable (text, a number, a list of text, ...). A blank
+        answer that replaces one that is not keeps the replaced one (its value and when it
+        was recorded) under ``previous``; a later answer keeps that in turn, until another
+        blank answer replaces an answer (:meth:`previous`).
         """
         try:
             json.dumps(value)
@@ -212,7 +264,11 @@ class AnswerStore:
             raise TypeError(f"the answer to '{qid}' cannot be recorded: {err}") from err
         with self._locked():
             answers = dict(self._safe_to_write().answers)
-            answers[qid] = {"value": value, "recorded_at": _now(), **details}
+            entry = {"value": value, "recorded_at": _now(), **details}
+            kept = _kept_previous(answers.get(qid), value)
+            if kept is not None:
+                entry[PREVIOUS] = kept
+            answers[qid] = entry
             self._write(answers)
         _tell_listeners(self, qid)
 

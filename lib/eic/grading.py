@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from eic.answers import AnswerStore, active_store, on_answer_change
+from eic.answers import AnswerStore, active_store, is_blank, on_answer_change
 
 _VERIFY_DIR: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
     "eic_verify_dir", default=None
@@ -97,20 +97,10 @@ def _recorded(module: str, qid: str) -> tuple[bool, Any]:
     return True, entry["value"]
 
 
-def _blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    if isinstance(value, list | tuple | dict | set):
-        return len(value) == 0
-    return False
-
-
 def _answered_status(module: str, qid: str) -> tuple[bool, str]:
     """Whether the question has a recorded, non-empty answer, and the line that says so."""
     entry = _store(module).entry(qid)
-    if entry is None or _blank(entry["value"]):
+    if entry is None or is_blank(entry["value"]):
         return False, (
             f"{_label(qid)}: not answered yet. Answer it with the widget above "
             "and press Save answer."

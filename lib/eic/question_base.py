@@ -6,11 +6,14 @@ saved, loaded, or the result of a check. Each part is a widget the browser must 
 the page opens, so a question holds no more of them than it shows. An answer is saved as
 soon as it is committed (a choice clicked, a slider released, a field left) and again on
 "Save answer"; "Check" saves, then runs the question's visible checks and shows the hint,
-if any, for the answer given. Nothing here knows the right answer: that lives only in the
-hidden tests of the instructor notebook. So where a complete answer may still be wrong
-(a number, several ticks, a ranking), Check says plainly that it cannot tell. In self-study
-mode (:mod:`eic.self_study`), a third button shows, once an answer is recorded, the model
-answer and why from the trainer's guide.
+if any, for the answer given. A typed answer emptied (all selected and deleted, say) is not
+saved when the typing pauses, nor by Check: the answer recorded stays, and the message line
+says so. Only "Save answer" on the empty box removes it, and the answer file keeps the
+removed one, which a "Put back my answer" button then brings back. Nothing here knows the
+right answer: that lives only in the hidden tests of the instructor notebook. So where a
+complete answer may still be wrong (a number, several ticks, a ranking), Check says plainly
+that it cannot tell. In self-study mode (:mod:`eic.self_study`), a third button shows, once
+an answer is recorded, the model answer and why from the trainer's guide.
 
 The checks are plain functions of the value (``problems_with``), so they are tested
 without a browser; the widgets only call them. The kinds of question are in
@@ -34,7 +37,7 @@ from IPython.display import display
 
 from eic import self_study
 from eic import widgets as w
-from eic.answers import AnswerNotSaved
+from eic.answers import PREVIOUS, AnswerNotSaved, is_blank
 from eic.grading import grading_mode
 
 if TYPE_CHECKING:
@@ -107,6 +110,10 @@ TYPING = "<span style='color:#595959'>typing&hellip; saved when you pause</span>
 _PENDING: weakref.WeakSet = weakref.WeakSet()
 
 
+# the button, shown only once "Save answer" on an empty box has removed a typed answer
+PUT_BACK = "Put back my answer"
+
+
 def save_pending() -> int:
     """Save at once every typed answer still waiting for its pause; how many there were.
     The kernel runs it as it exits, and the course's kernel manager asks for it before it
@@ -118,6 +125,11 @@ def save_pending() -> int:
 
 
 atexit.register(save_pending)
+
+
+def _box_word(answer: Any) -> str:
+    """What a typed answer is typed into: "boxes" for one in several parts, else "box"."""
+    return "boxes" if isinstance(answer, Mapping) else "box"
 
 
 def _ordinal(n: int) -> str:
@@ -175,6 +187,8 @@ class Question:
         self._listeners: list[Callable[[Any], None]] = []
         self._loading = False
         self._pause: asyncio.TimerHandle | None = None
+        self._buttons = buttons
+        self.put_back_button: w.Button | None = None  # made when first needed
         self._load_recorded()
         self.save_button.on_click(lambda _b: self._guard(self.save))
         self.check_button.on_click(lambda _b: self._guard(self.check))
@@ -246,7 +260,13 @@ class Question:
             details["incomplete"] = "; ".join(problems)
         self.sheet.store.record(self.qid, value, kind=self.kind, question=self.prompt, **details)
         saved = self._saved_as(value)
-        if problems:  # said at once, not only when Check is pressed
+        removed = None
+        if self.typed and is_blank(value):  # did it replace an answer? the file says
+            removed = self._removed(self.sheet.store.entry(self.qid))
+        self._offer_put_back(removed is not None)
+        if removed is not None:  # "Save answer" on an empty box: the file keeps what it was
+            self._say(html.escape(self._removed_message(removed), quote=False), ok=False)
+        elif problems:  # said at once, not only when Check is pressed
             text = f"Saved{saved}, not complete yet: {'; '.join(problems)}."
             self._say(html.escape(text), ok=False)
         else:
@@ -265,7 +285,11 @@ class Question:
         return {}
 
     def check(self) -> list[str]:
-        """Save, then run the visible checks; show and return the messages."""
+        """Save, then run the visible checks; show and return the messages. An emptied typed
+        answer is not saved: Check says that the recorded one is kept."""
+        kept = self._blank_over_recorded()
+        if kept is not None:
+            return [self._say_kept(kept)]
         if not self.save():
             return [self.feedback.value]
         value = self.recorded()
@@ -312,7 +336,7 @@ class Question:
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            self.save()
+            self._save_typed()
             return
         self._stop_waiting()
         self._pause = loop.call_later(TYPING_PAUSE, self._typing_paused)
@@ -321,7 +345,100 @@ class Question:
 
     def _typing_paused(self) -> None:
         self._stop_waiting()
-        self._guard(self.save)
+        self._guard(self._save_typed)
+
+    def _save_typed(self) -> None:
+        """Save a typed answer automatically (the typing paused, the page is closing), unless
+        the input is now empty and an answer is recorded: that answer is kept, and the
+        message line says so and how to remove it."""
+        self._stop_waiting()
+        kept = self._blank_over_recorded()
+        if kept is None:
+            self.save()
+        else:
+            self._say_kept(kept)
+
+    def _blank_over_recorded(self) -> Any:
+        """The recorded answer, where this typed answer is now empty and that one is not (an
+        answer only "Save answer" may remove); else None."""
+        if not self.typed:
+            return None
+        try:
+            value = self.value
+        except ValueError:  # not readable: save says why
+            return None
+        if not is_blank(value):
+            return None
+        recorded = self.recorded()
+        return None if is_blank(recorded) else recorded
+
+    def _say_kept(self, recorded: Any) -> str:
+        """Say that an empty input left ``recorded`` as it is; return what was said."""
+        box = _box_word(recorded)
+        text = (
+            f"The {box} {'are' if box == 'boxes' else 'is'} empty: your saved answer "
+            f"({self._describe(recorded)}) is kept. Type a new one, or press 'Save answer' "
+            f"on the empty {box} to remove it."
+        )
+        self._say(html.escape(text, quote=False), ok=False)
+        return text
+
+    def _describe(self, value: Any) -> str:
+        """A recorded answer in a few words, for a message about it."""
+        try:
+            text = self.summary(value)
+        except (TypeError, ValueError, AttributeError):  # edited by hand: shown as it is
+            text = str(value)
+        return text if len(text) <= 60 else text[:57].rstrip() + "..."
+
+    @staticmethod
+    def _removed(entry: Mapping[str, Any] | None) -> Any:
+        """The answer that a blank one recorded in ``entry`` replaced, if any (else None)."""
+        if entry is None or not is_blank(entry["value"]):
+            return None
+        kept = entry.get(PREVIOUS)
+        if not isinstance(kept, Mapping) or is_blank(kept.get("value")):
+            return None
+        return kept["value"]
+
+    def _removed_message(self, removed: Any) -> str:
+        box = _box_word(removed)
+        return (
+            f"The {box} {'are' if box == 'boxes' else 'is'} empty, so no answer is saved. "
+            "Your earlier answer "
+            f"({self._describe(removed)}) is kept in your answer file: press '{PUT_BACK}' to "
+            "bring it back."
+        )
+
+    def _offer_put_back(self, offer: bool) -> None:
+        """Show the "Put back my answer" button (made the first time) or hide it."""
+        if self.put_back_button is None:
+            if not offer:
+                return
+            self.put_back_button = w.Button(
+                description=PUT_BACK,
+                icon="undo",
+                tooltip="Put back the answer you removed by saving an empty box",
+                layout=w.Layout(width="auto"),
+            )
+            self.put_back_button.on_click(lambda _b: self._guard(self.put_back))
+            self._buttons.children = (*self._buttons.children, self.put_back_button)
+        self.put_back_button.layout.display = None if offer else "none"
+
+    def put_back(self) -> bool:
+        """Put back, and record again, the answer that saving an empty box removed."""
+        removed = self._removed(self.sheet.store.entry(self.qid))
+        if removed is None:
+            self._offer_put_back(False)
+            self._say("There is no removed answer to put back.", ok=False)
+            return False
+        self._stop_waiting()
+        self._loading = True  # one save, below, not one per key
+        try:
+            self.value = removed
+        finally:
+            self._loading = False
+        return self.save()
 
     def _stop_waiting(self) -> None:
         if self._pause is not None:
@@ -336,7 +453,12 @@ class Question:
         self._loading = True
         try:
             self.value = entry["value"]
-            self._say("&#10003; answer loaded", ok=True)
+            removed = self._removed(entry) if self.typed else None
+            self._offer_put_back(removed is not None)
+            if removed is None:
+                self._say("&#10003; answer loaded", ok=True)
+            else:
+                self._say(html.escape(self._removed_message(removed), quote=False), ok=False)
         except Exception:  # a hand-edited or outdated entry: say so, keep it on file
             self._say(
                 f"Your recorded answer ({html.escape(str(entry['value']))[:80]}) does not fit "

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 
 class _TextQuestion(Question):
-    """A typed answer, saved once the typing pauses; surrounding spaces are not recorded."""
+    """A typed answer, saved once the typing pauses; surrounding spaces are not recorded.
+    A box emptied is not saved automatically over a recorded answer (see
+    :mod:`eic.question_base`): only "Save answer" on the empty box removes it."""
 
     typed = True
 
@@ -32,6 +34,10 @@ class _TextQuestion(Question):
         if not isinstance(new, str):
             raise ValueError(f"{new!r} is not text")
         self.input.value = new
+
+    def _describe(self, value: Any) -> str:
+        words = len(str(value).split())
+        return f"{words} word{'' if words == 1 else 's'}"
 
 
 class ShortText(_TextQuestion):
@@ -61,6 +67,11 @@ class ShortText(_TextQuestion):
         if words > self.max_words:
             return [f"{words} words; keep it to at most {self.max_words}"]
         return []
+
+    def _describe(self, value: Any) -> str:
+        """A short answer as typed ('Kalundborg'); its length where it is too long to quote."""
+        text = " ".join(str(value).split())
+        return f"'{text}'" if len(text) <= 60 else super()._describe(value)
 
     def _hint_for(self, value: Any) -> str:
         """The hint for this answer, ignoring case and spaces."""
