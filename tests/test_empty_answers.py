@@ -15,8 +15,8 @@ from conftest import ROOT, free_port, is_answer_file, start_server, stop_server,
 
 from eic import grading, question_base
 from eic.answers import AnswerStore, is_blank
-from eic.question_base import PUT_BACK
 from eic.serve import voila_command
+from eic.typed_answers import PUT_BACK
 from eic.worksheet import Worksheet
 
 # 124 words, as in Module 1's reflection: 31 sentences of 4 words

@@ -37,8 +37,9 @@ from IPython.display import display
 
 from eic import self_study
 from eic import widgets as w
-from eic.answers import PREVIOUS, AnswerNotSaved, is_blank
+from eic.answers import AnswerNotSaved, is_blank
 from eic.grading import grading_mode
+from eic.typed_answers import KeepsTypedAnswers
 
 if TYPE_CHECKING:
     from eic.worksheet import Worksheet
@@ -110,10 +111,6 @@ TYPING = "<span style='color:#595959'>typing&hellip; saved when you pause</span>
 _PENDING: weakref.WeakSet = weakref.WeakSet()
 
 
-# the button, shown only once "Save answer" on an empty box has removed a typed answer
-PUT_BACK = "Put back my answer"
-
-
 def save_pending() -> int:
     """Save at once every typed answer still waiting for its pause; how many there were.
     The kernel runs it as it exits, and the course's kernel manager asks for it before it
@@ -127,17 +124,12 @@ def save_pending() -> int:
 atexit.register(save_pending)
 
 
-def _box_word(answer: Any) -> str:
-    """What a typed answer is typed into: "boxes" for one in several parts, else "box"."""
-    return "boxes" if isinstance(answer, Mapping) else "box"
-
-
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 
-class Question:
+class Question(KeepsTypedAnswers):
     """Base class: a labelled input that records its answer and can be checked."""
 
     kind = "question"
@@ -357,88 +349,6 @@ class Question:
             self.save()
         else:
             self._say_kept(kept)
-
-    def _blank_over_recorded(self) -> Any:
-        """The recorded answer, where this typed answer is now empty and that one is not (an
-        answer only "Save answer" may remove); else None."""
-        if not self.typed:
-            return None
-        try:
-            value = self.value
-        except ValueError:  # not readable: save says why
-            return None
-        if not is_blank(value):
-            return None
-        recorded = self.recorded()
-        return None if is_blank(recorded) else recorded
-
-    def _say_kept(self, recorded: Any) -> str:
-        """Say that an empty input left ``recorded`` as it is; return what was said."""
-        box = _box_word(recorded)
-        text = (
-            f"The {box} {'are' if box == 'boxes' else 'is'} empty: your saved answer "
-            f"({self._describe(recorded)}) is kept. Type a new one, or press 'Save answer' "
-            f"on the empty {box} to remove it."
-        )
-        self._say(html.escape(text, quote=False), ok=False)
-        return text
-
-    def _describe(self, value: Any) -> str:
-        """A recorded answer in a few words, for a message about it."""
-        try:
-            text = self.summary(value)
-        except (TypeError, ValueError, AttributeError):  # edited by hand: shown as it is
-            text = str(value)
-        return text if len(text) <= 60 else text[:57].rstrip() + "..."
-
-    @staticmethod
-    def _removed(entry: Mapping[str, Any] | None) -> Any:
-        """The answer that a blank one recorded in ``entry`` replaced, if any (else None)."""
-        if entry is None or not is_blank(entry["value"]):
-            return None
-        kept = entry.get(PREVIOUS)
-        if not isinstance(kept, Mapping) or is_blank(kept.get("value")):
-            return None
-        return kept["value"]
-
-    def _removed_message(self, removed: Any) -> str:
-        box = _box_word(removed)
-        return (
-            f"The {box} {'are' if box == 'boxes' else 'is'} empty, so no answer is saved. "
-            "Your earlier answer "
-            f"({self._describe(removed)}) is kept in your answer file: press '{PUT_BACK}' to "
-            "bring it back."
-        )
-
-    def _offer_put_back(self, offer: bool) -> None:
-        """Show the "Put back my answer" button (made the first time) or hide it."""
-        if self.put_back_button is None:
-            if not offer:
-                return
-            self.put_back_button = w.Button(
-                description=PUT_BACK,
-                icon="undo",
-                tooltip="Put back the answer you removed by saving an empty box",
-                layout=w.Layout(width="auto"),
-            )
-            self.put_back_button.on_click(lambda _b: self._guard(self.put_back))
-            self._buttons.children = (*self._buttons.children, self.put_back_button)
-        self.put_back_button.layout.display = None if offer else "none"
-
-    def put_back(self) -> bool:
-        """Put back, and record again, the answer that saving an empty box removed."""
-        removed = self._removed(self.sheet.store.entry(self.qid))
-        if removed is None:
-            self._offer_put_back(False)
-            self._say("There is no removed answer to put back.", ok=False)
-            return False
-        self._stop_waiting()
-        self._loading = True  # one save, below, not one per key
-        try:
-            self.value = removed
-        finally:
-            self._loading = False
-        return self.save()
 
     def _stop_waiting(self) -> None:
         if self._pause is not None:
