@@ -334,3 +334,75 @@ def test_the_jobs_plans_a_participant_types_go_into_the_country_report(tmp_path,
     assert "about" in jobs.alt and "jobs" in jobs.alt
     assert "<th scope='col'>Counted as</th>" in to_html(report)
     assert section.entries == []  # a detail, not an answer
+
+
+SOLAR_BUILD = "Solar PV, construction and installation"
+SOLAR_RUN = "Solar PV, operation and maintenance"
+SORTING = "Materials recovery facility (sorting recyclables)"
+COMPOSTING = "Composting"
+# the quantities the course's notebook opens Module 8's boxes on
+COURSE_EXAMPLE = {SOLAR_BUILD: 5, SOLAR_RUN: 5, SORTING: 20_000}
+
+
+def typed_plan(panel: Explorer) -> dict[str, float]:
+    return {activity: box.value for activity, box in panel.controls.items() if box.value}
+
+
+def test_the_jobs_boxes_open_on_the_recorded_plan_after_a_reload_not_on_the_example(
+    tmp_path, monkeypatch
+):
+    from eic.report import build_report
+    from eic.strategy_panels import jobs_explorer
+    from eic.worksheet import Worksheet
+
+    course = tmp_path / "course"
+    factors = data.load("green_job_factors")
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    Worksheet("m08", course / "m08-country-strategy")
+    first = jobs_explorer(factors, COURSE_EXAMPLE)
+    assert typed_plan(first) == COURSE_EXAMPLE  # nothing recorded yet: the example
+    plan = {SOLAR_BUILD: 2, SOLAR_RUN: 2, SORTING: 15_000, COMPOSTING: 5_000}
+    for activity, quantity in plan.items():
+        first.controls[activity].value = quantity
+
+    monkeypatch.setattr("eic.answers._ACTIVE", {})  # the page reloaded: a new kernel
+    ws = Worksheet("m08", course / "m08-country-strategy")
+    again = jobs_explorer(factors, COURSE_EXAMPLE)
+    assert typed_plan(again) == plan
+    # by hand: 2 MW x 1.68 + 15,000 t x 0.001 + 5,000 t x 0.0004 = 3.36 + 15 + 2 = 20.36 jobs,
+    # and 2 MW x 31.2 = 62.4 job-years (the example's would be 28 jobs and 156 job-years)
+    said = headline(again)
+    assert said.startswith("The plans could create about 20 jobs") and "62 job-years" in said
+    (m08,) = [s for s in build_report([("Ana", course)], country="X").sections
+              if s.module["id"] == "m08"]  # fmt: skip
+    (jobs,) = [f for f in m08.figures if f.title == "Green jobs from the plans"]
+    assert jobs.alt == said  # the page's estimate is the one the report shows
+    # one box changed: the rest of the plan is kept, not the example's 5 MW and 20,000 t
+    again.controls[COMPOSTING].value = 6_000
+    assert ws.store.value("jobs_plan") == plan | {COMPOSTING: 6_000.0}
+
+
+def test_a_recorded_plan_with_an_activity_the_factors_no_longer_have_is_shown_not_fatal(
+    tmp_path, monkeypatch
+):
+    from eic.report import build_report
+    from eic.report_pages import to_markdown
+    from eic.strategy_panels import jobs_explorer
+    from eic.worksheet import Worksheet
+
+    course = tmp_path / "course"
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    ws = Worksheet("m08", course / "m08-country-strategy")
+    ws.store.record("jobs_plan", {"Wind farm, construction": 3, COMPOSTING: 5_000},
+                    kind="details", question="Plans for the jobs estimate")  # fmt: skip
+    panel = jobs_explorer(data.load("green_job_factors"), COURSE_EXAMPLE)
+    assert typed_plan(panel) == {COMPOSTING: 5_000}
+    # 5,000 t/yr x 0.0004 jobs per t/yr = 2 jobs
+    assert headline(panel) == (
+        "The plans could create about 2 jobs (2 direct; indirect not estimated)."
+    )
+    said = html.unescape(panel.text.value)
+    assert "'Wind farm, construction'" in said and "left out of this estimate" in said
+    text, _images = to_markdown(build_report([("Ana", course)], country="X"))
+    assert "| Composting | 5,000 t/yr processed | 2.0 |" in text
+    assert "'Wind farm, construction'" in text and "a chart could not be drawn" not in text

@@ -394,3 +394,120 @@ def test_a_markdown_report_not_edited_is_replaced_without_a_copy(participant, tm
     assert files.kept is None and files.note == ""
     assert NEW_ANSWER in files[1].read_text(encoding="utf-8")
     assert [p.name for p in out.iterdir() if "edited" in p.name] == []
+
+
+# -- Module 8's green jobs, the country in sentences, the charts' captions -------------------
+JOBS_PLAN = {
+    "Solar PV, construction and installation": 2,
+    "Solar PV, operation and maintenance": 2,
+    "Materials recovery facility (sorting recyclables)": 15_000,
+    "Composting": 5_000,
+}
+
+
+def with_a_jobs_plan_and_a_roadmap(folder) -> None:
+    store = AnswerStore.for_module("m08", folder / MODULES["m08"]["folder"])
+    store.record("jobs_plan", JOBS_PLAN, kind="details", question="Plans for the jobs estimate")
+    forum = "Set up a cluster forum of firms, city and residents"
+    answer(folder, "m08", "q7_roadmap_terms", {forum: "short term (0-2 years)"}, "checklist",
+           "7. When?")  # fmt: skip
+    answer(folder, "m08", "q8_roadmap_leads", {forum: "City"}, "checklist", "8. Who leads?")
+
+
+def test_the_green_jobs_table_says_indirect_jobs_were_not_estimated_and_totals_each_kind(
+    participant, tmp_path, monkeypatch
+):
+    from eic import data
+    from eic.strategy_panels import jobs_explorer
+
+    with_a_jobs_plan_and_a_roadmap(participant)
+    report = build_report([("Ana Reyes", participant)], country="Philippines")
+    (m08,) = [s for s in report.sections if s.module["id"] == "m08"]
+    (jobs,) = [f for f in m08.figures if f.title == "Green jobs from the plans"]
+    headers, rows = jobs.table
+    assert headers[:5] == ["Activity", "Plan", "Direct", "Indirect (– = not estimated)",
+                           "Counted as"]  # fmt: skip
+    # by hand, with the factors (31.2 job-years/MW; 1.68 jobs/MW; 0.001 and 0.0004 jobs per t/yr)
+    # and no published indirect multiplier: indirect jobs are not estimated, never a copy
+    assert [row[:5] for row in rows] == [
+        ["Solar PV, construction and installation", "2 MW installed", "62.4", "–", "job-years"],
+        ["Solar PV, operation and maintenance", "2 MW in operation", "3.4", "–", "jobs"],
+        ["Materials recovery facility (sorting recyclables)", "15,000 t/yr processed", "15.0",
+         "–", "jobs"],
+        ["Composting", "5,000 t/yr processed", "2.0", "–", "jobs"],
+        ["Total (jobs)", "–", "20.4", "–", "jobs"],  # 3.36 + 15 + 2 = 20.36
+        ["Total (job-years)", "–", "62.4", "–", "job-years"],
+    ]  # fmt: skip
+    # the totals are those of Module 8's page: its table's rows, in their units
+    monkeypatch.chdir(tmp_path)  # no plan recorded where the page looks: it shows JOBS_PLAN
+    page = jobs_explorer(data.load("green_job_factors"), JOBS_PLAN).text.value
+    cells = [re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in page.split("<tr>")]
+    page_totals = [[c[0], c[3], c[4]] for c in cells if c and c[0].startswith("Total")]
+    assert page_totals == [[row[0], row[2], row[4]] for row in rows[-2:]]
+
+
+@pytest.mark.parametrize(
+    ("typed", "in_a_sentence"),
+    [
+        ("Philippines", "the Philippines"),
+        ("The Philippines", "the Philippines"),  # never "the the Philippines"
+        ("the Philippines", "the Philippines"),
+        ("Lao PDR", "the Lao PDR"),
+        ("Lao People's Democratic Republic", "the Lao People's Democratic Republic"),
+        ("Republic of Korea", "the Republic of Korea"),
+        ("Maldives", "the Maldives"),
+        ("Kyrgyz Republic", "the Kyrgyz Republic"),
+        ("People's Republic of China", "the People's Republic of China"),
+        ("Marshall Islands", "the Marshall Islands"),
+        ("Solomon Islands", "the Solomon Islands"),
+        ("Cook Islands", "the Cook Islands"),
+        ("Federated States of Micronesia", "the Federated States of Micronesia"),
+        ("United States", "the United States"),
+        ("United Kingdom", "the United Kingdom"),
+        ("Netherlands", "the Netherlands"),
+        ("Kingdom of Thailand", "the Kingdom of Thailand"),
+        ("State of Palestine", "the State of Palestine"),
+        ("Islamic Republic of Iran", "the Islamic Republic of Iran"),
+        ("Democratic Socialist Republic of Sri Lanka", "the Democratic Socialist Republic of "
+         "Sri Lanka"),
+        ("Viet Nam", "Viet Nam"),
+        ("Indonesia", "Indonesia"),
+        ("Thailand", "Thailand"),
+        ("Iran (Islamic Republic of)", "Iran (Islamic Republic of)"),
+        ("(country not given)", "the country"),
+    ],
+)  # fmt: skip
+def test_a_country_reads_with_the_in_a_sentence_where_english_puts_one(typed, in_a_sentence):
+    from eic.report import country_in_text
+
+    assert country_in_text(typed) == in_a_sentence
+
+
+@pytest.mark.parametrize("typed", ["Philippines", "The Philippines"])
+def test_the_reports_sentences_name_the_philippines_with_the(participant, typed):
+    from eic.report_pages import to_markdown
+
+    report = build_report([("Ana Reyes", participant)], country=typed)
+    for text in (to_html(report), to_markdown(report)[0]):
+        assert "and not about the Philippines, are in the annex" in text
+        assert "not facts about the Philippines" in text
+        assert "about Philippines" not in text and "the the" not in text.lower()
+    assert report.title == f"{typed}: eco-industrial clusters, a draft country report"
+
+
+def test_each_charts_caption_is_written_once(participant):
+    from eic.report_pages import to_markdown
+
+    with_a_jobs_plan_and_a_roadmap(participant)
+    report = build_report([("Ana Reyes", participant)], country="Philippines")
+    page = to_html(report)
+    text, _images = to_markdown(report)
+    for title in ("The roadmap", "Green jobs from the plans"):
+        assert page.count(f">{title}<") == 1
+        assert [line for line in text.splitlines()
+                if title in line and not line.startswith("![")] == [f"*{title}*"]  # fmt: skip
+    # each chart's table is named by its caption, for a screen reader
+    for label in re.findall(r"<table aria-labelledby='([^']+)'>", page):
+        assert f"<figcaption id='{label}'>" in page
+    assert len(re.findall(r"<table aria-labelledby=", page)) == 2
+    assert parse(page).unbalanced == []

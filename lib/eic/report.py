@@ -68,6 +68,8 @@ class Figure:
     contributor: str
     # the chart's data as a table to print under it, if any: (headers, rows of text)
     table: tuple[list[str], list[list[str]]] | None = None
+    # a sentence for the reader under the chart and its table: what was left out, and why
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -214,8 +216,45 @@ class Report:
             f"The modules' sections hold what was recorded about a cluster and country the "
             f"authors know: ratings, judgements, reflections, the SWOT, the roadmap and tables "
             f"of their own data. The answers to the course's exercises, which are about its "
-            f"examples and not about {self.country}, are in the annex."
+            f"examples and not about {country_in_text(self.country)}, are in the annex."
         )
+
+
+# the words of a country's name that make it read "the ..." in a sentence: "the Republic of
+# Korea", "the Kyrgyz Republic", "the Solomon Islands", "the Lao PDR", "the United Kingdom"
+_WORDS_WITH_THE = {
+    *("republic", "kingdom", "state", "states", "islands", "federation", "federated"),
+    *("emirates", "union", "commonwealth", "sultanate", "principality", "pdr", "united"),
+    *("democratic", "islamic", "people's", "peoples"),
+}
+# and the names that read "the ..." without one of those words
+_NAMES_WITH_THE = {
+    *("philippines", "maldives", "netherlands", "bahamas", "gambia", "comoros", "congo"),
+    *("holy see", "uk", "us", "usa", "uae", "prc", "dprk", "rok"),
+}
+
+
+def country_in_text(country: str) -> str:
+    """A country's name as it reads in the middle of a sentence, with "the" where English
+    puts one; a name given with "the" keeps one, and a country not given reads "the country".
+
+    >>> [country_in_text(c) for c in ("Viet Nam", "Philippines", "The Philippines")]
+    ['Viet Nam', 'the Philippines', 'the Philippines']
+    >>> [country_in_text(c) for c in ("Republic of Korea", "Kyrgyz Republic", "Lao PDR")]
+    ['the Republic of Korea', 'the Kyrgyz Republic', 'the Lao PDR']
+    >>> country_in_text("Iran (Islamic Republic of)")
+    'Iran (Islamic Republic of)'
+    """
+    name = " ".join(str(country).split())
+    if not name or name.startswith("("):  # none given ("(country not given)")
+        return "the country"
+    first, _, rest = name.partition(" ")
+    if first.casefold() == "the" and rest:
+        return f"the {rest}"
+    # the name itself, not a form of state written after it ("Iran (Islamic Republic of)")
+    main = re.split(r"[(,]", name, maxsplit=1)[0].strip().casefold().replace("\u2019", "'")
+    words = set(re.findall(r"[\w']+", main))
+    return f"the {name}" if words & _WORDS_WITH_THE or main in _NAMES_WITH_THE else name
 
 
 def find_answers(folder: Path, module: dict) -> Path | None:
@@ -481,25 +520,76 @@ def _swot(answers: dict, name: str) -> list[Figure]:
                    f"SWOT grid. {listed}", name)]  # fmt: skip
 
 
+def planned_quantities(
+    plan: object, activities: Sequence[str]
+) -> tuple[dict[str, float], list[str]]:
+    """A recorded plan of the green-jobs estimate (``{activity: quantity}``) as the quantities
+    above 0 of the factors table's ``activities`` (named as the table names them, matched
+    ignoring capitals and spaces), and the names in the plan that cannot be used: an activity
+    the table no longer has, or a quantity that is not a number of 0 or more.
+
+    >>> planned_quantities({"composting": 5000, "Wind farm": 2, "Solar PV": 0},
+    ...                    ["Composting", "Solar PV"])
+    ({'Composting': 5000.0}, ['Wind farm'])
+    """
+    if not isinstance(plan, dict):
+        return {}, []
+    names = {" ".join(str(a).casefold().split()): str(a) for a in activities}
+    known: dict[str, float] = {}
+    left_out = []
+    for activity, quantity in plan.items():
+        name = names.get(" ".join(str(activity).casefold().split()))
+        number = quantity if isinstance(quantity, numbers.Real) else math.nan
+        if name is None or isinstance(quantity, bool) or not number >= 0 or number == math.inf:
+            left_out.append(str(activity))
+        elif number > 0:
+            known[name] = known.get(name, 0.0) + float(number)
+    return known, left_out
+
+
+def left_out_of_the_plan(left_out: Sequence[str], *, where: str, fix: str) -> str:
+    """What a participant is told about the activities of a plan that cannot be used: that
+    they are left out ``where``, and what to do instead (``fix``)."""
+    if not left_out:
+        return ""
+    named = ", ".join(f"'{name}'" for name in left_out)
+    them = "it is" if len(left_out) == 1 else "they are"
+    return (
+        f"The saved plan also has {named}, which the course's table of employment factors "
+        f"does not have (or whose quantity is not a number of 0 or more): {them} left out of "
+        f"{where}. {fix}"
+    )
+
+
 def _jobs(answers: dict, name: str) -> list[Figure]:
     import pandas as pd
 
     from eic import data
     from eic.jobs import green_jobs, jobs_chart, jobs_summary
 
-    plans = answers.get(JOBS_PLAN_ID, {}).get("value")
-    if not isinstance(plans, dict) or not plans:
+    factors = data.load("green_job_factors")
+    plans, left_out = planned_quantities(
+        answers.get(JOBS_PLAN_ID, {}).get("value"), list(factors["activity"])
+    )
+    if not plans:
         return []
     activities = pd.DataFrame({"activity": list(plans), "quantity": list(plans.values())})
-    estimate = green_jobs(activities, data.load("green_job_factors"))
+    estimate = green_jobs(activities, factors)
     fig = jobs_chart(estimate, title=f"Green jobs from the plans ({name})")
+    # as Module 8's page shows it: indirect jobs, where not estimated, as "–" (never as a copy
+    # of the direct jobs), and a total for each kind of job, in its unit (jobs or job-years)
     rows = [
-        [row.activity, f"{number_text(row.quantity)} {row.unit}", f"{row.direct:,.1f}",
-         f"{row.total:,.1f}", row.job_kind, row.source]
-        for row in estimate[estimate["activity"].isin(list(plans))].itertuples(index=False)
+        [row.activity,
+         "–" if pd.isna(row.quantity) else f"{number_text(row.quantity)} {row.unit}",
+         f"{row.direct:,.1f}", "–" if pd.isna(row.indirect) else f"{row.indirect:,.1f}",
+         row.job_kind, row.source]
+        for row in estimate.itertuples(index=False)
     ]  # fmt: skip
-    table = (["Activity", "Plan", "Direct", "Direct and indirect", "Counted as", "Source"], rows)
-    return [Figure("Green jobs from the plans", _png(fig), jobs_summary(estimate), name, table)]
+    headers = ["Activity", "Plan", "Direct", "Indirect (– = not estimated)", "Counted as", "Source"]
+    return [Figure("Green jobs from the plans", _png(fig), jobs_summary(estimate), name,
+                   (headers, rows), left_out_of_the_plan(left_out, where="the estimate",
+                   fix="To count an activity, type its quantity in the box of a matching "
+                   "activity in Module 8, then make the report again."))]  # fmt: skip
 
 
 FIGURES: dict[str, tuple[Callable[[dict, str], list[Figure]], ...]] = {

@@ -28,6 +28,7 @@ from eic.report import (
     Entry,
     OwnTable,
     Report,
+    country_in_text,
     describe,
 )
 
@@ -125,19 +126,24 @@ def to_html(report: Report) -> str:
             )
             parts += _own_results_html(table)
         parts += _answers_html(section.about_the_cluster, number, group, "h3")
-        for figure in section.figures:
+        for n, figure in enumerate(section.figures, 1):
             data = base64.b64encode(figure.png).decode("ascii")
             caption = f"{figure.title} ({figure.contributor})" if group else figure.title
+            # the caption is written once, under the chart; the table of the chart's data
+            # under it is named by that caption, not by a second copy of it
+            label = f"{module['id']}-figure-{n}"
             parts.append(
                 f"<figure><img src='data:image/png;base64,{data}' alt='{e(figure.alt, True)}'>"
-                f"<figcaption>{e(caption)}</figcaption></figure>"
+                f"<figcaption id='{label}'>{e(caption)}</figcaption></figure>"
             )
             if figure.table:
-                parts.append(_table_html(figure.table, caption))
+                parts.append(_table_html(figure.table, label))
+            if figure.note:
+                parts.append(f"<p class='status'>{e(figure.note)}</p>")
         parts.append("</section>")
     if any(s.exercises for s in report.sections):
         parts.append("<section id='annex'><h2>Annex: answers to the course's exercises</h2>")
-        parts.append(f"<p>{e(ANNEX_INTRO.format(country=report.country))}</p>")
+        parts.append(f"<p>{e(ANNEX_INTRO.format(country=country_in_text(report.country)))}</p>")
         for section in report.sections:
             if section.exercises:
                 number = int(section.module["id"][1:])
@@ -263,9 +269,11 @@ def to_markdown(report: Report, image_folder: str = "") -> tuple[str, dict[str, 
             lines += [f"![{figure.alt}]({path})", "", f"*{figure.title}*", ""]
             if figure.table:
                 lines += [*_table_markdown(figure.table), ""]
+            if figure.note:
+                lines += [f"*{figure.note}*", ""]
     if any(s.exercises for s in report.sections):
         lines += ["## Annex: answers to the course's exercises", ""]
-        lines += [ANNEX_INTRO.format(country=report.country), ""]
+        lines += [ANNEX_INTRO.format(country=country_in_text(report.country)), ""]
         for section in report.sections:
             if section.exercises:
                 number = int(section.module["id"][1:])
@@ -292,13 +300,14 @@ def _answers_markdown(entries: list[Entry], number: int, group: bool, heading: s
     return lines
 
 
-def _table_html(table: tuple[list[str], list[list[str]]], caption: str) -> str:
+def _table_html(table: tuple[list[str], list[list[str]]], labelled_by: str) -> str:
+    """A chart's data as a table, named by the chart's caption (the element ``labelled_by``)."""
     e = html.escape
     headers, rows = table
     head = "".join(f"<th scope='col'>{e(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows)
     return (
-        f"<table><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<table aria-labelledby='{e(labelled_by, True)}'><thead><tr>{head}</tr></thead>"
         f"<tbody>{body}</tbody></table>"
     )
 

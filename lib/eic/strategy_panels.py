@@ -23,18 +23,45 @@ from eic.explorers import Explorer, answer_view, show, table_html
 from eic.grading import grading_mode
 from eic.jobs import green_jobs, jobs_chart, jobs_summary
 from eic.question_groups import Checklist
-from eic.report import JOBS_PLAN_ID, ROADMAP_START, STATUS_DONE, STATUS_NONE, build_report
+from eic.report import (
+    JOBS_PLAN_ID,
+    ROADMAP_START,
+    STATUS_DONE,
+    STATUS_NONE,
+    build_report,
+    left_out_of_the_plan,
+    planned_quantities,
+)
 from eic.report_pages import markdown_archive, to_html, write_report
 from eic.strategy import roadmap_chart, roadmap_from_terms, roadmap_summary
 
 
 def jobs_explorer(factors: pd.DataFrame, quantities: Mapping[str, float]) -> Explorer | None:
     """Green jobs from the quantity of each activity (typed by the participant), with the
-    factors' sources beside the result."""
+    factors' sources beside the result.
+
+    The boxes open on the plan the participant recorded before (as the country report shows
+    it), and on the course's example ``quantities`` only while none is recorded.
+    """
+    if grading_mode():
+        return None
     units = dict(zip(factors["activity"], factors["unit"], strict=True))
+    store = active_store("m08")
+    recorded = store.value(JOBS_PLAN_ID)
+    if isinstance(recorded, dict):  # the participant's own plan, read as the report reads it
+        start, left_out = planned_quantities(recorded, list(factors["activity"]))
+    else:
+        start, left_out = dict(quantities), []
+    # an activity of the saved plan that the factors table no longer has, said, never fatal
+    note = left_out_of_the_plan(
+        left_out,
+        where="this estimate and of your country report",
+        fix="To count an activity, type its quantity in the box of a matching activity above.",
+    )
+    note = f"<p role='status'>{html.escape(note)}</p>" if note else ""
     controls = {
         activity: w.BoundedFloatText(
-            value=quantities.get(activity, 0.0),
+            value=start.get(activity, 0.0),
             min=0,
             max=1e9,
             description=f"{activity} ({units[activity]}):",
@@ -50,29 +77,33 @@ def jobs_explorer(factors: pd.DataFrame, quantities: Mapping[str, float]) -> Exp
         )
         estimate = green_jobs(activities[activities["quantity"] > 0], factors)
         shown = estimate[["activity", "quantity", "unit", "direct", "job_kind", "source"]]
-        text = f"<p><b>{html.escape(jobs_summary(estimate))}</b></p>" + table_html(
-            shown,
-            caption="Direct green jobs by activity, with the source of each factor",
-            formats={"quantity": "{:,.6g}", "direct": "{:,.1f}"},
-            headers={
-                "activity": "Activity",
-                "quantity": "Quantity",
-                "unit": "Unit",
-                "direct": "Direct jobs",
-                "job_kind": "Counted as",
-                "source": "Source of the factor",
-            },
+        text = (
+            f"<p><b>{html.escape(jobs_summary(estimate))}</b></p>"
+            + note
+            + table_html(
+                shown,
+                caption="Direct green jobs by activity, with the source of each factor",
+                formats={"quantity": "{:,.6g}", "direct": "{:,.1f}"},
+                headers={
+                    "activity": "Activity",
+                    "quantity": "Quantity",
+                    "unit": "Unit",
+                    "direct": "Direct jobs",
+                    "job_kind": "Counted as",
+                    "source": "Source of the factor",
+                },
+            )
         )
         return jobs_chart(estimate), text
 
     explorer = show(Explorer(controls, draw, css="eic-jobs-explorer"))
     if explorer is not None:
-        # the participant's own plans, once they change the example's, go into the country
-        # report (kept as "details" with Module 8's answers; the example itself never does)
+        # the participant's own plans, once they change the boxes, go into the country report
+        # (kept as "details" with Module 8's answers; the example itself never does)
         def keep(_change) -> None:
             plans = {a: float(c.value) for a, c in controls.items() if c.value and c.value > 0}
             with contextlib.suppress(AnswerNotSaved):  # the estimate is shown even so
-                active_store("m08").record(
+                store.record(
                     JOBS_PLAN_ID, plans, kind="details", question="Plans for the jobs estimate"
                 )
 
