@@ -1,0 +1,57 @@
+"""The country report made in Voila, as a participant makes it at the end of Module 8: with
+the analysis of a table of their own data uploaded in an earlier module."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from conftest import released_modules
+from test_browser import open_module, served  # noqa: F401  (served: the module's server)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_the_country_report_is_made_in_voila_with_the_own_data_analysed(served, browser):  # noqa: F811
+    url, folder = served
+    m05 = next(m for m in released_modules() if m["id"] == "m05")
+    page, errors = open_module(browser, url, "m05")
+    panel = page.locator(".eic-own-data")
+    panel.scroll_into_view_if_needed()
+    with page.expect_download() as download:
+        panel.get_by_text("the template as CSV").click()
+    template = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    ours = template.replace("Steam trap repair", "Kim Son steam trap repair")
+    with page.expect_file_chooser() as chooser:
+        panel.locator("button.widget-upload").click()
+    chooser.value.set_files({"name": "kim-son.csv", "mimeType": "text/csv",
+                             "buffer": ours.encode()})  # fmt: skip
+    panel.locator(".eic-own-data-ok").wait_for(timeout=60_000)
+    assert (folder / m05["folder"] / "m05-own-options.csv").exists()
+    page.close()
+
+    page, more_errors = open_module(browser, url, "m08")
+    made = page.locator(".eic-report-panel")
+    made.scroll_into_view_if_needed()
+    made.get_by_label("Your name:").fill("Nguyen Van An")
+    made.get_by_label("Your country:").fill("Viet Nam")
+    made.get_by_role("button", name="Make my country report").click()
+    made.get_by_text("Report made from").wait_for(timeout=120_000)
+    said = made.inner_text()
+    assert "country-report.html" in said and "country-report.md" in said
+    assert made.locator("a[download='country-report.html']").count() == 1
+    assert made.locator("a[download='country-report.zip']").count() == 1
+
+    m08 = next(m for m in released_modules() if m["id"] == "m08")
+    report = (folder / m08["folder"] / "country-report.html").read_text(encoding="utf-8")
+    section = report.split("<section id='m05'>")[1].split("</section>")[0]
+    text = html.unescape(re.sub(r"<[^>]+>", " ", section))
+    assert "from kim-son.csv" in text
+    assert "What the module's analysis shows for this table" in text
+    assert "Kim Son steam trap repair" in text.split("What the module's analysis shows")[1]
+    assert "Discount rate (%): 10" in text
+    assert "<img src='data:image/png;base64," in section  # the analysis's chart
+    assert errors + more_errors == []
+    page.close()
