@@ -19,12 +19,17 @@ off) leaves its hidden temporary file behind. :func:`remove_stale_temporaries` r
 files once they are older than :data:`STALE_TEMPORARY_AGE`; the answer store and the own-data
 tables call it each time they take their lock.
 
+A command that must run alone, such as grading a class (:mod:`eic.trainer.commands`),
+holds :func:`held_at_once` for as long as it runs: a second one is refused at once and told
+who holds the lock, and a lock is never left behind by a process that has ended.
+
 Only the standard library is used, as in :mod:`eic.answers`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import tempfile
@@ -164,3 +169,78 @@ def remove_stale_temporaries(
             continue
         removed.append(entry.path)
     return removed
+
+
+# -- a lock that one process holds for a whole command -------------------------------------
+# Room for the holder's note at the start of the lock file; on Windows the lock is on the
+# byte after it, so that another process can still read the note.
+NOTE_ROOM = 4096
+
+
+class LockTaken(Exception):
+    """Another process holds the lock of :func:`held_at_once`; ``note`` is what it wrote in
+    the lock file to say who it is ("" if it could not be read)."""
+
+    def __init__(self, path: str | os.PathLike, note: str) -> None:
+        super().__init__(f"{os.fspath(path)} is locked by another process: {note or '?'}")
+        self.path = os.fspath(path)
+        self.note = note
+
+
+@contextlib.contextmanager
+def held_at_once(path: str | os.PathLike, note: str) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` (made if missing) for the duration of the
+    ``with``, with ``note`` written in it to say who holds it. If another process holds the
+    lock, raise :class:`LockTaken` at once, with that process's note, instead of waiting.
+
+    The system releases the lock when its process ends, however it ends (stopped, killed,
+    the computer switched off), so a process that is gone never keeps another out. The file
+    itself stays, emptied on leaving: a note in it means nothing unless its lock is held.
+
+    >>> lock = os.path.join(tempfile.mkdtemp(), ".course.lock")
+    >>> with held_at_once(lock, "grading m01"):
+    ...     print(open(lock).read())
+    grading m01
+    """
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows only
+    descriptor = os.open(os.fspath(path), flags, 0o644)
+    with os.fdopen(descriptor, "r+b", buffering=0) as file:
+        if not _lock_at_once(descriptor):
+            file.seek(0)
+            raise LockTaken(path, file.read(NOTE_ROOM).decode("utf-8", "replace").strip())
+        try:
+            file.seek(0)
+            file.truncate()
+            file.write(note.encode("utf-8")[:NOTE_ROOM])
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                file.seek(0)
+                file.truncate()
+            _unlock(descriptor)
+
+
+def _lock_at_once(descriptor: int) -> bool:
+    """Lock without waiting; False if another process holds the lock."""
+    if fcntl is not None:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+    os.lseek(descriptor, NOTE_ROOM, os.SEEK_SET)  # msvcrt locks from the current position
+    try:
+        msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)
+    except OSError as err:
+        if err.errno in (errno.EACCES, errno.EDEADLK):  # another process holds it
+            return False
+        raise
+    return True
+
+
+def _unlock(descriptor: int) -> None:
+    if fcntl is not None:
+        fcntl.flock(descriptor, fcntl.LOCK_UN)
+        return
+    os.lseek(descriptor, NOTE_ROOM, os.SEEK_SET)
+    msvcrt.locking(descriptor, msvcrt.LK_UNLCK, 1)

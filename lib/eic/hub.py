@@ -278,7 +278,16 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _collect(args: argparse.Namespace) -> int:
-    course, api = _exchange_api(args)
+    from eic.trainer.commands import running_alone
+
+    # it writes into submitted/, which grading reads: never while grading (or another
+    # collect) runs in the course folder
+    with running_alone(Course.at(args.course), f"eic-course hub collect {args.module}"):
+        course, api = _exchange_api(args)
+        return _collect_alone(args, course, api)
+
+
+def _collect_alone(args: argparse.Namespace, course: Course, api) -> int:
     status = 0
     for module in course.resolve(args.module):
         result = api.collect(module.folder)

@@ -4,13 +4,24 @@ export. Each prints what it did in plain words and returns the exit status."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime as _dt
+import functools
+import json
 import os
+import socket
 import sys
 import textwrap
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from eic import file_lock
 from eic.trainer.course import Course, CourseError
 from eic.trainer.os_problems import not_written, os_problem, sentence
+
+# Held by the command that changes what grading reads or writes (release/, submitted/,
+# autograded/, feedback/ and the grades in the gradebook), for as long as it runs.
+LOCK_FILE = ".eic-course.lock"
 
 COLLECT_NAMING = """\
 How downloaded files are matched to participants: a file belongs to a participant when
@@ -30,6 +41,84 @@ is given the released one; the released notebook alone, unchanged, is no submiss
 
 def _course(args: argparse.Namespace) -> Course:
     return Course.at(args.course)
+
+
+@contextlib.contextmanager
+def running_alone(course: Course, command: str) -> Iterator[None]:
+    """Run ``command`` (``"eic-course grade all"``) as the only command at work on the
+    course's grading: two at once (two grading runs, or collect replacing the files that
+    grading reads) would save wrong grades. Another such command that runs already makes
+    this one stop at once with a :class:`CourseError` saying which it is and since when.
+
+    The lock is the file :data:`LOCK_FILE` in the course folder, held with
+    :func:`eic.file_lock.held_at_once`: the system releases it when the command ends,
+    however it ends, so a command that was stopped or killed never keeps another out.
+    """
+    note = json.dumps(
+        {
+            "command": command,
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "since": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        }
+    )
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(file_lock.held_at_once(course.root / LOCK_FILE, note))
+        except file_lock.LockTaken as taken:
+            raise CourseError(busy_message(taken.note)) from None
+        yield
+
+
+def busy_message(note: str, *, today: _dt.date | None = None) -> str:
+    """Why a command did not start, from the note of the command that holds the lock.
+
+    >>> note = json.dumps({"command": "eic-course grade all", "pid": 4123,
+    ...     "host": socket.gethostname(), "since": "2025-03-04T14:02:11+07:00"})
+    >>> print(busy_message(note, today=_dt.date(2025, 3, 4)))  # doctest: +NORMALIZE_WHITESPACE
+    eic-course grade all (process 4123) has been running in this course folder since
+    14:02:11, so this command did not start: grade, collect, release and feedback each read
+    what the others write, and two at once save wrong grades. Wait until it has finished (or
+    stop it with Ctrl-C in its window), then run this command again.
+    """
+    try:
+        holder = json.loads(note)
+        since = _dt.datetime.fromisoformat(holder["since"])
+        who = f"{holder['command']} (process {int(holder['pid'])}"
+    except (ValueError, TypeError, KeyError):
+        who, since = "another eic-course command", None
+    else:
+        if holder.get("host") != socket.gethostname():
+            who += f" on the computer {holder.get('host')}"
+        who += ")"
+    when = ""
+    if since is not None:
+        day = since.date() == (today or _dt.date.today())
+        when = f" since {since:%H:%M:%S}" if day else f" since {since:%d %b %Y %H:%M}"
+    return (
+        f"{who} has been running in this course folder{when}, so this command did not "
+        "start: grade, collect, release and feedback each read what the others write, and "
+        "two at once save wrong grades. Wait until it has finished (or stop it with Ctrl-C "
+        "in its window), then run this command again."
+    )
+
+
+def _command_line(args: argparse.Namespace) -> str:
+    """The command as the trainer wrote it, enough to recognise it: ``eic-course grade all``."""
+    words = [getattr(args, name, None) for name in ("command", "roster_command", "module")]
+    return " ".join(["eic-course", *filter(None, words)])
+
+
+def _alone(step: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A subcommand that changes what grading reads or writes: it runs under
+    :func:`running_alone`."""
+
+    @functools.wraps(step)
+    def run(args: argparse.Namespace) -> int:
+        with running_alone(_course(args), _command_line(args)):
+            return step(args)
+
+    return run
 
 
 def _roster_import(args: argparse.Namespace) -> int:
@@ -56,6 +145,11 @@ def _roster_import(args: argparse.Namespace) -> int:
     )
     if report.not_in_file:
         print(f"In the gradebook but not in this file (kept): {', '.join(report.not_in_file)}")
+    if report.no_email:
+        print(
+            f"{len(report.no_email)} participant(s) have no e-mail address (allowed: grades.csv "
+            f"leaves it blank): {', '.join(report.no_email)}"
+        )
     for warning in warnings:
         print(f"Warning: {warning}")
     if problems:
@@ -119,8 +213,13 @@ def _collect(args: argparse.Namespace) -> int:
         if blank:
             print(
                 f"  ({', '.join(blank)}: only the released notebook, unchanged, and no answer "
-                "file, which is not a submission)"
+                "file with an answer in it, which is not a submission)"
             )
+    if report.blank_answer_files:
+        print(
+            f"Answer file holding no answer (only questions left blank), not collected: "
+            f"{', '.join(report.blank_answer_files)}"
+        )
     return 1 if report.unmatched or report.no_answers or report.unreadable_answers else 0
 
 
@@ -295,7 +394,8 @@ def add_trainer_commands(commands) -> None:
         help="import or update participants from a CSV file",
         description=(
             "Import participants from a CSV file with the columns id, first_name, last_name, "
-            "country, email. Each row is checked; a bad row is reported and skipped. "
+            "country, email (the e-mail may be left blank). Each row is checked; a bad row is "
+            "reported and skipped. "
             "Importing again updates participants already there, without duplicates (ids "
             "that differ only in capitals are the same id). Participants who share a full "
             "name are named in a warning: downloads named by that name cannot be collected."
@@ -314,7 +414,7 @@ def add_trainer_commands(commands) -> None:
         ),
     )
     release.add_argument("module", help=module_help)
-    release.set_defaults(run=_release)
+    release.set_defaults(run=_alone(_release))
 
     collect = commands.add_parser(
         "collect",
@@ -336,7 +436,7 @@ def add_trainer_commands(commands) -> None:
         metavar="FOLDER",
         help="the folder of downloaded files (it is only read)",
     )
-    collect.set_defaults(run=_collect)
+    collect.set_defaults(run=_alone(_collect))
 
     grade = commands.add_parser(
         "grade",
@@ -349,7 +449,9 @@ def add_trainer_commands(commands) -> None:
             "flagged to be graded again. A module served from the release/ folder without "
             "eic-course release is first recorded in the gradebook. Submissions already "
             "graded from the same files are skipped; a submission that hangs or crashes is "
-            "stopped and reported. Safe to interrupt (Ctrl-C): run it again to grade the rest."
+            "stopped and reported. Safe to interrupt (Ctrl-C): run it again to grade the rest. "
+            "It does not start while a grade, collect, release or feedback command runs in "
+            "the same course folder."
         ),
     )
     grade.add_argument("module", help=module_help)
@@ -373,7 +475,7 @@ def add_trainer_commands(commands) -> None:
         help="time limit of one whole submission (default: 3 x the cell limit + 60)",
     )
     grade.add_argument("--force", action="store_true", help="grade every submission again")
-    grade.set_defaults(run=_grade)
+    grade.set_defaults(run=_alone(_grade))
 
     feedback = commands.add_parser(
         "feedback",
@@ -386,7 +488,7 @@ def add_trainer_commands(commands) -> None:
         ),
     )
     feedback.add_argument("module", help=module_help)
-    feedback.set_defaults(run=_feedback)
+    feedback.set_defaults(run=_alone(_feedback))
 
     export = commands.add_parser(
         "export",

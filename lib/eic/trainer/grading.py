@@ -6,10 +6,17 @@ then (or with ``force``). Grades reach the course
 gradebook one submission at a time, each in one transaction, with Ctrl-C held back while
 a transaction is written; so an interrupted run leaves a consistent gradebook, and
 running the command again grades only what is left.
+
+The fingerprint that lets the next run skip a submission ("already graded from the same
+files") is that of the files before grading; they are read again once graded, and a
+submission whose files changed meanwhile keeps no grade from this run (it is reported as not
+graded, and the next run grades it). ``eic-course`` runs no collect while it grades
+(:func:`eic.trainer.commands.running_alone`); this catches files replaced by other means.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import tempfile
 import warnings
@@ -26,12 +33,17 @@ from eic.trainer.progress import Progress
 from eic.trainer.reflections import changed_reflections, graded_by_hand, reflection_texts
 
 LOG_NAME = "eic-grading.log"
+CHANGED_WHILE_GRADED = (
+    "its files in submitted/ changed while it was being graded, so no grade was kept: run "
+    "the same command again to grade them as they are now"
+)
 
 
 @dataclass
 class Plan:
     tasks: list[Task] = field(default_factory=list)
     digests: dict[Task, str] = field(default_factory=dict)
+    releases: dict[str, str] = field(default_factory=dict)  # module folder -> release digest
     already: list[records.GradingRecord] = field(default_factory=list)
     not_submitted: dict[str, list[str]] = field(default_factory=dict)
     not_in_roster: set[str] = field(default_factory=set)
@@ -73,7 +85,7 @@ def plan(course: Course, modules: list[Module], *, force: bool = False) -> Plan:
             submitted = course.submitted(module.folder)
             result.not_submitted[module.id] = sorted(roster - set(submitted))
             result.not_in_roster |= set(submitted) - roster
-            release = records.release_digest(gb, module.folder)
+            release = result.releases[module.folder] = records.release_digest(gb, module.folder)
             for student, folder in submitted.items():
                 if student not in roster:  # graded once they are in the roster
                     continue
@@ -148,6 +160,10 @@ def grade(
     with course.gradebook() as gb, tempfile.TemporaryDirectory(prefix="eic-grade-") as scratch:
 
         def on_done(outcome: Outcome) -> None:
+            if outcome.status == records.GRADED and _changed_since_planned(course, work, outcome):
+                outcome = dataclasses.replace(
+                    outcome, status=records.FAILED, detail=CHANGED_WHILE_GRADED, record=None
+                )
             # Ctrl-C waits until this submission's grades are committed (or rolled back)
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
@@ -195,6 +211,14 @@ def grade(
         finally:
             progress.close()
     return work, summary
+
+
+def _changed_since_planned(course: Course, work: Plan, outcome: Outcome) -> bool:
+    """Whether a submission's files differ now from those fingerprinted before grading."""
+    task = outcome.task
+    folder = course.root / "submitted" / task.student / task.assignment
+    now = records.submission_digest(folder, work.releases[task.assignment])
+    return now != work.digests[task]
 
 
 def _graded_notebook(course: Course, task: Task) -> Path:

@@ -11,6 +11,11 @@ time. The parent process hands out the tasks, and:
   rest of the class;
 - does the same when a worker process dies.
 
+A worker stops at once, with the kernel it started, when the process that started it ends
+in any way (stopped with ``kill``, or killed), rather than finishing the submission in hand:
+otherwise it could still be writing that submission's autograded notebook while a new
+grading run, no longer kept out by the course's lock, grades the same submission.
+
 nbgrader's own per-cell time limit (``Execute.timeout``) stops ordinary infinite loops
 first; the submission limit is the safety net for anything that escapes it.
 """
@@ -22,6 +27,7 @@ import multiprocessing
 import os
 import signal
 import sqlite3
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -107,6 +113,23 @@ def kill_tree(process) -> None:
     process.join(10)
 
 
+def stopping_with_parent(target: Callable[..., object], *args: object) -> None:
+    """``target(*args)``, in a process started by :mod:`multiprocessing`, which ends (with
+    every process it started) as soon as the process that started it has ended."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
+    target(*args)
+
+
+def _end_with(parent_sentinel: int) -> None:
+    wait([parent_sentinel])  # ready once the parent process has ended
+    for pid in _descendants(os.getpid()):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.kill(pid, signal.SIGKILL)
+    os._exit(1)
+
+
 class _Worker:
     def __init__(self, ctx, index: int, root: Path, scratch: Path, db: Path, cell_timeout: int):
         self.index = index
@@ -114,8 +137,15 @@ class _Worker:
         copy_database(db, self.db)
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
-            target=worker_main,
-            args=(child, str(root), str(self.db), cell_timeout, str(scratch / "workers.log")),
+            target=stopping_with_parent,
+            args=(
+                worker_main,
+                child,
+                str(root),
+                str(self.db),
+                cell_timeout,
+                str(scratch / "workers.log"),
+            ),
             daemon=True,
             name=f"eic-grade-{index}",
         )

@@ -7,11 +7,13 @@ may be written with spaces or capitals, e.g. "First name"):
     ph-01,Maria,Santos,Philippines,maria.santos@example.gov.ph
 
 An id is what names the participant's folders and starts the names of their submitted
-files, so it holds only letters, digits, dots and hyphens (``ph-01``, ``vn.03``). Names,
-e-mail and id go into nbgrader's student table; the country goes into the course's own
-table beside it (see :mod:`eic.trainer.records`). Importing the file again updates the
-participants already there and adds new ones: an id is never duplicated, not even in other
-capitals (``PH-01`` is ``ph-01``'s id written differently, so it is refused, not added).
+files, so it holds only letters, digits, dots and hyphens (``ph-01``, ``vn.03``). The
+e-mail may be left blank (nbgrader's is optional: the participant then has none), but one
+that is written must be an address. Names, e-mail and id go into nbgrader's student table;
+the country goes into the course's own table beside it (see :mod:`eic.trainer.records`).
+Importing the file again updates the participants already there and adds new ones: an id
+is never duplicated, not even in other capitals (``PH-01`` is ``ph-01``'s id written
+differently, so it is refused, not added).
 
 >>> rows, problems = read_roster("id,first name,last name,country,email\\n"
 ...                              "ph-01,Maria,Santos,Philippines,maria@example.org\\n"
@@ -63,7 +65,7 @@ class Participant:
     first_name: str
     last_name: str
     country: str
-    email: str
+    email: str  # "" when the participant has none
 
     @property
     def name(self) -> str:
@@ -77,6 +79,7 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     not_in_file: list[str] = field(default_factory=list)
+    no_email: list[str] = field(default_factory=list)  # imported without an e-mail address
 
 
 def _column(name: str) -> str:
@@ -99,9 +102,7 @@ def _check(row: dict[str, str], where: str) -> list[str]:
             problems.append(f"{where}: {name} is empty; write the participant's {what}")
     if not row["country"]:
         problems.append(f"{where}: country is empty; write the economy the participant comes from")
-    if not row["email"]:
-        problems.append(f"{where}: email is empty; write the participant's e-mail address")
-    elif not EMAIL_PATTERN.fullmatch(row["email"]):
+    if row["email"] and not EMAIL_PATTERN.fullmatch(row["email"]):
         problems.append(
             f"{where}: email '{row['email']}' is not an e-mail address; write it like "
             "name@ministry.gov"
@@ -208,7 +209,9 @@ def import_participants(gradebook, participants: list[Participant]) -> ImportRep
                 f"does, the spelling that names their folders (submitted/{spellings[0]}/)"
             )
             continue
-        fields = {"first_name": p.first_name, "last_name": p.last_name, "email": p.email}
+        # no e-mail is stored as none (NULL), as nbgrader itself stores it
+        email = p.email or None
+        fields = {"first_name": p.first_name, "last_name": p.last_name, "email": email}
         try:
             student = gradebook.find_student(p.id)
         except MissingEntry:
@@ -221,6 +224,8 @@ def import_participants(gradebook, participants: list[Participant]) -> ImportRep
                 setattr(student, key, value)
             (report.updated if changed else report.unchanged).append(p.id)
         records.set_country(gradebook, p.id, p.country)
+        if email is None:
+            report.no_email.append(p.id)
     try:
         session.commit()
     except Exception:
