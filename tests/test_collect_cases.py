@@ -369,3 +369,79 @@ def test_collecting_again_says_whose_submission_it_replaced_and_whether_it_chang
     lines = {line.split()[0]: line for line in text.splitlines() if line.startswith("  ph-")}
     assert "replaces the earlier submission, the same files" in lines["ph-01"]
     assert "replaces the earlier submission, changed" in lines["ph-02"]
+
+
+# -- 8. Check pressed on questions not answered, and nothing else ---------------------------
+
+CHECK_ONLY = json.dumps(
+    {
+        "module": MID,
+        "format": 1,
+        "answers": {
+            "q5_timeline": {
+                "value": ["", "", "", ""],
+                "recorded_at": "2024-05-02T09:00:00",
+                "incomplete": "choose an item for the 1st place",
+            },
+            "r1_reflection": {"value": "", "recorded_at": "2024-05-02T09:01:00"},
+        },
+    }
+)
+
+
+def test_a_served_participant_who_only_pressed_check_has_not_submitted(course):
+    import_roster(course, MARIA, JOSE)
+    served = participant_folders(course / "release", course / "participants", ["ph-01", "ph-02"])
+    (served / "ph-01" / FOLDER / ANSWERS).write_text(ONE_ANSWER)
+    (served / "ph-02" / FOLDER / ANSWERS).write_text(CHECK_ONLY)  # the notebook unchanged
+    status, text = collect(course, served)
+    assert status == 0, text
+    assert set(submitted(course, "ph-01")) == {NOTEBOOK, ANSWERS}
+    assert submitted(course, "ph-02") == {}
+    (no_submission,) = [line for line in text.splitlines() if line.startswith("No submission")]
+    assert "ph-02" in no_submission and "ph-01" not in no_submission
+    (blank,) = [line for line in text.splitlines() if line.startswith("Answer file holding")]
+    assert blank.endswith("not collected: ph-02")
+    (blank,) = [line for line in text.splitlines() if line.startswith("Answer file holding")]
+    assert blank.endswith("not collected: ph-02")
+
+
+def test_an_answer_file_that_says_nothing_is_collected_as_no_answer_file(course, tmp_path):
+    import_roster(course, MARIA, JOSE)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    # ph-01 added code to the notebook but answered nothing; ph-02 sent only such a file
+    (downloads / f"ph-01_{NOTEBOOK}").write_text(edited_notebook(course))
+    (downloads / f"ph-01_{ANSWERS}").write_text(CHECK_ONLY)
+    (downloads / f"ph-02_{ANSWERS}").write_text(CHECK_ONLY)
+    status, text = collect(course, downloads)
+    assert status == 1  # as for a submission without an answer file
+    assert set(submitted(course, "ph-01")) == {NOTEBOOK}
+    (no_answers,) = [line for line in text.splitlines() if line.startswith(f"No {ANSWERS}")]
+    assert "ph-01" in no_answers
+    assert submitted(course, "ph-02") == {}
+    (no_submission,) = [line for line in text.splitlines() if line.startswith("No submission")]
+    assert "ph-02" in no_submission
+
+
+def test_answers_counts_only_answers_marks_drafts_and_names_entries_left_blank(tmp_path):
+    answers = json.loads(CHECK_ONLY)
+    answers["answers"]["q3_match_type"] = {
+        "value": "Eco-industrial park",
+        "recorded_at": "2024-05-02T09:02:00",
+    }
+    answers["answers"]["q4_towns"] = {
+        "value": 2,
+        "recorded_at": "2024-05-02T09:03:00",
+        "incomplete": "2 Eco-Towns is outside the plausible range",
+    }
+    (tmp_path / ANSWERS).write_text(json.dumps(answers))
+    status, text = cli("answers", str(tmp_path))
+    assert status == 0
+    # two answers of four entries: the ranking with no place and the empty reflection are not
+    summary = f"{ANSWERS}: 2 answer(s), 1 of them a draft (not complete yet)"
+    assert text.splitlines()[0].endswith(summary)
+    (towns,) = [line for line in text.splitlines() if "q4_towns" in line]
+    assert "draft: 2 Eco-Towns is outside the plausible range" in towns
+    (blank,) = [line for line in text.splitlines() if "q5_timeline" in line]
+    assert "Left blank, not answers: q5_timeline, r1_reflection" in blank

@@ -118,6 +118,10 @@ def test_module_map_does_not_count_a_draft_until_it_is_complete(tmp_path, monkey
     assert f"{M02_CELL}0 of 9 answered</td>" in module_map(link_from=release)
     reflection.value = " ".join(["word"] * 50)
     assert f"{M02_CELL}1 of 9 answered</td>" in module_map(link_from=release)
+    # an entry that says nothing, with no "incomplete" mark (an answer file edited by hand, or
+    # older than the course's questions, which now never record one), is not an answer
+    sheet.store.record("q1_sectors", [], kind="multiple_choice", question="Which?")
+    assert f"{M02_CELL}1 of 9 answered</td>" in module_map(link_from=release)
 
 
 def test_every_bundled_dataset_has_provenance_and_every_file_is_catalogued():

@@ -229,3 +229,95 @@ def test_in_voila_an_emptied_reflection_is_kept_and_a_removed_one_put_back(
     assert box.input_value() == REFLECTION
     assert wait_for_answer(answers, "r1_reflection") == REFLECTION
     page.close()
+
+
+# -- Check or Save before answering: nothing is recorded ------------------------------------
+
+TIMELINE = ["Kalundborg", "Ulsan", "Kawasaki", "Tianjin"]
+
+
+def recorded_answers(ws: Worksheet) -> dict:
+    """The answer file's entries (none where it was never written)."""
+    if not ws.store.path.exists():
+        return {}
+    return json.loads(ws.store.path.read_text(encoding="utf-8"))["answers"]
+
+
+def test_check_on_a_ranking_not_answered_records_nothing_and_names_each_place(ws):
+    q = ws.ranking("q5_timeline", "Put them in order", TIMELINE)
+    said = q.check()
+    # one line for each of the four places, none filled
+    assert said == [
+        f"choose an item for the {place} place" for place in ("1st", "2nd", "3rd", "4th")
+    ]
+    assert "Not complete yet: choose an item for the 1st place;" in q.feedback.value
+    assert "No answer is saved until you give one." in q.feedback.value
+    assert recorded_answers(ws) == {}
+    assert ws.progress() == (0, 1)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ws: ws.single_choice("q1", "Which?", ["a", "b"]),
+        lambda ws: ws.multiple_choice("q2_policy_streams", "Tick", ["a", "b", "c"]),
+        lambda ws: ws.number("q3", "How many?", unit="t/yr"),
+        lambda ws: ws.short_text("q4", "Name it"),
+        lambda ws: ws.reflection("r1_reflection", "Reflect"),
+        lambda ws: ws.ranking("q5_timeline", "Order", TIMELINE),
+        lambda ws: ws.checklist("q6", "Your park", ["Plan", "Office"], options=["yes", "no"]),
+        lambda ws: ws.texts("q8_swot", "SWOT", ["Strengths", "Weaknesses"]),
+    ],
+    ids=["single", "multiple", "number", "short", "reflection", "ranking", "checklist", "texts"],
+)
+def test_check_and_save_on_a_question_not_answered_record_nothing(ws, make):
+    q = make(ws)
+    assert q.check()  # what is missing is said
+    assert "Not complete yet: " in q.feedback.value
+    assert q.save() is False
+    q.save_button.click()
+    q.check_button.click()
+    assert recorded_answers(ws) == {}
+
+
+def test_an_older_files_blank_entry_is_left_as_it_is_and_not_shown_as_loaded(ws):
+    ws.store.record("q5_timeline", ["", "", "", ""], kind="ranking", incomplete="rank them")
+    before = ws.store.path.read_bytes()
+    q = ws.ranking("q5_timeline", "Order", TIMELINE)
+    assert "answer loaded" not in q.feedback.value
+    q.check()
+    assert ws.store.path.read_bytes() == before
+
+
+def test_unticking_every_box_of_an_answer_given_is_recorded(ws):
+    q = ws.multiple_choice("q2_policy_streams", "Tick", ["a", "b", "c"])
+    q.boxes[0].value = True
+    q.boxes[0].value = False  # a change of answer, not an answer left unsaid
+    assert recorded_answers(ws)["q2_policy_streams"]["value"] == []
+    assert ws.progress() == (0, 1)
+
+
+def test_save_again_on_an_emptied_box_records_nothing_more_and_still_offers_put_back(
+    ws, monkeypatch
+):
+    clock = iter(f"2026-12-05T10:{minute:02d}:00+00:00" for minute in range(60))
+    monkeypatch.setattr("eic.answers._now", lambda: next(clock))  # each save at its own time
+    q = ws.reflection("r1_reflection", "Reflect", min_words=50)
+    q.record(REFLECTION)
+    q.input.value = ""
+    q.save_button.click()  # removes it: the file keeps it under "previous"
+    removed = entry(ws, "r1_reflection")
+    q.save_button.click()
+    q.check_button.click()
+    assert entry(ws, "r1_reflection") == removed
+    assert q.put_back_button is not None and q.put_back_button.layout.display is None
+    assert "Your earlier answer (124 words) is kept" in q.feedback.value
+
+
+@pytest.mark.parametrize(
+    ("value", "blank"),
+    [(["", "", "", ""], True), (["", " "], True), ({"Plan": None, "Office": None}, True),
+     (["", "Ulsan", "", ""], False), ([0], False)],
+)  # fmt: skip
+def test_a_ranking_with_no_place_filled_is_blank_and_one_with_a_place_is_not(value, blank):
+    assert is_blank(value) is blank

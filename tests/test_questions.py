@@ -338,8 +338,11 @@ def test_a_saved_number_says_how_it_was_read(tmp_path):
 def test_saving_an_answer_not_complete_says_so_at_once_not_saved_with_a_tick(tmp_path):
     sheet = Worksheet("m07", tmp_path)
     q = sheet.number("q2_ratio", "Consistency ratio?", unit="(a ratio)", plausible=(0, 1))
-    assert q.save()  # Save pressed on the empty field
-    assert q.feedback.value.endswith("Saved, not complete yet: type a number.</span>")
+    assert not q.save()  # Save pressed on the empty field: nothing to record
+    assert q.feedback.value.endswith(
+        "Not complete yet: type a number. No answer is saved until you give one.</span>"
+    )
+    assert q.sheet.store.entry("q2_ratio") is None
     q.text.value = "340"
     q.save()
     said = q.feedback.value

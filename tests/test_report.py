@@ -511,3 +511,57 @@ def test_each_charts_caption_is_written_once(participant):
         assert f"<figcaption id='{label}'>" in page
     assert len(re.findall(r"<table aria-labelledby=", page)) == 2
     assert parse(page).unbalanced == []
+
+
+# -- entries that say nothing (Check pressed before answering, in an older answer file) -------
+
+TIMELINE = ["Kalundborg", "Ulsan", "Kawasaki", "Tianjin"]
+
+
+def check_pressed_before_answering(folder) -> None:
+    """What an answer file held when Check on a question not answered recorded its blank."""
+    answer(folder, "m01", "q5_timeline", ["", "", "", ""], "ranking", "5. Put them in order")
+    answer(folder, "m01", "q2_policy_streams", [], "multiple choice", "2. Which streams?")
+    answer(folder, "m01", "r1_reflection", "", "reflection", "8. Your reflection")
+
+
+def test_a_module_whose_entries_all_say_nothing_is_not_yet_done(tmp_path, monkeypatch):
+    from eic.report_pages import to_markdown
+
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    folder = tmp_path / "vn-03"
+    check_pressed_before_answering(folder)
+    report = build_report([("Trần Văn Đức", folder)], country="Viet Nam")
+    m01 = report.sections[0]
+    assert m01.entries == [] and m01.status == "not yet done"
+    text, _images = to_markdown(report)
+    module_1 = text[text.index("Module 1") :]
+    assert module_1.index("Not yet done: no answers recorded.") < module_1.index("Module 2")
+    assert "Your reflection" not in text
+
+
+def test_a_group_report_leaves_out_a_members_entries_that_say_nothing(tmp_path, monkeypatch):
+    from eic.report_pages import to_markdown
+
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    huong, duc = tmp_path / "vn-01", tmp_path / "vn-03"
+    answer(huong, "m01", "r1_reflection", "Our cluster shares steam.", "reflection",
+           "8. Your reflection")  # fmt: skip
+    answer(huong, "m01", "q5_timeline", TIMELINE, "ranking", "5. Put them in order")
+    check_pressed_before_answering(duc)
+    report = build_report([("Hương", huong), ("Trần Văn Đức", duc)], country="Viet Nam")
+    assert {e.contributor for s in report.sections for e in s.entries} == {"Hương"}
+    text, _images = to_markdown(report)
+    lines = text.splitlines()
+    assert "*(Trần Văn Đức)*" not in text  # credited with no answer
+    assert not [line for line in lines if re.fullmatch(r"- \d+\. ?", line)]  # no empty place
+    assert "- 1. Kalundborg" in lines and "- 4. Tianjin" in lines
+
+
+def test_a_ranking_draft_says_which_places_are_not_chosen_yet():
+    from eic.report import Entry, describe
+
+    draft = Entry("q5_timeline", "Order", "ranking", ["Ulsan", "", "Kalundborg", ""], "Ana")
+    assert describe(draft) == [
+        "1. Ulsan", "2. (no item chosen yet)", "3. Kalundborg", "4. (no item chosen yet)"
+    ]  # fmt: skip

@@ -4,8 +4,10 @@ autograded scores, feedback without hidden tests, the export, and each command's
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import doctest
 import importlib
+import json
 import pkgutil
 import shutil
 import subprocess
@@ -628,3 +630,120 @@ def test_a_grading_line_shows_a_participants_long_name_whole():
     out = io.StringIO()
     Progress(1, {"ph-01": label}, out).finished("m01", "ph-01", "graded 5/9", 12.0)
     assert f"ph-01      {label} graded 5/9" in out.getvalue()
+
+
+def test_a_participant_without_an_e_mail_is_imported_with_none_and_counted(gradebook):
+    text = (
+        HEADER + "jp-01,Yuki,Sato,Japan,\n"  # no e-mail: allowed
+        "ph-01,Maria,Santos,Philippines,maria@example.org\n"
+        "vn-01,An,Nguyen,Viet Nam,an@example\n"  # an e-mail written wrongly: refused
+    )
+    people, problems = read_roster(text)
+    assert [p.id for p in people] == ["jp-01", "ph-01"]
+    assert len(problems) == 1 and "email 'an@example' is not an e-mail address" in problems[0]
+    first = import_participants(gradebook, people)
+    assert (first.created, first.no_email) == (["jp-01", "ph-01"], ["jp-01"])
+    assert gradebook.find_student("jp-01").email is None  # none, as nbgrader keeps it
+    again = import_participants(gradebook, people)
+    assert again.unchanged == ["jp-01", "ph-01"]
+
+
+def test_roster_import_says_how_many_have_no_e_mail_and_the_export_leaves_it_blank(
+    tmp_path, capsys
+):
+    from eic.cli import main
+
+    course = copy_course(tmp_path / "course", release=False)
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        HEADER + "jp-01,Yuki,Sato,Japan,\njp-02,Ken,Mori,Japan, \n"
+        "ph-01,Maria,Santos,Philippines,maria@example.org\n",
+        encoding="utf-8",
+    )
+    assert main(["roster", "import", str(roster), "--course", str(course)]) == 0
+    said = capsys.readouterr().out
+    assert said.startswith("3 participant(s) added, 0 updated, 0 unchanged.\n")
+    assert "2 participant(s) have no e-mail address (allowed" in said
+    assert said.count("\n") == 2  # the count and this one line, no refusal
+    assert main(["export", "--course", str(course)]) == 0
+    rows = {r["id"]: r for r in csv.DictReader((course / "grades.csv").open(encoding="utf-8-sig"))}
+    assert [rows[pid]["email"] for pid in ("jp-01", "jp-02", "ph-01")] == [
+        "",
+        "",
+        "maria@example.org",
+    ]
+
+
+# -- a served class's progress: entries that say nothing; a participant added late ----------
+
+M01_FOLDER = "m01-eic-in-asia"
+
+
+def served_participant(participants, pid: str, entries: dict[str, dict]) -> None:
+    """A participant's course folder with Module 1 and the entries of its answer file."""
+    place = participants / pid / M01_FOLDER
+    place.mkdir(parents=True)
+    shutil.copy(ROOT / "release" / M01_FOLDER / f"{M01_FOLDER}.ipynb", place)
+    (place / "m01-answers.json").write_text(
+        json.dumps({"module": "m01", "format": 1, "answers": entries}), encoding="utf-8"
+    )
+
+
+def given(value: object, at: str) -> dict:
+    return {"value": value, "recorded_at": at}
+
+
+def left_blank(value: object, at: str) -> dict:
+    """An entry Check recorded on a question not answered, marked not complete as it was."""
+    return {"value": value, "recorded_at": at, "incomplete": "not answered yet"}
+
+
+def test_the_last_answer_of_a_served_class_is_never_an_entry_that_says_nothing(tmp_path):
+    from eic.classroom import class_progress, progress_cells
+
+    participants = tmp_path / "participants"
+    served_participant(participants, "vn-02", {
+        "q3_match_type": given("Eco-town", "2026-12-05T09:00:00+00:00"),
+        "q5_timeline": left_blank(["", "", "", ""], "2026-12-05T10:00:00+00:00"),
+        "r1_reflection": left_blank("", "2026-12-05T10:05:00+00:00"),
+    })  # fmt: skip
+    served_participant(participants, "vn-03", {
+        "q5_timeline": left_blank(["", "", "", ""], "2026-12-05T10:00:00+00:00"),
+        "r1_reflection": left_blank("  ", "2026-12-05T10:01:00+00:00"),
+    })  # fmt: skip
+    rows = {row["id"]: row for row in class_progress(participants)}
+    assert rows["vn-02"]["last"] == "2026-12-05T09:00:00+00:00"
+    assert rows["vn-03"]["last"] == ""
+    cells = {c["id"]: c for c in progress_cells(list(rows.values()), _dt.UTC)}
+    assert cells["vn-02"]["m01"].startswith("1/")
+    assert cells["vn-02"]["last answer"] == "2026-12-05 09:00 UTC"
+    assert (cells["vn-03"]["m01"], cells["vn-03"]["last answer"]) == ("-", "none yet")
+
+
+def test_a_participant_added_to_the_roster_after_serve_started_is_listed_without_a_folder(
+    empty_gradebook, tmp_path, capsys
+):
+    from eic.cli import main
+    from eic.trainer.dashboard import answers_so_far_html
+
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "nbgrader_config.py").write_text("c = get_config()\n")
+    shutil.copy(empty_gradebook, course / "gradebook.db")
+    people, _ = read_roster(
+        HEADER + "ph-01,Maria,Santos,Philippines,maria@example.org\n"
+        "vn-09,Lan,Pham,Viet Nam,lan@example.org\n"  # imported while serve ran
+    )
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "eic") as gb:
+        import_participants(gb, people)
+    served_participant(course / "participants", "ph-01", {
+        "q3_match_type": given("Eco-town", "2026-12-05T09:00:00+00:00"),
+    })  # fmt: skip
+    assert main(["progress", "--course", str(course)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    (late,) = [line for line in lines if line.startswith("vn-09")]
+    assert "no course folder yet" in late and "restart eic-course serve" in late
+    assert [line.split()[0] for line in lines[2:]] == ["ph-01", "vn-09"]
+    page = answers_so_far_html(course / "participants")
+    assert "vn-09" in page
+    assert "no course folder yet: restart eic-course serve to make one for them" in page

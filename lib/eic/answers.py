@@ -105,11 +105,15 @@ def answer_file_name(module: str, *, model: bool = False) -> str:
 
 
 def is_blank(value: Any) -> bool:
-    """True for an answer that says nothing: none, text of spaces only, an empty list, or a
-    table whose every part is blank (a SWOT with nothing written under any heading).
+    """True for an answer that says nothing: none, text of spaces only, a list whose every
+    part is blank (no box ticked; a ranking with no place chosen, ``["", "", ""]``), or a
+    table whose every part is blank (a SWOT with nothing written under any heading, a
+    checklist with no item answered).
 
     >>> is_blank("  "), is_blank({"Strengths": "", "Weaknesses": " "}), is_blank(0)
     (True, True, False)
+    >>> is_blank(["", "", ""]), is_blank(["", "Water", ""])
+    (True, False)
     """
     if value is None:
         return True
@@ -117,9 +121,22 @@ def is_blank(value: Any) -> bool:
         return not value.strip()
     if isinstance(value, Mapping):
         return all(is_blank(part) for part in value.values())
-    if isinstance(value, list | tuple | set):
-        return len(value) == 0
+    if isinstance(value, list | tuple | set | frozenset):
+        return all(is_blank(part) for part in value)
     return False
+
+
+def answers_given(answers: Mapping[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The entries of ``answers`` (question id -> entry) whose answer is not blank
+    (:func:`is_blank`). A blank entry is not an answer: Check or Save pressed with nothing
+    given (in a file written before such presses recorded nothing, or edited by hand), or
+    a typed answer removed with "Save answer" on its emptied box. The trainer's tools
+    neither count, collect nor report it.
+
+    >>> answers_given({"q1": {"value": "Water"}, "q5": {"value": ["", "", "", ""]}})
+    {'q1': {'value': 'Water'}}
+    """
+    return {qid: entry for qid, entry in answers.items() if not is_blank(entry.get("value"))}
 
 
 def _kept_previous(old: Mapping[str, Any] | None, new_value: Any) -> dict[str, Any] | None:

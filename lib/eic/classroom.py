@@ -31,7 +31,7 @@ import fnmatch
 import json
 import shutil
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 PARTICIPANTS = "participants"
@@ -128,25 +128,59 @@ def roster_names(course_root: Path) -> dict[str, str]:
         return {p.id: p.name.strip() for p in sorted(roster(gradebook), key=lambda p: p.id)}
 
 
-def class_progress(root: Path) -> list[dict]:
-    """For each participant's folder in ``root`` (in id order): their ``id``, for each
-    module found there ``(answered, questions)`` under its id, and ``last``, the time of
-    their latest recorded answer ("" if none)."""
-    from eic.answers import AnswerStore
+def roster_ids(course_root: Path) -> tuple[list[str], str]:
+    """The ids of the course's roster, to list beside the participants' folders; and, where
+    the roster cannot be read (the course's settings or gradebook are damaged), why not:
+    the progress of the class is shown even so, without those who have no folder yet. A
+    folder that is not a course's (no ``nbgrader_config.py``) has no roster."""
+    from eic.trainer.course import CONFIG_FILE
+
+    if not (Path(course_root) / CONFIG_FILE).is_file():
+        return [], ""
+    try:
+        return list(roster_names(course_root)), ""
+    except Exception as err:  # the progress is shown all the same
+        return [], (
+            f"the course's roster could not be read ({err.__class__.__name__}: {err}), so a "
+            "participant added to it since eic-course serve started is not listed"
+        )
+
+
+# said of a participant of the roster who has no course folder: one added to the roster
+# while eic-course serve runs, which makes the folders only as it starts
+NO_FOLDER = "no course folder yet: restart eic-course serve to make one for them"
+
+
+def class_progress(root: Path, roster: Iterable[str] = ()) -> list[dict]:
+    """For each participant's folder in ``root``, and each id of ``roster`` without one (in
+    id order): their ``id``, for each module found there ``(answered, questions)`` under its
+    id, and ``last``, the time of their latest recorded answer ("" if none; an entry that
+    says nothing, :func:`eic.answers.is_blank`, is no answer). A participant of the roster
+    without a folder has ``"folder": False`` and nothing else.
+
+    >>> import tempfile
+    >>> class_progress(Path(tempfile.mkdtemp()), ["vn-09"])
+    [{'id': 'vn-09', 'last': '', 'folder': False}]
+    """
+    from eic.answers import AnswerStore, answers_given
     from eic.course import progress, syllabus
 
     rows = []
     # a hidden folder (.ipynb_checkpoints, say) is nobody's
-    for folder in sorted(p for p in Path(root).iterdir() if p.is_dir() and p.name[0] != "."):
-        row: dict = {"id": folder.name, "last": ""}
+    folders = [p for p in Path(root).iterdir() if p.is_dir() and p.name[0] != "."]
+    for pid in sorted({p.name for p in folders} | set(roster)):
+        folder = Path(root) / pid
+        row: dict = {"id": pid, "last": ""}
+        if not folder.is_dir():
+            rows.append({**row, "folder": False})
+            continue
         for module in syllabus()["modules"]:
             place = folder / module["folder"]
             if not (place / f"{module['folder']}.ipynb").is_file():
                 continue
             row[module["id"]] = progress(module["id"], place)
-            times = [e.get("recorded_at", "") for e in AnswerStore.for_module(
-                module["id"], place).answers().values()]  # fmt: skip
-            row["last"] = max([row["last"], *times])
+            given = answers_given(AnswerStore.for_module(module["id"], place).answers())
+            row["last"] = max([row["last"], *(e.get("recorded_at", "") for e in given.values())])
         rows.append(row)
     return rows
 
@@ -181,6 +215,7 @@ def progress_cells(rows: list[dict], zone: _dt.tzinfo | None = None) -> list[dic
     "answered/questions" ("-" before a first answer, "" if their folder lacks the module),
     and ``last answer``, on the clock of ``zone`` (by default this machine's, as the trainer
     reads it) with the zone named; every participant has every module found in any folder.
+    A participant without a course folder has "" for each module, and :data:`NO_FOLDER`.
 
     >>> progress_cells([{"id": "ph-01", "m01": (3, 8), "m02": (0, 9), "last": ""},
     ...                 {"id": "vn-01", "m02": (9, 9), "last": "2026-12-05T10:42:07+00:00"}],
@@ -188,17 +223,24 @@ def progress_cells(rows: list[dict], zone: _dt.tzinfo | None = None) -> list[dic
     [{'id': 'ph-01', 'm01': '3/8', 'm02': '-', 'last answer': 'none yet'},
      {'id': 'vn-01', 'm01': '', 'm02': '9/9', 'last answer': '2026-12-05 17:42 UTC+7'}]
     """
-    modules = list(dict.fromkeys(m for r in rows for m in r if m not in ("id", "last")))
+    modules = list(dict.fromkeys(m for r in rows for m in r if m not in ("id", "last", "folder")))
     return [
         {
             "id": r["id"],
             **{
                 m: "" if m not in r else f"{r[m][0]}/{r[m][1]}" if r[m][0] else "-" for m in modules
             },
-            "last answer": local_time(r["last"], zone) if r["last"] else "none yet",
+            "last answer": _last_answer(r, zone),
         }
         for r in rows
     ]
+
+
+def _last_answer(row: dict, zone: _dt.tzinfo | None) -> str:
+    """The "last answer" cell of a participant's row of :func:`class_progress`."""
+    if row.get("folder") is False:
+        return NO_FOLDER
+    return local_time(row["last"], zone) if row["last"] else "none yet"
 
 
 def progress_table(rows: list[dict], zone: _dt.tzinfo | None = None) -> str:
@@ -238,9 +280,14 @@ def _progress(args) -> int:
             file=sys.stderr,
         )
         return 1
-    rows = class_progress(root)
+    # the roster of the course whose participants/ this is: one added since eic-course serve
+    # started has no folder yet, and is listed as such
+    ids, problem = roster_ids(root.parent)
+    rows = class_progress(root, ids)
     print(f"Questions answered in each module, per participant ({root}):")
     print(progress_table(rows))
+    if problem:
+        print(f"eic-course progress: note: {problem}.", file=sys.stderr)
     return 0
 
 

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from eic.answers import ANSWERS_SUFFIX, AnswerStore, damaged_file_advice
+from eic.answers import ANSWERS_SUFFIX, AnswerStore, answers_given, damaged_file_advice
 from eic.binder_links import add_binder_command
 from eic.chart_prefill import add_charts_command
 from eic.classroom import add_progress_command
@@ -49,6 +49,40 @@ def _modules(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _answer_lines(answers: dict[str, dict]) -> list[str]:
+    """What ``eic-course answers`` says of the entries of one answer file: how many answers
+    and drafts it holds, one line for each, and the questions whose entry says nothing
+    (:func:`eic.answers.is_blank`), named apart and not counted as answers.
+
+    >>> print("\\n".join(_answer_lines({
+    ...     "q1_x": {"value": "Water", "recorded_at": "2026-12-05T10:42:07+00:00"},
+    ...     "q5_y": {"value": ["A", ""], "incomplete": "choose an item for the 2nd place"},
+    ...     "r1_z": {"value": ""}})))
+    2 answer(s), 1 of them a draft (not complete yet)
+      q1_x                       Water  (2026-12-05T10:42:07+00:00)
+      q5_y                       ['A', '']  (no time)  draft: choose an item for the 2nd place
+      Left blank, not answers: r1_z (Check or Save pressed with nothing given, or an answer removed)
+    """  # noqa: E501
+    given = answers_given(answers)
+    drafts = sum(1 for entry in given.values() if entry.get("incomplete"))
+    lines = [f"{len(given)} answer(s)" + (f", {drafts} of them a draft (not complete yet)"
+                                         if drafts else "")]  # fmt: skip
+    for qid, entry in sorted(given.items()):
+        value = str(entry["value"]).replace("\n", " ")
+        short = value if len(value) <= 70 else value[:67] + "..."
+        line = f"  {qid:<26} {short}  ({entry.get('recorded_at', 'no time')})"
+        if entry.get("incomplete"):
+            line += f"  draft: {entry['incomplete']}"
+        lines.append(line)
+    blank = sorted(set(answers) - set(given))
+    if blank:
+        lines.append(
+            f"  Left blank, not answers: {', '.join(blank)} (Check or Save pressed with nothing "
+            "given, or an answer removed)"
+        )
+    return lines
+
+
 def _answers(args: argparse.Namespace) -> int:
     status = 0
     for folder in map(Path, args.folders):
@@ -60,15 +94,14 @@ def _answers(args: argparse.Namespace) -> int:
         for path in files:
             # only read: in submitted/, a file written beside it would change the submission
             report = AnswerStore(path, path.name.removesuffix(ANSWERS_SUFFIX)).read()
-            print(f"{path}: {len(report.answers)} answer(s)")
+            summary, *lines = _answer_lines(report.answers)
+            print(f"{path}: {summary}")
             if report.problems:
                 advice = damaged_file_advice(path.name, "; ".join(report.problems))
                 print(f"  {advice} Nothing was changed here.")
                 status = 1
-            for qid, entry in sorted(report.answers.items()):
-                value = str(entry["value"]).replace("\n", " ")
-                short = value if len(value) <= 70 else value[:67] + "..."
-                print(f"  {qid:<26} {short}  ({entry.get('recorded_at', 'no time')})")
+            for line in lines:
+                print(line)
     return status
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from eic.answers import AnswerStore
+from eic.answers import AnswerStore, is_blank
 from eic.classroom import participant_label
 
 LEFT = "<td style='text-align:left'>"
@@ -63,7 +63,13 @@ def progress(module_id: str, folder: Path | str) -> tuple[int, int]:
     entry = module(module_id)
     asked = question_ids(Path(folder) / f"{entry['folder']}.ipynb")
     recorded = AnswerStore.for_module(module_id, Path(folder)).answers()
-    done = sum(1 for qid in asked if qid in recorded and not recorded[qid].get("incomplete"))
+    done = sum(
+        1
+        for qid in asked
+        if qid in recorded
+        and not recorded[qid].get("incomplete")
+        and not is_blank(recorded[qid].get("value"))  # an entry that says nothing, hand-made
+    )
     return done, len(asked)
 
 

@@ -6,14 +6,17 @@ saved, loaded, or the result of a check. Each part is a widget the browser must 
 the page opens, so a question holds no more of them than it shows. An answer is saved as
 soon as it is committed (a choice clicked, a slider released, a field left) and again on
 "Save answer"; "Check" saves, then runs the question's visible checks and shows the hint,
-if any, for the answer given. A typed answer emptied (all selected and deleted, say) is not
-saved when the typing pauses, nor by Check: the answer recorded stays, and the message line
-says so. Only "Save answer" on the empty box removes it, and the answer file keeps the
-removed one, which a "Put back my answer" button then brings back. Nothing here knows the
-right answer: that lives only in the hidden tests of the instructor notebook. So where a
-complete answer may still be wrong (a number, several ticks, a ranking), Check says plainly
-that it cannot tell. In self-study mode (:mod:`eic.self_study`), a third button shows, once
-an answer is recorded, the model answer and why from the trainer's guide.
+if any, for the answer given. An answer that says nothing (no option chosen, no place of a
+ranking filled, an empty box) is not recorded where no answer is: Check and Save say what
+is missing, and the answer file stays as it was. A typed answer emptied (all selected and
+deleted, say) is not saved when the typing pauses, nor by Check: the answer recorded
+stays, and the message line says so. Only "Save answer" on the empty box removes it, and
+the answer file keeps the removed one, which a "Put back my answer" button then brings
+back. Nothing here knows the right answer: that lives only in the hidden tests of the
+instructor notebook. So where a complete answer may still be wrong (a number, several
+ticks, a ranking), Check says plainly that it cannot tell. In self-study mode
+(:mod:`eic.self_study`), a third button shows, once an answer is recorded, the model answer
+and why from the trainer's guide.
 
 The checks are plain functions of the value (``problems_with``), so they are tested
 without a browser; the widgets only call them. The kinds of question are in
@@ -237,8 +240,12 @@ class Question(KeepsTypedAnswers):
         return self.sheet.store.value(self.qid)
 
     def save(self) -> bool:
-        """Record the current answer. Returns False (and says why) if it cannot be read."""
+        """Record the current answer; return whether it was recorded. It is not (and the
+        message line says why) where it cannot be read, or where it says nothing and no
+        answer is recorded to replace (:meth:`_unanswered`)."""
         self._stop_waiting()
+        if self._unanswered() is not None:
+            return False
         try:
             value = self.value
         except ValueError as err:
@@ -272,16 +279,45 @@ class Question(KeepsTypedAnswers):
         " as 1,650 USD"); "" for answers chosen, not typed."""
         return ""
 
+    def _unanswered(self) -> list[str] | None:
+        """Where the input says nothing (:func:`eic.answers.is_blank`) and no answer is
+        recorded, or only one that says nothing too: say what is missing and return it, for
+        nothing is recorded (Check or Save pressed before answering is not an answer).
+        Otherwise None: the input is to be saved (or cannot be read, which save says)."""
+        try:
+            value = self.value
+        except ValueError:
+            return None
+        if not is_blank(value):
+            return None
+        entry = self.sheet.store.entry(self.qid)
+        if entry is not None and not is_blank(entry["value"]):
+            return None  # an answer given before: emptying it is a change to record
+        problems = self.problems_with(value) or ["not answered yet"]
+        removed = self._removed(entry) if self.typed else None
+        self._offer_put_back(removed is not None)
+        if removed is not None:  # removed with "Save answer" before: still there to put back
+            self._say(html.escape(self._removed_message(removed), quote=False), ok=False)
+        else:
+            missing = "; ".join(problems)
+            text = f"Not complete yet: {missing}. No answer is saved until you give one."
+            self._say(html.escape(text), ok=False)
+        return problems
+
     def record_details(self) -> dict[str, Any]:
         """What is kept beside the answer, besides its kind and question (a number's unit)."""
         return {}
 
     def check(self) -> list[str]:
         """Save, then run the visible checks; show and return the messages. An emptied typed
-        answer is not saved: Check says that the recorded one is kept."""
+        answer is not saved: Check says that the recorded one is kept. An answer that says
+        nothing, where none is recorded, is not saved either: Check says what is missing."""
         kept = self._blank_over_recorded()
         if kept is not None:
             return [self._say_kept(kept)]
+        unanswered = self._unanswered()
+        if unanswered is not None:
+            return unanswered
         if not self.save():
             return [self.feedback.value]
         value = self.recorded()
@@ -365,10 +401,10 @@ class Question(KeepsTypedAnswers):
             self.value = entry["value"]
             removed = self._removed(entry) if self.typed else None
             self._offer_put_back(removed is not None)
-            if removed is None:
-                self._say("&#10003; answer loaded", ok=True)
-            else:
+            if removed is not None:
                 self._say(html.escape(self._removed_message(removed), quote=False), ok=False)
+            elif not is_blank(entry["value"]):  # a blank entry (an older file's) is no answer
+                self._say("&#10003; answer loaded", ok=True)
         except Exception:  # a hand-edited or outdated entry: say so, keep it on file
             self._say(
                 f"Your recorded answer ({html.escape(str(entry['value']))[:80]}) does not fit "

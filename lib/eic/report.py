@@ -3,7 +3,8 @@ gathered into a draft report to edit, as self-contained HTML and as Markdown.
 
 The report reads only the answer files (``mNN-answers.json``) found in a course folder:
 each answer carries its question's wording, so the report needs no notebook. A module with
-no answers yet is listed as "not yet done"; an unreadable file is reported, never fatal.
+no answers yet (or only entries that say nothing, such as a ranking with no place chosen)
+is listed as "not yet done"; an unreadable file is reported, never fatal.
 Charts are redrawn from the answers (the self-assessment radar, the policy priorities, the
 park check, the roadmap, the SWOT) and embedded in the HTML as images.
 
@@ -35,7 +36,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from eic.answers import ANSWERS_SUFFIX
+from eic.answers import ANSWERS_SUFFIX, answers_given
 from eic.course import syllabus
 
 REFLECTION_KINDS = ("reflection", "short text", "short_text")
@@ -268,7 +269,9 @@ def find_answers(folder: Path, module: dict) -> Path | None:
 
 
 def read_answers(path: Path) -> tuple[dict[str, dict], list[str]]:
-    """The answers in a file, read without changing it; problems are described, not raised."""
+    """The answers in a file, read without changing it; problems are described, not raised.
+    An entry that says nothing (:func:`eic.answers.is_blank`: Check pressed on a question
+    not answered, in a file recorded before that saved nothing) is no answer: left out."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
@@ -284,7 +287,7 @@ def read_answers(path: Path) -> tuple[dict[str, dict], list[str]]:
         if len(good) < len(answers)
         else []
     )
-    return good, problems
+    return answers_given(good), problems
 
 
 def build_report(sources: Sequence[tuple[str, Path]], *, country: str, cluster: str = "") -> Report:
@@ -374,8 +377,8 @@ def describe(entry: Entry, module: str = "") -> list[str]:
         if set(value) == set(SWOT_PARTS):  # kept in the order of the acronym
             value = {part: value[part] for part in SWOT_PARTS}
         return [f"{_item_name(key)}: {_one_line(item)}" for key, item in value.items()]
-    if isinstance(value, list):
-        return [f"{n}. {item}" if entry.kind == "ranking" else str(item)
+    if isinstance(value, list):  # a ranking's place not filled yet (a draft) says so
+        return [f"{n}. {item or '(no item chosen yet)'}" if entry.kind == "ranking" else str(item)
                 for n, item in enumerate(value, 1)]  # fmt: skip
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return [f"{number_text(value)} {entry.unit}".strip()]

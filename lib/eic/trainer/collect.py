@@ -26,8 +26,11 @@ just this module's files.
 The answers are in the answer file; the notebook is the released one, with whatever code
 the participant added. So a participant whose files hold no notebook (an answer file sent
 again on its own, say) is given the released notebook, and one whose only file is the
-released notebook, unchanged, has not submitted. Each collected answer file is read
-(never changed) and one that cannot be read is reported.
+released notebook, unchanged, has not submitted. An answer file that holds no answer, only
+entries that say nothing (:func:`eic.answers.is_blank`: Check pressed on questions not
+answered, in a file recorded before that saved nothing), is not collected: it is taken as
+no answer file at all. Each collected answer file is read (never changed) and one that
+cannot be read is reported.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ from pathlib import Path
 from nbgrader.plugins import FileNameCollectorPlugin
 from traitlets import Dict, List, Unicode
 
-from eic.answers import AnswerStore
+from eic.answers import ANSWERS_SUFFIX, AnswerStore, answers_given
 from eic.own_tables import own_file_names
 from eic.trainer.course import Course, CourseError, Module, chdir
 from eic.trainer.roster import name_key
@@ -67,8 +70,12 @@ class CollectReport:
     notebook_from_release: list[str] = field(default_factory=list)
     # participant id -> why their collected answer file cannot be read
     unreadable_answers: dict[str, str] = field(default_factory=dict)
-    # participants whose only file was the released notebook, unchanged: not a submission
+    # participants whose only file was the released notebook, unchanged (beside, perhaps, an
+    # answer file that holds no answer): not a submission
     released_notebook_only: list[str] = field(default_factory=list)
+    # participants whose answer file holds no answer, only entries that say nothing: not
+    # collected, as if they had sent none
+    blank_answer_files: list[str] = field(default_factory=list)
     # participant id -> how their new submission compares with the one it replaced
     # (REPLACED_CHANGED or REPLACED_SAME); a first submission is not listed
     replaced: dict[str, str] = field(default_factory=dict)
@@ -97,6 +104,7 @@ class ParticipantFileCollector(FileNameCollectorPlugin):
     participants = Dict(help="participant id -> full name").tag(config=True)
     expected_files = List(help="the module's file names").tag(config=True)
     released_notebook = Unicode(help="the module's notebook in release/").tag(config=True)
+    answers_file = Unicode(help="the name of the module's answer file").tag(config=True)
     valid_ext = List([".ipynb", ".json", ".csv"]).tag(config=True)
 
     def __init__(self, **kwargs):
@@ -105,6 +113,8 @@ class ParticipantFileCollector(FileNameCollectorPlugin):
         self.found: dict[tuple[str, str], str] = {}
         # participant id -> the released notebook, unchanged, found among their files
         self.unchanged_notebook: dict[str, str] = {}
+        # participant id -> their answer file that holds no answer (only blank entries)
+        self.blank_answers: dict[str, str] = {}
         self._released = Path(self.released_notebook).read_bytes()
         self._ids = sorted(self.participants, key=len, reverse=True)
         names: dict[str, list[str]] = {}
@@ -185,8 +195,27 @@ class ParticipantFileCollector(FileNameCollectorPlugin):
             # opened the module: given back from release/ if they sent anything else
             self.unchanged_notebook.setdefault(pid, relative.as_posix())
             return None
+        if file_id == self.answers_file and holds_no_answer(Path(submitted_file)):
+            # Check pressed on questions not answered, and nothing else: as if none were sent
+            self.blank_answers.setdefault(pid, relative.as_posix())
+            return None
         self.found[(pid, file_id)] = relative.as_posix()
         return {"student_id": pid, "file_id": file_id}
+
+
+def holds_no_answer(path: Path) -> bool:
+    """Whether an answer file reads whole and holds no answer: no entry, or only entries
+    that say nothing (:func:`eic.answers.is_blank`). One that cannot be read is not such a
+    file: it is collected, and reported.
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "m01-answers.json"
+    >>> _ = path.write_text('{"answers": {"q5_timeline": {"value": ["", "", "", ""]}}}')
+    >>> holds_no_answer(path)
+    True
+    """
+    report = AnswerStore(path, path.name.removesuffix(ANSWERS_SUFFIX)).read()
+    return report.ok and not answers_given(report.answers)
 
 
 def archive_problem(data: bytes, name: str) -> str | None:
@@ -291,6 +320,7 @@ def collect(course: Course, module: Module, source: Path) -> CollectReport:
             app.force = True
             app.config.ParticipantFileCollector.participants = people
             app.config.ParticipantFileCollector.released_notebook = str(released)
+            app.config.ParticipantFileCollector.answers_file = module.answers_file
             app.config.ParticipantFileCollector.expected_files = [
                 module.notebook,
                 module.answers_file,
@@ -330,5 +360,6 @@ def collect(course: Course, module: Module, source: Path) -> CollectReport:
             same = _folder_digest(submitted[pid]) == before[pid]
             report.replaced[pid] = REPLACED_SAME if same else REPLACED_CHANGED
     report.released_notebook_only = sorted(set(plugin.unchanged_notebook) - set(report.collected))
+    report.blank_answer_files = sorted(plugin.blank_answers)
     report.no_submission = sorted(set(people) - set(course.submitted(module.folder)))
     return report

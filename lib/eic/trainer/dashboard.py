@@ -89,8 +89,10 @@ def overview_html(data: ClassData) -> str:
 def answers_so_far_html(participants: Path) -> str:
     """During a session of a class served from one machine (``eic-course serve`` with a
     roster): each participant's questions answered in each module so far and the time of
-    their latest answer, read from their folders in ``participants``; a table that saves."""
-    from eic.classroom import class_progress, progress_cells
+    their latest answer, read from their folders in ``participants``; a table that saves.
+    A participant of the course's roster (in the folder above ``participants``) who has no
+    folder yet, added since ``eic-course serve`` started, has a row that says so."""
+    from eic.classroom import class_progress, progress_cells, roster_ids
 
     if not participants.is_dir():
         return (
@@ -98,8 +100,10 @@ def answers_so_far_html(participants: Path) -> str:
             "folder for each participant (<code>participants/</code>) once the roster is "
             "imported, and their answers appear here as they work.</p>"
         )
-    table = pd.DataFrame(progress_cells(class_progress(participants)))
-    return saved_table_html(
+    ids, problem = roster_ids(participants.parent)
+    table = pd.DataFrame(progress_cells(class_progress(participants, ids)))
+    note = f"<p>Note: {html.escape(problem)}.</p>" if problem else ""
+    return note + saved_table_html(
         table,
         "Questions answered so far in each module, per participant",
         "answers-so-far.csv",
