@@ -151,6 +151,54 @@ def assert_notice_is_shown(page, within_s: float) -> None:
         page.set_viewport_size(size)
 
 
+NOT_SAVED = "Nothing more is saved: the connection to the course server was lost"
+# Module 1's question 4, answered with a number typed in its box
+TYPED = ".eic-q-q4_eco_towns input[type=text]"
+
+
+def assert_questions_say_nothing_more_is_saved(page) -> None:
+    """Once the notice shows, the questions show it too: each is dimmed and marked disabled,
+    takes no click or typing, and says under it that it is not saved, with nothing left of
+    what its line said before ("✓ saved as 26 Eco-Towns" beside a box showing 25)."""
+    questions = page.locator(".eic-question")
+    assert questions.count() >= 8
+    said = page.evaluate(
+        """() => [...document.querySelectorAll('.eic-question')].map(q => ({
+             disabled: q.getAttribute('aria-disabled'),
+             controls: [...q.querySelectorAll('input, button, select, textarea, [role=slider]')]
+                         .filter(el => el.getAttribute('aria-disabled') !== 'true').length,
+             line: q.querySelector('.eic-feedback').innerText.trim(),
+             dimmed: parseFloat(getComputedStyle(q.firstElementChild).opacity),
+           }))"""
+    )
+    for question in said:
+        assert question["disabled"] == "true", question
+        assert question["controls"] == 0, question
+        assert question["line"].startswith(NOT_SAVED), question
+        assert "\u2713" not in question["line"] and "saved as" not in question["line"], question
+        assert question["dimmed"] <= 0.6, question
+    # a click on another option changes nothing, nor does typing in a box
+    question = page.locator(QUESTION)
+    question.get_by_text("Eco-town", exact=True).click(force=True)
+    chosen = question.locator("input[type=radio]:checked")
+    assert chosen.evaluate("el => el.closest('label').innerText").strip() == "Eco-industrial park"
+    box = page.locator(TYPED)
+    before = box.input_value()
+    box.focus()
+    page.keyboard.type("25")
+    assert box.input_value() == before
+    # the line under each question is not read out again and again: the notice says it once
+    assert page.locator(".eic-feedback[aria-live=polite]").count() == 0
+
+
+def assert_questions_are_as_before(page) -> None:
+    """The connection is back: the questions take answers and say what they said before."""
+    assert page.locator(".eic-question[aria-disabled], .eic-question [aria-disabled]").count() == 0
+    assert page.locator(".eic-not-saved").count() == 0
+    assert page.get_by_text(NOT_SAVED).count() == 0
+    assert page.locator(".eic-feedback[aria-live=polite]").count() >= 8
+
+
 def kernel_processes(server: Server, kernel_id: str) -> list[psutil.Process]:
     """The processes of the kernel ``kernel_id``, which the server started."""
     children = psutil.Process(server.proc.pid).children(recursive=True)
@@ -176,6 +224,7 @@ def test_a_page_says_the_connection_is_lost_when_the_server_stops_and_starts_aga
     page, _errors = open_module_and_answer(browser, server)
     server.stop()
     assert_notice_is_shown(page, within_s=10)
+    assert_questions_say_nothing_more_is_saved(page)
     # started again, the server has none of the kernels it had: the page tries to connect
     # to its own again, is refused, and keeps saying so
     server.start()
@@ -268,13 +317,20 @@ def test_the_notice_goes_when_the_connection_comes_back_to_the_same_kernel(serve
     relay = Relay(server.port)
     try:
         page, errors = open_app(browser, f"http://127.0.0.1:{relay.port}/{PAGE}")
-        relay.cut()  # the room's network goes, the server and its kernels go on
-        assert_notice_is_shown(page, within_s=15)
-        relay.up = True
-        notice(page).wait_for(state="detached", timeout=90_000)
-        # the kernel is the same: what is answered now is recorded
         page.locator(QUESTION).get_by_text("Eco-industrial park", exact=True).click()
         assert wait_for_answer(server.answers, "q3_match_type") == "Eco-industrial park"
+        relay.cut()  # the room's network goes, the server and its kernels go on
+        assert_notice_is_shown(page, within_s=15)
+        assert_questions_say_nothing_more_is_saved(page)
+        relay.up = True
+        notice(page).wait_for(state="detached", timeout=90_000)
+        assert_questions_are_as_before(page)
+        # the kernel is the same: what is answered now is recorded
+        page.locator(QUESTION).get_by_text("Eco-town", exact=True).click()
+        deadline = time.monotonic() + 20
+        while wait_for_answer(server.answers, "q3_match_type") != "Eco-town":
+            assert time.monotonic() < deadline, "the answer given after the break was not saved"
+            time.sleep(0.2)
         assert notice(page).count() == 0
         assert errors == []
         page.close()

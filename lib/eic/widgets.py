@@ -166,18 +166,38 @@ NARROW_SCREEN_STYLE = (
     ".eic-question .widget-gridbox {grid-template-columns: minmax(0, 1fr) !important} "
     # a checklist's heading spans two columns, which would bring back a second one
     ".eic-question .widget-gridbox > * {grid-column: 1 !important} "
-    # an explorer's sentences wrap to the screen; only its wide table scrolls sideways
+    # An explorer's sentences wrap to the screen. A table wider than the screen scrolls
+    # sideways, in the box of the explorer's text, its sentences and the table's caption
+    # staying in sight. (A table that scrolls in a box of its own is laid out to fit that box,
+    # each column squeezed to its longest word; cells broken anywhere fitted the phone, but
+    # "318,211" read "318 / ,21 / 1" and "Quantity" one letter a line.) A cell wraps only
+    # between words, at most 14em wide (a heading 8em), and a number, aligned right, never.
     ".eic-explorer .widget-html, .eic-explorer .widget-html-content {min-width: 0; "
     "max-width: 100%} "
-    ".eic-explorer .widget-html-content table {display: block; max-width: 100%; "
-    "overflow-x: auto; font-size: 0.85em} "
-    # narrower cells: Module 2's table of sectors and reasons fits a phone held upright
+    ".eic-explorer .widget-html-content {overflow-x: auto} "
+    ".eic-explorer .widget-html-content > :not(table, img, style) {position: sticky; left: 0} "
+    ".eic-explorer .widget-html-content table {width: max-content; font-size: 0.85em} "
     ".eic-explorer .widget-html-content th, .eic-explorer .widget-html-content td "
-    "{padding: 0.25em 0.35em; overflow-wrap: anywhere} "
-    # a table wider than the phone scrolls sideways; its caption stays in sight, wrapped to
-    # the screen, not cut at the screen's edge with the rest past it
-    ".jp-RenderedHTMLCommon table caption {position: sticky; left: 0; "
-    "max-width: calc(100vw - 3rem); text-align: left; white-space: normal} "
+    "{padding: 0.25em 0.35em; line-height: 1.35; max-width: 14em} "
+    ".eic-explorer .widget-html-content th {max-width: 8em} "
+    ".eic-explorer .widget-html-content td[style*='text-align:right'] {white-space: nowrap} "
+    # a table's caption stays in sight as its table scrolls, wrapped to the screen, not cut at
+    # the screen's edge with the rest past it
+    ".jp-RenderedHTMLCommon table caption, .eic-explorer .widget-html-content table caption "
+    "{position: sticky; left: 0; max-width: calc(100vw - 3rem); text-align: left; "
+    "white-space: normal} "
+    # A cell's output wider than the screen (a reading's table, a chart) scrolls sideways in
+    # a box of its own: JupyterLab lays an output out as a table cell, which cannot scroll,
+    # in a box that cuts it at the screen's edge.
+    ".jp-OutputArea-output.jp-RenderedHTMLCommon {display: block; max-width: 100%; "
+    "overflow-x: auto} "
+    # A chart is drawn for a wide screen (833-1067 pixels): fitted to a phone, its lettering
+    # was 3-5 pixels high. Here it keeps its own size (its smallest lettering, 7.5 points at
+    # 96 dots an inch, is 10 pixels high) in a box that scrolls sideways.
+    ".jp-OutputArea-output > img, figure.eic-chart > img, .eic-chart .widget-html-content > img "
+    "{max-width: none !important} "
+    "figure.eic-chart, .eic-chart .widget-html-content {overflow-x: auto} "
+    ".eic-chart, .eic-chart .widget-html-content {min-width: 0; max-width: 100%} "
     # a text box's label takes a line of its own: the box grows to keep its whole height,
     # not to run under the buttons below it
     ".eic-question .widget-textarea {height: auto !important} "
