@@ -59,6 +59,27 @@ CHROMIUM_ARGS = [
 ]
 
 
+# A script run as on Windows (tests of eic.file_lock's other way of locking): after it has
+# made a module "msvcrt" whose locking() it defines, this makes "import fcntl" fail and
+# "import msvcrt" give that module, until the script sets builtins.__import__ back to
+# real_import once the course's modules are loaded
+AS_ON_WINDOWS_IMPORTS = """
+msvcrt.locking = locking
+real_import = builtins.__import__
+
+
+def windows_import(name, *args, **kwargs):
+    if name == "fcntl":
+        raise ImportError("No module named 'fcntl'")
+    if name == "msvcrt":
+        return msvcrt
+    return real_import(name, *args, **kwargs)
+
+
+builtins.__import__ = windows_import
+"""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import shutil
 
 import pytest
-from conftest import ROOT, free_port, is_answer_file, start_server, stop_server, wait_for_answer
+from conftest import wait_for_answer
+from test_browser import served  # noqa: F401  (the module's server)
 
 from eic import grading, question_base
 from eic.answers import AnswerStore, is_blank
-from eic.serve import voila_command
 from eic.typed_answers import PUT_BACK
 from eic.worksheet import Worksheet
 
@@ -179,24 +177,10 @@ def test_is_blank_is_true_only_for_answers_that_say_nothing(value, blank):
 
 
 @pytest.fixture
-def served_module_1(tmp_path):
+def served_module_1(served):  # noqa: F811
     """A copy of release/ served by Voila, as eic-course serve runs it: (url, Module 1)."""
-    folder = tmp_path / "release"
-    shutil.copytree(
-        ROOT / "release", folder, ignore=lambda _d, names: [n for n in names if is_answer_file(n)]
-    )
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NBGRADER")}
-    url = f"http://127.0.0.1:{port}"
-    proc, log = start_server(
-        voila_command(folder, ip="127.0.0.1", port=port, pool_size=None, cull_after_minutes=None),
-        cwd=folder,
-        env=env,
-        log_path=tmp_path / "voila.log",
-        ready_url=url,
-    )
-    yield url, folder / "m01-eic-in-asia"
-    stop_server(proc, log)
+    url, folder = served
+    return url, folder / "m01-eic-in-asia"
 
 
 @pytest.mark.browser

@@ -17,13 +17,14 @@ import textwrap
 import time
 
 import pytest
-from conftest import ROOT
+from conftest import AS_ON_WINDOWS_IMPORTS, ROOT
 
 from eic import file_lock
 from eic.answers import AnswerNotSaved, AnswerStore
 
-AS_ON_WINDOWS = textwrap.dedent(
-    """
+AS_ON_WINDOWS = (
+    textwrap.dedent(
+        """
     import builtins, errno, fcntl as posix, importlib, multiprocessing, os, sys, time, types
     import pandas  # the course's other packages load as they do anywhere
 
@@ -45,17 +46,11 @@ AS_ON_WINDOWS = textwrap.dedent(
                 time.sleep(0.001)
         raise OSError(errno.EDEADLK, "Resource deadlock avoided")
 
-    msvcrt.locking = locking
-    real_import = builtins.__import__
-
-    def windows_import(name, *args, **kwargs):
-        if name == "fcntl":
-            raise ImportError("No module named 'fcntl'")
-        if name == "msvcrt":
-            return msvcrt
-        return real_import(name, *args, **kwargs)
-
-    builtins.__import__ = windows_import
+    """
+    )
+    + AS_ON_WINDOWS_IMPORTS
+    + textwrap.dedent(
+        """
     try:
         from eic import answers, file_lock, own_tables  # noqa: F401 - loaded as on Windows
     finally:
@@ -80,6 +75,7 @@ AS_ON_WINDOWS = textwrap.dedent(
     store = answers.AnswerStore.for_module("m01", folder)
     print(len(store.answers()), store.load().ok)
     """
+    )
 )
 
 

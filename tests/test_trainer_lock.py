@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT, copy_course
+from conftest import AS_ON_WINDOWS_IMPORTS, ROOT, copy_course
 from nbformat.v4 import new_notebook
 
 from eic import file_lock
@@ -178,8 +178,9 @@ def test_the_lock_file_stays_out_of_the_repository():
     assert ignored.returncode == 0
 
 
-AS_ON_WINDOWS = textwrap.dedent(
-    """
+AS_ON_WINDOWS = (
+    textwrap.dedent(
+        """
     import builtins, errno, fcntl as posix, os, sys, time, types
 
     msvcrt = types.ModuleType("msvcrt")
@@ -195,17 +196,11 @@ AS_ON_WINDOWS = textwrap.dedent(
         except OSError:
             raise OSError(errno.EACCES, "Permission denied") from None
 
-    msvcrt.locking = locking
-    real_import = builtins.__import__
-
-    def windows_import(name, *args, **kwargs):
-        if name == "fcntl":
-            raise ImportError("No module named 'fcntl'")
-        if name == "msvcrt":
-            return msvcrt
-        return real_import(name, *args, **kwargs)
-
-    builtins.__import__ = windows_import
+    """
+    )
+    + AS_ON_WINDOWS_IMPORTS
+    + textwrap.dedent(
+        """
     from eic import file_lock
     builtins.__import__ = real_import
     assert file_lock.fcntl is None
@@ -221,6 +216,7 @@ AS_ON_WINDOWS = textwrap.dedent(
     except file_lock.LockTaken as taken:
         print("refused:", taken.note)
     """
+    )
 )
 
 
