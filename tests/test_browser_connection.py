@@ -156,7 +156,7 @@ NOT_SAVED = "Nothing more is saved: the connection to the course server was lost
 TYPED = ".eic-q-q4_eco_towns input[type=text]"
 
 
-def assert_questions_say_nothing_more_is_saved(page) -> None:
+def assert_questions_say_nothing_more_is_saved(page, chosen: str = "Eco-industrial park") -> None:
     """Once the notice shows, the questions show it too: each is dimmed and marked disabled,
     takes no click or typing, and says under it that it is not saved, with nothing left of
     what its line said before ("✓ saved as 26 Eco-Towns" beside a box showing 25)."""
@@ -177,11 +177,12 @@ def assert_questions_say_nothing_more_is_saved(page) -> None:
         assert question["line"].startswith(NOT_SAVED), question
         assert "\u2713" not in question["line"] and "saved as" not in question["line"], question
         assert question["dimmed"] <= 0.6, question
-    # a click on another option changes nothing, nor does typing in a box
+    # a click on another option than the one ``chosen`` changes nothing, nor does typing
     question = page.locator(QUESTION)
-    question.get_by_text("Eco-town", exact=True).click(force=True)
-    chosen = question.locator("input[type=radio]:checked")
-    assert chosen.evaluate("el => el.closest('label').innerText").strip() == "Eco-industrial park"
+    other = "Eco-town" if chosen != "Eco-town" else "Eco-industrial park"
+    question.get_by_text(other, exact=True).click(force=True)
+    checked = question.locator("input[type=radio]:checked")
+    assert checked.evaluate("el => el.closest('label').innerText").strip() == chosen
     box = page.locator(TYPED)
     before = box.input_value()
     box.focus()
@@ -264,7 +265,9 @@ def test_a_page_whose_kernel_was_stopped_says_so_when_it_is_used(server, browser
 
 class Relay:
     """A local port that passes each connection on to a server, as a room's network does;
-    it can be cut (every connection through it closed, each new one refused) and restored."""
+    it can lose what the server sends on the connections open now (the page's messages still
+    reach the server), be cut (every connection through it closed, each new one refused) and
+    be restored."""
 
     def __init__(self, port: int) -> None:
         self.target = port
@@ -272,6 +275,7 @@ class Relay:
         self.port = self.listener.getsockname()[1]
         self.up = True
         self.connections: set[socket.socket] = set()
+        self.losing: set[socket.socket] = set()  # what comes from these is lost
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -291,7 +295,8 @@ class Relay:
     def _pass(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while data := source.recv(65536):
-                sink.sendall(data)
+                if source not in self.losing:
+                    sink.sendall(data)
         except OSError:
             pass
         for end in (source, sink):
@@ -303,6 +308,10 @@ class Relay:
             end.shutdown(socket.SHUT_RDWR)
         end.close()
 
+    def lose_replies(self) -> None:
+        """From now, what the server sends on the connections open now is lost."""
+        self.losing |= {end for end in self.connections if end.getpeername()[1] == self.target}
+
     def cut(self) -> None:
         self.up = False
         for end in list(self.connections):
@@ -313,24 +322,41 @@ class Relay:
         self.listener.close()
 
 
+def answer_becomes(path: Path, qid: str, value: str, within_s: float = 20) -> bool:
+    """Whether the answer recorded for ``qid`` becomes ``value`` within ``within_s``."""
+    deadline = time.monotonic() + within_s
+    while wait_for_answer(path, qid) != value:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
 def test_the_notice_goes_when_the_connection_comes_back_to_the_same_kernel(server, browser):
     relay = Relay(server.port)
     try:
         page, errors = open_app(browser, f"http://127.0.0.1:{relay.port}/{PAGE}")
         page.locator(QUESTION).get_by_text("Eco-industrial park", exact=True).click()
         assert wait_for_answer(server.answers, "q3_match_type") == "Eco-industrial park"
-        relay.cut()  # the room's network goes, the server and its kernels go on
+        # the room's network fails as an answer is given: the answer reaches the server and is
+        # recorded, the kernel's reply ("idle") is lost on the way back
+        relay.lose_replies()
+        page.locator(QUESTION).get_by_text("Eco-town", exact=True).click()
+        assert answer_becomes(server.answers, "q3_match_type", "Eco-town")
+        relay.cut()  # then the network goes; the server and its kernels go on
         assert_notice_is_shown(page, within_s=15)
-        assert_questions_say_nothing_more_is_saved(page)
+        assert_questions_say_nothing_more_is_saved(page, chosen="Eco-town")
         relay.up = True
         notice(page).wait_for(state="detached", timeout=90_000)
         assert_questions_are_as_before(page)
-        # the kernel is the same: what is answered now is recorded
+        # the kernel is the same: what is answered now is recorded, in the question whose
+        # reply was lost too
+        page.locator(QUESTION).get_by_text("Eco-industrial park", exact=True).click()
+        assert answer_becomes(server.answers, "q3_match_type", "Eco-industrial park"), (
+            "the answer given after the break was not saved"
+        )
         page.locator(QUESTION).get_by_text("Eco-town", exact=True).click()
-        deadline = time.monotonic() + 20
-        while wait_for_answer(server.answers, "q3_match_type") != "Eco-town":
-            assert time.monotonic() < deadline, "the answer given after the break was not saved"
-            time.sleep(0.2)
+        assert answer_becomes(server.answers, "q3_match_type", "Eco-town")
         assert notice(page).count() == 0
         assert errors == []
         page.close()
