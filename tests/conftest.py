@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pandas as pd
@@ -130,16 +131,25 @@ def kernel_stops(url: str, kernel_id: str, timeout: float = 30) -> bool:
     return True
 
 
-def wait_for_answer(path: Path, qid: str, timeout: float = 20):
-    """The value recorded for ``qid`` in the answer file ``path``, once it is there."""
+ANY_VALUE = object()
+
+
+def wait_for_answer(path: Path, qid: str, timeout: float = 20, expected: Any = ANY_VALUE):
+    """The value recorded for ``qid`` in the answer file ``path``, once it is there; given
+    ``expected``, once it is that value (an answer recorded before does not count)."""
     deadline = time.time() + timeout
+    value: Any = ANY_VALUE
     while time.time() < deadline:
         if path.exists():
             answers = json.loads(path.read_text(encoding="utf-8"))["answers"]
             if qid in answers:
-                return answers[qid]["value"]
+                value = answers[qid]["value"]
+                if expected is ANY_VALUE or value == expected:
+                    return value
         time.sleep(0.2)
-    raise AssertionError(f"{qid} was not recorded in {path.name}")
+    if value is ANY_VALUE:
+        raise AssertionError(f"{qid} was not recorded in {path.name}")
+    return value  # not the value expected: the caller's assertion says so
 
 
 def is_answer_file(name: str) -> bool:

@@ -685,7 +685,7 @@ def test_two_tabs_of_one_module_answering_in_turn_keep_every_answer(served, brow
             option.click(no_wait_after=True)
     answers = folder / module["folder"] / f"{module['id']}-answers.json"
     for qid, choice in chosen.items():
-        assert wait_for_answer(answers, qid) == choice
+        assert wait_for_answer(answers, qid, expected=choice) == choice
     json.loads(answers.read_text(encoding="utf-8"))  # still one valid JSON document
     for page in tabs:
         page.close()

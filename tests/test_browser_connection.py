@@ -38,7 +38,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 NAME = MODULE_1["folder"]
 PAGE = f"voila/render/{NAME}/{NAME}.ipynb"
-QUESTION = ".eic-q-q3_match_type"
+QID = "q3_match_type"
+QUESTION = f".eic-q-{QID}"
 LOST = "The connection to the course server was lost"
 
 
@@ -322,16 +323,6 @@ class Relay:
         self.listener.close()
 
 
-def answer_becomes(path: Path, qid: str, value: str, within_s: float = 20) -> bool:
-    """Whether the answer recorded for ``qid`` becomes ``value`` within ``within_s``."""
-    deadline = time.monotonic() + within_s
-    while wait_for_answer(path, qid) != value:
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.2)
-    return True
-
-
 def test_the_notice_goes_when_the_connection_comes_back_to_the_same_kernel(server, browser):
     relay = Relay(server.port)
     try:
@@ -342,7 +333,7 @@ def test_the_notice_goes_when_the_connection_comes_back_to_the_same_kernel(serve
         # recorded, the kernel's reply ("idle") is lost on the way back
         relay.lose_replies()
         page.locator(QUESTION).get_by_text("Eco-town", exact=True).click()
-        assert answer_becomes(server.answers, "q3_match_type", "Eco-town")
+        assert wait_for_answer(server.answers, QID, expected="Eco-town") == "Eco-town"
         relay.cut()  # then the network goes; the server and its kernels go on
         assert_notice_is_shown(page, within_s=15)
         assert_questions_say_nothing_more_is_saved(page, chosen="Eco-town")
@@ -352,11 +343,10 @@ def test_the_notice_goes_when_the_connection_comes_back_to_the_same_kernel(serve
         # the kernel is the same: what is answered now is recorded, in the question whose
         # reply was lost too
         page.locator(QUESTION).get_by_text("Eco-industrial park", exact=True).click()
-        assert answer_becomes(server.answers, "q3_match_type", "Eco-industrial park"), (
-            "the answer given after the break was not saved"
-        )
+        recorded = wait_for_answer(server.answers, QID, expected="Eco-industrial park")
+        assert recorded == "Eco-industrial park", "the answer given after the break was not saved"
         page.locator(QUESTION).get_by_text("Eco-town", exact=True).click()
-        assert answer_becomes(server.answers, "q3_match_type", "Eco-town")
+        assert wait_for_answer(server.answers, QID, expected="Eco-town") == "Eco-town"
         assert notice(page).count() == 0
         assert errors == []
         page.close()

@@ -23,11 +23,21 @@ SMALLEST_LETTERING_PX = 7.5 * 96 / 72
 READABLE_PX = 9
 
 
+# two frames drawn: what watches for a change of size (a ResizeObserver) has been told
+NEXT_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
+def resized(page, width: int) -> None:
+    """The page's window made ``width`` pixels wide, and the page laid out again for it."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.wait_for_timeout(500)  # the widgets lay themselves out again
+    page.evaluate(NEXT_FRAMES)
+
+
 def on_a_phone(browser, url: str, module_id: str):
     """A module's page, opened and then laid out for a phone held upright."""
     page, errors = open_module(browser, url, module_id)
-    page.set_viewport_size({"width": PHONE, "height": 800})
-    page.wait_for_timeout(500)  # the widgets lay themselves out again
+    resized(page, PHONE)
     return page, errors
 
 
@@ -180,8 +190,7 @@ def test_a_chart_on_a_phone_keeps_readable_lettering_in_a_box_that_scrolls(
     page.wait_for_function(f"document.activeElement.scrollLeft > {before}", timeout=5_000)
     assert_laid_out(page)  # and nothing on the page runs past the screen's edge
     # on a wide screen the charts fit their boxes as before, and no box is a stop of the Tab key
-    page.set_viewport_size({"width": 1280, "height": 800})
-    page.wait_for_timeout(500)
+    resized(page, 1280)
     for chart in page.evaluate(CHARTS):
         assert not chart["scrolls"] and chart["scale"] <= 1 + 1e-6, chart["alt"][:60]
         assert chart["tabindex"] is None and chart["role"] is None, chart["alt"][:60]

@@ -20,6 +20,7 @@ from conftest import (
     wait_for_answer,
 )
 
+from eic.fresh_pools import SETTLED
 from eic.serve import voila_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -100,12 +101,15 @@ def test_a_reloaded_page_shows_the_answers_given_after_its_kernel_was_preheated(
         server.wait_for(FILLED, 2)
         first = choose(page, "q3_match_type", 1)
         assert wait_for_answer(answers, "q3_match_type") == first
+        answered = time.monotonic()
         page.close()  # leaving the page stops its kernel, once the answer is recorded
 
         # the kernel in the pool ran before the answer: the page runs the notebook afresh
         page = open_module(browser, server)
         assert chosen(page, "q3_match_type") == [first]
-        assert server.count(REPLACED) == 1 and server.count(PREHEATED) == 1
+        assert server.count(REPLACED) == 1
+        if time.monotonic() - answered < SETTLED - 2:  # else the server may have refilled
+            assert server.count(PREHEATED) == 1  # the pool by itself, as it should
 
         # the pool refilled after the answer: the next page is preheated, and up to date
         server.wait_for(FILLED, 3)

@@ -356,7 +356,7 @@ def test_saving_an_answer_not_complete_says_so_at_once_not_saved_with_a_tick(tmp
 
 
 def test_a_typed_answer_is_saved_once_the_typing_pauses(tmp_path, monkeypatch):
-    monkeypatch.setattr(question_base, "TYPING_PAUSE", 0.2)
+    monkeypatch.setattr(question_base, "TYPING_PAUSE", 1.0)  # far longer than between keys
 
     async def typing() -> list:
         ws = Worksheet("m01", tmp_path)
@@ -366,7 +366,7 @@ def test_a_typed_answer_is_saved_once_the_typing_pauses(tmp_path, monkeypatch):
             reflection.input.value = text
             seen.append((ws.store.value("r1"), "typing" in reflection.feedback.value))
             await asyncio.sleep(0.05)
-        await asyncio.sleep(0.4)  # the typing pauses
+        await asyncio.sleep(1.5)  # the typing pauses
         seen.append((ws.store.value("r1"), "saved" in reflection.feedback.value))
         reflection.input.value = "Our cluster shares steam and water"
         assert question_base.save_pending() == 1  # as the kernel does before it stops
