@@ -48,7 +48,10 @@ def test_notebook_points_match_the_syllabus(module):
     # cell marked both counted a reflection's points twice in every total and maximum
     assert not [m["grade_id"] for m in marks if m.get("grade") and m.get("task")]
     points = sum(m.get("points", 0) for m in marks if m.get("grade") or m.get("task"))
-    assert points == module["points"]
+    assert points == module["points"], (
+        f"the notebook's cells give {points} points, course/syllabus.yml {module['points']}: "
+        "change one of them (and the worksheet's points in all) so that they agree"
+    )
     reflections = [m for m in marks if m.get("task")]
     assert reflections, "every module has at least one reflection graded by the trainer"
 
@@ -128,10 +131,18 @@ def test_every_bundled_dataset_has_provenance_and_every_file_is_catalogued():
     catalogue = data.catalogue()
     folder = resources.files("eic").joinpath("data")
     csvs = {p.name for p in folder.iterdir() if p.name.endswith(".csv")}
-    assert csvs == {entry["file"] for entry in catalogue.values()}
+    listed = {entry["file"] for entry in catalogue.values()}
+    assert not csvs - listed, f"add an entry to lib/eic/data/datasets.yml for {csvs - listed}"
+    assert not listed - csvs, f"lib/eic/data/datasets.yml lists files not there: {listed - csvs}"
     for name, entry in catalogue.items():
-        table = data.load(name)
-        assert set(table.columns) == set(entry["columns"]), name
+        try:
+            table = data.load(name)
+        except UnicodeDecodeError:
+            pytest.fail(f"{entry['file']} is not UTF-8: save it again as CSV UTF-8")
+        assert set(table.columns) == set(entry["columns"]), (
+            f"{entry['file']} has the columns {sorted(table.columns)}, "
+            f"lib/eic/data/datasets.yml lists {sorted(entry['columns'])}"
+        )
         text = " ".join(entry["provenance"].split())
         if entry["kind"] == "illustrative":
             assert text.startswith("Illustrative, constructed for training"), name

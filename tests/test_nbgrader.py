@@ -92,8 +92,9 @@ def test_release_is_what_nbgrader_makes_from_source_now(tmp_path):
         )
         for path in made.glob("*.ipynb"):
             assert nbformat.read(path, 4) == nbformat.read(committed / path.name, 4), (
-                f"release/{module['folder']}/{path.name} is out of date: run "
-                f"nbgrader generate_assignment {module['folder']} --force"
+                f"release/{module['folder']}/{path.name} is not what source/ makes now: "
+                f"make every change in source/ (release/ is made from it, and a change "
+                f"made there by hand is lost), then run eic-course release {module['id']}"
             )
 
 
