@@ -175,7 +175,9 @@ def _release(args: argparse.Namespace) -> int:
                 f"{check.tests} tests, as it should."
             )
         else:
-            print(f"{module.folder}: released, but the blank notebook is wrong: {check.problem}.")
+            print(f"{module.folder}: released, but fix this before participants fetch it:")
+            for problem in check.problems:
+                print(f"  - {problem}.")
             status = 1
     return status
 
@@ -225,7 +227,7 @@ def _collect(args: argparse.Namespace) -> int:
 
 def _grade(args: argparse.Namespace) -> int:
     from eic.trainer.grading import LOG_NAME, grade
-    from eic.trainer.release import record_release
+    from eic.trainer.release import points_problem, record_release
 
     course = _course(args)
     modules = course.resolve(args.module)
@@ -248,6 +250,11 @@ def _grade(args: argparse.Namespace) -> int:
             raise CourseError("no module is released yet: run eic-course release first")
     if args.jobs < 1:
         raise CourseError("--jobs must be at least 1")
+    for module in modules:
+        if (course.root / "release" / module.folder / module.notebook).is_file():
+            differ = points_problem(course, module)
+            if differ:
+                print(f"{module.folder}: note: {differ}. Scores are out of the cells' points.")
     work, summary = grade(
         course,
         modules,

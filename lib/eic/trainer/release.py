@@ -3,7 +3,11 @@
 ``generate_assignment`` (nbgrader's own step) writes ``release/<module>/`` from
 ``source/<module>/`` and records the module's cells in the gradebook. The blank release
 is then validated by nbgrader's ``Validator`` in a scratch copy that holds no answer file:
-a participant who answers nothing must fail every autograded test.
+a participant who answers nothing must fail every autograded test, and every other cell
+(readings' tables, worked examples, the worksheet's widgets) must run without an error, as
+it does for them. The same run finds both: a worked example broken by new data fails there
+as it would on every participant's screen. The cells' points must also add up to the
+module's ``points`` in ``course/syllabus.yml``, which the course home and programme show.
 
 A module served from the ``release/`` folder that ships with the course, without
 ``eic-course release``, is not in the gradebook yet: :func:`record_release` records it
@@ -20,6 +24,7 @@ from pathlib import Path
 
 import nbformat
 
+from eic.course import module as syllabus_entry
 from eic.trainer.course import Course, CourseError, Module
 
 ANSWER_FILES = ("*-answers*.json*", ".*-answers*", ".ipynb_checkpoints", "__pycache__")
@@ -30,11 +35,51 @@ class ReleaseCheck:
     module: Module
     tests: int
     failed: int
-    problem: str = ""
+    problems: tuple[str, ...] = ()  # each a sentence saying what to fix
 
     @property
     def ok(self) -> bool:
-        return not self.problem and self.tests > 0 and self.failed == self.tests
+        return not self.problems and self.tests > 0 and self.failed == self.tests
+
+
+def notebook_points(path: Path) -> float:
+    """A notebook's points as nbgrader totals them: those of its grade and task cells."""
+    nb = nbformat.read(path, as_version=4)
+    marks = [c.metadata.get("nbgrader", {}) for c in nb.cells]
+    return sum(m.get("points", 0) or 0 for m in marks if m.get("grade") or m.get("task"))
+
+
+def points_problem(course: Course, module: Module) -> str:
+    """What is wrong when the released notebook's points differ from the syllabus's, or ""."""
+    path = course.root / "release" / module.folder / module.notebook
+    points, listed = notebook_points(path), syllabus_entry(module.id)["points"]
+    if points == listed:
+        return ""
+    return (
+        f"its cells give {points:g} points but course/syllabus.yml gives {module.id} "
+        f"{listed:g} (the course home and programme show that): change the one that is wrong "
+        'so they agree, and the worksheet\'s "N points in all"'
+    )
+
+
+def cell_errors(nb) -> list[str]:
+    """What each code cell that is not a test raised when the notebook ran, in order: the
+    grade id or first line of the cell, and the error."""
+    from nbgrader import utils
+
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "code" or utils.is_grade(cell):
+            continue
+        for output in cell.get("outputs", []):
+            if output.output_type == "error":
+                name = cell.metadata.get("nbgrader", {}).get("grade_id")
+                first = next((line for line in cell.source.splitlines() if line.strip()), "")
+                where = f"cell {name}" if name else f"the cell that begins {first.strip()!r}"
+                said = f"{output.ename}: {output.evalue}".strip()
+                found.append(f"{where} raises {said[:200]}{'...' if len(said) > 200 else ''}")
+                break
+    return found
 
 
 def autograded_tests(path: Path) -> list[str]:
@@ -67,21 +112,45 @@ def check_blank(course: Course, module: Module) -> ReleaseCheck:
 
     released = course.root / "release" / module.folder
     if not (released / module.notebook).is_file():
-        return ReleaseCheck(module, 0, 0, f"release/{module.folder}/{module.notebook} is missing")
+        missing = f"release/{module.folder}/{module.notebook} is missing"
+        return ReleaseCheck(module, 0, 0, (missing,))
     tests = len(autograded_tests(released / module.notebook))
+
+    class Keeping(Validator):
+        """nbgrader's Validator, keeping the notebook it ran for the other cells' errors."""
+
+        executed = None
+
+        def _preprocess(self, nb):
+            self.executed = super()._preprocess(nb)
+            return self.executed
+
+    validator = Keeping(config=course.config())
     with tempfile.TemporaryDirectory(prefix="eic-release-") as scratch:
         copy = Path(scratch) / module.folder
         shutil.copytree(released, copy, ignore=shutil.ignore_patterns(*ANSWER_FILES))
-        results = Validator(config=course.config()).validate(str(copy / module.notebook))
+        results = validator.validate(str(copy / module.notebook))
     failed = len(results.get("failed", []))
-    problem = ""
+    errors = cell_errors(validator.executed) if validator.executed is not None else []
+    problems = []
     if "type_changed" in results or "changed" in results:
-        problem = "nbgrader reports cells whose type or content changed from the source"
+        problems.append("nbgrader reports cells whose type or content changed from the source")
     elif tests == 0:
-        problem = "the notebook has no autograded test"
+        problems.append("the notebook has no autograded test")
     elif failed < tests:
-        problem = f"{tests - failed} of its {tests} tests pass with no answer recorded"
-    return ReleaseCheck(module, tests, failed, problem)
+        problems.append(f"{tests - failed} of its {tests} tests pass with no answer recorded")
+    if errors:
+        more = f" (and {len(errors) - 1} cell(s) after it)" if len(errors) > 1 else ""
+        problems.append(
+            f"{errors[0]}{more}. It fails on every participant's page too; after a change of "
+            "data, a cell may still name what the old table held. Fix it in "
+            f"source/{module.folder}/{module.notebook}, then run eic-course release "
+            f"{module.id} again"
+        )
+    points = points_problem(course, module)
+    if points:
+        problems.append(points)
+    return ReleaseCheck(module, tests, failed, tuple(problems))
 
 
 def release(course: Course, module: Module, api=None) -> ReleaseCheck:

@@ -1,0 +1,84 @@
+"""eic-course release: a module whose cells are broken (a worked example that no longer
+fits the data) or whose points differ from the syllabus is released with a message that
+says what to fix, and a non-zero exit status; grading names the points' difference."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import copy_course
+
+from eic.cli import main
+
+pytestmark = pytest.mark.slow
+FOLDER = "m02-clusters-competitiveness"
+
+
+def cli(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = main(list(argv))
+    return status, out.getvalue()
+
+
+def edit_source(course: Path, change) -> None:
+    path = course / "source" / FOLDER / f"{FOLDER}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    change(nb)
+    nbformat.write(nb, path)
+
+
+def cell(nb, grade_id: str):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def test_a_worked_example_that_fails_on_new_data_stops_the_release_with_its_error(tmp_path):
+    course = copy_course(tmp_path, release=False)
+    # as after a change of data: the worked example names a province the table no longer has
+    example = next(
+        c
+        for c in nbformat.read(course / "source" / FOLDER / f"{FOLDER}.ipynb", 4).cells
+        if 'candidate_clusters(employment, "Coastal Port"' in c.source
+    )
+
+    def rename(nb) -> None:
+        for c in nb.cells:
+            if c.source == example.source:
+                c.source = c.source.replace('"Coastal Port"', '"Hai Duong"')
+
+    edit_source(course, rename)
+    status, said = cli("release", "m02", "--course", str(course))
+    assert status == 1, said
+    assert "released, but fix this before participants fetch it:" in said, said
+    assert "the cell that begins 'from IPython.display import display' raises" in said, said
+    assert "Hai Duong" in said, said  # the error names what is missing
+    assert f"Fix it in source/{FOLDER}/{FOLDER}.ipynb, then run eic-course release m02" in said
+    # the tests still fail blank, and the points still agree: only the cell is named
+    assert "tests pass with no answer" not in said and "syllabus" not in said, said
+
+
+def test_the_unchanged_module_releases_without_a_problem(tmp_path):
+    course = copy_course(tmp_path, release=False)
+    status, said = cli("release", "m02", "--course", str(course))
+    assert status == 0, said
+    assert "as it should" in said and "raises" not in said, said
+
+
+def test_points_that_differ_from_the_syllabus_are_named_at_release_and_at_grading(tmp_path):
+    course = copy_course(tmp_path, release=False)
+
+    def one_more_point(nb) -> None:
+        cell(nb, "q2_lq_textiles_test").metadata["nbgrader"]["points"] += 1
+
+    edit_source(course, one_more_point)
+    status, said = cli("release", "m02", "--course", str(course))
+    assert status == 1, said
+    assert "its cells give 11 points but course/syllabus.yml gives m02 10" in said, said
+    assert "raises" not in said, said
+    status, said = cli("grade", "m02", "--course", str(course))
+    assert f"{FOLDER}: note: its cells give 11 points" in said, said
+    assert "Scores are out of the cells' points" in said, said
