@@ -275,6 +275,35 @@ def test_a_sector_at_the_national_share_is_read_as_at_the_national_average():
     )
 
 
+def test_a_table_of_a_provinces_districts_is_read_against_the_province():
+    # districts of one province: their sum is the province, and the reasons say so
+    found = candidate_clusters(TWO_YEARS, "South", start=2010, whole="the province")
+    reasons = " ".join(found["reason"])
+    assert "nation" not in reasons, reasons
+    assert "(ahead of the sector's trend in the province)" in reasons, reasons
+    # South services, LQ 1.08 (by hand above)
+    one_year = candidate_clusters(ONE_YEAR, "South", whole="the province").set_index("sector")
+    assert one_year.loc["Services", "reason"] == (
+        "LQ 1.08 is below the 1.25 threshold: more specialised than the province, but not a "
+        "candidate cluster"
+    )
+    textiles = candidate_clusters(
+        long_table(
+            {
+                ("East", "Textiles", 2020): 100,
+                ("East", "Services", 2020): 900,
+                ("West", "Textiles", 2020): 200,
+                ("West", "Services", 2020): 1800,
+            }
+        ),
+        "East",
+        whole="Hai Duong province",
+    ).set_index("sector")
+    assert textiles.loc["Textiles", "reason"].endswith(
+        "at the average of Hai Duong province, not a candidate cluster"
+    )
+
+
 def test_candidate_clusters_report_growth_and_regional_shift_since_start():
     # North textiles 400 -> 600 = +50 %, regional shift +40 (by hand above);
     # services 600 -> 600 = 0 %, regional shift -120.

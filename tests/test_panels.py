@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from eic import data, panels
+from eic.clusters import candidate_clusters, lq_chart
 from eic.explorers import Explorer, table_html
 from eic.flows import solve_unknown
 from eic.panels import (
@@ -37,6 +38,23 @@ def test_the_threshold_moves_sectors_in_and_out_of_the_candidates():
     assert "alt='Chart: Candidate clusters in Riverside at a threshold of 1.20" in html.unescape(
         panel.chart.widget.value
     ).replace('"', "'")
+
+
+def test_the_explorer_names_what_the_regions_make_up_in_its_text_and_chart():
+    table = data.load("regional_employment")
+    national = lq_explorer(table, "Riverside", start=2010, display=False)
+    assert "the dashed line at 1 is the national average" in headline(national)
+    provincial = lq_explorer(table, "Riverside", start=2010, display=False, whole="the province")
+    text = html.unescape(re.sub(r"<[^>]+>", "", provincial.text.value))
+    assert "the dashed line at 1 is the average of the province" in text
+    assert "nation" not in text, text
+    assert "more specialised than the province" in text
+    fig = lq_chart(candidate_clusters(table, "Riverside", whole="the province"), "Riverside",
+                   whole="the province")  # fmt: skip
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "Location quotient (1 = average of the province)"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Average of the province (LQ = 1)" in labels, labels
 
 
 def test_the_recovery_shares_change_freshwater_and_salt_bought():

@@ -158,6 +158,8 @@ def test_answers_on_the_course_examples_go_to_an_annex_not_the_country_part(part
     # headed as a reader needs: without the worksheet's numbers
     assert "1. Which?" not in page and "8. Your reflection" not in page
     assert "not facts about Viet Nam" in annex
+    # what the exercises were about, as the syllabus says it
+    assert "(the region of Riverside and its cluster are invented for training;" in annex
     # the SWOT reads in the order of its name, one part per line, its points kept apart
     swot = [line for line in parse(main).text if line.startswith(SWOT_LINES)]
     assert swot == [
@@ -565,3 +567,25 @@ def test_a_ranking_draft_says_which_places_are_not_chosen_yet():
     assert describe(draft) == [
         "1. Ulsan", "2. (no item chosen yet)", "3. Kalundborg", "4. (no item chosen yet)"
     ]  # fmt: skip
+
+
+def test_a_course_adapted_to_a_country_names_its_own_examples_in_the_annex(
+    participant, monkeypatch
+):
+    import copy
+
+    import eic.course
+
+    adapted = copy.deepcopy(eic.course.syllabus())  # the course's own stays as it is
+    adapted["course"]["examples"] = (
+        "the districts of Hai Duong are real, their employment figures invented for training; "
+        "Kalundborg and Kawasaki are real cases."
+    )
+    monkeypatch.setattr(eic.course, "syllabus", lambda: adapted)
+    page = to_html(build_report([("Ana Reyes", participant)], country="Viet Nam"))
+    annex = page.split("<section id='annex'>")[1]
+    assert (
+        "(the districts of Hai Duong are real, their employment figures invented for training; "
+        "Kalundborg and Kawasaki are real cases) and show what was learnt" in annex
+    )
+    assert "Riverside" not in annex

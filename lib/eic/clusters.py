@@ -47,6 +47,8 @@ EMPLOYMENT_COLUMNS = (
     Column("employment", "number", unit="persons employed", minimum=0),
 )
 WHAT = "employment table"
+# what all the regions of a table make up, as the course's table is a country's provinces
+NATION = "the nation"
 SHIFT_SHARE_COMPONENTS = ("national_share", "industry_mix", "regional_shift")
 HATCHES = ("", "//", "..")
 COMPONENT_LABELS = {
@@ -209,6 +211,7 @@ def candidate_clusters(
     lq_threshold: float = 1.25,
     min_employment: float = 0,
     start: int | None = None,
+    whole: str = NATION,
 ) -> pd.DataFrame:
     """Screen a region's sectors for candidate clusters, most specialised first.
 
@@ -220,7 +223,9 @@ def candidate_clusters(
     Columns: ``sector``, ``employment`` (persons), ``share_of_region`` (% of the region's
     employment), ``lq``, ``growth`` (% change from ``start`` to ``year``) and
     ``regional_shift`` (persons, from :func:`shift_share`), both NaN unless ``start`` is
-    given, ``candidate`` (True/False) and ``reason`` (in plain English).
+    given, ``candidate`` (True/False) and ``reason`` (in plain English). ``whole`` names
+    what all the table's regions make up, as the reasons call it: "the nation" by default,
+    "the province" for a table of a province's districts.
 
     >>> table = pd.DataFrame({"region": ["North", "North", "South", "South"],
     ...                       "sector": ["Textiles", "Services"] * 2, "year": 2020,
@@ -257,7 +262,7 @@ def candidate_clusters(
     specialised = np.array([_at_least(lq, lq_threshold) for lq in result["lq"]])
     result["candidate"] = specialised & (result["employment"] >= min_employment)
     result["reason"] = [
-        _reason(row, lq_threshold, min_employment, start) for row in result.itertuples()
+        _reason(row, lq_threshold, min_employment, start, whole) for row in result.itertuples()
     ]
     result = result.sort_values("lq", ascending=False, kind="stable").reset_index(drop=True)
     result.attrs.update(region=region, year=year, lq_threshold=lq_threshold, start=start)
@@ -265,12 +270,15 @@ def candidate_clusters(
 
 
 @remembered
-def lq_chart(lqs_or_candidates: pd.DataFrame, region: str, *, threshold: float = 1.25) -> Figure:
+def lq_chart(
+    lqs_or_candidates: pd.DataFrame, region: str, *, threshold: float = 1.25, whole: str = NATION
+) -> Figure:
     """Bar chart of one region's location quotients by sector, candidates highlighted.
 
     Takes the table from :func:`location_quotients` (a sector is highlighted when its LQ is
     at least ``threshold``) or from :func:`candidate_clusters` (its ``candidate`` column
-    decides; give the same ``threshold`` so the line matches).
+    decides; give the same ``threshold`` so the line matches). ``whole`` names what the
+    table's regions make up, whose average is LQ 1 (see :func:`candidate_clusters`).
     """
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
@@ -297,12 +305,14 @@ def lq_chart(lqs_or_candidates: pd.DataFrame, region: str, *, threshold: float =
     ax.set_xlim(0, max(float(data["lq"].max()), threshold) * 1.15)
     year = lqs_or_candidates.attrs.get("year")
     ax.set_title(f"Specialisation of {region} by sector" + (f", {year}" if year else ""))
-    ax.set_xlabel("Location quotient (1 = national average)")
+    ax.set_xlabel(f"Location quotient (1 = {average_of(whole)})")
     ax.set_ylabel("Sector")
     handles = [
         Patch(facecolor=PALETTE[5], hatch="//", label="Candidate cluster"),
         Patch(facecolor=PALETTE[0], label="Other sector"),
-        Line2D([], [], color="black", linestyle="--", label="National average (LQ = 1)"),
+        Line2D(
+            [], [], color="black", linestyle="--", label=f"{_capital(average_of(whole))} (LQ = 1)"
+        ),
         Line2D(
             [], [], color=PALETTE[1], linestyle=(0, (6, 3)), label=f"Threshold (LQ = {threshold:g})"
         ),
@@ -390,21 +400,36 @@ def _lq_text(lq: float, threshold: float) -> str:
     return f"{lq:.4f}" if same else text
 
 
-def _against_nation(lq_text: str) -> str:
-    """What an LQ below the threshold says, read against the nation (LQ 1) as the reading
-    does: above 1 is still more specialised than the nation, only not a candidate."""
+def average_of(whole: str) -> str:
+    """LQ 1 in words: the average of what the table's regions make up.
+
+    >>> average_of("the nation"), average_of("the province")
+    ('national average', 'average of the province')
+    """
+    return "national average" if whole == NATION else f"average of {whole}"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _against_whole(lq_text: str, whole: str) -> str:
+    """What an LQ below the threshold says, read against the whole (LQ 1) as the reading
+    does: above 1 is still more specialised than the whole, only not a candidate."""
     shown = float(lq_text)
     if shown > 1:
-        return "more specialised than the nation, but not a candidate cluster"
+        return f"more specialised than {whole}, but not a candidate cluster"
     if shown < 1:
-        return "less specialised than the nation, not a candidate cluster"
-    return "at the national average, not a candidate cluster"
+        return f"less specialised than {whole}, not a candidate cluster"
+    return f"at the {average_of(whole)}, not a candidate cluster"
 
 
-def _reason(row, threshold: float, min_employment: float, start: int | None) -> str:
+def _reason(
+    row, threshold: float, min_employment: float, start: int | None, whole: str = NATION
+) -> str:
     lq, persons = _lq_text(row.lq, threshold), f"{row.employment:,.0f} persons employed"
     if not _at_least(row.lq, threshold):
-        reason = f"LQ {lq} is below the {threshold:g} threshold: {_against_nation(lq)}"
+        reason = f"LQ {lq} is below the {threshold:g} threshold: {_against_whole(lq, whole)}"
     elif row.employment < min_employment:
         reason = (
             f"LQ {lq} is at least {threshold:g} but {persons} is below "
@@ -421,6 +446,6 @@ def _reason(row, threshold: float, min_employment: float, start: int | None) -> 
         trend = "ahead of" if row.regional_shift >= 0 else "behind"
         reason += (
             f"; regional shift since {start}: {row.regional_shift:+,.0f} persons "
-            f"({trend} the sector's national trend)"
+            f"({trend} the sector's {'national trend' if whole == NATION else f'trend in {whole}'})"
         )
     return reason

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from eic.appraisal import appraise, mac_chart, mac_curve, mac_curve_description
-from eic.clusters import candidate_clusters, lq_chart
+from eic.clusters import NATION, average_of, candidate_clusters, lq_chart
 from eic.cost_sharing import (
     COD_USD_PER_KG,
     cetp_plant_cost,
@@ -45,11 +45,14 @@ def lq_explorer(
     start: int | None,
     threshold: float = 1.25,
     display: bool = True,
+    whole: str = NATION,
 ) -> Explorer | None:
     """Location quotients of ``region`` against a threshold the participant moves.
 
     ``start`` is the earlier year growth is measured from (None when the table has one
-    year). With ``display=False`` the explorer is returned without being shown.
+    year). ``whole`` names what all the table's regions make up ("the nation", or "the
+    province" for a province's districts), as the explorer's sentences call it. With
+    ``display=False`` the explorer is returned without being shown.
     """
     cut_slider = slider(
         "Threshold (location quotient):", threshold, low=0.5, high=3.0, step=0.05, readout=".2f"
@@ -57,7 +60,7 @@ def lq_explorer(
 
     def draw(values: dict) -> tuple[object, str]:
         cut = values["threshold"]
-        found = candidate_clusters(table, region, lq_threshold=cut, start=start)
+        found = candidate_clusters(table, region, lq_threshold=cut, start=start, whole=whole)
         chosen = list(found.loc[found["candidate"], "sector"])
         listed = ", ".join(chosen) if chosen else "none"
         shown = found[["sector", "employment", "lq", "growth", "reason"]]
@@ -66,7 +69,7 @@ def lq_explorer(
         text = (
             f"<p><b>Candidate clusters in {html.escape(region)} at a threshold of {cut:.2f}: "
             f"{html.escape(listed)}.</b> The chart shows each sector's location quotient as "
-            "a bar; the dashed line at 1 is the national average.</p>"
+            f"a bar; the dashed line at 1 is the {html.escape(average_of(whole))}.</p>"
             + table_html(
                 shown,
                 caption=f"Sectors of {region} in {found.attrs['year']} (the latest year of "
@@ -81,7 +84,7 @@ def lq_explorer(
                 },
             )
         )
-        return lq_chart(found, region, threshold=cut), text
+        return lq_chart(found, region, threshold=cut, whole=whole), text
 
     return _shown(Explorer({"threshold": cut_slider}, draw, css="eic-lq-explorer"), display)
 

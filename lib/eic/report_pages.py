@@ -34,10 +34,26 @@ from eic.report import (
 
 ANNEX_INTRO = (
     "These are the answers to the course's exercises. They are about the course's examples "
-    "(the region of Riverside and its cluster are invented for training; Kalundborg, Kawasaki, "
-    "Tirupur and Ulsan are real cases) and show what was learnt, not facts about {country}. "
+    "({examples}) and show what was learnt, not facts about {country}. "
     "They are as they were given, not marked: the trainer's feedback says which were right."
 )
+# what the course's examples are, for a syllabus that does not say (course: examples:)
+EXAMPLES = (
+    "the region of Riverside and its cluster are invented for training; Kalundborg, "
+    "Kawasaki, Tirupur and Ulsan are real cases"
+)
+
+
+def annex_intro(country: str) -> str:
+    """The annex's first paragraph: what the exercises were about, from the syllabus (an
+    adapted course names its own examples there), and that they are not about ``country``.
+    """
+    from eic.course import syllabus
+
+    examples = str(syllabus()["course"].get("examples") or EXAMPLES).strip().rstrip(".")
+    return ANNEX_INTRO.format(examples=examples, country=country_in_text(country))
+
+
 # the worksheet's instructions at the end of a question ("(80-200 words).", "(one point per
 # line)", "Tick three."), which a report's reader does not need in its headings
 _INSTRUCTIONS = re.compile(
@@ -143,7 +159,7 @@ def to_html(report: Report) -> str:
         parts.append("</section>")
     if any(s.exercises for s in report.sections):
         parts.append("<section id='annex'><h2>Annex: answers to the course's exercises</h2>")
-        parts.append(f"<p>{e(ANNEX_INTRO.format(country=country_in_text(report.country)))}</p>")
+        parts.append(f"<p>{e(annex_intro(report.country))}</p>")
         for section in report.sections:
             if section.exercises:
                 number = int(section.module["id"][1:])
@@ -273,7 +289,7 @@ def to_markdown(report: Report, image_folder: str = "") -> tuple[str, dict[str, 
                 lines += [f"*{figure.note}*", ""]
     if any(s.exercises for s in report.sections):
         lines += ["## Annex: answers to the course's exercises", ""]
-        lines += [ANNEX_INTRO.format(country=country_in_text(report.country)), ""]
+        lines += [annex_intro(report.country), ""]
         for section in report.sections:
             if section.exercises:
                 number = int(section.module["id"][1:])
