@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import copy_course
+from nbgrader.api import Gradebook
 
 from eic.cli import main
 
@@ -82,3 +83,36 @@ def test_points_that_differ_from_the_syllabus_are_named_at_release_and_at_gradin
     status, said = cli("grade", "m02", "--course", str(course))
     assert f"{FOLDER}: note: its cells give 11 points" in said, said
     assert "Scores are out of the cells' points" in said, said
+
+
+def test_grading_names_a_release_edited_by_hand_after_it_was_recorded(tmp_path):
+    course = copy_course(tmp_path, release=False)
+    assert cli("release", "m02", "--course", str(course))[0] == 0
+    status, said = cli("grade", "m02", "--course", str(course))
+    assert "note:" not in said, said  # as released: nothing to say
+    released = course / "release" / FOLDER / f"{FOLDER}.ipynb"
+    released.write_text(released.read_text(encoding="utf-8").replace("Riverside", "Riversyde"))
+    status, said = cli("grade", "m02", "--course", str(course))
+    assert (
+        f"{FOLDER}: note: release/{FOLDER} is not what source/ makes now ({FOLDER}.ipynb " in said
+    )
+    assert "then run eic-course release m02 before participants fetch it" in said, said
+
+
+def test_checking_the_release_leaves_the_gradebook_with_the_released_tests(tmp_path):
+    # source/ changed after the release, not released again: grading says so, and grades
+    # with the points (and tests) that were released, which participants have
+    course = copy_course(tmp_path, release=False)
+    assert cli("release", "m02", "--course", str(course))[0] == 0
+
+    def one_more_point(nb) -> None:
+        cell(nb, "q2_lq_textiles_test").metadata["nbgrader"]["points"] += 1
+
+    edit_source(course, one_more_point)
+    status, said = cli("grade", "m02", "--course", str(course))
+    assert f"note: release/{FOLDER} is not what source/ makes now" in said, said
+    assert "points" not in said, said  # release/ still gives the syllabus's points
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "eic") as gb:
+        recorded = gb.find_grade_cell("q2_lq_textiles_test", FOLDER, FOLDER)
+        released = nbformat.read(course / "release" / FOLDER / f"{FOLDER}.ipynb", 4)
+        assert recorded.max_score == cell(released, "q2_lq_textiles_test").metadata.nbgrader.points

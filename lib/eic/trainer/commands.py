@@ -227,12 +227,13 @@ def _collect(args: argparse.Namespace) -> int:
 
 def _grade(args: argparse.Namespace) -> int:
     from eic.trainer.grading import LOG_NAME, grade
-    from eic.trainer.release import points_problem, record_release
+    from eic.trainer.release import points_problem, record_release, release_differs
 
     course = _course(args)
     modules = course.resolve(args.module)
     with course.gradebook() as gb:
         released = {a.name for a in gb.assignments}
+    recorded_now: set[str] = set()  # just checked against source/ by record_release
     for module in modules:
         # served from the release/ folder the course ships, without eic-course release
         if module.folder not in released and (
@@ -240,6 +241,7 @@ def _grade(args: argparse.Namespace) -> int:
         ):
             record_release(course, module)
             released.add(module.folder)
+            recorded_now.add(module.folder)
             print(
                 f"{module.folder}: recorded in the gradebook from release/{module.folder} "
                 "(what source/ makes now), as eic-course release does."
@@ -251,10 +253,20 @@ def _grade(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise CourseError("--jobs must be at least 1")
     for module in modules:
-        if (course.root / "release" / module.folder / module.notebook).is_file():
-            differ = points_problem(course, module)
+        if not (course.root / "release" / module.folder / module.notebook).is_file():
+            continue
+        differ = points_problem(course, module)
+        if differ:
+            print(f"{module.folder}: note: {differ}. Scores are out of the cells' points.")
+        if module.folder not in recorded_now:
+            differ = release_differs(course, module)
             if differ:
-                print(f"{module.folder}: note: {differ}. Scores are out of the cells' points.")
+                print(
+                    f"{module.folder}: note: release/{module.folder} is not what source/ makes "
+                    f"now ({', '.join(differ)} differs). It is graded with the tests of its "
+                    "last eic-course release. Make any change in source/, not in release/, "
+                    f"then run eic-course release {module.id} before participants fetch it."
+                )
     work, summary = grade(
         course,
         modules,

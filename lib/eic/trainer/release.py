@@ -158,6 +158,28 @@ def release(course: Course, module: Module, api=None) -> ReleaseCheck:
     return check_blank(course, module)
 
 
+def release_differs(course: Course, module: Module) -> list[str]:
+    """The notebooks of ``release/<module>`` that are not what nbgrader makes from
+    ``source/`` now (made in a scratch folder, with a scratch gradebook: the course's own
+    gradebook and ``release/`` are left as they are)."""
+    released = course.root / "release" / module.folder
+    with tempfile.TemporaryDirectory(prefix="eic-compare-") as scratch:
+        made, book = Path(scratch) / "release", Path(scratch) / "gradebook.db"
+        overrides = {"CourseDirectory.release_directory": str(made)}
+        overrides["CourseDirectory.db_url"] = f"sqlite:///{book.as_posix()}"
+        generate(course, module, course.api(**overrides))
+        return _differing(made / module.folder, released)
+
+
+def _differing(made: Path, released: Path) -> list[str]:
+    return [
+        path.name
+        for path in sorted(made.glob("*.ipynb"))
+        if not (released / path.name).is_file()
+        or nbformat.read(path, as_version=4) != nbformat.read(released / path.name, 4)
+    ]
+
+
 def record_release(course: Course, module: Module) -> None:
     """Record ``module`` in the gradebook as :func:`generate` does, from its release folder
     as it is: nbgrader makes the release again in a scratch folder (``release/`` is left
@@ -174,13 +196,7 @@ def record_release(course: Course, module: Module) -> None:
         )
     with tempfile.TemporaryDirectory(prefix="eic-record-") as scratch:
         generate(course, module, course.api(**{"CourseDirectory.release_directory": scratch}))
-        made = Path(scratch) / module.folder
-        differ = [
-            path.name
-            for path in sorted(made.glob("*.ipynb"))
-            if not (released / path.name).is_file()
-            or nbformat.read(path, as_version=4) != nbformat.read(released / path.name, 4)
-        ]
+        differ = _differing(Path(scratch) / module.folder, released)
     if differ:
         with course.gradebook() as gb:
             gb.remove_assignment(module.folder)
