@@ -152,6 +152,20 @@ def wait_for_answer(path: Path, qid: str, timeout: float = 20, expected: Any = A
     return value  # not the value expected: the caller's assertion says so
 
 
+def run_cli(*argv: str, with_errors: bool = False) -> tuple[int, str]:
+    """``eic-course`` run in this process, as a trainer runs it: its exit status and what
+    it printed (with ``with_errors``, what it wrote to stderr too)."""
+    import contextlib
+
+    from eic.cli import main
+
+    out = io.StringIO()
+    errors = contextlib.redirect_stderr(out) if with_errors else contextlib.nullcontext()
+    with contextlib.redirect_stdout(out), errors:
+        status = main(list(argv))
+    return status, out.getvalue()
+
+
 def is_answer_file(name: str) -> bool:
     """Answer files, their backups, locks and temporary files (never part of a release)."""
     return any(fnmatch.fnmatch(name, pattern) for pattern in ANSWER_PATTERNS)

@@ -6,8 +6,7 @@ Each test works on its own copy of a small course with Module 1 released once.""
 
 from __future__ import annotations
 
-import contextlib
-import io
+import functools
 import json
 import os
 import shutil
@@ -18,12 +17,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import copy_course
+from conftest import copy_course, run_cli
 from nbformat.v4 import new_code_cell
 from nbgrader.api import Gradebook
 
 from eic.classroom import participant_folders
-from eic.cli import main
 
 pytestmark = pytest.mark.slow
 FOLDER, MID = "m01-eic-in-asia", "m01"
@@ -38,12 +36,7 @@ ONE_ANSWER = json.dumps(
 )
 
 
-def cli(*argv: str) -> tuple[int, str]:
-    """Run eic-course in this process: its exit status, and what it printed (both streams)."""
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        status = main(list(argv))
-    return status, out.getvalue()
+cli = functools.partial(run_cli, with_errors=True)  # what the trainer sees, both outputs
 
 
 @pytest.fixture(scope="module")

@@ -4,26 +4,16 @@ says what to fix, and a non-zero exit status; grading names the points' differen
 
 from __future__ import annotations
 
-import contextlib
-import io
 from pathlib import Path
 
 import nbformat
 import pytest
 from conftest import copy_course
+from conftest import run_cli as cli
 from nbgrader.api import Gradebook
-
-from eic.cli import main
 
 pytestmark = pytest.mark.slow
 FOLDER = "m02-clusters-competitiveness"
-
-
-def cli(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        status = main(list(argv))
-    return status, out.getvalue()
 
 
 def edit_source(course: Path, change) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import html
-import io
 import json
 import os
 import re
@@ -26,10 +25,9 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 from conftest import ROOT, copy_course, released_modules, run_notebook
+from conftest import run_cli as cli
 from nbformat.v4 import new_code_cell
 from nbgrader.api import Gradebook
-
-from eic.cli import main
 
 pytestmark = pytest.mark.slow
 M01, M02 = (m for m in released_modules() if m["id"] in ("m01", "m02"))
@@ -54,13 +52,6 @@ PLAN = {
 }
 EXTRA_CELL = {"lk-01": "while True:\n    pass", "pk-01": "import os\nos._exit(1)"}
 TIMEOUT = "15"
-
-
-def cli(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        status = main(list(argv))
-    return status, out.getvalue()
 
 
 def grade_cli(course: Path, *argv: str) -> list[str]:

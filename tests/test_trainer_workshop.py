@@ -7,9 +7,7 @@ graded again; and an export run from a served folder writes to the course folder
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import subprocess
 import sys
 from pathlib import Path
@@ -17,10 +15,10 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import copy_course
+from conftest import run_cli as cli
 from nbgrader.api import Gradebook
 
 from eic.answers import AnswerStore
-from eic.cli import main
 
 pytestmark = pytest.mark.slow
 FOLDER = "m01-eic-in-asia"
@@ -32,13 +30,6 @@ ROSTER = (
     "vn-01,Hương,Nguyễn Thị,Viet Nam,huong@example.org\n"
 )
 REFLECTION = "Our cluster lacks trust between firms; a first step is a by-product survey."
-
-
-def cli(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        status = main(list(argv))
-    return status, out.getvalue()
 
 
 def eic_course(course: Path, *argv: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
