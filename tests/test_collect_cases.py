@@ -399,6 +399,47 @@ def test_a_served_participant_who_only_pressed_check_has_not_submitted(course):
     assert blank.endswith("not collected: ph-02")
 
 
+def test_a_notebook_copied_before_the_module_was_released_again_is_no_submission(course):
+    import_roster(course, MARIA, JOSE)
+    served = participant_folders(course / "release", course / "participants", ["ph-01", "ph-02"])
+    # the trainer changes a question's points and wording, and releases the module again,
+    # while the participants' folders keep the notebook as it was first released
+    path = course / "source" / FOLDER / NOTEBOOK
+    nb = nbformat.read(path, 4)
+    test = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("points"))
+    test.metadata["nbgrader"]["points"] += 1
+    nb.cells[0].source += "\n\nA sentence added for this class."
+    nbformat.write(nb, path)
+    assert cli("release", MID, "--course", str(course))[1].startswith(FOLDER)
+    old_copy = (served / "ph-02" / FOLDER / NOTEBOOK).read_bytes()
+    assert old_copy != released_notebook(course)
+    (served / "ph-01" / FOLDER / ANSWERS).write_text(ONE_ANSWER)
+    status, text = collect(course, served)
+    assert status == 0, text
+    # ph-01 answered: graded with the notebook as released now; ph-02 never started
+    assert submitted(course, "ph-01") == {
+        NOTEBOOK: released_notebook(course),
+        ANSWERS: ONE_ANSWER.encode(),
+    }
+    assert submitted(course, "ph-02") == {}
+    (no_submission,) = [line for line in text.splitlines() if line.startswith("No submission")]
+    assert "ph-02" in no_submission and "ph-01" not in no_submission
+
+
+def test_a_copy_of_the_notebook_that_was_run_is_the_participants_own(course, tmp_path):
+    import_roster(course, MARIA)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    nb = nbformat.reads(released_notebook(course).decode(), 4)
+    code = next(c for c in nb.cells if c.cell_type == "code")
+    code.execution_count = 1
+    (downloads / f"ph-01_{NOTEBOOK}").write_text(nbformat.writes(nb))
+    (downloads / f"ph-01_{ANSWERS}").write_text(ONE_ANSWER)
+    status, text = collect(course, downloads)
+    assert status == 0, text
+    assert submitted(course, "ph-01")[NOTEBOOK] == (downloads / f"ph-01_{NOTEBOOK}").read_bytes()
+
+
 def test_an_answer_file_that_says_nothing_is_collected_as_no_answer_file(course, tmp_path):
     import_roster(course, MARIA, JOSE)
     downloads = tmp_path / "downloads"

@@ -46,6 +46,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
 from nbgrader.plugins import FileNameCollectorPlugin
 from traitlets import Dict, List, Unicode
 
@@ -188,11 +189,12 @@ class ParticipantFileCollector(FileNameCollectorPlugin):
                 )
             )
             return None
-        if file_id == Path(self.released_notebook).name and (
-            Path(submitted_file).read_bytes() == self._released
+        if file_id == Path(self.released_notebook).name and as_released(
+            Path(submitted_file), self._released
         ):
             # the notebook as released, e.g. in the folder of a served participant who never
-            # opened the module: given back from release/ if they sent anything else
+            # opened the module (perhaps copied before the module was released again): given
+            # back from release/ if they sent anything else
             self.unchanged_notebook.setdefault(pid, relative.as_posix())
             return None
         if file_id == self.answers_file and holds_no_answer(Path(submitted_file)):
@@ -201,6 +203,31 @@ class ParticipantFileCollector(FileNameCollectorPlugin):
             return None
         self.found[(pid, file_id)] = relative.as_posix()
         return {"student_id": pid, "file_id": file_id}
+
+
+def as_released(path: Path, released: bytes) -> bool:
+    """Whether a participant's notebook is the released one, untouched: the same file, or
+    one never run (no cell has run or holds an output) with the same cells, by kind and
+    nbgrader id, in the same order, as a copy made before the module was released again
+    with other points or wording is. A cell added, or any cell run, makes it the
+    participant's own."""
+    content = path.read_bytes()
+    if content == released:
+        return True
+    try:
+        mine, ours = (nbformat.reads(text.decode("utf-8"), 4) for text in (content, released))
+    except (UnicodeDecodeError, ValueError, KeyError, AttributeError):  # not a notebook:
+        # it is collected as it is, and grading says what is wrong with it
+        return False
+
+    def never_run(nb) -> bool:
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        return all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+
+    def shape(nb) -> list[tuple[str, str]]:
+        return [(c.cell_type, c.metadata.get("nbgrader", {}).get("grade_id", "")) for c in nb.cells]
+
+    return never_run(mine) and shape(mine) == shape(ours)
 
 
 def holds_no_answer(path: Path) -> bool:

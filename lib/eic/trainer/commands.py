@@ -36,7 +36,7 @@ example, for ph-01 and module m01:
   Maria Santos_1234_assignsubmission_file_/m01-answers.json   (a platform's download)
 Every other file is listed as not collected, with the reason; so is a zip file that
 cannot be opened, and the rest are collected. A participant whose files hold no notebook
-is given the released one; the released notebook alone, unchanged, is no submission."""
+is given the released one; the released notebook alone, never run, is no submission."""
 
 
 def _course(args: argparse.Namespace) -> Course:
@@ -195,8 +195,9 @@ def _collect(args: argparse.Namespace) -> int:
         print(f"  {pid:<12} {', '.join(files)}{again}")
     if report.notebook_from_release:
         print(
-            f"Notebook taken from release/ (their files held no {module.notebook}; the answers "
-            f"are in {module.answers_file}): {', '.join(report.notebook_from_release)}"
+            f"Notebook taken from release/ (their files held no {module.notebook} of their "
+            f"own, only none or one never run; the answers are in {module.answers_file}): "
+            f"{', '.join(report.notebook_from_release)}"
         )
     if report.no_answers:
         print(
@@ -214,8 +215,8 @@ def _collect(args: argparse.Namespace) -> int:
         blank = [pid for pid in report.released_notebook_only if pid in report.no_submission]
         if blank:
             print(
-                f"  ({', '.join(blank)}: only the released notebook, unchanged, and no answer "
-                "file with an answer in it, which is not a submission)"
+                f"  ({', '.join(blank)}: only the notebook as released, never run, and no "
+                "answer file with an answer in it, which is not a submission)"
             )
     if report.blank_answer_files:
         print(
