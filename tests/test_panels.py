@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from eic import data, panels
-from eic.clusters import candidate_clusters, lq_chart
+from eic.clusters import candidate_clusters, lq_chart, shift_share, shift_share_chart
 from eic.explorers import Explorer, table_html
 from eic.flows import solve_unknown
 from eic.panels import (
@@ -55,6 +55,15 @@ def test_the_explorer_names_what_the_regions_make_up_in_its_text_and_chart():
     assert ax.get_xlabel() == "Location quotient (1 = average of the province)"
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "Average of the province (LQ = 1)" in labels, labels
+    change = shift_share(table, "Riverside", 2010, 2020)
+    legend = shift_share_chart(change, whole="the province").axes[0].get_legend()
+    labels = [t.get_text() for t in legend.get_texts()]
+    assert labels[:2] == [
+        "Share of the province's growth (all sectors)",
+        "Industry mix (sector's trend in the province)",
+    ]
+    national = shift_share_chart(change).axes[0].get_legend()
+    assert national.get_texts()[0].get_text() == "National share (national growth)"
 
 
 def test_the_recovery_shares_change_freshwater_and_salt_bought():

@@ -51,11 +51,28 @@ WHAT = "employment table"
 NATION = "the nation"
 SHIFT_SHARE_COMPONENTS = ("national_share", "industry_mix", "regional_shift")
 HATCHES = ("", "//", "..")
-COMPONENT_LABELS = {
-    "national_share": "National share (national growth)",
-    "industry_mix": "Industry mix (sector's national trend)",
-    "regional_shift": "Regional shift (competitive effect)",
-}
+
+
+def component_labels(whole: str = NATION) -> dict[str, str]:
+    """The shift-share parts' names, read against ``whole`` (see :func:`candidate_clusters`).
+
+    >>> component_labels("the province")["national_share"]
+    "Share of the province's growth (all sectors)"
+    """
+    if whole == NATION:
+        return {
+            "national_share": "National share (national growth)",
+            "industry_mix": "Industry mix (sector's national trend)",
+            "regional_shift": "Regional shift (competitive effect)",
+        }
+    return {
+        "national_share": f"Share of {whole}'s growth (all sectors)",
+        "industry_mix": f"Industry mix (sector's trend in {whole})",
+        "regional_shift": "Regional shift (competitive effect)",
+    }
+
+
+COMPONENT_LABELS = component_labels()
 
 
 def check_employment(table: pd.DataFrame) -> pd.DataFrame:
@@ -323,10 +340,12 @@ def lq_chart(
 
 
 @remembered
-def shift_share_chart(shift_share_result: pd.DataFrame) -> Figure:
-    """Grouped bars of the three shift-share parts per sector (persons), actual change marked."""
+def shift_share_chart(shift_share_result: pd.DataFrame, *, whole: str = NATION) -> Figure:
+    """Grouped bars of the three shift-share parts per sector (persons), actual change marked;
+    ``whole`` names what the table's regions make up, as the legend says it."""
     import matplotlib.pyplot as plt
 
+    labels = component_labels(whole)
     data = shift_share_result[shift_share_result["sector"] != "Total"].iloc[::-1]
     positions = np.arange(len(data))
     height = 0.27
@@ -339,7 +358,7 @@ def shift_share_chart(shift_share_result: pd.DataFrame) -> Figure:
             color=PALETTE[index],
             hatch=hatch,
             edgecolor="white",
-            label=COMPONENT_LABELS[component],
+            label=labels[component],
         )
     ax.scatter(
         data["actual_change"], positions, marker="D", color="black", zorder=3, label="Actual change"
