@@ -217,7 +217,8 @@ class Report:
             f"The modules' sections hold what was recorded about a cluster and country the "
             f"authors know: ratings, judgements, reflections, the SWOT, the roadmap and tables "
             f"of their own data. The answers to the course's exercises, which are about its "
-            f"examples and not about {country_in_text(self.country)}, are in the annex."
+            f"examples and not about the authors' own clusters in "
+            f"{country_in_text(self.country)}, are in the annex."
         )
 
 

@@ -34,8 +34,9 @@ from eic.report import (
 
 ANNEX_INTRO = (
     "These are the answers to the course's exercises. They are about the course's examples "
-    "({examples}) and show what was learnt, not facts about {country}. "
-    "They are as they were given, not marked: the trainer's feedback says which were right."
+    "({examples}), not about the authors' own clusters in {country}, and show what was "
+    "learnt. They are as they were given, not marked: the trainer's feedback says which were "
+    "right."
 )
 # what the course's examples are, for a syllabus that does not say (course: examples:)
 EXAMPLES = (
@@ -46,7 +47,8 @@ EXAMPLES = (
 
 def annex_intro(country: str) -> str:
     """The annex's first paragraph: what the exercises were about, from the syllabus (an
-    adapted course names its own examples there), and that they are not about ``country``.
+    adapted course names its own examples there), and that they are not about the authors'
+    own clusters in ``country`` (which the examples may be in, in a course adapted to it).
     """
     from eic.course import syllabus
 
