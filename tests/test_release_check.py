@@ -45,7 +45,9 @@ def test_a_worked_example_that_fails_on_new_data_stops_the_release_with_its_erro
     status, said = cli("release", "m02", "--course", str(course))
     assert status == 1, said
     assert "released, but fix this before participants fetch it:" in said, said
-    assert "the cell that begins 'from IPython.display import display' raises" in said, said
+    # where the cell is, for a trainer who does not read code: the heading above it
+    assert "Under the heading 'Worked example: the clusters of Coastal Port'" in said, said
+    assert "the code cell that begins 'from IPython.display import display' raises" in said
     assert "Hai Duong" in said, said  # the error names what is missing
     assert f"Fix it in source/{FOLDER}/{FOLDER}.ipynb, then run eic-course release m02" in said
     # the tests still fail blank, and the points still agree: only the cell is named
@@ -86,7 +88,9 @@ def test_grading_names_a_release_edited_by_hand_after_it_was_recorded(tmp_path):
     assert (
         f"{FOLDER}: note: release/{FOLDER} is not what source/ makes now ({FOLDER}.ipynb " in said
     )
-    assert "then run eic-course release m02 before participants fetch it" in said, said
+    # answers given to the edited page: how to grade them against it
+    assert "make the same change in source/, run eic-course release m02, then eic-course " in said
+    assert "grade m02 --force" in said, said
 
 
 def test_checking_the_release_leaves_the_gradebook_with_the_released_tests(tmp_path):

@@ -265,8 +265,12 @@ def _grade(args: argparse.Namespace) -> int:
                 print(
                     f"{module.folder}: note: release/{module.folder} is not what source/ makes "
                     f"now ({', '.join(differ)} differs). It is graded with the tests of its "
-                    "last eic-course release. Make any change in source/, not in release/, "
-                    f"then run eic-course release {module.id} before participants fetch it."
+                    "last eic-course release. If release/ was edited by hand, participants "
+                    "answered the edited page, and an answer whose wording changed may score "
+                    "0: make the same change in source/, run eic-course release "
+                    f"{module.id}, then eic-course grade {module.id} --force. If source/ "
+                    f"changed since, run eic-course release {module.id} before participants "
+                    "fetch it."
                 )
     work, summary = grade(
         course,

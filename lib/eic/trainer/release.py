@@ -63,23 +63,34 @@ def points_problem(course: Course, module: Module) -> str:
 
 
 def cell_errors(nb) -> list[str]:
-    """What each code cell that is not a test raised when the notebook ran, in order: the
-    grade id or first line of the cell, and the error."""
+    """What each code cell that is not a test raised when the notebook ran, in order: where
+    the cell is (its grade id, or the heading above it and its first line), and the error."""
     from nbgrader import utils
 
-    found = []
+    found, heading = [], ""
     for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            titles = [line for line in cell.source.splitlines() if line.startswith("#")]
+            heading = titles[-1].lstrip("#").strip() if titles else heading
         if cell.cell_type != "code" or utils.is_grade(cell):
             continue
         for output in cell.get("outputs", []):
             if output.output_type == "error":
                 name = cell.metadata.get("nbgrader", {}).get("grade_id")
                 first = next((line for line in cell.source.splitlines() if line.strip()), "")
-                where = f"cell {name}" if name else f"the cell that begins {first.strip()!r}"
+                where = f"the code cell that begins {first.strip()!r}"
+                if name:
+                    where = f"cell {name}"
+                elif heading:
+                    where = f"under the heading {heading!r}, {where}"
                 said = f"{output.ename}: {output.evalue}".strip()
                 found.append(f"{where} raises {said[:200]}{'...' if len(said) > 200 else ''}")
                 break
     return found
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def autograded_tests(path: Path) -> list[str]:
@@ -140,10 +151,10 @@ def check_blank(course: Course, module: Module) -> ReleaseCheck:
     elif failed < tests:
         problems.append(f"{tests - failed} of its {tests} tests pass with no answer recorded")
     if errors:
-        more = f" (and {len(errors) - 1} cell(s) after it)" if len(errors) > 1 else ""
+        more = f" ({len(errors) - 1} more cell(s) after it fail too)" if len(errors) > 1 else ""
         problems.append(
-            f"{errors[0]}{more}. It fails on every participant's page too; after a change of "
-            "data, a cell may still name what the old table held. Fix it in "
+            f"{_capital(errors[0])}{more}. It fails on every participant's page too; after a "
+            "change of data, a cell may still name what the old table held. Fix it in "
             f"source/{module.folder}/{module.notebook}, then run eic-course release "
             f"{module.id} again"
         )
