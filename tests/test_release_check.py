@@ -59,6 +59,8 @@ def test_the_unchanged_module_releases_without_a_problem(tmp_path):
     status, said = cli("release", "m02", "--course", str(course))
     assert status == 0, said
     assert "as it should" in said and "raises" not in said, said
+    status, said = cli("export", "--course", str(course))
+    assert status == 0 and "are out of" not in said, said
 
 
 def test_points_that_differ_from_the_syllabus_are_named_at_release_and_at_grading(tmp_path):
@@ -75,6 +77,10 @@ def test_points_that_differ_from_the_syllabus_are_named_at_release_and_at_gradin
     status, said = cli("grade", "m02", "--course", str(course))
     assert f"{FOLDER}: note: its cells give 11 points" in said, said
     assert "Scores are out of the cells' points" in said, said
+    status, said = cli("export", "--course", str(course))
+    assert status == 0, said
+    assert "m02: its scores are out of 11 points, as its cells give them, but " in said, said
+    assert "course/syllabus.yml gives 10" in said, said
 
 
 def test_grading_names_a_release_edited_by_hand_after_it_was_recorded(tmp_path):

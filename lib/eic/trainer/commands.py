@@ -350,6 +350,7 @@ def _feedback(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from eic.classroom import PARTICIPANTS
+    from eic.course import module as syllabus_module
     from eic.trainer.export import CourseGradesExport, ExportNotWritten, summary_path
     from eic.trainer.grading import LOG_NAME
 
@@ -378,8 +379,17 @@ def _export(args: argparse.Namespace) -> int:
                 f"{err.path} could not be written: {reason}. {err.state()} "
                 f"{sentence(fix)}, then export again."
             ) from None
+        out_of = {a.name: a.max_score for a in gb.assignments}
     rows = exporter.rows
     print(f"Wrote {output} (per participant) and {summary_path(output)} (per country).")
+    for module in course.modules():
+        listed = syllabus_module(module.id)["points"]
+        if module.folder in out_of and out_of[module.folder] != listed:
+            print(
+                f"{module.id}: its scores are out of {out_of[module.folder]:g} points, as its "
+                f"cells give them, but course/syllabus.yml gives {listed:g}: change the one "
+                f"that is wrong, run eic-course release {module.id}, grade and export again."
+            )
     not_graded = [f"{module} {r.id}" for r in rows for module in r.not_graded]
     if not_graded:
         print(
