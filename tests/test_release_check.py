@@ -116,3 +116,46 @@ def test_checking_the_release_leaves_the_gradebook_with_the_released_tests(tmp_p
         recorded = gb.find_grade_cell("q2_lq_textiles_test", FOLDER, FOLDER)
         released = nbformat.read(course / "release" / FOLDER / f"{FOLDER}.ipynb", 4)
         assert recorded.max_score == cell(released, "q2_lq_textiles_test").metadata.nbgrader.points
+
+
+def test_a_release_keeps_what_was_recorded_in_the_release_folder(tmp_path):
+    # release/ itself is worked in when the course is served with --shared, or by one
+    # person: nbgrader replaces the whole folder, but answers and own tables stay
+    course = copy_course(tmp_path, release=False)
+    assert cli("release", "m02", "--course", str(course))[0] == 0
+    folder = course / "release" / FOLDER
+    recorded = {
+        "m02-answers.json": '{"q1_lq_definition": "b"}',
+        "m02-answers.json.unreadable-1": "{half a fil",
+        "m02-own-regions.csv": "region,sector,employment\nA,Textiles,10\n",
+    }
+    for name, text in recorded.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / ".ipynb_checkpoints").mkdir()
+    (folder / ".ipynb_checkpoints" / f"{FOLDER}-checkpoint.ipynb").write_text("{}")
+
+    def retitle(nb) -> None:
+        nb.cells[0].source = nb.cells[0].source.replace("# ", "# Revised: ", 1)
+
+    edit_source(course, retitle)
+    status, said = cli("release", "m02", "--course", str(course))
+    assert status == 0, said
+    assert "# Revised: " in nbformat.read(folder / f"{FOLDER}.ipynb", 4).cells[0].source
+    for name, text in recorded.items():
+        assert (folder / name).read_text(encoding="utf-8") == text, name
+    assert f"What was recorded in release/{FOLDER} is kept there" in said, said
+    assert "m02-answers.json, m02-answers.json.unreadable-1, m02-own-regions.csv." in said
+    assert not (folder / ".ipynb_checkpoints").exists()  # a cache: not kept
+
+    # nbgrader fails (the source notebook is not a notebook): participants keep the release
+    # they had, and the trainer reads what is wrong, not nbgrader's "see the traceback"
+    before = (folder / f"{FOLDER}.ipynb").read_bytes()
+    source = course / "source" / FOLDER / f"{FOLDER}.ipynb"
+    source.write_text("{not a notebook", encoding="utf-8")
+    status, said = cli("release", "m02", "--course", str(course), with_errors=True)
+    assert status != 0, said
+    assert "Notebook does not appear to be JSON" in said and "traceback" not in said, said
+    assert f"release/{FOLDER} is left as it was. Fix source/{FOLDER}/{FOLDER}.ipynb" in said
+    assert (folder / f"{FOLDER}.ipynb").read_bytes() == before
+    for name, text in recorded.items():
+        assert (folder / name).read_text(encoding="utf-8") == text, name

@@ -165,10 +165,9 @@ def _release(args: argparse.Namespace) -> int:
     from eic.trainer.release import release
 
     course = _course(args)
-    api = course.api()
     status = 0
     for module in course.resolve(args.module):
-        check = release(course, module, api)
+        check = release(course, module)
         if check.ok:
             print(
                 f"{module.folder}: released to release/{module.folder}; blank, it fails all "
@@ -179,6 +178,11 @@ def _release(args: argparse.Namespace) -> int:
             for problem in check.problems:
                 print(f"  - {problem}.")
             status = 1
+        if check.kept:
+            print(
+                f"  What was recorded in release/{module.folder} is kept there, with the new "
+                f"release: {', '.join(path.as_posix() for path in check.kept)}."
+            )
     return status
 
 

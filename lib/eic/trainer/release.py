@@ -9,6 +9,13 @@ it does for them. The same run finds both: a worked example broken by new data f
 as it would on every participant's screen. The cells' points must also add up to the
 module's ``points`` in ``course/syllabus.yml``, which the course home and programme show.
 
+nbgrader makes the release in a scratch folder, and only a whole release replaces the
+course's files in ``release/<module>/``: a release that fails (a source notebook that is not
+a notebook) leaves the one participants had. What was recorded in ``release/<module>/``
+(answers, a participant's own tables, a country report: when the course is served with
+``--shared``, or worked through in ``release/`` itself) is not the course's to replace: it
+stays, as ``eic-course serve`` keeps it in each participant's folder.
+
 A module served from the ``release/`` folder that ships with the course, without
 ``eic-course release``, is not in the gradebook yet: :func:`record_release` records it
 there as ``eic-course release`` does, and checks that ``release/`` is what nbgrader makes
@@ -17,6 +24,7 @@ from ``source/`` now, without writing to ``release/``.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -24,6 +32,7 @@ from pathlib import Path
 
 import nbformat
 
+from eic.classroom import is_own_work
 from eic.course import module as syllabus_entry
 from eic.trainer.course import Course, CourseError, Module
 
@@ -36,6 +45,8 @@ class ReleaseCheck:
     tests: int
     failed: int
     problems: tuple[str, ...] = ()  # each a sentence saying what to fix
+    # what was recorded in release/<module>/ and kept there (paths relative to it)
+    kept: tuple[Path, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -106,15 +117,34 @@ def autograded_tests(path: Path) -> list[str]:
 
 
 def generate(course: Course, module: Module, api=None) -> None:
-    """nbgrader ``generate_assignment`` for one module (replacing its release folder)."""
+    """nbgrader ``generate_assignment`` for one module, into the release folder of ``api``
+    (replacing that folder's copy of the module)."""
     api = api or course.api()
     result = api.generate_assignment(module.folder, force=True, create=True)
     if not result["success"]:
-        detail = (result.get("error") or result.get("log") or "").strip().splitlines()
         raise CourseError(
             f"nbgrader could not make the student version of {module.folder}: "
-            + (detail[-1] if detail else "no message")
+            f"{nbgrader_failure(result.get('log') or '', result.get('error') or '')}. "
+            f"release/{module.folder} is left as it was. Fix source/{module.folder}/"
+            f"{module.notebook} (a notebook JupyterLab opens and runs), then run "
+            f"eic-course release {module.id} again"
         )
+
+
+# the last line of a Python traceback: "package.module.SomeError: what went wrong"
+EXCEPTION_LINE = re.compile(r"^\s*(?:[A-Za-z_][\w]*\.)*([A-Za-z_]\w*(?:Error|Exception)): (.+)$")
+
+
+def nbgrader_failure(log: str, error: str) -> str:
+    """What went wrong, from what nbgrader logged: the error that stopped it, before its own
+    closing "see the above traceback" (which a command's user does not see)."""
+    for text in (log, error):
+        found = [EXCEPTION_LINE.match(line) for line in text.splitlines()]
+        found = [m for m in found if m and m.group(1) != "NbGraderException"]
+        if found:
+            return f"{found[-1].group(2).strip()} ({found[-1].group(1)})"
+    lines = (error or log).strip().splitlines()
+    return lines[-1].strip() if lines else "no message"
 
 
 def check_blank(course: Course, module: Module) -> ReleaseCheck:
@@ -164,9 +194,60 @@ def check_blank(course: Course, module: Module) -> ReleaseCheck:
     return ReleaseCheck(module, tests, failed, tuple(problems))
 
 
-def release(course: Course, module: Module, api=None) -> ReleaseCheck:
-    generate(course, module, api)
-    return check_blank(course, module)
+CACHES = (".ipynb_checkpoints", "__pycache__")
+
+
+def recorded_work(folder: Path) -> list[Path]:
+    """What was recorded in ``folder`` (answers, own tables, reports), not made by nbgrader:
+    paths relative to it."""
+    if not folder.is_dir():
+        return []
+    return [
+        path.relative_to(folder)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+        and any(map(is_own_work, path.relative_to(folder).parts))
+        and not any(part in CACHES for part in path.relative_to(folder).parts)
+    ]
+
+
+def release(course: Course, module: Module) -> ReleaseCheck:
+    """Make ``release/<module>/`` from ``source/`` and check the blank module.
+
+    nbgrader makes the release in a scratch folder (and records the module in the
+    gradebook); only a whole release then replaces the course's files in
+    ``release/<module>/``, so a release that fails leaves participants the one they had.
+    What was recorded there is kept (:attr:`ReleaseCheck.kept`).
+    """
+    released = course.root / "release" / module.folder
+    with tempfile.TemporaryDirectory(prefix="eic-release-") as scratch:
+        generate(course, module, course.api(**{"CourseDirectory.release_directory": scratch}))
+        kept = recorded_work(released)
+        _replace_course_files(Path(scratch) / module.folder, released, kept)
+    check = check_blank(course, module)
+    return ReleaseCheck(check.module, check.tests, check.failed, check.problems, tuple(kept))
+
+
+def _replace_course_files(made: Path, released: Path, kept: list[Path]) -> None:
+    """Make ``released`` hold what is in ``made`` and the files ``kept`` (relative paths),
+    which stay as they are, nothing else."""
+    kept_here = {released / path for path in kept}
+    if released.is_dir():
+        for path in sorted(released.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+            if path in kept_here:
+                continue
+            if path.is_dir() and not path.is_symlink():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            else:
+                path.unlink()
+    for path in sorted(made.rglob("*")):
+        target = released / path.relative_to(made)
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        elif target not in kept_here:  # a recorded answer is never replaced
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
 
 
 def release_differs(course: Course, module: Module) -> list[str]:
