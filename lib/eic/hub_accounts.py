@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from eic.classroom import OWN_WORK
 from eic.file_lock import write_whole
 
 PARTICIPANTS_GROUP = "eic-participants"
@@ -38,7 +39,6 @@ LOGIN_NAME = re.compile(r"[a-z][a-z0-9-]{0,31}")
 PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 # what a trainer's course folder holds (the course's Python comes from the installation)
 COURSE_PARTS = ("nbgrader_config.py", "course", "source", "release", "trainer")
-ANSWER_FILES = ("*-answers*.json*", ".*-answers*", ".ipynb_checkpoints", "__pycache__")
 
 
 class AccountError(Exception):
@@ -156,11 +156,12 @@ def trainer_group(trainer: str) -> str:
 
 def copy_course_for(trainer: str, install: Path, folder: Path) -> bool:
     """Give the trainer their own course folder, a copy of the installation's course
-    without any recorded answers; False if it exists already (it is left as it is)."""
+    without any recorded answers, own tables or reports; False if it exists already (it is
+    left as it is)."""
     if folder.exists():
         return False
     folder.mkdir(parents=True)
-    ignore = shutil.ignore_patterns(*ANSWER_FILES)
+    ignore = shutil.ignore_patterns(*OWN_WORK)
     for part in COURSE_PARTS:
         source = install / part
         if source.is_dir():

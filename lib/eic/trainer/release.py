@@ -32,11 +32,9 @@ from pathlib import Path
 
 import nbformat
 
-from eic.classroom import is_own_work
+from eic.classroom import OWN_WORK, is_own_work
 from eic.course import module as syllabus_entry
 from eic.trainer.course import Course, CourseError, Module
-
-ANSWER_FILES = ("*-answers*.json*", ".*-answers*", ".ipynb_checkpoints", "__pycache__")
 
 
 @dataclass(frozen=True)
@@ -169,7 +167,7 @@ def check_blank(course: Course, module: Module) -> ReleaseCheck:
     validator = Keeping(config=course.config())
     with tempfile.TemporaryDirectory(prefix="eic-release-") as scratch:
         copy = Path(scratch) / module.folder
-        shutil.copytree(released, copy, ignore=shutil.ignore_patterns(*ANSWER_FILES))
+        shutil.copytree(released, copy, ignore=shutil.ignore_patterns(*OWN_WORK))
         results = validator.validate(str(copy / module.notebook))
     failed = len(results.get("failed", []))
     errors = cell_errors(validator.executed) if validator.executed is not None else []
