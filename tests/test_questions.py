@@ -4,6 +4,7 @@ back the recorded answer and the feedback; reload in a new worksheet."""
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 
 import pytest
@@ -65,7 +66,7 @@ def test_number_accepts_numbers_and_explains_text(ws, tmp_path):
     q.text.value = "12 t"
     assert "not a number" in q.feedback.value
     assert recorded(ws, "q4_a") == 26.0  # the bad entry did not replace the good one
-    q.text.value = "2,600"
+    q.text.value = "2600"
     click(q.check_button)
     assert "outside the plausible range" in q.feedback.value
     q.text.value = "61"
@@ -330,9 +331,67 @@ def test_a_saved_number_says_how_it_was_read(tmp_path):
     assert q.save()
     assert "saved as 0.086 (a ratio)" in q.feedback.value
     assert recorded(q.sheet, "q2_ratio") == 0.086
-    q.text.value = "16,800"
+    q.text.value = "16,800.5"
     q.save()
-    assert "saved as 16,800 (a ratio)" in q.feedback.value
+    assert "saved as 16,800.5 (a ratio)" in q.feedback.value
+
+
+def test_a_number_that_reads_two_ways_is_read_as_its_range_allows_or_asked_about(tmp_path):
+    # "4.966" is 4966 in Viet Nam or Indonesia and 4.966 in English; "4,966" the other way
+    # round. Read silently the English way, a factor of 1,000 slipped into the grade.
+    sheet = Worksheet("m05", tmp_path)
+    tonnes = sheet.number("q6_t", "Tonnes avoided?", unit="tCO2e/yr", plausible=(100, 10_000))
+    tonnes.text.value = "4.966"
+    assert tonnes.save()
+    assert recorded(sheet, "q6_t") == 4966
+    assert "saved as 4966 tCO2e/yr ('4.966' read with the point between thousands)" in (
+        html.unescape(tonnes.feedback.value)
+    )
+    ratio = sheet.number("q2_r", "Ratio?", unit="(a ratio)", plausible=(0, 10))
+    ratio.text.value = "4,966"
+    assert ratio.save()
+    assert recorded(sheet, "q2_r") == 4.966
+    assert "('4,966' read with a decimal comma)" in html.unescape(ratio.feedback.value)
+
+    # both readings plausible: asked, and the answer recorded before is kept
+    wide = sheet.number("q7_w", "Tonnes?", unit="tCO2e/yr", plausible=(0, 100_000))
+    wide.text.value = "5000"
+    assert wide.save()
+    wide.text.value = "4,966"
+    assert not wide.save()
+    said = html.unescape(wide.feedback.value)
+    assert "'4,966' can be read two ways: as 4966 (with the comma between thousands)" in said
+    assert "or as 4.966 (with a decimal comma)" in said
+    assert "Type 4966 if you mean the first, 4,9660 if you mean the second" in said
+    assert recorded(sheet, "q7_w") == 5000
+    for typed, number in [("4966", 4966), ("4,9660", 4.966), ("4,966.0", 4966)]:
+        wide.text.value = typed
+        assert wide.save(), typed
+        assert recorded(sheet, "q7_w") == number, typed
+    # no one writes 30 as "30,000": thousands, though 30 is plausible too
+    wide.text.value = "30,000"
+    assert wide.save() and recorded(sheet, "q7_w") == 30_000
+    # a question with no range asks too; one digit after the mark is no thousands
+    bare = sheet.number("q8_b", "How much?", unit="USD")
+    bare.text.value = "1.650"
+    assert not bare.save() and "can be read two ways" in bare.feedback.value
+    bare.text.value = "1,65"
+    assert bare.save() and recorded(sheet, "q8_b") == 1.65
+
+
+def test_a_recorded_number_with_three_decimals_comes_back_without_a_question(tmp_path):
+    # 1.125 is written back into the box as "1.125", which a participant typing it could
+    # mean either way; the worksheet wrote it, so it is read as the number it wrote
+    sheet = Worksheet("m05", tmp_path)
+    sheet.number("q1_c", "Cost?", unit="USD/t", plausible=(0, 10_000)).record(1.125)
+    again = Worksheet("m05", tmp_path).number("q1_c", "Cost?", unit="USD/t", plausible=(0, 10_000))
+    assert again.text.value == "1.125"
+    assert again.value == 1.125
+    assert again.save() and recorded(again.sheet, "q1_c") == 1.125
+    assert "saved as 1.125 USD/t" in again.feedback.value and "two ways" not in again.feedback.value
+    again.text.value = "1.12"
+    again.text.value = "1.125"  # typed afresh: the participant is asked
+    assert not again.save() and "can be read two ways" in again.feedback.value
 
 
 def test_saving_an_answer_not_complete_says_so_at_once_not_saved_with_a_tick(tmp_path):

@@ -82,6 +82,44 @@ def parse_number(text: str) -> float | None:
     return number
 
 
+# one mark and then exactly three digits, after one to three digits that do not start with
+# 0: "4,966" or "4.966" is 4966 where that mark separates thousands (as in English, or in
+# Viet Nam and Indonesia for the point) and 4.966 where it is the decimal mark; the course's
+# participants write both
+_EITHER_WAY = re.compile(r"^([+-]?[1-9]\d{0,2})([.,])(\d{3})$")
+
+
+def read_answer_number(text: str, plausible: tuple[float, float] | None = None) -> float | None:
+    """Read a number typed as an answer, as :func:`parse_number` does, except a number that
+    reads two ways ("4,966" or "4.966": 4966 or 4.966). That one is taken the way that lies
+    in ``plausible`` (the question's range) when only one does, as thousands when its last
+    three digits are 000 ("30,000"), and otherwise refused with a message that says how to
+    type each.
+
+    >>> read_answer_number("4.966", (100, 10_000)), read_answer_number("2,400", (0, 10))
+    (4966.0, 2.4)
+    """
+    either = _EITHER_WAY.match(text.strip().replace(" ", ""))
+    if either is None:
+        return parse_number(text)
+    whole, mark, part = either.groups()
+    thousands, decimal = float(whole + part), float(f"{whole}.{part}")
+    low, high = plausible or (-math.inf, math.inf)
+    fits = [n for n in (thousands, decimal) if low <= n <= high]
+    if part == "000" and thousands in fits:  # no one writes 30 as "30,000" or "30.000"
+        return thousands
+    if len(fits) == 1:
+        return fits[0]
+    if not fits:  # neither is plausible: read as ever, and the range's message says so
+        return parse_number(text)
+    name = "comma" if mark == "," else "point"
+    raise ValueError(
+        f"'{text.strip()}' can be read two ways: as {whole}{part} (with the {name} between "
+        f"thousands) or as {whole}.{part} (with a decimal {name}). Type {whole}{part} if you "
+        f"mean the first, {whole}{mark}{part}0 if you mean the second."
+    )
+
+
 # What Check says of a complete answer for which no hint is written. Only where a complete
 # answer is all that is graded (a self-assessment, a checklist) or where every wrong answer
 # has its hint (a single choice) does "complete" mean the answer earns its points.

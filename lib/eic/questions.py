@@ -13,7 +13,14 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from eic import widgets as w
-from eic.question_base import COMPLETE, Question, _ordinal, parse_number
+from eic.question_base import (
+    _EITHER_WAY,
+    COMPLETE,
+    Question,
+    _ordinal,
+    parse_number,
+    read_answer_number,
+)
 
 if TYPE_CHECKING:
     from eic.worksheet import Worksheet
@@ -26,6 +33,7 @@ __all__ = [
     "SingleChoice",
     "Slider",
     "parse_number",
+    "read_answer_number",
 ]
 
 
@@ -179,6 +187,9 @@ class Number(Question):
         self.unit = unit
         self.plausible = plausible
         self.abs_tol, self.rel_tol = abs_tol, rel_tol
+        # the box's text as a recorded number was written into it, and that number: "1.125"
+        # written for 1.125 is not read again as maybe 1125
+        self._written: tuple[str, float] | None = None
         super().__init__(sheet, qid, prompt, **kwargs)
 
     def _build_input(self) -> w.Widget:
@@ -198,7 +209,10 @@ class Number(Question):
 
     @property
     def value(self) -> float | None:
-        return parse_number(self.text.value)
+        if self._written is not None and self.text.value == self._written[0]:
+            return self._written[1]
+        self._written = None  # the participant has typed since: what they type is read
+        return read_answer_number(self.text.value, self.plausible)
 
     @value.setter
     def value(self, new: float | int | str | None) -> None:
@@ -207,13 +221,31 @@ class Number(Question):
             return
         if isinstance(new, bool) or not isinstance(new, int | float | str):
             raise ValueError(f"{new!r} is not a number")
-        number = parse_number(str(new))
+        if isinstance(new, str):
+            number = read_answer_number(new, self.plausible)
+        else:
+            number = parse_number(str(new))
         # 15 significant digits: a recorded 1,959,707 comes back as 1959707, not 1.95971e+06
-        self.text.value = "" if number is None else f"{number:.15g}"
+        text = "" if number is None else f"{number:.15g}"
+        self._written = None if number is None else (text, number)
+        self.text.value = text
 
     def _saved_as(self, value: Any) -> str:
-        """How the number was read: "1,650" as 1,650, "0,086" as 0.086."""
-        return "" if value is None else f" as {self.summary(value)}"
+        """How the number was read: "1,650" as 1,650, "0,086" as 0.086; a number that
+        reads two ways, with the way it was read: "4.966" as 4966 (with the point between
+        thousands), written with no mark that could be read either way."""
+        if value is None:
+            return ""
+        typed = self.text.value.strip().replace(" ", "")
+        either = _EITHER_WAY.match(typed)
+        if either is None or (self._written is not None and self.text.value == self._written[0]):
+            return f" as {self.summary(value)}"
+        whole, mark, part = either.groups()
+        name = "comma" if mark == "," else "point"
+        way = (
+            f"the {name} between thousands" if value == float(whole + part) else f"a decimal {name}"
+        )
+        return f" as {value:.15g} {self.unit} ('{typed}' read with {way})"
 
     def problems_with(self, value: Any) -> list[str]:
         if value is None:
