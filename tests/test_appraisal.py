@@ -553,7 +553,7 @@ def test_the_mac_curve_alt_text_reads_the_bars_cheapest_first_with_their_numbers
         }
     )
     text = mac_curve_description(curve)
-    assert "3 bars from the cheapest tonne to the dearest" in text
+    assert "3 bars from the cheapest tonne to the most expensive;" in text
     assert "height is its cost in USD per tCO2e" in text and "width the tCO2e" in text
     assert (
         "Drives -84 USD/tCO2e, 198 tCO2e/yr; Steam traps -53 USD/tCO2e, 227 tCO2e/yr; "

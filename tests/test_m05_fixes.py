@@ -9,6 +9,7 @@ import nbformat
 from conftest import ROOT, notebook_path, released_modules
 
 from eic import data
+from eic.worksheet import Worksheet
 
 COAL_T_PER_GJ = 94.6 / 1000  # tCO2 per GJ: IPCC (2006) default, other bituminous coal
 NETWORK = "Shared steam network with a biomass boiler"
@@ -67,3 +68,39 @@ def test_the_reading_says_the_worksheets_bars_can_be_added_and_how():
     after = reading[warning:]
     assert "ten options were defined so that their tonnes can be added" in after
     assert "along its main" in after and "stay on coal" in after
+
+
+def module_5_source() -> nbformat.NotebookNode:
+    return nbformat.read(notebook_path(ROOT, "source", module_5()), as_version=4)
+
+
+def test_question_1_has_a_hint_for_an_answer_that_forgets_the_yearly_saving(tmp_path, monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    sheet = Worksheet("m05", tmp_path)
+    cell = next(c.source for c in module_5_source().cells if 'ws.number(\n    "q1_' in c.source)
+    exec(cell, {"ws": sheet})
+    question = sheet.questions["q1_mac_by_hand"]
+    crf = 0.1 * 1.1**10 / (1.1**10 - 1)  # 0.16275
+    forgot = 50_000 * crf / 100  # 81.37 USD per tCO2e: the USD 5,000 a year not subtracted
+    for typed in (forgot, round(50_000 * 0.1627 / 100, 1)):
+        question.value = typed
+        question.check_button.click()
+        assert "Subtract the USD 5,000 saved each year" in question.feedback.value, typed
+    question.value = (50_000 * crf - 5_000) / 100  # the right answer, 31.4
+    question.check_button.click()
+    assert "Subtract" not in question.feedback.value
+
+
+def test_the_reflections_number_is_written_once_on_the_page():
+    sources = [c.source for c in module_5_source().cells]
+    numbered = [s for s in sources if re.search(r"(^|[\"'#] ?)9\. (Your )?[Rr]eflection", s)]
+    assert len(numbered) == 1 and numbered[0].startswith("### 9. Reflection")
+
+
+def test_the_reading_speaks_plainly():
+    text = "\n".join(c.source for c in module_5_source().cells if c.cell_type == "markdown")
+    for idiom in ("dearest", "on the shelf", "walk along"):
+        assert idiom not in text
+    assert "(our calculation: USD 6.5 million ÷ 72)" in text
+    assert round(6_500_000 / 72, -4) == 90_000  # "about USD 90,000 a year per enterprise"

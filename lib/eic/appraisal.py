@@ -403,14 +403,14 @@ def mac_chart(curve: pd.DataFrame, *, title: str | None = None) -> Figure:
 
 def mac_curve_description(curve: pd.DataFrame) -> str:
     """The MAC curve in words, for its chart's alternative text: what the bars' height and
-    width show, each bar from the cheapest tonne to the dearest with its cost (USD/tCO2e)
-    and width (tCO2e/yr), and how much of the total the bars below zero avoid.
+    width show, each bar from the cheapest tonne to the most expensive with its cost
+    (USD/tCO2e) and width (tCO2e/yr), and how much of the total the bars below zero avoid.
 
     >>> curve = pd.DataFrame({"option": ["Drives", "Solar"], "abatement_tco2e_per_yr": [
     ...     200, 50], "mac_usd_per_tco2e": [-84.2, 16.6]})
     >>> print(mac_curve_description(curve))  # doctest: +NORMALIZE_WHITESPACE
-    Marginal abatement cost curve, 2 bars from the cheapest tonne to the dearest; each
-    bar's height is its cost in USD per tCO2e and its width the tCO2e it avoids a year.
+    Marginal abatement cost curve, 2 bars from the cheapest tonne to the most expensive;
+    each bar's height is its cost in USD per tCO2e and its width the tCO2e it avoids a year.
     Drives -84 USD/tCO2e, 200 tCO2e/yr; Solar 17 USD/tCO2e, 50 tCO2e/yr. 1 bar is below
     zero (saves money): it avoids 200 of the 250 tCO2e/yr of all the bars.
     """
@@ -431,7 +431,7 @@ def mac_curve_description(curve: pd.DataFrame) -> str:
     plural = "bar" if len(curve) == 1 else "bars"
     return (
         f"Marginal abatement cost curve, {len(curve)} {plural} from the cheapest tonne to the "
-        "dearest; each bar's height is its cost in USD per tCO2e and its width the tCO2e it "
+        "most expensive; each bar's height is its cost in USD per tCO2e and its width the tCO2e it "
         f"avoids a year. {bars}. {saving} {tonnes[mac < 0].sum():,.0f} of the "
         f"{tonnes.sum():,.0f} tCO2e/yr of all the bars."
     )
