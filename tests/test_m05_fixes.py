@@ -3,12 +3,21 @@ number typed for the rate or the budget."""
 
 from __future__ import annotations
 
+import html
 import re
 
+import ipywidgets
 import nbformat
+import pandas as pd
+import pytest
 from conftest import ROOT, notebook_path, released_modules
 
 from eic import data
+from eic.explorers import Explorer, NumberSlider
+from eic.own_analyses import options_analysis
+from eic.own_data import SPECS
+from eic.own_results import results_parts
+from eic.panels import portfolio_explorer
 from eic.worksheet import Worksheet
 
 COAL_T_PER_GJ = 94.6 / 1000  # tCO2 per GJ: IPCC (2006) default, other bituminous coal
@@ -104,3 +113,126 @@ def test_the_reading_speaks_plainly():
         assert idiom not in text
     assert "(our calculation: USD 6.5 million ÷ 72)" in text
     assert round(6_500_000 / 72, -4) == 90_000  # "about USD 90,000 a year per enterprise"
+
+
+# -- the explorer says what it did with a typed rate or budget ------------------------------
+
+
+def explorer() -> Explorer:
+    return portfolio_explorer(data.load("cluster_options"), budget=500_000, rate=10, display=False)
+
+
+def type_in(control: NumberSlider, text: str) -> None:
+    """What the page sends when a participant types ``text`` in the box and leaves it."""
+    control.field.value = text
+
+
+def note(control: NumberSlider) -> str:
+    """The line under the control, as the page shows it ("" when hidden)."""
+    if control.message.layout.display == "none":
+        return ""
+    return html.unescape(re.sub(r"<[^>]+>", "", control.message.value))
+
+
+def beside(control: NumberSlider) -> list[str]:
+    """The words written beside the control's box, on its row."""
+    row = control.children[0]
+    return [c.value for c in row.children if isinstance(c, ipywidgets.Label)]
+
+
+def headline(panel: Explorer) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", panel.text.value.split("</p>")[0]))
+
+
+def test_each_control_shows_its_range_and_step_beside_it():
+    panel = explorer()
+    assert beside(panel.controls["rate"]) == ["1-20 %, in steps of 0.5 %"]
+    assert beside(panel.controls["budget"]) == ["USD 0-1,600,000, in steps of USD 10,000"]
+
+
+@pytest.mark.parametrize("text", ["7,5", "7.5", "7.5 %", "7.5%"])
+def test_a_rate_of_seven_and_a_half_percent_is_taken_as_typed_without_a_note(text):
+    panel = explorer()
+    rate = panel.controls["rate"]
+    type_in(rate, text)
+    assert rate.value == 7.5 and rate.field.value == "7.5" and note(rate) == ""
+    assert headline(panel).startswith("At 7.5 %, ")
+
+
+def test_a_rate_between_two_steps_is_set_to_the_nearest_half_percent_and_says_so():
+    rate = explorer().controls["rate"]
+    type_in(rate, "7.3")  # 7.0 and 7.5 are the steps either side; 7.5 is nearer
+    assert rate.value == 7.5
+    assert note(rate) == (
+        "7.3 % is not on the scale: the rate is set to 7.5 %, the nearest half percent."
+    )
+    type_in(rate, "12")  # a value on the scale: the note goes
+    assert rate.value == 12 and note(rate) == ""
+
+
+def test_a_rate_past_the_top_is_set_to_20_percent_and_says_so():
+    rate = explorer().controls["rate"]
+    type_in(rate, "25")
+    assert rate.value == 20 and rate.field.value == "20"
+    assert note(rate) == "The rate goes up to 20 %: 25 % is set to 20 %."
+
+
+def test_a_budget_past_the_top_is_capped_with_what_all_the_options_cost():
+    budget = explorer().controls["budget"]
+    type_in(budget, "2000000")
+    assert budget.value == 1_600_000 and budget.field.value == "1,600,000"
+    # the ten investments of the options table, added by hand
+    every_option = 15_000 + 60_000 + 90_000 + 120_000 + 45_000 + 20_000 + 400_000 + 270_000
+    every_option += 380_000 + 150_000
+    assert note(budget) == (
+        f"The budget goes up to USD 1,600,000, enough for all 10 options "
+        f"(USD {every_option:,}): USD 2,000,000 is set to USD 1,600,000."
+    )
+
+
+def test_a_budget_typed_with_its_currency_is_read_and_one_that_is_not_a_number_is_kept():
+    panel = explorer()
+    budget = panel.controls["budget"]
+    type_in(budget, "300,000")
+    type_in(budget, "USD 500000")  # went back to 300,000 without a word before
+    assert budget.value == 500_000 and note(budget) == ""
+    assert "Within USD 500,000, choose" in html.unescape(panel.text.value)
+    type_in(budget, "500k")
+    assert budget.value == 500_000 and budget.field.value == "500,000"
+    said = note(budget)
+    assert "'500k' is not a number" in said and said.endswith("The budget stays at USD 500,000.")
+
+
+def test_a_budget_between_two_steps_is_set_to_the_nearest_ten_thousand_and_says_so():
+    budget = explorer().controls["budget"]
+    type_in(budget, "1,234,567")
+    assert budget.value == 1_230_000
+    assert note(budget) == (
+        "USD 1,234,567 is not on the scale: the budget is set to USD 1,230,000, the nearest "
+        "USD 10,000."
+    )
+
+
+def own_options_page(savings: list[float]) -> str:
+    """The sentences the own-data panel shows for three options of USD 1,000 each that last
+    5 years and save ``savings`` (USD/yr)."""
+    table = pd.DataFrame(
+        {
+            "option": ["A", "B", "C"],
+            "investment_usd": [1_000.0] * 3,
+            "annual_saving_usd": savings,
+            "life_years": [5.0] * 3,
+            "abatement_tco2e_per_yr": [10.0, 20.0, 30.0],
+        }
+    )
+    _settings, shown = results_parts(options_analysis(SPECS["m05"].check(table)))
+    return html.unescape(re.sub(r"<[^>]+>", " ", " ".join(shown)))
+
+
+def test_the_own_data_explorer_counts_the_options_that_pay_in_good_grammar():
+    # at 10 % over 5 years a saving of USD 1 a year is worth USD 3.79 today (annuity factor
+    # (1 - 1.1**-5) / 0.1): USD 500 a year pays for USD 1,000, USD 100 a year does not
+    assert 500 * (1 - 1.1**-5) / 0.1 > 1_000 > 100 * (1 - 1.1**-5) / 0.1
+    assert "1 of the 3 options pays for itself " in own_options_page([500, 100, 100])
+    assert "2 of the 3 options pay for themselves " in own_options_page([500, 500, 100])
+    assert "none of the 3 options pays for itself " in own_options_page([100, 100, 100])

@@ -15,13 +15,16 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+import ipywidgets
 import pandas as pd
 import traitlets
 from IPython.display import HTML, display
+from ipywidgets.widgets.widget_string import LabelStyle
 
 from eic import widgets as w
 from eic.grading import grading_mode
 from eic.question_base import parse_number
+from eic.slider_scales import Scale
 from eic.views import ChartImage, close_figure, figure_png, plain_text
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
@@ -187,6 +190,32 @@ def slider_number(
     >>> slider_number("7,5", low=1, high=20, step=1)
     (8.0, 'The slider moves in steps of 1: 7.5 is set to 8.')
     """
+    number = typed_number(text, low=low, high=high, number_format=number_format)
+    typed = f"{number:,.10g}"
+    if number > high:
+        return float(high), (
+            f"{typed} is more than the slider's highest value: set to {high:{number_format}}."
+        )
+    if number < low:
+        return float(low), (
+            f"{typed} is less than the slider's lowest value: set to {low:{number_format}}."
+        )
+    nearest = low + math.floor((number - low) / step + 0.5) * step
+    nearest = min(max(round(nearest, 10), low), high)
+    if math.isclose(nearest, number, rel_tol=1e-9, abs_tol=1e-9 * step):
+        return number, ""
+    return float(nearest), (
+        f"The slider moves in steps of {step:,g}: {typed} is set to {nearest:{number_format}}."
+    )
+
+
+def typed_number(text: str, *, low: float, high: float, number_format: str = ",.0f") -> float:
+    """The number typed in a slider's box, as :func:`slider_number` reads it for a slider
+    from ``low`` to ``high``, before it is set to an end or a step of the slider.
+
+    >>> typed_number("7,5", low=1, high=20)
+    7.5
+    """
     number = parse_number(text)
     if number is None:
         raise ValueError(
@@ -206,22 +235,7 @@ def slider_number(
                 f"{as_decimal:,g} or {as_thousands:,.0f} (a point marks decimals; a comma or "
                 "a space separates thousands)."
             )
-    typed = f"{number:,.10g}"
-    if number > high:
-        return float(high), (
-            f"{typed} is more than the slider's highest value: set to {high:{number_format}}."
-        )
-    if number < low:
-        return float(low), (
-            f"{typed} is less than the slider's lowest value: set to {low:{number_format}}."
-        )
-    nearest = low + math.floor((number - low) / step + 0.5) * step
-    nearest = min(max(round(nearest, 10), low), high)
-    if math.isclose(nearest, number, rel_tol=1e-9, abs_tol=1e-9 * step):
-        return number, ""
-    return float(nearest), (
-        f"The slider moves in steps of {step:,g}: {typed} is set to {nearest:{number_format}}."
-    )
+    return number
 
 
 def _hidden() -> w.Layout:
@@ -240,7 +254,9 @@ class NumberSlider(w.VBox, w.ValueWidget):
     slider then keeps its value). Moving the slider changes the box; leaving the box
     unchanged changes nothing. ``value`` is the slider's, linked both ways; its label, ends
     and step are those of ``slider``, the one widget inside with a description, so that a
-    walk through a panel's widgets finds each setting once.
+    walk through a panel's widgets finds each setting once. Given a ``scale``
+    (:class:`eic.slider_scales.Scale`), the range and step are written beside the box, the
+    unit may be typed with the number, and the notes speak of the setting in its unit.
     """
 
     value = traitlets.Float()
@@ -254,8 +270,9 @@ class NumberSlider(w.VBox, w.ValueWidget):
         high: float,
         step: float = 1,
         readout: str = ".0f",
+        scale: Scale | None = None,
     ) -> None:
-        self.low, self.high, self.step = low, high, step
+        self.low, self.high, self.step, self.scale = low, high, step, scale
         self.number_format = readout if readout.startswith(",") else "," + readout
         self.slider = w.FloatSlider(
             value=value,
@@ -282,7 +299,16 @@ class NumberSlider(w.VBox, w.ValueWidget):
             layout={"width": "8.5em"},
         )
         self.message = w.HTML(layout=_hidden())
-        row = w.HBox([self.slider, self.field], layout={"flex_flow": "row wrap"})
+        parts = [self.slider, self.field]
+        if scale is not None:  # a label, not HTML: a page of results lists it with nothing
+            parts.append(
+                ipywidgets.Label(
+                    scale.range_text(low, high, step),
+                    layout=w.shared(w.Layout, {"margin": "0 0 0 8px"}),
+                    style=w.shared(LabelStyle, {"text_color": "#595959"}),
+                )
+            )
+        row = w.HBox(parts, layout={"flex_flow": "row wrap"})
         super().__init__([row, self.message])
         self.add_class("eic-number-slider")
         self.value = self.slider.value
@@ -318,17 +344,21 @@ class NumberSlider(w.VBox, w.ValueWidget):
     def _typed(self, change: dict) -> None:
         if self._showing:
             return
+        text = change["new"] if self.scale is None else self.scale.without_unit(change["new"])
+        ends = {"low": self.low, "high": self.high}
         try:
             number, note = slider_number(
-                change["new"],
-                low=self.low,
-                high=self.high,
-                step=self.step,
-                number_format=self.number_format,
+                text, **ends, step=self.step, number_format=self.number_format
             )
+            if self.scale is not None:
+                typed = typed_number(text, **ends, number_format=self.number_format)
+                note = self.scale.note(typed, number, **ends)
         except ValueError as err:
             self._show(self.slider.value)
-            self._say(f"{err} {self.setting} stays at {self._shown(self.slider.value)}.")
+            if self.scale is None:
+                self._say(f"{err} {self.setting} stays at {self._shown(self.slider.value)}.")
+            else:
+                self._say(self.scale.kept(str(err), self.slider.value))
             return
         self.slider.value = number
         self._show(number)  # "500 000" where the value was 500,000 already
@@ -343,10 +373,14 @@ def slider(
     high: float,
     step: float = 1,
     readout: str = ".0f",
+    scale: Scale | None = None,
 ) -> NumberSlider:
     """A labelled slider, with a box to type its value in (:class:`NumberSlider`), that
-    updates its panel when released, not while dragged; ``readout`` formats its value."""
-    return NumberSlider(description, value, low=low, high=high, step=step, readout=readout)
+    updates its panel when released, not while dragged; ``readout`` formats its value and
+    ``scale`` (if any) says its range and what it did with a typed number."""
+    return NumberSlider(
+        description, value, low=low, high=high, step=step, readout=readout, scale=scale
+    )
 
 
 def percent_slider(

@@ -24,6 +24,7 @@ from eic.cost_sharing import (
 from eic.explorers import Explorer, percent_slider, show, slider, table_html, toggle
 from eic.flows import eco_efficiency, reuse_scenario, sankey_chart
 from eic.portfolio import choose_portfolio, greedy_portfolio
+from eic.slider_scales import Scale
 from eic.symbiosis import (
     Factors,
     allocate_exchanges,
@@ -262,11 +263,32 @@ def portfolio_explorer(
     display: bool = True,
 ) -> Explorer | None:
     """Appraisal, MAC curve and the best portfolio within a budget, as the discount rate,
-    the budget (up to ``budget_max`` USD) and the objective change (``rate`` in %)."""
+    the budget (up to ``budget_max`` USD) and the objective change (``rate`` in %).
+
+    The rate moves in steps of 0.5 %: rates such as 7.5 % are common, and a participant who
+    typed one saw it become 8 %. Each slider shows its range and step, and says when a
+    typed rate or budget is set to an end or a step of it."""
+    budget_step = _step(budget_max)
     controls = {
-        "rate": slider("Discount rate (%):", rate, low=1, high=20),
+        "rate": slider(
+            "Discount rate (%):",
+            rate,
+            low=1,
+            high=20,
+            step=0.5,
+            readout="g",
+            scale=Scale("rate", "%", "half percent"),
+        ),
         "budget": slider(
-            "Budget (USD):", budget, low=0, high=budget_max, step=_step(budget_max), readout=",.0f"
+            "Budget (USD):",
+            budget,
+            low=0,
+            high=budget_max,
+            step=budget_step,
+            readout=",.0f",
+            scale=Scale(
+                "budget", "USD", f"USD {budget_step:,.0f}", _budget_top(options, budget_max)
+            ),
         ),
         "objective": toggle(
             "Choose for:",
@@ -285,13 +307,13 @@ def portfolio_explorer(
         paybacks = [payback_text(years) for years in shown["simple_payback_years"]]
         shown = shown.assign(simple_payback_years=paybacks)
         text = (
-            f"<p><b>At {values['rate']:.0f} %, {paying} of the {len(appraised)} options pay "
-            f"for themselves (NPV of 0 or more).</b></p>"
+            f"<p><b>At {values['rate']:g} %, {paying_options(paying, len(appraised))} "
+            "(NPV of 0 or more).</b></p>"
             f"<p><b>Best choice:</b> {html.escape(best.explain())}</p>"
             f"<p><b>Cheapest tonne first:</b> {html.escape(greedy.explain())}</p>"
             + table_html(
                 shown,
-                caption=f"Appraisal of the options at a discount rate of {values['rate']:.0f} %",
+                caption=f"Appraisal of the options at a discount rate of {values['rate']:g} %",
                 formats={
                     "investment_usd": "{:,.0f}",
                     "npv_usd": "{:,.0f}",
@@ -317,6 +339,33 @@ def portfolio_explorer(
         return mac_chart(curve), text, mac_curve_description(curve)
 
     return _shown(Explorer(controls, draw, css="eic-portfolio-explorer"), display)
+
+
+def paying_options(paying: int, options: int) -> str:
+    """How many of the options pay for themselves, in words that agree with the number.
+
+    >>> paying_options(1, 3), paying_options(2, 3)
+    ('1 of the 3 options pays for itself', '2 of the 3 options pay for themselves')
+    >>> paying_options(0, 3), paying_options(1, 1)
+    ('none of the 3 options pays for itself', 'the only option pays for itself')
+    """
+    if options == 1:
+        return "the only option " + ("pays for itself" if paying else "does not pay for itself")
+    if paying <= 1:
+        return f"{paying or 'none'} of the {options} options pays for itself"
+    return f"{paying} of the {options} options pay for themselves"
+
+
+def _budget_top(options: pd.DataFrame, budget_max: float) -> str:
+    """Why the budget's scale ends at ``budget_max``: it pays for every option."""
+    total, count = float(options["investment_usd"].sum()), len(options)
+    every, cost = ("the only option", "costs") if count == 1 else (f"all {count} options",
+                                                                    "cost together")  # fmt: skip
+    if math.isclose(budget_max, total):
+        return f", what {every} {cost}"
+    if budget_max > total:
+        return f", enough for {every} (USD {total:,.0f})"
+    return ""
 
 
 def payback_text(years: float) -> str:
