@@ -164,7 +164,9 @@ SPECS: dict[str, DataSpec] = {
                 ("annual_saving_usd", "the money it saves each year, in USD/yr, at the same "
                  "exchange rate"),
                 ("life_years", "its life, in years"),
-                ("abatement_tco2e_per_yr", "the emissions it avoids, in tCO2e per year"),
+                ("abatement_tco2e_per_yr", "the emissions it avoids, in tCO2e per year; the "
+                 "best set adds them up, so no two options may save the same fuel or "
+                 "electricity"),
             ),
             _check("m05"),
             options_analysis,
