@@ -270,7 +270,7 @@ def test_module_5s_budget_typed_with_separators_is_used_and_tabbing_changes_noth
     page.locator(BUDGET_BOX).press("Tab")
     message = page.locator(f"{EXPLORER} [role=alert]", has_text="could mean 300 or 300,000")
     message.wait_for(timeout=30_000)
-    assert "Budget (USD) stays at 1,200,000." in message.inner_text()
+    assert "The budget stays at USD 1,200,000." in message.inner_text()
     page.wait_for_function(
         "box => box.value === '1,200,000'",
         arg=page.locator(BUDGET_BOX).element_handle(),
@@ -284,5 +284,15 @@ def test_module_5s_budget_typed_with_separators_is_used_and_tabbing_changes_noth
         "() => document.querySelector('.eic-portfolio-explorer').innerText.includes('At 12 %,')",
         timeout=30_000,
     )
+    # each control's range is written beside it, and a rate past the top is said to be set
+    # to 20 % (a participant saw 25 become 20 and did not know why)
+    shown = page.locator(EXPLORER).inner_text()
+    assert "1-20 %, in steps of 0.5 %" in shown
+    assert "USD 0-1,600,000, in steps of USD 10,000" in shown
+    page.locator(RATE_BOX).fill("25")
+    page.locator(RATE_BOX).press("Enter")
+    capped = page.locator(f"{EXPLORER} [role=alert]", has_text="The rate goes up to 20 %")
+    capped.wait_for(timeout=30_000)
+    assert capped.is_visible() and "25 % is set to 20 %." in capped.inner_text()
     assert errors == []
     page.close()
