@@ -181,9 +181,10 @@ def slider_number(
     one between two steps to the nearest step, each with a note; ``number_format`` formats
     the values the note gives. A number with one point or comma and three digits after it
     (``300.000``, ``1,250``) is read the one way that is within the range; where both are,
-    a comma is read as between thousands (as an answer box reads it) and a point is refused
-    as unclear. Raises ValueError, with a message a participant understands, for text that
-    is not one number.
+    a comma is read as between thousands (as the course writes numbers) and a point is
+    refused as unclear. (An answer box asks about both: a misread answer costs points, a
+    misread slider shows at once.) Raises ValueError, with a message a participant
+    understands, for text that is not one number.
 
     >>> slider_number("1,200,000", low=0, high=1_600_000, step=10_000)
     (1200000.0, '')
