@@ -12,11 +12,12 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from eic import widgets as w
-from eic.ahp import ahp, pairwise_matrix, priorities_chart
+from eic.ahp import CONSISTENT_CR, ahp, pairwise_matrix, priorities_chart
 from eic.eip_framework import framework_self_check, self_check_chart
 from eic.explorers import Explorer, answer_view, show, slider, table_html, toggle
 from eic.policy import choose_package, greedy_package, scores_chart, weighted_scores
 from eic.question_groups import Checklist, Pairwise
+from eic.tables import normalise_name
 
 
 def _judgements(question: Pairwise, value: Mapping[str, float]) -> dict[tuple[str, str], float]:
@@ -48,52 +49,101 @@ def priorities_view(question: Pairwise) -> w.VBox | None:
     return answer_view(question, draw, "eic-priorities-view")
 
 
+def _weights_text(weights: Mapping[str, float]) -> str:
+    return ", ".join(f"{name} {share:.0%}" for name, share in weights.items())
+
+
+def _weights_used(judgements: Pairwise, choice: str) -> tuple[dict[str, float], str]:
+    """The weights the explorer scores with, and a paragraph that says which they are; with
+    the participant's priorities, it warns when their judgements fail the consistency check."""
+    if choice != "mine":
+        weights = dict.fromkeys(judgements.criteria, 1 / len(judgements.criteria))
+        return weights, f"<p>Weights used: {html.escape(_weights_text(weights))} (equal).</p>"
+    result = priorities_from(judgements)
+    if result is None:
+        raise ValueError("answer question 1 first: your priorities come from it")
+    weights = result.priorities.to_dict()
+    used = html.escape(_weights_text(weights))
+    if result.consistent:
+        return weights, (
+            f"<p>Weights used: your priorities from question 1, {used} (consistency ratio "
+            f"{result.cr:.3f}, at most {CONSISTENT_CR:.2f}).</p>"
+        )
+    return weights, (
+        "<p role='alert' style='color:#9a3412'><b>Warning: your judgements in question 1 "
+        f"contradict each other</b> (consistency ratio {result.cr:.2f}, above "
+        f"{CONSISTENT_CR:.2f}). The package below uses the priorities they give, {used}: "
+        "weights this module says not to use yet. Revise your judgements in question 1 "
+        f"until the ratio is {CONSISTENT_CR:.2f} or less; the package will follow.</p>"
+    )
+
+
+def _criterion_headings(judgements: Pairwise, scored: pd.DataFrame) -> dict[str, str]:
+    """Each score column's heading, in the words of question 1, with its scale."""
+    names = {normalise_name(name): name for name in judgements.criteria}
+    return {
+        column: f"{names.get(column, column.replace('_', ' ').capitalize())} (out of 10)"
+        for column in scored.attrs["weights"]
+    }
+
+
 def package_explorer(
     instruments: pd.DataFrame, judgements: Pairwise, *, budget: float = 10
 ) -> Explorer | None:
     """The best package of instruments within a budget (USD million), scored with equal
-    weights or with the participant's own AHP priorities."""
+    weights or with the participant's own AHP priorities, redrawn each time question 1
+    (``judgements``) is saved. Priorities whose consistency ratio is above 0.10 are used,
+    with a warning that says so."""
+    weighting = toggle(
+        "Weights:",
+        [("Equal weights", "equal"), ("My priorities (question 1)", "mine")],
+        "equal",
+    )
+    # room between the budget's number box and this label, in a row or on a line of its own
+    weighting.layout = w.shared(w.Layout, {"margin": "2px 0 2px 2em"})
     controls = {
         "budget": slider(
             "Budget (USD million):", budget, low=0.5, high=25, step=0.5, readout=".1f"
         ),
-        "weights": toggle(
-            "Weights:",
-            [("Equal weights", "equal"), ("My priorities (question 1)", "mine")],
-            "equal",
-        ),
+        "weights": weighting,
     }
 
-    def draw(values: dict) -> tuple[object, str]:
-        if values["weights"] == "mine":
-            result = priorities_from(judgements)
-            if result is None:
-                raise ValueError("answer question 1 first: your priorities come from it")
-            weights = result.priorities.to_dict()
-        else:
-            weights = dict.fromkeys(judgements.criteria, 1.0)
+    def draw(values: dict) -> tuple[object, str, str]:
+        weights, used = _weights_used(judgements, values["weights"])
         scored = weighted_scores(instruments, weights)
         best = choose_package(scored, values["budget"])
         greedy = greedy_package(scored, values["budget"])
-        shown = scored[["instrument", "stream", "cost_usd_million", "score"]]
+        criteria = _criterion_headings(judgements, scored)
+        shown = scored[["instrument", "stream", "cost_usd_million", *criteria, "score"]]
         text = (
-            f"<p><b>Best package:</b> {html.escape(best.explain())}</p>"
-            f"<p><b>Highest scores first:</b> {html.escape(greedy.explain())}</p>"
+            used
+            + f"<p><b>Best package:</b> {html.escape(best.explain())}</p>"
+            + f"<p><b>Highest scores first:</b> {html.escape(greedy.explain())}</p>"
             + table_html(
                 shown,
-                caption="Instruments with their weighted score (0 to 10)",
-                formats={"cost_usd_million": "{:.1f}", "score": "{:.2f}"},
+                caption="Instruments with their score on each objective and their weighted "
+                "score (points out of 10)",
+                formats={"cost_usd_million": "{:.1f}", "score": "{:.2f}"}
+                | dict.fromkeys(criteria, "{:g}"),
                 headers={
                     "instrument": "Instrument",
                     "stream": "Policy stream",
                     "cost_usd_million": "Cost (USD million)",
-                    "score": "Weighted score",
+                    **criteria,
+                    "score": "Weighted score (out of 10)",
                 },
             )
         )
-        return scores_chart(scored, best), text
+        # the chart in words: the package it marks, not the weights line above it
+        return scores_chart(scored, best), text, f"Chart: Best package: {best.explain()}"
 
-    return show(Explorer(controls, draw, css="eic-package-explorer"))
+    explorer = show(Explorer(controls, draw, css="eic-package-explorer"))
+    if explorer is not None:
+        # new judgements are new weights: redraw if the explorer is scoring with them
+        judgements.on_saved(
+            lambda _value: explorer.refresh() if weighting.value == "mine" else None
+        )
+    return explorer
 
 
 def self_check_view(question: Checklist, checklist: pd.DataFrame) -> w.VBox | None:

@@ -1,0 +1,149 @@
+"""Module 7's worksheet panels follow the participant's answers: the package explorer
+redraws when question 1 is saved and warns when its judgements contradict each other, the
+instruments table shows the score on each objective, and the park self-check rounds and
+names its weakest categories as a participant reads them."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+
+import pytest
+
+from eic import data
+from eic.worksheet import Worksheet
+
+OBJECTIVES = ["Jobs and growth", "Environmental benefit", "Reach to SMEs"]
+J_E, J_S, E_S = (
+    "Jobs and growth vs Environmental benefit",
+    "Jobs and growth vs Reach to SMEs",
+    "Environmental benefit vs Reach to SMEs",
+)
+# The bundled instruments, copied from lib/eic/data/policy_instruments.csv:
+# (cost in USD million, jobs and growth, environmental benefit, reach to SMEs), 0-10 points
+INSTRUMENTS = {
+    "Green credit line for SMEs": (5.0, 8, 6, 7),
+    "Tax allowance for efficient boilers": (3.0, 4, 6, 4),
+    "R&D grant for recycling technology": (2.5, 6, 5, 3),
+    "Skills training for SME technicians": (1.2, 7, 3, 8),
+    "Cleaner-production audit programme": (1.5, 4, 8, 8),
+    "CETP capital grant": (6.0, 5, 9, 8),
+    "Effluent charge": (0.4, 2, 8, 3),
+    "Eco-industrial park centre (facilitator)": (2.0, 6, 6, 7),
+    "By-product exchange platform": (0.8, 4, 7, 6),
+    "Land-use zoning for fringe clusters": (0.6, 5, 5, 5),
+}
+
+
+def best_total(weights: tuple[float, float, float], budget: float) -> float:
+    """The highest total weighted score within the budget, trying all 1,024 packages."""
+    total = sum(weights)
+    scores = {
+        name: sum(w / total * s for w, s in zip(weights, row[1:], strict=True))
+        for name, row in INSTRUMENTS.items()
+    }
+    best = 0.0
+    for n in range(len(INSTRUMENTS) + 1):
+        for package in itertools.combinations(INSTRUMENTS, n):
+            if sum(INSTRUMENTS[name][0] for name in package) <= budget + 1e-9:
+                best = max(best, sum(scores[name] for name in package))
+    return best
+
+
+@pytest.fixture
+def sheet(tmp_path, monkeypatch):
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    return Worksheet("m07", tmp_path)
+
+
+def explorer_with_my_priorities(sheet, judgements):
+    from eic.policy_panels import package_explorer
+
+    q1 = sheet.pairwise("q1_priorities", "Weigh", OBJECTIVES)
+    q1.record(judgements)
+    panel = package_explorer(data.load("policy_instruments"), q1, budget=10)
+    panel.controls["weights"].value = "mine"
+    return q1, panel
+
+
+def package_score(panel) -> str:
+    said = html.unescape(panel.text.value)
+    return re.search(r"Best package:.*?total weighted score of ([\d.]+) points", said)[1]
+
+
+def test_the_explorer_redraws_when_question_1_is_saved_with_new_judgements(sheet):
+    # Consistent judgements, E = 2 J = 4 S: J : E : S = 2 : 4 : 1, weights 2/7, 4/7, 1/7.
+    # Then the participant changes all three to "equal": weights 1/3 each.
+    q1, panel = explorer_with_my_priorities(sheet, {J_E: 1 / 2, J_S: 2, E_S: 4})
+    before = f"{best_total((2, 4, 1), 10):.1f}"
+    assert package_score(panel) == before
+    q1.record({J_E: 1, J_S: 1, E_S: 1})
+    after = f"{best_total((1, 1, 1), 10):.1f}"
+    assert after != before  # the test would not see a stale explorer otherwise
+    assert package_score(panel) == after
+    assert "Jobs and growth 33%, Environmental benefit 33%, Reach to SMEs 33%" in (
+        html.unescape(panel.text.value)
+    )
+
+
+def test_the_explorer_on_equal_weights_is_not_changed_by_question_1(sheet):
+    q1, panel = explorer_with_my_priorities(sheet, {J_E: 1 / 2, J_S: 2, E_S: 4})
+    panel.controls["weights"].value = "equal"
+    equal = f"{best_total((1, 1, 1), 10):.1f}"
+    assert package_score(panel) == equal
+    q1.record({J_E: 1 / 9, J_S: 1, E_S: 9})  # weights far from equal
+    assert package_score(panel) == equal and "(equal)" in panel.text.value
+
+
+def test_priorities_that_fail_the_consistency_check_are_flagged_beside_the_package(sheet):
+    # The reading's second team: E over J 3, J over S 5, E over S 3. By hand (cube roots of
+    # the row products): J (1 x 1/3 x 5)^(1/3) = 1.186, E (3 x 1 x 3)^(1/3) = 2.080,
+    # S (1/5 x 1/3 x 1)^(1/3) = 0.405; sum 3.671: weights 32 %, 57 %, 11 %.
+    # lambda max = 3.295 (the reading), CI = 0.1475, CR = 0.1475 / 0.58 = 0.25.
+    _, panel = explorer_with_my_priorities(sheet, {J_E: 1 / 3, J_S: 5, E_S: 3})
+    said = html.unescape(panel.text.value)
+    warning = said.split("Best package")[0]
+    assert "contradict each other" in warning and "consistency ratio 0.25" in warning
+    assert "Jobs and growth 32%, Environmental benefit 57%, Reach to SMEs 11%" in warning
+    assert "not to use yet" in warning and "question 1" in warning
+    assert "role='alert'" in warning
+    assert package_score(panel) == f"{best_total((1.186, 2.080, 0.405), 10):.1f}"
+
+
+def test_consistent_priorities_are_named_without_a_warning(sheet):
+    _, panel = explorer_with_my_priorities(sheet, {J_E: 1 / 2, J_S: 2, E_S: 4})
+    said = html.unescape(panel.text.value)
+    assert "contradict" not in said and "role='alert'" not in said
+    assert "Jobs and growth 29%, Environmental benefit 57%, Reach to SMEs 14%" in said
+
+
+def test_the_instruments_table_shows_each_objective_out_of_10(sheet):
+    _, panel = explorer_with_my_priorities(sheet, {J_E: 1, J_S: 1, E_S: 1})
+    said = html.unescape(panel.text.value)
+    headings = re.findall(r"<th scope='col'[^>]*>([^<]*)</th>", said)
+    assert headings == [
+        "Instrument",
+        "Policy stream",
+        "Cost (USD million)",
+        "Jobs and growth (out of 10)",
+        "Environmental benefit (out of 10)",
+        "Reach to SMEs (out of 10)",
+        "Weighted score (out of 10)",
+    ]
+    rows = [
+        re.findall(r"<td[^>]*>([^<]*)</td>", row)
+        for row in re.findall(r"<tr>(.*?)</tr>", said.split("<tbody>")[1])
+    ]
+    cells = {row[0]: row[2:] for row in rows}
+    streams = {row[0]: row[1] for row in rows}
+    # the effluent charge: USD 0.4 million; jobs 2, environment 8, SMEs 3; (2 + 8 + 3) / 3
+    assert cells["Effluent charge"] == ["0.4", "2", "8", "3", "4.33"]
+    # the worksheet's claim, from the table: environmental instruments reach SMEs on
+    # average (8 + 8 + 3) / 3 = 6.3, regional ones (7 + 6 + 5) / 3 = 6.0
+    smes = {
+        stream: [float(cells[name][3]) for name, s in streams.items() if s == stream]
+        for stream in ("environmental", "regional development")
+    }
+    assert round(sum(smes["environmental"]) / 3, 1) == 6.3
+    assert round(sum(smes["regional development"]) / 3, 1) == 6.0
