@@ -147,3 +147,88 @@ def test_the_instruments_table_shows_each_objective_out_of_10(sheet):
     }
     assert round(sum(smes["environmental"]) / 3, 1) == 6.3
     assert round(sum(smes["regional development"]) / 3, 1) == 6.0
+
+
+# The park self-check (question 6)
+
+CHECKLIST = data.load("eip_framework_checklist")
+
+
+def items_of(category: str) -> list[str]:
+    return list(CHECKLIST.loc[CHECKLIST["category"] == category, "item"])
+
+
+def test_shares_are_rounded_half_up_alike_in_the_sentence_and_on_the_chart():
+    from eic.eip_framework import framework_self_check, self_check_chart
+    from eic.policy_panels import self_check_sentence
+
+    economic, social = items_of("Economic"), items_of("Social")
+    answers = dict.fromkeys(CHECKLIST["item"], "yes")
+    # Economic: yes, yes, partly, no = 2.5 of 4 = 62.5 %, which is 63 % rounded half up
+    answers |= dict(zip(economic, ["yes", "yes", "partly", "no"], strict=True))
+    # Social: yes, partly, no, don't know = 1.5 of 4 = 37.5 %, which is 38 %
+    answers |= dict(zip(social, ["yes", "partly", "no", "don't know"], strict=True))
+    summary = framework_self_check(answers, CHECKLIST)
+    said = html.unescape(self_check_sentence(summary))
+    assert "Social 38 %" in said and "Economic 63 %" in said
+    assert "62 %" not in said and "37 %" not in said
+    labels = [t.get_text() for t in self_check_chart(summary).axes[0].get_xticklabels()]
+    assert "Social\n38 % met\n(1 yes, 1 partly of 4)" in labels
+    assert "Economic\n63 % met\n(2 yes, 1 partly of 4)" in labels
+    assert "Weakest: Social." in said
+
+
+def test_the_chart_s_share_axis_ends_at_100_percent():
+    from eic.eip_framework import framework_self_check, self_check_chart
+
+    summary = framework_self_check(dict.fromkeys(CHECKLIST["item"], "yes"), CHECKLIST)
+    ax = self_check_chart(summary).axes[0]
+    assert ax.get_ylim() == (0, 100) and max(ax.get_yticks()) == 100
+
+
+def test_a_category_with_no_answer_is_not_answered_yet_and_not_the_weakest():
+    from eic.eip_framework import framework_self_check
+
+    # Park management all "partly" (50 %), one Environmental item "no" (0 of 5 met);
+    # Social and Economic untouched
+    answers = dict.fromkeys(items_of("Park management"), "partly")
+    answers[items_of("Environmental")[0]] = "no"
+    summary = framework_self_check(answers, CHECKLIST).set_index("category")
+    assert summary["answered"].to_dict() == {
+        "Park management": 4,
+        "Environmental": 1,
+        "Social": 0,
+        "Economic": 0,
+    }
+    assert summary.index[summary["weakest"]].tolist() == ["Environmental"]
+
+
+def test_a_checklist_answered_in_part_says_so_and_still_does_after_a_reload(tmp_path, monkeypatch):
+    from eic.policy_panels import checklist_items, self_check_view
+
+    items, headings = checklist_items(CHECKLIST)
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    ws = Worksheet("m07", tmp_path)
+    q6 = ws.checklist("q6_park_check", "Check", items, headings=headings)
+    view = self_check_view(q6, CHECKLIST)
+    # the participant's five answers: Park management's four items and one Environmental
+    q6.value = dict.fromkeys(items_of("Park management"), "partly") | {
+        items_of("Environmental")[0]: "no"
+    }
+
+    def check_partial(said: str) -> None:
+        assert "Social not answered yet" in said and "Economic not answered yet" in said
+        assert "Social 0" not in said and "Economic 0" not in said
+        assert "You have answered 5 of the 17 items: the check is not complete yet" in said
+        assert "Weakest so far: Environmental." in said
+
+    check_partial(html.unescape(view.children[0].value))
+
+    monkeypatch.setattr("eic.answers._ACTIVE", {})  # the page reloaded: a new kernel
+    ws = Worksheet("m07", tmp_path)
+    q6 = ws.checklist("q6_park_check", "Check", items, headings=headings)
+    check_partial(html.unescape(self_check_view(q6, CHECKLIST).children[0].value))
+
+    q6.value = dict.fromkeys(items, "yes")  # now complete
+    said = html.unescape(self_check_view(q6, CHECKLIST).children[0].value)
+    assert "not complete" not in said and "not answered yet" not in said

@@ -31,6 +31,19 @@ CHECKLIST_COLUMNS = (
 )
 
 
+def share_percent(share: float) -> int:
+    """A share (0 to 1) as a whole percentage, rounded half up, as a participant rounds
+    by hand: 2.5 of 4 items (62.5 %) is 63 %, 1.5 of 4 (37.5 %) is 38 %. Python's
+    ``round`` and the "%" format round half to even, and gave 62 % in a sentence beside
+    63 % on the chart.
+
+    >>> share_percent(2.5 / 4), share_percent(1.5 / 4), share_percent(1 / 3)
+    (63, 38, 33)
+    """
+    # a millionth of a point over, so that 0.145 stored as 0.14499999... is 15 %, not 14 %
+    return math.floor(100 * share + 0.5 + 1e-6)
+
+
 def _plain(text: object) -> str:
     return " ".join(str(text).replace("\u2019", "'").split()).lower()
 
@@ -41,9 +54,11 @@ def framework_self_check(answers: Mapping[str, str], checklist: pd.DataFrame) ->
 
     ``answers`` maps a checklist item (its words, case aside) to "yes", "partly", "no" or
     "don't know"; an item not answered counts as "don't know". One row per category:
-    ``items``, ``yes``, ``partly``, ``no``, ``unknown``, ``share_met`` = (yes + 0.5 x
-    partly) / items, and ``weakest`` (True for the lowest share; a self-check, not a
-    certification: the framework's own indicators are not reproduced).
+    ``items``, ``answered`` (items given an answer), ``yes``, ``partly``, ``no``,
+    ``unknown``, ``share_met`` = (yes + 0.5 x partly) / items, and ``weakest`` (True for
+    the lowest share among the categories with at least one item answered: a category
+    not answered yet is not called weak; a self-check, not a certification: the
+    framework's own indicators are not reproduced).
 
     >>> checklist = pd.DataFrame({"category": ["Social", "Social", "Economic"],
     ...     "item": ["Safe work?", "Neighbours heard?", "Local suppliers?"]})
@@ -74,44 +89,56 @@ def framework_self_check(answers: Mapping[str, str], checklist: pd.DataFrame) ->
     if problems:
         raise TableError("set of answers", problems)
     table["answer"] = [given.get(item, "don't know") for item in table["item"]]
+    table["answered"] = table["item"].isin(given)
     rows = []
     for category in [c for c in FRAMEWORK_CATEGORIES if c in set(table["category"])]:
-        counts = table.loc[table["category"] == category, "answer"].value_counts()
+        in_category = table["category"] == category
+        counts = table.loc[in_category, "answer"].value_counts()
         row = {"category": category, "items": int(counts.sum())}
+        row["answered"] = int(table.loc[in_category, "answered"].sum())
         for answer in ANSWERS:
             row["unknown" if answer == "don't know" else answer] = int(counts.get(answer, 0))
         row["share_met"] = (row["yes"] + 0.5 * row["partly"]) / row["items"]
         rows.append(row)
     summary = pd.DataFrame(rows)
-    summary["weakest"] = summary["share_met"] == summary["share_met"].min()
+    answered = summary["answered"] > 0
+    lowest = summary.loc[answered, "share_met"].min()
+    summary["weakest"] = answered & (summary["share_met"] == lowest)
     return summary
 
 
 @remembered
 def self_check_chart(summary: pd.DataFrame, *, title: str | None = None) -> Figure:
-    """The share of checklist items met in each category (0-100 %); the weakest category is
-    drawn in a second colour and hatched. No thresholds are drawn: this is a self-check."""
+    """The share of checklist items met in each category (0-100 %, rounded half up as by
+    :func:`share_percent`); the weakest category is drawn in a second colour and hatched,
+    and a category with no item answered yet says so. No thresholds are drawn: this is a
+    self-check."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
     needed = ["category", "items", "yes", "partly", "share_met", "weakest"]
     if any(c not in getattr(summary, "columns", ()) for c in needed):
         raise ValueError("pass the table made by framework_self_check(answers, checklist)")
-    fig, ax = plt.subplots(figsize=(8, 4.8), layout="constrained")
+    fig, ax = plt.subplots(figsize=(8, 5.4), layout="constrained")
     weakest = summary["weakest"].to_numpy(bool)
-    bars = ax.bar(
-        summary["category"],
+    ax.bar(
+        range(len(summary)),
         100 * summary["share_met"],
         color=[PALETTE[5] if w else PALETTE[0] for w in weakest],
         hatch=["//" if w else "" for w in weakest],
         edgecolor="white",
     )
+    # each category's share under its name, not above its bar: the axis ends at 100 %
+    answered = summary["answered"] if "answered" in summary else summary["items"]
     labels = [
-        f"{math.floor(100 * r.share_met + 0.5)} %\n({r.yes} yes, {r.partly} partly of {r.items})"
-        for r in summary.itertuples(index=False)
+        f"{r.category}\nnot answered yet"
+        if done == 0
+        else f"{r.category}\n{share_percent(r.share_met)} % met\n"
+        f"({r.yes} yes, {r.partly} partly of {r.items})"
+        for r, done in zip(summary.itertuples(index=False), answered, strict=True)
     ]
-    ax.bar_label(bars, labels, padding=3, fontsize="small")
-    ax.set_ylim(0, 118)  # room for the labels above a full bar
+    ax.set_xticks(range(len(summary)), labels, fontsize="small")
+    ax.set_ylim(0, 100)
     ax.set_yticks(range(0, 101, 20))
     ax.set_ylabel("Share of items met (%)")
     ax.set_xlabel("Category of the International Framework for Eco-Industrial Parks")
@@ -119,6 +146,6 @@ def self_check_chart(summary: pd.DataFrame, *, title: str | None = None) -> Figu
         Patch(color=PALETTE[0], label="Other categories"),
         Patch(facecolor=PALETTE[5], hatch="//", edgecolor="white", label="Weakest category"),
     ]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
+    fig.legend(handles=handles, loc="outside lower center", ncols=2)
     ax.set_title(title or "Self-check of the park (yes = 1, partly = 1/2 of an item)")
     return fig

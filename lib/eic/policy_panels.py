@@ -13,7 +13,7 @@ import pandas as pd
 
 from eic import widgets as w
 from eic.ahp import CONSISTENT_CR, ahp, pairwise_matrix, priorities_chart
-from eic.eip_framework import framework_self_check, self_check_chart
+from eic.eip_framework import framework_self_check, self_check_chart, share_percent
 from eic.explorers import Explorer, answer_view, show, slider, table_html, toggle
 from eic.policy import choose_package, greedy_package, scores_chart, weighted_scores
 from eic.question_groups import Checklist, Pairwise
@@ -146,24 +146,41 @@ def package_explorer(
     return explorer
 
 
+def self_check_sentence(summary: pd.DataFrame) -> str:
+    """What the self-check finds, in words: each category's share of items met (rounded half
+    up, as on the chart), "not answered yet" for a category with no item answered, the
+    weakest of the categories answered, and how many items are still to answer."""
+    shares = "; ".join(
+        f"{row.category} not answered yet"
+        if row.answered == 0
+        else f"{row.category} {share_percent(row.share_met)} %"
+        for row in summary.itertuples(index=False)
+    )
+    weakest = ", ".join(summary.loc[summary["weakest"], "category"])
+    answered, items = int(summary["answered"].sum()), int(summary["items"].sum())
+    if answered < items:
+        status = (
+            f"You have answered {answered} of the {items} items: the check is not complete "
+            "yet, and an item not answered counts as not met. Weakest so far"
+        )
+    else:
+        status = "Weakest"
+    return (
+        f"<p><b>Share of items met (yes = 1, partly = 0.5): {html.escape(shares)}. "
+        f'{status}: {html.escape(weakest)}.</b> Items answered "don\'t know" count as '
+        "not met: finding out is the first step.</p>"
+    )
+
+
 def self_check_view(question: Checklist, checklist: pd.DataFrame) -> w.VBox | None:
     """The share of the checklist's items met in each category, from the participant's
-    answers, and the weakest category."""
+    answers, and the weakest category; a checklist answered in part says so."""
 
     def draw(value):
         if not value:
             return None, "<p>Answer the checklist above to see the park's profile.</p>"
         summary = framework_self_check(value, checklist)
-        weakest = ", ".join(summary.loc[summary["weakest"], "category"])
-        shares = "; ".join(
-            f"{row.category} {row.share_met:.0%}" for row in summary.itertuples(index=False)
-        )
-        sentence = (
-            f"<p><b>Share of items met (yes = 1, partly = 0.5): {html.escape(shares)}. "
-            f'Weakest: {html.escape(weakest)}.</b> Items answered "don\'t know" count as '
-            "not met: finding out is the first step.</p>"
-        )
-        return self_check_chart(summary), sentence
+        return self_check_chart(summary), self_check_sentence(summary)
 
     return answer_view(question, draw, "eic-self-check-view")
 
