@@ -131,8 +131,13 @@ def test_a_circular_set_of_judgements_is_inconsistent_and_no_one_judgement_is_bl
     assert result.cr == pytest.approx(6.13, abs=0.01) and not result.consistent
     advice = result.advice()
     # each judgement, given the other two: A over B = (A over C) x (C over B) = 1/9 x 1/9
+    # 1/81 is past the scale's end: the nearest setting is 9x the other way round
     for a, b in (("A", "B"), ("C", "A"), ("B", "C")):
-        assert f"'{a}' over '{b}': you gave 9, your other two judgements imply 1/81" in advice
+        assert (
+            f"For '{a}' over '{b}' you gave '{a}: 9x as important'; your other two judgements "
+            f"imply '{b}: 9x as important', the scale's end (exactly 1/81: '{b}' about 81 "
+            f"times '{a}')."
+        ) in advice
     assert "disagrees most" not in advice and "cannot all hold at once" in advice
 
 
@@ -155,15 +160,24 @@ def test_with_three_criteria_the_advice_shows_what_each_judgement_would_need_to_
         (env, reg): (3, pytest.approx(15.0)),
     }
     advice = result.advice()
+    # each in the slider's words, at the setting nearest to what the other two imply: 15 is
+    # past the scale's end (9); 0.6 is nearest 1/2 (|ln(0.6 / 0.5)| = 0.18 against
+    # |ln 0.6| = 0.51 for 1), which the slider shows as the other objective 2x as important
     assert (
-        "'Environmental' over 'Regional development': you gave 3, your other two judgements "
-        "imply 15"
+        "For 'Environmental' over 'Regional development' you gave 'Environmental: 3x as "
+        "important'; your other two judgements imply 'Environmental: 9x as important', the "
+        "scale's end (exactly 15)."
     ) in advice
     assert (
-        "'Environmental' over 'Industrial': you gave 3, your other two judgements imply 0.60"
-        in (advice)
-    )
-    assert "('Industrial' about 1.7 times 'Environmental')" in advice
+        "For 'Environmental' over 'Industrial' you gave 'Environmental: 3x as important'; "
+        "your other two judgements imply 'Industrial: 2x as important' (exactly 0.60: "
+        "'Industrial' about 1.7 times 'Environmental')."
+    ) in advice
+    assert (
+        "For 'Industrial' over 'Regional development' you gave 'Industrial: 5x as "
+        "important'; your other two judgements imply 'equally important'."
+    ) in advice
+    assert " 15" not in advice.replace("(exactly 15)", "")  # no setting the slider lacks
     assert "Change the judgement you trust least" in advice and "disagrees most" not in advice
 
 

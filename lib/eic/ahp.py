@@ -95,6 +95,59 @@ def _about(ratio: float) -> str:
     return f"1/{inverse:g}" if inverse == round(inverse) else f"{ratio:.2f}"
 
 
+# the settings of a judgement on Saaty's scale, as question 1's slider offers them: 1/9 to 9
+SCALE_STEPS = tuple([1 / v for v in range(9, 1, -1)] + list(range(1, 10)))
+
+
+def nearest_setting(value: float) -> float:
+    """The setting of Saaty's scale (1/9, 1/8 ... 1/2, 1, 2 ... 9) nearest to a judgement,
+    as ratios are compared: 15 is set to 9 (the scale's end), 0.6 to 1/2, 1.4 to 1.
+
+    >>> nearest_setting(15), nearest_setting(0.6), nearest_setting(1.4)
+    (9, 0.5, 1)
+    """
+    return min(SCALE_STEPS, key=lambda step: abs(math.log(value / step)))
+
+
+def setting_words(a: str, b: str, value: float) -> str:
+    """A judgement of ``a`` over ``b`` in the slider's words: "Jobs: 3x as important",
+    "equally important", or, below 1, the other way round ("SMEs: 2x as important" for 1/2).
+    ``value`` is a setting of the scale (:func:`nearest_setting`).
+
+    >>> setting_words("Jobs", "SMEs", 3), setting_words("Jobs", "SMEs", 0.5)
+    ('Jobs: 3x as important', 'SMEs: 2x as important')
+    """
+    if abs(value - 1) < 1e-9:
+        return "equally important"
+    return (
+        f"{a}: {round(value)}x as important"
+        if value > 1
+        else f"{b}: {round(1 / value)}x as important"
+    )
+
+
+def _setting_note(a: str, b: str, value: float) -> str:
+    """The setting of the slider nearest to a judgement of ``a`` over ``b``, in its words,
+    with the exact value in brackets where it is not a setting: "'a: 9x as important', the
+    scale's end (exactly 15)"."""
+    step = nearest_setting(value)
+    words = f"'{setting_words(a, b, step)}'"
+    if value > 9 * (1 + 1e-6) or value < 1 / (9 * (1 + 1e-6)):
+        words += ", the scale's end"
+    if abs(math.log(value / step)) <= 1e-6:
+        return words
+    if value >= 1:
+        return f"{words} (exactly {_about(value)})"
+    return f"{words} (exactly {_about(value)}: '{b}' about {_about(1 / value)} times '{a}')"
+
+
+def _given_words(a: str, b: str, value: float) -> str:
+    """A judgement as given: in the slider's words if it is one of its settings."""
+    if abs(math.log(value / nearest_setting(value))) <= 1e-6:
+        return f"'{setting_words(a, b, nearest_setting(value))}'"
+    return _show(value)
+
+
 def pairwise_matrix(
     criteria: Sequence[str], judgements: Mapping[tuple[str, str], float | str]
 ) -> pd.DataFrame:
@@ -246,10 +299,11 @@ class AHPResult:
         implied = self.priorities[a] / self.priorities[b]
         return (
             f"The consistency ratio, {self.cr:.2f}, is above {CONSISTENT_CR:.2f}: the "
-            f"judgements contradict each other. The one that disagrees most with the "
-            f"priorities is '{a}' over '{b}': you gave {_show(self.matrix.loc[a, b])}, the "
-            f"priorities imply about {_about(implied)}. Revisit that judgement first, then "
-            "compute again."
+            f"judgements contradict each other. The one that fits the others least is "
+            f"'{a}' over '{b}': you gave {_show(self.matrix.loc[a, b])} "
+            f"({_given_words(a, b, self.matrix.loc[a, b])}); the priorities imply "
+            f"{_setting_note(a, b, implied)}. Revisit that judgement first, then compute "
+            "again."
         )
 
     def implied_by_the_others(self) -> dict[tuple[str, str], tuple[float, float]]:
@@ -279,17 +333,17 @@ class AHPResult:
         return result
 
     def _advice_for_three(self) -> str:
-        pairs = "; ".join(
-            f"'{a}' over '{b}': you gave {_show(given)}, your other two judgements imply "
-            f"{_about(implied)}"
-            + (f" ('{b}' about {_about(1 / implied)} times '{a}')" if implied < 1 else "")
+        pairs = " ".join(
+            f"For '{a}' over '{b}' you gave {_given_words(a, b, given)}; your other two "
+            f"judgements imply {_setting_note(a, b, implied)}."
             for (a, b), (given, implied) in self.implied_by_the_others().items()
         )
         return (
             f"The consistency ratio, {self.cr:.2f}, is above {CONSISTENT_CR:.2f}: your three "
-            f"judgements cannot all hold at once. With three criteria no single judgement is "
-            f"to blame; here is what each would need to be, given the other two. {pairs}. "
-            "Change the judgement you trust least, then compute again."
+            "judgements cannot all hold at once. With three criteria no single judgement is "
+            "to blame: each fits the other two equally badly. Here is the slider setting "
+            f"each would need, given the other two. {pairs} Change the judgement you trust "
+            "least, then compute again."
         )
 
 
