@@ -299,3 +299,38 @@ def test_the_line_under_the_sliders_does_not_blame_one_of_three_judgements(sheet
     assert "consistency ratio 0.25" in under_sliders
     assert "fits the others least" not in under_sliders
     assert "trust least" in under_sliders
+
+
+# Question 2: a consistency ratio typed as a percentage
+
+
+def notebook_question(sheet, grade_id: str):
+    """The question as the module's source notebook makes it, with its model answer."""
+    from pathlib import Path
+
+    import nbformat
+
+    path = Path(__file__).parents[1] / "source/m07-policy-finance/m07-policy-finance.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    (cell,) = [
+        c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id
+    ]
+    names = {"ws": sheet}
+    exec(cell.source, names)
+    return names[grade_id.split("_")[0]]
+
+
+@pytest.mark.parametrize("typed", ["8.6", "8,62", "8.621", "9"])
+def test_a_ratio_typed_as_a_percentage_gets_a_hint(sheet, typed):
+    q2 = notebook_question(sheet, "q2_cr_by_hand")
+    q2.text.value = typed
+    (said,) = q2.check()
+    assert "a ratio such as 0.10, not a percentage" in said
+
+
+def test_the_ratio_itself_is_complete_and_gets_no_hint(sheet):
+    # CI = (3.10 - 3) / (3 - 1) = 0.05; CR = 0.05 / 0.58 = 0.0862
+    q2 = notebook_question(sheet, "q2_cr_by_hand")
+    for typed in ("0.086", "0.0862", "0,086"):
+        q2.text.value = typed
+        assert q2.check() == [] and "percentage" not in q2.feedback.value
