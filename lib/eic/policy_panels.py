@@ -32,6 +32,11 @@ def priorities_from(question: Pairwise, value: Mapping[str, float] | None = None
     return ahp(pairwise_matrix(question.criteria, _judgements(question, value)))
 
 
+def _weights_text(weights: Mapping[str, float]) -> str:
+    """Weights as shares of the total: "Jobs and growth 29%, Reach to SMEs 14%"."""
+    return ", ".join(f"{name} {share:.0%}" for name, share in weights.items())
+
+
 def priorities_view(question: Pairwise) -> w.VBox | None:
     """The priorities and consistency ratio of the participant's judgements."""
 
@@ -39,7 +44,7 @@ def priorities_view(question: Pairwise) -> w.VBox | None:
         if not value:
             return None, "<p>Move the sliders above to see the priorities they give.</p>"
         result = priorities_from(question, value)
-        weights = ", ".join(f"{name} {share:.0%}" for name, share in result.priorities.items())
+        weights = _weights_text(result.priorities)
         # the advice gives the consistency ratio and its verdict, or what to change
         sentence = (
             f"<p><b>Your priorities: {html.escape(weights)}.</b> {html.escape(result.advice())}</p>"
@@ -47,10 +52,6 @@ def priorities_view(question: Pairwise) -> w.VBox | None:
         return priorities_chart(result, title="Your priorities for the policy package"), sentence
 
     return answer_view(question, draw, "eic-priorities-view")
-
-
-def _weights_text(weights: Mapping[str, float]) -> str:
-    return ", ".join(f"{name} {share:.0%}" for name, share in weights.items())
 
 
 def _weights_used(judgements: Pairwise, choice: str) -> tuple[dict[str, float], str]:
