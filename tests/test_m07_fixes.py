@@ -287,11 +287,6 @@ def test_the_chart_s_sentence_and_the_line_under_the_sliders_agree(sheet):
     assert "fits the others least" not in under_chart
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the line under the sliders is written by Pairwise.problems_with, in "
-    "eic.question_groups, which still says 'change the judgement that fits the others least'",
-)
 def test_the_line_under_the_sliders_does_not_blame_one_of_three_judgements(sheet):
     q1 = sheet.pairwise("q1_priorities", "Weigh", OBJECTIVES)
     q1.record({J_E: 1 / 3, J_S: 5, E_S: 3})

@@ -63,9 +63,7 @@ def test_checklist_records_answers_and_says_how_many_are_left(ws, tmp_path):
     q = ws.checklist("q6_check", "Check the park", items, headings={items[0]: "Management"})
     q.buttons[items[0]].value = "yes"
     assert recorded(ws, "q6_check") == {items[0]: "yes"}
-    assert q.problems_with(q.value) == [
-        "2 item(s) still to answer, starting with: Is water metered?"
-    ]
+    assert q.problems_with(q.value) == ["2 item(s) still to answer, the first: “Is water metered?”"]
     q.value = {items[0]: "yes", items[1]: "partly", items[2]: "don't know"}
     assert q.problems_with(q.value) == []
     assert q.summary(q.value) == "yes: 1, partly: 1, no: 0, don't know: 1"

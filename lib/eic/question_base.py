@@ -442,7 +442,12 @@ class Question(KeepsTypedAnswers):
             if removed is not None:
                 self._say(html.escape(self._removed_message(removed), quote=False), ok=False)
             elif not is_blank(entry["value"]):  # a blank entry (an older file's) is no answer
-                self._say("&#10003; answer loaded", ok=True)
+                problems = self.problems_with(entry["value"])
+                if problems:  # a draft: loaded, and still to finish
+                    text = f"Answer loaded, not complete yet: {'; '.join(problems)}."
+                    self._say(html.escape(text), ok=False)
+                else:
+                    self._say("&#10003; answer loaded", ok=True)
         except Exception:  # a hand-edited or outdated entry: say so, keep it on file
             self._say(
                 f"Your recorded answer ({html.escape(str(entry['value']))[:80]}) does not fit "

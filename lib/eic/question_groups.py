@@ -117,10 +117,16 @@ class Pairwise(SliderGroup):
             return missing or ["judge every pair from 1/9 to 9"]
         ratio = consistency_ratio(self.criteria, value)
         if ratio > self.max_cr:
+            # with three criteria each judgement fits the other two equally badly
+            which = (
+                "the sentence under the chart gives the setting each would need; change the "
+                "one you trust least"
+                if len(self.criteria) == 3
+                else "the sentence under the chart names the one that fits the others least"
+            )
             return [
                 f"your judgements contradict each other (consistency ratio {ratio:.2f}; it "
-                f"must be {self.max_cr:.2f} or less): change the judgement that fits the "
-                "others least"
+                f"must be {self.max_cr:.2f} or less): {which}"
             ]
         return []
 
@@ -216,7 +222,7 @@ class Checklist(Question):
         if not isinstance(value, Mapping) or not value:
             return ["answer every item and press Save answer"]
         left = [item for item in self.items if item not in value]
-        return [f"{len(left)} item(s) still to answer, starting with: {left[0]}"] if left else []
+        return [f"{len(left)} item(s) still to answer, the first: “{left[0]}”"] if left else []
 
     def _complete_message(self) -> str:
         return COMPLETE  # your own observations: every item answered is the whole answer
