@@ -371,6 +371,14 @@ def test_a_number_that_reads_two_ways_is_read_as_its_range_allows_or_asked_about
     # no one writes 30 as "30,000": thousands, though 30 is plausible too
     wide.text.value = "30,000"
     assert wide.save() and recorded(sheet, "q7_w") == 30_000
+    wide.text.value = "1,680"  # the decimal way, written without its last zero
+    assert not wide.save()
+    assert "as 1680 (with the comma between thousands) or as 1.68 (with a decimal comma)" in (
+        html.unescape(wide.feedback.value)
+    )
+    assert "Type 1680 if you mean the first, 1,68 if you mean the second" in html.unescape(
+        wide.feedback.value
+    )
     # a question with no range asks too; one digit after the mark is no thousands
     bare = sheet.number("q8_b", "How much?", unit="USD")
     bare.text.value = "1.650"

@@ -113,10 +113,14 @@ def read_answer_number(text: str, plausible: tuple[float, float] | None = None) 
     if not fits:  # neither is plausible: read as ever, and the range's message says so
         return parse_number(text)
     name = "comma" if mark == "," else "point"
+    # the decimal written so it cannot be thousands: "1,68" for "1,680", "4,9660" for "4,966"
+    as_decimal = (
+        f"{whole}{mark}{part.rstrip('0')}" if part.endswith("0") else f"{whole}{mark}{part}0"
+    )
     raise ValueError(
         f"'{text.strip()}' can be read two ways: as {whole}{part} (with the {name} between "
-        f"thousands) or as {whole}.{part} (with a decimal {name}). Type {whole}{part} if you "
-        f"mean the first, {whole}{mark}{part}0 if you mean the second."
+        f"thousands) or as {whole}.{part.rstrip('0') or part} (with a decimal {name}). Type "
+        f"{whole}{part} if you mean the first, {as_decimal} if you mean the second."
     )
 
 
