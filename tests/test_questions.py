@@ -473,3 +473,33 @@ def test_a_ranking_writes_its_order_out_in_full_words(ws, tmp_path):
     assert q.order.value.index("&lt;first plans&gt;") < q.order.value.index("Kalundborg")
     again = Worksheet("m01", tmp_path).ranking("q5_r", "Order", items)  # a reopened page
     assert "<li value='1'>Eco-Towns &lt;first plans&gt;</li>" in again.order.value
+
+
+def test_a_number_typed_with_the_question_unit_is_read_and_a_refused_one_names_the_kept(tmp_path):
+    sheet = Worksheet("m03", tmp_path)
+    q = sheet.number("q1_flow", "Unknown flow?", unit="m3/day", plausible=(0, 6300))
+    q.text.value = "6000"
+    assert q.save()
+    # the question's own unit after the number says nothing new: read, in any case
+    for typed in ("300 m3/day", "300m3/day", "300 M3/DAY"):
+        q.text.value = typed
+        assert q.save(), typed
+        assert recorded(sheet, "q1_flow") == 300, typed
+    # another unit is refused, and the message says which answer stays recorded
+    q.text.value = "300 litres"
+    assert not q.save()
+    said = q.feedback.value
+    assert "'300 litres' is not a number" in said
+    assert "Your saved answer (300 m3/day) is kept." in said
+    assert recorded(sheet, "q1_flow") == 300
+    # typed text is shown as text, never as the page's own markup
+    q.text.value = "<b>3</b>"
+    assert not q.save()
+    assert "&lt;b&gt;3&lt;/b&gt;" in q.feedback.value and "<b>" not in q.feedback.value
+    # a unit alone, or a unit in brackets such as "(a ratio)", is not taken for a number
+    q.text.value = "m3/day"
+    assert not q.save() and recorded(sheet, "q1_flow") == 300
+    ratio = sheet.number("q2_r", "Ratio?", unit="(a ratio)", plausible=(0, 1))
+    ratio.text.value = "0.5 (a ratio)"
+    assert not ratio.save()
+    assert "Your saved answer" not in ratio.feedback.value  # nothing recorded yet

@@ -291,7 +291,7 @@ class Question(KeepsTypedAnswers):
         try:
             value = self.value
         except ValueError as err:
-            self._say(str(err), ok=False)
+            self._say(html.escape(self._not_read(str(err)), quote=False), ok=False)
             return False
         details = self.record_details()
         # a draft (a reflection too short, a ranking half done) is kept, and marked so
@@ -473,6 +473,14 @@ class Question(KeepsTypedAnswers):
                 ok=False,
             )
             self.sheet.log.append(traceback.format_exc())
+
+    def _not_read(self, message: str) -> str:
+        """``message`` (why the answer typed cannot be read), and which answer is recorded
+        instead: a participant who leaves believing the new one was taken is graded on it."""
+        recorded = self.recorded()
+        if is_blank(recorded):
+            return message
+        return f"{message} Your saved answer ({self._describe(recorded)}) is kept."
 
     def _say(self, text: str, *, ok: bool) -> None:
         colour = "#1a7f37" if ok else "#9a3412"

@@ -212,7 +212,17 @@ class Number(Question):
         if self._written is not None and self.text.value == self._written[0]:
             return self._written[1]
         self._written = None  # the participant has typed since: what they type is read
-        return read_answer_number(self.text.value, self.plausible)
+        return read_answer_number(self._without_unit(self.text.value), self.plausible)
+
+    def _without_unit(self, text: str) -> str:
+        """``text`` less the question's own unit typed after the number ("300 m3/day" for a
+        question in m3/day, any case), which says nothing the box does not."""
+        unit = self.unit.strip()
+        typed = text.strip()
+        if not unit or unit.startswith("(") or not typed.lower().endswith(unit.lower()):
+            return text
+        number = typed[: -len(unit)].strip()
+        return number if number and number[-1].isdigit() else text
 
     @value.setter
     def value(self, new: float | int | str | None) -> None:
@@ -236,7 +246,7 @@ class Number(Question):
         thousands), written with no mark that could be read either way."""
         if value is None:
             return ""
-        typed = self.text.value.strip().replace(" ", "")
+        typed = self._without_unit(self.text.value).strip().replace(" ", "")
         either = _EITHER_WAY.match(typed)
         if either is None or (self._written is not None and self.text.value == self._written[0]):
             return f" as {self.summary(value)}"
