@@ -190,6 +190,18 @@ def test_ml_is_refused_as_it_could_be_millilitres_or_megalitres():
     assert check_flows(flows_in("M3/Day", "water"))["unit"].tolist() == ["m3/day"] * 2
 
 
+def test_kld_and_mld_are_refused_with_the_unit_they_are():
+    # India's consents write water in KLD (kilolitres a day: 1 kL = 1 m3) and plants in MLD
+    # (million litres a day: 1 ML = 1,000 m3), as Module 3's own reading does
+    for unit, fix in [
+        ("KLD", "KLD (kilolitres a day) is the same unit as 'm3/day': write m3/day"),
+        ("MLD", "MLD (million litres a day) is the same unit as 'ML/day': write ML/day"),
+    ]:
+        with pytest.raises(TableError) as refused:
+            check_flows(flows_in(unit, "water"))
+        assert fix in str(refused.value), str(refused.value)
+
+
 # -- 4. GPS degrees pasted into x_km and y_km ----------------------------------------------
 KM_PER_DEGREE = 6371.0 * math.pi / 180  # a degree of latitude on the Earth's mean sphere
 

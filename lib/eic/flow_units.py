@@ -72,6 +72,11 @@ def _times(factor: float) -> str:
     return f"{verb} the quantity by {_plain(number)}"
 
 
+# units written as one abbreviation, as in India's pollution-control consents and in
+# reports on Tirupur's plants: kilolitres a day, and million litres (megalitres) a day
+_ABBREVIATED = {"kld": ("kL/day", "kilolitres a day"), "mld": ("ML/day", "million litres a day")}
+
+
 def unit_advice(unit: str) -> str | None:
     """How to write a quantity given in ``unit`` in a unit the flow table uses, or None.
 
@@ -83,7 +88,15 @@ def unit_advice(unit: str) -> str | None:
     'divide the quantity by 1,000 and write MWh/yr (1 kWh/yr = 0.001 MWh/yr)'
     >>> unit_advice("m3/h")
     'multiply the quantity by 24 and write m3/day (1 m3/h = 24 m3/day)'
+    >>> unit_advice("KLD")
+    "KLD (kilolitres a day) is the same unit as 'm3/day': write m3/day"
     """
+    if unit.strip().lower() in _ABBREVIATED:
+        written, meaning = _ABBREVIATED[unit.strip().lower()]
+        advice = unit_advice(written) or ""
+        return f"{unit.strip()} ({meaning}) " + advice.removeprefix("it ").replace(
+            f"1 {written} =", f"1 {unit.strip()} ="
+        )
     parts = _unit_parts(unit)
     if parts == "ambiguous":
         period = unit.partition("/")[2].strip() or "day"
