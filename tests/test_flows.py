@@ -191,17 +191,16 @@ def test_a_zero_liquid_discharge_scenario_sends_nothing_to_the_river():
     assert not after["flow"].str.contains("river|sludge", case=False).any()
     out = after[(after["source"] == plant) & (after["target"] == "")].set_index("substance")
     # 6,000 m3/day reach the plant, 95 % = 5,700 come back, 6,000 - 5,700 = 300 do not;
-    # of these, 150 were missing from the measured balance (6,000 in, 5,650 + 200 out)
-    assert out.loc["water", "flow"] == (
-        "Evaporated or left in solid residue (ZLD; includes the 150 m3/day missing from "
-        "the measured balance)"
-    )
+    # 150 m3/day were missing from the measured balance (6,000 in, 5,650 + 200 out)
+    assert out.loc["water", "flow"] == "Not recovered: evaporated or left in solid residue (ZLD)"
     assert out.loc["water", "quantity"] == pytest.approx(300)
     water = summary.set_index("substance").loc["water"]
     assert water["release_before"] == pytest.approx(5850)
     assert water["release_after"] == pytest.approx(300)
-    # salt balanced as measured (75 in, 75 out), so its residue has no gap: 25 % of 75
-    assert out.loc["salt", "flow"] == "Left in solid residue (ZLD)"
+    assert water["measured_gap"] == pytest.approx(150)
+    # salt balanced as measured (75 in, 75 out), so it has no gap: 25 % of 75 is residue
+    assert out.loc["salt", "flow"] == "Not recovered: left in solid residue (ZLD)"
+    assert summary.set_index("substance").loc["salt", "measured_gap"] == 0
     assert out.loc["salt", "quantity"] == pytest.approx(18.75)
     # the plant: 6,000 in = 5,700 recovered + 300 vapour or solid residue
     state = balance(after).set_index(["process", "substance"])
@@ -209,18 +208,20 @@ def test_a_zero_liquid_discharge_scenario_sends_nothing_to_the_river():
     assert (plant_water["inputs"], plant_water["outputs"]) == (6000, pytest.approx(6000))
 
 
-def test_a_zero_liquid_discharge_residue_says_nothing_of_a_gap_when_none_was_measured():
+def test_a_zero_liquid_discharge_residue_is_all_not_recovered_and_no_gap_when_none_measured():
     table = flows(
         ("Intake", "", "Mill", "water", 100, "m3/day"),
         ("Effluent", "Mill", "Plant", "water", 100, "m3/day"),
         ("Discharge", "Plant", "", "water", 80, "m3/day"),
         ("Sludge", "Plant", "", "water", 20, "m3/day"),
     )
-    _, after = reuse_scenario(table, "Plant", {"water": 0.9})
+    summary, after = reuse_scenario(table, "Plant", {"water": 0.9})
     out = after[(after["source"] == "Plant") & (after["target"] == "")]
+    # 100 in, 90 recovered: 10 not recovered; 80 + 20 measured out, so no gap
     assert out[["flow", "quantity"]].values.tolist() == [
-        ["Evaporated or left in solid residue (ZLD)", pytest.approx(10)]
+        ["Not recovered: evaporated or left in solid residue (ZLD)", pytest.approx(10)]
     ]
+    assert summary.loc[0, "measured_gap"] == 0
 
 
 def test_the_course_dataset_has_the_gaps_the_worksheet_asks_about():

@@ -76,7 +76,7 @@ def test_the_recovery_shares_change_freshwater_and_salt_bought():
     # 6,300 - 0.95 x 6,000 = 600 m3/day; 75 - 0.70 x 75 = 22.5 t/day; 6,300 / 600 = 10.5
     text = headline(panel)
     assert "falls from 6,300 to 600 m3/day" in text
-    assert "from 75.0 to 22.5 t/day" in text
+    assert "from 75.00 to 22.50 t/day" in text
     assert "rises 10.5-fold" in text
 
 

@@ -191,24 +191,16 @@ def eco_efficiency(
     return pd.DataFrame(rows)
 
 
-def zld_residue_name(substance: str, gap: float, unit: str) -> str:
+def zld_residue_name(substance: str) -> str:
     """The name of what a zero-liquid-discharge plant does not recover: vapour or solid
-    residue for water, solid residue for anything else. A ``gap`` other than 0 (in
-    ``unit``) is the measured balance's inputs minus its outputs, which the residue takes in.
+    residue for water, solid residue for anything else.
 
-    >>> zld_residue_name("salt", 0, "t/day")
-    'Left in solid residue (ZLD)'
+    >>> zld_residue_name("salt")
+    'Not recovered: left in solid residue (ZLD)'
     """
-    name = (
-        "Evaporated or left in solid residue (ZLD"
-        if substance.lower() == "water"
-        else "Left in solid residue (ZLD"
-    )
-    if gap > 0:
-        return f"{name}; includes the {gap:,.6g} {unit} missing from the measured balance)"
-    if gap < 0:
-        return f"{name}; the measured outflows were {-gap:,.6g} {unit} more than the inflow)"
-    return name + ")"
+    if substance.lower() == "water":
+        return "Not recovered: evaporated or left in solid residue (ZLD)"
+    return "Not recovered: left in solid residue (ZLD)"
 
 
 def reuse_scenario(
@@ -226,14 +218,18 @@ def reuse_scenario(
     the plant sends elsewhere inside the system): water that leaves as vapour or in solid
     residue, other substances in solid residue.
 
-    A scenario is a design, so its plant balance closes: when the measured balance did not
-    (a flow nobody measured, or a wrong meter), that gap is counted in the residue, and the
-    residue's name says how much of it was the gap, so that the chart shows it.
+    A scenario is a design, so its plant balance closes: the share is taken of all that
+    enters the plant, and the rest is the residue. When the measured balance did not close
+    (a flow nobody measured, or a wrong meter), the design assumes that the missing amount
+    has been found and is treated like the rest; ``measured_gap`` says how much it was
+    (inputs minus measured outputs, 0 when the measured balance closed), so that a reader
+    can be told the plant must find it first.
 
     Returns ``(summary, new_table)``: per substance the plant's inflow, the amount
     recovered, supply from outside and release from the plant before and after
-    (``release_after`` is the residue); and the flow table of the scenario, in which the
-    plant's balance closes and every other process stays as balanced (or not) as it was.
+    (``release_after`` is the residue), and the measured gap; and the flow table of the
+    scenario, in which the plant's balance closes and every other process stays as
+    balanced (or not) as it was.
 
     >>> import pandas as pd
     >>> table = pd.DataFrame({
@@ -244,9 +240,8 @@ def reuse_scenario(
     >>> summary, after = reuse_scenario(table, "Plant", {"water": 0.95})
     >>> after.loc[after["source"] == "Plant", "quantity"].tolist()
     [95.0, 5.0]
-    >>> after["flow"].iloc[-1]
-    'Evaporated or left in solid residue (ZLD; includes the 10 m3/day missing from the \
-measured balance)'
+    >>> after["flow"].iloc[-1], float(summary.loc[0, "measured_gap"])
+    ('Not recovered: evaporated or left in solid residue (ZLD)', 10.0)
     """
     clean = check_flows(table)
     if clean["quantity"].isna().any():
@@ -307,12 +302,12 @@ measured balance)'
         # zero liquid discharge: the old releases (to a river, in sludge) give way to one
         # residue, vapour or solid, of all that is not recovered
         new = new.drop(index=clean.index[releases])
+        gap = inflow - released - kept["quantity"].sum()
+        if abs(gap) <= TOLERANCE * inflow:  # a measured balance that closes
+            gap = 0.0
         if release_after > 0:
-            gap = inflow - released - kept["quantity"].sum()
-            if abs(gap) <= TOLERANCE * inflow:  # a measured balance that closes
-                gap = 0.0
             new.loc[new.index.max() + 1] = {
-                "flow": zld_residue_name(substance, gap, unit),
+                "flow": zld_residue_name(substance),
                 "source": plant,
                 "target": "",
                 "substance": substance,
@@ -329,6 +324,7 @@ measured balance)'
                 "supply_after": supply_after,
                 "release_before": released,
                 "release_after": release_after,
+                "measured_gap": gap,
             }
         )
     return pd.DataFrame(rows), new.reset_index(drop=True)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pandas as pd
+from IPython.display import display
 
+from eic import widgets as w
 from eic.appraisal import appraise, mac_chart, mac_curve, mac_curve_description
 from eic.clusters import NATION, average_of, candidate_clusters, lq_chart
 from eic.cost_sharing import (
@@ -22,7 +24,8 @@ from eic.cost_sharing import (
     shares_description,
 )
 from eic.explorers import Explorer, percent_slider, show, slider, table_html, toggle
-from eic.flows import eco_efficiency, reuse_scenario, sankey_chart
+from eic.flows import balance, eco_efficiency, reuse_scenario, sankey_chart
+from eic.grading import grading_mode
 from eic.portfolio import choose_portfolio, greedy_portfolio
 from eic.slider_scales import Scale
 from eic.symbiosis import (
@@ -90,6 +93,51 @@ def lq_explorer(
     return _shown(Explorer({"threshold": cut_slider}, draw, css="eic-lq-explorer"), display)
 
 
+def balance_after_answers(table: pd.DataFrame, questions: Sequence) -> w.HTML | None:
+    """The balance of each process and substance of a flow table, shown once every one of
+    ``questions`` has a saved answer (the balance gives their answers away), and until
+    then a line that says so. Not shown while the notebook is graded.
+    """
+    if grading_mode():
+        return None
+    shown = balance(table)[
+        ["process", "substance", "unit", "inputs", "outputs", "imbalance", "status"]
+    ]
+    full = table_html(
+        shown,
+        caption="The balance of each process and substance, as measured (in the unit shown)",
+        formats={"inputs": "{:,.0f}", "outputs": "{:,.0f}", "imbalance": "{:,.0f}"},
+        headers={
+            "process": "Process",
+            "substance": "Substance",
+            "unit": "Unit",
+            "inputs": "Inputs measured",
+            "outputs": "Outputs measured",
+            "imbalance": "Imbalance (inputs − outputs − change in stock)",
+            "status": "Status",
+        },
+    )
+    numbers = [question.qid.split("_")[0].removeprefix("q") for question in questions]
+    named = " and ".join([", ".join(numbers[:-1]), numbers[-1]] if len(numbers) > 1 else numbers)
+    view = w.HTML()
+    view.add_class("eic-balance-after-answers")
+
+    def update(_value: object = None) -> None:
+        if all(question.recorded() is not None for question in questions):
+            view.value = full
+        else:
+            view.value = (
+                f"<p><i>The full balance appears here once your answers to questions "
+                f"{html.escape(named)} are saved.</i></p>"
+            )
+
+    for question in questions:
+        question.on_saved(update)
+    update()
+    display(view)
+    return view
+
+
 def reuse_explorer(
     table: pd.DataFrame,
     plant: str,
@@ -99,44 +147,64 @@ def reuse_explorer(
     water: float = 96,
     salt: float = 75,
 ) -> Explorer | None:
-    """The effect of recovering shares of water and salt at ``plant`` (a ZLD scenario)."""
+    """The effect of recovering shares of water and salt at ``plant`` (a ZLD scenario).
+
+    The water slider runs from 80 to 100 % and the salt slider from 50 to 100 %: around the
+    shares zero-liquid-discharge plants reach (IL&FS: 95-98 % of water, 70-80 % of salt),
+    not down to shares at which no plant would be run without a liquid discharge.
+    """
     controls = {
-        "water": percent_slider("Water recovered at the plant (%):", water),
-        "salt": percent_slider("Salt recovered at the plant (%):", salt),
+        "water": percent_slider("Water recovered at the plant (%):", water, low=80),
+        "salt": percent_slider("Salt recovered at the plant (%):", salt, low=50),
     }
 
     def draw(values: dict) -> tuple[object, str]:
         shares = {"water": values["water"] / 100, "salt": values["salt"] / 100}
         summary, after = reuse_scenario(table, plant, shares)
         rows = summary.set_index("substance")
+        water_unit = rows.loc["water", "unit"]
         before_eff = eco_efficiency(
-            value,
-            value_unit,
-            {"freshwater": (rows.loc["water", "supply_before"], rows.loc["water", "unit"])},
+            value, value_unit, {"freshwater": (rows.loc["water", "supply_before"], water_unit)}
         )
         after_water = rows.loc["water", "supply_after"]
         if after_water > 0:
-            after_eff = eco_efficiency(
-                value, value_unit, {"freshwater": (after_water, rows.loc["water", "unit"])}
-            )
+            after_eff = eco_efficiency(value, value_unit, {"freshwater": (after_water, water_unit)})
             ratio = after_eff.loc[0, "eco_efficiency"] / before_eff.loc[0, "eco_efficiency"]
             change = f"rises {ratio:.1f}-fold"
         else:
             change = "is unlimited: no freshwater is needed"
+        left = rows.loc["water", "release_after"]
+        if left > 0:
+            residue = (
+                "Under zero liquid discharge no effluent may leave as liquid, so the water the "
+                f"plant does not recover ({left:,.0f} {water_unit}) must be evaporated or "
+                "left in solid residue."
+            )
+        else:
+            residue = "The plant recovers all the water it receives: none is left to evaporate."
+        if rows.loc["water", "measured_gap"] > 0:
+            # the gap itself is not given: a worksheet asks for it
+            residue += (
+                f" The recovery share is taken of all {rows.loc['water', 'plant_inflow']:,.0f} "
+                f"{water_unit} that reach the plant, including the water missing from its "
+                "measured balance, which the plant would have to find first."
+            )
         text = (
             f"<p><b>With {values['water']:.0f} % of the water and {values['salt']:.0f} % of "
             f"the salt recovered:</b> freshwater needed falls from "
             f"{rows.loc['water', 'supply_before']:,.0f} to {after_water:,.0f} "
-            f"{rows.loc['water', 'unit']}; salt bought falls from "
-            f"{rows.loc['salt', 'supply_before']:,.1f} to "
-            f"{rows.loc['salt', 'supply_after']:,.1f} {rows.loc['salt', 'unit']}; "
-            f"water eco-efficiency {change}. Water the plant does not recover "
-            f"({rows.loc['water', 'release_after']:,.0f} {rows.loc['water', 'unit']}) leaves "
-            "as vapour or in solid residue under zero liquid discharge.</p>"
+            f"{water_unit}; salt bought falls from "
+            f"{rows.loc['salt', 'supply_before']:,.2f} to "
+            f"{rows.loc['salt', 'supply_after']:,.2f} {rows.loc['salt', 'unit']}; "
+            f"water eco-efficiency {change}. {residue}</p>"
             + table_html(
-                summary,
-                caption="The scenario, per substance",
-                formats={c: "{:,.1f}" for c in summary.columns if c not in ("substance", "unit")},
+                summary.drop(columns="measured_gap"),
+                caption="The scenario, per substance (per day, in the unit shown)",
+                formats={
+                    c: "{:,.2f}"
+                    for c in summary.columns
+                    if c not in ("substance", "unit", "measured_gap")
+                },
                 headers={
                     "substance": "Substance",
                     "unit": "Unit",
