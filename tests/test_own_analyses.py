@@ -194,3 +194,30 @@ def test_a_distance_that_cannot_be_kept_is_said_and_the_analysis_goes_on():
     slider_of(box).value = 30.0
     said = text_of(shown_html(box))
     assert "could not be kept with your table" in said and "Within 30 km" in said
+
+
+def test_module_3_balance_of_own_flows_reads_as_the_worksheet_tables_do():
+    # a plating shop's water: 120 in and 60 reused back in; 95 to the plant, which sends 60
+    # back and 35 to the drain; the evaporation (unknown) closes the shop's balance: 85
+    def flows(rinse: float, drain: float) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "flow": ["Borewell", "Rinse to ETP", "Evaporation", "Reused", "To drain"],
+                "source": ["", "Shop", "Shop", "ETP", "ETP"],
+                "target": ["Shop", "ETP", "", "Shop", ""],
+                "substance": ["water"] * 5,
+                "quantity": [120, rinse, None, 60, drain],
+                "unit": ["m3/day"] * 5,
+            }
+        )
+
+    page = shown_html(own.flows_analysis(flows(95, 35)))
+    text = text_of(page)
+    for heading in ("Change in stock", "Imbalance (% of the larger side)", "Inputs", "Status"):
+        assert f">{heading}<" in page, heading
+    assert "stock_change" not in text and "imbalance_pct" not in text
+    # the shop takes in 120 + 60 = 180 and the plant 95: whole numbers, shown whole
+    assert re.search(r">\s*180\s*<", page) and re.search(r">\s*95\s*<", page)
+    assert ".00" not in text
+    # a column with a fraction keeps two decimals: the plant takes in 95.5
+    assert "95.50" in text_of(shown_html(own.flows_analysis(flows(95.5, 35.5))))

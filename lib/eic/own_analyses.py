@@ -199,19 +199,27 @@ def flows_analysis(
                     "leaves them out.</p>"
                 )
             )
-    checked = balance(completed)
+    checked = balance(completed).drop(columns=["unknown_flows"])
+    quantities = ["inputs", "outputs", "stock_change", "imbalance"]
     parts.append(
         w.HTML(
             table_html(
-                checked.drop(columns=["unknown_flows"]),
+                checked,
                 caption="The balance of each process and substance (inputs = outputs + "
-                "stock change)",
-                formats={
-                    "inputs": "{:,.2f}",
-                    "outputs": "{:,.2f}",
-                    "stock_change": "{:,.2f}",
-                    "imbalance": "{:,.2f}",
-                    "imbalance_pct": "{:.1f} %",
+                "change in stock), in the unit of its row",
+                # whole numbers as such (180, not 180.00), as the module's own tables
+                formats={c: _quantity_format(checked[c]) for c in quantities}
+                | {"imbalance_pct": "{:.1f} %"},
+                headers={
+                    "process": "Process",
+                    "substance": "Substance",
+                    "unit": "Unit",
+                    "inputs": "Inputs",
+                    "outputs": "Outputs",
+                    "stock_change": "Change in stock",
+                    "imbalance": "Imbalance",
+                    "imbalance_pct": "Imbalance (% of the larger side)",
+                    "status": "Status",
                 },
             )
         )
@@ -518,3 +526,11 @@ def options_analysis(table: pd.DataFrame) -> w.Widget:
     # the options' investment where that is less
     budget = min(WORKSHEET_BUDGET_USD, round(ceiling / 2 / step) * step)
     return portfolio_explorer(table, budget=budget, rate=10, budget_max=ceiling, display=False).box
+
+
+def _quantity_format(column: pd.Series) -> str:
+    """How a column of quantities is written: whole numbers with no decimals when every one
+    is whole, else two decimals."""
+    values = pd.to_numeric(column, errors="coerce").dropna()
+    whole = bool(len(values)) and bool((values.round(9) % 1 == 0).all())
+    return "{:,.0f}" if whole else "{:,.2f}"
