@@ -11,10 +11,12 @@ import base64
 import contextlib
 import html
 import logging
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
+import traitlets
 from IPython.display import display
 
 from eic import widgets as w
@@ -22,6 +24,7 @@ from eic.answers import AnswerNotSaved, active_store
 from eic.explorers import Explorer, answer_view, show, table_html
 from eic.grading import grading_mode
 from eic.jobs import green_jobs, jobs_chart, jobs_summary
+from eic.question_base import parse_number, read_answer_number
 from eic.question_groups import Checklist
 from eic.report import (
     JOBS_PLAN_ID,
@@ -30,10 +33,126 @@ from eic.report import (
     STATUS_NONE,
     build_report,
     left_out_of_the_plan,
+    number_text,
     planned_quantities,
 )
 from eic.report_pages import markdown_archive, to_html, write_report
 from eic.strategy import roadmap_chart, roadmap_from_terms, roadmap_summary
+
+# the largest amount a box of the green-jobs estimate takes: more is a slip of the keyboard
+LARGEST_QUANTITY = 1e9
+# one point and three digits after one to three digits ("1.650"): read as a decimal (1.65),
+# though in Viet Nam or Indonesia it may mean 1650; and the same with a comma ("1,650"),
+# read as 1650, though it may mean 1.65
+_READS_TWO_WAYS = re.compile(r"^([1-9]\d{0,2})([.,])(\d{3})$")
+
+
+def read_quantity(text: str) -> tuple[float, str]:
+    """The amount typed in a box of the green-jobs estimate, read as an answer box reads a
+    number (:func:`eic.question_base.parse_number`), and a note that says how a comma, a
+    space or a point that reads two ways was read ("" where nothing needed reading). An
+    empty box is 0 (none). Raises ValueError, with a message a participant understands, for
+    text that is not a number and for an amount below 0 or above 1,000,000,000.
+
+    >>> read_quantity("1,15")
+    (1.15, "'1,15' is read as 1.15 (the comma as a decimal mark).")
+    >>> read_quantity("1.15")
+    (1.15, '')
+    """
+    typed = text.strip()
+    if not typed:
+        return 0.0, "An empty box is read as 0 (none)."
+    compact = typed.replace(" ", "")
+    two_ways = _READS_TWO_WAYS.match(compact)
+    if two_ways and two_ways[3] == "000":  # "20.000" is 20,000, as an answer box reads it
+        number = read_answer_number(compact, (0, LARGEST_QUANTITY))
+    else:
+        number = parse_number(typed)
+    assert number is not None  # only an empty box reads as None
+    if number < 0:
+        raise ValueError(
+            f"'{typed}' is below 0: an amount planned cannot be negative. Type 0 for none."
+        )
+    if number > LARGEST_QUANTITY:
+        raise ValueError(
+            f"'{typed}' is more than {LARGEST_QUANTITY:,.0f}: check the amount and its unit."
+        )
+    shown = number_text(number)
+    if two_ways and two_ways[3] != "000":
+        whole, mark, part = two_ways.groups()
+        other = number_text(float(f"{whole}.{part}" if mark == "," else f"{whole}{part}"))
+        how = "between thousands" if mark == "," else "as a decimal mark"
+        return number, (
+            f"'{typed}' is read as {shown} (the {'comma' if mark == ',' else 'point'} {how}). "
+            f"If you meant {other}, type {other.replace(',', '')}."
+        )
+    if two_ways and two_ways[2] == ".":
+        return number, f"'{typed}' is read as {shown} (the point between thousands)."
+    if shown == compact or ("," not in compact and " " not in typed):
+        return number, ""  # written as the course writes it, or with a decimal point
+    if re.fullmatch(r"[+-]?\d+,\d+", compact) and "," not in shown:
+        return number, f"'{typed}' is read as {shown} (the comma as a decimal mark)."
+    return number, f"'{typed}' is read as {shown}."
+
+
+class QuantityBox(w.VBox, w.ValueWidget):
+    """A labelled box for an amount of an activity, with a line under it.
+
+    A number box of the browser reads "1,15" as 115 and "1,650" as 1650 without a word:
+    a participant who typed 1,15 PJ/yr of biomass fuel was told of some 8,300 jobs. So the
+    box is a text box read by :func:`read_quantity` when it is left (or Enter is pressed):
+    its ``value`` is the amount, the box then shows it as the course writes numbers, and
+    the line says how a mark was read, or why the text could not be used (the box then
+    keeps the amount it had). Setting ``value`` shows it in the box.
+    """
+
+    value = traitlets.Float()
+
+    def __init__(self, description: str, value: float) -> None:
+        self.setting = description.strip().rstrip(":")
+        self.field = w.Text(
+            value=number_text(float(value)),
+            description=description,
+            continuous_update=False,
+            style={"description_width": "30em"},
+            layout={"width": "720px", "max_width": "100%"},
+        )
+        self.message = w.HTML(layout=w.Layout(display="none"))
+        super().__init__([self.field, self.message])
+        self.add_class("eic-quantity-box")
+        self.value = float(value)
+        self._showing = False
+        self.observe(self._set, names="value")
+        self.field.observe(self._typed, names="value")
+
+    def _show(self, number: float) -> None:
+        self._showing = True
+        try:
+            self.field.value = number_text(number)
+        finally:
+            self._showing = False
+
+    def say(self, text: str, *, alert: bool = False) -> None:
+        """Write ``text`` on the line under the box (hidden when there is nothing to say)."""
+        role = "alert" if alert else "status"
+        self.message.value = f"<p role='{role}' style='margin:0'>{html.escape(text)}</p>"
+        self.message.layout.display = None if text else "none"
+
+    def _set(self, change: dict) -> None:
+        self._show(change["new"])
+
+    def _typed(self, change: dict) -> None:
+        if self._showing:
+            return
+        try:
+            number, note = read_quantity(change["new"])
+        except ValueError as err:
+            self._show(self.value)
+            self.say(f"{err} The box keeps {number_text(self.value)}.", alert=True)
+            return
+        self.value = number
+        self._show(number)  # "1.15" for "1,15", even where the amount was 1.15 already
+        self.say(note)
 
 
 def jobs_explorer(factors: pd.DataFrame, quantities: Mapping[str, float]) -> Explorer | None:
@@ -60,14 +179,7 @@ def jobs_explorer(factors: pd.DataFrame, quantities: Mapping[str, float]) -> Exp
     )
     note = f"<p role='status'>{html.escape(note)}</p>" if note else ""
     controls = {
-        activity: w.BoundedFloatText(
-            value=start.get(activity, 0.0),
-            min=0,
-            max=1e9,
-            description=f"{activity} ({units[activity]}):",
-            style={"description_width": "30em"},
-            layout={"width": "720px", "max_width": "100%"},
-        )
+        activity: QuantityBox(f"{activity} ({units[activity]}):", start.get(activity, 0.0))
         for activity in factors["activity"]
     }
 

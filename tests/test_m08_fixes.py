@@ -1,0 +1,124 @@
+"""Module 8 as a participant meets it in the app: amounts typed with a comma, landfill jobs
+kept out of the green total, "not now" actions kept in the roadmap, start times said as
+starts, and a country report that says how far its jobs figure goes."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+
+from eic import data
+
+matplotlib.use("Agg")
+
+BIOMASS_FUEL = "Biomass fuel supply (crop and forest residues)"
+SOLAR_BUILD = "Solar PV, construction and installation"
+SOLAR_RUN = "Solar PV, operation and maintenance"
+SORTING = "Materials recovery facility (sorting recyclables)"
+COMPOSTING = "Composting"
+LANDFILL = "Landfill and incineration (for comparison)"
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def jobs_page(tmp_path, monkeypatch):
+    """Module 8's green-jobs panel, opened with no plan recorded, on a plan of one activity."""
+    from eic.strategy_panels import jobs_explorer
+    from eic.worksheet import Worksheet
+
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    ws = Worksheet("m08", tmp_path / "course" / "m08-country-strategy")
+    panel = jobs_explorer(data.load("green_job_factors"), {SOLAR_RUN: 5})
+    return panel, ws
+
+
+def said(panel) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", panel.text.value))
+
+
+# -- 1. an amount typed with a comma ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount", "note"),
+    [
+        ("1,15", 1.15, "'1,15' is read as 1.15 (the comma as a decimal mark)."),
+        ("1.15", 1.15, ""),
+        ("1,650", 1650, "'1,650' is read as 1,650 (the comma between thousands). If you meant "
+         "1.65, type 1.65."),
+        ("20,000", 20_000, ""),  # as the course writes it: nothing to say
+        ("20.000", 20_000, "'20.000' is read as 20,000 (the point between thousands)."),
+        ("1 650", 1650, "'1 650' is read as 1,650."),
+        ("", 0, "An empty box is read as 0 (none)."),
+    ],
+)  # fmt: skip
+def test_an_amount_is_read_as_an_answer_box_reads_a_number(typed, amount, note):
+    from eic.strategy_panels import read_quantity
+
+    assert read_quantity(typed) == (pytest.approx(amount), note)
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("abc", "'abc' is not a number"),
+        ("1.15 PJ", "leave the unit out"),
+        ("-5", "'-5' is below 0: an amount planned cannot be negative. Type 0 for none."),
+        ("2e10", "more than 1,000,000,000"),
+    ],
+)
+def test_text_that_is_no_amount_is_refused_with_a_message(typed, message):
+    from eic.strategy_panels import read_quantity
+
+    with pytest.raises(ValueError, match=re.escape(message)):
+        read_quantity(typed)
+
+
+def test_biomass_fuel_typed_with_a_decimal_comma_gives_the_jobs_of_1_15_pj(jobs_page):
+    panel, ws = jobs_page
+    box = panel.controls[BIOMASS_FUEL]
+    box.field.value = "1,15"
+    # by hand: 1.15 PJ/yr x 29.9 jobs per PJ x 2.4 (non-OECD Asia, 2015) = 82.524 jobs, and
+    # 5 MW x 0.7 x 2.4 = 8.4 jobs of solar operation: 90.924, about 91 (not 8,307)
+    assert box.value == pytest.approx(1.15)
+    assert box.field.value == "1.15"  # shown as the course writes numbers
+    assert "'1,15' is read as 1.15" in html.unescape(box.message.value)
+    assert box.message.layout.display != "none"
+    assert "about 91 jobs" in said(panel)
+    assert ws.store.value("jobs_plan")[BIOMASS_FUEL] == pytest.approx(1.15)
+
+
+@pytest.mark.parametrize("typed", ["1.15", "1,650", "abc", "-5"])
+def test_each_typing_of_the_biomass_box_is_read_or_refused_keeping_the_amount(jobs_page, typed):
+    panel, ws = jobs_page
+    box = panel.controls[BIOMASS_FUEL]
+    box.field.value = "2"
+    box.field.value = typed
+    message = html.unescape(box.message.value)
+    expected = {"1.15": 1.15, "1,650": 1650.0, "abc": 2.0, "-5": 2.0}[typed]
+    assert box.value == pytest.approx(expected)
+    assert ws.store.value("jobs_plan")[BIOMASS_FUEL] == pytest.approx(expected)
+    if typed in ("abc", "-5"):  # refused: said, and the box shows the amount it keeps
+        assert "role='alert'" in box.message.value and "The box keeps 2." in message
+        assert box.field.value == "2"
+    else:
+        assert "role='alert'" not in box.message.value
+    if typed == "1,650":
+        assert "If you meant 1.65, type 1.65." in message
+    if typed == "1.15":
+        assert box.message.layout.display == "none"  # nothing to say
+
+
+def test_an_amount_set_by_the_page_is_shown_in_its_box(jobs_page):
+    panel, _ws = jobs_page
+    panel.controls[SORTING].value = 20_000
+    assert panel.controls[SORTING].field.value == "20,000"
