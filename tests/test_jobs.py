@@ -266,7 +266,7 @@ def test_the_summary_gives_each_kind_its_own_total():
     text = jobs_summary(green_jobs(plans(solar=10, wind=40), FACTORS))
     # wind 12 + 9.6 = 21.6 jobs; solar 130 + 65 = 195 job-years
     assert text == (
-        "The plans could create about 22 jobs (12 direct, 10 indirect) and 195 job-years "
+        "The plans could support about 22 lasting jobs (12 direct, 10 indirect) and 195 job-years "
         "(130 direct, 65 indirect)."
     )
 
@@ -274,11 +274,11 @@ def test_the_summary_gives_each_kind_its_own_total():
 def test_the_summary_says_where_indirect_jobs_are_not_estimated():
     # plastics 5 direct, no multiplier; wind 12 direct + 9.6 indirect
     assert jobs_summary(green_jobs(plans(plastics=5_000), FACTORS)) == (
-        "The plans could create about 5 jobs (5 direct; indirect not estimated)."
+        "The plans could support about 5 lasting jobs (5 direct; indirect not estimated)."
     )
     assert jobs_summary(green_jobs(plans(plastics=5_000, wind=40), FACTORS)) == (
-        "The plans could create about 27 jobs (17 direct, 10 indirect; indirect not estimated "
-        "for 1 activity)."
+        "The plans could support about 27 lasting jobs (17 direct, 10 indirect; indirect not "
+        "estimated for 1 activity)."
     )
 
 

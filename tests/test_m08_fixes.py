@@ -93,7 +93,7 @@ def test_biomass_fuel_typed_with_a_decimal_comma_gives_the_jobs_of_1_15_pj(jobs_
     assert box.field.value == "1.15"  # shown as the course writes numbers
     assert "'1,15' is read as 1.15" in html.unescape(box.message.value)
     assert box.message.layout.display != "none"
-    assert "about 91 jobs" in said(panel)
+    assert "about 91 lasting jobs" in said(panel)
     assert ws.store.value("jobs_plan")[BIOMASS_FUEL] == pytest.approx(1.15)
 
 
@@ -122,3 +122,62 @@ def test_an_amount_set_by_the_page_is_shown_in_its_box(jobs_page):
     panel, _ws = jobs_page
     panel.controls[SORTING].value = 20_000
     assert panel.controls[SORTING].field.value == "20,000"
+
+
+# -- 2. landfill jobs are no green jobs ---------------------------------------------------------
+
+# the reading's worked example, with the 30,000 t it diverts from landfill (question 4's case)
+DIVERTED = {SORTING: 20_000, COMPOSTING: 10_000, LANDFILL: 30_000}
+
+
+def estimate_of(plan: dict[str, float]):
+    import pandas as pd
+
+    from eic.jobs import green_jobs
+
+    activities = pd.DataFrame({"activity": list(plan), "quantity": list(plan.values())})
+    return green_jobs(activities, data.load("green_job_factors"))
+
+
+def test_landfill_jobs_are_left_out_of_the_green_total_and_given_apart():
+    estimate = estimate_of(DIVERTED).set_index("activity")
+    # by hand (ILSR, 1997): sorting 20,000 x 10 / 10,000 = 20; composting 10,000 x 4 / 10,000
+    # = 4; green total 24 lasting jobs. Landfill 30,000 x 1 / 10,000 = 3 jobs that may be lost
+    assert estimate.loc["Total (jobs)", "direct"] == pytest.approx(24)
+    assert estimate.loc["Disposal jobs that may be lost", "direct"] == pytest.approx(3)
+    assert estimate.loc[LANDFILL, "effect"] == "may be lost"
+
+
+def test_the_summary_says_the_disposal_jobs_may_be_lost_and_the_change_as_question_4_does():
+    from eic.jobs import jobs_summary
+
+    # 24 lasting direct jobs gross; 3 in landfill may be lost; 24 - 3 = 21
+    assert jobs_summary(estimate_of(DIVERTED)) == (
+        "The plans could support about 24 lasting jobs (24 direct; indirect not estimated). "
+        "About 3 jobs in disposal (landfill and incineration) may be lost where the plans "
+        "divert waste from it, so the change in lasting direct jobs is about 21."
+    )
+    # the participant's 15,000 t: 1.5 jobs, said as 1.5 (not rounded to 2)
+    assert "About 1.5 jobs in disposal" in jobs_summary(estimate_of({SORTING: 1, LANDFILL: 15_000}))
+
+
+def test_the_chart_draws_landfill_apart_and_outside_the_total():
+    from eic.jobs import jobs_chart
+
+    (ax,) = jobs_chart(estimate_of(DIVERTED)).axes
+    assert ax.get_title(loc="left") == "Counted in jobs: total 24 jobs"  # not 27
+    labels = [t.get_text().strip() for t in ax.texts]
+    assert "3 may be lost (not in the total)" in labels
+    grey = [b for b in ax.patches if b.get_hatch() == "xx"]
+    assert [b.get_width() for b in grey] == [pytest.approx(3)]
+
+
+def test_the_chart_says_once_that_indirect_jobs_are_not_estimated_with_no_unused_colour():
+    from eic.jobs import jobs_chart
+
+    fig = jobs_chart(estimate_of({SOLAR_BUILD: 5, SOLAR_RUN: 5, SORTING: 20_000}))
+    bar_labels = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert not any("indirect not estimated" in label for label in bar_labels)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == ["Direct (in the activity itself)", "Indirect (suppliers): not estimated"]
+    assert not any(p.get_hatch() == "//" for ax in fig.axes for p in ax.patches)

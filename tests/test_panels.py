@@ -399,7 +399,8 @@ def test_the_jobs_boxes_open_on_the_recorded_plan_after_a_reload_not_on_the_exam
     # by hand: 2 MW x 1.68 + 15,000 t x 0.001 + 5,000 t x 0.0004 = 3.36 + 15 + 2 = 20.36 jobs,
     # and 2 MW x 31.2 = 62.4 job-years (the example's would be 28 jobs and 156 job-years)
     said = headline(again)
-    assert said.startswith("The plans could create about 20 jobs") and "62 job-years" in said
+    assert said.startswith("The plans could support about 20 lasting jobs")
+    assert "62 job-years" in said
     (m08,) = [s for s in build_report([("Ana", course)], country="X").sections
               if s.module["id"] == "m08"]  # fmt: skip
     (jobs,) = [f for f in m08.figures if f.title == "Green jobs from the plans"]
@@ -426,7 +427,7 @@ def test_a_recorded_plan_with_an_activity_the_factors_no_longer_have_is_shown_no
     assert typed_plan(panel) == {COMPOSTING: 5_000}
     # 5,000 t/yr x 0.0004 jobs per t/yr = 2 jobs
     assert headline(panel) == (
-        "The plans could create about 2 jobs (2 direct; indirect not estimated)."
+        "The plans could support about 2 lasting jobs (2 direct; indirect not estimated)."
     )
     said = html.unescape(panel.text.value)
     assert "'Wind farm, construction'" in said and "left out of this estimate" in said

@@ -1,4 +1,4 @@
-"""Module 8: estimating the green jobs a cluster's plans could create.
+"""Module 8: estimating the green jobs a cluster's plans could support.
 
 An employment factor turns the size of an activity into jobs: building 1 MW of solar
 power takes so many *job-years* of construction work, running a recycling plant of 1,000
@@ -8,6 +8,10 @@ full-time equivalents) or ``job-years`` (one person in full-time work for one ye
 usual measure of temporary work such as construction), an indirect multiplier (jobs in
 suppliers per direct job; blank when no published figure exists) and the factor's source.
 The two kinds are never added together: 130 job-years of construction are not 130 jobs.
+An optional ``effect`` column says "may be lost" for an activity whose jobs the plans may
+replace, such as landfill and incineration when waste is diverted from them (ILSR, 1997, as
+Module 8's reading and question 4 use it); such jobs are kept out of the green totals and
+given apart, the jobs that may be lost. A blank ``effect`` is "supported".
 
 >>> factors = pd.DataFrame({"activity": ["Solar PV construction", "Plastics recycling"],
 ...     "unit": ["MW", "t/yr"], "direct_jobs_per_unit": [13, 0.001],
@@ -42,6 +46,9 @@ if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
     from matplotlib.figure import Figure
 
 JOB_KINDS = ("jobs", "job-years")
+# what an activity does to jobs: supports them, or (disposal that the plans divert waste
+# from) may lose them
+SUPPORTED, MAY_BE_LOST = EFFECTS = ("supported", "may be lost")
 FACTOR_COLUMNS = (
     Column("activity", "text"),
     Column("unit", "text"),
@@ -55,19 +62,25 @@ FACTOR_COLUMNS = (
         allow_blank=True,
     ),
     Column("source", "text"),
+    Column("effect", "text", allowed=EFFECTS, optional=True, allow_blank=True),
 )
 ACTIVITY_COLUMNS = (
     Column("activity", "text"),
     Column("quantity", "number", unit="the activity's unit (MW, t/yr, ...)", minimum=0),
 )
 TOTAL_LABELS = {"jobs": "Total (jobs)", "job-years": "Total (job-years)"}
+# the row that sums, apart from the totals, the jobs that may be lost
+LOST_LABELS = {
+    "jobs": "Disposal jobs that may be lost",
+    "job-years": "Disposal job-years that may be lost",
+}
 KIND_EXPLAINED = {
     "jobs": "Jobs (full-time equivalent people in work each year, ongoing)",
     "job-years": "Job-years (1 job-year = one person in full-time work for one year)",
 }
 ESTIMATE_COLUMNS = [
     *("activity", "quantity", "unit", "job_kind", "direct_jobs_per_unit", "direct"),
-    *("indirect_multiplier", "indirect", "total", "source", "note"),
+    *("indirect_multiplier", "indirect", "total", "source", "note", "effect"),
 ]
 FACTORS = "factors table"
 ACTIVITIES = "activities table"
@@ -91,21 +104,25 @@ def check_factors(table: pd.DataFrame) -> pd.DataFrame:
     :class:`~eic.tables.TableError`.
 
     Besides the columns' own checks: each activity appears once (ignoring case), and no
-    activity is called like a totals row ("Total (jobs)", "Total (job-years)").
+    activity is called like a totals row ("Total (jobs)", "Disposal jobs that may be
+    lost"). The copy has an ``effect`` for each activity: "supported" where the table gives
+    none.
     """
     clean = check_table(
         blank_columns_as_text(table), FACTOR_COLUMNS, what=FACTORS, key=["activity"]
     )
     # an activity given twice, even in other capitals, is refused by check_table (key)
+    kept = {_key(label) for label in (*TOTAL_LABELS.values(), *LOST_LABELS.values())}
     problems = [
         f"column 'activity' in {row_label(position)} is '{name}', a name kept for the "
         "totals row; rename the activity"
         for position, name in enumerate(clean["activity"])
-        if _key(name) in map(_key, TOTAL_LABELS.values())
+        if _key(name) in kept
     ]
     if problems:
         raise TableError(FACTORS, problems)
-    return clean
+    given = clean["effect"] if "effect" in clean else pd.Series("", index=clean.index)
+    return clean.assign(effect=given.replace("", SUPPORTED))
 
 
 def check_activities(table: pd.DataFrame) -> pd.DataFrame:
@@ -173,7 +190,9 @@ def green_jobs(
     ``default_indirect_multiplier`` is used; without one, ``indirect`` is NaN, the total
     counts direct jobs only and the ``note`` says so. ``source`` carries the factor's
     source. A totals row follows for each job kind present, "Total (jobs)" and "Total
-    (job-years)": jobs and job-years are never added together.
+    (job-years)": jobs and job-years are never added together. An activity whose ``effect``
+    is "may be lost" (disposal the plans divert waste from) is left out of them, and summed
+    apart in a row "Disposal jobs that may be lost".
     """
     default = _default_multiplier(default_indirect_multiplier)
     plans = check_activities(activities)
@@ -208,9 +227,14 @@ def green_jobs(
             "total": direct + np.nan_to_num(indirect),
             "source": matched["source"],
             "note": notes,
+            "effect": matched["effect"],
         }
     )
-    totals = [_total_row(estimate, kind) for kind in JOB_KINDS if kind in set(matched["job_kind"])]
+    supported = estimate[estimate["effect"] == SUPPORTED]
+    lost = estimate[estimate["effect"] == MAY_BE_LOST]
+    totals = [_total_row(supported, kind) for kind in JOB_KINDS
+              if kind in set(supported["job_kind"])]  # fmt: skip
+    totals += [_lost_row(lost, kind) for kind in JOB_KINDS if kind in set(lost["job_kind"])]
     result = pd.concat([estimate, pd.DataFrame(totals)], ignore_index=True)
     result.attrs["default_indirect_multiplier"] = default
     return result[ESTIMATE_COLUMNS]
@@ -239,17 +263,44 @@ def _total_row(estimate: pd.DataFrame, kind: str) -> dict[str, object]:
         "total": rows["total"].sum(),
         "source": "",
         "note": note,
+        "effect": SUPPORTED,
     }
+
+
+def _lost_row(estimate: pd.DataFrame, kind: str) -> dict[str, object]:
+    """The jobs (or job-years) of ``kind`` that may be lost, summed apart from the totals."""
+    row = _total_row(estimate, kind)
+    names = and_list([f"'{name}'" for name in estimate[estimate["job_kind"] == kind]["activity"]])
+    note = f"not in the totals: the {kind} in {names} that the plans may replace"
+    return row | {"activity": LOST_LABELS[kind], "note": note, "effect": MAY_BE_LOST}
 
 
 def _estimate_rows(estimate: pd.DataFrame) -> pd.DataFrame:
     needed = ["activity", "job_kind", "direct", "indirect", "total"]
     if any(c not in getattr(estimate, "columns", ()) for c in needed):
         raise ValueError("pass the table made by green_jobs(activities, factors)")
-    rows = estimate[~estimate["activity"].isin(TOTAL_LABELS.values())]
+    sums = (*TOTAL_LABELS.values(), *LOST_LABELS.values())
+    rows = estimate[~estimate["activity"].isin(sums)]
+    if "effect" not in rows:  # an estimate made before activities had an effect
+        rows = rows.assign(effect=SUPPORTED)
     if len(rows) == 0:
         raise ValueError("the estimate has no activity to draw; add at least one activity")
     return rows.reset_index(drop=True)
+
+
+def counted_as(estimate: pd.DataFrame) -> pd.Series:
+    """What each row of an estimate counts, for its table: its job kind ("jobs"), and for
+    the jobs that may be lost "jobs that may be lost (not in the total)"."""
+    kinds = estimate["job_kind"].astype(str)
+    if "effect" not in estimate:
+        return kinds
+    lost = estimate["effect"] == MAY_BE_LOST
+    return kinds.where(~lost, kinds + " that may be lost (not in the total)")
+
+
+def _about(value: float) -> str:
+    """A number of jobs as a sentence gives it: whole from 10 up, else to one decimal."""
+    return f"{value:,.0f}" if abs(value) >= 10 or float(value).is_integer() else f"{value:.1f}"
 
 
 @remembered
@@ -258,8 +309,12 @@ def jobs_chart(estimate: pd.DataFrame, *, title: str | None = None) -> Figure:
 
     Jobs (people in work each year, ongoing) and job-years (one person working full time
     for one year) are drawn in separate panels with their own axes, never on one scale.
-    Direct jobs are solid, indirect jobs hatched; an activity without an indirect estimate
-    is marked "indirect not estimated". Each bar ends with its total.
+    Direct jobs are solid, indirect jobs hatched; each bar ends with its total. The jobs
+    that may be lost (an activity whose ``effect`` is "may be lost", such as landfill) are
+    drawn grey and cross-hatched at the bottom, said to be outside the panel's total. Where
+    no activity has an indirect estimate, the legend says so once; where only some have,
+    the bars of the others say "indirect not estimated". The legend names only what is
+    drawn.
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
@@ -275,25 +330,48 @@ def jobs_chart(estimate: pd.DataFrame, *, title: str | None = None) -> Figure:
         layout="constrained",
         squeeze=False,
     )
+    supported = rows[rows["effect"] == SUPPORTED]
+    none_estimated = bool(supported["indirect"].isna().all())
+    lost_look = {"color": "0.75", "hatch": "xx", "edgecolor": "0.35"}
     for ax, kind in zip(axes[:, 0], kinds, strict=True):
-        part = rows[rows["job_kind"] == kind].iloc[::-1]
+        of_kind = rows[rows["job_kind"] == kind]
+        # the jobs that may be lost at the bottom, under the activities that support jobs
+        part = pd.concat([of_kind[of_kind["effect"] == SUPPORTED],
+                          of_kind[of_kind["effect"] == MAY_BE_LOST]]).iloc[::-1]  # fmt: skip
         y = np.arange(len(part))
-        ax.barh(y, part["direct"], 0.6, color=PALETTE[0], edgecolor="white")
-        look = {"color": PALETTE[1], "hatch": "//", "edgecolor": "white"}
-        ax.barh(y, part["indirect"].fillna(0), 0.6, left=part["direct"], **look)
+        lost = (part["effect"] == MAY_BE_LOST).to_numpy()
+        ax.barh(y[~lost], part["direct"][~lost], 0.6, color=PALETTE[0], edgecolor="white")
+        if lost.any():
+            ax.barh(y[lost], part["direct"][lost], 0.6, **lost_look)
+        known = (~lost) & part["indirect"].notna().to_numpy()
+        if known.any():
+            look = {"color": PALETTE[1], "hatch": "//", "edgecolor": "white"}
+            ax.barh(y[known], part["indirect"][known], 0.6, left=part["direct"][known], **look)
         ax.set_yticks(y, [textwrap.fill(name, 30) for name in part["activity"]])
-        for position, total, unknown in zip(y, part["total"], part["indirect"].isna(), strict=True):
-            label = f" {total:,.0f}" + (" (indirect not estimated)" if unknown else "")
-            ax.annotate(label, (total, position), va="center", fontsize="small")
+        for position, row, gone in zip(y, part.itertuples(index=False), lost, strict=True):
+            if gone:
+                label = f" {_about(row.total)} may be lost (not in the total)"
+            else:
+                unknown = pd.isna(row.indirect) and not none_estimated
+                label = f" {row.total:,.0f}" + (" (indirect not estimated)" if unknown else "")
+            ax.annotate(label, (row.total, position), va="center", fontsize="small")
         ax.set_xlim(0, max(1.0, float(part["total"].max())) * 1.45)
         ax.xaxis.set_major_formatter(lambda value, _: f"{value:,.0f}")
         ax.set_xlabel(KIND_EXPLAINED[kind])
         ax.set_ylabel("Activity")
-        ax.set_title(f"Counted in {kind}: total {part['total'].sum():,.0f} {kind}", loc="left")
-    handles = [
-        Patch(facecolor=PALETTE[0], label="Direct (in the activity itself)"),
-        Patch(facecolor=PALETTE[1], hatch="//", edgecolor="white", label="Indirect (suppliers)"),
-    ]
+        total = part["total"][~lost].sum()
+        ax.set_title(f"Counted in {kind}: total {total:,.0f} {kind}", loc="left")
+    handles = [Patch(facecolor=PALETTE[0], label="Direct (in the activity itself)")]
+    if supported["indirect"].notna().any():
+        handles.append(
+            Patch(facecolor=PALETTE[1], hatch="//", edgecolor="white", label="Indirect (suppliers)")
+        )
+    else:  # said once, not on every bar
+        handles.append(
+            Patch(facecolor="none", edgecolor="none", label="Indirect (suppliers): not estimated")
+        )
+    if (rows["effect"] == MAY_BE_LOST).any():
+        handles.append(Patch(**lost_look, label="Disposal jobs that may be lost"))
     fig.legend(handles=handles, loc="outside right upper", fontsize="small")
     fig.suptitle(title or "Green jobs estimate: direct and indirect jobs (or job-years)")
     fig.supxlabel(
@@ -305,24 +383,47 @@ def jobs_chart(estimate: pd.DataFrame, *, title: str | None = None) -> Figure:
 
 
 def jobs_summary(estimate: pd.DataFrame) -> str:
-    """One plain sentence per job kind with the total, for a report.
+    """One plain sentence per job kind with the total, for a report, and one for the jobs
+    that may be lost (kept out of the totals), with the change in lasting direct jobs.
 
     >>> table = pd.DataFrame({"activity": ["Recycling", "Total (jobs)"],
     ...     "job_kind": ["jobs", "jobs"], "direct": [5.0, 5.0], "indirect": [2.0, 2.0],
     ...     "total": [7.0, 7.0]})
     >>> jobs_summary(table)
-    'The plans could create about 7 jobs (5 direct, 2 indirect).'
+    'The plans could support about 7 lasting jobs (5 direct, 2 indirect).'
     """
     rows = _estimate_rows(estimate)
+    supported = rows[rows["effect"] == SUPPORTED]
+    lost = rows[rows["effect"] == MAY_BE_LOST]
     parts = []
-    for kind in (k for k in JOB_KINDS if k in set(rows["job_kind"])):
-        part = rows[rows["job_kind"] == kind]
+    for kind in (k for k in JOB_KINDS if k in set(supported["job_kind"])):
+        part = supported[supported["job_kind"] == kind]
         unknown = int(part["indirect"].isna().sum())
         indirect = f", {part['indirect'].sum():,.0f} indirect" if unknown < len(part) else ""
         if unknown:
             some = f" for {unknown} activit{'y' if unknown == 1 else 'ies'}" * (indirect != "")
             indirect += f"; indirect not estimated{some}"
+        name = "lasting jobs" if kind == "jobs" else kind
         parts.append(
-            f"{part['total'].sum():,.0f} {kind} ({part['direct'].sum():,.0f} direct{indirect})"
+            f"{part['total'].sum():,.0f} {name} ({part['direct'].sum():,.0f} direct{indirect})"
         )
-    return f"The plans could create about {and_list(parts)}."
+    text = (
+        f"The plans could support about {and_list(parts)}."
+        if parts
+        else "The plans as typed support no green job: type the amount of an activity."
+    )
+    for kind in (k for k in JOB_KINDS if k in set(lost["job_kind"])):
+        gone = float(lost[lost["job_kind"] == kind]["direct"].sum())
+        text += (
+            f" About {_about(gone)} {kind} in disposal (landfill and incineration) may be lost "
+            "where the plans divert waste from it"
+        )
+        if kind == "jobs" and "jobs" in set(supported["job_kind"]):
+            change = float(supported[supported["job_kind"] == "jobs"]["direct"].sum()) - gone
+            text += (
+                f", so the change in lasting direct jobs is about {_about(change)}"
+                if change >= 0
+                else f", so lasting direct jobs may fall by about {_about(-change)}"
+            )
+        text += "."
+    return text

@@ -569,7 +569,7 @@ def _jobs(answers: dict, name: str) -> list[Figure]:
     import pandas as pd
 
     from eic import data
-    from eic.jobs import green_jobs, jobs_chart, jobs_summary
+    from eic.jobs import counted_as, green_jobs, jobs_chart, jobs_summary
 
     factors = data.load("green_job_factors")
     plans, left_out = planned_quantities(
@@ -586,8 +586,8 @@ def _jobs(answers: dict, name: str) -> list[Figure]:
         [row.activity,
          "–" if pd.isna(row.quantity) else f"{number_text(row.quantity)} {row.unit}",
          f"{row.direct:,.1f}", "–" if pd.isna(row.indirect) else f"{row.indirect:,.1f}",
-         row.job_kind, row.source]
-        for row in estimate.itertuples(index=False)
+         kind, row.source]
+        for row, kind in zip(estimate.itertuples(index=False), counted_as(estimate), strict=True)
     ]  # fmt: skip
     headers = ["Activity", "Plan", "Direct", "Indirect (– = not estimated)", "Counted as", "Source"]
     return [Figure("Green jobs from the plans", _png(fig), jobs_summary(estimate), name,

@@ -23,7 +23,7 @@ from eic import widgets as w
 from eic.answers import AnswerNotSaved, active_store
 from eic.explorers import Explorer, answer_view, show, table_html
 from eic.grading import grading_mode
-from eic.jobs import green_jobs, jobs_chart, jobs_summary
+from eic.jobs import counted_as, green_jobs, jobs_chart, jobs_summary
 from eic.question_base import parse_number, read_answer_number
 from eic.question_groups import Checklist
 from eic.report import (
@@ -188,7 +188,8 @@ def jobs_explorer(factors: pd.DataFrame, quantities: Mapping[str, float]) -> Exp
             {"activity": list(values), "quantity": [float(v or 0) for v in values.values()]}
         )
         estimate = green_jobs(activities[activities["quantity"] > 0], factors)
-        shown = estimate[["activity", "quantity", "unit", "direct", "job_kind", "source"]]
+        shown = estimate.assign(job_kind=counted_as(estimate))
+        shown = shown[["activity", "quantity", "unit", "direct", "job_kind", "source"]]
         text = (
             f"<p><b>{html.escape(jobs_summary(estimate))}</b></p>"
             + note
