@@ -181,3 +181,91 @@ def test_the_chart_says_once_that_indirect_jobs_are_not_estimated_with_no_unused
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend == ["Direct (in the activity itself)", "Indirect (suppliers): not estimated"]
     assert not any(p.get_hatch() == "//" for ax in fig.axes for p in ax.patches)
+
+
+# -- 3 and 4. "not now" actions are kept; starts are said as starts -----------------------------
+
+ACTIONS = list(data.load("roadmap_actions")["action"])
+GRANT = "Capital grant for a common effluent treatment plant"
+
+
+def answered_roadmap(folder, terms, leads) -> None:
+    from eic.answers import AnswerStore
+
+    store = AnswerStore.for_module("m08", folder / "m08-country-strategy")
+    store.record("q7_roadmap_terms", terms, kind="checklist",
+                 question="7. When should each action start?")  # fmt: skip
+    store.record("q8_roadmap_leads", leads, kind="checklist",
+                 question="8. Which agency should lead each action?")  # fmt: skip
+
+
+def roadmap_figure(folder):
+    from eic.report import build_report
+
+    report = build_report([("Ana Reyes", folder)], country="Philippines")
+    (m08,) = [s for s in report.sections if s.module["id"] == "m08"]
+    (figure,) = [f for f in m08.figures if f.title == "The roadmap"]
+    return report, figure
+
+
+@pytest.fixture
+def seven_and_one_not_now(tmp_path, monkeypatch):
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    terms = dict.fromkeys(ACTIONS, "short term (0-2 years)") | {GRANT: "not now"}
+    terms[ACTIONS[-1]] = "medium term (3-5 years)"  # skills training
+    leads = dict.fromkeys(ACTIONS, "Ministry of industry") | {GRANT: "Development bank"}
+    answered_roadmap(tmp_path, terms, leads)
+    return tmp_path
+
+
+def test_a_not_now_action_is_in_the_reports_table_with_its_lead(seven_and_one_not_now):
+    _report, figure = roadmap_figure(seven_and_one_not_now)
+    headers, rows = figure.table
+    assert len(rows) == 8  # every action, the one not now too
+    grant = next(row for row in rows if row[0] == GRANT)
+    assert grant[1] == "not now" and grant[3] == "Development bank"
+    assert grant[2] == "environmental"
+    # and the summary counts 8 actions, 7 of them to start, and names the one not now
+    assert figure.alt.startswith("The roadmap has 8 actions. 7 start from 2027:")
+    assert f"1 action is 'not now': '{GRANT}' (lead: Development bank)." in figure.alt
+
+
+def test_the_report_says_when_each_action_starts_not_when_it_ends(seven_and_one_not_now):
+    _report, figure = roadmap_figure(seven_and_one_not_now)
+    headers, rows = figure.table
+    assert headers[1] == "Starts"
+    starts = {row[0]: row[1] for row in rows}
+    # from 2027: the short term starts within 0-2 years, by 2027 + 2 = 2029; the medium term
+    # in 3 to 5 years, 2027 + 3 = 2030 to 2027 + 5 = 2032
+    assert starts[ACTIONS[0]] == "within 2 years (by 2029)"
+    assert starts[ACTIONS[-1]] == "in 3 to 5 years (2030-2032)"
+    assert not any(re.fullmatch(r"\d{4}-\d{4}", row[1]) for row in rows)
+
+
+def test_every_action_not_now_still_gives_the_table_of_leads(tmp_path, monkeypatch):
+    from eic.report_pages import to_html, to_markdown
+
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    answered_roadmap(tmp_path, {GRANT: "not now"}, {GRANT: "Development bank"})
+    report, figure = roadmap_figure(tmp_path)
+    assert figure.png == b"" and figure.table[1][0][:2] == [GRANT, "not now"]
+    assert "<td>Development bank</td>" in to_html(report)
+    assert (
+        "| Capital grant for a common effluent treatment plant | not now |"
+        in (to_markdown(report)[0])
+    )
+
+
+def test_the_roadmap_chart_draws_starts_with_an_arrowhead_for_what_runs_on():
+    from eic.strategy import roadmap_chart, roadmap_from_terms
+
+    streams = dict(zip(ACTIONS, data.load("roadmap_actions")["stream"], strict=True))
+    roadmap = roadmap_from_terms({ACTIONS[0]: "short term", GRANT: "not now"},
+                                 streams=streams, owners={}, start_year=2027)  # fmt: skip
+    (ax,) = roadmap_chart(roadmap, title="Roadmap").axes
+    assert "should start" in ax.get_xlabel()
+    arrows = [line for line in ax.lines if line.get_marker() == ">"]
+    # one action to start, drawn 2027 to the end of 2029, its arrowhead after 2030's start
+    assert len(arrows) == 1 and arrows[0].get_xdata()[0] > 2030
+    legend = [t.get_text() for t in ax.figure.legends[0].get_texts()]
+    assert "runs on after it starts" in legend

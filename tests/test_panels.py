@@ -244,7 +244,9 @@ def test_module_8_panels_estimate_jobs_draw_the_roadmap_and_make_the_report(tmp_
     terms.value = {names[0]: "short term (0-2 years)"} | dict.fromkeys(names[1:], "not now")
     assert "Choose a lead agency for" in view.children[0].value
     leads.value = {names[0]: "City"}
-    assert "The roadmap has 1 action" in view.children[0].value
+    # the actions "not now" are counted and named too, since each needs a lead
+    assert "The roadmap has 8 actions. 1 starts from 2027" in view.children[0].value
+    assert "7 actions are &#x27;not now&#x27;" in view.children[0].value
 
     AnswerStore.for_module("m01", course / "m01-eic-in-asia").record(
         "q1_not_foundation", "Social capital", kind="single_choice", question="1. Which?"

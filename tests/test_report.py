@@ -252,8 +252,11 @@ def test_a_roadmap_action_with_no_lead_yet_is_reported_as_such_not_left_out(tmp_
     assert "Lead not yet chosen for" in roadmap.alt
     # and as a table, in time order, with the lead and how progress is measured
     headers, rows = roadmap.table
-    assert headers == ["Action", "Years", "Stream", "Lead", "Indicator of progress"]
-    assert [row[1] for row in rows] == ["2027-2029", "2027-2029", "2030-2032"]
+    assert headers == ["Action", "Starts", "Stream", "Lead", "Indicator of progress"]
+    # when each should start, from 2027: short term within 0-2 years, medium in 3-5 years
+    assert [row[1] for row in rows] == [
+        "within 2 years (by 2029)", "within 2 years (by 2029)", "in 3 to 5 years (2030-2032)"
+    ]  # fmt: skip
     credit = next(row for row in rows if row[0].startswith("Green credit line"))
     assert credit[3:] == ["lead not yet chosen", "loans made and their repayment rate"]
     page = to_html(report)

@@ -61,7 +61,8 @@ class Entry:
 
 @dataclass(frozen=True)
 class Figure:
-    """A chart redrawn from the answers, as PNG bytes with its alternative text."""
+    """A chart redrawn from the answers, as PNG bytes with its alternative text (no bytes:
+    only its table, where there is nothing to draw)."""
 
     title: str
     png: bytes
@@ -486,7 +487,13 @@ ROADMAP_START = 2027  # the first year of the roadmap built in Module 8
 
 def _roadmap(answers: dict, name: str) -> list[Figure]:
     from eic import data
-    from eic.strategy import roadmap_chart, roadmap_from_terms, roadmap_summary
+    from eic.strategy import (
+        not_now_actions,
+        roadmap_chart,
+        roadmap_from_terms,
+        roadmap_summary,
+        start_text,
+    )
 
     terms = answers.get("q7_roadmap_terms", {}).get("value")
     leads = answers.get("q8_roadmap_leads", {}).get("value")
@@ -499,17 +506,26 @@ def _roadmap(answers: dict, name: str) -> list[Figure]:
     indicators = dict(zip(actions["action"], actions["indicator"].fillna(""), strict=True))
     roadmap = roadmap_from_terms(terms, streams=streams, owners=leads, indicators=indicators,
                                  start_year=ROADMAP_START)  # fmt: skip
-    if roadmap.empty:
+    later = not_now_actions(roadmap)
+    if roadmap.empty and not later:
         return []
-    fig = roadmap_chart(roadmap, title=f"Roadmap from {ROADMAP_START} ({name})")
-    # the roadmap as a table too, in time order, with how each action's progress is measured
+    # every action as a table: when it should start (in time order), its lead and how its
+    # progress is measured; a "not now" action too, which needs a lead all the same
     rows = [
-        [row.action, f"{row.start_year}-{row.end_year}", row.stream, row.owner,
-         row.indicator or "to be chosen"]
+        [row.action, start_text(row.start_year, row.end_year, ROADMAP_START), row.stream,
+         row.owner, row.indicator or "to be chosen"]
         for row in roadmap.sort_values(["start_year"], kind="stable").itertuples(index=False)
     ]  # fmt: skip
-    table = (["Action", "Years", "Stream", "Lead", "Indicator of progress"], rows)
-    return [Figure("The roadmap", _png(fig), roadmap_summary(roadmap), name, table)]
+    rows += [[a["action"], "not now", a["stream"] or "–", a["owner"],
+              a["indicator"] or "to be chosen"] for a in later]  # fmt: skip
+    table = (["Action", "Starts", "Stream", "Lead", "Indicator of progress"], rows)
+    # with every action "not now" there is nothing to draw: the table alone
+    fig = (
+        b""
+        if roadmap.empty
+        else _png(roadmap_chart(roadmap, title=f"Roadmap from {ROADMAP_START} ({name})"))
+    )
+    return [Figure("The roadmap", fig, roadmap_summary(roadmap), name, table)]
 
 
 def _swot(answers: dict, name: str) -> list[Figure]:

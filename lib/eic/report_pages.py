@@ -150,9 +150,13 @@ def to_html(report: Report) -> str:
             # the caption is written once, under the chart; the table of the chart's data
             # under it is named by that caption, not by a second copy of it
             label = f"{module['id']}-figure-{n}"
+            image = (
+                f"<img src='data:image/png;base64,{data}' alt='{e(figure.alt, True)}'>"
+                if figure.png
+                else f"<p>{e(figure.alt)}</p>"  # nothing to draw: what it would show, in words
+            )
             parts.append(
-                f"<figure><img src='data:image/png;base64,{data}' alt='{e(figure.alt, True)}'>"
-                f"<figcaption id='{label}'>{e(caption)}</figcaption></figure>"
+                f"<figure>{image}<figcaption id='{label}'>{e(caption)}</figcaption></figure>"
             )
             if figure.table:
                 parts.append(_table_html(figure.table, label))
@@ -281,10 +285,14 @@ def to_markdown(report: Report, image_folder: str = "") -> tuple[str, dict[str, 
             lines += _own_results_markdown(table, section.module["id"], image_folder, images)
         lines += _answers_markdown(section.about_the_cluster, number, group, "###")
         for n, figure in enumerate(section.figures, 1):
-            name = f"{section.module['id']}-{n}.png"
-            images[name] = figure.png
-            path = f"{image_folder}/{name}" if image_folder else name
-            lines += [f"![{figure.alt}]({path})", "", f"*{figure.title}*", ""]
+            if figure.png:
+                name = f"{section.module['id']}-{n}.png"
+                images[name] = figure.png
+                path = f"{image_folder}/{name}" if image_folder else name
+                lines += [f"![{figure.alt}]({path})", ""]
+            else:  # nothing to draw: what it would show, in words
+                lines += [figure.alt, ""]
+            lines += [f"*{figure.title}*", ""]
             if figure.table:
                 lines += [*_table_markdown(figure.table), ""]
             if figure.note:

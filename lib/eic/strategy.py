@@ -138,12 +138,16 @@ def roadmap_from_terms(
     """A roadmap from a term chosen for each action, starting in ``start_year``.
 
     ``actions`` maps each action to a key of :data:`TERMS` ("short term (0-2 years)", ...;
-    "short term" is enough) or "not now"; "not now" actions are left out. A term's years
-    are offsets from ``start_year``: the medium term (3-5 years) from 2026 runs from 2029
-    to 2031. ``streams`` are needed for every action on the roadmap. An action on the
-    roadmap with no lead agency in ``owners`` is kept, with the owner :data:`NO_LEAD`
-    ("lead not yet chosen"), so that it is never dropped unseen; ``indicators`` may be
-    left out. The start year is kept in ``.attrs``.
+    "short term" is enough) or "not now". A term says when an action should start: its
+    years are offsets from ``start_year``, and an action's ``start_year`` and ``end_year``
+    are the first and last years in which it should start (the medium term, 3-5 years, from
+    2026: from 2029 to 2031); ``.attrs["starts_within"]`` says so, for
+    :func:`roadmap_chart` and :func:`start_text`. ``streams`` are needed for every action
+    on the roadmap. An action with no lead agency in ``owners`` is kept, with the owner
+    :data:`NO_LEAD` ("lead not yet chosen"), so that it is never dropped unseen;
+    ``indicators`` may be left out. A "not now" action has no row, but is kept, with its
+    stream (if given), lead and indicator, in ``.attrs["not_now"]`` (a list of dicts),
+    since it too needs a lead. The start year is kept in ``.attrs["start_year"]``.
     """
     if not hasattr(actions, "items"):
         raise TypeError("the actions must map each action to a term, e.g. {'Audit': 'short term'}")
@@ -153,21 +157,25 @@ def roadmap_from_terms(
             f"the start year is {year:g}; enter a whole year from {FIRST_YEAR} to "
             f"{LAST_YEAR - 10}, so that the 10-year roadmap ends by {LAST_YEAR}"
         )
-    rows, no_stream = [], []
+    rows, no_stream, not_now = [], [], []
     for action, choice in actions.items():
         name = " ".join(str(action).split())
         if not name:
             raise ValueError("an action has no name; give every action a short name")
         term = _choice(choice, [*TERMS, NOT_NOW], f"the term chosen for '{name}'", short=True)
-        if term == NOT_NOW:
-            continue
         stream, owner = _given(streams, action), _given(owners, action)
+        indicator = _given(indicators or {}, action)
+        if stream:
+            stream = _choice(stream, STREAMS, f"the stream of '{name}'")
+        if term == NOT_NOW:  # no start, but a lead all the same
+            not_now.append(
+                {"action": name, "stream": stream, "owner": owner or NO_LEAD,
+                 "indicator": indicator}
+            )  # fmt: skip
+            continue
         if not stream:
             no_stream.append(f"'{name}'")
-        else:
-            stream = _choice(stream, STREAMS, f"the stream of '{name}'")
         first, last = TERMS[term]
-        indicator = _given(indicators or {}, action)
         rows.append(
             (name, stream, int(year) + first, int(year) + last, owner or NO_LEAD, indicator)
         )
@@ -178,8 +186,27 @@ def roadmap_from_terms(
     roadmap = pd.DataFrame(rows, columns=[c.name for c in ACTION_COLUMNS])
     if rows:
         roadmap = check_roadmap(roadmap)
-    roadmap.attrs["start_year"] = int(year)
+    roadmap.attrs.update(start_year=int(year), starts_within=True, not_now=not_now)
     return roadmap
+
+
+def not_now_actions(roadmap: pd.DataFrame) -> list[dict[str, str]]:
+    """The actions of a roadmap made by :func:`roadmap_from_terms` that are "not now":
+    each a dict of its action, stream, owner (the lead) and indicator."""
+    return list(roadmap.attrs.get("not_now", ()))
+
+
+def start_text(start: int, end: int, base: int) -> str:
+    """When an action should start, in words, from the first and last years in which it
+    should start and the roadmap's first year ``base``.
+
+    >>> start_text(2027, 2029, 2027), start_text(2030, 2032, 2027)
+    ('within 2 years (by 2029)', 'in 3 to 5 years (2030-2032)')
+    """
+    first, last = start - base, end - base
+    if first <= 0:
+        return f"within {last} year{'s' if last != 1 else ''} (by {end})"
+    return f"in {first} to {last} years ({start}-{end})"
 
 
 def _base_year(roadmap: pd.DataFrame) -> int:
@@ -205,8 +232,10 @@ def roadmap_summary(roadmap: pd.DataFrame) -> str:
     'The roadmap has 2 actions from 2026: 2 environmental (1 short term, 1 long term). No
     action is planned in the industrial and regional development streams.'
     """
+    later = _not_now_sentence(roadmap) if isinstance(roadmap, pd.DataFrame) else ""
     if isinstance(roadmap, pd.DataFrame) and len(roadmap) == 0:
-        return f"The roadmap has no action yet: the {and_list(list(STREAMS))} streams have none."
+        yet = "no action to start yet" if later else "no action yet"
+        return f"The roadmap has {yet}: the {and_list(list(STREAMS))} streams have none.{later}"
     table = check_roadmap(roadmap)
     base = _base_year(table)
     terms = [_term_name(start - base) for start in table["start_year"]]
@@ -218,7 +247,11 @@ def roadmap_summary(roadmap: pd.DataFrame) -> str:
             counts = [f"{chosen.count(t)} {t}" for t in dict.fromkeys(order) if t in chosen]
             parts.append(f"{len(chosen)} {stream} ({', '.join(counts)})")
     count = len(table)
-    text = f"The roadmap has {count} action{'s' if count > 1 else ''} from {base}: "
+    if later:  # every action, those not now too: "8 actions. 7 start from 2027: ..."
+        every = count + len(not_now_actions(roadmap))
+        text = f"The roadmap has {every} actions. {count} start{'s' * (count == 1)} from {base}: "
+    else:
+        text = f"The roadmap has {count} action{'s' if count > 1 else ''} from {base}: "
     text += ", ".join(parts) + "."
     empty = [s for s in STREAMS if s not in set(table["stream"])]
     if not empty:
@@ -226,11 +259,26 @@ def roadmap_summary(roadmap: pd.DataFrame) -> str:
     else:
         plural = "streams" if len(empty) > 1 else "stream"
         text += f" No action is planned in the {and_list(empty)} {plural}."
+    text += later
     open_leads = [f"'{a}'" for a, o in zip(table["action"], table["owner"], strict=True)
                   if o == NO_LEAD]  # fmt: skip
     if open_leads:
         text += f" Lead not yet chosen for {and_list(open_leads)}."
     return text
+
+
+def _not_now_sentence(roadmap: pd.DataFrame) -> str:
+    """A sentence naming the "not now" actions and their leads (with a space before it),
+    such as " 1 action is 'not now': 'Grant' (lead: Bank)."; "" where none is."""
+    later = not_now_actions(roadmap)
+    if not later:
+        return ""
+    named = and_list(
+        [f"'{a['action']}' ({a['owner'] if a['owner'] == NO_LEAD else 'lead: ' + a['owner']})"
+         for a in later]
+    )  # fmt: skip
+    verb = "action is" if len(later) == 1 else "actions are"
+    return f" {len(later)} {verb} 'not now': {named}."
 
 
 def _stream_look(stream: str) -> dict[str, str]:
@@ -248,8 +296,14 @@ def roadmap_chart(roadmap: pd.DataFrame, *, title: str) -> Figure:
     ``end_year``, grouped by stream, coloured and hatched by stream, with the lead agency
     written beside the bar (in italics for an action whose lead is not yet chosen). Each
     year's label sits in the middle of its year, and shaded bands mark the short, medium and
-    long term with their years: from 2027, the short term is 2027-2029."""
+    long term with their years: from 2027, the short term is 2027-2029.
+
+    For a roadmap made from terms (``.attrs["starts_within"]``), a bar is the years in
+    which the action should start, not a period that ends: an arrowhead after it says the
+    action runs on, and the axis and the legend say so. The "not now" actions are not drawn
+    (they have no start); :func:`roadmap_summary` names them."""
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     if isinstance(roadmap, pd.DataFrame) and len(roadmap) == 0:
@@ -257,6 +311,7 @@ def roadmap_chart(roadmap: pd.DataFrame, *, title: str) -> Figure:
             "the roadmap has no action to draw; choose a term other than 'not now' for at "
             "least one action"
         )
+    starts = bool(roadmap.attrs.get("starts_within"))
     table = check_roadmap(roadmap)
     base = _base_year(table)
     order = table["stream"].map({s: i for i, s in enumerate(STREAMS)})
@@ -285,9 +340,13 @@ def roadmap_chart(roadmap: pd.DataFrame, *, title: str) -> Figure:
     for row, position in zip(table.itertuples(index=False), y, strict=True):
         width = row.end_year - row.start_year + 1
         ax.barh(position, width, 0.6, left=row.start_year, **_stream_look(row.stream))
+        after = row.end_year + 1
+        if starts:  # it starts within the bar's years, and runs on after
+            ax.plot(after + 0.15, position, marker=">", color="0.25", markersize=7)
+            after += 0.3
         style = "italic" if row.owner == NO_LEAD else "normal"
         ax.annotate(
-            f" {row.owner}", (row.end_year + 1, position), va="center", fontsize="small",
+            f" {row.owner}", (after, position), va="center", fontsize="small",
             fontstyle=style,
         )  # fmt: skip
     ax.set_yticks(y, labels)
@@ -296,10 +355,16 @@ def roadmap_chart(roadmap: pd.DataFrame, *, title: str) -> Figure:
     step = next(s for s in (1, 2, 5, 10, 20) if (last - first) / s <= 16)
     years = range(first - first % step, last, step)  # each label in the middle of its year
     ax.set_xticks([year + 0.5 for year in years], [str(year) for year in years])
-    ax.set_xlabel("Year")
+    ax.set_xlabel("Year the action should start (a bar: the years in which it starts)"
+                  if starts else "Year")  # fmt: skip
     ax.set_ylabel("Action")
     handles = [Patch(**_stream_look(s), label=f"{s.capitalize()} stream") for s in STREAMS]
-    fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize="small")
+    if starts:
+        handles.append(
+            Line2D([], [], marker=">", color="0.25", linestyle="none",
+                   label="runs on after it starts")
+        )  # fmt: skip
+    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize="small")
     ax.set_title(title, pad=30)
     return fig
 
