@@ -269,3 +269,132 @@ def test_the_roadmap_chart_draws_starts_with_an_arrowhead_for_what_runs_on():
     assert len(arrows) == 1 and arrows[0].get_xdata()[0] > 2030
     legend = [t.get_text() for t in ax.figure.legends[0].get_texts()]
     assert "runs on after it starts" in legend
+
+
+# -- 5, 6 and 7. the report's Module 8: headings, cautions, no repetition ------------------------
+
+SWOT = {
+    "Strengths": "Forty dye houses",
+    "Weaknesses": "No shared effluent plant",
+    "Opportunities": "Export buyers ask for clean supply",
+    "Threats": "Rising land prices",
+}
+PLAN = {SOLAR_BUILD: 5, SOLAR_RUN: 5, SORTING: 20_000, COMPOSTING: 10_000, LANDFILL: 30_000}
+
+
+@pytest.fixture
+def module_8_done(seven_and_one_not_now):
+    from eic.answers import AnswerStore
+
+    folder = seven_and_one_not_now
+    store = AnswerStore.for_module("m08", folder / "m08-country-strategy")
+    store.record(
+        "q6_swot", SWOT, kind="texts", question="6. Your cluster's SWOT (one point per line)"
+    )
+    reflection = "The provincial planning department should lead."
+    prompt = "Your reflection: who will lead (120-250 words)."
+    store.record("r1_reflection", reflection, kind="reflection", question=prompt)
+    store.record("jobs_plan", PLAN, kind="details", question="Plans for the jobs estimate")
+    return folder
+
+
+def module_8_html(folder) -> str:
+    from eic.report import build_report
+    from eic.report_pages import to_html
+
+    page = to_html(build_report([("Ana Reyes", folder)], country="Philippines"))
+    return html.unescape(page.split("<section id='m08'>")[1].split("</section>")[0])
+
+
+def test_the_jobs_figure_has_its_heading_and_a_visible_caution(module_8_done):
+    section = module_8_html(module_8_done)
+    heading = "<h3>Green jobs the plans could support</h3>"
+    assert section.count(heading) == 1
+    words = re.sub(r"<[^>]+>", " ", section.split(heading)[1].split("<figure>")[0])
+    words = " ".join(words.split())
+    # by hand: 5 MW x 1.68 = 8.4, 20,000 x 0.001 = 20, 10,000 x 0.0004 = 4: 32.4 lasting jobs;
+    # 5 MW x 31.2 = 156 job-years; 30,000 t x 0.0001 = 3 landfill jobs that may be lost
+    assert "The plans could support about 32 lasting jobs" in words
+    assert "The lasting direct jobs (about 32) are gross: an estimate from the published " in words
+    assert "The 156 job-years of construction are temporary work" in words
+    assert "Indirect jobs, in the firms that supply the activities, are not estimated" in words
+    assert "About 3 jobs in disposal (landfill and incineration) may be lost" in words
+    assert "create" not in words
+
+
+def test_the_roadmap_is_said_once_as_a_table_and_a_chart_not_as_lists_too(module_8_done):
+    section = module_8_html(module_8_done)
+    assert "When should each action start?" not in section  # the lists of the answers
+    assert "Which agency should lead each action?" not in section
+    assert section.count("<h3>Roadmap: when each action starts and who leads it</h3>") == 1
+    assert section.count(f"<td>{GRANT}</td>") == 1  # in the table only
+
+
+def test_the_module_reads_jobs_swot_with_its_grid_roadmap_then_reflection(module_8_done):
+    from eic.report import build_report
+    from eic.report_pages import to_markdown
+
+    section = module_8_html(module_8_done)
+    places = [
+        section.index("<h3>Green jobs the plans could support</h3>"),
+        section.index("<h3>Your cluster's SWOT</h3>"),
+        section.index("<figcaption id='m08-figure-1'>SWOT of the cluster</figcaption>"),
+        section.index("<h3>Roadmap: when each action starts and who leads it</h3>"),
+        section.index("<h3>Your reflection: who will lead</h3>"),
+    ]
+    assert places == sorted(places)
+    text, _images = to_markdown(build_report([("Ana Reyes", module_8_done)], country="X"))
+    m08 = text.split("## Module 8")[1]
+    places = [m08.index("### Green jobs the plans"), m08.index("### Your cluster's SWOT"),
+              m08.index("*SWOT of the cluster*"), m08.index("### Roadmap: when each"),
+              m08.index("### Your reflection")]  # fmt: skip
+    assert places == sorted(places)
+
+
+def test_the_indicators_are_called_suggested_and_the_report_says_what_to_add(module_8_done):
+    section = module_8_html(module_8_done)
+    assert "<th scope='col'>Suggested indicator</th>" in section
+    assert "Indicator of progress" not in section
+    assert (
+        "The indicators are suggested: they come from the course's list of actions, not from "
+        "your answers. Make each your own, with a unit, a baseline, a target and a date."
+    ) in section
+
+
+# -- 8. smaller things --------------------------------------------------------------------------
+
+
+def test_the_annex_does_not_promise_right_answers_to_the_field_visit(tmp_path, monkeypatch):
+    from eic.report import build_report
+    from eic.report_pages import to_html
+    from eic.worksheet import Worksheet
+
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    visit = data.load("field_visit_checklist")
+    items = [f"{row.condition}: {row.look_for}" for row in visit.itertuples(index=False)]
+    ws = Worksheet("m08", tmp_path / "m08-country-strategy")
+    q1 = ws.checklist("q1_field_visit", "1. Conditions observed on the visit", items,
+                      options=["observed", "partly", "not observed", "could not tell"])  # fmt: skip
+    q1.record(dict.fromkeys(items, "partly"))
+    annex = to_html(build_report([("Ana", tmp_path)], country="Philippines")).split("annex'>")[-1]
+    annex = html.unescape(annex)
+    assert "Anchor industries: partly" in annex  # the checklist is in the annex
+    assert "the trainer's feedback says which were right." not in annex
+    assert "an observation, such as a condition ticked in the field-visit checklist, has none" in (
+        annex
+    )
+
+
+def test_the_panel_opens_on_the_worked_example_above_it():
+    import nbformat
+    from conftest import ROOT
+
+    notebook = ROOT / "source" / "m08-country-strategy" / "m08-country-strategy.ipynb"
+    cells = [c.source for c in nbformat.read(notebook, 4).cells if c.cell_type == "code"]
+    (example,) = [c for c in cells if "plans = pd.DataFrame(" in c]
+    (panel,) = [c for c in cells if c.startswith("jobs_explorer(")]
+    # the worked example's four activities and quantities, as the reading's table gives them
+    for name, amount in [(SOLAR_BUILD, "5"), (SOLAR_RUN, "5"), (SORTING, "20_000"),
+                         (COMPOSTING, "10_000")]:  # fmt: skip
+        assert f'"{name}"' in example and f'"{name}": {amount},' in panel
+    assert 'quantity": [5, 5, 20_000, 10_000]' in example

@@ -252,7 +252,7 @@ def test_a_roadmap_action_with_no_lead_yet_is_reported_as_such_not_left_out(tmp_
     assert "Lead not yet chosen for" in roadmap.alt
     # and as a table, in time order, with the lead and how progress is measured
     headers, rows = roadmap.table
-    assert headers == ["Action", "Starts", "Stream", "Lead", "Indicator of progress"]
+    assert headers == ["Action", "Starts", "Stream", "Lead", "Suggested indicator"]
     # when each should start, from 2027: short term within 0-2 years, medium in 3-5 years
     assert [row[1] for row in rows] == [
         "within 2 years (by 2029)", "within 2 years (by 2029)", "in 3 to 5 years (2030-2032)"
@@ -260,7 +260,7 @@ def test_a_roadmap_action_with_no_lead_yet_is_reported_as_such_not_left_out(tmp_
     credit = next(row for row in rows if row[0].startswith("Green credit line"))
     assert credit[3:] == ["lead not yet chosen", "loans made and their repayment rate"]
     page = to_html(report)
-    assert "<th scope='col'>Indicator of progress</th>" in page
+    assert "<th scope='col'>Suggested indicator</th>" in page
     assert "<td>loans made and their repayment rate</td>" in page
 
 
@@ -510,8 +510,9 @@ def test_each_charts_caption_is_written_once(participant):
     text, _images = to_markdown(report)
     for title in ("The roadmap", "Green jobs from the plans"):
         assert page.count(f">{title}<") == 1
+        # (the caption, not the sentence "The roadmap has ..." above the chart)
         assert [line for line in text.splitlines()
-                if title in line and not line.startswith("![")] == [f"*{title}*"]  # fmt: skip
+                if line.strip("*") == title] == [f"*{title}*"]  # fmt: skip
     # each chart's table is named by its caption, for a screen reader
     for label in re.findall(r"<table aria-labelledby='([^']+)'>", page):
         assert f"<figcaption id='{label}'>" in page

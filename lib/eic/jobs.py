@@ -332,7 +332,7 @@ def jobs_chart(estimate: pd.DataFrame, *, title: str | None = None) -> Figure:
     )
     supported = rows[rows["effect"] == SUPPORTED]
     none_estimated = bool(supported["indirect"].isna().all())
-    lost_look = {"color": "0.75", "hatch": "xx", "edgecolor": "0.35"}
+    lost_look = {"facecolor": "0.75", "hatch": "xx", "edgecolor": "0.35"}
     for ax, kind in zip(axes[:, 0], kinds, strict=True):
         of_kind = rows[rows["job_kind"] == kind]
         # the jobs that may be lost at the bottom, under the activities that support jobs
@@ -427,3 +427,55 @@ def jobs_summary(estimate: pd.DataFrame) -> str:
             )
         text += "."
     return text
+
+
+def jobs_caution(estimate: pd.DataFrame) -> str:
+    """What an estimate is and is not, in plain sentences for a report: lasting direct jobs
+    are gross and estimated from published factors, job-years are temporary work counted
+    apart, indirect jobs not estimated (where they are not), and disposal jobs may be lost.
+
+    >>> table = pd.DataFrame({"activity": ["Composting", "Total (jobs)"],
+    ...     "job_kind": ["jobs", "jobs"], "direct": [4.0, 4.0], "indirect": [None, None],
+    ...     "total": [4.0, 4.0]})
+    >>> print(jobs_caution(table))  # doctest: +NORMALIZE_WHITESPACE
+    The lasting direct jobs (about 4) are gross: an estimate from the published factors in
+    the table below (each row names its source), made for other countries and years, not a
+    count or a forecast. Indirect jobs, in the firms that supply the activities, are not estimated:
+    no published ratio was found for these activities. Jobs in disposal (landfill and
+    incineration) may be lost where the plans divert waste from it, and informal waste
+    pickers may lose income; they are not counted here.
+    """
+    rows = _estimate_rows(estimate)
+    supported = rows[rows["effect"] == SUPPORTED]
+    lost = rows[rows["effect"] == MAY_BE_LOST]
+    lasting = supported[supported["job_kind"] == "jobs"]["direct"].sum()
+    built = supported[supported["job_kind"] == "job-years"]["direct"].sum()
+    what = f"The lasting direct jobs (about {lasting:,.0f}) are" if len(supported) else "It is"
+    sentences = [
+        f"{what} gross: an estimate from the published factors in the table below (each "
+        "row names its source), made for other countries and years, not a count or a forecast."
+    ]
+    if built:
+        sentences.append(
+            f"The {built:,.0f} job-years of construction are temporary work, one person in "
+            f"full-time work for one year each: about {built:,.0f} people for one year, never "
+            "added to the lasting jobs."
+        )
+    if supported["indirect"].isna().any():
+        sentences.append(
+            "Indirect jobs, in the firms that supply the activities, are not estimated: no "
+            "published ratio was found for these activities."
+        )
+    if len(lost):
+        sentences.append(
+            f"About {_about(float(lost['direct'].sum()))} jobs in disposal (landfill and "
+            "incineration) may be lost where the plans divert waste from it, and informal "
+            "waste pickers may lose income."
+        )
+    else:
+        sentences.append(
+            "Jobs in disposal (landfill and incineration) may be lost where the plans divert "
+            "waste from it, and informal waste pickers may lose income; they are not counted "
+            "here."
+        )
+    return " ".join(sentences)

@@ -72,6 +72,15 @@ class Figure:
     table: tuple[list[str], list[list[str]]] | None = None
     # a sentence for the reader under the chart and its table: what was left out, and why
     note: str = ""
+    # a heading of its own over it, and paragraphs between the heading and the chart
+    heading: str = ""
+    text: tuple[str, ...] = ()
+    # where it goes among the answers: after the answers to the first of ``follows`` given,
+    # else before those to the first of ``before``, else after every answer
+    follows: tuple[str, ...] = ()
+    before: tuple[str, ...] = ()
+    # the answers its table says in full, which the report leaves out so as not to repeat
+    replaces: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -483,6 +492,11 @@ def _park_check(answers: dict, name: str) -> list[Figure]:
 
 
 ROADMAP_START = 2027  # the first year of the roadmap built in Module 8
+# under the roadmap's table: its indicators are the course's, not the participant's choice
+SUGGESTED_INDICATORS = (
+    "The indicators are suggested: they come from the course's list of actions, not from "
+    "your answers. Make each your own, with a unit, a baseline, a target and a date."
+)
 
 
 def _roadmap(answers: dict, name: str) -> list[Figure]:
@@ -518,14 +532,23 @@ def _roadmap(answers: dict, name: str) -> list[Figure]:
     ]  # fmt: skip
     rows += [[a["action"], "not now", a["stream"] or "–", a["owner"],
               a["indicator"] or "to be chosen"] for a in later]  # fmt: skip
-    table = (["Action", "Starts", "Stream", "Lead", "Indicator of progress"], rows)
+    table = (["Action", "Starts", "Stream", "Lead", "Suggested indicator"], rows)
     # with every action "not now" there is nothing to draw: the table alone
     fig = (
         b""
         if roadmap.empty
         else _png(roadmap_chart(roadmap, title=f"Roadmap from {ROADMAP_START} ({name})"))
     )
-    return [Figure("The roadmap", fig, roadmap_summary(roadmap), name, table)]
+    # the table says every term and lead: the lists of the answers are not repeated (the
+    # leads' list is, if it names an action the table has not)
+    listed = set(roadmap["action"]) | {a["action"] for a in later}
+    replaces = ("q7_roadmap_terms",) + (("q8_roadmap_leads",) if set(leads) <= listed else ())
+    summary = roadmap_summary(roadmap)
+    return [
+        Figure("The roadmap", fig, summary, name, table, note=SUGGESTED_INDICATORS,
+               heading="Roadmap: when each action starts and who leads it", text=(summary,),
+               follows=("q8_roadmap_leads", "q7_roadmap_terms"), replaces=replaces)
+    ]  # fmt: skip
 
 
 def _swot(answers: dict, name: str) -> list[Figure]:
@@ -537,7 +560,7 @@ def _swot(answers: dict, name: str) -> list[Figure]:
     table = swot({k: str(v) for k, v in parts.items()})
     listed = "; ".join(f"{k}: {', '.join(v)}" for k, v in table.items())
     return [Figure("SWOT of the cluster", _png(swot_chart(table, title=f"SWOT ({name})")),
-                   f"SWOT grid. {listed}", name)]  # fmt: skip
+                   f"SWOT grid. {listed}", name, follows=("q6_swot",))]  # fmt: skip
 
 
 def planned_quantities(
@@ -581,11 +604,14 @@ def left_out_of_the_plan(left_out: Sequence[str], *, where: str, fix: str) -> st
     )
 
 
+JOBS_HEADING = "Green jobs the plans could support"
+
+
 def _jobs(answers: dict, name: str) -> list[Figure]:
     import pandas as pd
 
     from eic import data
-    from eic.jobs import counted_as, green_jobs, jobs_chart, jobs_summary
+    from eic.jobs import counted_as, green_jobs, jobs_caution, jobs_chart, jobs_summary
 
     factors = data.load("green_job_factors")
     plans, left_out = planned_quantities(
@@ -606,10 +632,14 @@ def _jobs(answers: dict, name: str) -> list[Figure]:
         for row, kind in zip(estimate.itertuples(index=False), counted_as(estimate), strict=True)
     ]  # fmt: skip
     headers = ["Activity", "Plan", "Direct", "Indirect (– = not estimated)", "Counted as", "Source"]
-    return [Figure("Green jobs from the plans", _png(fig), jobs_summary(estimate), name,
+    summary = jobs_summary(estimate)
+    return [Figure("Green jobs from the plans", _png(fig), summary, name,
                    (headers, rows), left_out_of_the_plan(left_out, where="the estimate",
                    fix="To count an activity, type its quantity in the box of a matching "
-                   "activity in Module 8, then make the report again."))]  # fmt: skip
+                   "activity in Module 8, then make the report again."),
+                   heading=JOBS_HEADING, text=(summary, jobs_caution(estimate)),
+                   before=("q6_swot", "q7_roadmap_terms", "q8_roadmap_leads",
+                           "r1_reflection"))]  # fmt: skip
 
 
 FIGURES: dict[str, tuple[Callable[[dict, str], list[Figure]], ...]] = {

@@ -26,8 +26,10 @@ from eic.report import (
     STATUS_DONE,
     STATUS_EXERCISES,
     Entry,
+    Figure,
     OwnTable,
     Report,
+    Section,
     country_in_text,
     describe,
 )
@@ -35,8 +37,9 @@ from eic.report import (
 ANNEX_INTRO = (
     "These are the answers to the course's exercises. They are about the course's examples "
     "({examples}), not about the authors' own clusters in {country}, and show what was "
-    "learnt. They are as they were given, not marked: the trainer's feedback says which were "
-    "right."
+    "learnt. They are as they were given, not marked. Where a question has a right answer, "
+    "the trainer's feedback says which were right; an observation, such as a condition ticked "
+    "in the field-visit checklist, has none."
 )
 # what the course's examples are, for a syllabus that does not say (course: examples:)
 EXAMPLES = (
@@ -143,8 +146,14 @@ def to_html(report: Report) -> str:
                 f"</thead><tbody>{body}</tbody></table>"
             )
             parts += _own_results_html(table)
-        parts += _answers_html(section.about_the_cluster, number, group, "h3")
-        for n, figure in enumerate(section.figures, 1):
+        for n, item in main_part(section):
+            if isinstance(item, list):  # the answers to one question
+                parts += _answers_html(item, number, group, "h3")
+                continue
+            figure = item
+            if figure.heading:
+                parts.append(f"<h3>{e(figure.heading)}</h3>")
+            parts += [f"<p>{e(paragraph)}</p>" for paragraph in figure.text]
             data = base64.b64encode(figure.png).decode("ascii")
             caption = f"{figure.title} ({figure.contributor})" if group else figure.title
             # the caption is written once, under the chart; the table of the chart's data
@@ -228,6 +237,40 @@ def _own_results_markdown(
     return lines
 
 
+def main_part(section: Section) -> list[tuple[int, list[Entry] | Figure]]:
+    """The main part of a module's section in the order it is read: the answers to each
+    question (as a list of entries, numbered 0) and each chart (numbered from 1, in the
+    order of ``section.figures``) where it belongs: after the answers to the first
+    question it ``follows``, else before those to the first it goes ``before``, else at the
+    end. The answers a chart's table says in full (its ``replaces``, from the same
+    contributor) are left out, so that the report does not say them twice."""
+    replaced = {(f.contributor, qid) for f in section.figures for qid in f.replaces}
+    questions = [
+        (answered, {entry.qid for entry in answered})
+        for _heading, answered in _by_question(section.about_the_cluster)
+    ]
+    charts = list(enumerate(section.figures, 1))
+
+    def place(figure: Figure) -> tuple[int, int]:
+        """(the index of the question it goes with, 1 after it or 0 before it)."""
+        for wanted, after in ((figure.follows, 1), (figure.before, 0)):
+            for qid in wanted:
+                found = [i for i, (_answers, qids) in enumerate(questions) if qid in qids]
+                if found:
+                    return found[0], after
+        return len(questions), 0
+
+    placed = {n: place(figure) for n, figure in charts}
+    items: list[tuple[int, list[Entry] | Figure]] = []
+    for index, (answered, _qids) in enumerate([*questions, ([], set())]):
+        items += [(n, f) for n, f in charts if placed[n] == (index, 0)]
+        shown = [e for e in answered if (e.contributor, e.qid) not in replaced]
+        if shown:
+            items.append((0, shown))
+        items += [(n, f) for n, f in charts if placed[n] == (index, 1)]
+    return items
+
+
 def _status_text(status: str) -> str:
     return {STATUS_EXERCISES: "exercises only, in the annex"}.get(status, status)
 
@@ -283,8 +326,15 @@ def to_markdown(report: Report, image_folder: str = "") -> tuple[str, dict[str, 
             lines += ["| " + " | ".join(row) + " |" for row in cells[: table.PREVIEW]]
             lines.append("")
             lines += _own_results_markdown(table, section.module["id"], image_folder, images)
-        lines += _answers_markdown(section.about_the_cluster, number, group, "###")
-        for n, figure in enumerate(section.figures, 1):
+        for n, item in main_part(section):
+            if isinstance(item, list):  # the answers to one question
+                lines += _answers_markdown(item, number, group, "###")
+                continue
+            figure = item
+            if figure.heading:
+                lines += [f"### {figure.heading}", ""]
+            for paragraph in figure.text:
+                lines += [paragraph, ""]
             if figure.png:
                 name = f"{section.module['id']}-{n}.png"
                 images[name] = figure.png
