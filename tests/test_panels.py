@@ -370,7 +370,7 @@ SOLAR_RUN = "Solar PV, operation and maintenance"
 SORTING = "Materials recovery facility (sorting recyclables)"
 COMPOSTING = "Composting"
 # the quantities the course's notebook opens Module 8's boxes on
-COURSE_EXAMPLE = {SOLAR_BUILD: 5, SOLAR_RUN: 5, SORTING: 20_000}
+COURSE_EXAMPLE = {SOLAR_BUILD: 5, SOLAR_RUN: 5, SORTING: 20_000, COMPOSTING: 10_000}
 
 
 def typed_plan(panel: Explorer) -> dict[str, float]:
@@ -399,7 +399,7 @@ def test_the_jobs_boxes_open_on_the_recorded_plan_after_a_reload_not_on_the_exam
     again = jobs_explorer(factors, COURSE_EXAMPLE)
     assert typed_plan(again) == plan
     # by hand: 2 MW x 1.68 + 15,000 t x 0.001 + 5,000 t x 0.0004 = 3.36 + 15 + 2 = 20.36 jobs,
-    # and 2 MW x 31.2 = 62.4 job-years (the example's would be 28 jobs and 156 job-years)
+    # and 2 MW x 31.2 = 62.4 job-years (the example's would be 32 jobs and 156 job-years)
     said = headline(again)
     assert said.startswith("The plans could support about 20 lasting jobs")
     assert "62 job-years" in said
