@@ -117,7 +117,8 @@ class QuantityBox(w.VBox, w.ValueWidget):
             style={"description_width": "30em"},
             layout={"width": "720px", "max_width": "100%"},
         )
-        self.message = w.HTML(layout=w.Layout(display="none"))
+        # a layout shared by every hidden line, not one each: each is a model the page builds
+        self.message = w.HTML(layout=w.shared(w.Layout, {"display": "none"}))
         super().__init__([self.field, self.message])
         self.add_class("eic-quantity-box")
         self.value = float(value)
@@ -136,7 +137,7 @@ class QuantityBox(w.VBox, w.ValueWidget):
         """Write ``text`` on the line under the box (hidden when there is nothing to say)."""
         role = "alert" if alert else "status"
         self.message.value = f"<p role='{role}' style='margin:0'>{html.escape(text)}</p>"
-        self.message.layout.display = None if text else "none"
+        self.message.layout = w.shared(w.Layout, None if text else {"display": "none"})
 
     def _set(self, change: dict) -> None:
         self._show(change["new"])
