@@ -55,3 +55,24 @@ def test_the_country_report_is_made_in_voila_with_the_own_data_analysed(served, 
     assert "<img src='data:image/png;base64," in section  # the analysis's chart
     assert errors + more_errors == []
     page.close()
+
+
+def test_an_amount_typed_with_a_decimal_comma_is_read_as_such_in_voila(served, browser):  # noqa: F811
+    url, _folder = served
+    page, errors = open_module(browser, url, "m08")
+    panel = page.locator(".eic-jobs-explorer")
+    box = panel.get_by_label("Biomass fuel supply (crop and forest residues)", exact=False)
+    box.scroll_into_view_if_needed()
+    box.fill("1,15")
+    box.press("Enter")
+    panel.get_by_text("'1,15' is read as 1.15").wait_for(timeout=30_000)
+    # by hand: the worked example's 5 MW x 1.68 + 20,000 t x 0.001 + 10,000 t x 0.0004 = 32.4
+    # lasting jobs, and 1.15 PJ/yr x 71.76 = 82.524: 114.924, about 115 (not 8,307 or more)
+    panel.get_by_text("The plans could support about 115 lasting jobs").wait_for(timeout=30_000)
+    assert box.input_value() == "1.15"
+    box.fill("-5")
+    box.press("Enter")
+    panel.get_by_text("an amount planned cannot be negative").wait_for(timeout=30_000)
+    assert box.input_value() == "1.15"
+    assert errors == []
+    page.close()
