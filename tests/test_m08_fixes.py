@@ -319,6 +319,9 @@ def test_the_jobs_figure_has_its_heading_and_a_visible_caution(module_8_done):
     assert "The 156 job-years of construction are temporary work" in words
     assert "Indirect jobs, in the firms that supply the activities, are not estimated" in words
     assert "About 3 jobs in disposal (landfill and incineration) may be lost" in words
+    assert "The 3 jobs in disposal (landfill and incineration) that may be lost are kept out" in (
+        words
+    )
     assert "create" not in words
 
 

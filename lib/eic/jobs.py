@@ -468,9 +468,9 @@ def jobs_caution(estimate: pd.DataFrame) -> str:
         )
     if len(lost):
         sentences.append(
-            f"About {_about(float(lost['direct'].sum()))} jobs in disposal (landfill and "
-            "incineration) may be lost where the plans divert waste from it, and informal "
-            "waste pickers may lose income."
+            f"The {_about(float(lost['direct'].sum()))} jobs in disposal (landfill and "
+            "incineration) that may be lost are kept out of the totals; informal waste "
+            "pickers may lose income too, which is not estimated."
         )
     else:
         sentences.append(
