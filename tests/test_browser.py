@@ -766,8 +766,8 @@ def test_own_data_is_uploaded_checked_analysed_and_kept_in_voila(served, browser
     panel.locator(".eic-own-data-ok").wait_for(timeout=60_000)
     panel.locator(".eic-explorer img").wait_for(timeout=60_000)
     assert "Our steam trap repair" in panel.inner_text()
-    # the button counts the file it took, not "(0)" as if nothing had been uploaded
-    assert panel.locator("button.widget-upload").inner_text().strip().endswith("(1)")
+    # the button says what it is for, not ipywidgets' count of the files it holds
+    assert panel.locator("button.widget-upload").inner_text().strip() == "Upload your table of investment options"
     assert "Our steam trap repair" in saved.read_text(encoding="utf-8")
 
     upload("empty.csv", b"")
@@ -782,6 +782,8 @@ def test_own_data_is_uploaded_checked_analysed_and_kept_in_voila(served, browser
     panel.locator(".eic-own-data-ok").wait_for(timeout=60_000)
     assert "ours.csv" in panel.locator(".eic-own-data-ok").inner_text()
     assert "Our steam trap repair" in panel.inner_text()
+    # not "(0)", as if the table just named had not been uploaded
+    assert panel.locator("button.widget-upload").inner_text().strip() == "Upload your table of investment options"
     assert errors + more_errors == []
     page.close()
 
