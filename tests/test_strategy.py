@@ -16,16 +16,13 @@ from eic.strategy import (
     ACTION_COLUMNS,
     NO_LEAD,
     STREAMS,
-    SWOT_PARTS,
     TERMS,
     check_roadmap,
     roadmap_chart,
     roadmap_from_terms,
     roadmap_summary,
-    swot,
-    swot_chart,
-    swot_html,
 )
+from eic.swot import SWOT_PARTS, swot, swot_chart, swot_html
 from eic.tables import TableError
 
 matplotlib.use("Agg")

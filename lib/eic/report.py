@@ -383,7 +383,7 @@ def describe(entry: Entry, module: str = "") -> list[str]:
     if entry.kind == "pairwise":
         return [unreadable]
     if isinstance(value, dict):
-        from eic.strategy import SWOT_PARTS
+        from eic.swot import SWOT_PARTS
 
         if set(value) == set(SWOT_PARTS):  # kept in the order of the acronym
             value = {part: value[part] for part in SWOT_PARTS}
@@ -552,7 +552,7 @@ def _roadmap(answers: dict, name: str) -> list[Figure]:
 
 
 def _swot(answers: dict, name: str) -> list[Figure]:
-    from eic.strategy import swot, swot_chart
+    from eic.swot import swot, swot_chart
 
     parts = answers.get("q6_swot", {}).get("value")
     if not isinstance(parts, dict) or not any(str(v).strip() for v in parts.values()):
