@@ -735,6 +735,9 @@ def test_a_yearbooks_xls_download_is_uploaded_as_it_is_and_analysed_in_voila(ser
     page.close()
 
 
+UPLOAD_OPTIONS = "Upload your table of investment options"  # Module 5's upload button
+
+
 def test_own_data_is_uploaded_checked_analysed_and_kept_in_voila(served, browser, tmp_path):
     url, folder = served
     module = next(m for m in released_modules() if m["id"] == "m05")
@@ -767,7 +770,7 @@ def test_own_data_is_uploaded_checked_analysed_and_kept_in_voila(served, browser
     panel.locator(".eic-explorer img").wait_for(timeout=60_000)
     assert "Our steam trap repair" in panel.inner_text()
     # the button says what it is for, not ipywidgets' count of the files it holds
-    assert panel.locator("button.widget-upload").inner_text().strip() == "Upload your table of investment options"
+    assert panel.locator("button.widget-upload").inner_text().strip() == UPLOAD_OPTIONS
     assert "Our steam trap repair" in saved.read_text(encoding="utf-8")
 
     upload("empty.csv", b"")
@@ -783,7 +786,7 @@ def test_own_data_is_uploaded_checked_analysed_and_kept_in_voila(served, browser
     assert "ours.csv" in panel.locator(".eic-own-data-ok").inner_text()
     assert "Our steam trap repair" in panel.inner_text()
     # not "(0)", as if the table just named had not been uploaded
-    assert panel.locator("button.widget-upload").inner_text().strip() == "Upload your table of investment options"
+    assert panel.locator("button.widget-upload").inner_text().strip() == UPLOAD_OPTIONS
     assert errors + more_errors == []
     page.close()
 
