@@ -20,9 +20,8 @@ from eic.jobs import (
     check_activities,
     check_factors,
     green_jobs,
-    jobs_chart,
-    jobs_summary,
 )
+from eic.jobs_shown import jobs_chart, jobs_summary
 from eic.tables import TableError
 
 matplotlib.use("Agg")

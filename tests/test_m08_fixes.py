@@ -149,7 +149,7 @@ def test_landfill_jobs_are_left_out_of_the_green_total_and_given_apart():
 
 
 def test_the_summary_says_the_disposal_jobs_may_be_lost_and_the_change_as_question_4_does():
-    from eic.jobs import jobs_summary
+    from eic.jobs_shown import jobs_summary
 
     # 24 lasting direct jobs gross; 3 in landfill may be lost; 24 - 3 = 21
     assert jobs_summary(estimate_of(DIVERTED)) == (
@@ -162,7 +162,7 @@ def test_the_summary_says_the_disposal_jobs_may_be_lost_and_the_change_as_questi
 
 
 def test_the_chart_draws_landfill_apart_and_outside_the_total():
-    from eic.jobs import jobs_chart
+    from eic.jobs_shown import jobs_chart
 
     (ax,) = jobs_chart(estimate_of(DIVERTED)).axes
     assert ax.get_title(loc="left") == "Counted in jobs: total 24 jobs"  # not 27
@@ -173,7 +173,7 @@ def test_the_chart_draws_landfill_apart_and_outside_the_total():
 
 
 def test_the_chart_says_once_that_indirect_jobs_are_not_estimated_with_no_unused_colour():
-    from eic.jobs import jobs_chart
+    from eic.jobs_shown import jobs_chart
 
     fig = jobs_chart(estimate_of({SOLAR_BUILD: 5, SOLAR_RUN: 5, SORTING: 20_000}))
     bar_labels = [t.get_text() for ax in fig.axes for t in ax.texts]

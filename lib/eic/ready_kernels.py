@@ -55,6 +55,7 @@ WARM_MODULES = (
     "eic.foundations",
     "eic.grading",
     "eic.jobs",
+    "eic.jobs_shown",
     "eic.own_data",
     "eic.panels",
     "eic.policy",

@@ -611,7 +611,8 @@ def _jobs(answers: dict, name: str) -> list[Figure]:
     import pandas as pd
 
     from eic import data
-    from eic.jobs import counted_as, green_jobs, jobs_caution, jobs_chart, jobs_summary
+    from eic.jobs import counted_as, green_jobs
+    from eic.jobs_shown import jobs_caution, jobs_chart, jobs_summary
 
     factors = data.load("green_job_factors")
     plans, left_out = planned_quantities(

@@ -23,7 +23,8 @@ from eic import widgets as w
 from eic.answers import AnswerNotSaved, active_store
 from eic.explorers import Explorer, answer_view, show, table_html
 from eic.grading import grading_mode
-from eic.jobs import counted_as, green_jobs, jobs_chart, jobs_summary
+from eic.jobs import counted_as, green_jobs
+from eic.jobs_shown import jobs_chart, jobs_summary
 from eic.question_base import parse_number, read_answer_number
 from eic.question_groups import Checklist
 from eic.report import (
