@@ -7,6 +7,7 @@ import html
 import re
 from pathlib import Path
 
+import docx
 import pytest
 from conftest import released_modules
 from test_browser import open_module, served  # noqa: F401  (served: the module's server)
@@ -43,6 +44,18 @@ def test_the_country_report_is_made_in_voila_with_the_own_data_analysed(served, 
     assert "country-report.html" in said and "country-report.md" in said
     assert made.locator("a[download='country-report.html']").count() == 1
     assert made.locator("a[download='country-report.zip']").count() == 1
+    # the report to edit in Word, as the browser downloads it
+    with page.expect_download() as download:
+        made.get_by_text("the report to edit in Word (.docx)").click()
+    assert download.value.suggested_filename == "country-report.docx"
+    word = docx.Document(download.value.path())
+    assert word.paragraphs[0].text == "Viet Nam: eco-industrial clusters, a draft country report"
+    assert any(
+        cell.text.startswith("Kim Son steam trap repair")
+        for table in word.tables
+        for row in table.rows
+        for cell in row.cells
+    )
 
     m08 = next(m for m in released_modules() if m["id"] == "m08")
     report = (folder / m08["folder"] / "country-report.html").read_text(encoding="utf-8")

@@ -264,6 +264,9 @@ def test_module_8_panels_estimate_jobs_draw_the_roadmap_and_make_the_report(tmp_
     assert "(1 with answers or data about your own cluster" in result.value
     assert "download='country-report.zip'" in result.value
     assert "download='country-report.html'" in result.value
+    assert "download='country-report.docx'" in result.value
+    assert "country-report.docx</code>" in result.value  # said to be saved beside the notebook
+    assert (course / "m08-country-strategy" / "country-report.docx").exists()
     page = (course / "m08-country-strategy" / "country-report.html").read_text(encoding="utf-8")
     assert "Ana Reyes" in page and "Social capital" in page
     assert "The cluster: Eastern fringe dyeing cluster" in page

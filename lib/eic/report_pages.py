@@ -1,6 +1,6 @@
-"""The country report as pages: one self-contained, printable HTML page, and Markdown to
-edit (with its charts, also as one zip file to download). :mod:`eic.report` gathers what
-goes in it.
+"""The country report as pages: one self-contained, printable HTML page, a Word document
+to edit (:mod:`eic.report_docx`, made from the page), and Markdown to edit (with its charts,
+also as one zip file to download). :mod:`eic.report` gathers what goes in it.
 
 :func:`write_report` writes each file whole (:func:`eic.file_lock.write_whole`): a full disk
 leaves the report made before as it was. The Markdown file is there to be edited, and a
@@ -18,8 +18,10 @@ import html
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
+from eic import report_docx
 from eic.file_lock import write_whole
 from eic.report import (
     REFLECTION_KINDS,
@@ -33,6 +35,7 @@ from eic.report import (
     country_in_text,
     describe,
 )
+from eic.report_docx import html_to_docx
 
 ANNEX_INTRO = (
     "These are the answers to the course's exercises. They are about the course's examples "
@@ -183,6 +186,11 @@ def to_html(report: Report) -> str:
         parts.append("</section>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def to_docx(report: Report) -> bytes:
+    """The report as a Word document (.docx), holding what its web page shows."""
+    return html_to_docx(to_html(report), title=report.title, author=", ".join(report.participants))
 
 
 OWN_RESULTS_HEADING = "What the module's analysis shows for this table"
@@ -452,34 +460,47 @@ def edited_since_written(content: bytes) -> bool:
 
 
 class ReportFiles(tuple[Path, Path]):
-    """What :func:`write_report` wrote: ``(html_path, md_path)``, and in ``kept`` the dated
-    copy of a Markdown file edited since the course wrote it (``None`` if there was none)."""
+    """What :func:`write_report` wrote: ``(html_path, md_path)``, in ``docx`` the Word
+    document, and in ``kept`` and ``kept_docx`` the dated copies of a Markdown file and a
+    Word document edited since the course wrote them (``None`` if there was none)."""
 
     kept: Path | None
+    docx: Path | None
+    kept_docx: Path | None
 
-    def __new__(cls, html_path: Path, md_path: Path, kept: Path | None = None) -> ReportFiles:
+    def __new__(
+        cls,
+        html_path: Path,
+        md_path: Path,
+        kept: Path | None = None,
+        docx: Path | None = None,
+        kept_docx: Path | None = None,
+    ) -> ReportFiles:
         files = super().__new__(cls, (html_path, md_path))
-        files.kept = kept
+        files.kept, files.docx, files.kept_docx = kept, docx, kept_docx
         return files
 
     @property
     def note(self) -> str:
         """For the person who made the report: where their edited text is now ("" if none)."""
-        if self.kept is None:
-            return ""
-        md_name = self[1].name
-        return (
-            f"You had edited {md_name} since the course wrote it: your version is kept as "
-            f"{self.kept.name} beside it, and {md_name} now holds the new report."
-        )
+        notes = []
+        for written, kept in ((self[1], self.kept), (self.docx, self.kept_docx)):
+            if kept is not None and written is not None:
+                notes.append(
+                    f"You had edited {written.name} since the course wrote it: your version is "
+                    f"kept as {kept.name} beside it, and {written.name} now holds the new report."
+                )
+        return " ".join(notes)
 
 
 def write_report(report: Report, folder: Path, stem: str = "country-report") -> ReportFiles:
-    """Write ``<stem>.html`` and ``<stem>.md`` (with ``<stem>-images/``) into ``folder``.
+    """Write ``<stem>.html``, ``<stem>.docx`` and ``<stem>.md`` (with ``<stem>-images/``)
+    into ``folder``.
 
     Each file is written whole or not at all: an :class:`OSError` (a full disk) leaves the
-    files written before as they were. A ``<stem>.md`` edited since the course wrote it is
-    first kept as ``<stem>-edited-<date>-<time>.md``; the result's ``kept`` and ``note`` say so.
+    files written before as they were. A ``<stem>.md`` or ``<stem>.docx`` edited since the
+    course wrote it is first kept as ``<stem>-edited-<date>-<time>.md`` (or ``.docx``); the
+    result's ``kept``, ``kept_docx`` and ``note`` say so.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -493,24 +514,32 @@ def write_report(report: Report, folder: Path, stem: str = "country-report") -> 
             write_whole(folder / f"{stem}-images" / name, png)
     write_whole(md_path, markdown)
     html_path = folder / f"{stem}.html"
-    write_whole(html_path, to_html(report).encode("utf-8"))
-    return ReportFiles(html_path, md_path, kept)
+    page = to_html(report)
+    write_whole(html_path, page.encode("utf-8"))
+    docx_path = folder / f"{stem}.docx"
+    author = ", ".join(report.participants)
+    docx = html_to_docx(page, title=report.title, author=author)
+    kept_docx = _keep_edited(docx_path, docx, edited=report_docx.edited_since_written)
+    write_whole(docx_path, docx)
+    return ReportFiles(html_path, md_path, kept, docx_path, kept_docx)
 
 
-def _keep_edited(md_path: Path, markdown: bytes) -> Path | None:
-    """Copy ``md_path`` to a dated name if it was edited since the course wrote it (and is
-    not ``markdown`` already); return the copy's path."""
+def _keep_edited(
+    md_path: Path, markdown: bytes, *, edited: Callable[[bytes], bool] = edited_since_written
+) -> Path | None:
+    """Copy ``md_path`` to a dated name if it was ``edited`` since the course wrote it (and
+    is not ``markdown`` already); return the copy's path."""
     try:
         content = md_path.read_bytes()
     except FileNotFoundError:
         return None
-    if content == markdown or not edited_since_written(content):
+    if content == markdown or not edited(content):
         return None
     made = dt.datetime.now().strftime("%Y-%m-%d-%H%M%S")
-    kept = md_path.with_name(f"{md_path.stem}-edited-{made}.md")
+    kept = md_path.with_name(f"{md_path.stem}-edited-{made}{md_path.suffix}")
     number = 2
     while kept.exists():
-        kept = md_path.with_name(f"{md_path.stem}-edited-{made}-{number}.md")
+        kept = md_path.with_name(f"{md_path.stem}-edited-{made}-{number}{md_path.suffix}")
         number += 1
     write_whole(kept, content)
     return kept

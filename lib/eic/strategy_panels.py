@@ -37,7 +37,7 @@ from eic.report import (
     number_text,
     planned_quantities,
 )
-from eic.report_pages import markdown_archive, to_html, write_report
+from eic.report_pages import markdown_archive, write_report
 from eic.strategy import roadmap_chart, roadmap_from_terms, roadmap_summary
 
 # the largest amount a box of the green-jobs estimate takes: more is a slip of the keyboard
@@ -262,6 +262,7 @@ def _download(name: str, data: bytes, mime: str, label: str) -> str:
 
 # where the report's name and country are kept in Module 8's answer file
 REPORT_DETAILS = "report_details"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def report_panel(course_folder: Path | str, *, save_to: Path | str = ".") -> w.VBox | None:
@@ -325,6 +326,7 @@ def report_panel(course_folder: Path | str, *, save_to: Path | str = ".") -> w.V
             files = write_report(report, Path(save_to))
             html_path, md_path = files
             markdown_zip = markdown_archive(report, md_path.stem)
+            page, docx = html_path.read_bytes(), files.docx.read_bytes()
         except OSError:
             result.value = (
                 "<p role='alert'>The report could not be saved beside this notebook: "
@@ -345,9 +347,13 @@ def report_panel(course_folder: Path | str, *, save_to: Path | str = ".") -> w.V
             f"<p>&#10003; Report made from {len(made)} of {len(report.sections)} modules "
             f"({own} with answers or data about your own cluster; the answers to the course's "
             "exercises are in its annex), saved as "
-            f"<code>{html.escape(html_path.name)}</code> and "
+            f"<code>{html.escape(html_path.name)}</code>, "
+            f"<code>{html.escape(files.docx.name)}</code> and "
             f"<code>{html.escape(md_path.name)}</code> beside this notebook. Download: "
-            + _download(html_path.name, to_html(report).encode("utf-8"), "text/html",
+            + _download(files.docx.name, docx, DOCX,
+                        "the report to edit in Word (.docx)")
+            + " · "
+            + _download(html_path.name, page, "text/html",
                         "the report as a web page (print it or save it as PDF)")
             + " · "
             + _download(f"{md_path.stem}.zip", markdown_zip, "application/zip",

@@ -66,7 +66,7 @@ def make_reports(
 def _report(args: argparse.Namespace) -> int:
     course = Course.at()
     for files in make_reports(course, args.participants, country=args.country, out=args.out):
-        print(f"wrote {files[0]} (and its Markdown version beside it)")
+        print(f"wrote {files[0]} (and its Word and Markdown versions beside it)")
         if files.note:
             print(f"  {files.note}")
     return 0
@@ -76,7 +76,7 @@ def add_report_command(commands) -> None:
     parser = commands.add_parser(
         "report",
         help="draft country reports from the participants' submitted answers",
-        description="Write a draft country report (HTML and Markdown) for each participant "
+        description="Write a draft country report (HTML, Word and Markdown) for each participant "
         "named, or one group report for every participant of --country, from the answers "
         "in submitted/. Modules not submitted yet are listed as not yet done.",
     )
