@@ -35,6 +35,8 @@ PLANT_FIELDS = (
      1, 0.05),
     ("usd_per_kg_cod", "COD treatment cost (USD per kg COD):", 0, 1_000, 0.05),
 )  # fmt: skip
+# the boxes of the plant figures take any number up to this size, in or out of its range
+ANY_FIGURE = 1e15
 PLANT_NAMES = {
     "fixed_usd_per_yr": "the fixed cost",
     "design_m3_per_day": "the design flow",
@@ -59,6 +61,29 @@ def course_plant() -> dict[str, float]:
         "scale_exponent": CETP_PLANT["scale_exponent"],
         "usd_per_kg_cod": COD_USD_PER_KG,
     }
+
+
+def _bound(number: float) -> str:
+    return f"{number:,.0f}" if number >= 1_000 else f"{number:g}"
+
+
+def plant_figure_problems(values: Mapping[str, float]) -> list[str]:
+    """What is wrong with the plant figures ``values`` (of :data:`PLANT_FIELDS`): each figure
+    outside its range, named with what was typed and the range, so that a figure typed is
+    never quietly replaced by the nearest one allowed.
+
+    >>> plant_figure_problems(course_plant() | {"scale_exponent": 1.5})
+    ['the scale exponent is 1.5: enter a number from 0.05 to 1']
+    """
+    problems = []
+    for name, _label, low, high, _step in PLANT_FIELDS:
+        value = values[name]
+        if not (isinstance(value, int | float) and math.isfinite(value) and low <= value <= high):
+            problems.append(
+                f"{PLANT_NAMES[name]} is {value:,.10g}: enter a number from {_bound(low)} to "
+                f"{_bound(high)}"
+            )
+    return problems
 
 
 def _kept_value(saved: object, low: float, high: float) -> float | None:
@@ -96,16 +121,19 @@ def firms_analysis(
     rule = {"chosen": kept_rule if kept_rule in RULES else None}
     wide = {"description_width": "initial"}
     fields = {
+        # bounded only far beyond each figure's range: a box bounded by it quietly replaced
+        # 1.5 by 1; a figure out of its range is named instead (plant_figure_problems), and
+        # the results stay those of the last figures in range
         name: w.BoundedFloatText(
             description=label,
             value=course[name] if kept[name] is None else kept[name],
-            min=low,
-            max=high,
+            min=-ANY_FIGURE,
+            max=ANY_FIGURE,
             step=step,
             style=wide,
             layout={"width": "auto"},
         )
-        for name, label, low, high, step in PLANT_FIELDS
+        for name, label, _low, _high, step in PLANT_FIELDS
     }
     clean = check_firms(table)
     flow = float(clean["effluent_m3_per_day"].sum())
@@ -136,6 +164,14 @@ def firms_analysis(
 
     def build(change=None) -> None:
         values = {name: float(field.value) for name, field in fields.items()}
+        if problems := plant_figure_problems(values):
+            said = " ".join(f"{problem[0].upper()}{problem[1:]}." for problem in problems)
+            note.value = (
+                "<p role='alert' class='eic-own-data-figure-problem'>&#9888; "
+                f"{html.escape(said)} The results below are still those of the figures before; "
+                "your change is not kept.</p>"
+            )
+            return
         kept_note = ""
         if remember is not None and change is not None:  # a figure was changed: keep it
             kept_note = keep()
