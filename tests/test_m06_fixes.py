@@ -140,5 +140,8 @@ def test_the_module_says_things_without_idioms_and_names_the_save_button():
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for idiom in ("walk away", "fail quietly", "fails quietly", "colour the messages"):
         assert idiom not in text, idiom
+    # the reading's table of plant costs gave "annualised" costs with no word of what that is
+    assert "Annualised" not in text
+    assert "spreads the cost of building the plant over its working life" in text
     intro = cell("release", "worksheet_intro")
     assert "**Save answer**" in intro
