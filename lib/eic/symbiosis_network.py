@@ -70,12 +70,18 @@ class NetworkSummary:
     resources: int
 
     def explain(self) -> str:
-        names = " and ".join(self.anchors)
+        """The counts in a sentence. Partners tied for the most links are named together:
+        "Anchors, tied with 2 partners each: A, B and C.", not "Anchor: A and B and C"."""
+        linked = _count(self.degree[self.anchors[0]], "partner")
+        if len(self.anchors) == 1:
+            anchor = f"Anchor: {self.anchors[0]}, with {linked}."
+        else:
+            names = ", ".join(self.anchors[:-1]) + f" and {self.anchors[-1]}"
+            anchor = f"Anchors, tied with {linked} each: {names}."
         return (
             f"{_count(self.firms, 'partner')} joined by {_count(self.links, 'link')} "
             f"({_count(self.resources, 'resource')}); density {self.density:.2f} (share of all "
-            "possible pairs that are linked). "
-            f"Anchor: {names}, with {_count(self.degree[self.anchors[0]], 'partner')}."
+            f"possible pairs that are linked). {anchor}"
         )
 
 
