@@ -173,3 +173,15 @@ def test_go_further_counts_steam_apart_from_the_by_products_diverted():
     code = next(c.source for c in cells if "for limit in (3, 5, 8, 15, 30)" in c.source)
     assert "diverted_and_shared" in code and "total['tonnes']" not in code
     assert "compares the two objectives" not in markdown()
+
+
+def test_question_3_hints_at_the_count_read_at_6_km_or_from_the_savings_account(
+    tmp_path, monkeypatch
+):
+    inventory = data.load("sme_inventory")
+    # the slider one step too far: at 6 km the steam to dye house B (5.66 km) is feasible too
+    assert len(match_by_products(inventory, max_distance_km=6)) == 8
+    q3 = question(tmp_path, monkeypatch, "q3_exchanges_5km")
+    said = checked(q3, "8")
+    assert "Think again" in said and "6 km" in said and "savings account" in said
+    assert "Think again" not in checked(q3, "7")
