@@ -72,6 +72,13 @@ def test_number_accepts_numbers_and_explains_text(ws, tmp_path):
     q.text.value = "61"
     click(q.check_button)
     assert "projects" in q.feedback.value
+    # a range written as an official writes numbers, not "1e+08"
+    wide = ws.number("q4_c", "How much?", unit="USD/yr", plausible=(10_000, 100_000_000))
+    wide.text.value = "2.5"
+    click(wide.check_button)
+    assert "2.5 USD/yr is outside the plausible range 10,000 to 100,000,000 USD/yr" in (
+        wide.feedback.value
+    )
     reloaded = Worksheet("m01", tmp_path).number("q4_a", "How many?", unit="Eco-Towns")
     assert reloaded.value == 61.0
 
@@ -363,6 +370,8 @@ def test_a_number_that_reads_two_ways_is_read_as_its_range_allows_or_asked_about
     assert "'4,966' can be read two ways: as 4966 (with the comma between thousands)" in said
     assert "or as 4.966 (with a decimal comma)" in said
     assert "Type 4966 if you mean the first, 4,9660 if you mean the second" in said
+    # why "4,9660": the one sign the box gives that the comma is a decimal one
+    assert "with more or fewer than three digits after it, a comma can only be a decimal" in said
     assert recorded(sheet, "q7_w") == 5000
     for typed, number in [("4966", 4966), ("4,9660", 4.966), ("4,966.0", 4966)]:
         wide.text.value = typed

@@ -120,7 +120,8 @@ def read_answer_number(text: str, plausible: tuple[float, float] | None = None) 
     raise ValueError(
         f"'{text.strip()}' can be read two ways: as {whole}{part} (with the {name} between "
         f"thousands) or as {whole}.{part.rstrip('0') or part} (with a decimal {name}). Type "
-        f"{whole}{part} if you mean the first, {as_decimal} if you mean the second."
+        f"{whole}{part} if you mean the first, {as_decimal} if you mean the second: with more "
+        f"or fewer than three digits after it, a {name} can only be a decimal {name}."
     )
 
 

@@ -263,7 +263,8 @@ class Number(Question):
         if self.plausible and not self.plausible[0] <= value <= self.plausible[1]:
             low, high = self.plausible
             return [
-                f"{value:g} {self.unit} is outside the plausible range {low:g} to {high:g} "
+                f"{value:,.15g} {self.unit} is outside the plausible range {low:,.15g} to "
+                f"{high:,.15g} "
                 f"{self.unit}; check the figure and its unit"
             ]
         return []
