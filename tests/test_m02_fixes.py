@@ -3,12 +3,16 @@ sentences say what its numbers say."""
 
 from __future__ import annotations
 
+import html
 import re
 
+import pandas as pd
 import pytest
 from conftest import copy_course, notebook_path, released_modules, run_notebook
 
 from eic import data
+from eic.clusters import candidate_clusters, lq_chart, threshold_text
+from eic.panels import lq_explorer
 
 RIVERSIDE_TEXTILES_2020 = 61_860
 RIVERSIDE_ALL_2020 = 327_090
@@ -69,3 +73,63 @@ def test_no_output_before_question_2_shows_riversides_location_quotients(release
     # the other four provinces are still there, e.g. Coastal Port's chemicals at 1.60
     for province in ("Coastal Port", "Capital Fringe", "Highlands", "Delta"):
         assert province in before
+
+
+# -- the screen's sentences say what its numbers say ---------------------------------------
+
+
+def grown_alike(extra: int = 0) -> pd.DataFrame:
+    """Two regions whose every sector grows by 10 % from 2015 to 2020, as the nation's does;
+    ``extra`` persons more in North's textiles in 2020."""
+    start = {("North", "Textiles"): 9_000, ("North", "Food"): 5_000}
+    start |= {("South", "Textiles"): 4_000, ("South", "Food"): 8_000}
+    rows = []
+    for (region, sector), persons in start.items():
+        rows.append((region, sector, 2015, persons))
+        more = extra if (region, sector) == ("North", "Textiles") else 0
+        rows.append((region, sector, 2020, persons * 11 // 10 + more))
+    return pd.DataFrame(rows, columns=["region", "sector", "year", "employment"])
+
+
+def test_a_sector_that_kept_pace_with_the_nation_is_not_said_to_be_ahead_of_it():
+    """A regional shift of 0 persons was read as "ahead of the sector's national trend"."""
+    found = candidate_clusters(grown_alike(), "North", start=2015)
+    for reason in found["reason"]:
+        assert "regional shift since 2015: +0 persons (in line with the sector's" in reason
+        assert "ahead of" not in reason and "behind" not in reason
+
+
+def test_a_shift_that_rounds_to_no_person_is_in_line_and_one_person_is_ahead():
+    # North textiles 2020: 9,901 (one more); nation 13,000 -> 14,301, so by hand the
+    # regional shift is 9,901 - 9,000 x 14,301 / 13,000 = 9,901 - 9,900.69 = +0.31 persons
+    small = candidate_clusters(grown_alike(extra=1), "North", start=2015)
+    textiles = small.set_index("sector").loc["Textiles"]
+    assert textiles["regional_shift"] == pytest.approx(9_901 - 9_000 * 14_301 / 13_000)
+    assert "+0 persons (in line with" in textiles["reason"]
+    # 20 more: 9,920 - 9,000 x 14,320 / 13,000 = 9,920 - 9,913.85 = +6.15, shown as +6
+    larger = candidate_clusters(grown_alike(extra=20), "North", start=2015)
+    reason = larger.set_index("sector").loc["Textiles", "reason"]
+    assert "+6 persons (ahead of the sector's national trend)" in reason
+
+
+def plain(markup: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", markup))
+
+
+def test_the_explorer_writes_the_threshold_as_its_slider_does_in_every_sentence():
+    """At 1.20 the heading said "a threshold of 1.20" while each reason said "1.2" and the
+    chart's legend "LQ = 1.2"; question 4 asks about 1.20."""
+    explorer = lq_explorer(data.load("regional_employment"), "Riverside", start=None, display=False)
+    explorer.controls["threshold"].value = 1.2
+    text = plain(explorer.text.value)
+    assert "at a threshold of 1.20:" in text
+    assert "LQ 1.23 is at least 1.20: a candidate cluster" in text  # metals & machinery
+    assert "LQ 1.07 is below the 1.20 threshold" in text  # agriculture & food processing
+    assert not re.search(r"\b1\.2\b", text), text
+    found = candidate_clusters(data.load("regional_employment"), "Riverside", lq_threshold=1.5)
+    legend = [
+        t.get_text()
+        for t in lq_chart(found, "Riverside", threshold=1.5).axes[0].get_legend().get_texts()
+    ]
+    assert "Threshold (LQ = 1.50)" in legend
+    assert threshold_text(1.2) == "1.20" and threshold_text(1.801) == "1.801"

@@ -331,7 +331,11 @@ def lq_chart(
             [], [], color="black", linestyle="--", label=f"{_capital(average_of(whole))} (LQ = 1)"
         ),
         Line2D(
-            [], [], color=PALETTE[1], linestyle=(0, (6, 3)), label=f"Threshold (LQ = {threshold:g})"
+            [],
+            [],
+            color=PALETTE[1],
+            linestyle=(0, (6, 3)),
+            label=f"Threshold (LQ = {threshold_text(threshold)})",
         ),
     ]
     ax.legend(handles=handles, loc="lower right", fontsize="small")
@@ -419,6 +423,17 @@ def _lq_text(lq: float, threshold: float) -> str:
     return f"{lq:.4f}" if same else text
 
 
+def threshold_text(threshold: float) -> str:
+    """The threshold as the explorer's slider and its sentence show it, with 2 decimals, or
+    with all its digits when 2 would round it.
+
+    >>> threshold_text(1.2), threshold_text(1.25), threshold_text(1.801)
+    ('1.20', '1.25', '1.801')
+    """
+    text = f"{threshold:.2f}"
+    return text if float(text) == threshold else f"{threshold:g}"
+
+
 def average_of(whole: str) -> str:
     """LQ 1 in words: the average of what the table's regions make up.
 
@@ -447,24 +462,25 @@ def _reason(
     row, threshold: float, min_employment: float, start: int | None, whole: str = NATION
 ) -> str:
     lq, persons = _lq_text(row.lq, threshold), f"{row.employment:,.0f} persons employed"
+    cut = threshold_text(threshold)
     if not _at_least(row.lq, threshold):
-        reason = f"LQ {lq} is below the {threshold:g} threshold: {_against_whole(lq, whole)}"
+        reason = f"LQ {lq} is below the {cut} threshold: {_against_whole(lq, whole)}"
     elif row.employment < min_employment:
         reason = (
-            f"LQ {lq} is at least {threshold:g} but {persons} is below "
-            f"{min_employment:,.0f}: too small"
+            f"LQ {lq} is at least {cut} but {persons} is below {min_employment:,.0f}: too small"
         )
     elif min_employment > 0:
         reason = (
-            f"LQ {lq} is at least {threshold:g} and {persons} is at least "
+            f"LQ {lq} is at least {cut} and {persons} is at least "
             f"{min_employment:,.0f}: a candidate cluster"
         )
     else:
-        reason = f"LQ {lq} is at least {threshold:g}: a candidate cluster"
+        reason = f"LQ {lq} is at least {cut}: a candidate cluster"
     if start is not None and not math.isnan(row.regional_shift):
-        trend = "ahead of" if row.regional_shift >= 0 else "behind"
+        shift = int(round(row.regional_shift))  # as the reason shows it, in whole persons
+        trend = "ahead of" if shift > 0 else "behind" if shift < 0 else "in line with"
         reason += (
-            f"; regional shift since {start}: {row.regional_shift:+,.0f} persons "
+            f"; regional shift since {start}: {shift:+,d} persons "
             f"({trend} the sector's {'national trend' if whole == NATION else f'trend in {whole}'})"
         )
     return reason
