@@ -6,9 +6,10 @@ from __future__ import annotations
 import html
 import re
 
+import nbformat
 import pandas as pd
 import pytest
-from conftest import copy_course, notebook_path, released_modules, run_notebook
+from conftest import ROOT, copy_course, notebook_path, released_modules, run_notebook
 
 from eic import data
 from eic.clusters import candidate_clusters, lq_chart, threshold_text
@@ -133,3 +134,53 @@ def test_the_explorer_writes_the_threshold_as_its_slider_does_in_every_sentence(
     ]
     assert "Threshold (LQ = 1.50)" in legend
     assert threshold_text(1.2) == "1.20" and threshold_text(1.801) == "1.801"
+
+
+# -- question 2's Check names the rounding of the shares -----------------------------------
+
+
+def question_2(folder):
+    """Question 2 as the released notebook builds it, in a worksheet kept in ``folder``."""
+    from eic.worksheet import Worksheet
+
+    notebook = nbformat.read(notebook_path(ROOT, "release", module_2()), as_version=4)
+    cell = next(
+        c
+        for c in notebook.cells
+        if c.metadata.get("nbgrader", {}).get("grade_id") == "q2_lq_textiles"
+    )
+    code = cell.source.rsplit("\nq2", 1)[0]  # the question, less the line that shows it
+    names = {"ws": Worksheet("m02", folder)}
+    exec(code, names)
+    return names["q2"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "shares"),
+    [
+        ("3.17", (0.19, 0.06)),  # 0.19 / 0.06 = 3.1667
+        ("3.16", (0.19, 0.06)),
+        ("3.38", (0.189, 0.056)),  # 0.189 / 0.056 = 3.375
+        ("3,37", (0.189, 0.056)),
+    ],
+)
+def test_shares_rounded_before_dividing_get_a_hint_that_says_so(
+    tmp_path, monkeypatch, typed, shares
+):
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    q2 = question_2(tmp_path)
+    regional, national = shares
+    assert abs(regional / national - float(typed.replace(",", "."))) < 0.011
+    assert abs(float(typed.replace(",", ".")) - Q2_ANSWER) > 0.011  # wrong by the grade's rule
+    q2.text.value = typed
+    said = " ".join(q2.check())
+    assert f"({regional} and {national})" in said, said
+    assert "round only the result" in said
+
+
+def test_the_right_answer_to_question_2_gets_no_rounding_hint(tmp_path, monkeypatch):
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    q2 = question_2(tmp_path)
+    for typed in ("3.40", "3.4", "3.39", "3.41"):
+        q2.text.value = typed
+        assert "rounded" not in " ".join(q2.check()), typed
