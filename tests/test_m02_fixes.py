@@ -184,3 +184,21 @@ def test_the_right_answer_to_question_2_gets_no_rounding_hint(tmp_path, monkeypa
     for typed in ("3.40", "3.4", "3.39", "3.41"):
         q2.text.value = typed
         assert "rounded" not in " ".join(q2.check()), typed
+
+
+def test_the_own_data_shift_share_table_signs_its_changes_as_the_worksheet_does():
+    """The own-data panel's table wrote changes without a sign (240, where the worksheet's
+    table writes +240) and doubled its brackets: "National share (national growth)
+    (persons)"."""
+    from conftest import shown_html
+
+    from eic.own_analyses import employment_analysis
+
+    shown = plain(shown_html(employment_analysis(grown_alike(), settings={"region": "North"})))
+    assert "National share (national growth), persons" in shown
+    assert ") (persons)" not in shown
+    # North's textiles grew from 9,000 to 9,900 with the nation's 10 %: by hand, an actual
+    # change of +900, all of it national share; industry mix and regional shift 0
+    row = re.search(r"Textiles\s+9,000\s+9,900\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)", shown)
+    assert row, shown
+    assert row.groups() == ("+900", "+900", "+0", "+0")

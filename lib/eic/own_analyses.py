@@ -134,14 +134,16 @@ def employment_analysis(
                         change,
                         caption=f"Shift-share of {region.value}, {start.value} to {years[-1]} "
                         "(persons employed)",
-                        formats={c: "{:,.0f}" for c in change.columns if c != "sector"},
+                        # as the worksheet's table: levels plain, changes with their sign
+                        formats={"employment_start": "{:,.0f}", "employment_end": "{:,.0f}"}
+                        | dict.fromkeys(["actual_change", *COMPONENT_LABELS], "{:+,.0f}"),
                         headers={
                             "sector": "Sector",
                             "employment_start": f"Employment {start.value} (persons)",
                             "employment_end": f"Employment {years[-1]} (persons)",
                             "actual_change": "Actual change (persons)",
                             **{
-                                part: f"{label} (persons)"
+                                part: f"{label}, persons"
                                 for part, label in COMPONENT_LABELS.items()
                             },
                         },
