@@ -202,3 +202,17 @@ def test_the_own_data_shift_share_table_signs_its_changes_as_the_worksheet_does(
     row = re.search(r"Textiles\s+9,000\s+9,900\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)", shown)
     assert row, shown
     assert row.groups() == ("+900", "+900", "+0", "+0")
+
+
+def test_the_lq_charts_values_are_readable_where_a_dashed_line_runs_through_them():
+    """Coastal Port's 0.97 and 1.21 sat on the dashed line at 1 (and Riverside's 1.23 on
+    the threshold at 1.20): each value now has a white ground drawn above the lines."""
+    found = candidate_clusters(data.load("regional_employment"), "Coastal Port", start=2010)
+    ax = lq_chart(found, "Coastal Port", threshold=1.25).axes[0]
+    values = {t.get_text(): t for t in ax.texts}
+    assert {"0.97", "1.21", "1.60"} <= set(values)
+    top_line = max(line.get_zorder() for line in ax.lines)
+    for text in values.values():
+        ground = text.get_bbox_patch()
+        assert ground is not None and ground.get_facecolor()[:3] == (1.0, 1.0, 1.0)
+        assert text.get_zorder() > top_line

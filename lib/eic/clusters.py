@@ -316,9 +316,16 @@ def lq_chart(
     bars = ax.barh(data["sector"], data["lq"], color=colours)
     for bar, candidate in zip(bars, data["candidate"], strict=True):
         bar.set_hatch("//" if candidate else "")
-    ax.bar_label(bars, fmt="%.2f", padding=3)
     ax.axvline(1, color="black", linestyle="--", linewidth=1)
     ax.axvline(threshold, color=PALETTE[1], linestyle=(0, (6, 3)), linewidth=1.5)
+    # on a white ground, so that a dashed line running through a value does not cross it out
+    ax.bar_label(
+        bars,
+        fmt="%.2f",
+        padding=3,
+        zorder=3,
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+    )
     ax.set_xlim(0, max(float(data["lq"].max()), threshold) * 1.15)
     year = lqs_or_candidates.attrs.get("year")
     ax.set_title(f"Specialisation of {region} by sector" + (f", {year}" if year else ""))
