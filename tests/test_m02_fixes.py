@@ -216,3 +216,68 @@ def test_the_lq_charts_values_are_readable_where_a_dashed_line_runs_through_them
         ground = text.get_bbox_patch()
         assert ground is not None and ground.get_facecolor()[:3] == (1.0, 1.0, 1.0)
         assert text.get_zorder() > top_line
+
+
+# -- the worksheet shows the cluster map its third objective names -------------------------
+
+
+def riverside_candidates() -> pd.DataFrame:
+    return candidate_clusters(data.load("regional_employment"), "Riverside", start=2010)
+
+
+def test_the_cluster_map_puts_each_sector_at_its_quotient_and_regional_shift():
+    from eic.clusters import cluster_map_chart
+
+    ax = cluster_map_chart(riverside_candidates(), "Riverside").axes[0]
+    assert ax.get_title() == "Cluster map of Riverside, 2010-2020"
+    assert ax.get_xlabel() == "Location quotient in 2020 (1 = national average)"
+    assert ax.get_ylabel() == "Regional shift since 2010 (persons)"
+    points = {tuple(xy) for xy in ax.collections[0].get_offsets().round(2).tolist()}
+    # by hand: textiles (61,860 / 327,090) / (140,650 / 2,531,250) = 3.40 and
+    # 61,860 - 40,320 x 159,140 / 140,650 ... as computed in the shift-share table: +16,240;
+    # chemicals 1.33 and 15,170 - 15,360 x 88,260 / 72,630 = -3,495.5
+    textiles = (round(Q2_ANSWER, 2), 16_240.07)
+    chemicals = (1.33, round(15_170 - 15_360 * 88_260 / 72_630, 2))
+    assert any(abs(x - textiles[0]) < 0.01 and abs(y - textiles[1]) < 1 for x, y in points)
+    assert any(abs(x - chemicals[0]) < 0.01 and abs(y - chemicals[1]) < 1 for x, y in points)
+    # the largest bubble is the largest employer, services (92,270 persons)
+    sizes = ax.collections[0].get_sizes()
+    assert len(sizes) == 8 and max(sizes) == sizes[0]
+    names = [t.get_text() for t in ax.texts]
+    assert sorted(names) == sorted(riverside_candidates()["sector"])
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "Threshold (LQ = 1.25)" in legend
+    assert ax.get_legend().get_title().get_text() == "Bubble area: persons employed in 2020"
+
+
+def test_the_cluster_maps_names_do_not_overlap():
+    from eic.clusters import cluster_map_chart
+
+    for region in ("Riverside", "Coastal Port", "Capital Fringe", "Highlands", "Delta"):
+        found = candidate_clusters(data.load("regional_employment"), region, start=2010)
+        fig = cluster_map_chart(found, region)
+        fig.canvas.draw()
+        # each name's white ground (the text's own extent takes in its leader line too)
+        boxes = [t.get_bbox_patch().get_window_extent() for t in fig.axes[0].texts]
+        for i, one in enumerate(boxes):
+            for other in boxes[i + 1 :]:
+                assert not one.overlaps(other), region
+
+
+def test_the_cluster_map_needs_a_start_year():
+    from eic.clusters import cluster_map_chart
+
+    one_year = candidate_clusters(data.load("regional_employment"), "Riverside")
+    with pytest.raises(ValueError, match="needs a start year"):
+        cluster_map_chart(one_year, "Riverside")
+
+
+def test_the_released_page_shows_riversides_cluster_map_before_questions_7_and_8(released_run):
+    cells = released_run.cells
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in cells]
+    shown = output_text(cells[ids.index("worksheet_cluster_map")])
+    assert "<img" in shown and "Cluster map of Riverside" in shown
+    assert "Right of the 1.25 threshold and above zero: Textiles &amp; dyeing." in shown
+    assert "Right of the threshold but below zero: Chemicals." in shown
+    assert ids.index("worksheet_shift_share") < ids.index("worksheet_cluster_map")
+    assert ids.index("worksheet_cluster_map") < ids.index("q7_chemicals_reading")

@@ -390,6 +390,106 @@ def shift_share_chart(shift_share_result: pd.DataFrame, *, whole: str = NATION) 
     return fig
 
 
+@remembered
+def cluster_map_chart(candidates: pd.DataFrame, region: str, *, whole: str = NATION) -> Figure:
+    """The cluster map: each sector a bubble, across its location quotient, up its regional
+    shift (persons) and its area its employment; the top-right corner holds the sectors
+    that are specialised and doing better than the sector does in ``whole``.
+
+    Takes the table from :func:`candidate_clusters` made with a ``start`` year; its
+    threshold is drawn as a line and its candidates are coloured.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    if candidates["regional_shift"].isna().all():
+        raise ValueError("the cluster map needs a start year: give candidate_clusters start=")
+    threshold = candidates.attrs.get("lq_threshold", 1.25)
+    start, year = candidates.attrs.get("start"), candidates.attrs.get("year")
+    data = candidates.sort_values("employment", ascending=False, kind="stable")
+    scale = 1200 / float(data["employment"].max())  # points squared per person employed
+    colours = [PALETTE[5] if c else PALETTE[0] for c in data["candidate"]]
+    fig, ax = plt.subplots(figsize=(8, 6))
+    ax.scatter(
+        data["lq"],
+        data["regional_shift"],
+        s=data["employment"] * scale,
+        c=colours,
+        alpha=0.6,
+        edgecolors="black",
+        linewidths=0.6,
+        zorder=3,
+    )
+    ax.axvline(1, color="black", linestyle="--", linewidth=1)
+    ax.axvline(threshold, color=PALETTE[1], linestyle=(0, (6, 3)), linewidth=1.5)
+    ax.axhline(0, color="black", linewidth=0.8)
+    low, high = float(data["regional_shift"].min()), float(data["regional_shift"].max())
+    span = max(high, 0) - min(low, 0) or 1.0
+    right = max(float(data["lq"].max()), threshold) * 1.15 + 0.3
+    ax.set_xlim(0, right)
+    placed = _spread_labels(data, span, right)
+    tops = [y for _, _, _, y, _ in placed] + [high]
+    ax.set_ylim(min(low, 0) - 0.1 * span, max(max(tops), 0) + 0.1 * span)
+    for lq, shift, x, y, label in placed:
+        ax.annotate(
+            label,
+            (lq, shift),
+            xytext=(x, y),
+            fontsize="small",
+            va="center",
+            ha="left" if x > lq else "right",
+            zorder=4,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1, "alpha": 0.85},
+            arrowprops={"arrowstyle": "-", "color": "grey", "linewidth": 0.6, "shrinkA": 0},
+        )
+    ax.yaxis.set_major_formatter(lambda value, _: f"{value:+,.0f}" if value else "0")
+    where = f", {start}-{year}" if start is not None and year is not None else ""
+    ax.set_title(f"Cluster map of {region}{where}")
+    ax.set_xlabel(f"Location quotient in {year} (1 = {average_of(whole)})")
+    ax.set_ylabel(f"Regional shift since {start} (persons)")
+    handles = [
+        Line2D([], [], linestyle="", marker="o", color=PALETTE[5], label="Candidate cluster"),
+        Line2D([], [], linestyle="", marker="o", color=PALETTE[0], label="Other sector"),
+        Line2D([], [], color="black", linestyle="--", label=f"{_capital(average_of(whole))}"),
+        Line2D(
+            [],
+            [],
+            color=PALETTE[1],
+            linestyle=(0, (6, 3)),
+            label=f"Threshold (LQ = {threshold_text(threshold)})",
+        ),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="best",
+        fontsize="small",
+        title=f"Bubble area: persons employed in {year}",
+        title_fontsize="small",
+    )
+    ax.grid(alpha=0.3)
+    fig.set_layout_engine("tight")  # laid out when drawn: not at all if the chart is kept
+    return fig
+
+
+def _spread_labels(
+    data: pd.DataFrame, span: float, right: float
+) -> list[tuple[float, float, float, float, str]]:
+    """Where to write each sector's name (bubble x, y, then text x, y, name): beside its
+    bubble, moved up where it would overlap the name of a sector with a close quotient
+    (names at least 5 % of the height apart); left of a bubble in the right third."""
+    gap = 0.05 * span
+    placed: list[tuple[float, float, float, float, str]] = []
+    for row in data.sort_values("regional_shift", kind="stable").itertuples():
+        lq, shift = float(row.lq), float(row.regional_shift)
+        x = lq - 0.08 if lq > right * 2 / 3 else lq + 0.08
+        y = shift
+        for _, _, px, py, _ in placed:
+            if abs(px - x) < 0.9 and y - py < gap:
+                y = py + gap
+        placed.append((lq, shift, x, y, str(row.sector)))
+    return placed
+
+
 def _wide(clean: pd.DataFrame, year: int) -> pd.DataFrame:
     """Employment in ``year`` with regions as rows and sectors as columns, in table order."""
     in_year = clean[clean["year"] == year]
