@@ -281,3 +281,12 @@ def test_the_released_page_shows_riversides_cluster_map_before_questions_7_and_8
     assert "Right of the threshold but below zero: Chemicals." in shown
     assert ids.index("worksheet_shift_share") < ids.index("worksheet_cluster_map")
     assert ids.index("worksheet_cluster_map") < ids.index("q7_chemicals_reading")
+
+
+def test_the_reading_speaks_plainly():
+    """Idioms an official reading in a second language would trip on are said plainly."""
+    notebook = nbformat.read(notebook_path(ROOT, "source", module_2()), as_version=4)
+    text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    for idiom in ("rising tide", "a leftover", "a different conversation"):
+        assert idiom not in text, idiom
+    assert "if it simply kept pace with the whole national economy" in text
