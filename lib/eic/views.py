@@ -209,7 +209,9 @@ def radar_view(
             f"<p>Radar chart of your ratings: {html.escape(scores)} (of 5). "
             f"Average {result.average:.1f} of 5. {html.escape(result.advice())}</p>"
         )
-        chart.show(fig, f"Radar chart of your ratings: {scores} (of 5)")
+        # the chart draws the compared clusters too: its description names them
+        beside = f", drawn beside {', '.join(compare)}" if compare else ""
+        chart.show(fig, f"Radar chart of your ratings: {scores} (of 5){beside}")
 
     question.on_saved(draw)
     draw(question.recorded())
