@@ -1,5 +1,6 @@
-"""Module 1: the self-assessment's text says when its chart appears, and the chart's
-description names every cluster it draws."""
+"""Module 1: every wrong choice a participant is likely to make on the worksheet gets a hint,
+the self-assessment's text says when its chart appears, and the chart's description names
+every cluster it draws."""
 
 from __future__ import annotations
 
@@ -12,6 +13,18 @@ from conftest import RATINGS, ROOT, notebook_path, released_modules
 from eic.foundations import FOUNDATIONS
 from eic.worksheet import Worksheet
 
+TIMELINE_YEARS = {  # the year of each event, as the readings give it
+    "Kalundborg: surface water piped from a lake to a new refinery": 1961,
+    "Japan's Eco-Town programme: first plans approved": 1997,
+    "ADBI regional workshop on eco-industrial clusters, Tokyo": 2013,
+    "International Framework for Eco-Industrial Parks, first edition": 2017,
+}
+STREAMS = {  # the three streams the workshop named (ADBI, 2013a)
+    "Industrial policy that encourages innovation and technology development",
+    "Environmental policy that focuses on resource conservation and emission reduction",
+    "Regional development policy that stimulates infrastructure investment",
+}
+
 
 def module_1() -> dict:
     return next(m for m in released_modules() if m["id"] == "m01")
@@ -20,6 +33,16 @@ def module_1() -> dict:
 def cells_by_id(kind: str) -> dict[str, nbformat.NotebookNode]:
     nb = nbformat.read(notebook_path(ROOT, kind, module_1()), as_version=4)
     return {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+
+
+def build_question(grade_id: str, tmp_path):
+    """The question a worksheet cell of the released notebook builds, on an answer file of
+    its own (the released cell records nothing)."""
+    source = cells_by_id("release")[grade_id].source
+    assert "record(" not in source
+    names = {"ws": Worksheet("m01", tmp_path)}
+    exec(source.rsplit("\n", 1)[0], names)  # all but the cell's last line, which shows it
+    return names[source.split(" = ", 1)[0].strip()]
 
 
 @pytest.mark.parametrize("kind", ["source", "release"])
@@ -40,6 +63,44 @@ def test_the_chart_appears_only_once_every_foundation_is_rated(tmp_path, monkeyp
     assert chart.value == "" and "Rate your cluster" in summary.value
     question.value = RATINGS
     assert "<img" in chart.value
+
+
+def test_each_wrong_policy_stream_gets_a_hint(tmp_path):
+    q2 = build_question("q2_policy_streams", tmp_path)
+    wrong = [option for option in q2.options if option not in STREAMS]
+    assert len(wrong) == 3 and set(q2.options) - set(wrong) == STREAMS
+    for option in wrong:
+        q2.value = [*sorted(STREAMS)[:2], option]
+        (hint,) = q2.check()
+        assert "Think again" in q2.feedback.value, option
+        assert hint and hint == q2.hints[option], option
+    q2.value = sorted(STREAMS)
+    assert q2.check() == []
+
+
+def test_each_event_placed_first_but_the_earliest_gets_a_hint(tmp_path):
+    q5 = build_question("q5_timeline", tmp_path)
+    assert set(q5.options) == set(TIMELINE_YEARS)
+    earliest = min(TIMELINE_YEARS, key=TIMELINE_YEARS.get)
+    for first in TIMELINE_YEARS:
+        rest = sorted((e for e in TIMELINE_YEARS if e != first), key=TIMELINE_YEARS.get)
+        q5.value = [first, *rest]
+        messages = q5.check()
+        if first == earliest:
+            assert messages == [], first
+        else:
+            assert len(messages) == 1 and "Think again" in q5.feedback.value, first
+    # a hint that gives a year gives the one the readings give
+    for event, hint in q5.hints.items():
+        for year in re.findall(r"\b(?:19|20)\d\d\b", hint):
+            assert int(year) == TIMELINE_YEARS[event], (event, year)
+
+
+def test_the_hints_are_in_the_trainers_guide():
+    guide = (ROOT / "course" / "guide" / "m01-eic-in-asia.md").read_text(encoding="utf-8")
+    assert "- Labour migration policy that moves workers between provinces. *Check:*" in guide
+    assert "- *International Framework for Eco-Industrial Parks, first edition*:" in guide
+    assert "- *ADBI regional workshop on eco-industrial clusters, Tokyo*:" in guide
 
 
 def test_the_radar_charts_description_names_the_clusters_drawn_beside_yours(tmp_path, monkeypatch):
