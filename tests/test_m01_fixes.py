@@ -119,3 +119,14 @@ def test_the_radar_charts_description_names_the_clusters_drawn_beside_yours(tmp_
     chart, _summary = radar_view(alone).children
     alone.value = RATINGS
     assert "beside" not in chart.value
+
+
+@pytest.mark.parametrize("kind", ["source", "release"])
+def test_the_readings_use_plain_words_for_an_official_who_reads_english_as_a_second_language(
+    kind,
+):
+    text = " ".join(c.source for c in cells_by_id(kind).values() if c.cell_type == "markdown")
+    for word in ["lopsided", "hinterland", "line up their programmes", "reverse side of"]:
+        assert word not in text, word
+    assert "how uneven the shape is (a large gap between the strongest and the weakest" in text
+    assert "Firms can coordinate their programmes" in text
