@@ -130,3 +130,34 @@ def test_the_readings_use_plain_words_for_an_official_who_reads_english_as_a_sec
         assert word not in text, word
     assert "how uneven the shape is (a large gap between the strongest and the weakest" in text
     assert "Firms can coordinate their programmes" in text
+
+
+def test_the_example_clusters_keep_their_colours_when_your_cluster_is_drawn_beside_them():
+    from matplotlib.colors import to_hex
+
+    from eic.foundations import HIGHLIGHT, radar_chart
+
+    examples = {"Fringe (example)": RATINGS, "Estate (example)": dict.fromkeys(FOUNDATIONS, 4)}
+    alone = radar_chart(examples, title="Two example clusters")
+    beside = radar_chart({"Your cluster": RATINGS, **examples}, highlight="Your cluster")
+
+    def styles(fig) -> dict[str, tuple[str, str]]:
+        return {
+            line.get_label(): (to_hex(line.get_color()), line.get_linestyle())
+            for line in fig.axes[0].get_lines()
+        }
+
+    assert {name: styles(beside)[name] for name in examples} == styles(alone)
+    yours = styles(beside)["Your cluster"]
+    assert yours == (to_hex(HIGHLIGHT), "-") and yours not in styles(alone).values()
+    # drawn last, so on top of an example with the same ratings; named first in the legend
+    assert beside.axes[0].get_lines()[-1].get_label() == "Your cluster"
+    legend = [t.get_text() for t in beside.axes[0].get_legend().get_texts()]
+    assert legend == ["Your cluster", *examples]
+
+
+def test_only_a_cluster_that_is_drawn_can_be_highlighted():
+    from eic.foundations import radar_chart
+
+    with pytest.raises(ValueError, match="no ratings for 'Ours'"):
+        radar_chart({"Theirs": RATINGS}, highlight="Ours")

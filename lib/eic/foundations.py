@@ -36,6 +36,7 @@ SCALE = {
 }
 # Okabe & Ito colour-blind-safe palette
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+HIGHLIGHT = "#000000"  # a radar chart's highlighted cluster: Okabe & Ito's black
 
 
 @dataclass(frozen=True)
@@ -118,29 +119,43 @@ def assess(ratings: Mapping[str, float]) -> Assessment:
 
 @remembered
 def radar_chart(
-    profiles: Mapping[str, Mapping[str, float]], *, title: str = "Self-assessment"
+    profiles: Mapping[str, Mapping[str, float]],
+    *,
+    title: str = "Self-assessment",
+    highlight: str | None = None,
 ) -> Figure:
     """Draw one or more clusters' ratings on the four foundations as a radar chart.
 
-    ``profiles`` maps a cluster's name to its ratings (as for :func:`assess`).
+    ``profiles`` maps a cluster's name to its ratings (as for :func:`assess`). The cluster
+    named ``highlight`` (e.g. the participant's own) is drawn in a colour of its own, thicker
+    and on top, so that the others keep the colours and lines they have in a chart without
+    it (the worked example's two clusters look the same in both charts).
     """
     import matplotlib.pyplot as plt
 
     if not profiles:
         raise ValueError("give at least one cluster's ratings to draw")
+    if highlight is not None and highlight not in profiles:
+        raise ValueError(f"no ratings for '{highlight}', the cluster to highlight")
     angles = np.linspace(0, 2 * np.pi, len(FOUNDATIONS), endpoint=False)
     closed = np.append(angles, angles[0])
     fig, ax = plt.subplots(figsize=(6, 5.2), subplot_kw={"projection": "polar"})
-    for index, (name, ratings) in enumerate(profiles.items()):
-        scores = [assess(ratings).ratings[f] for f in FOUNDATIONS]
-        colour = PALETTE[index % len(PALETTE)]
+    others = [name for name in profiles if name != highlight]
+    for name in others + ([highlight] if highlight is not None else []):
+        scores = [assess(profiles[name]).ratings[f] for f in FOUNDATIONS]
+        if name == highlight:  # black, thicker: unlike any of the others
+            colour, linestyle, width = HIGHLIGHT, "-", 3
+        else:
+            index = others.index(name)
+            colour, width = PALETTE[index % len(PALETTE)], 2
+            linestyle = ("-", "--", ":", "-.")[index % 4]
         ax.plot(
             closed,
             scores + scores[:1],
             color=colour,
-            linewidth=2,
+            linewidth=width,
             label=name,
-            linestyle=("-", "--", ":", "-.")[index % 4],
+            linestyle=linestyle,
         )
         ax.fill(closed, scores + scores[:1], color=colour, alpha=0.15)
     ax.set_xticks(angles)
@@ -158,7 +173,12 @@ def radar_chart(
     ax.set_rlabel_position(45)  # between two foundations, clear of their names
     ax.set_title(f"{title}\n(rating 0 = absent, 5 = strong and self-sustaining)", pad=18)
     # below the chart: in its top right corner it covered "Enabling technologies" and a tick
+    handles, labels = ax.get_legend_handles_labels()
+    if highlight is not None:  # the highlighted cluster, drawn last, is named first
+        handles, labels = handles[-1:] + handles[:-1], labels[-1:] + labels[:-1]
     ax.legend(
+        handles,
+        labels,
         loc="upper center",
         bbox_to_anchor=(0.5, -0.12),
         ncol=min(3, len(profiles)),

@@ -203,6 +203,7 @@ def radar_view(
         fig = radar_chart(
             {"Your cluster": result.ratings, **(compare or {})},
             title="Your cluster on the four foundations",
+            highlight="Your cluster",
         )
         scores = ", ".join(f"{name} {value:g}" for name, value in result.ratings.items())
         summary.value = (
