@@ -512,3 +512,20 @@ def test_a_number_typed_with_the_question_unit_is_read_and_a_refused_one_names_t
     ratio.text.value = "0.5 (a ratio)"
     assert not ratio.save()
     assert "Your saved answer" not in ratio.feedback.value  # nothing recorded yet
+
+
+def test_a_number_copied_from_the_page_or_typed_with_a_percent_sign_is_read_or_explained(ws):
+    from eic.question_base import parse_number
+
+    # the course's pages print a minus as U+2212 and may group thousands with a thin space
+    assert parse_number("\u22123495") == -3495
+    assert parse_number("1\u202f650") == 1650 and parse_number("1\u00a0650,5") == 1650.5
+    with pytest.raises(ValueError, match=r"'340%' ends with a % sign.*340% is 3\.4\)"):
+        parse_number("340%")
+    q = ws.number("q6_shift", "Shift?", unit="persons employed", plausible=(-20_000, 20_000))
+    q.text.value = "-3495"
+    q.text.value = "-3,495"
+    said = html.unescape(q.feedback.value)
+    # the answer kept is written the way the box reads without asking
+    assert "can be read two ways" in said
+    assert "Your saved answer (-3495 persons employed) is kept." in said

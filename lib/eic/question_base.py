@@ -53,6 +53,16 @@ _THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 
 
+# spaces a number may be written with (between thousands), and the minus sign the course's
+# own pages print (U+2212), which a participant may copy
+_SPACES = str.maketrans({" ": None, "\u00a0": None, "\u202f": None, "\u2009": None,
+                         "\u2212": "-"})  # fmt: skip
+
+
+def _compact(text: str) -> str:
+    return text.strip().translate(_SPACES)
+
+
 def parse_number(text: str) -> float | None:
     """Read a number typed by a participant; None for an empty field.
 
@@ -63,9 +73,19 @@ def parse_number(text: str) -> float | None:
     >>> parse_number(" 1,650 "), parse_number("16,8"), parse_number("0,086")
     (1650.0, 16.8, 0.086)
     """
-    cleaned = text.strip().replace(" ", "")
+    cleaned = _compact(text)
     if not cleaned:
         return None
+    if cleaned.endswith("%") and _compact(cleaned[:-1]):
+        try:
+            share = parse_number(cleaned[:-1])
+        except ValueError:
+            share = None
+        if share is not None:
+            raise ValueError(
+                f"'{text.strip()}' ends with a % sign. Type the number alone; where a ratio or "
+                f"a share is asked for, type it as one ({share:g}% is {share / 100:g})."
+            )
     if _THOUSANDS.match(cleaned):
         cleaned = cleaned.replace(",", "")
     elif _DECIMAL_COMMA.match(cleaned):
@@ -99,7 +119,7 @@ def read_answer_number(text: str, plausible: tuple[float, float] | None = None) 
     >>> read_answer_number("4.966", (100, 10_000)), read_answer_number("2,400", (0, 10))
     (4966.0, 2.4)
     """
-    either = _EITHER_WAY.match(text.strip().replace(" ", ""))
+    either = _EITHER_WAY.match(_compact(text))
     if either is None:
         return parse_number(text)
     whole, mark, part = either.groups()

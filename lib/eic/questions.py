@@ -272,6 +272,13 @@ class Number(Question):
     def summary(self, value: Any) -> str:
         return f"{value:,.15g} {self.unit}"
 
+    def _describe(self, value: Any) -> str:
+        """A recorded number as the box reads it without asking (4966, not "4,966", which
+        a message just above may have called ambiguous)."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return f"{value:.15g} {self.unit}"
+        return super()._describe(value)
+
     def _hint_for(self, value: Any) -> str:
         """The hint of the first wrong value this answer is as close to as the tolerance."""
         if isinstance(value, bool) or not isinstance(value, int | float):
