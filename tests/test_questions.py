@@ -529,3 +529,21 @@ def test_a_number_copied_from_the_page_or_typed_with_a_percent_sign_is_read_or_e
     # the answer kept is written the way the box reads without asking
     assert "can be read two ways" in said
     assert "Your saved answer (-3495 persons employed) is kept." in said
+
+
+def test_a_count_is_read_whole_and_a_fraction_of_one_is_refused(ws):
+    q = ws.number("q4_towns", "How many towns?", unit="Eco-Towns", plausible=(1, 100), whole=True)
+    assert "whole number" in q.text.placeholder
+    q.text.value = "26"
+    assert recorded(ws, "q4_towns") == 26
+    # "1,997" is not read as 1.997 towns, which lies in the range: it is 1997, out of it
+    q.text.value = "1,997"
+    click(q.check_button)
+    assert "1,997 Eco-Towns is outside the plausible range 1 to 100" in q.feedback.value
+    q.text.value = "2,6"
+    click(q.check_button)
+    assert "2.6 Eco-Towns is not a whole number" in q.feedback.value
+    # a number that is not a count keeps its decimal reading
+    share = ws.number("q5_share", "Share?", unit="t", plausible=(1, 100))
+    share.text.value = "1,997"
+    assert recorded(ws, "q5_share") == 1.997

@@ -109,21 +109,27 @@ def parse_number(text: str) -> float | None:
 _EITHER_WAY = re.compile(r"^([+-]?[1-9]\d{0,2})([.,])(\d{3})$")
 
 
-def read_answer_number(text: str, plausible: tuple[float, float] | None = None) -> float | None:
+def read_answer_number(
+    text: str, plausible: tuple[float, float] | None = None, *, count: bool = False
+) -> float | None:
     """Read a number typed as an answer, as :func:`parse_number` does, except a number that
     reads two ways ("4,966" or "4.966": 4966 or 4.966). That one is taken the way that lies
     in ``plausible`` (the question's range) when only one does, as thousands when its last
     three digits are 000 ("30,000"), and otherwise refused with a message that says how to
-    type each.
+    type each. The answer to a question that asks for a ``count`` is whole: "1,997" is 1997.
 
     >>> read_answer_number("4.966", (100, 10_000)), read_answer_number("2,400", (0, 10))
     (4966.0, 2.4)
+    >>> read_answer_number("1,997", (1, 100), count=True)
+    1997.0
     """
     either = _EITHER_WAY.match(_compact(text))
     if either is None:
         return parse_number(text)
     whole, mark, part = either.groups()
     thousands, decimal = float(whole + part), float(f"{whole}.{part}")
+    if count:  # a count is whole: its range's message says if 1997 is too many
+        return thousands
     low, high = plausible or (-math.inf, math.inf)
     fits = [n for n in (thousands, decimal) if low <= n <= high]
     if part == "000" and thousands in fits:  # no one writes 30 as "30,000" or "30.000"

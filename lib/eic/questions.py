@@ -180,12 +180,15 @@ class Number(Question):
         plausible: tuple[float, float] | None = None,
         abs_tol: float = 0.0,
         rel_tol: float = 0.0,
+        whole: bool = False,
         **kwargs: Any,
     ) -> None:
         if abs_tol < 0 or rel_tol < 0:
             raise ValueError(f"abs_tol {abs_tol} and rel_tol {rel_tol} must not be negative")
         self.unit = unit
         self.plausible = plausible
+        # a count (of towns, firms, options): "1,997" is 1997, never 1.997, and 2.6 is no count
+        self.whole = whole
         self.abs_tol, self.rel_tol = abs_tol, rel_tol
         # the box's text as a recorded number was written into it, and that number: "1.125"
         # written for 1.125 is not read again as maybe 1125
@@ -194,7 +197,7 @@ class Number(Question):
 
     def _build_input(self) -> w.Widget:
         self.text = w.Text(
-            placeholder="a number, e.g. 12.5",
+            placeholder="a whole number, e.g. 12" if self.whole else "a number, e.g. 12.5",
             description="Answer",
             continuous_update=True,
             style={"description_width": "initial"},
@@ -212,7 +215,9 @@ class Number(Question):
         if self._written is not None and self.text.value == self._written[0]:
             return self._written[1]
         self._written = None  # the participant has typed since: what they type is read
-        return read_answer_number(self._without_unit(self.text.value), self.plausible)
+        return read_answer_number(
+            self._without_unit(self.text.value), self.plausible, count=self.whole
+        )
 
     def _without_unit(self, text: str) -> str:
         """``text`` less the question's own unit typed after the number ("300 m3/day" for a
@@ -267,6 +272,8 @@ class Number(Question):
                 f"{high:,.15g} "
                 f"{self.unit}; check the figure and its unit"
             ]
+        if self.whole and value != int(value):
+            return [f"{value:.15g} {self.unit} is not a whole number: count them"]
         return []
 
     def summary(self, value: Any) -> str:
