@@ -348,7 +348,7 @@ def test_the_shares_chart_compares_every_rule_with_the_stand_alone_cost():
         (key,) = fig.legends  # the key of the whole chart, outside the bars
         labels = [t.get_text().replace("\n", " ") for t in key.get_texts()]
         assert "By effluent volume (not in the core)" in labels
-        assert "Shapley (in the core)" in labels
+        assert "Shapley value (in the core)" in labels
         assert "Stand-alone cost (own plant)" in labels
     finally:
         plt.close(fig)
@@ -373,9 +373,9 @@ def test_the_shares_chart_alt_text_gives_each_firms_shares_and_the_core_verdicts
     assert "for 3 firms" in text and "black mark at its stand-alone cost" in text
     assert (
         "A (100 m3/day): own plant 60,000; Equal shares 83,333; By effluent volume 25,000; "
-        "Shapley 40,000. B (300 m3/day)"
+        "Shapley value 40,000. B (300 m3/day)"
     ) in text
     assert "C (600 m3/day): own plant 160,000;" in text
     assert text.endswith(
-        "In the core: Shapley. Not in the core: Equal shares and By effluent volume."
+        "In the core: Shapley value. Not in the core: Equal shares and By effluent volume."
     )

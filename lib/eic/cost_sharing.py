@@ -92,7 +92,7 @@ CETP_PLANT = {"fixed_usd_per_yr": 40_000.0, "unit_usd_per_m3": 0.60, "scale_expo
 COD_USD_PER_KG = 0.25
 MANY_FIRMS = 15  # a chart of more firms lists them one under another
 MAX_FIRMS = 100  # a firms table may have at most this many firms (group small firms above)
-RULES = {"equal": "Equal shares", "proportional": "By effluent volume", "shapley": "Shapley"}
+RULES = {"equal": "Equal shares", "proportional": "By effluent volume", "shapley": "Shapley value"}
 
 
 def plant_cost(

@@ -18,6 +18,7 @@ from eic.appraisal import appraise, mac_chart, mac_curve, mac_curve_description
 from eic.clusters import NATION, average_of, candidate_clusters, lq_chart
 from eic.cost_sharing import (
     COD_USD_PER_KG,
+    RULES,
     cetp_plant_cost,
     compare_rules,
     shares_chart,
@@ -443,9 +444,6 @@ def payback_text(years: float) -> str:
     """A simple payback in years as a table shows it: '3.2', or 'never, at these savings'
     when the option saves nothing (an infinite payback)."""
     return f"{years:.1f}" if math.isfinite(years) else "never, at these savings"
-
-
-RULES = {"equal": "Equal shares", "proportional": "By effluent volume", "shapley": "Shapley value"}
 
 
 def cost_sharing_explorer(
