@@ -161,3 +161,27 @@ def test_only_a_cluster_that_is_drawn_can_be_highlighted():
 
     with pytest.raises(ValueError, match="no ratings for 'Ours'"):
         radar_chart({"Theirs": RATINGS}, highlight="Ours")
+
+
+# -- the fourth objective's second half: why urban-rural fringe areas matter ------------------
+FRINGE_READING = "reading_urban_rural_fringe_areas"
+
+
+def test_the_fringe_objective_is_asked_and_every_wrong_reason_is_answered_by_the_reading(
+    tmp_path,
+):
+    assert any("urban-rural fringe areas matter" in o for o in module_1()["objectives"])
+    question = build_question("q8_fringe_areas", tmp_path)
+    reading = cells_by_id("release")[FRINGE_READING].source
+    # the right reason is the reading's own ("equal access to raw materials and to urban
+    # markets"); each wrong one is what the reading says is not so, and gets a hint
+    right = [o for o in question.options if o not in question.hints]
+    assert len(right) == 1 and "equal access to raw materials and to urban markets" in right[0]
+    assert "equal access to raw materials and to urban markets" in reading
+    assert len(question.hints) == len(question.options) - 1
+    for wrong, hint in question.hints.items():
+        question.value = wrong
+        assert question.check() == [hint], wrong
+        assert "Think again" in question.feedback.value
+    question.value = right[0]
+    assert question.check() == []
