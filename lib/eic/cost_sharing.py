@@ -380,9 +380,9 @@ def shares_description(comparison: pd.DataFrame) -> str:
     >>> print(shares_description(table))  # doctest: +NORMALIZE_WHITESPACE
     Bars of each firm's share of the plant's cost (USD per year) under 3 rules, beside a
     black mark at its stand-alone cost, for 2 firms. A (100 m3/day): own plant 60,000;
-    Equal shares 70,000; By effluent volume 35,000; Shapley 45,000. B (300 m3/day): own
-    plant 110,000; Equal shares 70,000; By effluent volume 105,000; Shapley 95,000. In the
-    core: By effluent volume and Shapley. Not in the core: Equal shares.
+    Equal shares 70,000; By effluent volume 35,000; Shapley value 45,000. B (300 m3/day):
+    own plant 110,000; Equal shares 70,000; By effluent volume 105,000; Shapley value 95,000.
+    In the core: By effluent volume and Shapley value. Not in the core: Equal shares.
     """
     firms = [
         f"{row['firm']} ({row['effluent_m3_per_day']:,.0f} m3/day): own plant "
