@@ -90,17 +90,43 @@ def test_each_event_placed_first_but_the_earliest_gets_a_hint(tmp_path):
             assert messages == [], first
         else:
             assert len(messages) == 1 and "Think again" in q5.feedback.value, first
-    # a hint that gives a year gives the one the readings give
-    for event, hint in q5.hints.items():
+    # a hint that gives a year gives one the readings give for an event it is about
+    for key, hint in q5.hints.items():
+        events = key if isinstance(key, tuple) else (key,)
         for year in re.findall(r"\b(?:19|20)\d\d\b", hint):
-            assert int(year) == TIMELINE_YEARS[event], (event, year)
+            assert int(year) in [TIMELINE_YEARS[e] for e in events], (key, year)
+
+
+def test_every_wrong_order_of_the_timeline_gets_a_hint(tmp_path):
+    # not only a wrong first event: the last two swapped (the workshop after the Framework)
+    # or any two out of order; the right order gets none
+    from itertools import permutations
+
+    q5 = build_question("q5_timeline", tmp_path)
+    right = sorted(TIMELINE_YEARS, key=TIMELINE_YEARS.get)
+    for order in permutations(TIMELINE_YEARS):
+        q5.value = list(order)
+        messages = q5.check()
+        if list(order) == right:
+            assert messages == []
+        else:
+            assert len(messages) == 1 and messages[0] in q5.hints.values(), order
+            assert "Think again" in q5.feedback.value
+    q5.value = [right[0], right[1], right[3], right[2]]
+    assert "published in 2017" in q5.check()[0] and "December 2013" in q5.check()[0]
 
 
 def test_the_hints_are_in_the_trainers_guide():
     guide = (ROOT / "course" / "guide" / "m01-eic-in-asia.md").read_text(encoding="utf-8")
     assert "- Labour migration policy that moves workers between provinces. *Check:*" in guide
-    assert "- *International Framework for Eco-Industrial Parks, first edition*:" in guide
-    assert "- *ADBI regional workshop on eco-industrial clusters, Tokyo*:" in guide
+    assert "- *International Framework for Eco-Industrial Parks, first edition* placed first:" in (
+        guide
+    )
+    assert "- *ADBI regional workshop on eco-industrial clusters, Tokyo* placed first:" in guide
+    assert (
+        "- *International Framework for Eco-Industrial Parks, first edition* placed before "
+        "*ADBI regional workshop on eco-industrial clusters, Tokyo*:"
+    ) in guide
 
 
 def test_the_radar_charts_description_names_the_clusters_drawn_beside_yours(tmp_path, monkeypatch):

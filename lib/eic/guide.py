@@ -176,7 +176,11 @@ def question_markdown(question: Question) -> list[str]:
         lines += ["", "What *Check* says to some wrong answers:", ""]
         for key, hint in question.hints.items():
             shown = number_text(key) if isinstance(key, int | float) else key
-            lines.append(f"- *{shown}*: {hint}")
+            label = f"*{shown}*"
+            if question.check == "assert_ranking":  # an item placed first, or a pair
+                pair = isinstance(key, tuple)
+                label = f"*{key[1]}* placed before *{key[0]}*" if pair else f"*{key}* placed first"
+            lines.append(f"- {label}: {hint}")
     return [*lines, ""]
 
 

@@ -80,8 +80,10 @@ def evaluate(node: ast.AST, names: dict[str, Any] | None = None) -> Any:
         numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (left, right))
         if numbers and not (isinstance(node.op, ast.Pow) and abs(right) > 100):
             return _OPERATORS[type(node.op)](left, right)
-    if isinstance(node, ast.List | ast.Tuple):
+    if isinstance(node, ast.List):
         return [evaluate(item, names) for item in node.elts]
+    if isinstance(node, ast.Tuple):  # a tuple stays one: it may be a key (a pair to rank)
+        return tuple(evaluate(item, names) for item in node.elts)
     if isinstance(node, ast.Dict) and None not in node.keys:
         return {
             evaluate(k, names): evaluate(v, names)

@@ -423,5 +423,16 @@ class Ranking(_OptionsQuestion):
         return " > ".join(v or "?" for v in value)
 
     def _hint_for(self, value: Any) -> str:
-        """The hint written for the item placed first, if any."""
-        return self.hints.get(value[0], "") if value else ""
+        """The hint for this order: the one written for the item placed first, else the
+        first written for a pair ``(earlier, later)`` put the other way round, if any."""
+        if not value:
+            return ""
+        first = self.hints.get(value[0], "")
+        if first:
+            return first
+        for key, hint in self.hints.items():
+            if isinstance(key, tuple) and len(key) == 2 and all(k in value for k in key):
+                earlier, later = key
+                if value.index(later) < value.index(earlier):
+                    return hint
+        return ""
