@@ -236,3 +236,20 @@ def test_the_own_data_explorer_counts_the_options_that_pay_in_good_grammar():
     assert "1 of the 3 options pays for itself " in own_options_page([500, 100, 100])
     assert "2 of the 3 options pay for themselves " in own_options_page([500, 500, 100])
     assert "none of the 3 options pays for itself " in own_options_page([100, 100, 100])
+
+
+@pytest.mark.parametrize("kind", ["source", "release"])
+def test_question_3s_payback_is_worked_out_before_the_explorer_shows_it(kind):
+    """The explorer's table gives each option's simple payback (heat recovery's 2.4 years),
+    the answer to question 3: it comes after that question, where questions 4 to 7 use it."""
+    notebook = nbformat.read(notebook_path(ROOT, kind, module_5()), as_version=4)
+    cells = [(c.metadata.get("nbgrader", {}).get("grade_id"), c.source) for c in notebook.cells]
+    ids = [grade_id for grade_id, _ in cells]
+    drawn = [i for i, (_, source) in enumerate(cells) if "portfolio_explorer(" in source
+             and not source.lstrip().startswith(("from", "import"))]  # fmt: skip
+    assert drawn == [ids.index("worksheet_explorer")]
+    assert ids.index("q3_payback_test") < drawn[0] < ids.index("q4_low_rate")
+    # question 3's table is still above it, with the investment and the saving
+    options_table = cells[ids.index("worksheet_options")][1]
+    assert "show_table(" in options_table and "payback" not in options_table.lower()
+    assert ids.index("worksheet_options") < ids.index("q3_payback")
