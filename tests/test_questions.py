@@ -547,3 +547,11 @@ def test_a_count_is_read_whole_and_a_fraction_of_one_is_refused(ws):
     share = ws.number("q5_share", "Share?", unit="t", plausible=(1, 100))
     share.text.value = "1,997"
     assert recorded(ws, "q5_share") == 1.997
+
+
+def test_a_kept_ratio_is_written_without_its_bracketed_note(ws):
+    q = ws.number("q2_lq", "LQ?", unit="(no unit: a ratio)", plausible=(0, 20))
+    q.text.value = "3.40"
+    q.text.value = "3.4 units"
+    said = html.unescape(q.feedback.value)
+    assert "Your saved answer (3.4) is kept." in said

@@ -283,7 +283,9 @@ class Number(Question):
         """A recorded number as the box reads it without asking (4966, not "4,966", which
         a message just above may have called ambiguous)."""
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return f"{value:.15g} {self.unit}"
+            # a unit that is a note in brackets ("(no unit: a ratio)") is left out
+            unit = "" if self.unit.startswith("(") else f" {self.unit}"
+            return f"{value:.15g}{unit}"
         return super()._describe(value)
 
     def _hint_for(self, value: Any) -> str:
