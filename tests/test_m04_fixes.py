@@ -134,23 +134,35 @@ def test_a_single_anchor_is_named_as_before():
     assert "Anchor: Coal power plant, with 4 partners." in said
 
 
-def test_the_map_calls_its_anchor_one_of_the_tied_ones_when_there_is_a_tie(monkeypatch):
-    import eic.panels
+def test_the_map_colours_every_tied_anchor_and_names_them_all(monkeypatch):
+    from matplotlib.colors import to_hex
 
-    labels = []
+    import eic.panels
+    from eic.foundations import PALETTE
+
+    marked = []
     drawn = eic.panels.network_chart
 
     def network_chart(*args, **kwargs):
-        labels.append((kwargs["highlight"], kwargs.get("highlight_label")))
-        return drawn(*args, **kwargs)
+        chart = drawn(*args, **kwargs)
+        figure = chart.figure
+        legend = [t.get_text() for t in figure.legends[0].texts]
+        circles = figure.axes[0].collections[-1]  # the partners, drawn over the links
+        colours = [to_hex(c, keep_alpha=False) for c in circles.get_facecolors()]
+        marked.append((legend[0], colours.count(to_hex(PALETTE[1]))))
+        return chart
 
     monkeypatch.setattr(eic.panels, "network_chart", network_chart)
     inventory, materials = data.load("sme_inventory"), data.load("symbiosis_materials")
     panel = symbiosis_explorer(inventory, materials, FACTORS, distance_km=15, display=False)
     panel.refresh()
-    assert labels[-1] == ("Coal power plant", "One of the tied anchors")
+    # the two tied anchors, as the text names them: both coloured, both in the legend
+    assert marked[-1] == (
+        "Anchors, tied as the best-linked partners (Coal power plant, Rice mill)",
+        2,
+    )
     panel.controls["objective"].value = "saving"
-    assert labels[-1] == ("Coal power plant", None)  # the chart's own label, for one anchor
+    assert marked[-1] == ("Anchor: the best-linked partner (Coal power plant)", 1)
 
 
 # -- the text says what the page shows --------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -34,7 +34,9 @@ FIGURE_PT = (648.0, 468.0)
 NAME_SIZE, LINK_SIZE = 8.5, 7.5
 # each label's size, box edge and layer: names above link labels, link labels above circles
 LABEL_LOOKS = {"name": (NAME_SIZE, "none", 5), "link": (LINK_SIZE, "#BBBBBB", 4)}
-HIGHLIGHT_LABEL = "Anchor: the best-linked partner"  # module 4's word for the best-linked
+# module 4's words for the best-linked partner, and for several tied as the best-linked
+HIGHLIGHT_LABEL = "Anchor: the best-linked partner"
+TIED_LABEL = "Anchors, tied as the best-linked partners"
 # A network with more labels than this (a name per partner and a label per link) names only
 # its NAMED_AT_MOST best-linked partners and labels no link: each label placed is compared
 # with every circle and label placed before it, so labelling them all grows with the square
@@ -154,13 +156,15 @@ def network_chart(
     links: pd.DataFrame,
     *,
     title: str,
-    highlight: str | None = None,
+    highlight: str | Sequence[str] | None = None,
     positions: Mapping[str, tuple[float, float]] | None = None,
-    highlight_label: str = HIGHLIGHT_LABEL,
+    highlight_label: str | None = None,
 ) -> Figure:
     """The network: partners as circles sized by their number of links, links labelled
-    with their resources; ``highlight`` draws one partner (e.g. the anchor) in another
-    colour, which a legend explains as ``highlight_label``. ``positions`` places partners
+    with their resources; ``highlight`` draws a partner (e.g. the anchor), or each of
+    several (anchors tied for the most links), in another colour, which a legend explains
+    as ``highlight_label`` (by default :data:`HIGHLIGHT_LABEL`, or :data:`TIED_LABEL` for
+    several) with their names. ``positions`` places partners
     on a map (x, y in km); without it the layout is computed with a fixed seed, so the
     drawing is the same at every run. Labels are set in white boxes where they hide no
     circle and no other label, if there is such a place near their partner or link. Past
@@ -170,6 +174,10 @@ def network_chart(
     import networkx as nx
 
     graph = link_graph(links)
+    marked = [highlight] if isinstance(highlight, str) else list(highlight or ())
+    marked = [n for n in marked if n in graph]
+    if highlight_label is None:
+        highlight_label = TIED_LABEL if len(marked) > 1 else HIGHLIGHT_LABEL
     on_map = positions is not None
     if on_map:
         position = {n: positions[n] for n in graph}
@@ -192,7 +200,7 @@ def network_chart(
         position,
         ax=ax,
         node_size=[(2 * radius[n]) ** 2 for n in graph],
-        node_color=[PALETTE[1] if n == highlight else PALETTE[0] for n in graph],
+        node_color=[PALETTE[1] if n in marked else PALETTE[0] for n in graph],
         alpha=0.9,
     )
     for text, kind, centre in _label_places(graph, at, radius, box, named=named, links=link_labels):
@@ -203,8 +211,8 @@ def network_chart(
                       "linewidth": 0.6})  # fmt: skip
     ax.set_xlim(corner[0], corner[0] + box[0] / scale[0])
     ax.set_ylim(corner[1], corner[1] + box[1] / scale[1])
-    if highlight in graph:
-        _highlight_legend(fig, f"{highlight_label} ({highlight})")
+    if marked:
+        _highlight_legend(fig, f"{highlight_label} ({', '.join(marked)})")
     if on_map:
         ax.set_xlabel("x (km)")
         ax.set_ylabel("y (km)")

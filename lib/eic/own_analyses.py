@@ -484,9 +484,11 @@ def inventory_analysis(
             + _exchanges_table(chosen)
             + note
         )
-        anchor = summary.anchors[0] if summary.anchors else None
         fig = network_chart(
-            exchanges_from(drawn), title=title, highlight=anchor, positions=positions
+            exchanges_from(drawn),
+            title=title,
+            highlight=tuple(summary.anchors),
+            positions=positions,
         )
         alt = (
             f"Map of your firms (x and y in km) with the {len(drawn)} largest of the "

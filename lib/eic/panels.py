@@ -312,14 +312,12 @@ def symbiosis_explorer(
                 },
             )
         )
-        # partners tied for the most links: the text names them all, the map colours one
-        tied = {"highlight_label": "One of the tied anchors"} if len(summary.anchors) > 1 else {}
+        # partners tied for the most links: the text names them all, and the map colours them
         fig = network_chart(
             links,
             title="Exchanges chosen, on the cluster map",
-            highlight=summary.anchors[0],
+            highlight=tuple(summary.anchors),
             positions=positions,
-            **tied,
         )
         return fig, text
 
