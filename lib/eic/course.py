@@ -83,12 +83,36 @@ NARROW_MODULE_MAP = (
 )
 
 
+OWN_DATA_CELL = "own_data_panel"  # the grade id of a module's "Use your own data" panel
+
+
+def has_own_data_panel(notebook: Path | str) -> bool:
+    """Whether a module notebook ends with a "Use your own data" panel (Modules 2 to 6)."""
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
+    return any(
+        cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == OWN_DATA_CELL
+        for cell in cells
+    )
+
+
+# A module opens in the course home's own tab, so the browser's Back button leads back to
+# the home, which then counts the answers afresh. Without a target the app view (Voila) opened
+# every module in a new tab, where Back does nothing, and a phone piled up tabs and kernels.
+# In JupyterLab the link opens the notebook in JupyterLab as before.
+SAME_TAB = "target='_self'"
+OWN_DATA_NOTE = (
+    "<br><span class='eic-own-data' style='font-size:90%'>+ Use your own data (optional)</span>"
+)
+
+
 def module_map(link_from: Path | str | None = None) -> str:
     """An HTML table of the eight modules: day, title, time, points and, if released, a link.
 
     ``link_from`` is the folder that holds the module folders (the release folder, for
     the course home). There each module present gets a link and the number of its
-    questions with an answer recorded; modules not there yet are marked "coming soon".
+    questions with an answer recorded, opening in the same browser tab (Back returns to
+    the home), and those that end with a "Use your own data" panel say so under their title;
+    modules not there yet are marked "coming soon".
     """
     rows = []
     for m in syllabus()["modules"]:
@@ -96,8 +120,11 @@ def module_map(link_from: Path | str | None = None) -> str:
         state = ""
         if link_from is not None:
             folder = Path(link_from) / m["folder"]
-            if (folder / f"{m['folder']}.ipynb").is_file():
-                title = f"<a href='{m['folder']}/{m['folder']}.ipynb'>{title}</a>"
+            notebook = folder / f"{m['folder']}.ipynb"
+            if notebook.is_file():
+                title = f"<a href='{m['folder']}/{m['folder']}.ipynb' {SAME_TAB}>{title}</a>"
+                if has_own_data_panel(notebook):
+                    title += OWN_DATA_NOTE
                 done, total = progress(m["id"], folder)
                 state = f"{done} of {total} answered"
             else:

@@ -1,0 +1,132 @@
+"""The course home as a participant and a self-learner use it: a module opens in the home's
+own tab (so Back returns to the home), the modules with a "Use your own data" panel are
+marked, and the home says where answers, own tables and the country report are kept."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import re
+import shutil
+
+import nbformat
+import pytest
+from conftest import ROOT, free_port, is_answer_file, start_server, stop_server, wait_for_answer
+
+from eic.answers import answer_file_name
+from eic.course import has_own_data_panel, module_map, syllabus
+from eic.report_pages import write_report
+from eic.serve import voila_command
+
+HOME = ROOT / "release" / "index.ipynb"
+# the README: "Modules 2 to 6 end with a use your own data panel"
+OWN_DATA_MODULES = {"m02", "m03", "m04", "m05", "m06"}
+
+
+def home_text() -> str:
+    return "\n".join(c.source for c in nbformat.read(HOME, as_version=4).cells)
+
+
+def module_rows(html: str) -> dict[str, str]:
+    """Each module's row of the table, by its id."""
+    rows = re.findall(r"<tr>(.*?)</tr>", html)
+    return {
+        m["id"]: next(r for r in rows if f"{m['folder']}.ipynb" in r) for m in syllabus()["modules"]
+    }
+
+
+def test_every_module_link_opens_in_the_home_s_own_tab():
+    # without a target, the app view opened each module in a new tab, where Back does nothing
+    html = module_map(link_from=ROOT / "release")
+    links = re.findall(r"<a href='m\d\d-[^']+\.ipynb'[^>]*>", html)
+    assert len(links) == len(syllabus()["modules"])
+    assert all("target='_self'" in link for link in links), links
+
+
+def test_the_modules_with_an_own_data_panel_are_marked_in_the_table():
+    rows = module_rows(module_map(link_from=ROOT / "release"))
+    marked = {mid for mid, row in rows.items() if "Use your own data" in row}
+    assert marked == OWN_DATA_MODULES
+
+
+def test_a_module_notebook_without_the_panel_is_not_marked_for_own_data(tmp_path):
+    shutil.copytree(ROOT / "release" / "m02-clusters-competitiveness", tmp_path / "m02x")
+    notebook = tmp_path / "m02x" / "m02-clusters-competitiveness.ipynb"
+    assert has_own_data_panel(notebook)
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    nb["cells"] = [
+        c for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        != "own_data_panel"
+    ]  # fmt: skip
+    notebook.write_text(json.dumps(nb), encoding="utf-8")
+    assert not has_own_data_panel(notebook)
+
+
+def test_the_home_says_how_to_come_back_to_it():
+    text = home_text()
+    assert "**Back**" in text
+    assert "Start with Module 1" in text
+
+
+def test_the_home_explains_the_progress_column_in_plain_words():
+    text = home_text()
+    assert '"3 of 9 answered" means that you have answered 3' in text
+    assert "recorded answer" not in text  # the word a programmer would use
+
+
+def test_the_home_names_the_files_a_self_learner_keeps_as_the_course_writes_them():
+    text = home_text()
+    assert f"`{answer_file_name('m01')}` in folder `m01-eic-in-asia`" in text
+    stem = inspect.signature(write_report).parameters["stem"].default
+    assert f"`{stem}.html`" in text and f"`{stem}.docx`" in text
+    assert "Module 8's folder" in text
+    assert "Use your own data" in text and "Modules 2 to 6" in text
+
+
+def test_the_start_commands_the_home_names_are_the_course_s_own():
+    text = home_text()
+    for command in re.findall(r"`((?:bash|py|python3) scripts[\\/][\w.]+)`", text):
+        script = command.split(" ", 1)[1].replace("\\", "/")
+        assert (ROOT / script).is_file(), command
+    assert "bash scripts/start.sh" in text
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_back_from_a_module_returns_to_the_home_with_the_new_answer_counted(tmp_path, browser):
+    folder = tmp_path / "release"
+    shutil.copytree(
+        ROOT / "release", folder, ignore=lambda _d, names: [n for n in names if is_answer_file(n)]
+    )
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc, log = start_server(
+        voila_command(folder, ip="127.0.0.1", port=port, pool_size=None, cull_after_minutes=None),
+        cwd=folder,
+        env={k: v for k, v in os.environ.items() if not k.startswith("NBGRADER")},
+        log_path=tmp_path / "voila.log",
+        ready_url=url,
+    )
+    try:
+        page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+        tabs: list[str] = []
+        page.on("popup", lambda other: tabs.append(other.url))
+        page.goto(f"{url}/voila/render/index.ipynb", timeout=120_000)
+        page.locator(".eic-progress-m01").wait_for(timeout=120_000)
+        assert page.inner_text(".eic-progress-m01").startswith("0 of ")
+        page.locator("table.eic-modules a").first.click()
+        page.wait_for_url("**/m01-eic-in-asia.ipynb", timeout=60_000)
+        question = page.locator(".eic-question:has(input[type=radio])").first
+        question.wait_for(timeout=120_000)
+        question.locator("label:has(input[type=radio])").first.click()
+        qid = re.search(r"eic-q-(\S+)", question.get_attribute("class") or "").group(1)
+        wait_for_answer(folder / "m01-eic-in-asia" / answer_file_name("m01"), qid)
+        page.go_back(timeout=120_000)
+        page.locator(".eic-progress-m01").wait_for(timeout=120_000)
+        assert page.url.endswith("/voila/render/index.ipynb")
+        assert page.inner_text(".eic-progress-m01").startswith("1 of ")
+        assert tabs == []  # no new tab was opened
+        page.close()
+    finally:
+        stop_server(proc, log)
