@@ -130,3 +130,37 @@ def test_back_from_a_module_returns_to_the_home_with_the_new_answer_counted(tmp_
         page.close()
     finally:
         stop_server(proc, log)
+
+
+HANDBOOK = ROOT / "course" / "participant-handbook.md"
+
+
+def handbook_section(title: str) -> str:
+    text = HANDBOOK.read_text(encoding="utf-8")
+    return text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_handbook_says_how_to_get_back_to_the_course_home_in_the_app_view():
+    voila = next(
+        line
+        for line in handbook_section("1. Open the course").split("\n- ")
+        if line.startswith("**Voila**")
+    )
+    assert "the course home" in voila and "**Back**" in voila
+
+
+def test_the_handbook_explains_the_progress_column():
+    assert '"3 of 9 answered" means 3 of' in handbook_section("1. Open the course")
+
+
+def test_the_handbook_tells_a_self_learner_where_their_work_is_kept():
+    alone = handbook_section("Working alone")
+    stem = inspect.signature(write_report).parameters["stem"].default
+    assert f"`{stem}.html`" in alone and "`.docx`" in alone and "Module 8's folder" in alone
+    assert "README" in alone and "come back" in alone
+
+
+def test_the_handbook_says_when_to_hand_in_own_data_files_in_plain_words():
+    own = handbook_section("Your own data (optional)")
+    assert "When you download," not in own  # read as "when you download the template"
+    assert "If you hand in by download" in own
