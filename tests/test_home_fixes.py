@@ -164,3 +164,32 @@ def test_the_handbook_says_when_to_hand_in_own_data_files_in_plain_words():
     own = handbook_section("Your own data (optional)")
     assert "When you download," not in own  # read as "when you download the template"
     assert "If you hand in by download" in own
+
+
+def readme_section(title: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text.split(f"### {title}\n", 1)[1].split("\n#", 1)[0]
+
+
+def test_the_readme_tells_a_self_learner_how_to_come_back_and_where_their_work_is():
+    alone = readme_section("Working alone, on your own computer")
+    assert "bash scripts/start.sh" in alone and "come back later" in alone
+    where = dict(re.findall(r"^\| ([^|]+?) \| (.+?) \|$", alone, re.M))
+    answers = next(v for k, v in where.items() if k.startswith("answers"))
+    assert f"m01-eic-in-asia/{answer_file_name('m01')}" in answers
+    own = next(v for k, v in where.items() if "own cluster" in k)
+    own_name = re.search(r"`m02-clusters-competitiveness/(m02-own-[\w-]+\.csv)`", own).group(1)
+    assert own_name.startswith("m02-own-")  # as the country report looks for it (eic.report)
+    report = next(v for k, v in where.items() if "country report" in k)
+    stem = inspect.signature(write_report).parameters["stem"].default
+    assert f"m08-country-strategy/{stem}.html" in report and f"`{stem}.docx`" in report
+    # each module's folder named there is one the course has
+    for folder in re.findall(r"`(m0\d-[a-z-]+)/", alone):
+        assert (ROOT / "release" / folder).is_dir(), folder
+
+
+def test_the_readme_says_back_returns_to_the_course_home_and_what_progress_means():
+    steps = (ROOT / "README.md").read_text(encoding="utf-8").split("## Working through a module")[1]
+    first = steps.split("\n2. ", 1)[0]
+    assert "Back button returns to the home" in first
+    assert '"3 of 9 answered": 3 of the' in first
