@@ -193,3 +193,10 @@ def test_the_readme_says_back_returns_to_the_course_home_and_what_progress_means
     first = steps.split("\n2. ", 1)[0]
     assert "Back button returns to the home" in first
     assert '"3 of 9 answered": 3 of the' in first
+
+
+def test_the_home_says_as_the_handbook_does_that_the_app_view_needs_no_submitting():
+    # the handbook: "In Voila: nothing to do: your trainer collects your folder"
+    assert "**In Voila:** nothing to do" in HANDBOOK.read_text(encoding="utf-8")
+    step = next(line for line in home_text().splitlines() if line.startswith("4. "))
+    assert "In the app view (Voila) there is nothing to do" in step
