@@ -127,6 +127,18 @@ def test_back_from_a_module_returns_to_the_home_with_the_new_answer_counted(tmp_
         assert page.url.endswith("/voila/render/index.ipynb")
         assert page.inner_text(".eic-progress-m01").startswith("1 of ")
         assert tabs == []  # no new tab was opened
+        # a module opened from a bookmark has a link back to the home at its top
+        page.goto(f"{url}/voila/render/m02-clusters-competitiveness/"
+                  "m02-clusters-competitiveness.ipynb", timeout=120_000)  # fmt: skip
+        page.locator(".eic-question").first.wait_for(timeout=120_000)
+        home = page.get_by_role("link", name="Course home")
+        assert home.count() == 1 and home.bounding_box()["y"] < 200
+        home.click()
+        page.locator(".eic-progress-m01").wait_for(timeout=120_000)
+        assert page.url.endswith("/voila/render/index.ipynb")
+        assert page.inner_text(".eic-progress-m01").startswith("1 of ")
+        assert page.get_by_role("link", name="Course home").count() == 0  # not on the home
+        assert tabs == []
         page.close()
     finally:
         stop_server(proc, log)
