@@ -38,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import shutil
 import tarfile
 import tempfile
@@ -99,6 +100,11 @@ def _is_system_file(parts: tuple[str, ...]) -> bool:
     return any(p.startswith(".") or p in SYSTEM_NAMES for p in parts)
 
 
+# what a browser adds to the name of a file downloaded a second time: "m01-answers (1).json"
+# (Chrome, Firefox, Edge), "m01-answers-1.json" and "m01-answers 2.json" (others)
+BROWSER_COPY = re.compile(r"(?: \(\d+\)|-\d| \d)(?=\.[^.]+$)")
+
+
 class ParticipantFileCollector(FileNameCollectorPlugin):
     """nbgrader collector plugin: match each downloaded file to a participant of the roster."""
 
@@ -154,6 +160,19 @@ class ParticipantFileCollector(FileNameCollectorPlugin):
             f"({' or '.join(f'{pid}_{rest}' for pid in ids)}) and collect again"
         )
 
+    def _not_a_module_file(self, pid: str, name: str) -> str:
+        """Why ``name``, a file of participant ``pid``, is not collected: not the module's
+        notebook or answer file; for a browser's second download of one (``m01-answers
+        (1).json``), the name to give it."""
+        plain = BROWSER_COPY.sub("", name)
+        expected = any(plain == f or plain.endswith("_" + f) for f in self.expected_files)
+        if plain != name and expected:
+            return (
+                f"{pid}'s file, named by the browser as a second download: rename it to "
+                f"{plain} (delete or move the earlier {plain} there, if any) and collect again"
+            )
+        return f"{pid}'s file, but not one of {' or '.join(self.expected_files)}"
+
     def collect(self, submitted_file: str) -> dict | None:
         root = Path(self.parent._format_collect_path(self.parent.extracted_directory))
         relative = Path(submitted_file).relative_to(root)
@@ -174,12 +193,7 @@ class ParticipantFileCollector(FileNameCollectorPlugin):
             (f for f in self.expected_files if name == f or name.endswith("_" + f)), None
         )
         if file_id is None:
-            self.unmatched.append(
-                (
-                    relative.as_posix(),
-                    f"{pid}'s file, but not one of {' or '.join(self.expected_files)}",
-                )
-            )
+            self.unmatched.append((relative.as_posix(), self._not_a_module_file(pid, name)))
             return None
         if (pid, file_id) in self.found:
             self.unmatched.append(
