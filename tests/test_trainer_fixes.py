@@ -62,3 +62,47 @@ def test_another_file_is_still_named_as_not_the_modules(collector):
     assert "rename" not in collector._not_a_module_file("th-01", "th-01_m01-notes (1).json")
 
 
+# -- report: ids in any capitals, --course, and what the report lacks ---------------------
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    course = copy_course(tmp_path_factory.mktemp("fixes") / "course", release=False)
+    people, problems = read_roster(ROSTER)
+    assert not problems
+    with Course(course).gradebook() as gb:
+        import_participants(gb, people)
+    store = AnswerStore.for_module("m01", course / "submitted" / "ph-01" / M01["folder"])
+    store.record("q1_not_foundation", "Chosen by Maria", kind="single_choice", question="1?")
+    damaged = course / "submitted" / "th-01" / M01["folder"] / "m01-answers.json"
+    damaged.parent.mkdir(parents=True)
+    damaged.write_text('{"module": "m01", "answers": {"q1_', encoding="utf-8")
+    return course
+
+
+def test_report_takes_an_id_in_other_capitals_and_the_course_folder(course, tmp_path, capsys):
+    with contextlib.chdir(tmp_path):  # outside the course folder
+        status = cli.main(["report", "--course", str(course), "PH-01"])
+    out = capsys.readouterr()
+    assert status == 0, out.err
+    page = (course / "reports" / "philippines-ph-01.html").read_text(encoding="utf-8")
+    assert "Chosen by Maria" in page
+
+
+def test_report_of_an_unknown_id_lists_the_rosters_ids(course, capsys):
+    assert cli.main(["report", "--course", str(course), "vn-09"]) == 1
+    err = capsys.readouterr().err
+    assert "not in the roster: vn-09" in err and "ph-01, ph-02, th-01" in err
+
+
+def test_report_names_members_with_nothing_collected_and_unreadable_files(course, capsys):
+    assert cli.main(["report", "--course", str(course), "--country", "Philippines"]) == 0
+    out = capsys.readouterr().out
+    assert "nothing collected yet in submitted/ from Jose Reyes (ph-02)" in out
+    assert "Maria Santos (ph-01)" not in out
+    assert cli.main(["report", "--course", str(course), "--country", "Thailand"]) == 0
+    out = capsys.readouterr().out
+    assert "note: m01: Niran Chaiyo: m01-answers.json could not be read" in out
+    assert "nothing collected" not in out
+
+
