@@ -106,3 +106,29 @@ def test_report_names_members_with_nothing_collected_and_unreadable_files(course
     assert "nothing collected" not in out
 
 
+# -- grade: where the reflections are graded next ---------------------------------------
+
+
+def _course_with_waiting(monkeypatch, waiting):
+    monkeypatch.setattr(
+        reflections,
+        "waiting_for_hand_grading",
+        lambda gb, assignment=None: [w for w in waiting if w[0] == assignment],
+    )
+    return types.SimpleNamespace(gradebook=lambda: contextlib.nullcontext())
+
+
+def test_grading_says_where_the_reflections_are_graded_next(monkeypatch):
+    modules = [types.SimpleNamespace(id="m01", folder="m01-eic-in-asia")]
+    course = _course_with_waiting(
+        monkeypatch, [("m01-eic-in-asia", "ph-01"), ("m01-eic-in-asia", "th-01")]
+    )
+    step = commands._hand_grading_step(course, modules)
+    assert "2 reflection(s) wait for a grade by hand (2 in m01)" in step
+    assert "Formgrader > Manual Grading" in step
+    assert "eic-course feedback m01 and eic-course export" in step
+
+
+def test_grading_says_nothing_of_reflections_when_none_waits(monkeypatch):
+    modules = [types.SimpleNamespace(id="m01", folder="m01-eic-in-asia")]
+    assert commands._hand_grading_step(_course_with_waiting(monkeypatch, []), modules) == ""

@@ -313,6 +313,9 @@ def _grade(args: argparse.Namespace) -> int:
             "and run the same command again: it grades these again (an export leaves their "
             "scores blank until then)."
         )
+    hand = _hand_grading_step(course, modules)
+    if hand:
+        print(hand)
     if summary.interrupted:
         left = len(work.tasks) - len(summary.outcomes)
         print(
@@ -321,6 +324,30 @@ def _grade(args: argparse.Namespace) -> int:
         )
         return 130
     return 1 if not_graded else 0
+
+
+def _hand_grading_step(course: Course, modules) -> str:
+    """The next step after autograding when reflections wait for a grade by hand: where to
+    grade them, and what to run afterwards; "" when none waits."""
+    from eic.trainer.reflections import waiting_for_hand_grading
+
+    with course.gradebook() as gb:
+        waiting = [w for m in modules for w in waiting_for_hand_grading(gb, m.folder)]
+    if not waiting:
+        return ""
+    ids = {m.folder: m.id for m in modules}
+    per_module = {}
+    for folder, _pid in waiting:
+        per_module[ids[folder]] = per_module.get(ids[folder], 0) + 1
+    counts = ", ".join(f"{n} in {mid}" for mid, n in per_module.items())
+    first = next(iter(per_module))
+    return (
+        f"Next: {len(waiting)} reflection(s) wait for a grade by hand ({counts}). Open "
+        "JupyterLab with 'bash scripts/start.sh --trainer', then Nbgrader > Formgrader > "
+        "Manual Grading; afterwards run eic-course feedback "
+        f"{first if len(per_module) == 1 else 'all'} and eic-course export (until then a "
+        "reflection scores 0)."
+    )
 
 
 def _feedback(args: argparse.Namespace) -> int:
