@@ -132,3 +132,33 @@ def test_grading_says_where_the_reflections_are_graded_next(monkeypatch):
 def test_grading_says_nothing_of_reflections_when_none_waits(monkeypatch):
     modules = [types.SimpleNamespace(id="m01", folder="m01-eic-in-asia")]
     assert commands._hand_grading_step(_course_with_waiting(monkeypatch, []), modules) == ""
+
+
+# -- export: a module nobody of a country submitted ---------------------------------------
+
+
+def test_a_module_nobody_of_a_country_submitted_has_no_mean_in_the_country_summary():
+    import csv
+    import io
+
+    from eic.trainer.export import Row, countries_csv
+
+    def row(pid, country, m01, m02=None, not_graded=()):
+        scores = {"m01-x": m01, "m02-y": m02}
+        return Row(pid, "A", "B", country, "", scores, {"m01-x": 4, "m02-y": 4}, not_graded)
+
+    rows = [
+        row("ph-01", "Philippines", 4.0),
+        row("ph-02", "Philippines", None),
+        row("vn-01", "Viet Nam", None, None, not_graded=("m02-y",)),
+    ]
+    text = countries_csv(["m01-x", "m02-y"], rows).decode("utf-8-sig")
+    countries = {r["country"]: r for r in csv.DictReader(io.StringIO(text))}
+    ph, vn = countries["Philippines"], countries["Viet Nam"]
+    # submitted by one of two: the mean counts the other as 0
+    assert (ph["m01-x_mean"], ph["m01-x_submitted"]) == ("2.00", "1")
+    # submitted by nobody: blank, not "0.00"
+    assert (ph["m02-y_mean"], ph["m02-y_submitted"]) == ("", "0")
+    assert (vn["m01-x_mean"], vn["m01-x_submitted"]) == ("", "0")
+    # submitted, grading failed: counted as submitted, so a mean (0 so far)
+    assert (vn["m02-y_mean"], vn["m02-y_submitted"]) == ("0.00", "1")

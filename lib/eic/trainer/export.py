@@ -137,8 +137,8 @@ def _not_graded(row: Row, modules: list[str]) -> list[str]:
 
 def countries_csv(modules: list[str], rows: list[Row]) -> bytes:
     """The content of ``grades-by-country.csv``: per country, the participants, mean total
-    and share of the maximum, per-module means and the number of participants who
-    submitted each module."""
+    and share of the maximum, per-module means (blank while nobody of the country has
+    submitted the module) and the number of participants who submitted each module."""
     groups: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
         groups[r.country or "(not given)"].append(r)
@@ -153,8 +153,11 @@ def countries_csv(modules: list[str], rows: list[Row]) -> bytes:
         line = [country, len(group), f"{mean_total:.2f}"]
         line.append(f"{100 * mean_total / max_total:.1f}" if max_total else "")
         for m in modules:
-            line.append(f"{sum(r.scores[m] or 0.0 for r in group) / len(group):.2f}")
-            line.append(sum(r.scores[m] is not None or m in r.not_graded for r in group))
+            submitted = sum(r.scores[m] is not None or m in r.not_graded for r in group)
+            # no mean of a module nobody of the country submitted: "0.00" would read as a
+            # score of nothing, not as a module not done yet
+            mean = sum(r.scores[m] or 0.0 for r in group) / len(group)
+            line += [f"{mean:.2f}" if submitted else "", submitted]
         lines.append(line)
     return _csv_bytes(lines)
 
