@@ -162,3 +162,35 @@ def test_a_module_nobody_of_a_country_submitted_has_no_mean_in_the_country_summa
     assert (vn["m01-x_mean"], vn["m01-x_submitted"]) == ("", "0")
     # submitted, grading failed: counted as submitted, so a mean (0 so far)
     assert (vn["m02-y_mean"], vn["m02-y_submitted"]) == ("0.00", "1")
+
+
+# -- grade all: modules nobody submitted ---------------------------------------------------
+
+
+def test_grade_all_checks_and_lists_only_the_modules_submitted(tmp_path, monkeypatch, capsys):
+    from eic.trainer import grading, release
+
+    course = copy_course(tmp_path / "course")
+    modules = Course(course).modules()
+    with Course(course).gradebook() as gb:
+        for module in modules:  # every module released, as eic-course release all leaves it
+            gb.add_assignment(module.folder)
+    submission = course / "submitted" / "ph-01" / modules[0].folder
+    submission.mkdir(parents=True)
+    (submission / "m01-answers.json").write_text("{}", encoding="utf-8")
+    checked = []
+    monkeypatch.setattr(release, "release_differs", lambda c, m: checked.append(m.id) or [])
+    monkeypatch.setattr(release, "points_problem", lambda c, m: "")
+    nobody = {m.id: ["ph-01"] for m in modules[1:]}
+    monkeypatch.setattr(
+        grading,
+        "grade",
+        lambda *a, **k: (grading.Plan(not_submitted=nobody), grading.Summary()),
+    )
+    monkeypatch.setattr(reflections, "waiting_for_hand_grading", lambda gb, assignment=None: [])
+    assert cli.main(["grade", "all", "--course", str(course)]) == 0
+    out = capsys.readouterr().out
+    # checking a module against source/ makes it again with nbgrader: only where it counts
+    assert checked == ["m01"]
+    assert "Not submitted by anyone yet: m02, m03, m04, m05, m06, m07, m08" in out
+    assert "No submission for m02" not in out

@@ -260,6 +260,10 @@ def _grade(args: argparse.Namespace) -> int:
     for module in modules:
         if not (course.root / "release" / module.folder / module.notebook).is_file():
             continue
+        if args.module == "all" and not course.submitted(module.folder):
+            # nothing of it to grade: checking it makes the module again with nbgrader,
+            # several seconds for each of the modules not yet submitted on day 1
+            continue
         differ = points_problem(course, module)
         if differ:
             print(f"{module.folder}: note: {differ}. Scores are out of the cells' points.")
@@ -287,9 +291,15 @@ def _grade(args: argparse.Namespace) -> int:
     counts = summary.counts()
     if work.already:
         print(f"Already graded from the same files (skipped): {len(work.already)}")
+    nobody = []  # modules of "all" that nobody has submitted yet: one line, not a list each
     for module in modules:
-        if work.not_submitted.get(module.id):
-            print(f"No submission for {module.id}: {', '.join(work.not_submitted[module.id])}")
+        missing = work.not_submitted.get(module.id)
+        if args.module == "all" and missing and not course.submitted(module.folder):
+            nobody.append(module.id)
+        elif missing:
+            print(f"No submission for {module.id}: {', '.join(missing)}")
+    if nobody:
+        print(f"Not submitted by anyone yet: {', '.join(nobody)}")
     if work.not_in_roster:
         strangers = ", ".join(sorted(work.not_in_roster))
         print(
