@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import subprocess
 import sys
 import tempfile
@@ -21,6 +22,7 @@ from conftest import AS_ON_WINDOWS_IMPORTS, ROOT
 
 from eic import file_lock
 from eic.answers import AnswerNotSaved, AnswerStore
+from eic.file_lock import WINDOWS, write_whole
 
 AS_ON_WINDOWS = (
     textwrap.dedent(
@@ -194,3 +196,19 @@ def test_a_temporary_file_that_cannot_be_removed_is_left_without_an_error(tmp_pa
     monkeypatch.setattr("eic.file_lock.os.unlink", held_open)
     assert file_lock.remove_stale_temporaries(tmp_path / "m01-answers.json") == []
     assert os.path.exists(path)
+
+
+@pytest.mark.skipif(WINDOWS, reason="file modes are POSIX's")
+def test_a_file_written_whole_has_the_modes_any_new_file_gets_and_keeps_its_own(tmp_path):
+    # a report or a grades table is there to be shared: not owner-only, as a temporary
+    # file is made
+    mask = os.umask(0o022)
+    try:
+        write_whole(tmp_path / "report.html", b"<p>report</p>")
+        assert stat.S_IMODE((tmp_path / "report.html").stat().st_mode) == 0o644
+        (tmp_path / "answers.json").write_bytes(b"{}")
+        (tmp_path / "answers.json").chmod(0o600)  # kept private by its owner: stays so
+        write_whole(tmp_path / "answers.json", b'{"q1": 1}')
+        assert stat.S_IMODE((tmp_path / "answers.json").stat().st_mode) == 0o600
+    finally:
+        os.umask(mask)

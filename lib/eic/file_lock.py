@@ -32,6 +32,7 @@ import contextlib
 import errno
 import os
 import re
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -105,21 +106,44 @@ def write_whole(path: str | os.PathLike, content: bytes) -> None:
     """Write ``content`` to ``path`` whole or not at all: into a hidden temporary file beside
     it, flushed to the disk, which then replaces ``path`` in one step. If anything fails on
     the way (a full disk, a folder that cannot be written) the error is raised, ``path`` is
-    as it was, and the temporary file is removed."""
+    as it was, and the temporary file is removed.
+
+    The file keeps the permissions it had, and a new one gets those any program's new file
+    gets (the user's umask), not the temporary file's owner-only ones: a report or a grades
+    table is there to be shared."""
     path = os.fspath(path)
     folder, name = os.path.split(path)
     os.makedirs(folder or ".", exist_ok=True)
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mode = 0o666 & ~_umask()
     handle, tmp = tempfile.mkstemp(dir=folder or ".", prefix=f".{name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(content)
             out.flush()
             os.fsync(out.fileno())
+        if not WINDOWS:
+            os.chmod(tmp, mode)
         replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    """The process's umask: as Linux reports it, else read by setting it and setting it
+    back at once (a file another thread makes meanwhile could get the wrong mode)."""
+    with (
+        contextlib.suppress(OSError, ValueError, StopIteration),
+        open("/proc/self/status", encoding="ascii") as status,
+    ):
+        return int(next(line for line in status if line.startswith("Umask:")).split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _temporary_names(name: str) -> re.Pattern[str]:
