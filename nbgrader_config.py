@@ -2,12 +2,14 @@
 
 from pathlib import Path
 
+import nbgrader
 import yaml
 from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.preprocessors import ClearHiddenTests, Execute
 
+import eic
 from eic.nbgrader_hooks import VerifyAnswers
-from eic.trainer.feedback import HideTestTracebacks
+from eic.trainer.feedback import FeedbackExporter, HideTestTracebacks
 
 c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 
@@ -65,3 +67,16 @@ _feedback = list(GenerateFeedback.class_traits()["preprocessors"].default())
 c.GenerateFeedback.preprocessors = (
     _feedback[:1] + [ClearHiddenTests, HideTestTracebacks] + _feedback[1:]
 )
+
+# Feedback is read by officials who do not program: the course's page (extending nbgrader's)
+# names each score by its question and shows what each cell printed, not its code. It is set
+# on an exporter of its own: nbgrader sets HTMLExporter's template when it makes feedback.
+c.GenerateFeedback.exporter_class = FeedbackExporter
+c.FeedbackExporter.template_name = "eic-feedback"
+c.FeedbackExporter.template_file = "eic-feedback.html.j2"  # it extends nbgrader's index.html.j2
+c.FeedbackExporter.exclude_input_prompt = True  # no "In [4]:" beside what a cell printed
+c.FeedbackExporter.exclude_output_prompt = True
+c.FeedbackExporter.extra_template_basedirs = [
+    str(Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates"),
+    str(Path(eic.__file__).parent / "feedback_templates"),
+]

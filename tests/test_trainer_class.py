@@ -325,6 +325,12 @@ def test_feedback_reveals_no_hidden_test(workshop, graded):
     page = workshop.course / "feedback" / "in-01" / M01["folder"] / f"{M01['folder']}.html"
     in01 = visible_text(page.read_text())
     assert "Question 1: the recorded answer is not the expected one." in in01
+    # written for officials who do not program: each score named by its question, no code
+    assert "Question 1 (Score: 0.0 / 1.0)" in in01
+    assert "Reflection (Score: 0.0 / 2.0)" in in01
+    for code in ("ws.single_choice(", "grading.answered(", "Worksheet(", "Test cell", "Grade cell"):
+        assert code not in in01, code
+    assert "Your trainer" in in01 or "four foundations" in in01  # the readings are still there
 
 
 def test_export_totals_per_participant_and_per_country(workshop, graded, tmp_path):

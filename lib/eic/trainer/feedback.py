@@ -25,6 +25,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
+from nbconvert.exporters import HTMLExporter
 from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 
@@ -33,6 +34,12 @@ from eic.trainer.reflections import waiting_for_hand_grading
 BEGIN, END = "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"
 MIN_LINE = 12  # shorter lines ('],', '"m01",') say nothing about a test
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class FeedbackExporter(HTMLExporter):
+    """The exporter of the course's feedback pages: nbgrader's HTML exporter, configured in
+    ``nbgrader_config.py`` with the course's template (``eic/feedback_templates``), which
+    names each score by its question and shows no code."""
 
 
 class HideTestTracebacks(NbGraderPreprocessor):
