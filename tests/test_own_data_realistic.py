@@ -387,4 +387,5 @@ def test_one_partner_is_one_partner():
     links = pd.DataFrame({"supplier": ["A"], "receiver": ["B"], "resource": ["steam"]})
     said = network_summary(links).explain()
     assert said.startswith("2 partners joined by 1 link (1 resource); density 1.00")
-    assert said.endswith("with 1 partner.")
+    # both partners have the one link: tied as anchors, each "with 1 partner", not "1 partners"
+    assert said.endswith("Anchors, tied with 1 partner each: A and B.")

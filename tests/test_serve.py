@@ -458,7 +458,7 @@ def test_serve_shows_the_course_home_and_a_module(tmp_path):
                 page = urllib.request.urlopen(url, timeout=60).read().decode()
             except OSError:
                 time.sleep(1)
-        assert "eic-progress-m01" in page and "0 of 8 answered" in page, log_path.read_text()
+        assert "eic-progress-m01" in page and "0 of 9 answered" in page, log_path.read_text()
         assert "Traceback" not in page
         if kernel_transport() == "ipc":  # the kernels' socket files, named as reckoned
             named = re.search(r"Storing connection files in (\S+)\.\n", log_path.read_text())
