@@ -37,6 +37,7 @@ from eic.serve import (
     WEB_SETTINGS,
     PortBusy,
     check_port,
+    course_folder,
     home_addresses,
     kernel_transport,
     only_this_machine,
@@ -355,6 +356,41 @@ def test_a_folder_without_a_course_home_is_refused(tmp_path):
     result = subprocess.run([sys.executable, "-m", "eic.cli", "serve"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=60)  # fmt: skip
     assert result.returncode == 1 and "no course home (index.ipynb)" in result.stderr
+
+
+def a_course(where: Path) -> Path:
+    """A course folder at ``where``: nbgrader's configuration and a release/ with a home."""
+    (where / "release").mkdir(parents=True)
+    (where / "nbgrader_config.py").write_text("c = get_config()\n")
+    (where / "release" / "index.ipynb").write_text("{}")
+    return where
+
+
+def test_the_course_folder_is_served_from_wherever_the_trainer_is(tmp_path, monkeypatch):
+    course = a_course(tmp_path / "course")
+    (course / "trainer").mkdir()
+    # given by --course, from any folder
+    monkeypatch.chdir(tmp_path)
+    assert course_folder(None, course) == (course / "release").resolve()
+    # found upwards, as the trainer's other commands find it
+    monkeypatch.chdir(course / "trainer")
+    assert course_folder(None) == (course / "release").resolve()
+    # a folder given with --folder is served instead
+    other = tmp_path / "shown"
+    other.mkdir()
+    (other / "index.ipynb").write_text("{}")
+    assert course_folder(other, course) == other.resolve()
+
+
+def test_a_course_folder_without_a_release_says_how_to_make_one(tmp_path):
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "eic.cli", "serve", "--course", str(tmp_path)],
+        cwd=tmp_path.parent, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "no course home (index.ipynb)" in result.stderr
+    assert "eic-course release all" in result.stderr
 
 
 @pytest.mark.parametrize("option, value", [("--refill-delay", "-1"), ("--ready-kernels", "-2")])

@@ -216,19 +216,32 @@ def only_this_machine(address: str) -> bool:
         return host == "localhost"
 
 
-def course_folder(given: Path | None) -> Path:
-    """The folder to serve: the one given, else ``release/`` here, else here."""
+def course_folder(given: Path | None, course: Path | None = None) -> Path:
+    """The folder to serve: the one given; else ``release/`` of the course folder given;
+    else ``release/`` here; else ``release/`` of the course folder holding the current
+    folder (the one with ``nbgrader_config.py``); else here."""
+    from eic.trainer.course import CourseError, find_course_root
+
     if given is not None:
         folder = Path(given)
+    elif course is not None:
+        folder = Path(course) / "release"
     elif Path("release", "index.ipynb").is_file():
         folder = Path("release")
     else:
-        folder = Path.cwd()
+        try:
+            folder = find_course_root() / "release"
+        except CourseError:
+            folder = Path.cwd()
+        if not (folder / "index.ipynb").is_file():
+            folder = Path.cwd()
     if not (folder / "index.ipynb").is_file():
-        raise FileNotFoundError(
-            f"no course home (index.ipynb) in {folder}; run this in the course folder or "
-            "give the folder that holds the modules with --folder"
-        )
+        hint = ("give the course folder (the one with nbgrader_config.py and release/) with "
+                "--course, or the folder that holds the modules with --folder")  # fmt: skip
+        if course is not None and given is None:
+            hint = (f"is {course} the course folder? Its release/ folder is made by "
+                    "'eic-course release all'")  # fmt: skip
+        raise FileNotFoundError(f"no course home (index.ipynb) in {folder}; {hint}")
     return folder.resolve()
 
 
@@ -257,7 +270,7 @@ def _serve(args: argparse.Namespace) -> int:
             raise ValueError(f"--refill-delay must be 0 or more seconds, not {args.refill_delay:g}")
         if args.ready_kernels < 0:
             raise ValueError(f"--ready-kernels must be 0 or more, not {args.ready_kernels}")
-        folder, ids = class_folder(course_folder(args.folder), args.shared)
+        folder, ids = class_folder(course_folder(args.folder, args.course), args.shared)
         check_port(args.ip, args.port)
     except (PortBusy, FileNotFoundError, ValueError, OSError) as err:
         print(f"eic-course serve: {err}", file=sys.stderr)
@@ -312,10 +325,12 @@ def add_serve_command(commands) -> None:
         "kept ready for any page (--ready-kernels); --shared serves release/ itself, one set "
         "of answers for all.",
     )
-    parser.add_argument(
-        "--folder", type=Path, help="the folder with index.ipynb (default: release/)"
-    )
     add = parser.add_argument
+    add("--course", type=Path, metavar="FOLDER",
+        help="the course folder (default: the one holding the current folder); its release/ "
+        "is served")  # fmt: skip
+    add("--folder", type=Path,
+        help="the folder with index.ipynb to serve instead (default: the course's release/)")
     add("--ip", default="127.0.0.1", help="address (0.0.0.0 for the whole room's network)")
     add("--port", type=int, default=8866, help="port (default 8866)")
     add("--pool-size", type=int, default=1,
