@@ -212,3 +212,37 @@ def test_the_home_says_as_the_handbook_does_that_the_app_view_needs_no_submittin
     assert "**In Voila:** nothing to do" in HANDBOOK.read_text(encoding="utf-8")
     step = next(line for line in home_text().splitlines() if line.startswith("4. "))
     assert "In the app view (Voila) there is nothing to do" in step
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("served", ["the notebook", "its folder"])
+def test_a_module_served_alone_has_no_link_to_a_home_that_is_not_there(tmp_path, browser, served):
+    folder = tmp_path / "m01-eic-in-asia"
+    shutil.copytree(
+        ROOT / "release" / folder.name, folder,
+        ignore=lambda _d, names: [n for n in names if is_answer_file(n)],
+    )  # fmt: skip
+    notebook = folder / f"{folder.name}.ipynb"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = voila_command(folder, ip="127.0.0.1", port=port, pool_size=None,
+                            cull_after_minutes=None)  # fmt: skip
+    page_url = f"{url}/voila/render/{notebook.name}"
+    if served == "the notebook":  # voila m01.ipynb: the notebook at the server's root
+        command[-1] = str(notebook)
+        page_url = f"{url}/"
+    proc, log = start_server(
+        command, cwd=folder,
+        env={k: v for k, v in os.environ.items() if not k.startswith("NBGRADER")},
+        log_path=tmp_path / "voila.log", ready_url=url + "/voila/static/voila.js",
+    )  # fmt: skip
+    try:
+        page = browser.new_page()
+        page.goto(page_url, timeout=120_000)
+        page.locator(".eic-question").first.wait_for(timeout=120_000)
+        assert page.get_by_role("link", name="Course home").count() == 0
+        assert page.locator("nav.eic-home-link").count() == 0
+        page.close()
+    finally:
+        stop_server(proc, log)
