@@ -195,6 +195,22 @@ def test_a_recorded_answer_that_no_longer_fits_is_reported_and_kept(ws, tmp_path
     assert recorded(ws, "q1_a") == "an option that was removed"
 
 
+def test_a_corrupt_answer_file_met_in_grading_is_explained_as_the_feedback_reader_needs(
+    tmp_path, monkeypatch, capsys
+):
+    (tmp_path / "m01-answers.json").write_text(
+        '{"answers": {"q1_a": {"value": "A"}, "q2_b": 5', encoding="utf-8"
+    )
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    sheet = Worksheet("m01", tmp_path)
+    said = capsys.readouterr().out
+    # the feedback page shows what was printed: nothing to answer again, no copy to look at
+    assert said.startswith("Warning: When this module was graded, your answer file")
+    assert "scored 0" in said and "send the file again" in said
+    assert "Answer the questions" not in said and "unreadable" not in said
+    assert sheet.notice in said
+
+
 def test_a_corrupt_answer_file_is_reported_when_the_worksheet_opens(tmp_path, capsys):
     (tmp_path / "m01-answers.json").write_text("{ broken", encoding="utf-8")
     sheet = Worksheet("m01", tmp_path)

@@ -253,17 +253,36 @@ class AnswerStore:
         kept = None if entry is None else entry.get(PREVIOUS)
         return kept["value"] if isinstance(kept, dict) and "value" in kept else None
 
-    def describe_problems(self, report: LoadReport) -> str:
-        """One plain message for a participant about an unreadable answer file."""
+    def describe_problems(self, report: LoadReport, *, graded: bool = False) -> str:
+        """One plain message for a participant about an unreadable answer file: while they
+        work, or, ``graded``, in the feedback on a module graded from it (where there is
+        nothing left to answer, and the copy kept is the grader's, not theirs).
+
+        >>> store = AnswerStore(Path("m01-answers.json"), "m01")
+        >>> report = LoadReport({"q1": {"value": "A"}}, ["it is not valid JSON"])
+        >>> print(store.describe_problems(report, graded=True))  # doctest: +NORMALIZE_WHITESPACE
+        When this module was graded, your answer file 'm01-answers.json' could not be read
+        completely: it is not valid JSON. The 1 answer(s) read from it were graded; the
+        questions without an answer scored 0. Your trainer was told, and may ask you to send
+        the file again.
+        """
         if report.ok:
             return ""
-        where = f" A copy of it was kept as '{report.backup.name}'." if report.backup else ""
         kept = len(report.answers)
+        problems = "; ".join(report.problems)
+        if graded:
+            return (
+                f"When this module was graded, your answer file '{self.path.name}' could not "
+                f"be read completely: {problems}. The {kept} answer(s) read from it were "
+                "graded; the questions without an answer scored 0. Your trainer was told, and "
+                "may ask you to send the file again."
+            )
+        where = (f" A copy of it was kept as '{report.backup.name}', for your trainer to look "
+                 "at." if report.backup else "")  # fmt: skip
         return (
-            f"Your answer file '{self.path.name}' could not be read completely: "
-            + "; ".join(report.problems)
-            + f".{where} {kept} answer(s) were read from it. Answer the questions that show "
-            "as unanswered again, or ask your trainer to restore the copy."
+            f"Your answer file '{self.path.name}' could not be read completely: {problems}."
+            f"{where} {kept} answer(s) were read from it. Answer the questions that show as "
+            "unanswered again."
         )
 
     # -- writing -----------------------------------------------------------------------

@@ -59,7 +59,7 @@ class Worksheet:
         self.questions: dict[str, Question] = {}
         self.log: list[str] = []
         report = self.store.load()
-        self.notice = self.store.describe_problems(report)
+        self.notice = self.store.describe_problems(report, graded=grading_mode())
         if self.notice:
             self._warn(self.notice)
         # a class served from one machine: say whose folder the answers go to
