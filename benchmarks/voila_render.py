@@ -4,7 +4,9 @@ For every module's release notebook, and for a minimal notebook holding one slid
 measures in Chromium the time from navigation until the first worksheet widget is on the
 page and enabled, each page opened in a browser context of its own (nothing cached, as on a
 participant's first visit), or with ``--returning`` in a browser that has opened pages of
-each server before (see RETURNING_VISITS):
+each server before (see RETURNING_VISITS), or with ``--from-home`` in a browser context of
+its own after the course home, in the same tab, as a participant opens a module (from the
+home's table, which opens modules in its own tab):
 
 - cold: a Voila server that starts a kernel and runs the notebook on each request;
 - preheated: a Voila server with a pool of kernels that have already run the notebook
@@ -31,7 +33,8 @@ had arrived whole, cold and preheated, and their ratio: the part preheating remo
 Last, the bytes each page received until its widget was ready: the whole of Voila's
 scripts on a first visit, little more than the page itself on a returning one.
 
-    python benchmarks/voila_render.py [--repeat 3] [--modules m01 m02 ...] [--returning]
+    python benchmarks/voila_render.py [--repeat 3] [--modules m01 m02 ...]
+                                      [--returning | --from-home]
 """
 
 from __future__ import annotations
@@ -77,6 +80,8 @@ READY = ".eic-question input:enabled, .eic-question textarea:enabled, .widget-sl
 # and a module or two (every page opened at a workshop but the first few).
 RETURNING_VISITS = 3
 MINIMAL = "minimal/minimal.ipynb"
+HOME_NOTEBOOK = "index.ipynb"
+HOME_READY = "table.eic-modules"
 
 
 def free_port() -> int:
@@ -210,6 +215,7 @@ def time_to_widget(
     *,
     link: tuple[float, float] | None = None,
     ready: str = READY,
+    before: Callable[[object], None] | None = None,
 ) -> Visit:
     """One page opened in ``browser`` (a :class:`Visit`): the seconds from navigation until
     the first worksheet widget is enabled; the seconds of them the page's main thread in the
@@ -220,11 +226,15 @@ def time_to_widget(
     ``link`` (megabits per second, milliseconds of latency) makes the browser's connection
     that narrow and slow, both ways (Chromium's network emulation); None leaves it as it is.
     ``ready`` is what to wait for instead of a worksheet widget (a CSS selector).
+    ``before`` is done with the new page before timing starts (such as opening the course
+    home in it); what it cost is not counted.
     """
     page = browser.new_page()
     cdp = page.context.new_cdp_session(page)
     cdp.send("Performance.enable")
     cdp.send("Network.enable")
+    if before is not None:
+        before(page)
     received: list[float] = []
     cdp.on("Network.loadingFinished", lambda e: received.append(e["encodedDataLength"]))
     if link is not None:
@@ -238,13 +248,33 @@ def time_to_widget(
     page.wait_for_selector(ready, state="visible", timeout=180_000)
     seconds = time.perf_counter() - start
     received_bytes = int(sum(received))
-    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    busy = task_duration(cdp)  # counted from the page's last navigation: not ``before``'s
     sent_ms = page.evaluate("performance.getEntriesByType('navigation')[0].responseEnd")
     # leave the page as a participant does, so it stops its kernel: kernels of pages already
     # measured do not pile up on the server (wait_until_idle waits for their shutdown)
     page.goto("about:blank")
     page.close()
-    return Visit(seconds, metrics["TaskDuration"], received_bytes, sent_ms / 1000)
+    return Visit(seconds, busy, received_bytes, sent_ms / 1000)
+
+
+def task_duration(cdp) -> float:
+    """The seconds the page's main thread has been busy so far (Chromium's TaskDuration)."""
+    metrics = cdp.send("Performance.getMetrics")["metrics"]
+    return next(m["value"] for m in metrics if m["name"] == "TaskDuration")
+
+
+def from_the_home(url: str, servers) -> Callable[[object], None]:
+    """What a participant does before opening a module: open the course home of ``url`` in
+    the page, wait until its table of modules is shown, then until the servers are idle
+    again (a preheated pool refills the home's kernel after its delay), so that the home's
+    work does not fall into the module's time."""
+
+    def open_home(page) -> None:
+        page.goto(f"{url}/voila/render/{HOME_NOTEBOOK}", timeout=180_000)
+        page.wait_for_selector(HOME_READY, state="visible", timeout=180_000)
+        wait_until_idle(servers, refill_from=time.time() + REFILL_DELAY)
+
+    return open_home
 
 
 def course_copy(base: Path, modules: list[str] | None = None) -> Path:
@@ -283,7 +313,12 @@ def main() -> None:
     parser.add_argument("--returning", action="store_true",
                         help="time pages in a browser that has opened each server's pages "
                              f"{RETURNING_VISITS} times before (its caches filled)")  # fmt: skip
+    parser.add_argument("--from-home", action="store_true",
+                        help="open each timed page in a new browser context after the course "
+                             "home, in the same tab, as a participant opens a module")  # fmt: skip
     args = parser.parse_args()
+    if args.returning and args.from_home:
+        parser.error("--returning and --from-home are two ways of opening pages: give one")
     modules = [m for m in syllabus()["modules"] if (ROOT / "release" / m["folder"]).is_dir()]
     if args.modules:
         modules = [m for m in modules if m["id"] in args.modules]
@@ -325,7 +360,8 @@ def main() -> None:
                 for name, notebook in notebooks.items():
                     for kind, url in (("cold", cold), ("preheated", warm)):
                         wait_until_idle(servers, refill_from=refill_from)  # pools refilled
-                        visit = time_to_widget(opener, url, notebook)
+                        before = from_the_home(url, servers) if args.from_home else None
+                        visit = time_to_widget(opener, url, notebook, before=before)
                         times.setdefault((name, kind), []).append(visit.seconds)
                         busy.setdefault((name, kind), []).append(visit.busy)
                         sent.setdefault((name, kind), []).append(visit.page_sent)
@@ -349,7 +385,9 @@ def main() -> None:
     print(cache_note)
     print(f"browser: one that had opened pages of each server {RETURNING_VISITS} times before "
           "(its caches filled), as for a participant's later pages" if args.returning else
-          "browser: a new context for each page (nothing cached), as for a participant's "
+          "browser: a new context for each page, opened from the course home in the same tab "
+          "(the home's own wait not counted), as a participant opens a module" if args.from_home
+          else "browser: a new context for each page (nothing cached), as for a participant's "
           "first page")  # fmt: skip
     print(joint_targets(median, [name for name in notebooks if name != "minimal"]))
     print(browser_work({key: statistics.median(values) for key, values in busy.items()}, median))

@@ -168,6 +168,37 @@ def test_voila_benchmark_returning_takes_voilas_scripts_from_the_browsers_caches
         assert max(megabytes) < 0.5, output
 
 
+@pytest.mark.slow
+@pytest.mark.browser
+def test_voila_benchmark_from_home_opens_each_module_after_the_course_home():
+    output = run_benchmark(
+        "voila_render.py", "--repeat", "1", "--modules", "m01", "--from-home", timeout=900
+    )
+    assert "opened from the course home in the same tab" in output
+    rows = numbered_rows(
+        output, r"^(minimal|m01)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$"
+    )
+    assert set(rows) == {"minimal", "m01"}, output
+    for cold, warm, ratio, *_ in rows.values():
+        assert ratio == pytest.approx(warm / cold, abs=0.01 + 0.005 / min(cold, warm))
+    # the home, opened first in the same tab, brought Voila's scripts: the module's page
+    # received little more than itself, and its own work in the browser is counted alone
+    for megabytes in received_per_page(output).values():
+        assert max(megabytes) < 0.5, output
+    busy = numbered_rows(output, r"^(minimal|m01)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$")
+    assert set(busy) == {"minimal", "m01"}, output
+    for name, (cold_busy, _, warm_busy, _) in busy.items():
+        assert 0 < cold_busy <= rows[name][0] and 0 < warm_busy <= rows[name][1], output
+
+
+def test_voila_benchmark_takes_one_way_of_opening_pages():
+    result = subprocess.run(
+        [sys.executable, "benchmarks/voila_render.py", "--returning", "--from-home"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2 and "give one" in result.stderr
+
+
 def test_cold_start_parts_split_a_module_and_the_minimal_notebook(tmp_path):
     table = tmp_path / "parts.json"
     output = run_benchmark(

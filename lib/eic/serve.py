@@ -329,8 +329,11 @@ def add_serve_command(commands) -> None:
     add("--course", type=Path, metavar="FOLDER",
         help="the course folder (default: the one holding the current folder); its release/ "
         "is served")  # fmt: skip
-    add("--folder", type=Path,
-        help="the folder with index.ipynb to serve instead (default: the course's release/)")
+    add(
+        "--folder",
+        type=Path,
+        help="the folder with index.ipynb to serve instead (default: the course's release/)",
+    )
     add("--ip", default="127.0.0.1", help="address (0.0.0.0 for the whole room's network)")
     add("--port", type=int, default=8866, help="port (default 8866)")
     add("--pool-size", type=int, default=1,
