@@ -45,11 +45,11 @@ def lab(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if not k.startswith("NBGRADER")}
     env["JUPYTER_CONFIG_DIR"] = str(base / "config")
     env["JUPYTER_RUNTIME_DIR"] = str(base / "runtime")
-    # keep every cell in the page (no virtual scrolling) and no news pop-up
+    # keep every cell in the page (no virtual scrolling); no news pop-up is the course's own
+    # setting (eic.server_config), tested as such
     settings = base / "config" / "lab" / "user-settings" / "@jupyterlab"
     for extension, name, value in [
         ("notebook-extension", "tracker", {"windowingMode": "none"}),
-        ("apputils-extension", "notification", {"fetchNews": "false"}),
     ]:
         (settings / extension).mkdir(parents=True, exist_ok=True)
         (settings / extension / f"{name}.jupyterlab-settings").write_text(json.dumps(value))
@@ -247,6 +247,15 @@ def test_the_course_home_opens_in_jupyterlab_with_links_to_every_module(lab, bro
     assert links.count() == len(released_modules())
     assert "m01-eic-in-asia.ipynb" in (links.first.get_attribute("href") or "")
     assert "answered" in page.inner_text(".eic-progress-m01")
+    # JupyterLab asked nothing about "official Jupyter news": the course's setting says no
+    assert page.get_by_text("Jupyter news").count() == 0
+    shown = page.evaluate(
+        """async () => (await fetch(
+             '/lab/api/settings/@jupyterlab/apputils-extension:notification')).json()"""
+    )
+    defaults = shown["schema"]["properties"]  # the course's settings are JupyterLab's defaults
+    assert defaults["fetchNews"]["default"] == "false"
+    assert defaults["checkForUpdates"]["default"] is False
     page.close()
 
 

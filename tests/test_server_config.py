@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import urllib.request
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -17,11 +18,13 @@ from conftest import ROOT, free_port, start_server, stop_server
 
 from eic.serve import READY_KERNEL_MANAGER
 from eic.server_config import (
+    LAB_SETTINGS_FILE,
     PRE_SAVE_HOOK,
     SETTINGS_FILE,
     WIDGET_VIEW,
     keep_notes_for_widgets,
     replace_widget_views,
+    write_lab_settings,
     write_settings,
 )
 
@@ -49,6 +52,28 @@ def test_the_settings_join_those_the_server_already_has(tmp_path):
     assert once["ContentsManager"] == {"pre_save_hook": PRE_SAVE_HOOK}
 
 
+def test_jupyterlab_asks_no_participant_about_news_and_keeps_the_users_own_overrides(tmp_path):
+    from jupyterlab_server.settings_utils import _get_overrides
+
+    settings = tmp_path / "share" / "jupyter" / "lab" / "settings"
+    settings.mkdir(parents=True)
+    (settings / "overrides.json").write_text(json.dumps({
+        "@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Dark"}
+    }))  # fmt: skip
+    assert write_lab_settings(tmp_path) == tmp_path / LAB_SETTINGS_FILE
+    overrides, error = _get_overrides(str(settings))  # as JupyterLab reads them
+    assert error == ""
+    assert overrides["@jupyterlab/apputils-extension:notification"] == {
+        "fetchNews": "false", "checkForUpdates": False
+    }  # fmt: skip
+    assert overrides["@jupyterlab/apputils-extension:themes"] == {"theme": "JupyterLab Dark"}
+
+
+def test_the_hub_image_writes_jupyterlabs_settings_for_the_course():
+    dockerfile = (ROOT / "deploy" / "z2jh" / "Dockerfile").read_text()
+    assert "python -m eic.server_config --lab-only" in dockerfile
+
+
 def test_a_negative_number_of_ready_kernels_is_refused(tmp_path):
     refused = subprocess.run([sys.executable, "-m", "eic.server_config", "--ready-kernels", "-1"],
                              capture_output=True, text=True, timeout=60)  # fmt: skip
@@ -66,6 +91,7 @@ def test_the_course_environment_serves_jupyter_with_the_course_settings():
     assert "'eic.compression': True" in shown.stdout
     assert "KernelManager\n  .transport_encryption = 'auto'" in shown.stdout
     assert f".pre_save_hook = '{PRE_SAVE_HOOK}'" in shown.stdout
+    assert (Path(sys.prefix) / LAB_SETTINGS_FILE).is_file()  # and JupyterLab's
 
 
 def test_the_hub_participant_servers_save_notebooks_with_notes_for_widgets():

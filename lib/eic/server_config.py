@@ -16,11 +16,18 @@ Voila pages. Both write these settings with this module:
   the widgets live in the kernel, so once it has stopped the notebook reopened would show
   "Error displaying widget: model not found" for every question instead.
 
-    python -m eic.server_config [--ready-kernels N]
+JupyterLab itself is set not to ask participants whether to fetch "official Jupyter news"
+(a pop-up that means nothing to them, and a request to the internet a workshop room may not
+have): ``share/jupyter/lab/settings/overrides.d/eic-course.json`` under the same prefix,
+beside any overrides of the user's own.
+
+    python -m eic.server_config [--ready-kernels N] [--lab-only]
 
 writes them into ``etc/jupyter/jupyter_server_config.json`` under this Python's prefix (the
 course's ``.venv``, or Binder's environment), keeping every other setting the file holds.
 (A server reads its extensions, but no other setting, from ``jupyter_server_config.d``.)
+``--lab-only`` writes JupyterLab's settings alone (the hub's image keeps its server's
+settings in files of its own).
 """
 
 from __future__ import annotations
@@ -36,6 +43,11 @@ from typing import Any
 from eic.serve import COMPRESSION_EXTENSION, READY_KERNEL_MANAGER, REFILL_DELAY, WEB_SETTINGS
 
 SETTINGS_FILE = Path("etc", "jupyter", "jupyter_server_config.json")
+LAB_SETTINGS_FILE = Path("share", "jupyter", "lab", "settings", "overrides.d", "eic-course.json")
+# JupyterLab's defaults, as the course sets them: no question about news, no update check
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}
+}
 # one participant's server: one kernel kept ready is the next module they open
 READY_FOR_ONE = 1
 
@@ -117,14 +129,27 @@ def write_settings(prefix: Path, ready_kernels: int = READY_FOR_ONE) -> Path:
     return path
 
 
+def write_lab_settings(prefix: Path) -> Path:
+    """Write JupyterLab's settings for the course under ``prefix`` (a file of the course's
+    own among JupyterLab's overrides); the file written."""
+    path = Path(prefix) / LAB_SETTINGS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(LAB_SETTINGS, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eic.server_config", description=__doc__)
     parser.add_argument("--ready-kernels", type=int, default=READY_FOR_ONE,
                         help=f"kernels kept ready (default {READY_FOR_ONE})")  # fmt: skip
+    parser.add_argument("--lab-only", action="store_true",
+                        help="write JupyterLab's settings alone, not the server's")  # fmt: skip
     args = parser.parse_args(argv)
     if args.ready_kernels < 0:
         parser.error(f"--ready-kernels must be 0 or more, not {args.ready_kernels}")
-    write_settings(Path(sys.prefix), args.ready_kernels)
+    if not args.lab_only:
+        write_settings(Path(sys.prefix), args.ready_kernels)
+    write_lab_settings(Path(sys.prefix))
     return 0
 
 
