@@ -547,6 +547,33 @@ def test_a_number_copied_from_the_page_or_typed_with_a_percent_sign_is_read_or_e
     assert "Your saved answer (-3495 persons employed) is kept." in said
 
 
+@pytest.mark.parametrize(
+    "typed, unit, whole, number",
+    [("3.40", "(no unit: a ratio)", False, 3.4), ("1,997", "t", True, 1997),
+     ("0,086", "t/t", False, 0.086), ("300 m3/day", "m3/day", False, 300)],
+)  # fmt: skip
+def test_a_number_opened_again_shows_as_it_was_typed(ws, tmp_path, typed, unit, whole, number):
+    q = ws.number("q2_lq", "How much?", unit=unit, plausible=(0, 5000), whole=whole)
+    q.text.value = typed
+    assert recorded(ws, "q2_lq") == number
+    again = Worksheet("m01", tmp_path).number("q2_lq", "How much?", unit=unit,
+                                              plausible=(0, 5000), whole=whole)  # fmt: skip
+    assert again.text.value == typed and again.value == number
+    assert "answer loaded" in again.feedback.value
+    again.save()  # saved again unchanged: the same number
+    assert recorded(ws, "q2_lq") == number
+
+
+def test_a_typed_text_that_no_longer_reads_as_the_number_is_not_shown(ws, tmp_path):
+    # an answer file edited by hand: the number recorded is what counts, and is shown
+    ws.store.record("q2_lq", 3.4, unit="t", typed="9")
+    ws.store.record("q3_x", 26, unit="t", typed="2,6")  # a count: 2,6 is 2.6, not 26
+    sheet = Worksheet("m01", tmp_path)
+    assert sheet.number("q2_lq", "LQ?", unit="t").text.value == "3.4"
+    count = sheet.number("q3_x", "How many?", unit="t", plausible=(1, 5000), whole=True)
+    assert count.text.value == "26" and count.value == 26
+
+
 def test_a_count_is_read_whole_and_a_fraction_of_one_is_refused(ws):
     q = ws.number("q4_towns", "How many towns?", unit="Eco-Towns", plausible=(1, 100), whole=True)
     assert "whole number" in q.text.placeholder

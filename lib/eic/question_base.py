@@ -377,6 +377,10 @@ class Question(KeepsTypedAnswers):
         """What is kept beside the answer, besides its kind and question (a number's unit)."""
         return {}
 
+    def _show_recorded(self, entry: dict[str, Any]) -> None:
+        """Put a recorded answer (its entry in the answer file) back into the input."""
+        self.value = entry["value"]
+
     def check(self) -> list[str]:
         """Save, then run the visible checks; show and return the messages. An emptied typed
         answer is not saved: Check says that the recorded one is kept. An answer that says
@@ -467,7 +471,7 @@ class Question(KeepsTypedAnswers):
             return
         self._loading = True
         try:
-            self.value = entry["value"]
+            self._show_recorded(entry)
             removed = self._removed(entry) if self.typed else None
             self._offer_put_back(removed is not None)
             if removed is not None:

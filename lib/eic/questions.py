@@ -208,7 +208,28 @@ class Number(Question):
         self.text.observe(callback, names="value")
 
     def record_details(self) -> dict[str, Any]:
-        return {"unit": self.unit}  # so that the country report gives the number with it
+        # the unit, so that the country report gives the number with it; and the number as
+        # it was typed ("3.40", "1,997"), to show it so again when the page is opened again
+        typed = self.text.value.strip()
+        return {"unit": self.unit, "typed": typed} if typed else {"unit": self.unit}
+
+    def _show_recorded(self, entry: dict[str, Any]) -> None:
+        """The recorded number, shown as it was typed where that still reads as exactly the
+        number recorded (an answer file written by hand, or by an older course, may say
+        otherwise: then as the number alone)."""
+        self.value = entry["value"]
+        typed = entry.get("typed")
+        if not isinstance(typed, str) or self._written is None:
+            return
+        try:
+            same = read_answer_number(
+                self._without_unit(typed), self.plausible, count=self.whole
+            ) == self._written[1]
+        except ValueError:  # read two ways, or not at all: the number alone says it plainly
+            same = False
+        if same:
+            self._written = (typed, self._written[1])
+            self.text.value = typed
 
     @property
     def value(self) -> float | None:
