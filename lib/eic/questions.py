@@ -222,9 +222,10 @@ class Number(Question):
         if not isinstance(typed, str) or self._written is None:
             return
         try:
-            same = read_answer_number(
-                self._without_unit(typed), self.plausible, count=self.whole
-            ) == self._written[1]
+            same = (
+                read_answer_number(self._without_unit(typed), self.plausible, count=self.whole)
+                == self._written[1]
+            )
         except ValueError:  # read two ways, or not at all: the number alone says it plainly
             same = False
         if same:
