@@ -654,10 +654,11 @@ def test_a_class_served_from_one_machine_keeps_each_participants_answers_apart(b
             page.locator(f".eic-progress-{mid}").wait_for(timeout=120_000)
             assert page.inner_text(f".eic-progress-{mid}").startswith("1 of "), pid
             assert f"The course of {who[pid]}" in page.inner_text("body")
-            with page.context.expect_page() as listed:  # a wrong click undone (a new tab,
-                page.get_by_role("link", name="Back to the list").click()  # as every link)
-            listed.value.get_by_text("vn-01", exact=True).wait_for(timeout=60_000)
-            listed.value.close()
+            tabs: list[str] = []
+            page.on("popup", lambda other, tabs=tabs: tabs.append(other.url))
+            page.get_by_role("link", name="Back to the list").click()  # a wrong click undone,
+            page.get_by_text("vn-01", exact=True).wait_for(timeout=60_000)  # in the same tab
+            assert page.url.endswith("/voila/tree") and tabs == [], (page.url, tabs)
             page.close()
         assert not (course / "release" / name / f"{mid}-answers.json").exists()
         # each participant's module page ran in a kernel kept ready, moved to their folder

@@ -147,8 +147,8 @@ def module_map(link_from: Path | str | None = None) -> str:
     owner = participant_label(link_from) if link_from is not None else None
     mine = (
         f"<p class='eic-owner'>The course of <b>{html.escape(owner)}</b>: your answers are "
-        "kept in your own folder. Not you? <a href='../../tree'>Back to the list</a>, and "
-        "click your id.</p>"
+        f"kept in your own folder. Not you? <a href='../../tree' {SAME_TAB}>Back to the list</a>, "
+        "and click your id.</p>"
         if owner
         else ""
     )
