@@ -256,6 +256,39 @@ def assert_math_as_written(page, module: dict) -> None:
         assert page.locator("mjx-container").count() == 0
 
 
+# at the moment MathJax first puts a typeset formula in the page: the page's widget views
+# drawn so far (top-level ones, one for each widget output)
+WIDGETS_AT_FIRST_FORMULA = """
+  new MutationObserver((changes, observer) => {
+    if (!document.querySelector("mjx-container")) return;
+    window.__widgetsAtFirstFormula = [...document.querySelectorAll(".jupyter-widgets")]
+      .filter((view) => !view.parentElement.closest(".jupyter-widgets")).length;
+    observer.disconnect();
+  }).observe(document, { childList: true, subtree: true });
+"""
+
+
+def test_formulas_are_typeset_once_the_widgets_are_drawn(served, browser):
+    """Opened from the course home, whose visit brought Voila's scripts, Module 2's page
+    started MathJax while its widgets were still being drawn; it waits for them now."""
+    url, _folder = served
+    folder = next(m for m in released_modules() if m["id"] == "m02")["folder"]
+    page = browser.new_page()
+    page.add_init_script(WIDGETS_AT_FIRST_FORMULA)
+    page.goto(f"{url}/voila/render/index.ipynb", timeout=120_000)
+    page.locator("table.eic-modules").wait_for(timeout=120_000)
+    page.goto(f"{url}/voila/render/{folder}/{folder}.ipynb", timeout=120_000)
+    page.wait_for_selector(".jp-MarkdownOutput mjx-container", timeout=60_000)
+    at_first = page.evaluate("window.__widgetsAtFirstFormula")
+    drawn = page.evaluate(
+        """() => [...document.querySelectorAll(".jupyter-widgets")]
+                 .filter((view) => !view.parentElement.closest(".jupyter-widgets")).length"""
+    )
+    assert drawn >= 10 and at_first == drawn, (at_first, drawn)
+    assert page.locator(".jp-MarkdownOutput mjx-container").count() >= 10
+    page.close()
+
+
 def test_module_1_renders_and_records_a_clicked_answer(served, browser):
     url, folder = served
     name = MODULE_1["folder"]
