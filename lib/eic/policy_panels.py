@@ -1,7 +1,8 @@
 """Module 7's worksheet panels: the priorities from a participant's pairwise judgements, a
 policy package within a budget, and a park's self-check against the framework's
-categories. Like :mod:`eic.panels`, each panel only calls pure functions and shows what they
-return; under nbgrader nothing is drawn.
+categories; and the worked example's verdict on each team's judgements. Like
+:mod:`eic.panels`, each panel only calls pure functions and shows what they return; under
+nbgrader nothing is drawn.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ import html
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
+from IPython.display import Markdown, display
 
 from eic import widgets as w
-from eic.ahp import CONSISTENT_CR, ahp, pairwise_matrix, priorities_chart
+from eic.ahp import CONSISTENT_CR, AHPResult, ahp, pairwise_matrix, priorities_chart
 from eic.eip_framework import framework_self_check, self_check_chart, share_percent
-from eic.explorers import Explorer, answer_view, show, slider, table_html, toggle
+from eic.explorers import Explorer, answer_view, show, show_table, slider, table_html, toggle
+from eic.grading import grading_mode
 from eic.policy import choose_package, greedy_package, scores_chart, weighted_scores
 from eic.question_groups import Checklist, Pairwise
 from eic.tables import normalise_name
@@ -30,6 +33,76 @@ def priorities_from(question: Pairwise, value: Mapping[str, float] | None = None
     if not value:
         return None
     return ahp(pairwise_matrix(question.criteria, _judgements(question, value)))
+
+
+def _lower_first(name: str) -> str:
+    return name[0].lower() + name[1:]
+
+
+def team_consistency(team: str, result: AHPResult) -> str:
+    """A team's consistency ratio and largest eigenvalue, in Markdown, and what they mean:
+    the priorities can be used, or (above the cut-off) the judgements cannot all hold."""
+    said = (
+        f"**{team}.** Consistency ratio (CR) {result.cr:.3f}, from a largest eigenvalue "
+        f"(λmax) of {result.lambda_max:.3f}."
+    )
+    if result.consistent:
+        return (
+            f"{said} It is at most {CONSISTENT_CR:.2f}: the judgements are consistent enough "
+            "to use the priorities."
+        )
+    return (
+        f"{said} It is above {CONSISTENT_CR:.2f}: the three judgements cannot all hold at "
+        "once. With three criteria no single judgement is to blame. The table below shows "
+        "what each judgement would need to be, given the other two."
+    )
+
+
+def judgements_needed(result: AHPResult) -> pd.DataFrame:
+    """For three criteria: each judgement as given, and as the other two would need it
+    (columns judgement, given, needed; "Environmental benefit over jobs and growth")."""
+    return pd.DataFrame(
+        [
+            (f"{a} over {_lower_first(b)}", given, needed)
+            for (a, b), (given, needed) in result.implied_by_the_others().items()
+        ],
+        columns=["judgement", "given", "needed"],
+    )
+
+
+def needed_in_words(result: AHPResult) -> str:
+    """How to read a needed judgement below 1 (the other way round), and what to do next."""
+    the_other_way = [
+        f"A value below 1 reads the other way round: {needed:.3g} for {_lower_first(a)} over "
+        f"{_lower_first(b)} means that {_lower_first(b)} is about {1 / needed:.1f} times as "
+        f"important as {_lower_first(a)}."
+        for (a, b), (_, needed) in result.implied_by_the_others().items()
+        if needed < 1
+    ]
+    advice = "The team should change the judgement it trusts least, then compute again."
+    return " ".join([*the_other_way, advice])
+
+
+def show_team_consistency(team: str, result: AHPResult) -> None:
+    """Show whether a team's judgements are consistent enough to use; if not, what each of
+    its three judgements would need to be, given the other two (the worked example's view
+    of :func:`team_consistency`, :func:`judgements_needed` and :func:`needed_in_words`)."""
+    if grading_mode():
+        return
+    display(Markdown(team_consistency(team, result)))
+    if result.consistent:
+        return
+    show_table(
+        judgements_needed(result),
+        caption=f"{team}: each judgement as given, and as the other two would need it",
+        formats={"given": "{:g}", "needed": "{:.3g}"},
+        headers={
+            "judgement": "Judgement",
+            "given": "Given (times as important)",
+            "needed": "Needed by the other two (times as important)",
+        },
+    )
+    display(Markdown(needed_in_words(result)))
 
 
 def _weights_text(weights: Mapping[str, float]) -> str:
