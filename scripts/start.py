@@ -17,8 +17,15 @@ import sys
 
 import install
 
-# nbgrader's tools for a trainer, hidden from participants
-TRAINER_TOOLS = ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"]
+# nbgrader's tools for a trainer, hidden from participants. Validate runs only a module's
+# visible checks: on a module with a question unanswered it shows a page of AssertionError
+# tracebacks, and on one answered wrongly it says "Success! Your notebook passes all the
+# tests"; Check, beside each question, is the participant's tool.
+TRAINER_TOOLS = [
+    "@jupyter/nbgrader:formgrader",
+    "@jupyter/nbgrader:create-assignment",
+    "@jupyter/nbgrader:validate-assignment",
+]
 # given by scripts/start.sh, which has installed the course already
 INSTALLED = "--installed"
 # the course home, in the course's folder

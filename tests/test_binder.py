@@ -82,6 +82,7 @@ def test_a_fresh_environment_from_binder_alone_runs_every_release_notebook(tmp_p
     disabled = json.loads(page_config.read_text(encoding="utf-8"))["disabledExtensions"]
     assert disabled.get("@jupyter/nbgrader:formgrader") is True
     assert disabled.get("@jupyter/nbgrader:create-assignment") is True
+    assert disabled.get("@jupyter/nbgrader:validate-assignment") is True
     # the Jupyter server Binder starts lets a kernel finish its page's answers before it
     # stops, and keeps one kernel warmed for the next page or notebook opened
     shown = subprocess.run(

@@ -577,6 +577,7 @@ def test_each_participant_gets_their_own_server_with_only_the_assignment_list(wo
     config = json.loads(re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', page, re.S)[1])
     assert "@jupyter/nbgrader:formgrader" in config["disabledExtensions"]
     assert "@jupyter/nbgrader:create-assignment" in config["disabledExtensions"]
+    assert "@jupyter/nbgrader:validate-assignment" in config["disabledExtensions"]
     assert "@jupyter/nbgrader:assignment-list" not in config["disabledExtensions"]
     # another participant's server is not theirs to open
     assert hub.api("GET", f"/user/{PARTLY}/api/contents", tokens[FULL]).status_code in (403, 404)

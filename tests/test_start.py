@@ -22,7 +22,11 @@ from conftest import ROOT, free_port
 # where scripts/env.sh keeps the course's own JupyterLab settings, which the command changes
 PAGE_CONFIG = ROOT / ".venv" / "etc" / "jupyter-user" / "labconfig" / "page_config.json"
 RUNTIME = ROOT / ".venv" / "var" / "jupyter-runtime"
-TRAINER_TOOLS = ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment"]
+TRAINER_TOOLS = [
+    "@jupyter/nbgrader:formgrader",
+    "@jupyter/nbgrader:create-assignment",
+    "@jupyter/nbgrader:validate-assignment",
+]
 START_SH = ("bash", "scripts/start.sh")
 # the command for Windows and macOS, run by the Python a self-learner has installed
 START_PY = (shutil.which("python3", path=os.defpath) or sys.executable, "scripts/start.py")
