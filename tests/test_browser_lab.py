@@ -147,9 +147,11 @@ def test_module_1_runs_all_in_jupyterlab_and_records_an_answer(lab, browser):
     page.close()
 
 
-def open_and_run_all(page, url: str, folder: Path, name: str) -> None:
-    """Open a module in JupyterLab and run all of it, as a participant does."""
-    page.goto(f"{url}/lab/tree/{name}/{name}.ipynb", timeout=120_000)
+def open_and_run_all(page, url: str, folder: Path, name: str, workspace: str = "") -> None:
+    """Open a module in JupyterLab and run all of it, as a participant does; in a workspace
+    of its own if one is named (the default one keeps the notebooks opened in it)."""
+    where = f"workspaces/{workspace}/" if workspace else ""
+    page.goto(f"{url}/lab/{where}tree/{name}/{name}.ipynb", timeout=120_000)
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
     accept_kernel_dialog(page)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
@@ -185,6 +187,33 @@ def test_after_a_kernel_restart_each_question_says_its_answer_can_no_longer_be_s
     assert "can no longer be saved" in restarted.inner_text()
     assert "Run All Cells" in restarted.inner_text()
     assert not page.locator(".eic-status-q3_match_type .eic-status-now").is_visible()
+    page.close()
+
+
+def test_after_a_kernel_restart_an_explorer_and_the_own_data_panel_say_they_no_longer_answer(
+    lab, browser
+):
+    url, folder = lab
+    name = next(m for m in released_modules() if m["id"] == "m02")["folder"]
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    open_and_run_all(page, url, folder, name, workspace="restart-m02")
+    notes = page.locator(":is(.eic-explorer, .eic-own-data) .eic-status-restarted")
+    notes.first.wait_for(state="attached", timeout=60_000)
+    assert notes.count() >= 2 and not any(n.is_visible() for n in notes.all())
+    menu(page, "Kernel", "Restart Kernel…")
+    page.locator(".jp-Dialog button.jp-mod-accept").click()
+    explorer_note = page.locator(".eic-lq-explorer .eic-status-restarted")
+    explorer_note.wait_for(state="visible", timeout=30_000)
+    assert "no longer answers" in explorer_note.inner_text()
+    assert "Run All Cells" in explorer_note.inner_text()
+    assert page.locator(".eic-own-data .eic-status-restarted").first.is_visible()
+    # its kernel stopped, as a participant's is when they close the notebook
+    page.evaluate(
+        """async () => {
+             for (const s of await (await fetch('/api/sessions')).json())
+               if (s.path.includes('m02')) await fetch('/api/sessions/' + s.id, {method: 'DELETE'});
+           }"""
+    )
     page.close()
 
 

@@ -22,7 +22,7 @@ from IPython.display import HTML, display
 from ipywidgets.widgets.widget_string import LabelStyle
 
 from eic import widgets as w
-from eic.grading import grading_mode
+from eic.grading import grading_mode, shown_when_restarted
 from eic.question_base import parse_number
 from eic.slider_scales import Scale
 from eic.views import ChartImage, close_figure, figure_png, plain_text
@@ -117,6 +117,19 @@ WRAPPED_DESCRIPTIONS = (
 )
 
 
+# An explorer redraws in the page's kernel: once that has been restarted or stopped, its
+# controls still move but nothing changes. This line, hidden until then, says so.
+NO_LONGER_ANSWERS = (
+    "The notebook's kernel was restarted or stopped, so this no longer answers: run the page "
+    "again (in JupyterLab, Run → Run All Cells; in the app view, reload the page)."
+)
+
+
+def restarted_line() -> w.HTML:
+    """A line that shows :data:`NO_LONGER_ANSWERS` once the page's kernel has gone."""
+    return w.HTML(shown_when_restarted(NO_LONGER_ANSWERS))
+
+
 class Explorer:
     """Controls, a chart and a text panel; ``draw(values)`` returns (figure, html), or
     (figure, html, the chart's alternative text).
@@ -140,7 +153,7 @@ class Explorer:
         # than the page, whose controls past its edge a participant would not see
         row = w.HBox(list(self.controls.values()), layout={"flex_flow": "row wrap"})
         styles = w.HTML(WRAPPED_DESCRIPTIONS + w.NARROW_SCREEN_STYLE)
-        self.box = w.VBox([styles, row, self.text, self.chart.widget])
+        self.box = w.VBox([styles, restarted_line(), row, self.text, self.chart.widget])
         self.box.add_class("eic-explorer")
         self.box.add_class(css)
         for control in self.controls.values():

@@ -152,6 +152,13 @@ def _in_kernel() -> bool:
     return getattr(get_ipython(), "kernel", None) is not None
 
 
+def shown_when_restarted(message: str) -> str:
+    """HTML for a widget that shows ``message`` only once the kernel behind the page's
+    widgets has gone (restarted or stopped: ipywidgets then marks each view disconnected),
+    and nothing before."""
+    return f"{_STATUS_STYLE}<span class='eic-status-restarted'>{html.escape(message)}</span>"
+
+
 def _status_html(message: str) -> str:
     return (
         f"{_STATUS_STYLE}<span class='eic-status-now'>{html.escape(message)}</span>"

@@ -28,7 +28,7 @@ from IPython.display import display
 from eic import widgets as w
 from eic.answers import MODEL_SUFFIX, active_store, cannot_write
 from eic.appraisal import and_list
-from eic.explorers import table_html
+from eic.explorers import restarted_line, table_html
 from eic.grading import grading_mode
 from eic.own_data_specs import SPECS, DataSpec
 from eic.own_results import results_page
@@ -97,6 +97,7 @@ class OwnDataPanel:
         self.box = w.VBox(
             [
                 self.intro,
+                restarted_line(),
                 # on a phone, what does not fit goes below, whole
                 w.HBox([self.upload, self.sheet, self.remove], layout={"flex_flow": "row wrap"}),
                 self.message,
