@@ -98,3 +98,17 @@ def test_a_module_not_run_yet_says_at_its_top_and_its_worksheet_to_run_it(module
     assert RUN_ALL in released["title"].source
     intro = released["worksheet_intro"].source
     assert RUN_ALL in intro and "no question below" in intro
+
+
+def test_module_5_explorer_aligns_the_payback_column_as_its_other_numbers():
+    import re
+
+    from eic import data
+    from eic.panels import portfolio_explorer
+
+    panel = portfolio_explorer(data.load("cluster_options"), budget=500_000, rate=10, display=False)
+    rows = re.findall(r"<tr>(.*?)</tr>", panel.text.value.split("<tbody>")[1])
+    # the columns: option, investment, NPV, IRR, simple payback, MAC, tCO2e avoided
+    aligned = [re.findall(r"text-align:(\w+)", row) for row in rows]
+    assert rows and all(len(a) == 7 for a in aligned)
+    assert all(a[1:] == ["right"] * 6 for a in aligned), aligned

@@ -127,3 +127,35 @@ def test_a_consistent_team_gets_no_table_and_nothing_is_shown_under_nbgrader(sho
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     show_team_consistency("Second team", ahp(pairwise_matrix([J, E, S], SECOND)))
     assert len(shown) == 4
+
+
+def m07_cells() -> dict[str, str]:
+    """The released Module 7's code cells by grade id, and its go-further code as "further"."""
+    nb = nbformat.read(notebook_path(ROOT, "release", MODULES["m07"]), as_version=4)
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in nb.cells}
+    further = [c.source for c in nb.cells if "go-further" in c.metadata.get("tags", [])]
+    return cells | {"further": next(s for s in further if "priorities_from(q1)" in s)}
+
+
+@pytest.mark.parametrize(
+    "judgements, warned",
+    [({"Jobs and growth vs Environmental benefit": 1 / 2, "Jobs and growth vs Reach to SMEs": 3,
+       "Environmental benefit vs Reach to SMEs": 4}, False),  # the model answer: consistent
+     ({"Jobs and growth vs Environmental benefit": 5, "Jobs and growth vs Reach to SMEs": 1 / 5,
+       "Environmental benefit vs Reach to SMEs": 5}, True)],  # each beats the next: a circle
+)  # fmt: skip
+def test_go_further_warns_when_the_participant_s_judgements_contradict_each_other(
+    tmp_path, monkeypatch, capsys, judgements, warned
+):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.chdir(tmp_path)
+    cells = m07_cells()
+    namespace: dict = {}
+    for part in ("worksheet_setup", "q1_priorities", "further"):
+        if part == "further":
+            namespace["q1"].record(judgements)
+            capsys.readouterr()
+        exec(cells[part], namespace)
+    said = capsys.readouterr().out
+    assert ("cannot all hold at once" in said) == warned, said
+    assert said.count("Within USD") == 4, said  # the packages, for each budget, either way

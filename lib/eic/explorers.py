@@ -37,11 +37,13 @@ def table_html(
     caption: str,
     formats: Mapping[str, str] | None = None,
     headers: Mapping[str, str] | None = None,
+    right: Sequence[str] = (),
 ) -> str:
     """A table as accessible HTML: a caption, column headers, numbers formatted and aligned.
 
     ``formats`` maps a column to a format spec ("{:,.0f}"); ``headers`` renames columns
-    for display (units belong there: "Employment (persons)").
+    for display (units belong there: "Employment (persons)"); ``right`` names columns of
+    numbers written as text ("3.2", "never, at these savings"), aligned as numbers are.
     """
     formats = formats or {}
     headers = headers or {}
@@ -69,7 +71,7 @@ def table_html(
                 text = f"{value:.0f}"
             else:
                 text = f"{value:,.6g}" if number else str(value)
-            align = "right" if number else "left"
+            align = "right" if number or column in right else "left"
             cells.append(f"<td style='text-align:{align};padding:2px 8px'>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (

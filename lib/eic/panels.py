@@ -400,6 +400,7 @@ def portfolio_explorer(
                     "mac_usd_per_tco2e": "MAC (USD/tCO2e)",
                     "abatement_tco2e_per_yr": "Avoided (tCO2e/yr)",
                 },
+                right=["simple_payback_years"],
             )
             + "<p>The chart below is the marginal abatement cost curve: each bar is an option, "
             "its width the tCO2e it avoids a year and its height the cost per tonne; bars "
