@@ -13,9 +13,9 @@ Each page is opened in a browser context of its own, as on a participant's first
 alternately on the two servers, ``--repeat`` times each, each time when both servers and
 their kernels are idle. For each it prints the median seconds from navigation until the
 first worksheet widget is enabled (on the course home, until the list of modules shows);
-then, once no request has finished for a second (the page settled, MathJax fetched or
-not), the megabytes received and the seconds the browser's main thread was busy (Chromium's
-TaskDuration); and whether the page had loaded MathJax.
+then, once every widget is drawn and no request has finished for a second since (the page
+settled, MathJax fetched or not), the megabytes received and the seconds the browser's main
+thread was busy (Chromium's TaskDuration); and whether the page had loaded MathJax.
 
     python benchmarks/lazy_math.py [--repeat 3] [--modules m01 m02]
 """
@@ -61,10 +61,28 @@ def eager_template(base: Path) -> Path:
     return base / "share" / "jupyter"
 
 
+# how many widget outputs the page holds, counted before Voila's scripts draw them (and take
+# the outputs out of the page); and whether as many widget views are drawn
+COUNT_WIDGET_OUTPUTS = """
+  document.addEventListener("DOMContentLoaded", () => {
+    window.__eicWidgetOutputs = [...document.querySelectorAll(
+      'script[type="application/vnd.voila.cell-output+json"]')]
+      .filter((output) => output.textContent.includes("application/vnd.jupyter.widget-view+json"))
+      .length;
+  });
+"""
+WIDGETS_DRAWN = """() => window.__eicWidgetOutputs !== undefined &&
+  [...document.querySelectorAll(".jupyter-widgets")]
+    .filter((view) => !view.parentElement.closest(".jupyter-widgets")).length
+  >= window.__eicWidgetOutputs"""
+
+
 def visit(browser, url: str, notebook: str, ready: str) -> Settled:
     """One page opened in ``browser`` (a context of its own), timed until ``ready`` shows,
-    then left until it settles."""
+    then left until it settles: every widget drawn (the course's page typesets formulas only
+    then), and no request finished for QUIET_SECONDS since."""
     page = browser.new_page()
+    page.add_init_script(COUNT_WIDGET_OUTPUTS)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Performance.enable")
     cdp.send("Network.enable")
@@ -80,6 +98,8 @@ def visit(browser, url: str, notebook: str, ready: str) -> Settled:
     page.goto(f"{url}/voila/render/{notebook}", timeout=180_000)
     page.wait_for_selector(ready, state="visible", timeout=180_000)
     seconds = time.perf_counter() - start
+    page.wait_for_function(WIDGETS_DRAWN, timeout=180_000)
+    last[0] = max(last[0], time.perf_counter())
     while time.perf_counter() - last[0] < QUIET_SECONDS:
         page.wait_for_timeout(100)
     metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
