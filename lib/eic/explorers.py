@@ -127,9 +127,15 @@ NO_LONGER_ANSWERS = (
 )
 
 
+# the class of that line: what a panel shows is saved (eic.own_results) without it
+RESTARTED_LINE = "eic-restarted-line"
+
+
 def restarted_line() -> w.HTML:
     """A line that shows :data:`NO_LONGER_ANSWERS` once the page's kernel has gone."""
-    return w.HTML(shown_when_restarted(NO_LONGER_ANSWERS))
+    line = w.HTML(shown_when_restarted(NO_LONGER_ANSWERS))
+    line.add_class(RESTARTED_LINE)
+    return line
 
 
 class Explorer:

@@ -24,6 +24,8 @@ from pathlib import Path
 import comm
 import ipywidgets as w
 
+from eic.explorers import RESTARTED_LINE
+
 _STYLES = re.compile(r"<style\b.*?</style>", re.DOTALL | re.IGNORECASE)
 PAGE_CSS = (
     "body{font-family:Helvetica,Arial,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;"
@@ -43,6 +45,8 @@ def _parts(widget: w.Widget) -> Iterator[tuple[str, str]]:
             yield from _parts(child)
         return
     if isinstance(widget, w.HTML | w.HTMLMath):
+        if RESTARTED_LINE in widget._dom_classes:  # shown only once the kernel has gone
+            return
         if _STYLES.sub("", widget.value).strip():  # a page's style sheet alone shows nothing
             yield "html", widget.value
         return
