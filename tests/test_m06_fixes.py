@@ -15,7 +15,7 @@ from eic import data
 from eic.guide import questions
 from eic.own_cost_sharing import PLANT_FIELDS, firms_analysis, plant_figure_problems
 from eic.panels import cost_sharing_explorer
-from eic.question_base import read_answer_number
+from eic.typed_numbers import read_answer_number
 
 
 def module_6() -> dict:

@@ -531,7 +531,7 @@ def test_a_number_typed_with_the_question_unit_is_read_and_a_refused_one_names_t
 
 
 def test_a_number_copied_from_the_page_or_typed_with_a_percent_sign_is_read_or_explained(ws):
-    from eic.question_base import parse_number
+    from eic.typed_numbers import parse_number
 
     # the course's pages print a minus as U+2212 and may group thousands with a thin space
     assert parse_number("\u22123495") == -3495

@@ -23,8 +23,8 @@ from ipywidgets.widgets.widget_string import LabelStyle
 
 from eic import widgets as w
 from eic.grading import grading_mode, shown_when_restarted
-from eic.question_base import parse_number
 from eic.slider_scales import Scale
+from eic.typed_numbers import parse_number
 from eic.views import ChartImage, close_figure, figure_png, plain_text
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
@@ -197,7 +197,7 @@ def slider_number(
     """The value a slider from ``low`` to ``high`` in steps of ``step`` takes for the number
     typed in its box, and a note that says how it differs from what was typed ("" if not).
 
-    The number is read as an answer box reads it (:func:`eic.question_base.parse_number`:
+    The number is read as an answer box reads it (:func:`eic.typed_numbers.parse_number`:
     ``1,200,000``, ``1 200 000``, ``7,5``). A number past either end is set to that end and
     one between two steps to the nearest step, each with a note; ``number_format`` formats
     the values the note gives. A number with one point or comma and three digits after it

@@ -20,7 +20,8 @@ and why from the trainer's guide.
 
 The checks are plain functions of the value (``problems_with``), so they are tested
 without a browser; the widgets only call them. The kinds of question are in
-:mod:`eic.questions`.
+:mod:`eic.questions`, :mod:`eic.question_texts` and :mod:`eic.question_groups` (on
+:mod:`eic.slider_group`); how a typed number is read is in :mod:`eic.typed_numbers`.
 """
 
 from __future__ import annotations
@@ -29,11 +30,9 @@ import asyncio
 import atexit
 import contextlib
 import html
-import math
-import re
 import traceback
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from IPython.display import display
@@ -46,110 +45,6 @@ from eic.typed_answers import KeepsTypedAnswers
 
 if TYPE_CHECKING:
     from eic.worksheet import Worksheet
-
-_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")
-# a decimal comma, as written in much of Asia and Europe: "0,086", "16,8", "1,65" (one comma,
-# no point, and not a comma between thousands: "1,650" is one thousand six hundred and fifty)
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
-
-
-# spaces a number may be written with (between thousands), and the minus sign the course's
-# own pages print (U+2212), which a participant may copy
-_SPACES = str.maketrans({" ": None, "\u00a0": None, "\u202f": None, "\u2009": None,
-                         "\u2212": "-"})  # fmt: skip
-
-
-def _compact(text: str) -> str:
-    return text.strip().translate(_SPACES)
-
-
-def parse_number(text: str) -> float | None:
-    """Read a number typed by a participant; None for an empty field.
-
-    Accepts ``26``, ``1650.5``, ``-3``, ``1,650`` (comma between thousands), ``0,086`` or
-    ``16,8`` (a decimal comma) and ``2e3``. Raises ValueError with a message a participant
-    understands otherwise.
-
-    >>> parse_number(" 1,650 "), parse_number("16,8"), parse_number("0,086")
-    (1650.0, 16.8, 0.086)
-    """
-    cleaned = _compact(text)
-    if not cleaned:
-        return None
-    if cleaned.endswith("%") and _compact(cleaned[:-1]):
-        try:
-            share = parse_number(cleaned[:-1])
-        except ValueError:
-            share = None
-        if share is not None:
-            raise ValueError(
-                f"'{text.strip()}' ends with a % sign. Type the number alone; where a ratio or "
-                f"a share is asked for, type it as one ({share:g}% is {share / 100:g})."
-            )
-    if _THOUSANDS.match(cleaned):
-        cleaned = cleaned.replace(",", "")
-    elif _DECIMAL_COMMA.match(cleaned):
-        cleaned = cleaned.replace(",", ".")
-    try:
-        number = float(cleaned)
-    except ValueError:
-        raise ValueError(
-            f"'{text.strip()}' is not a number. Type digits only, with a point or a comma for "
-            "decimals (for example 26, 1650.5 or 0,086), and leave the unit out."
-        ) from None
-    if not math.isfinite(number):
-        raise ValueError(f"'{text.strip()}' is not a finite number; type an ordinary number.")
-    return number
-
-
-# one mark and then exactly three digits, after one to three digits that do not start with
-# 0: "4,966" or "4.966" is 4966 where that mark separates thousands (as in English, or in
-# Viet Nam and Indonesia for the point) and 4.966 where it is the decimal mark; the course's
-# participants write both
-_EITHER_WAY = re.compile(r"^([+-]?[1-9]\d{0,2})([.,])(\d{3})$")
-
-
-def read_answer_number(
-    text: str, plausible: tuple[float, float] | None = None, *, count: bool = False
-) -> float | None:
-    """Read a number typed as an answer, as :func:`parse_number` does, except a number that
-    reads two ways ("4,966" or "4.966": 4966 or 4.966). That one is taken the way that lies
-    in ``plausible`` (the question's range) when only one does, as thousands when its last
-    three digits are 000 ("30,000"), and otherwise refused with a message that says how to
-    type each. The answer to a question that asks for a ``count`` is whole: "1,997" is 1997.
-
-    >>> read_answer_number("4.966", (100, 10_000)), read_answer_number("2,400", (0, 10))
-    (4966.0, 2.4)
-    >>> read_answer_number("1,997", (1, 100), count=True)
-    1997.0
-    """
-    either = _EITHER_WAY.match(_compact(text))
-    if either is None:
-        return parse_number(text)
-    whole, mark, part = either.groups()
-    thousands, decimal = float(whole + part), float(f"{whole}.{part}")
-    if count:  # a count is whole: its range's message says if 1997 is too many
-        return thousands
-    low, high = plausible or (-math.inf, math.inf)
-    fits = [n for n in (thousands, decimal) if low <= n <= high]
-    if part == "000" and thousands in fits:  # no one writes 30 as "30,000" or "30.000"
-        return thousands
-    if len(fits) == 1:
-        return fits[0]
-    if not fits:  # neither is plausible: read as ever, and the range's message says so
-        return parse_number(text)
-    name = "comma" if mark == "," else "point"
-    # the decimal written so it cannot be thousands: "1,68" for "1,680", "4,9660" for "4,966"
-    as_decimal = (
-        f"{whole}{mark}{part.rstrip('0')}" if part.endswith("0") else f"{whole}{mark}{part}0"
-    )
-    raise ValueError(
-        f"'{text.strip()}' can be read two ways: as {whole}{part} (with the {name} between "
-        f"thousands) or as {whole}.{part.rstrip('0') or part} (with a decimal {name}). Type "
-        f"{whole}{part} if you mean the first, {as_decimal} if you mean the second: with more "
-        f"or fewer than three digits after it, a {name} can only be a decimal {name}."
-    )
-
 
 # What Check says of a complete answer for which no hint is written. Only where a complete
 # answer is all that is graded (a self-assessment, a checklist) or where every wrong answer
@@ -525,117 +420,3 @@ class Question(KeepsTypedAnswers):
             print(f"{self.qid} ({self.kind}): {shown}")
         else:
             display(self.widget)
-
-
-KEEP_AS_SHOWN = "Keep the rest as shown"
-
-
-class SliderGroup(Question):
-    """A question answered with one slider per key, recorded together as ``{key: value}``.
-
-    A slider starts at a value (0, "equally important") that nobody chose, so a slider
-    counts as set only once it is moved, kept where it is with the "Keep the rest as shown"
-    button, given in code, or loaded from a recorded answer; the answer is recorded only
-    when every slider is set. Until then the sliders not yet set are shown in grey italics
-    and Save and Check name them.
-
-    A kind builds ``self.sliders`` (key to slider) in ``_build_input``, and says what a value
-    given in code may be: ``_in_range(value)``, ``_range_message`` (which starts the error
-    for a value out of range) and ``_slider_value(key, value)`` (what the slider is set to);
-    ``_answer_word`` names what a slider gives ("rating").
-    """
-
-    sliders: dict[str, w.ValueWidget]
-    _cover_message = "answer exactly these"
-    _range_message = "out of range"
-    _answer_word = "answer"
-
-    def __init__(
-        self, sheet: Worksheet, qid: str, prompt: str, *, help_text: str = "", **kwargs: Any
-    ) -> None:
-        self._set: set[str] = set()
-        word = self._answer_word
-        how = (
-            f"Move each slider to your {word}; if a slider already shows your {word}, "
-            f"press '{KEEP_AS_SHOWN}'."
-        )
-        super().__init__(sheet, qid, prompt, help_text=f"{help_text} {how}".strip(), **kwargs)
-        unset_look = "font-style: italic; color: #595959"
-        self._style(f".eic-q-{qid} .eic-unset .widget-readout {{{unset_look}}}")
-        for key in self._unset():
-            self.sliders[key].add_class("eic-unset")
-        self.keep_button.on_click(lambda _b: self._guard(self.keep_as_shown))
-
-    def _extra_buttons(self) -> list[w.Button]:
-        self.keep_button = w.Button(
-            description=KEEP_AS_SHOWN,
-            icon="check-square-o",
-            tooltip="Count each slider you have not moved at the value it shows",
-            layout=w.Layout(width="auto"),  # its own: it is hidden once every slider is set
-        )
-        return [self.keep_button]
-
-    def keep_as_shown(self) -> list[str]:
-        """Count every slider not moved yet as set where it is, then check the answer."""
-        self._mark_set(list(self.sliders))
-        return self.check()
-
-    def save(self) -> bool:
-        """Record the answer once every slider is set; otherwise say which are not."""
-        left = self._unset()
-        if not left:
-            return super().save()
-        word = self._answer_word
-        names = ", ".join(f"'{html.escape(self.sliders[key].description)}'" for key in left)
-        self._say(
-            f"Not complete yet, so not saved. Still to set: {names}. Move each slider to "
-            f"your {word}; if one already shows your {word}, press '{KEEP_AS_SHOWN}'.",
-            ok=False,
-        )
-        return False
-
-    def _unset(self) -> list[str]:
-        return [key for key in self.sliders if key not in self._set]
-
-    def _mark_set(self, keys: Iterable[str]) -> None:
-        for key in keys:
-            if key not in self._set:
-                self._set.add(key)
-                self.sliders[key].remove_class("eic-unset")
-        self.keep_button.layout.display = None if self._unset() else "none"
-
-    def _watch(self, callback: Callable[[Any], None]) -> None:
-        for key, slider in self.sliders.items():
-            slider.observe(lambda change, key=key: self._moved(key, change, callback), "value")
-
-    def _moved(self, key: str, change: Any, callback: Callable[[Any], None]) -> None:
-        """A slider moved by the participant is set (one set in code is marked by ``value``)."""
-        if not self._loading:
-            self._mark_set([key])
-        callback(change)
-
-    @property
-    def value(self) -> dict[str, Any]:
-        return {key: slider.value for key, slider in self.sliders.items()}
-
-    @value.setter
-    def value(self, new: Mapping[str, float]) -> None:
-        if not isinstance(new, Mapping) or set(new) != set(self.sliders):
-            raise ValueError(f"{self._cover_message}: {', '.join(self.sliders)}")
-        bad = [
-            key
-            for key, v in new.items()
-            if isinstance(v, bool) or not isinstance(v, int | float) or not self._in_range(v)
-        ]
-        if bad:
-            raise ValueError(f"{self._range_message}: {', '.join(bad)}")
-        with self._one_change():  # one save for the group, not one per slider
-            for key, v in new.items():
-                self.sliders[key].value = self._slider_value(key, v)
-            self._mark_set(new)
-
-    def _in_range(self, value: float) -> bool:
-        raise NotImplementedError
-
-    def _slider_value(self, key: str, value: float) -> Any:
-        raise NotImplementedError

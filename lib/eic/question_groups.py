@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from eic import widgets as w
 from eic.grading import consistency_ratio
-from eic.question_base import COMPLETE, Question, SliderGroup
+from eic.question_base import COMPLETE, Question
+from eic.slider_group import SliderGroup
 
 if TYPE_CHECKING:
     from eic.worksheet import Worksheet

@@ -13,14 +13,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from eic import widgets as w
-from eic.question_base import (
-    _EITHER_WAY,
-    COMPLETE,
-    Question,
-    _ordinal,
-    parse_number,
-    read_answer_number,
-)
+from eic.question_base import COMPLETE, Question, _ordinal
+from eic.typed_numbers import READS_EITHER_WAY, parse_number, read_answer_number
 
 if TYPE_CHECKING:
     from eic.worksheet import Worksheet
@@ -274,7 +268,7 @@ class Number(Question):
         if value is None:
             return ""
         typed = self._without_unit(self.text.value).strip().replace(" ", "")
-        either = _EITHER_WAY.match(typed)
+        either = READS_EITHER_WAY.match(typed)
         if either is None or (self._written is not None and self.text.value == self._written[0]):
             return f" as {self.summary(value)}"
         whole, mark, part = either.groups()

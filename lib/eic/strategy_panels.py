@@ -25,7 +25,6 @@ from eic.explorers import Explorer, answer_view, show, table_html
 from eic.grading import grading_mode
 from eic.jobs import counted_as, green_jobs
 from eic.jobs_shown import jobs_chart, jobs_summary
-from eic.question_base import parse_number, read_answer_number
 from eic.question_groups import Checklist
 from eic.report import (
     JOBS_PLAN_ID,
@@ -39,6 +38,7 @@ from eic.report import (
 )
 from eic.report_pages import markdown_archive, write_report
 from eic.strategy import roadmap_chart, roadmap_from_terms, roadmap_summary
+from eic.typed_numbers import parse_number, read_answer_number
 
 # the largest amount a box of the green-jobs estimate takes: more is a slip of the keyboard
 LARGEST_QUANTITY = 1e9
@@ -50,7 +50,7 @@ _READS_TWO_WAYS = re.compile(r"^([1-9]\d{0,2})([.,])(\d{3})$")
 
 def read_quantity(text: str) -> tuple[float, str]:
     """The amount typed in a box of the green-jobs estimate, read as an answer box reads a
-    number (:func:`eic.question_base.parse_number`), and a note that says how a comma, a
+    number (:func:`eic.typed_numbers.parse_number`), and a note that says how a comma, a
     space or a point that reads two ways was read ("" where nothing needed reading). An
     empty box is 0 (none). Raises ValueError, with a message a participant understands, for
     text that is not a number and for an amount below 0 or above 1,000,000,000.
