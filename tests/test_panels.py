@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from eic import data, panels
+from eic import cost_panels, data
 from eic.clusters import candidate_clusters, lq_chart, shift_share, shift_share_chart
 from eic.explorers import Explorer, table_html
 from eic.flows import solve_unknown
@@ -172,8 +172,10 @@ def test_the_sharing_rule_switches_the_verdict_on_stability():
 
 def test_the_explorer_can_open_on_a_rule_chosen_before(monkeypatch):
     drawn = []
-    real = panels.shares_chart
-    monkeypatch.setattr(panels, "shares_chart", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    real = cost_panels.shares_chart
+    monkeypatch.setattr(
+        cost_panels, "shares_chart", lambda *a, **k: drawn.append(1) or real(*a, **k)
+    )
     panel = cost_sharing_explorer(data.load("cetp_firms"), rule="shapley")
     assert panel.controls["rule"].value == "shapley"
     assert headline(panel).startswith("Shapley value: In the core")

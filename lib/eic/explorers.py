@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+import IPython.display
 import ipywidgets
 import pandas as pd
 import traitlets
@@ -423,11 +424,14 @@ def toggle(description: str, options: Sequence[tuple[str, str]], value: str) -> 
     )
 
 
-def show(explorer: Explorer) -> Explorer | None:
-    """Display an explorer unless the notebook is being graded."""
+def show(explorer: Explorer, *, display: bool = True) -> Explorer | None:
+    """Display an explorer unless the notebook is being graded; with ``display=False``,
+    return it undisplayed (to place it in a layout of one's own)."""
+    if not display:
+        return explorer
     if grading_mode():
         return None
-    display(explorer.box)
+    IPython.display.display(explorer.box)
     return explorer
 
 

@@ -2,33 +2,25 @@
 
 Each panel is built from :class:`eic.explorers.Explorer`: controls whose values go to the
 module's pure functions, and a table, a chart and a sentence that say what they found.
+Modules 2 to 4's are here; Modules 5 and 6's are in :mod:`eic.cost_panels`, and imported
+here because notebooks already given out import them from this module. Modules 7 and 8's
+are in :mod:`eic.policy_panels` and :mod:`eic.strategy_panels`.
 """
 
 from __future__ import annotations
 
 import html
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 from IPython.display import display
 
 from eic import widgets as w
-from eic.appraisal import appraise, mac_chart, mac_curve, mac_curve_description
 from eic.clusters import NATION, average_of, candidate_clusters, lq_chart
-from eic.cost_sharing import (
-    COD_USD_PER_KG,
-    RULES,
-    cetp_plant_cost,
-    compare_rules,
-    shares_chart,
-    shares_description,
-)
+from eic.cost_panels import cost_sharing_explorer, portfolio_explorer
 from eic.explorers import Explorer, percent_slider, show, slider, table_html, toggle
 from eic.flows import balance, eco_efficiency, reuse_scenario, sankey_chart
 from eic.grading import grading_mode
-from eic.portfolio import choose_portfolio, greedy_portfolio
-from eic.slider_scales import Scale
 from eic.symbiosis import (
     Factors,
     allocate_exchanges,
@@ -41,6 +33,15 @@ from eic.symbiosis import (
     network_summary,
     savings,
 )
+
+__all__ = [
+    "balance_after_answers",
+    "cost_sharing_explorer",
+    "lq_explorer",
+    "portfolio_explorer",
+    "reuse_explorer",
+    "symbiosis_explorer",
+]
 
 
 def lq_explorer(
@@ -91,7 +92,7 @@ def lq_explorer(
         )
         return lq_chart(found, region, threshold=cut, whole=whole), text
 
-    return _shown(Explorer({"threshold": cut_slider}, draw, css="eic-lq-explorer"), display)
+    return show(Explorer({"threshold": cut_slider}, draw, css="eic-lq-explorer"), display=display)
 
 
 def balance_after_answers(table: pd.DataFrame, questions: Sequence) -> w.HTML | None:
@@ -321,186 +322,4 @@ def symbiosis_explorer(
         )
         return fig, text
 
-    return _shown(Explorer(controls, draw, css="eic-symbiosis-explorer"), display)
-
-
-def portfolio_explorer(
-    options: pd.DataFrame,
-    *,
-    budget: float = 500_000,
-    rate: float = 10,
-    budget_max: float = 1_600_000,
-    display: bool = True,
-) -> Explorer | None:
-    """Appraisal, MAC curve and the best portfolio within a budget, as the discount rate,
-    the budget (up to ``budget_max`` USD) and the objective change (``rate`` in %).
-
-    The rate moves in steps of 0.5 %: rates such as 7.5 % are common, and a participant who
-    typed one saw it become 8 %. Each slider shows its range and step, and says when a
-    typed rate or budget is set to an end or a step of it."""
-    budget_step = _step(budget_max)
-    controls = {
-        "rate": slider(
-            "Discount rate (%):",
-            rate,
-            low=1,
-            high=20,
-            step=0.5,
-            readout="g",
-            scale=Scale("rate", "%", "half percent"),
-        ),
-        "budget": slider(
-            "Budget (USD):",
-            budget,
-            low=0,
-            high=budget_max,
-            step=budget_step,
-            readout=",.0f",
-            scale=Scale(
-                "budget", "USD", f"USD {budget_step:,.0f}", _budget_top(options, budget_max)
-            ),
-        ),
-        "objective": toggle(
-            "Choose for:",
-            [("Most tCO2e avoided", "abatement"), ("Highest NPV", "npv")],
-            "abatement",
-        ),
-    }
-
-    def draw(values: dict) -> tuple[object, str]:
-        appraised = appraise(options, values["rate"] / 100)
-        best = choose_portfolio(appraised, values["budget"], objective=values["objective"])
-        greedy = greedy_portfolio(appraised, values["budget"])
-        paying = int(appraised["pays_for_itself"].sum())
-        shown = appraised[["option", "investment_usd", "npv_usd", "irr", "simple_payback_years",
-                           "mac_usd_per_tco2e", "abatement_tco2e_per_yr"]]  # fmt: skip
-        paybacks = [payback_text(years) for years in shown["simple_payback_years"]]
-        shown = shown.assign(simple_payback_years=paybacks)
-        text = (
-            f"<p><b>At {values['rate']:g} %, {paying_options(paying, len(appraised))} "
-            "(NPV of 0 or more).</b></p>"
-            f"<p><b>Best choice:</b> {html.escape(best.explain())}</p>"
-            f"<p><b>Cheapest tonne first:</b> {html.escape(greedy.explain())}</p>"
-            + table_html(
-                shown,
-                caption=f"Appraisal of the options at a discount rate of {values['rate']:g} %",
-                formats={
-                    "investment_usd": "{:,.0f}",
-                    "npv_usd": "{:,.0f}",
-                    "irr": "{:.1%}",
-                    "mac_usd_per_tco2e": "{:,.1f}",
-                    "abatement_tco2e_per_yr": "{:,.0f}",
-                },
-                headers={
-                    "option": "Option",
-                    "investment_usd": "Investment (USD)",
-                    "npv_usd": "NPV (USD)",
-                    "irr": "IRR",
-                    "simple_payback_years": "Simple payback (years)",
-                    "mac_usd_per_tco2e": "MAC (USD/tCO2e)",
-                    "abatement_tco2e_per_yr": "Avoided (tCO2e/yr)",
-                },
-                right=["simple_payback_years"],
-            )
-            + "<p>The chart below is the marginal abatement cost curve: each bar is an option, "
-            "its width the tCO2e it avoids a year and its height the cost per tonne; bars "
-            "below zero save money.</p>"
-        )
-        curve = mac_curve(appraised)
-        return mac_chart(curve), text, mac_curve_description(curve)
-
-    return _shown(Explorer(controls, draw, css="eic-portfolio-explorer"), display)
-
-
-def paying_options(paying: int, options: int) -> str:
-    """How many of the options pay for themselves, in words that agree with the number.
-
-    >>> paying_options(1, 3), paying_options(2, 3)
-    ('1 of the 3 options pays for itself', '2 of the 3 options pay for themselves')
-    >>> paying_options(0, 3), paying_options(1, 1)
-    ('none of the 3 options pays for itself', 'the only option pays for itself')
-    """
-    if options == 1:
-        return "the only option " + ("pays for itself" if paying else "does not pay for itself")
-    if paying <= 1:
-        return f"{paying or 'none'} of the {options} options pays for itself"
-    return f"{paying} of the {options} options pay for themselves"
-
-
-def _budget_top(options: pd.DataFrame, budget_max: float) -> str:
-    """Why the budget's scale ends at ``budget_max``: it pays for every option."""
-    total, count = float(options["investment_usd"].sum()), len(options)
-    every, cost = ("the only option", "costs") if count == 1 else (f"all {count} options",
-                                                                    "cost together")  # fmt: skip
-    if math.isclose(budget_max, total):
-        return f", what {every} {cost}"
-    if budget_max > total:
-        return f", enough for {every} (USD {total:,.0f})"
-    return ""
-
-
-def payback_text(years: float) -> str:
-    """A simple payback in years as a table shows it: '3.2', or 'never, at these savings'
-    when the option saves nothing (an infinite payback)."""
-    return f"{years:.1f}" if math.isfinite(years) else "never, at these savings"
-
-
-def cost_sharing_explorer(
-    firms: pd.DataFrame,
-    *,
-    plant: Callable[[float], float] = cetp_plant_cost,
-    usd_per_kg_cod: float = COD_USD_PER_KG,
-    rule: str = "proportional",
-    display: bool = True,
-) -> Explorer | None:
-    """Three ways to share a common treatment plant's yearly cost, and whether each is
-    stable (no group of firms would pay less with its own plant). ``plant`` gives a
-    plant's yearly cost (USD/yr) from its flow (m3/day); treating COD adds
-    ``usd_per_kg_cod`` (USD per kg) for each kg of COD a year, and the sentence says how
-    much of the cost that is. ``rule`` (a key of ``RULES``) is the rule shown first."""
-    comparison = compare_rules(firms, plant, usd_per_kg_cod=usd_per_kg_cod)
-    total, cod = comparison.attrs["total_usd_per_yr"], comparison.attrs["cod_usd_per_yr"]
-    if cod > 0:
-        of_which = (
-            f", of which USD {cod:,.0f} ({100 * cod / total:.0f} %) is for treating COD at "
-            f"USD {usd_per_kg_cod:,.4g} per kg"
-        )
-    else:
-        of_which = " (nothing for COD: no COD is given, or its cost is 0)"
-    if rule not in RULES:
-        raise ValueError(f"no sharing rule '{rule}'; choose one of {', '.join(RULES)}")
-    rule = toggle("Sharing rule:", [(label, key) for key, label in RULES.items()], rule)
-
-    def draw(values: dict) -> tuple[object, str]:
-        key = values["rule"]
-        column = f"{key}_usd_per_yr"
-        shown = comparison[["firm", "effluent_m3_per_day", "standalone_usd_per_yr", column]]
-        verdict = comparison.attrs["core"][key].explain()
-        text = (
-            f"<p><b>{RULES[key]}: {html.escape(verdict)}</b> The shared plant costs "
-            f"USD {comparison[column].sum():,.0f} a year in all{of_which}. The chart compares "
-            "the three rules with each firm's stand-alone cost.</p>"
-            + table_html(
-                shown,
-                caption=f"Each firm's share under the rule '{RULES[key]}' (USD per year)",
-                formats={c: "{:,.0f}" for c in shown.columns if c != "firm"},
-                headers={
-                    "firm": "Firm",
-                    "effluent_m3_per_day": "Effluent (m3/day)",
-                    "standalone_usd_per_yr": "Own plant (USD/yr)",
-                    column: f"{RULES[key]} (USD/yr)",
-                },
-            )
-        )
-        return shares_chart(comparison), text, shares_description(comparison)
-
-    return _shown(Explorer({"rule": rule}, draw, css="eic-cost-sharing-explorer"), display)
-
-
-def _shown(explorer: Explorer, display: bool) -> Explorer | None:
-    return show(explorer) if display else explorer
-
-
-def _step(high: float) -> float:
-    """A round slider step giving 100 to 1,000 positions up to ``high``: 10,000 for 1.6 m."""
-    return float(10 ** max(0, math.floor(math.log10(max(high, 1) / 100))))
+    return show(Explorer(controls, draw, css="eic-symbiosis-explorer"), display=display)
