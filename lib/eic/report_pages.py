@@ -28,7 +28,6 @@ from eic.report import (
     STATUS_DONE,
     STATUS_EXERCISES,
     Entry,
-    Figure,
     OwnTable,
     Report,
     Section,
@@ -36,6 +35,7 @@ from eic.report import (
     describe,
 )
 from eic.report_docx import html_to_docx
+from eic.report_figures import Figure
 
 ANNEX_INTRO = (
     "These are the answers to the course's exercises. They are about the course's examples "

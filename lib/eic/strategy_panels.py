@@ -26,19 +26,16 @@ from eic.grading import grading_mode
 from eic.jobs import counted_as, green_jobs
 from eic.jobs_shown import jobs_chart, jobs_summary
 from eic.question_groups import Checklist
-from eic.report import (
+from eic.report import STATUS_DONE, STATUS_NONE, build_report
+from eic.report_figures import (
     JOBS_PLAN_ID,
     ROADMAP_START,
-    STATUS_DONE,
-    STATUS_NONE,
-    build_report,
     left_out_of_the_plan,
-    number_text,
     planned_quantities,
 )
 from eic.report_pages import markdown_archive, write_report
 from eic.strategy import roadmap_chart, roadmap_from_terms, roadmap_summary
-from eic.typed_numbers import parse_number, read_answer_number
+from eic.typed_numbers import number_text, parse_number, read_answer_number
 
 # the largest amount a box of the green-jobs estimate takes: more is a slip of the keyboard
 LARGEST_QUANTITY = 1e9

@@ -115,3 +115,12 @@ def read_answer_number(
         f"{whole}{part} if you mean the first, {as_decimal} if you mean the second: with more "
         f"or fewer than three digits after it, a {name} can only be a decimal {name}."
     )
+
+
+def number_text(value: float) -> str:
+    """A number as typed, with thousands separated and no digit lost: 1983813.0 as
+    "1,983,813", 0.086 as "0.086" (never "1.98381e+06")."""
+    if math.isfinite(value) and float(value).is_integer():
+        return f"{int(value):,}"
+    text = f"{value:,.12f}".rstrip("0").rstrip(".")
+    return text if math.isfinite(value) else str(value)
