@@ -25,20 +25,25 @@ from __future__ import annotations
 
 import difflib
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from eic import cluster_totals
-from eic.chart_cache import remembered
+from eic.cluster_charts import HATCHES, cluster_map_chart, lq_chart, shift_share_chart
+from eic.cluster_words import (
+    COMPONENT_LABELS,
+    NATION,
+    SHIFT_SHARE_COMPONENTS,
+    at_least,
+    average_of,
+    candidate_reason,
+    component_labels,
+    threshold_text,
+)
 from eic.employment_layout import long_from_wide, years_in_column
-from eic.foundations import PALETTE
 from eic.grouped_rows import fill_grouped
 from eic.tables import Column, TableError, check_table, row_label
-
-if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
-    from matplotlib.figure import Figure
 
 EMPLOYMENT_COLUMNS = (
     Column("region", "text"),
@@ -47,32 +52,27 @@ EMPLOYMENT_COLUMNS = (
     Column("employment", "number", unit="persons employed", minimum=0),
 )
 WHAT = "employment table"
-# what all the regions of a table make up, as the course's table is a country's provinces
-NATION = "the nation"
-SHIFT_SHARE_COMPONENTS = ("national_share", "industry_mix", "regional_shift")
-HATCHES = ("", "//", "..")
 
-
-def component_labels(whole: str = NATION) -> dict[str, str]:
-    """The shift-share parts' names, read against ``whole`` (see :func:`candidate_clusters`).
-
-    >>> component_labels("the province")["national_share"]
-    "Share of the province's growth (all sectors)"
-    """
-    if whole == NATION:
-        return {
-            "national_share": "National share (national growth)",
-            "industry_mix": "Industry mix (sector's national trend)",
-            "regional_shift": "Regional shift (competitive effect)",
-        }
-    return {
-        "national_share": f"Share of {whole}'s growth (all sectors)",
-        "industry_mix": f"Industry mix (sector's trend in {whole})",
-        "regional_shift": "Regional shift (competitive effect)",
-    }
-
-
-COMPONENT_LABELS = component_labels()
+# what notebooks import from here: the analyses, and the charts and words made of them
+# (:mod:`eic.cluster_charts`, :mod:`eic.cluster_words`)
+__all__ = [
+    "COMPONENT_LABELS",
+    "EMPLOYMENT_COLUMNS",
+    "HATCHES",
+    "NATION",
+    "SHIFT_SHARE_COMPONENTS",
+    "WHAT",
+    "average_of",
+    "candidate_clusters",
+    "check_employment",
+    "cluster_map_chart",
+    "component_labels",
+    "location_quotients",
+    "lq_chart",
+    "shift_share",
+    "shift_share_chart",
+    "threshold_text",
+]
 
 
 def check_employment(table: pd.DataFrame) -> pd.DataFrame:
@@ -276,218 +276,15 @@ def candidate_clusters(
             growth = np.where(before > 0, (employment.to_numpy() / before - 1) * 100, np.nan)
         result["growth"] = growth
         result["regional_shift"] = shifts["regional_shift"].to_numpy()
-    specialised = np.array([_at_least(lq, lq_threshold) for lq in result["lq"]])
+    specialised = np.array([at_least(lq, lq_threshold) for lq in result["lq"]])
     result["candidate"] = specialised & (result["employment"] >= min_employment)
     result["reason"] = [
-        _reason(row, lq_threshold, min_employment, start, whole) for row in result.itertuples()
+        candidate_reason(row, lq_threshold, min_employment, start, whole)
+        for row in result.itertuples()
     ]
     result = result.sort_values("lq", ascending=False, kind="stable").reset_index(drop=True)
     result.attrs.update(region=region, year=year, lq_threshold=lq_threshold, start=start)
     return result
-
-
-@remembered
-def lq_chart(
-    lqs_or_candidates: pd.DataFrame, region: str, *, threshold: float = 1.25, whole: str = NATION
-) -> Figure:
-    """Bar chart of one region's location quotients by sector, candidates highlighted.
-
-    Takes the table from :func:`location_quotients` (a sector is highlighted when its LQ is
-    at least ``threshold``) or from :func:`candidate_clusters` (its ``candidate`` column
-    decides; give the same ``threshold`` so the line matches). ``whole`` names what the
-    table's regions make up, whose average is LQ 1 (see :func:`candidate_clusters`).
-    """
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
-    if {"sector", "lq", "candidate"} <= set(lqs_or_candidates.columns):
-        data = lqs_or_candidates[["sector", "lq", "candidate"]]
-    else:
-        if region not in lqs_or_candidates.index:
-            known = ", ".join(map(str, lqs_or_candidates.index))
-            raise ValueError(f"no region '{region}' in the location quotients; known: {known}")
-        row = lqs_or_candidates.loc[region]
-        data = pd.DataFrame({"sector": row.index, "lq": row.to_numpy()})
-        data["candidate"] = [_at_least(lq, threshold) for lq in data["lq"]]
-    data = data.sort_values("lq", kind="stable")
-    colours = [PALETTE[5] if c else PALETTE[0] for c in data["candidate"]]
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * len(data)))
-    bars = ax.barh(data["sector"], data["lq"], color=colours)
-    for bar, candidate in zip(bars, data["candidate"], strict=True):
-        bar.set_hatch("//" if candidate else "")
-    ax.axvline(1, color="black", linestyle="--", linewidth=1)
-    ax.axvline(threshold, color=PALETTE[1], linestyle=(0, (6, 3)), linewidth=1.5)
-    # on a white ground, so that a dashed line running through a value does not cross it out
-    ax.bar_label(
-        bars,
-        fmt="%.2f",
-        padding=3,
-        zorder=3,
-        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
-    )
-    ax.set_xlim(0, max(float(data["lq"].max()), threshold) * 1.15)
-    year = lqs_or_candidates.attrs.get("year")
-    ax.set_title(f"Specialisation of {region} by sector" + (f", {year}" if year else ""))
-    ax.set_xlabel(f"Location quotient (1 = {average_of(whole)})")
-    ax.set_ylabel("Sector")
-    handles = [
-        Patch(facecolor=PALETTE[5], hatch="//", label="Candidate cluster"),
-        Patch(facecolor=PALETTE[0], label="Other sector"),
-        Line2D(
-            [], [], color="black", linestyle="--", label=f"{_capital(average_of(whole))} (LQ = 1)"
-        ),
-        Line2D(
-            [],
-            [],
-            color=PALETTE[1],
-            linestyle=(0, (6, 3)),
-            label=f"Threshold (LQ = {threshold_text(threshold)})",
-        ),
-    ]
-    ax.legend(handles=handles, loc="lower right", fontsize="small")
-    fig.set_layout_engine("tight")  # laid out when drawn: not at all if the chart is kept
-    return fig
-
-
-@remembered
-def shift_share_chart(shift_share_result: pd.DataFrame, *, whole: str = NATION) -> Figure:
-    """Grouped bars of the three shift-share parts per sector (persons), actual change marked;
-    ``whole`` names what the table's regions make up, as the legend says it."""
-    import matplotlib.pyplot as plt
-
-    labels = component_labels(whole)
-    data = shift_share_result[shift_share_result["sector"] != "Total"].iloc[::-1]
-    positions = np.arange(len(data))
-    height = 0.27
-    fig, ax = plt.subplots(figsize=(9, 1.5 + 0.7 * len(data)))
-    for index, (component, hatch) in enumerate(zip(SHIFT_SHARE_COMPONENTS, HATCHES, strict=True)):
-        ax.barh(
-            positions + (1 - index) * height,
-            data[component],
-            height=height,
-            color=PALETTE[index],
-            hatch=hatch,
-            edgecolor="white",
-            label=labels[component],
-        )
-    ax.scatter(
-        data["actual_change"], positions, marker="D", color="black", zorder=3, label="Actual change"
-    )
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(positions, data["sector"])
-    ax.xaxis.set_major_formatter(lambda value, _: f"{value:,.0f}")
-    attrs = shift_share_result.attrs
-    where = f" in {attrs['region']}, {attrs['start']}-{attrs['end']}" if attrs else ""
-    ax.set_title(f"Shift-share of the change in employment{where}")
-    ax.set_xlabel("Change in employment (persons)")
-    ax.set_ylabel("Sector")
-    handles, labels = ax.get_legend_handles_labels()
-    order = [*range(1, len(handles)), 0]  # the bars in drawing order, then the marker
-    ax.legend([handles[i] for i in order], [labels[i] for i in order], fontsize="small")
-    ax.grid(axis="x", alpha=0.3)
-    fig.set_layout_engine("tight")  # laid out when drawn: not at all if the chart is kept
-    return fig
-
-
-@remembered
-def cluster_map_chart(candidates: pd.DataFrame, region: str, *, whole: str = NATION) -> Figure:
-    """The cluster map: each sector a bubble, across its location quotient, up its regional
-    shift (persons) and its area its employment; the top-right corner holds the sectors
-    that are specialised and doing better than the sector does in ``whole``.
-
-    Takes the table from :func:`candidate_clusters` made with a ``start`` year; its
-    threshold is drawn as a line and its candidates are coloured.
-    """
-    import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-
-    if candidates["regional_shift"].isna().all():
-        raise ValueError("the cluster map needs a start year: give candidate_clusters start=")
-    threshold = candidates.attrs.get("lq_threshold", 1.25)
-    start, year = candidates.attrs.get("start"), candidates.attrs.get("year")
-    data = candidates.sort_values("employment", ascending=False, kind="stable")
-    scale = 1200 / float(data["employment"].max())  # points squared per person employed
-    colours = [PALETTE[5] if c else PALETTE[0] for c in data["candidate"]]
-    fig, ax = plt.subplots(figsize=(8, 6))
-    ax.scatter(
-        data["lq"],
-        data["regional_shift"],
-        s=data["employment"] * scale,
-        c=colours,
-        alpha=0.6,
-        edgecolors="black",
-        linewidths=0.6,
-        zorder=3,
-    )
-    ax.axvline(1, color="black", linestyle="--", linewidth=1)
-    ax.axvline(threshold, color=PALETTE[1], linestyle=(0, (6, 3)), linewidth=1.5)
-    ax.axhline(0, color="black", linewidth=0.8)
-    low, high = float(data["regional_shift"].min()), float(data["regional_shift"].max())
-    span = max(high, 0) - min(low, 0) or 1.0
-    right = max(float(data["lq"].max()), threshold) * 1.15 + 0.3
-    ax.set_xlim(0, right)
-    placed = _spread_labels(data, span, right)
-    tops = [y for _, _, _, y, _ in placed] + [high]
-    ax.set_ylim(min(low, 0) - 0.1 * span, max(max(tops), 0) + 0.1 * span)
-    for lq, shift, x, y, label in placed:
-        ax.annotate(
-            label,
-            (lq, shift),
-            xytext=(x, y),
-            fontsize="small",
-            va="center",
-            ha="left" if x > lq else "right",
-            zorder=4,
-            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1, "alpha": 0.85},
-            arrowprops={"arrowstyle": "-", "color": "grey", "linewidth": 0.6, "shrinkA": 0},
-        )
-    ax.yaxis.set_major_formatter(lambda value, _: f"{value:+,.0f}" if value else "0")
-    where = f", {start}-{year}" if start is not None and year is not None else ""
-    ax.set_title(f"Cluster map of {region}{where}")
-    ax.set_xlabel(f"Location quotient in {year} (1 = {average_of(whole)})")
-    ax.set_ylabel(f"Regional shift since {start} (persons)")
-    handles = [
-        Line2D([], [], linestyle="", marker="o", color=PALETTE[5], label="Candidate cluster"),
-        Line2D([], [], linestyle="", marker="o", color=PALETTE[0], label="Other sector"),
-        Line2D([], [], color="black", linestyle="--", label=f"{_capital(average_of(whole))}"),
-        Line2D(
-            [],
-            [],
-            color=PALETTE[1],
-            linestyle=(0, (6, 3)),
-            label=f"Threshold (LQ = {threshold_text(threshold)})",
-        ),
-    ]
-    ax.legend(
-        handles=handles,
-        loc="best",
-        fontsize="small",
-        title=f"Bubble area: persons employed in {year}",
-        title_fontsize="small",
-    )
-    ax.grid(alpha=0.3)
-    fig.set_layout_engine("tight")  # laid out when drawn: not at all if the chart is kept
-    return fig
-
-
-def _spread_labels(
-    data: pd.DataFrame, span: float, right: float
-) -> list[tuple[float, float, float, float, str]]:
-    """Where to write each sector's name (bubble x, y, then text x, y, name): beside its
-    bubble, moved up where it would overlap the name of a sector with a close quotient
-    (names at least 5 % of the height apart); left of a bubble in the right third."""
-    gap = 0.05 * span
-    placed: list[tuple[float, float, float, float, str]] = []
-    for row in data.sort_values("regional_shift", kind="stable").itertuples():
-        lq, shift = float(row.lq), float(row.regional_shift)
-        x = lq - 0.08 if lq > right * 2 / 3 else lq + 0.08
-        y = shift
-        for _, _, px, py, _ in placed:
-            if abs(px - x) < 0.9 and y - py < gap:
-                y = py + gap
-        placed.append((lq, shift, x, y, str(row.sector)))
-    return placed
 
 
 def _wide(clean: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -516,78 +313,3 @@ def _pick_region(clean: pd.DataFrame, region: str) -> str:
     raise ValueError(
         f"no region '{region}' in the employment table; {hint}known regions: {', '.join(regions)}"
     )
-
-
-def _at_least(lq: float, threshold: float) -> bool:
-    """``lq >= threshold``, counting an LQ equal but for rounding error as equal."""
-    return lq >= threshold or math.isclose(lq, threshold, rel_tol=1e-9)
-
-
-def _lq_text(lq: float, threshold: float) -> str:
-    """The LQ with 2 decimals, or 4 when 2 would make it look equal to the threshold."""
-    text = f"{lq:.2f}"
-    same = text == f"{threshold:.2f}" and not math.isclose(lq, threshold, rel_tol=1e-9)
-    return f"{lq:.4f}" if same else text
-
-
-def threshold_text(threshold: float) -> str:
-    """The threshold as the explorer's slider and its sentence show it, with 2 decimals, or
-    with all its digits when 2 would round it.
-
-    >>> threshold_text(1.2), threshold_text(1.25), threshold_text(1.801)
-    ('1.20', '1.25', '1.801')
-    """
-    text = f"{threshold:.2f}"
-    return text if float(text) == threshold else f"{threshold:g}"
-
-
-def average_of(whole: str) -> str:
-    """LQ 1 in words: the average of what the table's regions make up.
-
-    >>> average_of("the nation"), average_of("the province")
-    ('national average', 'average of the province')
-    """
-    return "national average" if whole == NATION else f"average of {whole}"
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _against_whole(lq_text: str, whole: str) -> str:
-    """What an LQ below the threshold says, read against the whole (LQ 1) as the reading
-    does: above 1 is still more specialised than the whole, only not a candidate."""
-    shown = float(lq_text)
-    if shown > 1:
-        return f"more specialised than {whole}, but not a candidate cluster"
-    if shown < 1:
-        return f"less specialised than {whole}, not a candidate cluster"
-    return f"at the {average_of(whole)}, not a candidate cluster"
-
-
-def _reason(
-    row, threshold: float, min_employment: float, start: int | None, whole: str = NATION
-) -> str:
-    lq, persons = _lq_text(row.lq, threshold), f"{row.employment:,.0f} persons employed"
-    cut = threshold_text(threshold)
-    if not _at_least(row.lq, threshold):
-        reason = f"LQ {lq} is below the {cut} threshold: {_against_whole(lq, whole)}"
-    elif row.employment < min_employment:
-        reason = (
-            f"LQ {lq} is at least {cut} but {persons} is below {min_employment:,.0f}: too small"
-        )
-    elif min_employment > 0:
-        reason = (
-            f"LQ {lq} is at least {cut} and {persons} is at least "
-            f"{min_employment:,.0f}: a candidate cluster"
-        )
-    else:
-        reason = f"LQ {lq} is at least {cut}: a candidate cluster"
-    if start is not None and not math.isnan(row.regional_shift):
-        shift = int(round(row.regional_shift))  # as the reason shows it, in whole persons
-        trend = "ahead of" if shift > 0 else "behind" if shift < 0 else "in line with"
-        reason += (
-            f"; regional shift since {start}: {shift:+,d} persons "
-            f"({trend} the sector's {'national trend' if whole == NATION else f'trend in {whole}'})"
-        )
-    return reason
