@@ -37,14 +37,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from eic.own_analyses import (  # noqa: E402
+from eic.own_data import OwnDataPanel  # noqa: E402
+from eic.own_data_specs import SPECS  # noqa: E402
+from eic.own_symbiosis import (  # noqa: E402
     DEFAULT_DISTANCE_KM,
     DISTANCE_KM,
     MAX_EXCHANGES,
     feasible_exchange_counts,
 )
-from eic.own_data import OwnDataPanel  # noqa: E402
-from eic.own_data_specs import SPECS  # noqa: E402
 from eic.table_templates import template_csv  # noqa: E402
 from eic.widgets import FloatSlider  # noqa: E402
 

@@ -14,6 +14,7 @@ import pytest
 from conftest import shown_html, widgets_in
 
 import eic.own_analyses as own
+import eic.own_symbiosis as own_symbiosis
 import eic.symbiosis as symbiosis
 from eic import widgets as w
 from eic.own_analyses import (
@@ -65,7 +66,7 @@ def test_the_feasible_exchanges_are_counted_as_the_matching_finds_them(seed):
 
 def test_many_grades_are_counted_at_most_as_many_as_there_are(monkeypatch):
     table = dense_inventory(300, seed=4)
-    monkeypatch.setattr(own, "GRADES_COUNTED", 1)  # the grades left out of the count
+    monkeypatch.setattr(own_symbiosis, "GRADES_COUNTED", 1)  # the grades left out of the count
     counted = feasible_exchange_counts(table, [5, 20])
     found = [len(match_by_products(table, max_distance_km=d)) for d in (5, 20)]
     assert (counted >= found).all()
@@ -88,7 +89,7 @@ def test_too_many_feasible_exchanges_are_not_weighed_and_a_distance_that_works_i
     monkeypatch, weighed
 ):
     table = dense_inventory(400, seed=5)
-    monkeypatch.setattr(own, "MAX_EXCHANGES", 500)
+    monkeypatch.setattr(own_symbiosis, "MAX_EXCHANGES", 500)
     feasible = {km: len(match_by_products(table, max_distance_km=km)) for km in range(1, 16)}
     fits = max(km for km, n in feasible.items() if n <= 500)
     assert feasible[15] > 500 and feasible[fits + 1] > 500  # the case: 15 km is too far
@@ -106,7 +107,7 @@ def test_too_many_feasible_exchanges_are_not_weighed_and_a_distance_that_works_i
 
 def test_even_the_shortest_distance_too_many_asks_for_part_of_the_inventory(monkeypatch):
     table = dense_inventory(400, seed=5, side_km=2)
-    monkeypatch.setattr(own, "MAX_EXCHANGES", 50)
+    monkeypatch.setattr(own_symbiosis, "MAX_EXCHANGES", 50)
     said = text_of(shown_html(inventory_analysis(table)))
     within_1 = len(match_by_products(table, max_distance_km=1))
     assert f"Even within 1 km, {within_1:,} are: analyse part of your inventory" in said
