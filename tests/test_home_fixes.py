@@ -16,7 +16,7 @@ from conftest import ROOT, free_port, is_answer_file, start_server, stop_server,
 
 from eic.answers import answer_file_name
 from eic.course import has_own_data_panel, module_map, syllabus
-from eic.report_pages import write_report
+from eic.report_files import write_report
 from eic.serve import voila_command
 
 HOME = ROOT / "release" / "index.ipynb"

@@ -15,7 +15,8 @@ from conftest import ROOT
 from eic.answers import AnswerStore
 from eic.course import syllabus
 from eic.report import build_report
-from eic.report_pages import to_html, write_report
+from eic.report_files import write_report
+from eic.report_pages import to_html
 
 MODULES = {m["id"]: m for m in syllabus()["modules"]}
 RATINGS = {

@@ -24,7 +24,8 @@ from eic.report_docx import (
     html_to_docx,
     png_size,
 )
-from eic.report_pages import to_docx, to_html, write_report
+from eic.report_files import write_report
+from eic.report_pages import to_docx, to_html
 
 RATINGS = {"Inter-firm networks": 2, "Enabling technologies": 3, "Social capital": 1,
            "Public policy support": 4}  # fmt: skip

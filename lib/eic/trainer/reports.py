@@ -15,7 +15,7 @@ from pathlib import Path
 
 from eic.answers import ANSWERS_SUFFIX
 from eic.report import build_report
-from eic.report_pages import ReportFiles, write_report
+from eic.report_files import ReportFiles, write_report
 from eic.trainer.course import Course, CourseError
 from eic.trainer.roster import roster
 
