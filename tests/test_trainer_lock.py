@@ -22,8 +22,8 @@ from nbformat.v4 import new_notebook
 from eic import file_lock
 from eic.cli import main
 from eic.trainer import grading, records
-from eic.trainer.commands import LOCK_FILE, running_alone
 from eic.trainer.course import Course, CourseError
+from eic.trainer.course_lock import LOCK_FILE, running_alone
 from eic.trainer.parallel import Outcome
 
 REFUSED = "so this command did not start"
@@ -125,7 +125,7 @@ def test_a_second_grading_command_is_refused_while_one_runs_and_the_grades_stay_
 HOLD = textwrap.dedent(
     """
     import sys, time
-    from eic.trainer.commands import running_alone
+    from eic.trainer.course_lock import running_alone
     from eic.trainer.course import Course
 
     with running_alone(Course.at(sys.argv[1]), "eic-course grade all --force"):

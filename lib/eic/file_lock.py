@@ -19,7 +19,7 @@ off) leaves its hidden temporary file behind. :func:`remove_stale_temporaries` r
 files once they are older than :data:`STALE_TEMPORARY_AGE`; the answer store and the own-data
 tables call it each time they take their lock.
 
-A command that must run alone, such as grading a class (:mod:`eic.trainer.commands`),
+A command that must run alone, such as grading a class (:mod:`eic.trainer.course_lock`),
 holds :func:`held_at_once` for as long as it runs: a second one is refused at once and told
 who holds the lock, and a lock is never left behind by a process that has ended.
 

@@ -278,7 +278,7 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _collect(args: argparse.Namespace) -> int:
-    from eic.trainer.commands import running_alone
+    from eic.trainer.course_lock import running_alone
 
     # it writes into submitted/, which grading reads: never while grading (or another
     # collect) runs in the course folder

@@ -11,7 +11,7 @@ The fingerprint that lets the next run skip a submission ("already graded from t
 files") is that of the files before grading; they are read again once graded, and a
 submission whose files changed meanwhile keeps no grade from this run (it is reported as not
 graded, and the next run grades it). ``eic-course`` runs no collect while it grades
-(:func:`eic.trainer.commands.running_alone`); this catches files replaced by other means.
+(:func:`eic.trainer.course_lock.running_alone`); this catches files replaced by other means.
 """
 
 from __future__ import annotations
