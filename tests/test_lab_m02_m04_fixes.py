@@ -1,6 +1,6 @@
 """Modules 2 and 4 in JupyterLab: Module 4's worked example says what the Kalundborg network
 shows in sentences that wrap as text does, not as printed code output that JupyterLab breaks
-in the middle of a word."""
+in the middle of a word, and says where its table and figure come from."""
 
 from __future__ import annotations
 
@@ -58,3 +58,11 @@ def test_the_worked_example_says_what_the_network_shows_by_hand_count(shown, cap
     # farm, linked to Asnæs alone, have no exchange left
     assert "7 links would go and 5 would remain" in said
     assert "Cement industry, Fish farm" in said
+
+
+def test_the_worked_example_cites_the_source_of_its_table_and_figure(shown):
+    exec(compile(worked_example("release"), "worked example", "exec"), {})  # noqa: S102
+    said = markdown_of(shown)
+    assert "*Source:*" in said
+    # the map the dataset is taken from, as the reading cites it (Saikku, 2006)
+    assert "Saikku, 2006" in said and "Eco-Industrial Parks" in said
