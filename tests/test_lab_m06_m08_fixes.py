@@ -1,0 +1,51 @@
+"""Modules 6 and 8 in JupyterLab: Module 6's question 5 needs the worksheet's table of dye
+houses, not only the reading."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT, notebook_path, released_modules
+
+from eic.guide import questions
+
+M06 = next(m for m in released_modules() if m["id"] == "m06")
+# lib/eic/data/cetp_firms.csv, as the worksheet's table of dye houses shows it: COD in mg/L
+COD = {"A": 600, "B": 700, "C": 3_000, "D": 900, "E": 3_000}
+WEAKER = "their effluent is weaker (lower COD) than the others'"
+
+
+def q5():
+    found = questions(notebook_path(ROOT, "source", M06))
+    return next(q for q in found if q.qid == "q5_volume_leavers")
+
+
+def group_of(option: str) -> str:
+    named = re.match(r"([A-E](?:, [A-E])*(?: and [A-E])?) (?:alone|together):", option)
+    return "".join(re.findall(r"[A-E]", named.group(1))) if named else ""
+
+
+def test_module_6_q5_s_reason_alone_does_not_pick_the_answer():
+    # the model answer's reason was its own: read from the reading ("strong effluent costs
+    # more to treat"), it gave the answer without a look at the table or the explorer
+    question = q5()
+    reason = question.answer.split(": ", 1)[1]
+    same_reason = [c for c in question.choices if c.split(": ", 1)[-1] == reason]
+    assert len(same_reason) >= 2, question.choices
+    assert "table of dye houses" in question.prompt and "explorer" in question.prompt
+
+
+def test_module_6_q5_s_weaker_effluent_holds_only_for_the_model_answer_s_group():
+    question = q5()
+    claimed = [c for c in question.choices if WEAKER in c]
+    assert question.answer in claimed and len(claimed) >= 2
+
+    def weaker_than_the_others(group: str) -> bool:
+        rest = [cod for firm, cod in COD.items() if firm not in group]
+        return max(COD[firm] for firm in group) < min(rest)
+
+    assert [c for c in claimed if weaker_than_the_others(group_of(c))] == [question.answer]
+    # a wrong twin gets a hint that sends the participant to the COD column
+    for option in claimed:
+        if option != question.answer:
+            assert "COD column" in question.hints[option] and "3,000 mg/L" in question.hints[option]
