@@ -1,13 +1,17 @@
 """Modules 6 and 8 in JupyterLab: Module 6's question 5 needs the worksheet's table of dye
-houses, not only the reading."""
+houses, not only the reading, and its own-data template says what a blank COD cell does."""
 
 from __future__ import annotations
 
 import re
 
+import pandas as pd
+import pytest
 from conftest import ROOT, notebook_path, released_modules
 
 from eic.guide import questions
+from eic.own_data_specs import SPECS
+from eic.tables import TableError
 
 M06 = next(m for m in released_modules() if m["id"] == "m06")
 # lib/eic/data/cetp_firms.csv, as the worksheet's table of dye houses shows it: COD in mg/L
@@ -49,3 +53,21 @@ def test_module_6_q5_s_weaker_effluent_holds_only_for_the_model_answer_s_group()
     for option in claimed:
         if option != question.answer:
             assert "COD column" in question.hints[option] and "3,000 mg/L" in question.hints[option]
+
+
+# -- Module 6's own data ---------------------------------------------------------------------
+
+
+def test_the_template_says_cod_is_given_for_every_firm_or_left_out_as_a_column():
+    # "(may be left out)" led an official to leave one firm's COD blank: refused
+    spec = SPECS["m06"]
+    said = dict(spec.guide)["cod_mg_per_l"]
+    assert "may be left out" not in said
+    assert "every firm" in said and "whole column" in said
+    one_blank = pd.DataFrame(
+        {"firm": ["Alpha", "Beta"], "effluent_m3_per_day": [120, 250], "cod_mg_per_l": [800, None]}
+    )
+    with pytest.raises(TableError, match="cod_mg_per_l"):
+        spec.check(one_blank)
+    no_column = one_blank.drop(columns="cod_mg_per_l")
+    assert len(spec.check(no_column)) == 2  # as the template says

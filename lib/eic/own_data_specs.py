@@ -181,7 +181,8 @@ SPECS: dict[str, DataSpec] = {
                 ("firm", "the firm's name, one row each (no row for their total)"),
                 ("effluent_m3_per_day", "the effluent it sends to the shared plant, in m3 per "
                  "day (above 0)"),
-                ("cod_mg_per_l", "its effluent's strength as COD, in mg/l (may be left out)"),
+                ("cod_mg_per_l", "its effluent's strength as COD, in mg/l: one for every firm, or "
+                 "leave the whole column out if you do not know them all"),
             ),
             _check("m06"),
             firms_analysis,
