@@ -1,5 +1,6 @@
 """Modules 6 and 8 in JupyterLab: Module 6's question 5 needs the worksheet's table of dye
-houses, not only the reading, and its own-data template says what a blank COD cell does."""
+houses, not only the reading; its own-data template says what a blank COD cell does; and
+the country report shows Module 6's kept plant figures without calling them lost."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from conftest import ROOT, notebook_path, released_modules
 
 from eic.guide import questions
 from eic.own_data_specs import SPECS
+from eic.own_results import saved_results
+from eic.own_tables import OWN_TABLES, OwnDataFile
 from eic.tables import TableError
 
 M06 = next(m for m in released_modules() if m["id"] == "m06")
@@ -71,3 +74,22 @@ def test_the_template_says_cod_is_given_for_every_firm_or_left_out_as_a_column()
         spec.check(one_blank)
     no_column = one_blank.drop(columns="cod_mg_per_l")
     assert len(spec.check(no_column)) == 2  # as the template says
+
+
+def test_the_country_report_shows_module_6_s_kept_figures_without_calling_them_lost(tmp_path):
+    firms = pd.DataFrame(
+        {
+            "firm": ["Alpha Dye", "Beta Dye", "Gamma Dye"],
+            "effluent_m3_per_day": [120, 250, 300],
+            "cod_mg_per_l": [800, 900, 2_500],
+        }
+    )
+    saved = OwnDataFile(tmp_path, "m06", OWN_TABLES["m06"])
+    saved.save(firms, "our-firms.csv", settings={"fixed_usd_per_yr": 55_000.0})
+    settings, shown = saved_results(tmp_path, "m06")
+    said = " ".join(shown)
+    assert "Fixed cost of the plant (USD per year): 55,000" in settings
+    # the report shows the figures kept with the table: never "not kept"
+    assert "not kept" not in said and "start again at the course's figures" not in said
+    # one plant for the three: 670 m3/day and 96 + 225 + 750 = 1,071 kg COD a day
+    assert "670 m3/day" in said and "1,071 kg of COD a day" in said

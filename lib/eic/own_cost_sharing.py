@@ -213,12 +213,11 @@ def firms_analysis(
                 "plant's figures: the treatment cost is per m3 at the design flow, without the "
                 "fixed cost (if you know only an all-in cost per m3, enter it and set the fixed "
                 "cost to 0). "
-                + (
+                + (  # without remember (the country report) the figures shown are those kept
                     "Your figures and the sharing rule you choose are kept with your table, so "
                     "they are here after a restart."
                     if remember is not None
-                    else "Your figures are not kept: after a restart they start again at the "
-                    "course's figures."
+                    else ""
                 )
                 + (" What you entered and chose before was restored." if restored else "")
                 + "</p>"
