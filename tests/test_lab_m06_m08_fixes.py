@@ -1,6 +1,7 @@
 """Modules 6 and 8 in JupyterLab: Module 6's question 5 needs the worksheet's table of dye
-houses, not only the reading; its own-data template says what a blank COD cell does; and
-the country report shows Module 6's kept plant figures without calling them lost."""
+houses, not only the reading; its own-data template says what a blank COD cell does; the
+country report shows Module 6's kept plant figures without calling them lost; and the
+report's downloads look like links."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from eic.guide import questions
 from eic.own_data_specs import SPECS
 from eic.own_results import saved_results
 from eic.own_tables import OWN_TABLES, OwnDataFile
+from eic.strategy_panels import _download
 from eic.tables import TableError
 
 M06 = next(m for m in released_modules() if m["id"] == "m06")
@@ -93,3 +95,13 @@ def test_the_country_report_shows_module_6_s_kept_figures_without_calling_them_l
     assert "not kept" not in said and "start again at the course's figures" not in said
     # one plant for the three: 670 m3/day and 96 + 225 + 750 = 1,071 kg COD a day
     assert "670 m3/day" in said and "1,071 kg of COD a day" in said
+
+
+# -- Module 8's country report ---------------------------------------------------------------
+
+
+def test_the_report_s_downloads_look_like_links():
+    # in JupyterLab a widget's link is black and not underlined: three plain phrases
+    link = _download("country-report.docx", b"PK", "application/zip", "the report (.docx)")
+    style = re.search(r"style='([^']*)'", link).group(1)
+    assert "text-decoration:underline" in style and "color:" in style

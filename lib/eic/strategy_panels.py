@@ -253,7 +253,9 @@ def roadmap_view(terms: Checklist, leads: Checklist, streams: Mapping[str, str])
 def _download(name: str, data: bytes, mime: str, label: str) -> str:
     encoded = base64.b64encode(data).decode("ascii")
     return (
-        f"<a download='{html.escape(name)}' href='data:{mime};base64,{encoded}'>"
+        f"<a download='{html.escape(name)}' href='data:{mime};base64,{encoded}' "
+        # a widget's link has no look of its own in JupyterLab: shown as the course's others
+        "style='color:#1a5fb4;text-decoration:underline'>"
         f"{html.escape(label)}</a>"
     )
 
