@@ -1,7 +1,7 @@
 """Modules 6 and 8 in JupyterLab: Module 6's question 5 needs the worksheet's table of dye
 houses, not only the reading; its own-data template says what a blank COD cell does; the
 country report shows Module 6's kept plant figures without calling them lost; and the
-report's downloads look like links."""
+report's downloads look like links, and its panel says when its kernel has gone."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 from conftest import ROOT, notebook_path, released_modules
 
+from eic.explorers import RESTARTED_LINE
 from eic.guide import questions
 from eic.own_data_specs import SPECS
 from eic.own_results import saved_results
 from eic.own_tables import OWN_TABLES, OwnDataFile
-from eic.strategy_panels import _download
+from eic.strategy_panels import _download, report_panel
 from eic.tables import TableError
 
 M06 = next(m for m in released_modules() if m["id"] == "m06")
@@ -105,3 +106,14 @@ def test_the_report_s_downloads_look_like_links():
     link = _download("country-report.docx", b"PK", "application/zip", "the report (.docx)")
     style = re.search(r"style='([^']*)'", link).group(1)
     assert "text-decoration:underline" in style and "color:" in style
+
+
+def test_the_report_panel_says_when_its_kernel_has_gone(tmp_path, monkeypatch):
+    # after a kernel restart its button still clicked, and nothing at all happened
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("eic.strategy_panels.display", lambda *shown: None)
+    panel = report_panel(tmp_path)
+    lines = [c for c in panel.children if RESTARTED_LINE in c._dom_classes]
+    assert len(lines) == 1 and panel.children[0] is lines[0]  # above the fields, seen first
+    assert "eic-status-restarted" in lines[0].value and "no longer answers" in lines[0].value

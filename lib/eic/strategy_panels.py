@@ -21,7 +21,7 @@ from IPython.display import display
 
 from eic import widgets as w
 from eic.answers import AnswerNotSaved, active_store
-from eic.explorers import Explorer, answer_view, show, table_html
+from eic.explorers import Explorer, answer_view, restarted_line, show, table_html
 from eic.grading import grading_mode
 from eic.jobs import counted_as, green_jobs
 from eic.jobs_shown import jobs_chart, jobs_summary
@@ -364,7 +364,8 @@ def report_panel(course_folder: Path | str, *, save_to: Path | str = ".") -> w.V
 
     button.on_click(make)
     fields = w.HBox([name, country, cluster], layout={"flex_flow": "row wrap"})
-    panel = w.VBox([fields, button, result])
+    # after a restart the button still clicks, but nothing answers: the line says so
+    panel = w.VBox([restarted_line(), fields, button, result])
     panel.add_class("eic-report-panel")
     display(panel)
     return panel
