@@ -1,12 +1,15 @@
-"""Modules 6 and 8 in JupyterLab: Module 6's question 5 needs the worksheet's table of dye
-houses, not only the reading; its own-data template says what a blank COD cell does; the
-country report shows Module 6's kept plant figures without calling them lost; and the
-report's downloads look like links, and its panel says when its kernel has gone."""
+"""Modules 6 and 8 in JupyterLab: Module 6's question 5 needs the worksheet's table, not only
+the reading; its own-data template says what a blank COD cell does; the country report
+shows Module 6's kept plant figures without calling them lost; the report's downloads look
+like links, its panel says when its kernel has gone, and its Word document keeps an exponent
+raised."""
 
 from __future__ import annotations
 
+import io
 import re
 
+import docx
 import pandas as pd
 import pytest
 from conftest import ROOT, notebook_path, released_modules
@@ -16,6 +19,7 @@ from eic.guide import questions
 from eic.own_data_specs import SPECS
 from eic.own_results import saved_results
 from eic.own_tables import OWN_TABLES, OwnDataFile
+from eic.report_docx import html_to_docx
 from eic.strategy_panels import _download, report_panel
 from eic.tables import TableError
 
@@ -106,6 +110,16 @@ def test_the_report_s_downloads_look_like_links():
     link = _download("country-report.docx", b"PK", "application/zip", "the report (.docx)")
     style = re.search(r"style='([^']*)'", link).group(1)
     assert "text-decoration:underline" in style and "color:" in style
+
+
+def test_the_word_document_keeps_an_exponent_raised():
+    # Module 6's cost formula in the report: "(flow / design flow) to the scale exponent"
+    page = "<p>cost &times; (flow &divide; design flow)<sup>scale exponent</sup> + COD</p>"
+    document = docx.Document(io.BytesIO(html_to_docx(page, title="Report")))
+    runs = [run for p in document.paragraphs for run in p.runs]
+    raised = [run.text for run in runs if run.font.superscript]
+    assert raised == ["scale exponent"]
+    assert not any(run.font.superscript for run in runs if "design flow" in run.text)
 
 
 def test_the_report_panel_says_when_its_kernel_has_gone(tmp_path, monkeypatch):

@@ -46,6 +46,7 @@ class Run:
     bold: bool = False
     italic: bool = False
     code: bool = False
+    sup: bool = False  # raised, as an exponent
     brk: bool = False  # a line break, not text
 
     def xml(self) -> str:
@@ -54,6 +55,8 @@ class Run:
         looks = ("<w:b/>" if self.bold else "") + ("<w:i/>" if self.italic else "")
         if self.code:
             looks += '<w:rFonts w:ascii="Consolas" w:hAnsi="Consolas"/>'
+        if self.sup:
+            looks += '<w:vertAlign w:val="superscript"/>'
         props = f"<w:rPr>{looks}</w:rPr>" if looks else ""
         return f'<w:r>{props}<w:t xml:space="preserve">{xml_text(self.text)}</w:t></w:r>'
 

@@ -80,7 +80,7 @@ class _Document(HTMLParser):
         self.body: list[str] = []
         self.pictures: list[bytes] = []
         self.paragraph: Paragraph | None = None
-        self.looks = {"bold": 0, "italic": 0, "code": 0}
+        self.looks = {"bold": 0, "italic": 0, "code": 0, "sup": 0}
         self.lists: list[str] = []  # "ul" or "ol", with the count of an "ol"
         self.counts: list[int] = []
         self.left_out = 0  # inside <style>, <nav>...
@@ -170,6 +170,8 @@ class _Document(HTMLParser):
             self.looks["italic"] += 1
         elif tag in {"code", "kbd", "samp"}:
             self.looks["code"] += 1
+        elif tag == "sup":
+            self.looks["sup"] += 1
         elif tag in BLOCKS:
             self._start(italic="status" in classes)
 
@@ -206,6 +208,8 @@ class _Document(HTMLParser):
             self.looks["italic"] = max(0, self.looks["italic"] - 1)
         elif tag in {"code", "kbd", "samp"}:
             self.looks["code"] = max(0, self.looks["code"] - 1)
+        elif tag == "sup":
+            self.looks["sup"] = max(0, self.looks["sup"] - 1)
         elif tag in BLOCKS:
             self._flush()
 
