@@ -195,6 +195,20 @@ def test_a_recorded_answer_that_no_longer_fits_is_reported_and_kept(ws, tmp_path
     assert recorded(ws, "q1_a") == "an option that was removed"
 
 
+def test_the_line_under_a_question_whose_recorded_answer_no_longer_fits_says_so(ws, tmp_path):
+    # a question changed since it was answered: its line must not say "answer recorded"
+    # while the question itself says the answer does not fit
+    from eic import grading
+
+    ws.store.record("q5_group", "an option worded as it was before")
+    q = Worksheet("m01", tmp_path).single_choice("q5_group", "Which group?", ["A", "B"])
+    done, line = grading._answered_status("m01", "q5_group")
+    assert not done and "does not fit this question any more" in line
+    assert "answer recorded" not in line
+    q.value = "B"  # answered again: the line says so
+    assert grading._answered_status("m01", "q5_group") == (True, "Question 5: answer recorded.")
+
+
 def test_a_corrupt_answer_file_met_in_grading_is_explained_as_the_feedback_reader_needs(
     tmp_path, monkeypatch, capsys
 ):

@@ -97,6 +97,22 @@ def _recorded(module: str, qid: str) -> tuple[bool, Any]:
     return True, entry["value"]
 
 
+# answers on file that their question, shown in this kernel, could not show (the question
+# changed since they were given), by (module, question): the value as the file holds it
+_NOT_FITTING: dict[tuple[str, str], Any] = {}
+_NONE = object()
+
+
+def recorded_does_not_fit(module: str, qid: str, value: Any) -> None:
+    """The question ``qid`` could not show its recorded answer ``value``, as the question
+    changed since: the line under it says so, not "answer recorded", until it is answered
+    again. The answer stays on file."""
+    _NOT_FITTING[(module, qid)] = value
+    line = _STATUS_LINES.get((module, qid))
+    if line is not None:
+        line.value = _status_html(_answered_status(module, qid)[1])
+
+
 def _answered_status(module: str, qid: str) -> tuple[bool, str]:
     """Whether the question has a recorded, non-empty answer, and the line that says so."""
     entry = _store(module).entry(qid)
@@ -104,6 +120,11 @@ def _answered_status(module: str, qid: str) -> tuple[bool, str]:
         return False, (
             f"{_label(qid)}: not answered yet. Answer it with the widget above "
             "and press Save answer."
+        )
+    if _NOT_FITTING.get((module, qid), _NONE) == entry["value"]:
+        return False, (
+            f"{_label(qid)}: your earlier answer does not fit this question any more (the "
+            "question has changed). Answer it again with the widget above."
         )
     if entry.get("incomplete"):  # a draft: kept, and the line says what is still missing
         return True, f"{_label(qid)}: saved, not complete yet: {entry['incomplete']}."

@@ -40,7 +40,7 @@ from IPython.display import display
 from eic import self_study
 from eic import widgets as w
 from eic.answers import AnswerNotSaved, is_blank
-from eic.grading import grading_mode
+from eic.grading import grading_mode, recorded_does_not_fit
 from eic.typed_answers import KeepsTypedAnswers
 
 if TYPE_CHECKING:
@@ -379,6 +379,7 @@ class Question(KeepsTypedAnswers):
                 else:
                     self._say("&#10003; answer loaded", ok=True)
         except Exception:  # a hand-edited or outdated entry: say so, keep it on file
+            recorded_does_not_fit(self.sheet.module, self.qid, entry["value"])
             self._say(
                 f"Your recorded answer ({html.escape(str(entry['value']))[:80]}) does not fit "
                 "this question any more; answer again to replace it.",
