@@ -217,6 +217,34 @@ def test_after_a_kernel_restart_an_explorer_and_the_own_data_panel_say_they_no_l
     page.close()
 
 
+def test_the_upload_button_says_what_it_is_for_without_a_count_of_files(lab, browser):
+    # JupyterLab's ipywidgets write the count of files held on the button: "(0)", "(1)"
+    url, folder = lab
+    name = next(m for m in released_modules() if m["id"] == "m02")["folder"]
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    open_and_run_all(page, url, folder, name, workspace="upload-m02")
+    panel = page.locator(".eic-own-data")
+    button = panel.locator("button.widget-upload")
+    button.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "b => b.innerText.trim() === 'Upload your employment table'", arg=button.element_handle()
+    )
+    template = folder.parent / "m02-template.csv"
+    template.write_text("region,sector,year,employment\nNorth,Textiles,2020,300\n")
+    with page.expect_file_chooser() as chooser:
+        button.click()
+    chooser.value.set_files(str(template))
+    panel.locator(":is(.eic-own-data-ok, .eic-own-data-problem)").wait_for(timeout=60_000)
+    assert button.inner_text().strip() == "Upload your employment table"
+    page.evaluate(
+        """async () => {
+             for (const s of await (await fetch('/api/sessions')).json())
+               if (s.path.includes('m02')) await fetch('/api/sessions/' + s.id, {method: 'DELETE'});
+           }"""
+    )
+    page.close()
+
+
 def test_a_notebook_saved_and_opened_again_shows_notes_not_widget_errors(lab, browser):
     url, folder = lab
     name = MODULE_1["folder"]

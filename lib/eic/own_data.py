@@ -47,6 +47,23 @@ from eic.uploads import (
 PREVIEW_ROWS = 10
 
 
+# ipywidgets writes on its upload button how many files it holds: "Upload your employment
+# table (0)", a count that means nothing to a participant (the panel says which file it
+# read). This style element, in the panel's introduction, takes the count off the button's
+# text each time the button is drawn (it tries again while the button is still to be drawn);
+# where no script runs, the count simply stays.
+_STRIP_UPLOAD_COUNT = (
+    "var s=this,n=0;(function find(){var p=s.closest('.eic-own-data'),"
+    "b=p&&p.querySelector('button.widget-upload');if(!b){if(n++<100){setTimeout(find,50)}"
+    "return}if(b.dataset.eicNoCount){return}b.dataset.eicNoCount='1';"
+    "var count=/ [(][0-9]+[)]$/,strip=function(){for(var c=b.firstChild;c;c=c.nextSibling){"
+    "if(c.nodeType===3&&count.test(c.data)){c.data=c.data.replace(count,'')}}};"
+    "strip();new MutationObserver(strip).observe(b,{childList:true,characterData:true,"
+    "subtree:true})})()"
+)
+UPLOAD_WITHOUT_COUNT = f'<style class="eic-upload-count" onload="{_STRIP_UPLOAD_COUNT}"></style>'
+
+
 class OwnDataPanel:
     """Template, upload, messages, preview and analysis of one module's own-data table.
 
@@ -134,6 +151,7 @@ class OwnDataPanel:
             for column, meaning in spec.guide
         )
         return (
+            f"{UPLOAD_WITHOUT_COUNT}"
             f"<p>&#11015; Download {links}. It holds the course's example; replace its rows with "
             f"yours, keep the header row, and upload it below as CSV or Excel (.xlsx or .xls). "
             f"The columns:</p><ul>{rows}</ul>"
