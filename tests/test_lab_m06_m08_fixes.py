@@ -131,3 +131,13 @@ def test_the_report_panel_says_when_its_kernel_has_gone(tmp_path, monkeypatch):
     lines = [c for c in panel.children if RESTARTED_LINE in c._dom_classes]
     assert len(lines) == 1 and panel.children[0] is lines[0]  # above the fields, seen first
     assert "eic-status-restarted" in lines[0].value and "no longer answers" in lines[0].value
+
+
+def test_module_8_q9_s_hint_for_all_at_once_reasons_from_the_question_s_own_actions():
+    # it asked "With one budget and one lead agency, does the order matter?": the question
+    # gives neither, so the hint pointed at nothing a participant could check
+    m08 = next(m for m in released_modules() if m["id"] == "m08")
+    q9 = next(q for q in questions(notebook_path(ROOT, "source", m08)) if q.qid == "q9_sequence")
+    hint = next(h for option, h in q9.hints.items() if "all three at once" in option)
+    assert all(f"({n})" in hint for n in (1, 2, 3)), hint
+    assert not re.search(r"budget|agency", hint), hint

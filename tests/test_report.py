@@ -595,3 +595,14 @@ def test_a_course_adapted_to_a_country_names_its_own_examples_in_the_annex(
         "Kalundborg and Kawasaki are real cases), not about the authors" in annex
     )
     assert "Riverside" not in annex
+
+
+def test_code_written_before_the_report_files_moved_still_finds_them():
+    # a trainer's copy of the group report's cell imports write_report from eic.report_pages
+    import eic.report_files
+    import eic.report_pages
+
+    assert eic.report_pages.write_report is eic.report_files.write_report
+    assert eic.report_pages.ReportFiles is eic.report_files.ReportFiles
+    with pytest.raises(AttributeError, match="no attribute 'make_report'"):
+        eic.report_pages.make_report  # noqa: B018

@@ -412,3 +412,14 @@ def markdown_archive(report: Report, stem: str = "country-report") -> bytes:
 
 
 # the last line of a Markdown report as written: a check of the text above it
+
+
+def __getattr__(name: str) -> object:
+    """What was here before :mod:`eic.report_files` held it (``write_report``,
+    ``ReportFiles``, ...), for code written against it, such as a trainer's copy of the group
+    report's cell."""
+    if name in {"ReportFiles", "as_written", "edited_since_written", "write_report"}:
+        from eic import report_files
+
+        return getattr(report_files, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
