@@ -129,7 +129,8 @@ def test_the_report_panel_says_when_its_kernel_has_gone(tmp_path, monkeypatch):
     monkeypatch.setattr("eic.strategy_panels.display", lambda *shown: None)
     panel = report_panel(tmp_path)
     lines = [c for c in panel.children if RESTARTED_LINE in c._dom_classes]
-    assert len(lines) == 1 and panel.children[0] is lines[0]  # above the fields, seen first
+    # under the button, where the report's message would appear
+    assert len(lines) == 1 and panel.children[-1] is lines[0]
     assert "eic-status-restarted" in lines[0].value and "no longer answers" in lines[0].value
 
 

@@ -364,8 +364,9 @@ def report_panel(course_folder: Path | str, *, save_to: Path | str = ".") -> w.V
 
     button.on_click(make)
     fields = w.HBox([name, country, cluster], layout={"flex_flow": "row wrap"})
-    # after a restart the button still clicks, but nothing answers: the line says so
-    panel = w.VBox([restarted_line(), fields, button, result])
+    # after a restart the button still clicks, but nothing answers: the line says so, under
+    # the button, where the report's message would appear
+    panel = w.VBox([fields, button, result, restarted_line()])
     panel.add_class("eic-report-panel")
     display(panel)
     return panel
