@@ -209,6 +209,20 @@ def test_the_line_under_a_question_whose_recorded_answer_no_longer_fits_says_so(
     assert grading._answered_status("m01", "q5_group") == (True, "Question 5: answer recorded.")
 
 
+def test_under_nbgrader_an_answer_that_no_longer_fits_is_graded_as_any_wrong_answer(
+    ws, tmp_path, monkeypatch
+):
+    # the feedback must say "not the expected one", not tell the participant to answer again
+    from eic import grading
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    ws.store.record("q6_pick", "a wrong answer")
+    Worksheet("m01", tmp_path).single_choice("q6_pick", "Which?", ["A", "B"])
+    assert grading._answered_status("m01", "q6_pick") == (True, "Question 6: answer recorded.")
+    with pytest.raises(AssertionError, match="not the expected one"):
+        grading.assert_choice("m01", "q6_pick", "A")
+
+
 def test_a_corrupt_answer_file_met_in_grading_is_explained_as_the_feedback_reader_needs(
     tmp_path, monkeypatch, capsys
 ):
