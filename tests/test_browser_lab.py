@@ -174,6 +174,18 @@ def menu(page, top: str, item: str) -> None:
     page.locator("li.lm-Menu-item", has_text=item).first.click()
 
 
+def stop_kernels(page, module: str) -> None:
+    """Stop the kernels of the notebooks whose path names ``module``, as closing them does."""
+    page.evaluate(
+        """async (module) => {
+             for (const s of await (await fetch('/api/sessions')).json())
+               if (s.path.includes(module))
+                 await fetch('/api/sessions/' + s.id, {method: 'DELETE'});
+           }""",
+        module,
+    )
+
+
 def test_after_a_kernel_restart_each_question_says_its_answer_can_no_longer_be_saved(lab, browser):
     url, folder = lab
     name = MODULE_1["folder"]
@@ -207,13 +219,7 @@ def test_after_a_kernel_restart_an_explorer_and_the_own_data_panel_say_they_no_l
     assert "no longer answers" in explorer_note.inner_text()
     assert "Run All Cells" in explorer_note.inner_text()
     assert page.locator(".eic-own-data .eic-status-restarted").first.is_visible()
-    # its kernel stopped, as a participant's is when they close the notebook
-    page.evaluate(
-        """async () => {
-             for (const s of await (await fetch('/api/sessions')).json())
-               if (s.path.includes('m02')) await fetch('/api/sessions/' + s.id, {method: 'DELETE'});
-           }"""
-    )
+    stop_kernels(page, "m02")  # as a participant's stops when they close the notebook
     page.close()
 
 
@@ -236,12 +242,7 @@ def test_the_upload_button_says_what_it_is_for_without_a_count_of_files(lab, bro
     chooser.value.set_files(str(template))
     panel.locator(":is(.eic-own-data-ok, .eic-own-data-problem)").wait_for(timeout=60_000)
     assert button.inner_text().strip() == "Upload your employment table"
-    page.evaluate(
-        """async () => {
-             for (const s of await (await fetch('/api/sessions')).json())
-               if (s.path.includes('m02')) await fetch('/api/sessions/' + s.id, {method: 'DELETE'});
-           }"""
-    )
+    stop_kernels(page, "m02")
     page.close()
 
 
