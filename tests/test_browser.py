@@ -229,14 +229,19 @@ def assert_laid_out(page) -> None:
         )
         assert captions == [], f"table captions past the screen's edge: {captions}"
         return  # on a phone a checklist's buttons go under their item (one column)
-    # a checklist's buttons sit beside their item's text, never under a heading's column
+    # a checklist's buttons sit beside their item's text, never under a heading's column;
+    # where its options are too long to fit beside an item (one column), below their item
     misplaced = page.evaluate(
-        """() => [...document.querySelectorAll('.eic-question .widget-gridbox')].flatMap(grid =>
-                 [...grid.querySelectorAll(':scope > .widget-toggle-buttons')].filter(el =>
-                   el.getBoundingClientRect().left - grid.getBoundingClientRect().left < 200))
-                 .length"""
+        """() => [...document.querySelectorAll('.eic-question .widget-gridbox')].flatMap(grid => {
+                 const below = getComputedStyle(grid).gridTemplateColumns.split(' ').length == 1;
+                 return [...grid.querySelectorAll(':scope > .widget-toggle-buttons')].filter(el =>
+                   below ? el.getBoundingClientRect().top
+                             < el.previousElementSibling.getBoundingClientRect().bottom
+                         : el.getBoundingClientRect().left - grid.getBoundingClientRect().left
+                             < 200);
+               }).length"""
     )
-    assert misplaced == 0, f"{misplaced} checklist rows have their buttons in the text column"
+    assert misplaced == 0, f"{misplaced} checklist rows have their buttons in the wrong place"
 
 
 MODULE_1 = released_modules()[0]

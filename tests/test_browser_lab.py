@@ -246,6 +246,49 @@ def test_the_upload_button_says_what_it_is_for_without_a_count_of_files(lab, bro
     page.close()
 
 
+# each checklist's rows: its question, and for each row its item's box and its buttons' boxes
+CHECKLIST_ROWS = """() => [...document.querySelectorAll('.eic-question')].flatMap(q => {
+  const grid = q.querySelector('.widget-gridbox');
+  if (!grid) return [];
+  const box = e => { const r = e.getBoundingClientRect(); return {left: Math.round(r.left),
+    top: Math.round(r.top), bottom: Math.round(r.bottom)}; };
+  const rows = [...grid.querySelectorAll('.widget-toggle-buttons')].map(buttons => ({
+    item: box(buttons.previousElementSibling),
+    buttons: [...buttons.querySelectorAll('button')].map(b => ({...box(b),
+      cut: b.scrollWidth > b.clientWidth, text: b.innerText.trim()}))}));
+  const qid = [...q.classList].find(c => c.startsWith('eic-q-')).slice(6);
+  return [{qid, rows}];
+})"""
+
+
+def test_a_checklists_buttons_fit_a_laptop_each_option_in_one_place_in_every_row(lab, browser):
+    # JupyterLab at 1366 x 768 with its file browser open: Module 8's checklists put each
+    # row's last buttons on a second line, beside a wide column of items
+    url, folder = lab
+    module = next(m for m in released_modules() if m["id"] == "m08")
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    open_and_run_all(page, url, folder, module["folder"], workspace="checklists-m08")
+    checklists = {c["qid"]: c["rows"] for c in page.evaluate(CHECKLIST_ROWS)}
+    assert set(checklists) == {"q1_field_visit", "q7_roadmap_terms", "q8_roadmap_leads"}
+    for qid, rows in checklists.items():
+        assert len(rows) >= 8, qid
+        for row in rows:
+            assert not any(b["cut"] for b in row["buttons"]), (qid, row)  # no "not obser..."
+        # an option sits in the same place in every row, so the eye runs down its column
+        places = {tuple(b["left"] for b in row["buttons"]) for row in rows}
+        assert len(places) == 1, (qid, places)
+    # the when and whether options fit on one line beside their item
+    for qid in ("q1_field_visit", "q7_roadmap_terms"):
+        for row in checklists[qid]:
+            assert len({b["top"] for b in row["buttons"]}) == 1, (qid, row)
+            assert row["item"]["left"] < row["buttons"][0]["left"], (qid, row)
+    # the five agencies, too long to fit beside an item, go below it, whole
+    for row in checklists["q8_roadmap_leads"]:
+        assert row["item"]["bottom"] <= min(b["top"] for b in row["buttons"]), row
+    stop_kernels(page, module["id"])
+    page.close()
+
+
 def test_a_notebook_saved_and_opened_again_shows_notes_not_widget_errors(lab, browser):
     url, folder = lab
     name = MODULE_1["folder"]

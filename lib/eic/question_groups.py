@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 
 STRENGTHS = (9, 8, 7, 6, 5, 4, 3, 2)
 CHECKLIST_OPTIONS = ("yes", "partly", "no", "don't know")
+# A checklist's options, in characters together, that fit in one row beside its items in
+# JupyterLab on a laptop (Module 8's four "when" options, 74, do; its five agencies, 114, go
+# below each item)
+ONE_ROW_CHARACTERS = 80
 
 
 def pair_key(a: str, b: str) -> str:
@@ -171,30 +175,46 @@ class Checklist(Question):
 
     def _build_input(self) -> w.Widget:
         # One grid, an item's text beside its buttons: no box per row for the browser to draw.
+        # Options too long for one row beside an item (Module 8's five agencies) go below it.
+        stacked = self.stacked
         cells: list[w.Widget] = []
         self.buttons: dict[str, w.ToggleButtons] = {}
         shown: set[str] = set()
-        # wide enough for the longest option's text, so no button reads "not obser..."
-        width = f"{max(7.0, 1.5 + 0.6 * max(len(o) for o in self.options)):.1f}em"
         for item in self.items:
             heading = self.headings.get(item)
             if heading and heading not in shown:
                 # across both columns; set as grid_area, because ipywidgets applies a
                 # layout's grid_area after its grid_column and clears it when empty
-                across = {"grid_area": "auto / 1 / auto / span 2"}
+                across = {} if stacked else {"grid_area": "auto / 1 / auto / span 2"}
                 cells.append(w.HTML(f"<b>{html.escape(heading)}</b>", layout=across))
                 shown.add(heading)
             buttons = w.ToggleButtons(
                 options=self.options,
                 value=None,
-                style={"button_width": width},
+                # each button as wide as its own text: none reads "not obser...", and an
+                # option has the same width, so the same place, in every row
+                style={"button_width": "auto"},
                 tooltips=[f"{option}: {item}" for option in self.options],
+                # below its item, a gap before the next item shows whose buttons they are
+                layout={"margin": "0 0 10px 0"} if stacked else {},
             )
             self.buttons[item] = buttons
             cells += [w.HTML(html.escape(item)), buttons]
-        columns = {"grid_template_columns": "420px auto", "grid_gap": "6px 12px",
+        # Beside its item, a row of buttons keeps one line and the items take the width left,
+        # down to 12em: with a 420-pixel column of items, a laptop's JupyterLab (an output
+        # 916 pixels wide beside the file browser, at 1366 x 768) put each row's last buttons
+        # on a second line. Narrower still, the buttons wrap (and on a phone go below their
+        # item: NARROW_SCREEN_STYLE).
+        columns = {"grid_template_columns": "minmax(0, 1fr)" if stacked else
+                   "minmax(12em, 1fr) auto", "grid_gap": "6px 12px",
                    "align_items": "center"}  # fmt: skip
         return w.GridBox(cells, layout=columns)
+
+    @property
+    def stacked(self) -> bool:
+        """True when each item's buttons go below it, not beside it: their options' text,
+        together, is longer than fits beside an item on a laptop."""
+        return sum(len(option) for option in self.options) > ONE_ROW_CHARACTERS
 
     def _watch(self, callback: Callable[[Any], None]) -> None:
         for buttons in self.buttons.values():
