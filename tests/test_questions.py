@@ -605,6 +605,9 @@ def test_a_typed_text_that_no_longer_reads_as_the_number_is_not_shown(ws, tmp_pa
 def test_a_count_is_read_whole_and_a_fraction_of_one_is_refused(ws):
     q = ws.number("q4_towns", "How many towns?", unit="Eco-Towns", plausible=(1, 100), whole=True)
     assert "whole number" in q.text.placeholder
+    # the empty box suggests no number, which could be read as a hint of the answer
+    sizes = ws.number("q5_cost", "What does it cost?", unit="USD per year")
+    assert not any(ch.isdigit() for ch in q.text.placeholder + sizes.text.placeholder)
     q.text.value = "26"
     assert recorded(ws, "q4_towns") == 26
     # "1,997" is not read as 1.997 towns, which lies in the range: it is 1997, out of it

@@ -191,7 +191,8 @@ class Number(Question):
 
     def _build_input(self) -> w.Widget:
         self.text = w.Text(
-            placeholder="a whole number, e.g. 12" if self.whole else "a number, e.g. 12.5",
+            # no example number: "e.g. 12.5" beside "USD per year" read as a hint of the answer
+            placeholder="type a whole number" if self.whole else "type a number",
             description="Answer",
             continuous_update=True,
             style={"description_width": "initial"},
