@@ -167,7 +167,7 @@ def test_a_slider_says_its_value_as_its_readout_shows_it(served, browser, module
         if not label.casefold().startswith("answer"):
             assert label in name_of(slider)
         # its readout, where a value can be typed too, is a field named as the slider; an
-        # explorer's slider has none, but a box beside it (eic.explorers.NumberSlider)
+        # explorer's slider has none, but a box beside it (eic.number_slider.NumberSlider)
         rows = [r for r in boxed if widget in tree.dom_nodes(".widget-slider", r)]
         if rows:
             fields = tree.within(rows[0], "textbox")

@@ -13,7 +13,8 @@ import pytest
 from conftest import ROOT, notebook_path, released_modules
 
 from eic import data
-from eic.explorers import Explorer, NumberSlider
+from eic.explorers import Explorer
+from eic.number_slider import NumberSlider
 from eic.own_analyses import options_analysis
 from eic.own_data import SPECS
 from eic.own_results import results_parts

@@ -13,7 +13,7 @@ from test_browser import focus_inside, open_app, served  # noqa: F401 - a fixtur
 
 from eic import data
 from eic import widgets as w
-from eic.explorers import NumberSlider, slider, slider_number
+from eic.number_slider import NumberSlider, slider, slider_number
 from eic.panels import lq_explorer, portfolio_explorer, reuse_explorer, symbiosis_explorer
 
 BUDGET = {"low": 0, "high": 1_600_000, "step": 10_000}

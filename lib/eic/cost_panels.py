@@ -20,7 +20,8 @@ from eic.cost_sharing import (
     shares_chart,
     shares_description,
 )
-from eic.explorers import Explorer, show, slider, table_html, toggle
+from eic.explorers import Explorer, show, table_html, toggle
+from eic.number_slider import slider
 from eic.portfolio import choose_portfolio, greedy_portfolio
 from eic.slider_scales import Scale
 

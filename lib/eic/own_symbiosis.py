@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from eic import widgets as w
-from eic.explorers import slider, table_html
+from eic.explorers import table_html
+from eic.number_slider import slider
 
 MAX_EXCHANGES = 100_000
 CHART_EXCHANGES = 20  # past this many exchanges, the map draws the largest (in t/yr) only

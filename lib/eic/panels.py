@@ -18,9 +18,10 @@ from IPython.display import display
 from eic import widgets as w
 from eic.clusters import NATION, average_of, candidate_clusters, lq_chart
 from eic.cost_panels import cost_sharing_explorer, portfolio_explorer
-from eic.explorers import Explorer, percent_slider, show, slider, table_html, toggle
+from eic.explorers import Explorer, show, table_html, toggle
 from eic.flows import balance, eco_efficiency, reuse_scenario, sankey_chart
 from eic.grading import grading_mode
+from eic.number_slider import percent_slider, slider
 from eic.symbiosis import (
     Factors,
     allocate_exchanges,

@@ -16,8 +16,9 @@ from IPython.display import Markdown, display
 from eic import widgets as w
 from eic.ahp import CONSISTENT_CR, AHPResult, ahp, pairwise_matrix, priorities_chart
 from eic.eip_framework import framework_self_check, self_check_chart, share_percent
-from eic.explorers import Explorer, answer_view, show, show_table, slider, table_html, toggle
+from eic.explorers import Explorer, answer_view, show, show_table, table_html, toggle
 from eic.grading import grading_mode
+from eic.number_slider import slider
 from eic.policy import choose_package, greedy_package, scores_chart, weighted_scores
 from eic.question_groups import Checklist, Pairwise
 from eic.tables import normalise_name
