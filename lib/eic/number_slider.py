@@ -221,22 +221,10 @@ class NumberSlider(w.VBox, w.ValueWidget):
         self._say(note)
 
 
-def slider(
-    description: str,
-    value: float,
-    *,
-    low: float,
-    high: float,
-    step: float = 1,
-    readout: str = ".0f",
-    scale: Scale | None = None,
-) -> NumberSlider:
-    """A labelled slider, with a box to type its value in (:class:`NumberSlider`), that
-    updates its panel when released, not while dragged; ``readout`` formats its value and
-    ``scale`` (if any) says its range and what it did with a typed number."""
-    return NumberSlider(
-        description, value, low=low, high=high, step=step, readout=readout, scale=scale
-    )
+# A labelled slider, with a box to type its value in, that updates its panel when released,
+# not while dragged; ``readout`` formats its value and ``scale`` (if any) says its range and
+# what it did with a typed number. The name the explorers build their controls with.
+slider = NumberSlider
 
 
 def percent_slider(
