@@ -1,4 +1,4 @@
-"""The "use your own data" panels of modules 2 to 6, driven as a participant would."""
+"""The "use your own data" panels of modules 2 to 7, driven as a participant would."""
 
 from __future__ import annotations
 
@@ -92,6 +92,7 @@ def _columns(module):
     from eic.clusters import EMPLOYMENT_COLUMNS
     from eic.cost_sharing import FIRM_COLUMNS
     from eic.flows import FLOW_COLUMNS
+    from eic.policy import INSTRUMENT_COLUMNS
     from eic.symbiosis import INVENTORY_COLUMNS
 
     return {
@@ -100,6 +101,7 @@ def _columns(module):
         "m04": INVENTORY_COLUMNS,
         "m05": OPTION_COLUMNS,
         "m06": FIRM_COLUMNS,
+        "m07": INSTRUMENT_COLUMNS,
     }[module]
 
 

@@ -4,8 +4,9 @@ Each takes the table a module's check accepted (:mod:`eic.own_data`) and returns
 that shows the module's analysis of it: its charts, tables and the controls to explore them,
 built from the same functions and panels as the module's worked example. Module 4's, which
 may meet more exchanges than a page can weigh, is :mod:`eic.own_symbiosis`; Module 6's,
-which asks for the participant's own plant figures too, is :mod:`eic.own_cost_sharing`
-(their names can be imported from here too).
+which asks for the participant's own plant figures too, is :mod:`eic.own_cost_sharing`;
+Module 7's, which weighs with the participant's answers to question 1, is
+:mod:`eic.own_policy` (their names can be imported from here too).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from eic.own_cost_sharing import (
     firms_analysis,
     plant_summary,
 )
+from eic.own_policy import instruments_analysis
 from eic.own_symbiosis import (
     CHART_EXCHANGES,
     DEFAULT_DISTANCE_KM,
@@ -38,8 +40,9 @@ from eic.views import ChartImage
 # called with the choices an analysis keeps with the saved table, each time one changes
 Remember = Callable[[dict[str, object]], None]
 
-# with the names that moved to eic.own_symbiosis and eic.own_cost_sharing, re-exported so
-# that `from eic.own_analyses import firms_analysis` and the like keep working
+# with the names that moved to eic.own_symbiosis, eic.own_cost_sharing and eic.own_policy,
+# re-exported so that `from eic.own_analyses import firms_analysis` and the like keep
+# working
 __all__ = [
     "CHART_EXCHANGES",
     "DEFAULT_DISTANCE_KM",
@@ -53,6 +56,7 @@ __all__ = [
     "feasible_exchange_counts",
     "firms_analysis",
     "flows_analysis",
+    "instruments_analysis",
     "inventory_analysis",
     "options_analysis",
     "plant_summary",

@@ -1,14 +1,16 @@
 """ "Use your own data" panels: a participant's own table, run through a module's analysis.
 
-Modules 2 to 6 each end with one panel (:func:`panel`). It offers the table's template to
+Modules 2 to 7 each end with one panel (:func:`panel`). It offers the table's template to
 download (CSV and Excel, filled with the course's example), takes an upload (CSV,
 ``.xlsx`` or ``.xls``, with a choice of sheet), checks it with the module's own check, shows
 a preview and runs the module's analysis and charts on it. The checked table is saved beside the
 module's answers (:class:`eic.own_tables.OwnDataFile`), so it is there after a restart and in
 a submission, where the country report finds it; figures an analysis asks for besides the
 table, and the settings of its controls that matter (Module 4's distance limit, Module 6's
-plant costs and sharing rule), are kept in the table's ``.json``. Rows left from the course's
-example are named, with the advice to delete them.
+plant costs and sharing rule, Module 7's budget and weights), are kept in the table's
+``.json``. Module 7's analysis also reads the module's answers beside the table (the
+priorities of question 1). Rows left from the course's example are named, with the advice
+to delete them.
 
 A refused upload shows what is wrong and how to fix it, and leaves everything as it was:
 the saved table, the analysis on screen and every recorded answer.
@@ -26,7 +28,7 @@ import pandas as pd
 from IPython.display import display
 
 from eic import widgets as w
-from eic.answers import MODEL_SUFFIX, active_store, cannot_write
+from eic.answers import MODEL_SUFFIX, AnswerStore, active_store, cannot_write
 from eic.appraisal import and_list
 from eic.explorers import restarted_line, table_html
 from eic.grading import grading_mode
@@ -78,6 +80,8 @@ class OwnDataPanel:
         self.file = OwnDataFile(
             store.path.parent if folder is None else folder, spec.module, spec.name, model=model
         )
+        # the module's answers beside the table (Module 7's analysis weighs with them)
+        self.answers = AnswerStore.for_module(spec.module, self.file.folder, model=model)
         self.table: pd.DataFrame | None = None
         # the file whose sheets the sheet list offers, and the last file used
         self._last: tuple[bytes, str] | None = None
@@ -333,10 +337,11 @@ class OwnDataPanel:
         )
 
     def _analyse(self, clean: pd.DataFrame) -> w.Widget:
-        if not self.spec.keeps_settings:
-            return self.spec.analyse(clean)
-        return self.spec.analyse(
-            clean, settings=self.file.settings(), remember=self.file.keep_settings
+        return self.spec.run(
+            clean,
+            settings=self.file.settings(),
+            remember=self.file.keep_settings,
+            answers=self.answers,
         )
 
     def _example_warning(self, clean: pd.DataFrame) -> str:

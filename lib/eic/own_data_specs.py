@@ -1,6 +1,6 @@
 """What each module's "use your own data" panel accepts, and the analysis it runs.
 
-One :class:`DataSpec` per module (2 to 6): the table's name, its columns with what to put
+One :class:`DataSpec` per module (2 to 7): the table's name, its columns with what to put
 in each (the template's guide, with units), the course dataset that fills the template,
 the module's own check, and the analysis (:mod:`eic.own_analyses`). The panel itself is
 :class:`eic.own_data.OwnDataPanel`.
@@ -15,10 +15,12 @@ import pandas as pd
 
 from eic import data
 from eic import widgets as w
+from eic.answers import AnswerStore
 from eic.own_analyses import (
     employment_analysis,
     firms_analysis,
     flows_analysis,
+    instruments_analysis,
     inventory_analysis,
     options_analysis,
 )
@@ -40,9 +42,27 @@ class DataSpec:
     analyse: Callable[..., w.Widget]
     # the analysis has choices or figures of its own (Module 2's region and start year,
     # Module 3's substance, Module 4's distance limit, Module 6's plant costs and sharing
-    # rule), kept with the table: it is called as
+    # rule, Module 7's budget and weights), kept with the table: it is called as
     # analyse(table, settings=..., remember=...)
     keeps_settings: bool = False
+    # the analysis uses the module's recorded answers too (Module 7's priorities from
+    # question 1): it is called with answers=<the module's AnswerStore> as well
+    reads_answers: bool = False
+
+    def run(
+        self,
+        table: pd.DataFrame,
+        *,
+        settings: dict | None = None,
+        remember: Callable[[dict], None] | None = None,
+        answers: AnswerStore | None = None,
+    ) -> w.Widget:
+        """The analysis of a checked ``table``, given what it asks for besides the table:
+        the settings kept with it and how to keep them, and the module's answers."""
+        kept = {"settings": settings, "remember": remember} if self.keeps_settings else {}
+        if self.reads_answers:
+            kept["answers"] = answers
+        return self.analyse(table, **kept)
 
     def example_table(self) -> pd.DataFrame:
         return data.load(self.example)[list(self.columns)]
@@ -58,6 +78,7 @@ def _checks() -> dict[str, Callable[[pd.DataFrame], pd.DataFrame]]:
     from eic.clusters import check_employment
     from eic.cost_sharing import check_firms
     from eic.flows import check_flows
+    from eic.policy import check_instruments
     from eic.symbiosis import check_inventory
 
     return {
@@ -66,6 +87,7 @@ def _checks() -> dict[str, Callable[[pd.DataFrame], pd.DataFrame]]:
         "m04": check_inventory,
         "m05": check_options,
         "m06": check_firms,
+        "m07": check_instruments,
     }
 
 
@@ -187,6 +209,40 @@ SPECS: dict[str, DataSpec] = {
             _check("m06"),
             firms_analysis,
             keeps_settings=True,
+        ),
+        DataSpec(
+            "m07",
+            OWN_TABLES["m07"],
+            "table of policy instruments",
+            "policy_instruments",
+            (
+                "instrument",
+                "stream",
+                "cost_usd_million",
+                "environmental_benefit",
+                "jobs_and_growth",
+                "reach_to_smes",
+            ),
+            (
+                ("instrument", "the candidate instrument's name, one row each (no row for "
+                 "their total); at most 30"),
+                ("stream", "the policy stream it belongs to: industrial, environmental or "
+                 "regional development"),
+                ("cost_usd_million", "its cost to the public budget over the period you plan "
+                 "for, in USD million (0 or more; 0.4 is USD 400,000); convert amounts in your "
+                 "own currency at one exchange rate, and say which in your report"),
+                ("environmental_benefit", "its score for environmental benefit, in points from "
+                 "0 (none) to 10 (the most); score every instrument on the same scale, "
+                 "ideally agreed by the same team"),
+                ("jobs_and_growth", "its score for jobs and growth, in points from 0 to 10, on "
+                 "the same scale"),
+                ("reach_to_smes", "its score for how well it reaches small and medium-sized "
+                 "firms, in points from 0 to 10, on the same scale"),
+            ),
+            _check("m07"),
+            instruments_analysis,
+            keeps_settings=True,
+            reads_answers=True,
         ),
     )
 }  # fmt: skip

@@ -72,10 +72,12 @@ def results_parts(analysis: w.Widget) -> tuple[list[str], list[str]]:
 
 def saved_results(folder: Path | str, module: str) -> tuple[list[str], list[str]]:
     """:func:`results_parts` of the analysis of the table ``module``'s own-data panel has
-    kept in ``folder``, with the settings kept with it (a distance limit, a region), as the
+    kept in ``folder``, with the settings kept with it (a distance limit, a region) and the
+    answers beside it (Module 7's priorities), as the
     panel shows it when the module is opened again. Raises as the panel would refuse it:
     :class:`eic.uploads.UploadError` for a damaged file, :class:`eic.tables.TableError` for
     a table the module's check no longer accepts."""
+    from eic.answers import AnswerStore
     from eic.own_data_specs import SPECS
     from eic.own_tables import OwnDataFile
 
@@ -83,10 +85,14 @@ def saved_results(folder: Path | str, module: str) -> tuple[list[str], list[str]
     saved = OwnDataFile(folder, module, spec.name)
     clean = spec.check(saved.load())
     with _offstage():
-        if spec.keeps_settings:  # shown as kept; nothing is changed, so nothing to keep
-            analysis = spec.analyse(clean, settings=saved.settings(), remember=None)
-        else:
-            analysis = spec.analyse(clean)
+        # shown as kept, with the answers beside the table; nothing is changed, so nothing
+        # to keep
+        analysis = spec.run(
+            clean,
+            settings=saved.settings(),
+            remember=None,
+            answers=AnswerStore.for_module(module, folder),
+        )
         return results_parts(analysis)
 
 

@@ -29,7 +29,7 @@ from eic.uploads import UploadError, read_upload
 
 # the table each module's "use your own data" panel keeps: <module>-own-<name>.csv
 OWN_TABLES = {"m02": "employment", "m03": "flows", "m04": "inventory", "m05": "options",
-              "m06": "firms"}  # fmt: skip
+              "m06": "firms", "m07": "instruments"}  # fmt: skip
 
 
 class OwnDataFile:

@@ -23,7 +23,14 @@ from eic.appraisal import and_list, as_number
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.portfolio import best_subset
-from eic.tables import Column, TableError, check_table, normalise_name, row_label
+from eic.tables import (
+    Column,
+    TableError,
+    check_table,
+    normalise_name,
+    row_label,
+    table_problems,
+)
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
     from matplotlib.figure import Figure
@@ -35,6 +42,13 @@ INSTRUMENT_COLUMNS = (
     Column("cost_usd_million", "number", unit="USD million", minimum=0),
 )
 MAX_SCORE = 10
+# the objectives Module 7's question 1 weighs, and the instruments table's score column of
+# each (its name as the code spells it: "jobs_and_growth")
+OBJECTIVES = ("Jobs and growth", "Environmental benefit", "Reach to SMEs")
+SCORE_COLUMNS = ("environmental_benefit", "jobs_and_growth", "reach_to_smes")
+# choose_package compares every combination (eic.portfolio.best_subset): up to 30 items
+MAX_INSTRUMENTS = 30
+WHAT = "instruments table"
 
 
 def _finite_real(value: object) -> bool:
@@ -96,18 +110,54 @@ def weighted_scores(instruments: pd.DataFrame, weights: Mapping[str, float]) -> 
         Column(name, "number", unit="points from 0 to 10", minimum=0) for name in shares
     )
     table = check_table(instruments, columns, what=what, key=["instrument"])
-    for name in shares:
-        problems += [
-            f"column '{name}' in {row_label(position)} is {value:g}; scores run from 0 to "
-            f"{MAX_SCORE}"
-            for position, value in enumerate(table[name])
-            if value > MAX_SCORE
-        ]
+    problems += _above_max_score(table, shares)
     if problems:
         raise TableError(what, problems)
     table["score"] = sum(weight * table[name] for name, weight in shares.items())
     table.attrs["weights"] = shares
     return table
+
+
+def _above_max_score(table: pd.DataFrame, names: Sequence[str]) -> list[str]:
+    """A problem for each score in the columns ``names`` above :data:`MAX_SCORE`."""
+    return [
+        f"column '{name}' in {row_label(position)} is {value:g}; scores run from 0 to "
+        f"{MAX_SCORE}: score every instrument on the same scale of 0 to {MAX_SCORE} points"
+        for name in names
+        for position, value in enumerate(table[name])
+        if value > MAX_SCORE
+    ]
+
+
+def check_instruments(table: pd.DataFrame) -> pd.DataFrame:
+    """Check a table of candidate instruments (the columns of the course's
+    ``policy_instruments``: ``instrument``, ``stream``, ``cost_usd_million`` and a score from
+    0 to 10 points for each of :data:`SCORE_COLUMNS`); return a clean copy or raise
+    :class:`~eic.tables.TableError` naming every problem, its row and the fix: a missing
+    column, text in a number column, a negative cost, a score below 0 or above 10, a stream
+    that is not one of the three (with the nearest, if one is close), an instrument listed
+    twice (ignoring capitals), an empty table, or more than :data:`MAX_INSTRUMENTS` rows.
+
+    >>> table = pd.DataFrame({"instrument": ["Audit"], "stream": ["Environmental"],
+    ...     "cost_usd_million": [1.5], "environmental_benefit": [8], "jobs_and_growth": [4],
+    ...     "reach_to_smes": [8]})
+    >>> check_instruments(table)["stream"].tolist()
+    ['environmental']
+    """
+    columns = INSTRUMENT_COLUMNS + tuple(
+        Column(name, "number", unit="points from 0 to 10", minimum=0) for name in SCORE_COLUMNS
+    )
+    clean, problems = table_problems(table, columns, what=WHAT, key=["instrument"])
+    if len(clean) > MAX_INSTRUMENTS:
+        raise TableError(WHAT, [
+            f"the table has {len(clean):,} instruments (rows 2 to {len(clean) + 1:,}); the "
+            f"course compares at most {MAX_INSTRUMENTS}: keep the {MAX_INSTRUMENTS} you most "
+            "want to compare, or put similar instruments together in one row"
+        ])  # fmt: skip
+    problems += _above_max_score(clean, SCORE_COLUMNS)
+    if problems:
+        raise TableError(WHAT, problems)
+    return clean
 
 
 @dataclass(frozen=True)

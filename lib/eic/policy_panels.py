@@ -24,16 +24,19 @@ from eic.question_groups import Checklist, Pairwise
 from eic.tables import normalise_name
 
 
-def _judgements(question: Pairwise, value: Mapping[str, float]) -> dict[tuple[str, str], float]:
-    return {(a, b): value[f"{a} vs {b}"] for a, b in question.pairs if f"{a} vs {b}" in value}
+def judgements_priorities(criteria: Sequence[str], value: Mapping[str, object] | None):
+    """The AHP result of pairwise judgements recorded as ``{"A vs B": 3, ...}`` on
+    ``criteria`` (each pair in the order the criteria are listed), or None if none."""
+    if not value:
+        return None
+    pairs = [(a, b) for i, a in enumerate(criteria) for b in criteria[i + 1 :]]
+    judgements = {(a, b): value[f"{a} vs {b}"] for a, b in pairs if f"{a} vs {b}" in value}
+    return ahp(pairwise_matrix(list(criteria), judgements))
 
 
 def priorities_from(question: Pairwise, value: Mapping[str, float] | None = None):
     """The AHP result of the pairwise question's recorded (or given) judgements, or None."""
-    value = question.recorded() if value is None else value
-    if not value:
-        return None
-    return ahp(pairwise_matrix(question.criteria, _judgements(question, value)))
+    return judgements_priorities(question.criteria, question.recorded() if value is None else value)
 
 
 def _lower_first(name: str) -> str:
@@ -128,15 +131,26 @@ def priorities_view(question: Pairwise) -> w.VBox | None:
     return answer_view(question, draw, "eic-priorities-view")
 
 
-def _weights_used(judgements: Pairwise, choice: str) -> tuple[dict[str, float], str]:
-    """The weights the explorer scores with, and a paragraph that says which they are; with
-    the participant's priorities, it warns when their judgements fail the consistency check."""
+# what the weights line says when "My priorities" is chosen before question 1 is answered
+NOT_ANSWERED = (
+    "You have not answered question 1 yet: your priorities come from your judgements there. "
+    "Answer it (move its sliders and press Save answer), or choose Equal weights."
+)
+
+
+def weights_used(
+    criteria: Sequence[str], recorded: Mapping[str, object] | None, choice: str
+) -> tuple[dict[str, float], str]:
+    """The weights a package explorer scores with, and a paragraph that says which they
+    are: equal weights on ``criteria``, or (``choice`` "mine") the priorities of the
+    judgements ``recorded`` for question 1, with a warning when they fail the consistency
+    check. Raises ValueError, with what to do, when question 1 is not answered."""
     if choice != "mine":
-        weights = dict.fromkeys(judgements.criteria, 1 / len(judgements.criteria))
+        weights = dict.fromkeys(criteria, 1 / len(criteria))
         return weights, f"<p>Weights used: {html.escape(_weights_text(weights))} (equal).</p>"
-    result = priorities_from(judgements)
+    result = judgements_priorities(criteria, recorded)
     if result is None:
-        raise ValueError("answer question 1 first: your priorities come from it")
+        raise ValueError(NOT_ANSWERED)
     weights = result.priorities.to_dict()
     used = html.escape(_weights_text(weights))
     if result.consistent:
@@ -153,13 +167,79 @@ def _weights_used(judgements: Pairwise, choice: str) -> tuple[dict[str, float], 
     )
 
 
-def _criterion_headings(judgements: Pairwise, scored: pd.DataFrame) -> dict[str, str]:
+def _criterion_headings(criteria: Sequence[str], scored: pd.DataFrame) -> dict[str, str]:
     """Each score column's heading, in the words of question 1, with its scale."""
-    names = {normalise_name(name): name for name in judgements.criteria}
+    names = {normalise_name(name): name for name in criteria}
     return {
         column: f"{names.get(column, column.replace('_', ' ').capitalize())} (out of 10)"
         for column in scored.attrs["weights"]
     }
+
+
+def package_controls(
+    budget: float, *, low: float = 0.5, high: float = 25, step: float = 0.5, readout: str = ".1f"
+) -> dict[str, w.ValueWidget]:
+    """A package explorer's controls: the budget (USD million, from ``low`` to ``high`` in
+    steps of ``step``) and the weights (equal, or the priorities of question 1)."""
+    weighting = toggle(
+        "Weights:",
+        [("Equal weights", "equal"), ("My priorities (question 1)", "mine")],
+        "equal",
+    )
+    # room between the budget's number box and this label, in a row or on a line of its own
+    weighting.layout = w.shared(w.Layout, {"margin": "2px 0 2px 2em"})
+    return {
+        "budget": slider(
+            "Budget (USD million):", budget, low=low, high=high, step=step, readout=readout
+        ),
+        "weights": weighting,
+    }
+
+
+def package_view(
+    instruments: pd.DataFrame,
+    values: Mapping[str, object],
+    criteria: Sequence[str],
+    recorded: Mapping[str, object] | None,
+) -> tuple[object, str, str]:
+    """What a package explorer shows for its control ``values`` (budget in USD million,
+    weights "equal" or "mine"): the chart of weighted scores, the text (the weights used,
+    the best package, the package of the highest scores first, and the table), and the
+    chart in words. ``recorded`` is question 1's recorded answer, on ``criteria``."""
+    weights, used = weights_used(criteria, recorded, str(values["weights"]))
+    scored = weighted_scores(instruments, weights)
+    best = choose_package(scored, float(values["budget"]))
+    greedy = greedy_package(scored, float(values["budget"]))
+    headings = _criterion_headings(criteria, scored)
+    shown = scored[["instrument", "stream", "cost_usd_million", *headings, "score"]]
+    text = (
+        used
+        + f"<p><b>Best package:</b> {html.escape(best.explain())}</p>"
+        + f"<p><b>Highest scores first:</b> {html.escape(greedy.explain())}</p>"
+        + table_html(
+            shown,
+            caption="Instruments with their score on each objective and their weighted "
+            "score (points out of 10)",
+            formats={"cost_usd_million": _cost_format(shown["cost_usd_million"]), "score": "{:.2f}"}
+            | dict.fromkeys(headings, "{:g}"),
+            headers={
+                "instrument": "Instrument",
+                "stream": "Policy stream",
+                "cost_usd_million": "Cost (USD million)",
+                **headings,
+                "score": "Weighted score (out of 10)",
+            },
+        )  # fmt: skip
+    )
+    # the chart in words: the package it marks, not the weights line above it
+    return scores_chart(scored, best), text, f"Chart: Best package: {best.explain()}"
+
+
+def _cost_format(costs: pd.Series) -> str:
+    """Costs in USD million with one decimal, as the worksheet's, or more where a cost has
+    more (0.25, not 0.2)."""
+    exact = all(round(float(c), 1) == round(float(c), 6) for c in costs)
+    return "{:,.1f}" if exact else "{:,.2f}"
 
 
 def package_explorer(
@@ -169,54 +249,16 @@ def package_explorer(
     weights or with the participant's own AHP priorities, redrawn each time question 1
     (``judgements``) is saved. Priorities whose consistency ratio is above 0.10 are used,
     with a warning that says so."""
-    weighting = toggle(
-        "Weights:",
-        [("Equal weights", "equal"), ("My priorities (question 1)", "mine")],
-        "equal",
-    )
-    # room between the budget's number box and this label, in a row or on a line of its own
-    weighting.layout = w.shared(w.Layout, {"margin": "2px 0 2px 2em"})
-    controls = {
-        "budget": slider(
-            "Budget (USD million):", budget, low=0.5, high=25, step=0.5, readout=".1f"
-        ),
-        "weights": weighting,
-    }
+    controls = package_controls(budget)
 
     def draw(values: dict) -> tuple[object, str, str]:
-        weights, used = _weights_used(judgements, values["weights"])
-        scored = weighted_scores(instruments, weights)
-        best = choose_package(scored, values["budget"])
-        greedy = greedy_package(scored, values["budget"])
-        criteria = _criterion_headings(judgements, scored)
-        shown = scored[["instrument", "stream", "cost_usd_million", *criteria, "score"]]
-        text = (
-            used
-            + f"<p><b>Best package:</b> {html.escape(best.explain())}</p>"
-            + f"<p><b>Highest scores first:</b> {html.escape(greedy.explain())}</p>"
-            + table_html(
-                shown,
-                caption="Instruments with their score on each objective and their weighted "
-                "score (points out of 10)",
-                formats={"cost_usd_million": "{:.1f}", "score": "{:.2f}"}
-                | dict.fromkeys(criteria, "{:g}"),
-                headers={
-                    "instrument": "Instrument",
-                    "stream": "Policy stream",
-                    "cost_usd_million": "Cost (USD million)",
-                    **criteria,
-                    "score": "Weighted score (out of 10)",
-                },
-            )
-        )
-        # the chart in words: the package it marks, not the weights line above it
-        return scores_chart(scored, best), text, f"Chart: Best package: {best.explain()}"
+        return package_view(instruments, values, judgements.criteria, judgements.recorded())
 
     explorer = show(Explorer(controls, draw, css="eic-package-explorer"))
     if explorer is not None:
         # new judgements are new weights: redraw if the explorer is scoring with them
         judgements.on_saved(
-            lambda _value: explorer.refresh() if weighting.value == "mine" else None
+            lambda _value: explorer.refresh() if controls["weights"].value == "mine" else None
         )
     return explorer
 
