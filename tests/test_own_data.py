@@ -132,7 +132,7 @@ def test_a_workbook_with_several_sheets_offers_the_choice_of_sheet(folder):
     content = template_xlsx(own_version(spec), spec.guide)
     panel = OwnDataPanel(spec, folder)
     assert panel.receive(content, "ours.xlsx")
-    assert panel.sheet.layout.display is None
+    assert panel.sheet in panel.row.children
     assert list(panel.sheet.options) == ["data", "read me"] and panel.sheet.value == "data"
     panel.sheet.value = "read me"  # the notes sheet is not an employment table
     assert "role='alert'" in panel.message.value and "column" in panel.message.value
@@ -301,7 +301,7 @@ def _downloaded_page(panel: OwnDataPanel) -> str:
 def test_the_results_of_an_own_analysis_can_be_taken_away_as_a_page(folder, module):
     spec = SPECS[module]
     panel = OwnDataPanel(spec, folder)
-    assert panel.results.layout.display == "none"  # nothing to keep before a table
+    assert panel.results.children == ()  # nothing to keep before a table
     assert panel.receive(template_csv(own_version(spec)), "ours.csv")
     panel.keep.click()
     page = _downloaded_page(panel)
@@ -328,7 +328,7 @@ def test_the_results_page_records_the_settings_as_they_are_when_made(folder):
     said = [line for line in _downloaded_page(panel).splitlines() if "<li>" in line]
     assert any(f"{distance.description.rstrip(':')}: 7</li>" in line for line in said), said
     panel.forget()
-    assert panel.results.layout.display == "none" and panel.kept.value == ""
+    assert panel.results.children == () and panel.kept.value == ""
 
 
 def test_the_panel_says_at_once_that_a_new_upload_is_being_read_and_checked(folder):

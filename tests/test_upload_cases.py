@@ -241,7 +241,7 @@ def test_a_refused_sheet_is_named_and_another_sheet_can_be_chosen(folder):
     message = shown(panel)
     assert "was not used" in message and "sheet 'Notes'" in message
     assert not panel.file.exists()
-    assert panel.sheet.layout.display is None
+    assert panel.sheet in panel.row.children
     assert list(panel.sheet.options) == ["Notes", "Employment"] and panel.sheet.value == "Notes"
     panel.sheet.value = "Employment"
     assert "was read, checked and saved" in shown(panel)

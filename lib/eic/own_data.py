@@ -95,8 +95,11 @@ class OwnDataPanel:
             f"{size_text(MAX_UPLOAD_BYTES)}",
             layout={"width": "auto"},
         )
-        # a Layout of its own, as it is shown only for a workbook of several sheets
-        self.sheet = w.Dropdown(description="Sheet:", options=[], layout=w.Layout(display="none"))
+        # in the row beside the upload button only for a workbook of several sheets; shown
+        # and hidden by being there or not, its look shared, so a page holds fewer models
+        self.sheet = w.Dropdown(
+            description="Sheet:", options=[], style={"description_width": "initial"}
+        )
         self.remove = w.Button(
             description="Remove my table",
             tooltip="Delete the saved table; your recorded answers are not touched",
@@ -114,13 +117,15 @@ class OwnDataPanel:
             layout={"width": "auto"},
         )
         self.kept = w.HTML()
-        self.results = w.VBox([self.keep, self.kept], layout=w.Layout(display="none"))
+        # empty until there is an analysis to keep (shown by its children, as the sheet list)
+        self.results = w.VBox()
+        # on a phone, what does not fit goes below, whole
+        self.row = w.HBox([self.upload, self.remove], layout={"flex_flow": "row wrap"})
         self.box = w.VBox(
             [
                 self.intro,
                 restarted_line(),
-                # on a phone, what does not fit goes below, whole
-                w.HBox([self.upload, self.sheet, self.remove], layout={"flex_flow": "row wrap"}),
+                self.row,
                 self.message,
                 self.preview,
                 self.analysis,
@@ -287,7 +292,7 @@ class OwnDataPanel:
 
     def _offer_sheets(self, sheets: Sequence[str], sheet: str | None) -> None:
         if len(sheets) < 2:
-            self.sheet.layout.display = "none"
+            self.row.children = (self.upload, self.remove)
             return
         self._sheet_quiet = True
         try:
@@ -295,7 +300,7 @@ class OwnDataPanel:
             self.sheet.value = sheet if sheet in sheets else None
         finally:
             self._sheet_quiet = False
-        self.sheet.layout.display = None
+        self.row.children = (self.upload, self.sheet, self.remove)
 
     def _show(
         self,
@@ -310,7 +315,7 @@ class OwnDataPanel:
         self.preview.value = table_html(shown, caption=f"Your {self.spec.what}{more}")
         self.analysis.children = (analysis,)
         self.kept.value = ""
-        self.results.layout.display = None
+        self.results.children = (self.keep, self.kept)
         self.remove.disabled = False
         self._offer_sheets(sheets, sheet)
 
@@ -379,10 +384,10 @@ class OwnDataPanel:
         self._accepted = None
         self.preview.value = ""
         self.analysis.children = ()
-        self.results.layout.display = "none"
+        self.results.children = ()
         self.kept.value = ""
         self.remove.disabled = True
-        self.sheet.layout.display = "none"
+        self.row.children = (self.upload, self.remove)
         self.upload.value = ()  # the same file may be uploaded again
         self._say("Your table was removed. Your recorded answers are unchanged.", problem=False)
 
