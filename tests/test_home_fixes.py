@@ -20,8 +20,8 @@ from eic.report_files import write_report
 from eic.serve import voila_command
 
 HOME = ROOT / "release" / "index.ipynb"
-# the README: "Modules 2 to 6 end with a use your own data panel"
-OWN_DATA_MODULES = {"m02", "m03", "m04", "m05", "m06"}
+# the README: "Modules 2 to 7 end with a use your own data panel"
+OWN_DATA_MODULES = {"m02", "m03", "m04", "m05", "m06", "m07"}
 
 
 def home_text() -> str:
@@ -81,7 +81,7 @@ def test_the_home_names_the_files_a_self_learner_keeps_as_the_course_writes_them
     stem = inspect.signature(write_report).parameters["stem"].default
     assert f"`{stem}.html`" in text and f"`{stem}.docx`" in text
     assert "Module 8's folder" in text
-    assert "Use your own data" in text and "Modules 2 to 6" in text
+    assert "Use your own data" in text and "Modules 2 to 7" in text
 
 
 def test_the_start_commands_the_home_names_are_the_course_s_own():

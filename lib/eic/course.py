@@ -87,7 +87,7 @@ OWN_DATA_CELL = "own_data_panel"  # the grade id of a module's "Use your own dat
 
 
 def has_own_data_panel(notebook: Path | str) -> bool:
-    """Whether a module notebook ends with a "Use your own data" panel (Modules 2 to 6)."""
+    """Whether a module notebook ends with a "Use your own data" panel (Modules 2 to 7)."""
     cells = json.loads(Path(notebook).read_text(encoding="utf-8")).get("cells", [])
     return any(
         cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == OWN_DATA_CELL

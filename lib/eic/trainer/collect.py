@@ -12,7 +12,7 @@ course's plugin, :class:`ParticipantFileCollector`, matches files to the roster:
   of them;
 - the file itself is the module's notebook or its answer file, named as released
   (``m01-eic-in-asia.ipynb``, ``m01-answers.json``), or the table of the participant's own
-  data that modules 2 to 6 save (``m02-own-employment.csv`` and its ``.json``), possibly
+  data that modules 2 to 7 save (``m02-own-employment.csv`` and its ``.json``), possibly
   after such a prefix.
 
 Everything else is reported, not collected: files that match no participant or a name that
