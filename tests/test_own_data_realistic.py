@@ -389,3 +389,42 @@ def test_one_partner_is_one_partner():
     assert said.startswith("2 partners joined by 1 link (1 resource); density 1.00")
     # both partners have the one link: tied as anchors, each "with 1 partner", not "1 partners"
     assert said.endswith("Anchors, tied with 1 partner each: A and B.")
+
+
+# -- 7. Module 7: an official's own instruments --------------------------------------------
+def test_instrument_costs_saved_from_a_decimal_comma_spreadsheet_are_read_as_meant(folder):
+    # Excel in a decimal-comma locale saves semicolons, "0,45" for USD 450,000 and capitals
+    text = (
+        "instrument;stream;cost_usd_million;environmental_benefit;jobs_and_growth;reach_to_smes\n"
+        "Provincial SME green loans;Industrial;12,5;6;8;7\n"
+        "Shared wastewater plant;Environmental;7,25;9;4;8\n"
+        "Industrial land plan;Regional development;0,45;5;5;4\n"
+    )
+    panel = OwnDataPanel(SPECS["m07"], folder)
+    assert panel.receive(text.encode("cp1252"), "instruments.csv"), panel.message.value
+    assert panel.table["cost_usd_million"].tolist() == [12.5, 7.25, 0.45]
+    assert panel.table["stream"].tolist() == ["industrial", "environmental",
+                                              "regional development"]  # fmt: skip
+    # costs with two decimals are shown with two, not rounded to 7.2 and 0.5
+    shown = rendered(panel.analysis)
+    assert "7.25" in shown and "0.45" in shown
+
+
+def test_course_instruments_left_among_the_officials_are_named(folder):
+    spec = SPECS["m07"]
+    ours = pd.DataFrame(
+        {
+            "instrument": ["Provincial SME green loans"],
+            "stream": ["industrial"],
+            "cost_usd_million": [12.5],
+            "environmental_benefit": [6],
+            "jobs_and_growth": [8],
+            "reach_to_smes": [7],
+        }
+    )
+    mixed = pd.concat([spec.example_table().head(2), ours], ignore_index=True)
+    panel = OwnDataPanel(spec, folder)
+    assert panel.receive(template_csv(mixed), "ours.csv")
+    message = text_of(panel.message.value)
+    assert "2 of the 3 rows are the course's invented example" in message
+    assert "row 2 ('Green credit line for SMEs')" in message and "delete them" in message
