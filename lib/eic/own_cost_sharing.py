@@ -86,7 +86,9 @@ def plant_figure_problems(values: Mapping[str, float]) -> list[str]:
     return problems
 
 
-def _kept_value(saved: object, low: float, high: float) -> float | None:
+def kept_number(saved: object, low: float, high: float) -> float | None:
+    """A figure kept with a table, if it is still a number from ``low`` to ``high``; else
+    None (the analysis then starts at its own first value)."""
     if isinstance(saved, bool) or not isinstance(saved, int | float):
         return None
     return float(saved) if math.isfinite(saved) and low <= saved <= high else None
@@ -114,7 +116,7 @@ def firms_analysis(
     course = course_plant()
     settings = settings or {}
     kept = {
-        name: _kept_value(settings.get(name), low, high)
+        name: kept_number(settings.get(name), low, high)
         for name, _label, low, high, _step in PLANT_FIELDS
     }
     kept_rule = settings.get(SHARING_RULE)

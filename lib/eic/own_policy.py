@@ -26,6 +26,7 @@ import pandas as pd
 from eic import widgets as w
 from eic.answers import AnswerStore, on_answer_change
 from eic.explorers import Explorer
+from eic.own_cost_sharing import kept_number
 from eic.policy import OBJECTIVES
 from eic.policy_panels import package_controls, package_view
 
@@ -69,13 +70,6 @@ def recorded_judgements(answers: AnswerStore | None) -> dict | None:
     return value if isinstance(value, dict) and value else None
 
 
-def _kept_budget(settings: Mapping[str, object], low: float, high: float) -> float | None:
-    kept = settings.get("budget")
-    if isinstance(kept, bool) or not isinstance(kept, int | float):
-        return None
-    return float(kept) if math.isfinite(kept) and low <= kept <= high else None
-
-
 def instruments_analysis(
     table: pd.DataFrame,
     *,
@@ -93,7 +87,7 @@ def instruments_analysis(
 
     settings = settings or {}
     low, high, step, first = budget_range(table)
-    kept = _kept_budget(settings, low, high)
+    kept = kept_number(settings.get("budget"), low, high)
     controls = package_controls(
         first if kept is None else kept, low=low, high=high, step=step, readout=_readout(step)
     )

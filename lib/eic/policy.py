@@ -23,14 +23,7 @@ from eic.appraisal import and_list, as_number
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.portfolio import best_subset
-from eic.tables import (
-    Column,
-    TableError,
-    check_table,
-    normalise_name,
-    row_label,
-    table_problems,
-)
+from eic.tables import Column, TableError, normalise_name, row_label, table_problems
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
     from matplotlib.figure import Figure
@@ -109,7 +102,8 @@ def weighted_scores(instruments: pd.DataFrame, weights: Mapping[str, float]) -> 
     columns = INSTRUMENT_COLUMNS + tuple(
         Column(name, "number", unit="points from 0 to 10", minimum=0) for name in shares
     )
-    table = check_table(instruments, columns, what=what, key=["instrument"])
+    # every problem at once: a score above 10 beside a cell that is not a number
+    table, problems = table_problems(instruments, columns, what=what, key=["instrument"])
     problems += _above_max_score(table, shares)
     if problems:
         raise TableError(what, problems)
@@ -148,12 +142,12 @@ def check_instruments(table: pd.DataFrame) -> pd.DataFrame:
         Column(name, "number", unit="points from 0 to 10", minimum=0) for name in SCORE_COLUMNS
     )
     clean, problems = table_problems(table, columns, what=WHAT, key=["instrument"])
-    if len(clean) > MAX_INSTRUMENTS:
-        raise TableError(WHAT, [
-            f"the table has {len(clean):,} instruments (rows 2 to {len(clean) + 1:,}); the "
-            f"course compares at most {MAX_INSTRUMENTS}: keep the {MAX_INSTRUMENTS} you most "
-            "want to compare, or put similar instruments together in one row"
-        ])  # fmt: skip
+    too_many = [
+        f"the table has {len(clean):,} instruments (rows 2 to {len(clean) + 1:,}); the course "
+        f"compares at most {MAX_INSTRUMENTS}: keep the {MAX_INSTRUMENTS} you most want to "
+        "compare, or put similar instruments together in one row"
+    ]
+    problems = (too_many if len(clean) > MAX_INSTRUMENTS else []) + problems
     problems += _above_max_score(clean, SCORE_COLUMNS)
     if problems:
         raise TableError(WHAT, problems)
