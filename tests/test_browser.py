@@ -832,6 +832,42 @@ def test_own_data_is_uploaded_checked_analysed_and_kept_in_voila(served, browser
     page.close()
 
 
+def test_own_instruments_are_checked_and_packaged_within_their_budget_in_voila(served, browser):
+    # Module 7: a negative cost is refused with its row; the official's own instruments are
+    # then scored, and "My priorities" before question 1 is answered says to answer it
+    url, folder = served
+    module = next(m for m in released_modules() if m["id"] == "m07")
+    page, errors = open_module(browser, url, "m07")
+    panel = page.locator(".eic-own-data")
+    panel.scroll_into_view_if_needed()
+    with page.expect_download() as download:
+        panel.get_by_text("the template as CSV").click()
+    template = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert template.startswith("instrument,stream,cost_usd_million,environmental_benefit,")
+
+    def upload(name: str, content: bytes) -> None:
+        with page.expect_file_chooser() as chooser:
+            panel.locator("button.widget-upload").click()
+        chooser.value.set_files({"name": name, "mimeType": "text/csv", "buffer": content})
+
+    upload("bad.csv", template.replace("Effluent charge,environmental,0.4",
+                                       "Effluent charge,environmental,-0.4").encode())  # fmt: skip
+    alert = panel.locator(".eic-own-data-problem")
+    alert.wait_for(timeout=60_000)
+    assert "row 8" in alert.inner_text() and "cannot be below 0" in alert.inner_text()
+    assert not (folder / module["folder"] / "m07-own-instruments.csv").exists()
+
+    upload("ours.csv", template.replace("CETP capital grant", "Our CETP grant").encode())
+    panel.locator(".eic-own-data-ok").wait_for(timeout=60_000)
+    panel.locator(".eic-explorer img").wait_for(timeout=60_000)
+    assert "Best package:" in panel.inner_text() and "Our CETP grant" in panel.inner_text()
+    panel.get_by_role("button", name="My priorities (question 1)").click()
+    panel.get_by_text("You have not answered question 1 yet").wait_for(timeout=60_000)
+    assert (folder / module["folder"] / "m07-own-instruments.csv").exists()
+    assert errors == []
+    page.close()
+
+
 def test_an_own_data_analysis_fits_a_phone(served, browser):
     # Module 6's analysis of a participant's firms has inputs with long labels ("Treatment
     # cost at the design flow, ..."): on a phone they ran past the screen's edge
