@@ -779,23 +779,33 @@ def test_a_yearbooks_xls_download_is_uploaded_as_it_is_and_analysed_in_voila(ser
 UPLOAD_OPTIONS = "Upload your table of investment options"  # Module 5's upload button
 
 
+def own_data_template(page):
+    """A module's "use your own data" panel, scrolled into view, and its CSV template as a
+    participant downloads it."""
+    panel = page.locator(".eic-own-data")
+    panel.scroll_into_view_if_needed()
+    with page.expect_download() as download:
+        panel.get_by_text("the template as CSV").click()
+    return panel, Path(download.value.path()).read_text(encoding="utf-8-sig")
+
+
+def upload_own_table(page, panel, name: str, content: bytes) -> None:
+    """Click the panel's upload button and choose a file, as a participant does."""
+    with page.expect_file_chooser() as chooser:
+        panel.locator("button.widget-upload").click()
+    chooser.value.set_files({"name": name, "mimeType": "text/csv", "buffer": content})
+
+
 def test_own_data_is_uploaded_checked_analysed_and_kept_in_voila(served, browser, tmp_path):
     url, folder = served
     module = next(m for m in released_modules() if m["id"] == "m05")
     address = f"{url}/voila/render/{module['folder']}/{module['folder']}.ipynb"
     page, errors = open_app(browser, address)
-    panel = page.locator(".eic-own-data")
-    panel.scroll_into_view_if_needed()
-    with page.expect_download() as download:
-        panel.get_by_text("the template as CSV").click()
-    template = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    panel, template = own_data_template(page)
     assert template.startswith("option,investment_usd,annual_saving_usd,life_years,")
 
     def upload(name: str, content: bytes) -> None:
-        """Click the upload button and choose a file, as a participant does."""
-        with page.expect_file_chooser() as chooser:
-            panel.locator("button.widget-upload").click()
-        chooser.value.set_files({"name": name, "mimeType": "text/csv", "buffer": content})
+        upload_own_table(page, panel, name, content)
 
     bad = template.replace("15000", "fifteen thousand", 1)
     upload("ours.csv", bad.encode())
@@ -838,17 +848,11 @@ def test_own_instruments_are_checked_and_packaged_within_their_budget_in_voila(s
     url, folder = served
     module = next(m for m in released_modules() if m["id"] == "m07")
     page, errors = open_module(browser, url, "m07")
-    panel = page.locator(".eic-own-data")
-    panel.scroll_into_view_if_needed()
-    with page.expect_download() as download:
-        panel.get_by_text("the template as CSV").click()
-    template = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    panel, template = own_data_template(page)
     assert template.startswith("instrument,stream,cost_usd_million,environmental_benefit,")
 
     def upload(name: str, content: bytes) -> None:
-        with page.expect_file_chooser() as chooser:
-            panel.locator("button.widget-upload").click()
-        chooser.value.set_files({"name": name, "mimeType": "text/csv", "buffer": content})
+        upload_own_table(page, panel, name, content)
 
     upload("bad.csv", template.replace("Effluent charge,environmental,0.4",
                                        "Effluent charge,environmental,-0.4").encode())  # fmt: skip

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 import docx
 import pytest
 from conftest import released_modules
-from test_browser import open_module, served  # noqa: F401  (served: the module's server)
+from test_browser import (  # noqa: F401  (served: the module's server)
+    open_module,
+    own_data_template,
+    served,
+    upload_own_table,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -19,16 +23,9 @@ def test_the_country_report_is_made_in_voila_with_the_own_data_analysed(served, 
     url, folder = served
     m05 = next(m for m in released_modules() if m["id"] == "m05")
     page, errors = open_module(browser, url, "m05")
-    panel = page.locator(".eic-own-data")
-    panel.scroll_into_view_if_needed()
-    with page.expect_download() as download:
-        panel.get_by_text("the template as CSV").click()
-    template = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    panel, template = own_data_template(page)
     ours = template.replace("Steam trap repair", "Kim Son steam trap repair")
-    with page.expect_file_chooser() as chooser:
-        panel.locator("button.widget-upload").click()
-    chooser.value.set_files({"name": "kim-son.csv", "mimeType": "text/csv",
-                             "buffer": ours.encode()})  # fmt: skip
+    upload_own_table(page, panel, "kim-son.csv", ours.encode())
     panel.locator(".eic-own-data-ok").wait_for(timeout=60_000)
     assert (folder / m05["folder"] / "m05-own-options.csv").exists()
     page.close()
