@@ -136,7 +136,7 @@ VBox = _sharing_look(_w.VBox)
 _FOCUSED = ", ".join(
     f".{area} {control}:focus-visible"
     for area in ("eic-question", "eic-explorer", "eic-own-data")
-    for control in ("input", "textarea", "select", "button", ".noUi-handle", ".widget-readout")
+    for control in ("input", "textarea", "select", "button", "a", ".noUi-handle", ".widget-readout")
 )
 NARROW_SCREEN_STYLE = (
     "<style>"
@@ -152,8 +152,9 @@ NARROW_SCREEN_STYLE = (
     ".widget-toggle-buttons button.mod-active {background-color: #1d4f91; color: #fff} "
     # where the keyboard is: ipywidgets marks a focused text box or button only with a 1-pixel
     # light blue line (about 2:1 against white, and hardly seen on a blue button); this ring
-    # is 3 pixels of dark blue (8:1 against white) around the control (important: a button's
-    # own rule, .jupyter-button:focus:enabled, would otherwise win)
+    # is 3 pixels of dark blue (8:1 against white) around the control, or the link (a template
+    # or results to download: the browser's own ring is 1 pixel) (important: a button's own
+    # rule, .jupyter-button:focus:enabled, would otherwise win)
     f"{_FOCUSED} {{outline: 3px solid #1d4f91 !important; outline-offset: 2px !important}} "
     "@media (max-width: 640px) {"
     ".eic-question .widget-inline-hbox, .eic-explorer .widget-inline-hbox, "
