@@ -159,3 +159,18 @@ def test_a_long_list_of_problems_is_shown_with_how_many_more_there_are():
     error = TableError("table", [f"problem {i}" for i in range(15)])
     assert error.listed == [f"problem {i}" for i in range(12)] + ["... and 3 more problem(s)"]
     assert TableError("table", ["one"]).listed == ["one"]
+
+
+def test_a_value_only_half_like_an_allowed_one_is_not_offered_as_a_guess():
+    # "social" shares half its letters with "industrial": suggesting it sent a participant
+    # to a stream they did not mean; a near miss is still offered
+    streams = [Column("stream", "text", allowed=("industrial", "environmental",
+                                                 "regional development"))]  # fmt: skip
+    table = pd.DataFrame({"stream": ["social", "regional", "enviromental"]})
+    with pytest.raises(TableError) as caught:
+        check_table(table, streams, what="instruments table")
+    social, regional, typo = caught.value.problems
+    assert "'social'" in social and "did you mean" not in social
+    assert "use one of: industrial, environmental, regional development" in social
+    assert "did you mean 'regional development'" in regional
+    assert "did you mean 'environmental'" in typo

@@ -330,7 +330,8 @@ def _check_column(
                 + ("" if fix else f"; use one of: {', '.join(column.allowed)}")
             )
             continue
-        close = difflib.get_close_matches(value, column.allowed, n=1, cutoff=0.5)
+        # not at half alike: 'social' is half 'industrial', and is not a slip for it
+        close = difflib.get_close_matches(value, column.allowed, n=1, cutoff=0.55)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         problems.append(
             f"column '{column.name}' in {row_label(position)} is '{_short(value)}', which is "
