@@ -12,7 +12,7 @@ Module 7's, which weighs with the participant's answers to question 1, is
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -35,10 +35,8 @@ from eic.own_symbiosis import (
     feasible_exchange_counts,
     inventory_analysis,
 )
+from eic.own_tables import Remember, keep_choices, kept_choice
 from eic.views import ChartImage
-
-# called with the choices an analysis keeps with the saved table, each time one changes
-Remember = Callable[[dict[str, object]], None]
 
 # with the names that moved to eic.own_symbiosis, eic.own_cost_sharing and eic.own_policy,
 # re-exported so that `from eic.own_analyses import firms_analysis` and the like keep
@@ -69,27 +67,6 @@ def _chart(fig, alt: str) -> w.Widget:
     return chart.widget
 
 
-def _keep_choices(remember: Remember | None, values: dict[str, object]) -> str:
-    """Keep the choices of an analysis's controls with the saved table (``remember``);
-    a note (HTML) when they cannot be, else ""."""
-    if remember is None:
-        return ""
-    try:
-        remember(values)
-    except OSError:
-        return (
-            "<p role='alert'>This choice could not be kept with your table (the module's "
-            "folder cannot be written): after a restart the page shows its first choice.</p>"
-        )
-    return ""
-
-
-def _kept_choice(settings: Mapping[str, object] | None, name: str, options: Sequence) -> object:
-    """The choice kept as ``name`` if it is still one of ``options``, else the first."""
-    kept = (settings or {}).get(name)
-    return kept if kept in list(options) else list(options)[0]
-
-
 def employment_analysis(
     table: pd.DataFrame,
     *,
@@ -116,13 +93,13 @@ def employment_analysis(
             "nation, so add the other regions (or the rest of the country as one region)"
         )
     region = w.Dropdown(
-        description="Region:", options=regions, value=_kept_choice(settings, "region", regions)
+        description="Region:", options=regions, value=kept_choice(settings, "region", regions)
     )
     starts = [(str(y), y) for y in years[:-1]] or [("(one year only)", None)]
     start = w.Dropdown(
         description="Growth since:",
         options=starts,
-        value=_kept_choice(settings, "start_year", [y for _, y in starts]),
+        value=kept_choice(settings, "start_year", [y for _, y in starts]),
         style={"description_width": "initial"},
     )
     holder = w.VBox()
@@ -132,7 +109,7 @@ def employment_analysis(
         note = (
             ""
             if change is None
-            else _keep_choices(remember, {"region": region.value, "start_year": start.value})
+            else keep_choices(remember, {"region": region.value, "start_year": start.value})
         )
         parts = [w.HTML(note)] if note else []
         parts.append(lq_explorer(table, region.value, start=start.value, display=False).box)
@@ -247,7 +224,7 @@ def flows_analysis(
     choice = w.Dropdown(
         description="Substance:",
         options=substances,
-        value=_kept_choice(settings, "substance", substances),
+        value=kept_choice(settings, "substance", substances),
     )
     chart = ChartImage()
     note = w.HTML()
@@ -259,7 +236,7 @@ def flows_analysis(
             "proportional to the quantities",
         )
         if change is not None:
-            note.value = _keep_choices(remember, {"substance": choice.value})
+            note.value = keep_choices(remember, {"substance": choice.value})
 
     choice.observe(draw, names="value")
     draw()

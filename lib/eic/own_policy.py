@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +27,7 @@ from eic import widgets as w
 from eic.answers import AnswerStore, on_answer_change
 from eic.explorers import Explorer
 from eic.own_cost_sharing import kept_number
+from eic.own_tables import Remember, keep_choices, kept_choice
 from eic.policy import OBJECTIVES
 from eic.policy_panels import package_controls, package_view
 
@@ -74,7 +75,7 @@ def instruments_analysis(
     table: pd.DataFrame,
     *,
     settings: Mapping[str, object] | None = None,
-    remember: Callable[[dict[str, object]], None] | None = None,
+    remember: Remember | None = None,
     answers: AnswerStore | None = None,
 ) -> w.Widget:
     """Module 7: the best package of your instruments within a budget (USD million), with
@@ -83,15 +84,13 @@ def instruments_analysis(
     ``settings`` holds the budget and the weighting chosen before (kept with the saved
     table); ``remember`` is called with both each time one changes, to keep them. A panel
     that keeps them is redrawn when question 1 is saved again in ``answers``."""
-    from eic.own_analyses import _keep_choices, _kept_choice
-
     settings = settings or {}
     low, high, step, first = budget_range(table)
     kept = kept_number(settings.get("budget"), low, high)
     controls = package_controls(
         first if kept is None else kept, low=low, high=high, step=step, readout=_readout(step)
     )
-    controls["weights"].value = _kept_choice(settings, "weighting", ["equal", "mine"])
+    controls["weights"].value = kept_choice(settings, "weighting", ["equal", "mine"])
 
     def draw(values: dict) -> tuple[object, str, str]:
         return package_view(table, values, OBJECTIVES, recorded_judgements(answers))
@@ -101,7 +100,7 @@ def instruments_analysis(
 
     def keep(_change=None) -> None:
         chosen = {"budget": controls["budget"].value, "weighting": controls["weights"].value}
-        note.value = _keep_choices(remember, chosen)
+        note.value = keep_choices(remember, chosen)
 
     for control in controls.values():
         control.observe(keep, names="value")

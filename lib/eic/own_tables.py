@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -158,3 +158,30 @@ def own_file_names(module: str) -> list[str]:
 
 
 __all__ = ["OWN_TABLES", "OwnDataFile", "own_file_names"]
+
+
+# -- the choices an analysis keeps with the table -----------------------------------------
+
+# called with the choices an analysis keeps with the saved table, each time one changes
+Remember = Callable[[dict[str, object]], None]
+
+
+def keep_choices(remember: Remember | None, values: dict[str, object]) -> str:
+    """Keep the choices of an analysis's controls with the saved table (``remember``);
+    a note (HTML) when they cannot be, else ""."""
+    if remember is None:
+        return ""
+    try:
+        remember(values)
+    except OSError:
+        return (
+            "<p role='alert'>This choice could not be kept with your table (the module's "
+            "folder cannot be written): after a restart the page shows its first choice.</p>"
+        )
+    return ""
+
+
+def kept_choice(settings: Mapping[str, object] | None, name: str, options: Sequence) -> object:
+    """The choice kept as ``name`` if it is still one of ``options``, else the first."""
+    kept = (settings or {}).get(name)
+    return kept if kept in list(options) else list(options)[0]
