@@ -10,7 +10,7 @@ import json
 import pytest
 
 from eic import question_base
-from eic.questions import parse_number
+from eic.typed_numbers import parse_number
 from eic.worksheet import Worksheet
 
 

@@ -19,8 +19,8 @@ ticks, a ranking), Check says plainly that it cannot tell. In self-study mode
 and why from the trainer's guide.
 
 The checks are plain functions of the value (``problems_with``), so they are tested
-without a browser; the widgets only call them. The kinds of question are in
-:mod:`eic.questions`, :mod:`eic.question_texts` and :mod:`eic.question_groups` (on
+without a browser; the widgets only call them. The kinds of question are in :mod:`eic.questions`,
+:mod:`eic.question_numbers`, :mod:`eic.question_texts` and :mod:`eic.question_groups` (on
 :mod:`eic.slider_group`); how a typed number is read is in :mod:`eic.typed_numbers`.
 """
 

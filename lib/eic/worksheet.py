@@ -25,15 +25,9 @@ from eic.answers import AnswerStore, activate
 from eic.classroom import participant_label
 from eic.grading import grading_mode, in_voila
 from eic.question_groups import Checklist, Pairwise, Ratings, Texts
+from eic.question_numbers import Number, Slider
 from eic.question_texts import Reflection, ShortText
-from eic.questions import (
-    MultipleChoice,
-    Number,
-    Question,
-    Ranking,
-    SingleChoice,
-    Slider,
-)
+from eic.questions import MultipleChoice, Question, Ranking, SingleChoice
 
 
 class Worksheet:
