@@ -35,7 +35,8 @@ from eic.classroom import add_progress_command
 from eic.course import syllabus
 from eic.hub import add_hub_command
 from eic.serve import add_serve_command
-from eic.trainer.commands import add_trainer_commands, run
+from eic.trainer.command_parser import add_trainer_commands
+from eic.trainer.commands import run
 from eic.trainer.reports import add_report_command
 
 

@@ -16,7 +16,8 @@ plugged into nbgrader's hooks:
 - ``export``    grades as CSV, per participant and per country;
 - ``classdata`` and ``dashboard``   the tables and charts of the class dashboard
   (``trainer/dashboard.ipynb``);
-- ``commands``  the subcommands of ``eic-course`` that run all of these.
+- ``commands``  the subcommands of ``eic-course`` that run all of these, with their
+                arguments and help in ``command_parser``.
 
 Nothing here is imported by the module notebooks; nbgrader imports ``eic.trainer.feedback``
 through ``nbgrader_config.py``.

@@ -1,34 +1,18 @@
 """The trainer's subcommands of ``eic-course``: roster, release, collect, grade, feedback,
-export. Each prints what it did in plain words and returns the exit status."""
+export. Each prints what it did in plain words and returns the exit status; their
+arguments and help are in :mod:`eic.trainer.command_parser`."""
 
 from __future__ import annotations
 
 import argparse
 import functools
-import os
 import sys
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
 from eic.trainer.course import Course, CourseError
 from eic.trainer.course_lock import running_alone
 from eic.trainer.os_problems import not_written, os_problem, sentence
-
-COLLECT_NAMING = """\
-How downloaded files are matched to participants: a file belongs to a participant when
-its name, or the name of a folder or zip file it is in, starts with the participant's id
-(or full name, as a learning platform writes it, if no other participant has that name)
-followed by '_', or when a folder is named exactly by the id. The file itself must be the
-module's notebook or its answer file, as released, possibly after such a prefix. For
-example, for ph-01 and module m01:
-  ph-01_m01-eic-in-asia.ipynb  ph-01_m01-answers.json     (files side by side)
-  ph-01_m01.zip                                           (a zip of the module folder)
-  ph-01/m01-eic-in-asia.ipynb  ph-01/m01-answers.json     (a folder per participant)
-  Maria Santos_1234_assignsubmission_file_/m01-answers.json   (a platform's download)
-Every other file is listed as not collected, with the reason; so is a zip file that
-cannot be opened, and the rest are collected. A participant whose files hold no notebook
-is given the released one; the released notebook alone, never run, is no submission."""
 
 
 def _course(args: argparse.Namespace) -> Course:
@@ -41,7 +25,7 @@ def _command_line(args: argparse.Namespace) -> str:
     return " ".join(["eic-course", *filter(None, words)])
 
 
-def _alone(step: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+def runs_alone(step: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """A subcommand that changes what grading reads or writes: it runs under
     :func:`running_alone`."""
 
@@ -53,7 +37,9 @@ def _alone(step: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
     return run
 
 
-def _roster_import(args: argparse.Namespace) -> int:
+def roster_import_command(args: argparse.Namespace) -> int:
+    """``eic-course roster import``: the participants of a CSV file into the gradebook,
+    added or updated, with every row that was not imported and why."""
     from eic.trainer.roster import (
         RosterError,
         import_participants,
@@ -93,7 +79,9 @@ def _roster_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _release(args: argparse.Namespace) -> int:
+def release_command(args: argparse.Namespace) -> int:
+    """``eic-course release``: the student version of each module named, and whether its
+    blank notebook fails every test as it should."""
     from eic.trainer.release import release
 
     course = _course(args)
@@ -118,7 +106,9 @@ def _release(args: argparse.Namespace) -> int:
     return status
 
 
-def _collect(args: argparse.Namespace) -> int:
+def collect_command(args: argparse.Namespace) -> int:
+    """``eic-course collect``: the downloaded submissions of one module into submitted/,
+    with each file not collected and why."""
     from eic.answers import damaged_file_advice
     from eic.trainer.collect import collect
 
@@ -162,7 +152,9 @@ def _collect(args: argparse.Namespace) -> int:
     return 1 if report.unmatched or report.no_answers or report.unreadable_answers else 0
 
 
-def _grade(args: argparse.Namespace) -> int:
+def grade_command(args: argparse.Namespace) -> int:
+    """``eic-course grade``: autograde the submissions of the modules named, and say what
+    was graded, what was not and what to do next."""
     from eic.trainer.grading import LOG_NAME, grade
     from eic.trainer.release import points_problem, record_release, release_differs
 
@@ -292,7 +284,9 @@ def _hand_grading_step(course: Course, modules) -> str:
     )
 
 
-def _feedback(args: argparse.Namespace) -> int:
+def feedback_command(args: argparse.Namespace) -> int:
+    """``eic-course feedback``: the feedback pages of the autograded submissions of the
+    modules named, with any page withheld or showing a reflection not graded yet."""
     from eic.trainer.feedback import generate_feedback
 
     course = _course(args)
@@ -321,7 +315,9 @@ def _feedback(args: argparse.Namespace) -> int:
     return status
 
 
-def _export(args: argparse.Namespace) -> int:
+def export_command(args: argparse.Namespace) -> int:
+    """``eic-course export``: the grades as CSV, per participant and per country, with
+    what is not graded yet."""
     from eic.classroom import PARTICIPANTS
     from eic.course import module as syllabus_module
     from eic.trainer.export import CourseGradesExport, ExportNotWritten, summary_path
@@ -377,141 +373,6 @@ def _export(args: argparse.Namespace) -> int:
             "Grading), then export again."
         )
     return 0
-
-
-def add_trainer_commands(commands) -> None:
-    """Add the trainer's subcommands to ``eic-course``'s subparsers."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--course",
-        metavar="FOLDER",
-        help="the course folder (default: the one holding the current folder)",
-    )
-    module_help = "a module id (m01), its folder name, or 'all'"
-
-    roster = commands.add_parser(
-        "roster",
-        help="the participants' list",
-        description="Keep the participants' list in the gradebook.",
-    )
-    roster_commands = roster.add_subparsers(dest="roster_command", required=True)
-    importer = roster_commands.add_parser(
-        "import",
-        parents=[common],
-        help="import or update participants from a CSV file",
-        description=(
-            "Import participants from a CSV file with the columns id, first_name, last_name, "
-            "country, email (the e-mail may be left blank). Each row is checked; a bad row is "
-            "reported and skipped. "
-            "Importing again updates participants already there, without duplicates (ids "
-            "that differ only in capitals are the same id). Participants who share a full "
-            "name are named in a warning: downloads named by that name cannot be collected."
-        ),
-    )
-    importer.add_argument("file", help="the CSV file (UTF-8; ',' or ';' between columns)")
-    importer.set_defaults(run=_roster_import)
-
-    release = commands.add_parser(
-        "release",
-        parents=[common],
-        help="make the student version of a module and check it",
-        description=(
-            "Make the student version of a module in release/ with nbgrader "
-            "generate_assignment, and check that the blank notebook fails every test."
-        ),
-    )
-    release.add_argument("module", help=module_help)
-    release.set_defaults(run=_alone(_release))
-
-    collect = commands.add_parser(
-        "collect",
-        parents=[common],
-        help="collect downloaded submissions of a module into submitted/",
-        description=textwrap.fill(
-            "Collect the submissions of one module from a folder of downloaded files and "
-            "zip files (nbgrader zip_collect), and list the files that match no participant.",
-            79,
-        ),
-        epilog=COLLECT_NAMING,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    collect.add_argument("module", help="a module id (m01) or its folder name")
-    collect.add_argument(
-        "--from",
-        dest="source",
-        required=True,
-        metavar="FOLDER",
-        help="the folder of downloaded files (it is only read)",
-    )
-    collect.set_defaults(run=_alone(_collect))
-
-    grade = commands.add_parser(
-        "grade",
-        parents=[common],
-        help="autograde the class in parallel",
-        description=(
-            "Autograde every submission of a module (or all) with nbgrader, in parallel "
-            "processes, and merge the grades into the gradebook without touching manual "
-            "grades, except that a reflection whose text changed since it was graded is "
-            "flagged to be graded again. A module served from the release/ folder without "
-            "eic-course release is first recorded in the gradebook. Submissions already "
-            "graded from the same files are skipped; a submission that hangs or crashes is "
-            "stopped and reported. Safe to interrupt (Ctrl-C): run it again to grade the rest. "
-            "It does not start while a grade, collect, release or feedback command runs in "
-            "the same course folder."
-        ),
-    )
-    grade.add_argument("module", help=module_help)
-    grade.add_argument(
-        "--jobs",
-        type=int,
-        default=os.cpu_count() or 1,
-        metavar="N",
-        help="worker processes (default: the number of CPUs, %(default)s)",
-    )
-    grade.add_argument(
-        "--timeout",
-        type=int,
-        metavar="SECONDS",
-        help="time limit of one cell (default: Execute.timeout in nbgrader_config.py)",
-    )
-    grade.add_argument(
-        "--submission-timeout",
-        type=float,
-        metavar="SECONDS",
-        help="time limit of one whole submission (default: 3 x the cell limit + 60)",
-    )
-    grade.add_argument("--force", action="store_true", help="grade every submission again")
-    grade.set_defaults(run=_alone(_grade))
-
-    feedback = commands.add_parser(
-        "feedback",
-        parents=[common],
-        help="feedback pages that reveal no hidden test",
-        description=(
-            "Make a feedback page (HTML, in feedback/) for each autograded submission with "
-            "nbgrader generate_feedback. No hidden test is shown: neither its code nor a "
-            "traceback line; a page that would show one is withheld and reported."
-        ),
-    )
-    feedback.add_argument("module", help=module_help)
-    feedback.set_defaults(run=_alone(_feedback))
-
-    export = commands.add_parser(
-        "export",
-        parents=[common],
-        help="grades as CSV, per participant and per country",
-        description=(
-            "Write the grades as CSV: one row per participant with each module's score and "
-            "the total, and a summary per country beside it (NAME-by-country.csv)."
-        ),
-    )
-    export.add_argument(
-        "--output",
-        metavar="FILE",
-        help="(default: grades.csv in the course folder, the one with nbgrader_config.py)",
-    )
-    export.set_defaults(run=_export)
 
 
 def run(args: argparse.Namespace) -> int:
