@@ -12,7 +12,7 @@ import pytest
 from conftest import wait_for_answer
 from test_browser import served  # noqa: F401  (the module's server)
 
-from eic import grading, question_base
+from eic import grading, typed_answers
 from eic.answers import AnswerStore, is_blank
 from eic.typed_answers import PUT_BACK
 from eic.worksheet import Worksheet
@@ -32,7 +32,7 @@ def entry(ws: Worksheet, qid: str) -> dict:
 
 
 def test_an_emptied_reflection_is_kept_when_the_typing_pauses(ws, monkeypatch):
-    monkeypatch.setattr(question_base, "TYPING_PAUSE", 0.1)
+    monkeypatch.setattr(typed_answers, "TYPING_PAUSE", 0.1)
     q = ws.reflection("r1_reflection", "Reflect", min_words=50, max_words=300)
     q.record(REFLECTION)
     assert ws.progress() == (1, 1)
@@ -52,13 +52,13 @@ def test_an_emptied_reflection_is_kept_when_the_typing_pauses(ws, monkeypatch):
 
 
 def test_an_emptied_answer_is_kept_when_the_page_closes(ws, monkeypatch):
-    monkeypatch.setattr(question_base, "TYPING_PAUSE", 30)
+    monkeypatch.setattr(typed_answers, "TYPING_PAUSE", 30)
 
     async def empty_then_close() -> int:
         q = ws.number("q4_towns", "How many?", unit="Eco-Towns")
         q.record(26)
         q.text.value = ""
-        return question_base.save_pending()  # as the kernel does before it stops
+        return typed_answers.save_pending()  # as the kernel does before it stops
 
     assert asyncio.run(empty_then_close()) == 1
     assert entry(ws, "q4_towns")["value"] == 26

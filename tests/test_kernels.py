@@ -60,10 +60,10 @@ def test_a_kernel_stuck_in_long_work_is_stopped_anyway(tmp_path, monkeypatch):
     assert done is False and seconds < 30
 
 
-# a typed answer waits for a pause in the typing before it is saved (eic.question_base)
+# a typed answer waits for a pause in the typing before it is saved (eic.typed_answers)
 TYPED = """
-import eic.question_base
-eic.question_base.TYPING_PAUSE = 600  # a pause that never comes before the page is left
+import eic.typed_answers
+eic.typed_answers.TYPING_PAUSE = 600  # a pause that never comes before the page is left
 from eic.worksheet import Worksheet
 reflection = Worksheet("m01", ".").reflection("r1_reflection", "Reflect", min_words=1)
 reflection.input.value = "typed just before the page was closed"

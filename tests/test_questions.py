@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from eic import question_base
+from eic import typed_answers
 from eic.typed_numbers import parse_number
 from eic.worksheet import Worksheet
 
@@ -476,7 +476,7 @@ def test_saving_an_answer_not_complete_says_so_at_once_not_saved_with_a_tick(tmp
 
 
 def test_a_typed_answer_is_saved_once_the_typing_pauses(tmp_path, monkeypatch):
-    monkeypatch.setattr(question_base, "TYPING_PAUSE", 1.0)  # far longer than between keys
+    monkeypatch.setattr(typed_answers, "TYPING_PAUSE", 1.0)  # far longer than between keys
 
     async def typing() -> list:
         ws = Worksheet("m01", tmp_path)
@@ -489,8 +489,8 @@ def test_a_typed_answer_is_saved_once_the_typing_pauses(tmp_path, monkeypatch):
         await asyncio.sleep(1.5)  # the typing pauses
         seen.append((ws.store.value("r1"), "saved" in reflection.feedback.value))
         reflection.input.value = "Our cluster shares steam and water"
-        assert question_base.save_pending() == 1  # as the kernel does before it stops
-        seen.append((ws.store.value("r1"), question_base.save_pending() == 0))
+        assert typed_answers.save_pending() == 1  # as the kernel does before it stops
+        seen.append((ws.store.value("r1"), typed_answers.save_pending() == 0))
         return seen
 
     assert asyncio.run(typing()) == [
@@ -501,7 +501,7 @@ def test_a_typed_answer_is_saved_once_the_typing_pauses(tmp_path, monkeypatch):
 
 
 def test_save_answer_while_typing_saves_at_once_and_once(tmp_path, monkeypatch):
-    monkeypatch.setattr(question_base, "TYPING_PAUSE", 0.2)
+    monkeypatch.setattr(typed_answers, "TYPING_PAUSE", 0.2)
 
     async def typing() -> tuple:
         ws = Worksheet("m01", tmp_path)
@@ -509,7 +509,7 @@ def test_save_answer_while_typing_saves_at_once_and_once(tmp_path, monkeypatch):
         number.text.value = "26"
         number.save_button.click()
         saved = ws.store.value("q4")
-        return saved, question_base.save_pending()
+        return saved, typed_answers.save_pending()
 
     assert asyncio.run(typing()) == (26, 0)
 

@@ -10,7 +10,7 @@ Before stopping a kernel, this manager asks it, on the shell channel, for its
 ``kernel_info``. A kernel answers shell requests in the order they arrive, so when the
 reply comes, every message sent before the stop request (the answer included) has been
 handled and recorded. It asks by running, silently, :data:`SAVE_TYPING`: a typed answer
-waits for a pause in the typing before it is saved (:mod:`eic.question_base`), and a page
+waits for a pause in the typing before it is saved (:mod:`eic.typed_answers`), and a page
 closed just after typing leaves it waiting; it is saved then. A kernel that does not reply
 within ``ANSWER_WAIT`` seconds (one stuck in a long computation) is stopped anyway.
 
@@ -31,8 +31,8 @@ ANSWER_WAIT = 10.0
 # has loaded the course's questions (a kernel that has not, or is not Python, does nothing)
 SAVE_TYPING = (
     "import sys as _eic_sys\n"
-    "if 'eic.question_base' in _eic_sys.modules:\n"
-    "    _eic_sys.modules['eic.question_base'].save_pending()\n"
+    "if 'eic.typed_answers' in _eic_sys.modules:\n"
+    "    _eic_sys.modules['eic.typed_answers'].save_pending()\n"
     "del _eic_sys"
 )
 

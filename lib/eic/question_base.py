@@ -27,11 +27,9 @@ without a browser; the widgets only call them. The kinds of question are in :mod
 from __future__ import annotations
 
 import asyncio
-import atexit
 import contextlib
 import html
 import traceback
-import weakref
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -68,27 +66,6 @@ _MARK_LIVE_REGION = (
     "m.setAttribute('aria-live','polite')}else if(n++<100){setTimeout(mark,50)}})()"
 )
 LIVE_REGION_MARKUP = f'<style class="eic-live-region" onload="{_MARK_LIVE_REGION}"></style>'
-
-
-# A typed answer (a number, a short text, a reflection) is sent to the kernel as it is typed
-# and saved once the typing pauses for this many seconds, not at each key.
-TYPING_PAUSE = 1.0
-TYPING = "<span style='color:#595959'>typing&hellip; saved when you pause</span>"
-# questions typed into whose save waits for the pause: saved at once by save_pending
-_PENDING: weakref.WeakSet = weakref.WeakSet()
-
-
-def save_pending() -> int:
-    """Save at once every typed answer still waiting for its pause; how many there were.
-    The kernel runs it as it exits, and the course's kernel manager asks for it before it
-    stops a kernel (:mod:`eic.kernels`), so closing a page just after typing loses nothing."""
-    waiting = list(_PENDING)
-    for question in waiting:
-        question._typing_paused()
-    return len(waiting)
-
-
-atexit.register(save_pending)
 
 
 def _ordinal(n: int) -> str:
@@ -323,42 +300,6 @@ class Question(KeepsTypedAnswers):
     def _autosave(self) -> None:
         if not self._loading:
             self.save()
-
-    def _typed_change(self) -> None:
-        """A key typed: save once the typing pauses (at once where no event loop runs: in
-        a script, or a test)."""
-        if self._loading:
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            self._save_typed()
-            return
-        self._stop_waiting()
-        self._pause = loop.call_later(TYPING_PAUSE, self._typing_paused)
-        _PENDING.add(self)
-        self.feedback.value = TYPING
-
-    def _typing_paused(self) -> None:
-        self._stop_waiting()
-        self._guard(self._save_typed)
-
-    def _save_typed(self) -> None:
-        """Save a typed answer automatically (the typing paused, the page is closing), unless
-        the input is now empty and an answer is recorded: that answer is kept, and the
-        message line says so and how to remove it."""
-        self._stop_waiting()
-        kept = self._blank_over_recorded()
-        if kept is None:
-            self.save()
-        else:
-            self._say_kept(kept)
-
-    def _stop_waiting(self) -> None:
-        if self._pause is not None:
-            self._pause.cancel()
-            self._pause = None
-        _PENDING.discard(self)
 
     def _load_recorded(self) -> None:
         entry = self.sheet.store.entry(self.qid)

@@ -1,4 +1,9 @@
-"""What a typed answer does when its box is emptied: the recorded answer is kept.
+"""What happens to a typed answer: it is saved when the typing pauses, and the answer
+recorded is kept when its box is emptied.
+
+A number, a short text or a reflection is sent to the kernel as it is typed and saved
+once the typing pauses for :data:`TYPING_PAUSE` seconds, not at each key; an answer still
+waiting for its pause is saved at once when the kernel stops (:func:`save_pending`).
 
 A participant who selects a reflection and deletes it, or clears a box to start again,
 must not lose the answer recorded: a save made by itself (the pause after typing, the page
@@ -11,12 +16,35 @@ needed, brings it back. :class:`KeepsTypedAnswers` holds these steps for
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import html
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
 from eic import widgets as w
 from eic.answers import PREVIOUS, is_blank
+
+# A typed answer (a number, a short text, a reflection) is sent to the kernel as it is typed
+# and saved once the typing pauses for this many seconds, not at each key.
+TYPING_PAUSE = 1.0
+TYPING = "<span style='color:#595959'>typing&hellip; saved when you pause</span>"
+# questions typed into whose save waits for the pause: saved at once by save_pending
+_PENDING: weakref.WeakSet = weakref.WeakSet()
+
+
+def save_pending() -> int:
+    """Save at once every typed answer still waiting for its pause; how many there were.
+    The kernel runs it as it exits, and the course's kernel manager asks for it before it
+    stops a kernel (:mod:`eic.kernels`), so closing a page just after typing loses nothing."""
+    waiting = list(_PENDING)
+    for question in waiting:
+        question._typing_paused()
+    return len(waiting)
+
+
+atexit.register(save_pending)
 
 # the button, shown only once "Save answer" on an empty box has removed a typed answer
 PUT_BACK = "Put back my answer"
@@ -28,9 +56,9 @@ def _box_word(answer: Any) -> str:
 
 
 class KeepsTypedAnswers:
-    """The empty-box steps of a question; the question gives ``typed``, ``value``,
-    ``recorded``, ``summary``, ``save``, ``_say``, ``_guard``, ``_stop_waiting``, its
-    ``sheet``, ``qid``, ``_buttons`` and ``put_back_button``."""
+    """The typing and empty-box steps of a question; the question gives ``typed``,
+    ``value``, ``recorded``, ``summary``, ``save``, ``_say``, ``_guard``, ``_loading``,
+    ``_pause``, its ``sheet``, ``qid``, ``feedback``, ``_buttons`` and ``put_back_button``."""
 
     def _blank_over_recorded(self) -> Any:
         """The recorded answer, where this typed answer is now empty and that one is not (an
@@ -113,3 +141,39 @@ class KeepsTypedAnswers:
         finally:
             self._loading = False
         return self.save()
+
+    def _typed_change(self) -> None:
+        """A key typed: save once the typing pauses (at once where no event loop runs: in
+        a script, or a test)."""
+        if self._loading:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._save_typed()
+            return
+        self._stop_waiting()
+        self._pause = loop.call_later(TYPING_PAUSE, self._typing_paused)
+        _PENDING.add(self)
+        self.feedback.value = TYPING
+
+    def _typing_paused(self) -> None:
+        self._stop_waiting()
+        self._guard(self._save_typed)
+
+    def _save_typed(self) -> None:
+        """Save a typed answer automatically (the typing paused, the page is closing), unless
+        the input is now empty and an answer is recorded: that answer is kept, and the
+        message line says so and how to remove it."""
+        self._stop_waiting()
+        kept = self._blank_over_recorded()
+        if kept is None:
+            self.save()
+        else:
+            self._say_kept(kept)
+
+    def _stop_waiting(self) -> None:
+        if self._pause is not None:
+            self._pause.cancel()
+            self._pause = None
+        _PENDING.discard(self)
