@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from eic.clusters import check_employment
 from eic.own_data import SPECS, OwnDataPanel
+from eic.table_cells import spreadsheet_rows
 from eic.table_frames import frame_rows
-from eic.tables import TableError, spreadsheet_rows
+from eic.tables import TableError
 from eic.uploads import UploadError, read_upload
 
 HEADER = ["region", "sector", "year", "employment"]

@@ -27,7 +27,8 @@ from eic import (
     symbiosis,
 )
 from eic.portfolio import choose_portfolio
-from eic.tables import Column, TableError
+from eic.table_cells import Column
+from eic.tables import TableError
 
 CELLS = st.one_of(
     st.none(),

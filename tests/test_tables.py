@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from eic.tables import Column, TableError, Totals, check_table, normalise_name, total_rows
+from eic.table_cells import Column
+from eic.tables import TableError, Totals, check_table, normalise_name, total_rows
 
 SPEC = [
     Column("region", "text"),

@@ -30,7 +30,8 @@ import pandas as pd
 
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
-from eic.tables import Column, TableError, Totals, row_label, table_problems
+from eic.table_cells import Column, row_label
+from eic.tables import TableError, Totals, table_problems
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
     from matplotlib.figure import Figure

@@ -43,7 +43,8 @@ from eic.cluster_words import (
 )
 from eic.employment_layout import long_from_wide, years_in_column
 from eic.grouped_rows import fill_grouped
-from eic.tables import Column, TableError, check_table, row_label
+from eic.table_cells import Column, row_label
+from eic.tables import TableError, check_table
 
 EMPLOYMENT_COLUMNS = (
     Column("region", "text"),

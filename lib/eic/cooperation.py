@@ -28,7 +28,8 @@ import pandas as pd
 
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
-from eic.tables import Column, TableError, check_table, row_label
+from eic.table_cells import Column, row_label
+from eic.tables import TableError, check_table
 
 # networkx takes a quarter of a second to import: the functions that use it import it
 if TYPE_CHECKING:

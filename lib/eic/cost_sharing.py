@@ -47,7 +47,8 @@ from eic.cost_games import (
 )
 from eic.foundations import PALETTE
 from eic.many_firms import FlowCost, PlantGame
-from eic.tables import Column, TableError, Totals, row_label, table_problems
+from eic.table_cells import Column, row_label
+from eic.tables import TableError, Totals, table_problems
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
     from matplotlib.figure import Figure

@@ -18,7 +18,8 @@ import pandas as pd
 
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
-from eic.tables import Column, TableError, check_table
+from eic.table_cells import Column
+from eic.tables import TableError, check_table
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
     from matplotlib.figure import Figure

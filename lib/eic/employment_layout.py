@@ -29,13 +29,8 @@ import re
 
 import pandas as pd
 
-from eic.tables import (
-    Column,
-    TableError,
-    check_cells,
-    check_table,
-    normalise_name,
-)
+from eic.table_cells import Column, check_cells
+from eic.tables import TableError, check_table, normalise_name
 
 WHAT = "employment table"
 # the columns a yearbook's table has besides its sectors, as check_employment reads them

@@ -28,7 +28,8 @@ from __future__ import annotations
 import pandas as pd
 
 from eic.flow_units import UNITS, unit_advice
-from eic.tables import Column, TableError, check_table, row_label
+from eic.table_cells import Column, row_label
+from eic.tables import TableError, check_table
 
 STOCK = "stock"
 FLOW_COLUMNS = (

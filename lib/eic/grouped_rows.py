@@ -22,7 +22,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from eic.tables import is_blank, normalise_name, row_label
+from eic.table_cells import is_blank, row_label
+from eic.tables import normalise_name
 
 
 def fill_grouped(

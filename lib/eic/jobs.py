@@ -37,7 +37,8 @@ import numpy as np
 import pandas as pd
 
 from eic.appraisal import and_list, as_number
-from eic.tables import Column, TableError, check_table, row_label
+from eic.table_cells import Column, row_label
+from eic.tables import TableError, check_table
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
     pass

@@ -35,8 +35,9 @@ from eic.grading import grading_mode
 from eic.own_data_specs import SPECS, DataSpec
 from eic.own_results import results_page
 from eic.own_tables import OwnDataFile
+from eic.table_cells import row_label, spreadsheet_rows
 from eic.table_templates import template_csv, template_xlsx
-from eic.tables import TableError, row_label, spreadsheet_rows
+from eic.tables import TableError
 from eic.uploads import (
     ACCEPT,
     MAX_ROWS,

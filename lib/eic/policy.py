@@ -23,7 +23,8 @@ from eic.appraisal import and_list, as_number
 from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.portfolio import best_subset
-from eic.tables import Column, TableError, normalise_name, row_label, table_problems
+from eic.table_cells import Column, row_label
+from eic.tables import TableError, normalise_name, table_problems
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
     from matplotlib.figure import Figure

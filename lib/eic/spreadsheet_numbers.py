@@ -15,7 +15,7 @@ import pandas as pd
 # NOT_GIVEN: what statistical tables write where a number is not given (not available,
 # confidential, nil), never a label: a column of numbers with some of these is still read as
 # numbers, and the module's check names just these cells
-from eic.tables import NOT_GIVEN, row_label
+from eic.table_cells import NOT_GIVEN, row_label
 
 # how a number may be written with a decimal point ("," groups thousands) or a decimal comma
 _WITH_POINT = re.compile(r"(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[1-9]\d{0,2}(,\d{3})+(\.\d+)?")

@@ -32,7 +32,8 @@ from eic.chart_cache import remembered
 from eic.foundations import PALETTE
 from eic.jobs import blank_columns_as_text
 from eic.policy import STREAMS
-from eic.tables import Column, TableError, check_table, row_label
+from eic.table_cells import Column, row_label
+from eic.tables import TableError, check_table
 
 if TYPE_CHECKING:  # matplotlib is loaded only when a chart is built
     from matplotlib.figure import Figure

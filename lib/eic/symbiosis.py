@@ -47,14 +47,8 @@ from eic.symbiosis_network import (
     network_summary,
     without_partner,
 )
-from eic.tables import (
-    Column,
-    TableError,
-    check_table,
-    normalise_name,
-    row_label,
-    table_problems,
-)
+from eic.table_cells import Column, row_label
+from eic.tables import TableError, check_table, normalise_name, table_problems
 
 # networkx and scipy take about a second to import together, so each function that uses
 # them imports them: a notebook that never matches firms or draws a network does not wait.

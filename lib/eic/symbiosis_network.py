@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from eic.tables import Column, TableError, check_table, row_label
+from eic.table_cells import Column, row_label
+from eic.tables import TableError, check_table
 
 if TYPE_CHECKING:  # networkx is loaded only to draw the network (see link_graph)
     import networkx as nx

@@ -4,7 +4,7 @@ units or a second header row under it, notes under the table.
 :func:`eic.uploads.read_upload` reads a file's rows (a CSV file's lines, a sheet's rows)
 and hands the non-empty ones here, each with its number in the file, to find the header
 and the table's rows. What is left out is said, so the participant can check it; the row
-numbers go on with the table (:func:`eic.tables.spreadsheet_rows`), so that every problem
+numbers go on with the table (:func:`eic.table_cells.spreadsheet_rows`), so that every problem
 is named by the row the participant's spreadsheet shows.
 
 >>> header, body, notes = frame_rows([(1, ["Table 3.2 Employment, 2020"]),
@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from eic.tables import is_blank
+from eic.table_cells import is_blank
 
 
 def frame_rows(

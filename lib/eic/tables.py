@@ -3,9 +3,11 @@
 Every analysis in ``eic`` that takes a table (an employment table, a flow table, a firm
 inventory, ...) first passes it through :func:`check_table`. Problems are collected, not
 raised one at a time, so a participant fixing an uploaded file sees them all at once (a
-module adds its own checks to them with :func:`table_problems`). A spreadsheet's total row
-is found whatever its name (:mod:`eic.table_totals`) and said to be one, not checked as one
-more row.
+module adds its own checks to them with :func:`table_problems`). Here the table as a
+whole is checked: its headings matched to the columns it must have, its rows whose names
+repeat, and a spreadsheet's total row, found whatever its name (:mod:`eic.table_totals`)
+and said to be one, not checked as one more row; each column's cells are checked by
+:mod:`eic.table_cells`, which says what a column holds (:class:`~eic.table_cells.Column`).
 Rows are numbered as in a spreadsheet: the header is row 1, the first data row is row 2.
 
 >>> import pandas as pd
@@ -20,18 +22,16 @@ eic.tables.TableError: The employment table cannot be used:
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import difflib
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from eic.table_cells import Column, check_cells, check_numbers, is_blank, row_label, short_text
 from eic.table_totals import TOTAL_TOLERANCE, TotalRow, named_as_total, total_rows_in
 
 MAX_PROBLEMS = 12
@@ -59,94 +59,10 @@ class TableError(ValueError):
         return self.problems[:MAX_PROBLEMS] + tail
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column a table must have.
-
-    ``kind`` is "text" or "number"; ``unit`` is said in messages ("a number of persons");
-    ``minimum`` is the smallest number allowed (None for no limit) and ``maximum`` the
-    largest in size (a value beyond 10^15 is a typing or unit slip in any table of this
-    course, and would overflow the sums); ``allowed`` lists the
-    only values a text column may take; ``optional`` columns may be absent;
-    ``allow_blank`` lets cells be empty (an unknown quantity). An allowed value may be
-    written in other capitals, except those in ``exact_case`` (ML/day, megalitres, is not
-    ml/day). ``advice``, for a column with ``allowed`` values, says how to fix a value that
-    is not allowed (how to convert another unit, say), or None; a column with ``advice``
-    never suggests a look-alike value, which for a unit could be another scale or quantity.
-    """
-
-    name: str
-    kind: Literal["text", "number"]
-    unit: str = ""
-    minimum: float | None = 0.0
-    maximum: float = 1e15
-    allowed: tuple[str, ...] | None = None
-    optional: bool = False
-    allow_blank: bool = False
-    exact_case: tuple[str, ...] = ()
-    advice: Callable[[str], str | None] | None = None
-
-
 def normalise_name(name: object) -> str:
     """A column heading as the code spells it: 'Tonnes per year ' -> 'tonnes_per_year'."""
     text = str(name).strip().lower().lstrip("\ufeff")
     return re.sub(r"[^0-9a-z]+", "_", text).strip("_")
-
-
-# the spreadsheet row of each data row of the table being checked, where the file said
-# (a title above its header, blank rows between): set by spreadsheet_rows
-_ROWS: contextvars.ContextVar[Sequence[int] | None] = contextvars.ContextVar(
-    "spreadsheet_rows", default=None
-)
-
-
-@contextlib.contextmanager
-def spreadsheet_rows(rows: Sequence[int]) -> Iterator[None]:
-    """Within the ``with``, :func:`row_label` names the data row at position ``i`` as the
-    file's row ``rows[i]`` (as :class:`eic.uploads.ReadTable` gives them); an empty
-    ``rows`` leaves the usual numbering."""
-    token = _ROWS.set(list(rows) or None)
-    try:
-        yield
-    finally:
-        _ROWS.reset(token)
-
-
-def row_label(position: int) -> str:
-    """The spreadsheet row of the data row at ``position`` (0-based): the header is row 1,
-    unless the rows of the file being checked are known (:func:`spreadsheet_rows`)."""
-    rows = _ROWS.get()
-    if rows is not None and 0 <= position < len(rows):
-        return f"row {rows[position]}"
-    return f"row {position + 2}"
-
-
-def is_blank(value: object) -> bool:
-    """Whether a cell is empty: None, NaN, or nothing but spaces."""
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
-
-
-def _as_number(value: object) -> float | None:
-    """The value as a finite float, or None when it is not a number."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = str(value).strip().replace("\u2212", "-")
-        if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
-            return None
-        number = float(text)
-    return number if math.isfinite(number) else None
-
-
-def _short(value: object) -> str:
-    text = str(value)
-    return text if len(text) <= 30 else text[:27] + "..."
 
 
 @dataclass(frozen=True)
@@ -234,7 +150,7 @@ def table_problems(
     clean = pd.DataFrame(index=range(len(table)))
     for column in columns:
         if column.name in present:
-            clean[column.name] = _check_column(column, present[column.name], problems, skip)
+            clean[column.name] = check_cells(column, present[column.name], problems, skip)
             if skip.any():  # a total's cells are not used
                 clean.loc[skip, column.name] = math.nan if column.kind == "number" else ""
     if key:
@@ -257,7 +173,7 @@ def _named_totals(
         row = re.compile(rf"\b{row_label(position)}\b")
         if any(row.search(problem) for problem in problems):
             said.append(
-                f"{row_label(position)} ('{_short(label)}') is named like a total, though its "
+                f"{row_label(position)} ('{short_text(label)}') is named like a total, though its "
                 "numbers are not the sum of the other rows: if it is the spreadsheet's total, "
                 f"delete the row; if it is one more {totals.noun}, fill in its cells like the "
                 "others"
@@ -278,127 +194,9 @@ def _totals(
         return []
     names = ["" if is_blank(v) else " ".join(str(v).split()) for v in present[totals.name]]
     numbers = np.column_stack(
-        [_check_numbers(spec[c], present[c].reset_index(drop=True), []) for c in adding]
+        [check_numbers(spec[c], present[c].reset_index(drop=True), []) for c in adding]
     )
     return [(t, adding[t.column]) for t in total_rows_in(names, numbers)]
-
-
-def check_cells(column: Column, series: pd.Series, problems: list[str]) -> list[object]:
-    """The clean values of a column's cells (``column`` says what they must be, and names
-    the column in messages); each problem, with its row, is added to ``problems``."""
-    return _check_column(column, series, problems)
-
-
-def _check_column(
-    column: Column, series: pd.Series, problems: list[str], skip: np.ndarray | None = None
-) -> list[object]:
-    """The column's clean values; each problem is added to ``problems``, except in the
-    rows ``skip`` marks (a total row, refused as a whole).
-
-    Cells that are plainly fine are handled for the whole column at once; only the others
-    (blank, text in a number column, an unknown value) are looked at one by one.
-    """
-    series = series.reset_index(drop=True)
-    if column.kind == "number":
-        return _check_numbers(column, series, problems, skip)
-    missing = series.isna().to_numpy()
-    strings = pd.Series(
-        ["" if gone else str(v) for v, gone in zip(series.tolist(), missing, strict=True)],
-        dtype=object,
-    )
-    text = strings.str.split().str.join(" ")
-    blank = missing | text.eq("").to_numpy()
-    out = text.where(~blank, "").tolist()
-    checked = np.ones(len(series), dtype=bool) if skip is None else ~skip
-    for position in np.flatnonzero(blank & checked):
-        if not column.allow_blank:
-            problems.append(f"column '{column.name}' in {row_label(position)} is empty; fill it in")
-    if column.allowed is None:
-        return out
-    unknown = np.flatnonzero(~blank & checked & ~text.isin(column.allowed).to_numpy())
-    lowered = {a.lower(): a for a in column.allowed if a not in column.exact_case}
-    for position in unknown:
-        value = out[position]
-        if value.lower() in lowered:
-            out[position] = lowered[value.lower()]
-            continue
-        if column.advice is not None:
-            fix = column.advice(value)
-            problems.append(
-                f"column '{column.name}' in {row_label(position)} is '{_short(value)}', which "
-                + (f"is not used here: {fix}" if fix else "is not known")
-                + ("" if fix else f"; use one of: {', '.join(column.allowed)}")
-            )
-            continue
-        # not at half alike: 'social' is half 'industrial', and is not a slip for it
-        close = difflib.get_close_matches(value, column.allowed, n=1, cutoff=0.55)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        problems.append(
-            f"column '{column.name}' in {row_label(position)} is '{_short(value)}', which is "
-            f"not known{hint}; use one of: {', '.join(column.allowed)}"
-        )
-    return out
-
-
-# what statistical tables write where a number is not given ("..", "-", "x"): said so
-NOT_GIVEN = frozenset(
-    {"..", "...", "…", "-", "–", "—", "x", "n/a", "na", "n.a.", "*", ":", "(na)", "nil"}
-)
-_NOT_GIVEN_HINT = (
-    ", as published tables mark a number they do not give: find the number, enter 0 if the "
-    "mark means none, or leave the row out"
-)
-
-
-def _check_numbers(
-    column: Column, series: pd.Series, problems: list[str], skip: np.ndarray | None = None
-) -> list[object]:
-    unit = f" of {column.unit}" if column.unit else ""
-    if pd.api.types.is_bool_dtype(series):
-        odd = np.ones(len(series), dtype=bool)
-        numbers = np.full(len(series), math.nan)
-    else:
-        numbers = np.array(pd.to_numeric(series, errors="coerce"), dtype=float)
-        odd = ~np.isfinite(numbers)
-        if series.dtype == object:
-            odd |= series.map(type).eq(bool).to_numpy()
-    checked = np.ones(len(series), dtype=bool) if skip is None else ~skip
-    for position in np.flatnonzero(odd):
-        value = series.iloc[position]
-        numbers[position] = math.nan
-        said = problems if checked[position] else []  # a total's cells are only read
-        if is_blank(value):
-            if not column.allow_blank:
-                said.append(f"column '{column.name}' in {row_label(position)} is empty; fill it in")
-            continue
-        number = _as_number(value)
-        if number is None:
-            given = _NOT_GIVEN_HINT if str(value).strip().lower() in NOT_GIVEN else ""
-            said.append(
-                f"column '{column.name}' has text in {row_label(position)} "
-                f"('{_short(value)}'); enter a number{unit}{given}"
-            )
-            continue
-        numbers[position] = number
-    with np.errstate(invalid="ignore"):
-        huge = np.flatnonzero((np.abs(numbers) > column.maximum) & checked)
-    for position in huge:
-        problems.append(
-            f"column '{column.name}' in {row_label(position)} is {numbers[position]:g}, far "
-            f"beyond any real value{unit} (more than {column.maximum:g}); check the unit and "
-            "the decimal separator"
-        )
-        numbers[position] = math.nan
-    if column.minimum is not None:
-        with np.errstate(invalid="ignore"):
-            low = np.flatnonzero((numbers < column.minimum) & checked)
-        for position in low:
-            problems.append(
-                f"column '{column.name}' in {row_label(position)} is {numbers[position]:g}; it "
-                f"cannot be below {column.minimum:g}"
-                f"{' (a negative quantity)' if column.minimum == 0 else ''}"
-            )
-    return numbers.tolist()
 
 
 def _duplicates(table: pd.DataFrame, key: list[str], skip: np.ndarray) -> list[str]:
@@ -469,7 +267,7 @@ def _total_text(found: TotalRow, column: str, label: object, totals: Totals) -> 
     where = (
         f"{row_label(found.position)} (no {totals.name} given)"
         if is_blank(label)
-        else f"{row_label(found.position)} ('{_short(' '.join(str(label).split()))}')"
+        else f"{row_label(found.position)} ('{short_text(' '.join(str(label).split()))}')"
     )
     text = (
         f"{where} is the sum of the other rows ({column} {figure_text(found.value)}, "

@@ -41,8 +41,8 @@ from pathlib import Path
 import pandas as pd
 
 from eic.spreadsheet_numbers import numbers_from_text
+from eic.table_cells import spreadsheet_rows
 from eic.table_frames import TITLE_ROWS, frame_rows
-from eic.tables import spreadsheet_rows
 from eic.text_encodings import WINDOWS_ENCODINGS, Reading, choose_reading
 
 MAX_UPLOAD_BYTES = 2_000_000
@@ -92,7 +92,7 @@ class ReadTable:
     sheet: str | None = None
     notes: list[str] = field(default_factory=list)
     # the file's row (a CSV file's line) of each of the table's rows, for messages
-    # (eic.tables.spreadsheet_rows)
+    # (eic.table_cells.spreadsheet_rows)
     rows: list[int] = field(default_factory=list)
 
 
