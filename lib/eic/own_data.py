@@ -13,14 +13,13 @@ priorities of question 1). Rows left from the course's example are named, with t
 to delete them.
 
 A refused upload shows what is wrong and how to fix it, and leaves everything as it was:
-the saved table, the analysis on screen and every recorded answer.
+the saved table, the analysis on screen and every recorded answer. What the panel says, its
+introduction and its messages, is written in :mod:`eic.own_data_messages`.
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -28,19 +27,27 @@ import pandas as pd
 from IPython.display import display
 
 from eic import widgets as w
-from eic.answers import MODEL_SUFFIX, AnswerStore, active_store, cannot_write
-from eic.appraisal import and_list
+from eic.answers import MODEL_SUFFIX, AnswerStore, active_store
 from eic.explorers import restarted_line, table_html
 from eic.grading import grading_mode
+from eic.own_data_messages import (
+    NOT_USED,
+    download_link,
+    example_warning,
+    fault_text,
+    intro_html,
+    message_html,
+    not_saved_text,
+    refusal_html,
+    working_html,
+)
 from eic.own_data_specs import SPECS, DataSpec
 from eic.own_results import results_page
 from eic.own_tables import OwnDataFile
-from eic.table_cells import row_label, spreadsheet_rows
-from eic.table_templates import template_csv, template_xlsx
+from eic.table_cells import spreadsheet_rows
 from eic.tables import TableError
 from eic.uploads import (
     ACCEPT,
-    MAX_ROWS,
     MAX_UPLOAD_BYTES,
     UploadError,
     read_upload,
@@ -48,23 +55,6 @@ from eic.uploads import (
 )
 
 PREVIEW_ROWS = 10
-
-
-# ipywidgets writes on its upload button how many files it holds: "Upload your employment
-# table (0)", a count that means nothing to a participant (the panel says which file it
-# read). This style element, in the panel's introduction, takes the count off the button's
-# text each time the button is drawn (it tries again while the button is still to be drawn);
-# where no script runs, the count simply stays.
-_STRIP_UPLOAD_COUNT = (
-    "var s=this,n=0;(function find(){var p=s.closest('.eic-own-data'),"
-    "b=p&&p.querySelector('button.widget-upload');if(!b){if(n++<100){setTimeout(find,50)}"
-    "return}if(b.dataset.eicNoCount){return}b.dataset.eicNoCount='1';"
-    "var count=/ [(][0-9]+[)]$/,strip=function(){for(var c=b.firstChild;c;c=c.nextSibling){"
-    "if(c.nodeType===3&&count.test(c.data)){c.data=c.data.replace(count,'')}}};"
-    "strip();new MutationObserver(strip).observe(b,{childList:true,characterData:true,"
-    "subtree:true})})()"
-)
-UPLOAD_WITHOUT_COUNT = f'<style class="eic-upload-count" onload="{_STRIP_UPLOAD_COUNT}"></style>'
 
 
 class OwnDataPanel:
@@ -87,7 +77,7 @@ class OwnDataPanel:
         # the file whose sheets the sheet list offers, and the last file used
         self._last: tuple[bytes, str] | None = None
         self._accepted: tuple[bytes, str, list[str], str | None] | None = None
-        self.intro = w.HTML(self._intro())
+        self.intro = w.HTML(intro_html(spec))
         self.upload = w.FileUpload(
             accept=ACCEPT,
             multiple=False,
@@ -141,72 +131,13 @@ class OwnDataPanel:
         self._restore()
 
     # -- what the participant sees --------------------------------------------------------
-    def _intro(self) -> str:
-        spec = self.spec
-        example = spec.example_table()
-        links = " or ".join(
-            _download_link(f"{spec.module}-{spec.name}-template.{suffix}", mime, content, label)
-            for suffix, mime, content, label in (
-                ("csv", "text/csv", template_csv(example), "the template as CSV"),
-                (
-                    "xlsx",
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    template_xlsx(example, spec.guide),
-                    "the template as Excel",
-                ),
-            )
-        )
-        rows = "".join(
-            f"<li><code>{html.escape(column)}</code>: {html.escape(meaning)}</li>"
-            for column, meaning in spec.guide
-        )
-        return (
-            f"{UPLOAD_WITHOUT_COUNT}"
-            f"<p>&#11015; Download {links}. It holds the course's example; replace its rows with "
-            f"yours, keep the header row, and upload it below as CSV or Excel (.xlsx or .xls). "
-            f"The columns:</p><ul>{rows}</ul>"
-            f"<p>Files up to {size_text(MAX_UPLOAD_BYTES)} and {MAX_ROWS:,} rows are read; "
-            "a title above the header, a row of units and notes under the table, as "
-            "statistics offices publish tables, are left out. "
-            "Your table is checked first; if something is wrong you are told the row, the "
-            "column and the fix, and nothing you saved before is changed.</p>"
-        )
-
     def _say(self, text: str, *, problem: bool) -> None:
-        role = "alert" if problem else "status"
-        colour = "#9a3412" if problem else "#166534"
-        self.message.value = (
-            f"<div role='{role}' class='eic-own-data-{'problem' if problem else 'ok'}' "
-            f"style='border-left:4px solid {colour};padding:4px 8px;margin:4px 0'>{text}</div>"
-        )
-
-    def _working(self, name: str) -> None:
-        """Say that ``name`` is being read and checked, in place of the last message."""
-        self.message.value = (
-            "<div role='status' aria-busy='true' class='eic-own-data-working' "
-            "style='border-left:4px solid #1a5fb4;padding:4px 8px;margin:4px 0'>&#8987; "
-            f"<b>Reading and checking '{html.escape(name)}'&hellip;</b> Its analysis follows "
-            "here in a moment.</div>"
-        )
+        self.message.value = message_html(text, problem=problem)
 
     def _refuse(
-        self,
-        name: str,
-        problems: Sequence[str],
-        *,
-        kept: bool = True,
-        headline: str = "was not used.</b> Fix the file and upload it again:",
+        self, name: str, problems: Sequence[str], *, kept: bool = True, headline: str = NOT_USED
     ) -> None:
-        items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
-        after = (
-            "Nothing was changed: your saved table and your answers are as they were."
-            if kept
-            else ""
-        )
-        self._say(
-            f"<b>&#9888; '{html.escape(name)}' {headline}<ul>{items}</ul>{after}",
-            problem=True,
-        )
+        self.message.value = refusal_html(name, problems, kept=kept, headline=headline)
 
     # -- the steps -----------------------------------------------------------------------
     def receive(self, content: bytes, name: str, *, sheet: str | None = None) -> bool:
@@ -214,14 +145,14 @@ class OwnDataPanel:
 
         The message says at once that the file is being read and checked, in place of what
         it said of the file before, as a large table takes a few seconds."""
-        self._working(name)
+        self.message.value = working_html(name)
         read = None
         try:
             read = read_upload(content, name, sheet=sheet)
             with spreadsheet_rows(read.rows):  # problems named by the file's own rows
                 clean = self.spec.check(read.table)
                 analysis = self._analyse(clean)
-                warning = self._example_warning(clean)
+                warning = example_warning(self.spec, clean)
         except UploadError as err:
             self._refuse_upload(content, name, err.problems, err.sheets, err.sheet)
             return False
@@ -233,7 +164,7 @@ class OwnDataPanel:
             self._refuse(name, [str(err)])
             return False
         except Exception as err:  # a fault of the course, not of the file: say so, keep going
-            self._refuse(name, [_fault(err)])
+            self._refuse(name, [fault_text(err)])
             return False
         try:
             # the figures entered for the table before stay with the new one: save reads
@@ -243,7 +174,7 @@ class OwnDataPanel:
             )
         except OSError as err:
             self._refuse(
-                name, [_not_saved(err)], headline="was read and checked, but not saved.</b>"
+                name, [not_saved_text(err)], headline="was read and checked, but not saved.</b>"
             )
             return False
         self._last = (bytes(content), name)
@@ -332,13 +263,13 @@ class OwnDataPanel:
             self._refuse(self.file.path.name, problems, kept=False)
             return
         except Exception as err:
-            self._refuse(self.file.path.name, [_fault(err)], kept=False)
+            self._refuse(self.file.path.name, [fault_text(err)], kept=False)
             return
         self._show(clean, analysis)
         self._say(
             f"Your table from '{html.escape(str(source))}' ({len(clean):,} rows) was loaded "
             f"from <code>{html.escape(self.file.path.name)}</code>. Upload another file to "
-            "replace it." + self._example_warning(clean),
+            "replace it." + example_warning(self.spec, clean),
             problem=False,
         )
 
@@ -348,34 +279,6 @@ class OwnDataPanel:
             settings=self.file.settings(),
             remember=self.file.keep_settings,
             answers=self.answers,
-        )
-
-    def _example_warning(self, clean: pd.DataFrame) -> str:
-        """A warning (HTML) when rows of the table are the course's example rows."""
-        rows = self.spec.example_rows(clean)
-        if not rows:
-            return ""
-        first = clean.columns[0]
-        if len(rows) == len(clean):
-            text = (
-                f"<b>&#9888; This is the course's example {html.escape(self.spec.what)}, "
-                "not your own:</b> every row is a row of the course's invented example, so "
-                "the analysis below is of the example, not of your cluster. Replace the rows "
-                "with your own and upload the file again."
-            )
-        else:
-            named = [f"{row_label(p)} ('{clean[first].iloc[p]}')" for p in rows[:8]]
-            if len(rows) > 8:
-                named.append(f"{len(rows) - 8} more")
-            text = (
-                f"<b>&#9888; {len(rows)} of the {len(clean)} rows are the course's invented "
-                f"example, not your cluster:</b> {html.escape(and_list(named))}. The analysis "
-                "below mixes them with your rows: delete them from your file and upload it "
-                "again."
-            )
-        return (
-            "<div role='alert' class='eic-own-data-example' style='border-left:4px solid "
-            f"#9a3412;padding:4px 8px;margin:6px 0'>{text}</div>"
         )
 
     def forget(self) -> None:
@@ -403,7 +306,7 @@ class OwnDataPanel:
         name = f"{self.spec.module}-own-{self.spec.name}-results.html"
         self.kept.value = (
             "<p>&#11015; "
-            + _download_link(name, "text/html", page.encode("utf-8"),
+            + download_link(name, "text/html", page.encode("utf-8"),
                              "Download the results as a web page")
             + " (open it in a browser to print it or save it as PDF; its tables copy into a "
             "spreadsheet). Move a control? Make the page again.</p>"
@@ -422,7 +325,7 @@ class OwnDataPanel:
         try:
             accepted = self.receive(bytes(upload["content"]), name)
         except Exception as err:  # never let a callback fail silently in the browser
-            self._refuse(name, [_fault(err)])
+            self._refuse(name, [fault_text(err)])
             accepted = False
         # a file taken stays counted on the button ("Upload ... (1)"); a refused one is let
         # go, so that the same file can be uploaded again after a fix outside it
@@ -436,34 +339,7 @@ class OwnDataPanel:
         try:
             self.receive(content, name, sheet=change["new"])
         except Exception as err:  # never let a callback fail silently in the browser
-            self._refuse(name, [_fault(err)])
-
-
-def _download_link(filename: str, mime: str, content: bytes, label: str) -> str:
-    encoded = base64.b64encode(content).decode("ascii")
-    return (
-        f"<a download='{html.escape(filename, quote=True)}' "
-        f"href='data:{mime};base64,{encoded}' style='color:#1a5fb4;text-decoration:underline'>"
-        f"{html.escape(label)}</a>"
-    )
-
-
-def _not_saved(err: OSError) -> str:
-    """Why a good table could not be kept, in words, without the system's own message."""
-    return (
-        "the file itself is fine, but it could not be saved in this module's folder "
-        f"({cannot_write(err)}), so it was not used; please ask your trainer to make the "
-        "folder writable or to free some space, then upload the file again"
-    )
-
-
-def _fault(err: Exception) -> str:
-    where = traceback.extract_tb(err.__traceback__)[-1]
-    return (
-        f"the analysis stopped on an unexpected problem ({type(err).__name__}: {err}, in "
-        f"{Path(where.filename).name} line {where.lineno}); this is a fault of the course, not "
-        "of your file: please tell your trainer and send them the file"
-    )
+            self._refuse(name, [fault_text(err)])
 
 
 def panel(module: str, folder: Path | str | None = None) -> OwnDataPanel | None:
