@@ -411,9 +411,6 @@ def markdown_archive(report: Report, stem: str = "country-report") -> bytes:
     return buffer.getvalue()
 
 
-# the last line of a Markdown report as written: a check of the text above it
-
-
 def __getattr__(name: str) -> object:
     """What was here before :mod:`eic.report_files` held it (``write_report``,
     ``ReportFiles``, ...), for code written against it, such as a trainer's copy of the group
