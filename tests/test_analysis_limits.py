@@ -38,7 +38,7 @@ from eic.flows import check_flows, solve_unknown
 from eic.own_data import SPECS, OwnDataPanel
 from eic.portfolio import choose_portfolio
 from eic.report import Entry, build_report, describe
-from eic.report_pages import to_markdown
+from eic.report_markdown import to_markdown
 from eic.tables import TableError
 
 

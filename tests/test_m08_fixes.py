@@ -243,7 +243,8 @@ def test_the_report_says_when_each_action_starts_not_when_it_ends(seven_and_one_
 
 
 def test_every_action_not_now_still_gives_the_table_of_leads(tmp_path, monkeypatch):
-    from eic.report_pages import to_html, to_markdown
+    from eic.report_markdown import to_markdown
+    from eic.report_pages import to_html
 
     monkeypatch.setattr("eic.answers._ACTIVE", {})
     answered_roadmap(tmp_path, {GRANT: "not now"}, {GRANT: "Development bank"})
@@ -335,7 +336,7 @@ def test_the_roadmap_is_said_once_as_a_table_and_a_chart_not_as_lists_too(module
 
 def test_the_module_reads_jobs_swot_with_its_grid_roadmap_then_reflection(module_8_done):
     from eic.report import build_report
-    from eic.report_pages import to_markdown
+    from eic.report_markdown import to_markdown
 
     section = module_8_html(module_8_done)
     places = [

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from eic.answers import AnswerStore, activate
 from eic.own_data import SPECS, OwnDataPanel
 from eic.report import build_report
-from eic.report_pages import to_html, to_markdown
+from eic.report_markdown import to_markdown
+from eic.report_pages import to_html
 from eic.table_templates import template_csv, template_xlsx
 
 

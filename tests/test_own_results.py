@@ -21,7 +21,8 @@ from eic.course import syllabus
 from eic.own_data import SPECS, OwnDataPanel
 from eic.own_results import saved_results
 from eic.report import build_report
-from eic.report_pages import markdown_archive, to_html, to_markdown
+from eic.report_markdown import markdown_archive, to_markdown
+from eic.report_pages import to_html
 from eic.table_templates import template_csv
 
 FOLDERS = {m["id"]: m["folder"] for m in syllabus()["modules"]}

@@ -421,7 +421,7 @@ def test_a_recorded_plan_with_an_activity_the_factors_no_longer_have_is_shown_no
     tmp_path, monkeypatch
 ):
     from eic.report import build_report
-    from eic.report_pages import to_markdown
+    from eic.report_markdown import to_markdown
     from eic.strategy_panels import jobs_explorer
     from eic.worksheet import Worksheet
 

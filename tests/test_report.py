@@ -198,7 +198,7 @@ def test_the_markdown_download_holds_the_text_and_every_chart_it_links(participa
     import re
     import zipfile
 
-    from eic.report_pages import markdown_archive
+    from eic.report_markdown import markdown_archive
 
     archive = zipfile.ZipFile(io.BytesIO(markdown_archive(build_report(
         [("Ana Reyes", participant)], country="Philippines"))))  # fmt: skip
@@ -266,7 +266,7 @@ def test_a_roadmap_action_with_no_lead_yet_is_reported_as_such_not_left_out(tmp_
 
 
 def test_a_checklists_items_are_reported_in_the_worksheets_order(tmp_path, monkeypatch):
-    from eic.report_pages import to_markdown
+    from eic.report_markdown import to_markdown
     from eic.worksheet import Worksheet
 
     monkeypatch.setattr("eic.answers._ACTIVE", {})
@@ -282,7 +282,7 @@ def test_a_checklists_items_are_reported_in_the_worksheets_order(tmp_path, monke
 
 
 def test_the_cluster_named_heads_the_report_and_none_is_invented(participant):
-    from eic.report_pages import to_markdown
+    from eic.report_markdown import to_markdown
 
     named = build_report([("Ana Reyes", participant)], country="Philippines",
                          cluster="  Eastern fringe dyeing cluster ")  # fmt: skip
@@ -491,7 +491,7 @@ def test_a_country_reads_with_the_in_a_sentence_where_english_puts_one(typed, in
 
 @pytest.mark.parametrize("typed", ["Philippines", "The Philippines"])
 def test_the_reports_sentences_name_the_philippines_with_the(participant, typed):
-    from eic.report_pages import to_markdown
+    from eic.report_markdown import to_markdown
 
     report = build_report([("Ana Reyes", participant)], country=typed)
     for text in (to_html(report), to_markdown(report)[0]):
@@ -503,7 +503,7 @@ def test_the_reports_sentences_name_the_philippines_with_the(participant, typed)
 
 
 def test_each_charts_caption_is_written_once(participant):
-    from eic.report_pages import to_markdown
+    from eic.report_markdown import to_markdown
 
     with_a_jobs_plan_and_a_roadmap(participant)
     report = build_report([("Ana Reyes", participant)], country="Philippines")
@@ -534,7 +534,7 @@ def check_pressed_before_answering(folder) -> None:
 
 
 def test_a_module_whose_entries_all_say_nothing_is_not_yet_done(tmp_path, monkeypatch):
-    from eic.report_pages import to_markdown
+    from eic.report_markdown import to_markdown
 
     monkeypatch.setattr("eic.answers._ACTIVE", {})
     folder = tmp_path / "vn-03"
@@ -549,7 +549,7 @@ def test_a_module_whose_entries_all_say_nothing_is_not_yet_done(tmp_path, monkey
 
 
 def test_a_group_report_leaves_out_a_members_entries_that_say_nothing(tmp_path, monkeypatch):
-    from eic.report_pages import to_markdown
+    from eic.report_markdown import to_markdown
 
     monkeypatch.setattr("eic.answers._ACTIVE", {})
     huong, duc = tmp_path / "vn-01", tmp_path / "vn-03"

@@ -1,5 +1,6 @@
 """The country report's files, beside a participant's answers: its web page, its Word
-document and its Markdown (:mod:`eic.report_pages` makes them).
+document and its Markdown (:mod:`eic.report_pages` and :mod:`eic.report_markdown` make
+them).
 
 :func:`write_report` writes each file whole (:func:`eic.file_lock.write_whole`): a full disk
 leaves the report made before as it was. The Markdown file is there to be edited, and a
@@ -20,7 +21,8 @@ from pathlib import Path
 from eic import report_docx
 from eic.file_lock import write_whole
 from eic.report import Report
-from eic.report_pages import to_html, to_markdown
+from eic.report_markdown import to_markdown
+from eic.report_pages import to_html
 
 _WRITTEN = (
     "<!-- Written by the EIC Course (check {check}). If you edit this file here, making the "

@@ -34,7 +34,7 @@ from eic.report_figures import (
     planned_quantities,
 )
 from eic.report_files import write_report
-from eic.report_pages import markdown_archive
+from eic.report_markdown import markdown_archive
 from eic.strategy import roadmap_chart, roadmap_from_terms, roadmap_summary
 from eic.typed_numbers import number_text, parse_number, read_answer_number
 
