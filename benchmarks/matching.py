@@ -1,6 +1,6 @@
 """How by-product matching scales: 1,000 and 10,000 firms with 20 materials.
 
-The inventories come from ``eic.symbiosis.random_inventory``: one firm per km², each
+The inventories come from ``eic.firm_inventory.random_inventory``: one firm per km², each
 supplying one material and needing another, so a larger cluster covers a larger area (as
 a real region would) rather than packing more firms into the same square. Both sizes are
 measured alternately in the same run, ``--repeat`` times each; the table gives the median
@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
 
-from eic.symbiosis import allocate_exchanges, match_by_products, random_inventory  # noqa: E402
+from eic.firm_inventory import random_inventory  # noqa: E402
+from eic.symbiosis import allocate_exchanges, match_by_products  # noqa: E402
 
 DISTANCE_KM = 5.0
 

@@ -11,9 +11,9 @@ import pytest
 from conftest import workbook
 
 from eic.data import load
+from eic.firm_inventory import check_inventory
 from eic.grouped_rows import fill_grouped
 from eic.own_data import SPECS, OwnDataPanel
-from eic.symbiosis import check_inventory
 from eic.tables import TableError
 
 INVENTORY = load("sme_inventory")

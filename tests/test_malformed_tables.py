@@ -20,6 +20,7 @@ from eic import (
     clusters,
     cooperation,
     cost_sharing,
+    firm_inventory,
     flows,
     jobs,
     policy,
@@ -109,7 +110,7 @@ ENTRY_POINTS = {
     "unknown flow": (names(flows.FLOW_COLUMNS), flows.solve_unknown),
     "Sankey diagram": (names(flows.FLOW_COLUMNS), lambda t: flows.sankey_chart(t, "water")),
     "by-product matching": (
-        names(symbiosis.INVENTORY_COLUMNS),
+        names(firm_inventory.INVENTORY_COLUMNS),
         lambda t: symbiosis.match_by_products(t, max_distance_km=10),
     ),
     "appraisal": (names(appraisal.OPTION_COLUMNS), lambda t: appraisal.appraise(t, 0.1)),

@@ -13,17 +13,19 @@ import pandas as pd
 import pytest
 from conftest import shown_html, widgets_in
 
+import eic.firm_inventory as firm_inventory
 import eic.own_analyses as own
 import eic.own_symbiosis as own_symbiosis
 import eic.symbiosis as symbiosis
 from eic import widgets as w
+from eic.firm_inventory import check_inventory
 from eic.own_analyses import (
     CHART_EXCHANGES,
     TABLE_EXCHANGES,
     feasible_exchange_counts,
     inventory_analysis,
 )
-from eic.symbiosis import allocate_exchanges, check_inventory, match_by_products
+from eic.symbiosis import allocate_exchanges, match_by_products
 
 
 def dense_inventory(rows: int, *, seed: int, side_km: float = 50) -> pd.DataFrame:
@@ -158,7 +160,7 @@ def test_many_exchanges_show_the_largest_on_the_map_and_in_the_table_and_all_in_
 
 
 def test_a_few_exchanges_are_all_drawn_and_listed_without_a_download():
-    table = check_inventory(symbiosis.random_inventory(12, 3, seed=1))
+    table = check_inventory(firm_inventory.random_inventory(12, 3, seed=1))
     box = inventory_analysis(table, settings={"distance_km": 100})
     allocation = allocate_exchanges(match_by_products(table, max_distance_km=100))
     assert 0 < len(allocation) <= TABLE_EXCHANGES
@@ -176,7 +178,7 @@ def test_a_few_exchanges_are_all_drawn_and_listed_without_a_download():
      ({"distance_km": True}, 15), ({}, 15), (None, 15)],
 )  # fmt: skip
 def test_the_distance_limit_starts_where_it_was_kept(kept, start):
-    table = check_inventory(symbiosis.random_inventory(12, 3, seed=1))
+    table = check_inventory(firm_inventory.random_inventory(12, 3, seed=1))
     kept_now = []
     box = inventory_analysis(table, settings=kept, remember=kept_now.append)
     distance = slider_of(box)
@@ -186,7 +188,7 @@ def test_the_distance_limit_starts_where_it_was_kept(kept, start):
 
 
 def test_a_distance_that_cannot_be_kept_is_said_and_the_analysis_goes_on():
-    table = check_inventory(symbiosis.random_inventory(12, 3, seed=1))
+    table = check_inventory(firm_inventory.random_inventory(12, 3, seed=1))
 
     def full(_settings):
         raise OSError(28, "No space left on device")

@@ -92,9 +92,9 @@ def _columns(module):
     from eic.appraisal import OPTION_COLUMNS
     from eic.clusters import EMPLOYMENT_COLUMNS
     from eic.cost_sharing import FIRM_COLUMNS
+    from eic.firm_inventory import INVENTORY_COLUMNS
     from eic.flows import FLOW_COLUMNS
     from eic.policy import INSTRUMENT_COLUMNS
-    from eic.symbiosis import INVENTORY_COLUMNS
 
     return {
         "m02": EMPLOYMENT_COLUMNS,

@@ -15,11 +15,12 @@ import pytest
 from conftest import shown_html, widgets_in
 
 from eic import data
+from eic.firm_inventory import check_inventory
 from eic.flows import check_flows
 from eic.missing_flows import solve_unknowns
 from eic.own_data import SPECS, OwnDataPanel
 from eic.panels import cost_sharing_explorer, lq_explorer, portfolio_explorer
-from eic.symbiosis import check_inventory, match_by_products, network_summary
+from eic.symbiosis import match_by_products, network_summary
 from eic.table_templates import template_csv
 from eic.tables import TableError
 

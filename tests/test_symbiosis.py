@@ -14,19 +14,17 @@ from hypothesis import strategies as st
 from matplotlib.colors import to_rgb
 
 from eic import data
+from eic.firm_inventory import check_inventory, firm_positions, random_inventory
 from eic.symbiosis import (
     Factors,
     allocate_exchanges,
-    check_inventory,
     check_materials,
     chertow_3_2,
     diverted_and_shared,
     exchanges_from,
-    firm_positions,
     match_by_products,
     network_chart,
     network_summary,
-    random_inventory,
     savings,
     totals,
     without_partner,

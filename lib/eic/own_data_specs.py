@@ -77,9 +77,9 @@ def _checks() -> dict[str, Callable[[pd.DataFrame], pd.DataFrame]]:
     from eic.appraisal import check_options
     from eic.clusters import check_employment
     from eic.cost_sharing import check_firms
+    from eic.firm_inventory import check_inventory
     from eic.flows import check_flows
     from eic.policy import check_instruments
-    from eic.symbiosis import check_inventory
 
     return {
         "m02": check_employment,

@@ -174,10 +174,10 @@ def inventory_analysis(
     ``remember`` is called with it each time it is changed, to keep it.
     """
     from eic.explorers import Explorer
+    from eic.firm_inventory import firm_positions
     from eic.symbiosis import (
         allocate_exchanges,
         exchanges_from,
-        firm_positions,
         match_by_products,
         network_chart,
         network_summary,

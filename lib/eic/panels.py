@@ -19,6 +19,7 @@ from eic import widgets as w
 from eic.clusters import NATION, average_of, candidate_clusters, lq_chart
 from eic.cost_panels import cost_sharing_explorer, portfolio_explorer
 from eic.explorers import Explorer, show, table_html, toggle
+from eic.firm_inventory import firm_positions
 from eic.flows import balance, eco_efficiency, reuse_scenario, sankey_chart
 from eic.grading import grading_mode
 from eic.number_slider import percent_slider, slider
@@ -28,7 +29,6 @@ from eic.symbiosis import (
     chertow_3_2,
     diverted_and_shared,
     exchanges_from,
-    firm_positions,
     match_by_products,
     network_chart,
     network_summary,

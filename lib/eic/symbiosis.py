@@ -1,9 +1,9 @@
 """Module 4: by-product matching, allocation, savings and the symbiosis network.
 
 A firm inventory has one row per material a firm supplies (a by-product it must otherwise
-dispose of) or needs (an input it now buys new): the firm, its location (x and y in km on
-a local map), whether it ``supplies`` or ``needs`` the material, the tonnes per year, and
-a quality grade (1 = cleanest). A supply can go to a need of the same material when its
+dispose of) or needs (an input it now buys new), with the firm's location, the tonnes per
+year and a quality grade (1 = cleanest); its columns and checks are in
+:mod:`eic.firm_inventory`. A supply can go to a need of the same material when its
 grade is no worse than the grade the receiver accepts and the two firms are within a
 distance limit.
 
@@ -32,11 +32,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from eic.grouped_rows import fill_grouped
+from eic.firm_inventory import check_inventory
 
 # the modules draw their network chart through this module (it lives in eic.network_chart)
 from eic.network_chart import network_chart as network_chart
-from eic.positions import LATLON_NAMES, degrees_in_km, km_from_degrees
 from eic.symbiosis_network import (
     LINK_COLUMNS,
     NetworkSummary,
@@ -47,8 +46,8 @@ from eic.symbiosis_network import (
     network_summary,
     without_partner,
 )
-from eic.table_cells import Column, row_label
-from eic.tables import TableError, check_table, normalise_name, table_problems
+from eic.table_cells import Column
+from eic.tables import check_table
 
 # networkx and scipy take about a second to import together, so each function that uses
 # them imports them: a notebook that never matches firms or draws a network does not wait.
@@ -56,118 +55,26 @@ from eic.tables import TableError, check_table, normalise_name, table_problems
 # with the network's names, which moved to eic.symbiosis_network, re-exported so that
 # `from eic.symbiosis import network_summary` and the like keep working
 __all__ = [
-    "FLOWS",
-    "INVENTORY_COLUMNS",
-    "LATLON_COLUMNS",
     "LINK_COLUMNS",
     "MATERIAL_COLUMNS",
     "Factors",
     "NetworkSummary",
     "allocate_exchanges",
-    "check_inventory",
     "check_links",
     "check_materials",
     "chertow_3_2",
     "diverted_and_shared",
     "degree_table",
     "exchanges_from",
-    "firm_positions",
     "link_graph",
     "match_by_products",
     "net_saving_per_tonne",
     "network_chart",
     "network_summary",
-    "random_inventory",
     "savings",
     "totals",
     "without_partner",
 ]
-
-FLOWS = ("supplies", "needs")
-# the columns a firm's rows share, which a list may give once above its materials
-FIRM_PLACE = ("firm", "x_km", "y_km")
-INVENTORY_COLUMNS = (
-    Column("firm", "text"),
-    Column("x_km", "number", unit="km", minimum=None),
-    Column("y_km", "number", unit="km", minimum=None),
-    Column("flow", "text", allowed=FLOWS),
-    Column("material", "text"),
-    Column("tonnes_per_year", "number", unit="t/yr"),
-    Column("grade", "number", unit="grade (1 = cleanest)", minimum=1),
-)
-
-
-# Positions may be given as latitude and longitude (degrees) in place of x_km and y_km
-LATLON_COLUMNS = (
-    INVENTORY_COLUMNS[0],
-    Column("latitude", "number", unit="degrees north (-90 to 90)", minimum=-90, maximum=90),
-    Column("longitude", "number", unit="degrees east (-180 to 180)", minimum=-180,
-           maximum=180),
-    *INVENTORY_COLUMNS[3:],
-)  # fmt: skip
-
-
-def _from_latitude_longitude(table: pd.DataFrame) -> pd.DataFrame | None:
-    """The inventory with x_km and y_km from its latitude and longitude columns, or None
-    when it has x_km and y_km (or no latitude and longitude)."""
-    names = {normalise_name(h) for h in table.columns}
-    found = {LATLON_NAMES[n]: h for h in table.columns if (n := normalise_name(h)) in LATLON_NAMES}
-    if {"x_km", "y_km"} & names or set(found) != {"latitude", "longitude"}:
-        return None
-    clean = check_table(
-        table.rename(columns={h: n for n, h in found.items()}),
-        LATLON_COLUMNS,
-        what="firm inventory",
-        key=["firm", "flow", "material"],
-    )
-    x, y = km_from_degrees(clean["latitude"], clean["longitude"])
-    clean = clean.assign(x_km=x, y_km=y)
-    return clean[[c.name for c in INVENTORY_COLUMNS]]
-
-
-def check_inventory(table: pd.DataFrame) -> pd.DataFrame:
-    """Check a firm inventory; return a clean copy or raise :class:`~eic.tables.TableError`.
-
-    Besides the columns' own checks: grades are whole numbers, each firm has one location,
-    a firm lists each material once per direction, and x_km and y_km are not latitude and
-    longitude pasted in (see :func:`eic.positions.degrees_in_km`). Positions may be given instead as
-    columns ``latitude`` and ``longitude`` in degrees: they become x_km and y_km
-    (:func:`eic.positions.km_from_degrees`).
-    """
-    clean, notes = None, []
-    if isinstance(table, pd.DataFrame):
-        # a firm's name and location given once above the materials it lists
-        table, notes = fill_grouped(table, [*FIRM_PLACE, "latitude", "longitude"], "firm")
-        clean = _from_latitude_longitude(table)
-    problems: list[str] = []
-    if clean is None:
-        # every problem of the table at once: its cells' and the inventory's own below
-        clean, problems = table_problems(
-            table, INVENTORY_COLUMNS, what="firm inventory", key=["firm", "flow", "material"]
-        )
-        degrees = None if problems else degrees_in_km(clean)
-        if degrees:
-            raise TableError("firm inventory", [degrees])
-    clean["material"] = clean["material"].str.lower()
-    for position, grade in enumerate(clean["grade"]):
-        if pd.notna(grade) and grade != int(grade):
-            problems.append(
-                f"column 'grade' in {row_label(position)} is {grade:g}; use a whole number "
-                "(1 = cleanest)"
-            )
-    places = clean.groupby("firm", sort=False)[["x_km", "y_km"]].nunique()
-    for firm in places.index[(places > 1).any(axis=1)]:
-        rows = ", ".join(row_label(p) for p in np.flatnonzero(clean["firm"] == firm))
-        problems.append(
-            f"firm '{firm}' has more than one location ({rows}); give it the same x_km and "
-            "y_km on every row"
-        )
-    if problems:
-        raise TableError("firm inventory", problems)
-    clean["grade"] = clean["grade"].astype(int)
-    if notes:  # said to the participant with the upload's own notes
-        clean.attrs["notes"] = notes
-    return clean
 
 
 def match_by_products(inventory: pd.DataFrame, *, max_distance_km: float) -> pd.DataFrame:
@@ -398,34 +305,6 @@ def diverted_and_shared(account: pd.DataFrame, materials: pd.DataFrame) -> dict[
         "diverted": float((tonnes * trucked).sum()),
         "shared": float((tonnes * (1 - trucked)).sum()),
     }
-
-
-def firm_positions(inventory: pd.DataFrame) -> dict[str, tuple[float, float]]:
-    """Each firm's (x, y) location in km, for drawing the network on a map."""
-    clean = check_inventory(inventory)
-    first = clean.drop_duplicates("firm")
-    return {f: (x, y) for f, x, y in zip(first["firm"], first["x_km"], first["y_km"], strict=True)}
-
-
-def random_inventory(firms: int, materials: int = 20, *, seed: int = 0) -> pd.DataFrame:
-    """A synthetic inventory for benchmarks: ``firms`` firms at one firm per km², each
-    supplying one material and needing another (random tonnes 10-1,000 t/yr, grades 1-3)."""
-    rng = np.random.default_rng(seed)
-    side = float(np.sqrt(firms))
-    names = np.array([f"F{i}" for i in range(firms)])
-    x, y = rng.uniform(0, side, firms), rng.uniform(0, side, firms)
-    table = pd.DataFrame(
-        {
-            "firm": np.concatenate([names, names]),
-            "x_km": np.concatenate([x, x]),
-            "y_km": np.concatenate([y, y]),
-            "flow": ["supplies"] * firms + ["needs"] * firms,
-            "material": [f"m{k}" for k in rng.integers(0, materials, 2 * firms)],
-            "tonnes_per_year": rng.integers(10, 1000, 2 * firms).astype(float),
-            "grade": rng.integers(1, 4, 2 * firms),
-        }
-    )
-    return table.drop_duplicates(["firm", "flow", "material"]).reset_index(drop=True)
 
 
 def exchanges_from(allocation: pd.DataFrame) -> pd.DataFrame:
