@@ -24,13 +24,11 @@ from eic.appraisal import (
     check_options,
     discounted_payback,
     irr,
-    mac_chart,
-    mac_curve,
-    mac_curve_description,
     marginal_abatement_cost,
     npv,
     simple_payback,
 )
+from eic.mac_curve import mac_chart, mac_curve, mac_curve_description
 from eic.portfolio import Portfolio, choose_portfolio, greedy_portfolio
 from eic.tables import TableError
 

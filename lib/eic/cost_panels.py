@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from eic.appraisal import appraise, mac_chart, mac_curve, mac_curve_description
+from eic.appraisal import appraise
 from eic.cost_sharing import (
     COD_USD_PER_KG,
     RULES,
@@ -21,6 +21,7 @@ from eic.cost_sharing import (
     shares_description,
 )
 from eic.explorers import Explorer, show, table_html, toggle
+from eic.mac_curve import mac_chart, mac_curve, mac_curve_description
 from eic.number_slider import slider
 from eic.portfolio import choose_portfolio, greedy_portfolio
 from eic.slider_scales import Scale

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from eic.appraisal import MAX_OPTIONS, OBJECTIVES, and_list, appraised_columns, as_number, mac_curve
+from eic.appraisal import MAX_OPTIONS, OBJECTIVES, and_list, appraised_columns, as_number
+from eic.mac_curve import mac_curve
 
 
 @dataclass(frozen=True)
