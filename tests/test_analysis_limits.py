@@ -32,8 +32,8 @@ from eic.cost_sharing import (
     equal_shares,
     plant_cost,
     shapley_shares,
-    shares_chart,
 )
+from eic.cost_sharing_chart import shares_chart
 from eic.flows import check_flows, solve_unknown
 from eic.own_data import SPECS, OwnDataPanel
 from eic.portfolio import choose_portfolio

@@ -175,7 +175,8 @@ def test_two_kernels_find_the_same_key_for_the_same_chart(cache):
     probe = (
         "from eic import chart_cache, data\n"
         "from eic.clusters import lq_chart\n"
-        "from eic.cost_sharing import cetp_plant_cost, compare_rules, shares_chart\n"
+        "from eic.cost_sharing import cetp_plant_cost, compare_rules\n"
+        "from eic.cost_sharing_chart import shares_chart\n"
         "table = compare_rules(data.load('cetp_firms'), cetp_plant_cost)\n"
         "assert any(r.objections for r in table.attrs['core'].values())\n"
         "print(chart_cache.key_of(shares_chart(table)))"

@@ -30,9 +30,8 @@ from eic.cost_sharing import (
     plant_cost,
     proportional_shares,
     shapley_shares,
-    shares_chart,
-    shares_description,
 )
+from eic.cost_sharing_chart import shares_chart, shares_description
 from eic.tables import TableError
 
 matplotlib.use("Agg")

@@ -1,4 +1,4 @@
-"""Module 6's chart of shares (eic.cost_sharing.shares_chart) stays readable for up to 100
+"""Module 6's chart of shares (eic.cost_sharing_chart.shares_chart) stays readable for up to 100
 firms with long names in any script: measured on the drawn picture, no two names overlap,
 none runs off the picture, and the key covers no bar and no stand-alone mark."""
 
@@ -13,7 +13,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.transforms import Bbox
 
 from eic import data
-from eic.cost_sharing import MAX_FIRMS, cetp_plant_cost, compare_rules, shares_chart
+from eic.cost_sharing import MAX_FIRMS, cetp_plant_cost, compare_rules
+from eic.cost_sharing_chart import shares_chart
 
 matplotlib.use("Agg")
 

@@ -12,14 +12,8 @@ from collections.abc import Callable
 import pandas as pd
 
 from eic.appraisal import appraise
-from eic.cost_sharing import (
-    COD_USD_PER_KG,
-    RULES,
-    cetp_plant_cost,
-    compare_rules,
-    shares_chart,
-    shares_description,
-)
+from eic.cost_sharing import COD_USD_PER_KG, RULES, cetp_plant_cost, compare_rules
+from eic.cost_sharing_chart import shares_chart, shares_description
 from eic.explorers import Explorer, show, table_html, toggle
 from eic.mac_curve import mac_chart, mac_curve, mac_curve_description
 from eic.number_slider import slider
