@@ -214,6 +214,24 @@ def chart_cache_of_this_run(tmp_path_factory) -> Path:
     return folder
 
 
+def answer_files_in_the_course() -> set[Path]:
+    """Answer files in the course folder itself and in its module folders."""
+    folders = [ROOT, *ROOT.glob("source/m*"), *ROOT.glob("release/m*")]
+    return {f for d in folders for f in d.iterdir() if f.is_file() and is_answer_file(f.name)}
+
+
+@pytest.fixture(autouse=True)
+def the_course_folder_is_left_clean():
+    """A test records answers in its own temporary folder, never in the course's: a test
+    that leaves an answer file there fails, naming it, and the file is removed."""
+    before = answer_files_in_the_course()
+    yield
+    left = sorted(answer_files_in_the_course() - before)
+    for path in left:
+        path.unlink(missing_ok=True)
+    assert not left, f"the test left answer files in the course: {[str(p) for p in left]}"
+
+
 @pytest.fixture(scope="session")
 def model_answers(tmp_path_factory) -> dict[str, dict]:
     """For each module: its id and the model answers its instructor notebook records."""

@@ -273,10 +273,13 @@ def damaged_course(tmp_path, judgement):
 def click_report(course):
     from eic.strategy_panels import report_panel
 
-    panel = report_panel(course, save_to=course / "m08-country-strategy")
-    panel.children[0].children[0].value = "Ana Reyes"
-    panel.children[0].children[1].value = "Philippines"
-    panel.children[1].click()
+    module_8 = course / "m08-country-strategy"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(module_8)  # where Module 8's notebook runs, and records the details
+        panel = report_panel(course, save_to=module_8)
+        panel.children[0].children[0].value = "Ana Reyes"
+        panel.children[0].children[1].value = "Philippines"
+        panel.children[1].click()
     return panel.children[2].value
 
 

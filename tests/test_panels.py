@@ -297,6 +297,7 @@ def test_the_report_button_says_it_is_making_the_report_and_waits_until_it_is_ma
     import eic.strategy_panels as panels
 
     monkeypatch.setattr("eic.answers._ACTIVE", {})
+    monkeypatch.chdir(tmp_path)
     course = tmp_path / "course"
     made = panels.report_panel(course, save_to=course / "m08-country-strategy")
     button, result = made.children[1], made.children[2]
