@@ -34,17 +34,14 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell
-from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
 from voila_render import MINIMAL, course_copy, use_own_chart_cache  # noqa: E402
 
-from eic.chart_prefill import KERNEL_SETTINGS, draw_charts  # noqa: E402
+from eic.chart_prefill import draw_charts, notebook_client, participant_env  # noqa: E402
 from eic.course import syllabus  # noqa: E402
 
 IMPORTS = "import pandas, ipywidgets"
@@ -77,15 +74,9 @@ print(_bench_charts[0], 'matplotlib' in sys.modules,
 
 def measure(path: Path, *, imports: str, charts: bool) -> dict[str, float]:
     """The parts of one cold start of the notebook at ``path``, in seconds."""
-    nb = nbformat.read(path, as_version=4)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
-    client = NotebookClient(
-        nb,
-        timeout=300,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        config=Config(KERNEL_SETTINGS),
-    )
+    client = notebook_client(path)
+    nb = client.nb
+    env = participant_env()
     # the notebook's own code cells, listed first: nbclient stores each extra cell run
     # below (the imports, the timer) in the notebook at the index it is given
     code = [(index, cell) for index, cell in enumerate(nb.cells) if cell.cell_type == "code"]

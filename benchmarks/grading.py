@@ -31,14 +31,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
-from traitlets.config import Config
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
-from eic.chart_prefill import KERNEL_SETTINGS  # noqa: E402
+from eic.chart_prefill import notebook_client, participant_env  # noqa: E402
 from eic.trainer.course import Course, Module  # noqa: E402
 from eic.trainer.release import generate  # noqa: E402
 from eic.trainer.roster import import_participants, read_roster  # noqa: E402
@@ -100,15 +96,8 @@ def varied_answers(model: dict, rng: random.Random) -> dict:
 def model_answers(course: Course, module: Module) -> dict:
     """Run the instructor notebook, which records the module's model answers."""
     path = course.root / "source" / module.folder / module.notebook
-    nb = nbformat.read(path, as_version=4)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
-    client = NotebookClient(
-        nb,
-        timeout=300,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        config=Config(KERNEL_SETTINGS),
-    )
+    client = notebook_client(path)
+    env = participant_env()
     client.execute(env=env)
     model = path.parent / f"{module.id}-answers.model.json"
     return json.loads(model.read_text(encoding="utf-8"))["answers"]

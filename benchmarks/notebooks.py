@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import sys
@@ -26,14 +25,12 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
-from traitlets.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
-from eic.chart_prefill import KERNEL_SETTINGS  # noqa: E402
+from eic.chart_prefill import notebook_client, participant_env  # noqa: E402
 from eic.course import syllabus  # noqa: E402
 
 IGNORE = shutil.ignore_patterns("*-answers*.json*", ".*-answers*", ".ipynb_checkpoints")
@@ -41,15 +38,8 @@ IGNORE = shutil.ignore_patterns("*-answers*.json*", ".*-answers*", ".ipynb_check
 
 def execute(path: Path) -> float:
     """Seconds to start a kernel in the notebook's folder and run every cell."""
-    nb = nbformat.read(path, as_version=4)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
-    client = NotebookClient(
-        nb,
-        timeout=300,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
-        config=Config(KERNEL_SETTINGS),
-    )
+    client = notebook_client(path)
+    env = participant_env()
     start = time.perf_counter()
     client.execute(env=env)
     return time.perf_counter() - start

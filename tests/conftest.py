@@ -24,6 +24,7 @@ import pytest
 from nbclient import NotebookClient
 
 from eic.answers import AnswerStore, activate
+from eic.chart_prefill import participant_env
 from eic.course import syllabus
 from eic.own_data import SPECS
 
@@ -194,7 +195,7 @@ def copy_course(dest: Path, *, release: bool = True) -> Path:
 def run_notebook(path: Path, *, env: dict[str, str] | None = None, timeout: int = 180):
     """Execute a notebook in its own folder like a participant's "Run All"; return it."""
     nb = nbformat.read(path, as_version=4)
-    kernel_env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
+    kernel_env = participant_env()
     kernel_env.update(env or {})
     client = NotebookClient(
         nb,

@@ -14,11 +14,15 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from traitlets.config import Config
 
 from eic import chart_cache
 from eic.course import syllabus
+
+if TYPE_CHECKING:
+    from nbclient import NotebookClient
 
 # the kernels' traffic encrypted, with keys made for each kernel (its kernel spec supports
 # it): a kernel in plain text prints a warning about eavesdropping in the trainer's terminal
@@ -35,20 +39,36 @@ def release_notebooks(release: Path) -> list[Path]:
     return found
 
 
-def draw_charts(notebooks: list[Path]) -> int:
-    """Run each notebook once in a copy of its folder; the number of pictures then kept."""
+def participant_env() -> dict[str, str]:
+    """This process's environment as a participant's kernel has it: without nbgrader's or
+    Voila's settings, so that the notebook runs as it does when opened."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
+
+
+def notebook_client(path: Path, *, allow_errors: bool = False) -> NotebookClient:
+    """A client that runs the notebook at ``path`` in its own folder, in a kernel whose
+    traffic is encrypted (``KERNEL_SETTINGS``); its notebook is ``client.nb``."""
     import nbformat
     from nbclient import NotebookClient
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NBGRADER", "VOILA"))}
+    return NotebookClient(
+        nbformat.read(path, as_version=4),
+        timeout=300,
+        kernel_name="python3",
+        allow_errors=allow_errors,
+        resources={"metadata": {"path": str(path.parent)}},
+        config=Config(KERNEL_SETTINGS),
+    )
+
+
+def draw_charts(notebooks: list[Path]) -> int:
+    """Run each notebook once in a copy of its folder; the number of pictures then kept."""
+    env = participant_env()
     for path in notebooks:
         with tempfile.TemporaryDirectory(prefix="eic-charts-") as tmp:
             folder = Path(shutil.copytree(path.parent, Path(tmp) / path.parent.name))
-            nb = nbformat.read(folder / path.name, as_version=4)
-            client = NotebookClient(
-                nb, timeout=300, kernel_name="python3", allow_errors=True,
-                resources={"metadata": {"path": str(folder)}}, config=Config(KERNEL_SETTINGS),
-            )  # fmt: skip
+            client = notebook_client(folder / path.name, allow_errors=True)
+            nb = client.nb
             with client.setup_kernel(env=env):
                 for index, cell in enumerate(nb.cells):
                     if cell.cell_type == "code":
