@@ -378,3 +378,28 @@ def test_the_shares_chart_alt_text_gives_each_firms_shares_and_the_core_verdicts
     assert text.endswith(
         "In the core: Shapley value. Not in the core: Equal shares and By effluent volume."
     )
+
+
+@pytest.mark.parametrize(
+    "heading", ["COD (mg/l)", "COD mg/L", "COD", "cod_mg_l", "COD concentration (mg/L)"]
+)
+def test_a_cod_column_under_another_heading_is_refused_not_taken_as_no_cod(heading):
+    # left out without a word, its COD would be taken as 0 and the shares would change
+    firms = pd.DataFrame(
+        {"firm": ["Tannery", "Dye house"], "effluent_m3_per_day": [150, 250], heading: [6000, 700]}
+    )
+    with pytest.raises(TableError) as caught:
+        check_firms(firms)
+    (said, _) = caught.value.problems
+    assert said == (
+        f"column '{heading}' is not read under that heading; if it is 'cod_mg_per_l', give it "
+        "that heading, or else delete the column"
+    )
+    renamed = check_firms(firms.rename(columns={heading: "cod_mg_per_l"}))
+    assert renamed["cod_mg_per_l"].tolist() == [6000, 700]
+
+
+def test_a_column_unlike_any_the_table_reads_is_still_left_out_quietly():
+    firms = pd.DataFrame({"firm": ["A", "B"], "effluent_m3_per_day": [150, 250],
+                          "notes": ["x", "y"]})  # fmt: skip
+    assert list(check_firms(firms).columns) == ["firm", "effluent_m3_per_day", "cod_mg_per_l"]

@@ -126,13 +126,19 @@ def table_problems(
     wanted = [c.name for c in columns]
     spare = [h for h in headings if h not in wanted]
     for column in columns:
-        if column.name in headings or column.optional:
+        if column.name in headings:
             continue
-        close = (
-            difflib.get_close_matches(column.name, spare, n=1, cutoff=0.6)
-            or [h for h in spare if h and h.split("_")[0] == column.name.split("_")[0]][:1]
-        )
-        hint = f"; is '{headings[close[0]]}' meant to be '{column.name}'?" if close else ""
+        close = _close_heading(column.name, spare)
+        if column.optional:
+            # a column the table may leave out, under another heading: left out without a
+            # word, its numbers would silently not count (a COD column headed "COD (mg/l)")
+            if close:
+                problems.append(
+                    f"column '{headings[close]}' is not read under that heading; if it is "
+                    f"'{column.name}', give it that heading, or else delete the column"
+                )
+            continue
+        hint = f"; is '{headings[close]}' meant to be '{column.name}'?" if close else ""
         problems.append(f"column '{column.name}' is missing{hint}")
     if problems:
         found = ", ".join(f"'{h}'" for h in table.columns)
@@ -158,6 +164,14 @@ def table_problems(
     if totals is not None and totals.name in present and problems:
         problems.extend(_named_totals(present[totals.name], skip, problems, totals))
     return clean, said + problems
+
+
+def _close_heading(name: str, headings: list[str]) -> str | None:
+    """The heading among ``headings`` (as the code spells them) that looks like column
+    ``name`` written another way ("cod_mg_l", "cod" for "cod_mg_per_l"), or None."""
+    close = difflib.get_close_matches(name, headings, n=1, cutoff=0.6)
+    close = close or [h for h in headings if h and h.split("_")[0] == name.split("_")[0]]
+    return close[0] if close else None
 
 
 def _named_totals(
