@@ -280,3 +280,31 @@ def test_a_series_of_fiscal_years_in_a_csv_file_is_uploaded_and_analysed(folder)
     assert read in shown
     saved = pd.read_csv(panel.file.path)
     assert sorted(set(saved["year"])) == [2010, 2020]
+
+
+@pytest.mark.parametrize(
+    "heading, cells",
+    [
+        ("STT", [1, 2, 3, 4]),  # Viet Nam's row numbers
+        ("No.", [1, 2, 3, 4]),  # Indonesia's
+        ("#", [1, 2, 3, 4]),
+        ("ลำดับ", [1, 2, 3, 4]),  # a row number under a heading in Thai
+        ("Province code", [14, 15, 14, 15]),
+        ("Kode", [14, 15, 14, 15]),
+        ("Labour force", [1000, 2000, 1100, 2100]),
+    ],
+)
+def test_a_row_number_code_or_labour_force_column_is_not_read_as_a_sector(heading, cells):
+    table = YEARBOOK.assign(**{heading: cells})[[heading, *YEARBOOK.columns]]
+    read = check_employment(table)
+    # the analysis is that of the sectors alone, as if the column were not there
+    assert list(dict.fromkeys(read["sector"])) == ["Textiles", "Services", "Mining"]
+    pd.testing.assert_frame_equal(location_quotients(table), location_quotients(YEARBOOK))
+    (note,) = read.attrs["notes"]
+    assert f"column '{heading}' was not used: it is not a sector's employment" in note
+
+
+def test_a_sector_whose_numbers_only_look_like_row_numbers_in_places_stays_a_sector():
+    table = YEARBOOK.assign(Mining=[1, 2, 4, 3])  # not 1, 2, 3, ... down the rows
+    assert "Mining" in set(check_employment(table)["sector"])
+    assert "not used" not in check_employment(table).attrs["notes"][0]

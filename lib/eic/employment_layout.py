@@ -100,11 +100,14 @@ def long_from_wide(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         if "sector" in names:
             return _long_from_years(table, years)
         raise TableError(WHAT, [_no_sector(years)])
-    sectors = [
+    others = [
         heading
         for heading in table.columns
         if normalise_name(heading) not in ("region", "year") and str(heading).strip()
     ]
+    # a yearbook's row numbers ("No", "STT"), codes and the labour force are not sectors
+    left = [heading for heading in others if not_a_sector(heading, table[heading])]
+    sectors = [heading for heading in others if heading not in left]
     if "region" not in names or names & {"sector", "employment"} or len(sectors) < 2:
         return table, []
     shown = _listed(sectors)
@@ -131,7 +134,45 @@ def long_from_wide(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         "as the persons employed in its row's region and year and its column's sector: "
         f"{len(long):,} rows of region, sector, year and employment"
     )
+    if left:
+        they = "they are" if len(left) > 1 else "it is"
+        note += (
+            f"; column{'s' * (len(left) > 1)} {_listed(left)} {_were(left)} not used: {they} "
+            "not a sector's employment but the rows' numbers or codes, or a count such as the "
+            "labour force"
+        )
     return long, [note]
+
+
+# headings of a yearbook's columns that are not sectors, as the code spells them: row
+# numbers (Viet Nam's "STT", Indonesia's "No."), codes (a province's statistical code) and
+# counts of more than the employed
+_ROW_NUMBERS = re.compile(
+    r"(no|nr|nos|num|number|stt|tt|s_?no|sl_?no|sr_?no|serial(_no|_number)?|id|code|kode|"
+    r"index|row|rank|urut|no_urut|ref)|.*_(code|kode|id)|(code|kode)_.*"
+)
+_NOT_SECTORS = frozenset({
+    "labour_force", "labor_force", "population", "unemployed", "unemployment",
+    "working_age_population", "angkatan_kerja", "penduduk", "jumlah_penduduk",
+})  # fmt: skip
+
+
+def not_a_sector(heading: object, cells: pd.Series) -> bool:
+    """Whether a column of a table with a column per sector is something else: headed as
+    a row number or a code, or as the labour force or population, or holding the numbers
+    1, 2, 3, ... down its rows (a row number under any heading, "#" or "ลำดับ").
+
+    >>> not_a_sector("STT", pd.Series([7, 8])), not_a_sector("#", pd.Series([1, 2, 3]))
+    (True, True)
+    >>> not_a_sector("Textiles", pd.Series([1, 2])), not_a_sector("Mining", pd.Series([4, 2, 3]))
+    (False, False)
+    """
+    name = normalise_name(heading)
+    if _ROW_NUMBERS.fullmatch(name) or name in _NOT_SECTORS:
+        return True
+    numbers = pd.to_numeric(cells, errors="coerce")
+    counted = list(range(1, len(cells) + 1))
+    return len(cells) >= 3 and numbers.notna().all() and numbers.tolist() == counted
 
 
 def _long_from_years(table: pd.DataFrame, years: list) -> tuple[pd.DataFrame, list[str]]:
