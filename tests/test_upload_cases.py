@@ -6,6 +6,7 @@ written. Each is read as its author meant, or refused with the row, the column a
 from __future__ import annotations
 
 import html
+import io
 import os
 import re
 import struct
@@ -225,6 +226,42 @@ def test_hidden_sheets_are_not_read_by_default_nor_offered():
     )
     read = read_upload(content, "e.xlsx")
     assert read.sheet == "Employment" and read.sheets == ["Employment"]
+
+
+def hiding_rows(content: bytes, rows: list[int], *, filtered: bool = False) -> bytes:
+    """The workbook ``content`` with these rows of its sheet hidden, by hand or, with
+    ``filtered``, by a filter on the table (Excel marks a filtered-out row hidden too)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content))
+    sheet = book.active
+    for number in rows:
+        sheet.row_dimensions[number].hidden = True
+    if filtered:
+        sheet.auto_filter.ref = sheet.dimensions
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("filtered", [False, True])
+def test_rows_hidden_in_excel_are_left_out_and_the_note_names_them(folder, filtered):
+    content = hiding_rows(workbook({"Employment": EMPLOYMENT_ROWS}), [3, 5], filtered=filtered)
+    read = read_upload(content, "e.xlsx")
+    assert read.table["sector"].tolist() == ["Textiles", "Textiles"]
+    assert read.rows == [2, 4]  # messages still name the rows as Excel numbers them
+    assert "rows 3, 5 (2 rows) of the sheet, hidden in Excel (by hand or by a filter), were " \
+        "left out" in read.notes[-1]  # fmt: skip
+    # and the panel analyses what the participant sees, and says so
+    panel = OwnDataPanel(SPECS["m02"], folder)
+    panel.upload.value = as_upload(content, "e.xlsx")
+    assert "hidden in Excel" in shown(panel)
+    assert panel.table is not None and panel.table["sector"].tolist() == ["Textiles", "Textiles"]
+
+
+def test_a_workbook_with_no_hidden_rows_reads_every_row_without_a_note():
+    read = read_upload(hiding_rows(workbook({"Employment": EMPLOYMENT_ROWS}), []), "e.xlsx")
+    assert len(read.table) == 4 and not read.notes
 
 
 def test_a_sheet_of_notes_a_line_to_a_row_is_passed_over_for_the_table():

@@ -3,7 +3,9 @@ sheet holds the table, and its rows.
 
 :func:`eic.uploads.read_upload` hands a workbook here. A workbook is read with its values
 as Excel last calculated them (not its formulas); hidden sheets (lookups, settings) are
-neither read by default nor offered; dates become ISO text (``2024-03-31``). Statistical
+neither read by default nor offered; rows hidden in an ``.xlsx`` (by hand, or by a filter:
+a participant means the rows they see) are left out, and a note names them; dates become
+ISO text (``2024-03-31``). Statistical
 offices still publish many tables as ``.xls``, so those are read too (with xlrd), the same
 way. An encrypted workbook is told apart from an old ``.xls`` one by the names inside its
 container (:func:`ole_stream_names`), so it is refused with the right fix. openpyxl and
@@ -15,8 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import struct
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from xml.etree import ElementTree
 
 import pandas as pd
 
@@ -47,6 +51,8 @@ class _Book:
     visible: list[str]
     rows: Callable[[str], Iterator[tuple]]
     close: Callable[[], None] = lambda: None
+    # the numbers of a sheet's rows hidden in Excel, by hand or by a filter
+    hidden: Callable[[str], set[int]] = lambda sheet: set()
 
 
 def read_workbook(content: bytes, name: str, sheet: str | None) -> ReadTable:
@@ -75,7 +81,7 @@ def read_workbook(content: bytes, name: str, sheet: str | None) -> ReadTable:
             )
             visible = "visible " if hidden else ""
             raise UploadError(name, [f"every {visible}sheet of the workbook is empty{unhide}"])
-        rows = _sheet_rows(book, chosen, name)
+        rows, hidden = _sheet_rows(book, chosen, name)
     except UploadError as err:
         raise UploadError(name, err.problems, sheets=sheets, sheet=chosen) from None
     except Exception:  # a sheet of a damaged workbook fails only when it is read
@@ -101,6 +107,8 @@ def read_workbook(content: bytes, name: str, sheet: str | None) -> ReadTable:
     if len(sheets) == 1:
         notes = []
     notes += framed
+    if hidden:
+        notes.append(_hidden_note(hidden))
     headings = ["" if cell is None else str(cell).strip() for cell in header]
     try:
         columns = checked_headings(headings)
@@ -132,20 +140,56 @@ def _default_sheet(book: _Book, sheets: list[str]) -> str | None:
     return first_filled
 
 
-def _sheet_rows(book: _Book, sheet: str, name: str) -> list[tuple[int, tuple]]:
-    """The sheet's rows that hold something, each with its row number, all as wide as the
-    widest."""
-    rows = []
+def _sheet_rows(book: _Book, sheet: str, name: str) -> tuple[list[tuple[int, tuple]], list[int]]:
+    """The sheet's rows that hold something and are shown, each with its row number, all as
+    wide as the widest; and the numbers of the rows that hold something but are hidden in
+    Excel (by hand or by a filter), left out: a participant who hides a row, or filters
+    the table, means the rows they see."""
+    rows, left_out = [], []
+    hidden = book.hidden(sheet)
     for number, row in enumerate(book.rows(sheet), start=1):
         if len(rows) > MAX_ROWS + TITLE_ROWS + 3:
             raise UploadError(name, [f"sheet '{sheet}': {too_many_rows()}"])
         cells = tuple(_cell(value) for value in row)
         if any(cell is not None for cell in cells):
-            rows.append((number, cells))
+            (left_out if number in hidden else rows).append((number, cells))
     if not rows:
-        return []
+        return [], []
     width = max(len(row) for _, row in rows)
-    return [(number, row + (None,) * (width - len(row))) for number, row in rows]
+    return [(number, row + (None,) * (width - len(row))) for number, row in rows], [
+        number for number, _ in left_out
+    ]
+
+
+def _hidden_note(numbers: list[int]) -> str:
+    listed = ", ".join(str(n) for n in numbers[:8]) + (" ..." if len(numbers) > 8 else "")
+    rows = f"rows {listed} ({len(numbers)} rows)" if len(numbers) > 1 else f"row {listed}"
+    return (
+        f"{rows} of the sheet, hidden in Excel (by hand or by a filter), "
+        f"{'were' if len(numbers) > 1 else 'was'} left out; to use "
+        f"{'them' if len(numbers) > 1 else 'it'}, unhide (select the rows around, right-click "
+        "> Unhide) or clear the filter, save, and upload again"
+    )
+
+
+def hidden_xlsx_rows(content: bytes, path: str | None) -> set[int]:
+    """The numbers of the rows a worksheet of an ``.xlsx`` file (its part ``path`` in the
+    file) marks hidden; none when the part cannot be read (the rows are then all read)."""
+    if not path:
+        return set()
+    hidden, number = set(), 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive, archive.open(path) as part:
+            for _, element in ElementTree.iterparse(part):
+                if element.tag.rpartition("}")[2] != "row":
+                    continue
+                number = int(element.get("r") or number + 1)
+                if element.get("hidden") in ("1", "true"):
+                    hidden.add(number)
+                element.clear()
+    except (KeyError, ValueError, zipfile.BadZipFile, ElementTree.ParseError):
+        return set()
+    return hidden
 
 
 def _open_xlsx(content: bytes, name: str) -> _Book:
@@ -166,6 +210,10 @@ def _open_xlsx(content: bytes, name: str) -> _Book:
         visible=[s.title for s in book.worksheets if s.sheet_state == "visible"],
         rows=lambda sheet: book[sheet].iter_rows(values_only=True),
         close=book.close,
+        # read-only openpyxl does not read which rows are hidden: the sheet's own part does
+        hidden=lambda sheet: hidden_xlsx_rows(
+            content, getattr(book[sheet], "_worksheet_path", None)
+        ),
     )
 
 
