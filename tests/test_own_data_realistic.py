@@ -263,6 +263,27 @@ def test_latitude_and_longitude_columns_are_turned_into_km():
     assert match_by_products(table, max_distance_km=11)["receiver"].tolist() == ["C"]
 
 
+def nepal_inventory(latitude: list[float], longitude: list[float]) -> pd.DataFrame:
+    """Two firms near Kathmandu (27.7 N, 85.3 E), 0.2 degree of latitude (22.2 km) apart."""
+    return pd.DataFrame({"firm": ["A", "B"], "latitude": latitude, "longitude": longitude,
+                         "flow": ["supplies", "needs"], "material": ["fly ash"] * 2,
+                         "tonnes_per_year": [100, 60], "grade": [1, 1]})  # fmt: skip
+
+
+def test_latitude_and_longitude_swapped_in_south_asia_are_refused_not_measured():
+    # swapped, the two firms were 1.8 km apart and their exchange feasible within 15 km
+    swapped = nepal_inventory(latitude=[85.3, 85.3], longitude=[27.7, 27.9])
+    with pytest.raises(TableError) as refused:
+        check_inventory(swapped)
+    message = str(refused.value)
+    assert "every firm's latitude is beyond 66.5 degrees" in message
+    assert "swap their headings" in message
+    right = nepal_inventory(latitude=[27.7, 27.9], longitude=[85.3, 85.3])
+    assert match_by_products(right, max_distance_km=15).empty  # 22.2 km apart
+    (note,) = check_inventory(right).attrs["notes"]
+    assert "within about 0.0 km from west to east and 22.2 km from south to north" in note
+
+
 def test_a_small_park_mapped_in_km_is_not_taken_for_degrees():
     park = spread_inventory().head(6).assign(x_km=[0, 0.4, 0.8, 1.2, 1.5, 0.2],
                                              y_km=[0, 0.3, 0.6, 0.9, 1.1, 1.4])  # fmt: skip

@@ -44,22 +44,43 @@ LATLON_COLUMNS = (
 )  # fmt: skip
 
 
-def _from_latitude_longitude(table: pd.DataFrame) -> pd.DataFrame | None:
-    """The inventory with x_km and y_km from its latitude and longitude columns, or None
-    when it has x_km and y_km (or no latitude and longitude)."""
+# the polar circles' latitude: no firm of a cluster in Asia lies beyond it, so a table whose
+# every latitude does has its latitude and longitude the wrong way round (South and Central
+# Asia's longitudes, 67-90 degrees east, are valid latitudes)
+POLAR_CIRCLE = 66.5
+
+
+def _from_latitude_longitude(table: pd.DataFrame) -> tuple[pd.DataFrame | None, list[str]]:
+    """The inventory with x_km and y_km from its latitude and longitude columns, with a
+    note of the area the firms then cover, or None when it has x_km and y_km (or no
+    latitude and longitude). Latitudes all beyond a polar circle are refused as swapped."""
     names = {normalise_name(h) for h in table.columns}
     found = {LATLON_NAMES[n]: h for h in table.columns if (n := normalise_name(h)) in LATLON_NAMES}
     if {"x_km", "y_km"} & names or set(found) != {"latitude", "longitude"}:
-        return None
+        return None, []
     clean = check_table(
         table.rename(columns={h: n for n, h in found.items()}),
         LATLON_COLUMNS,
         what="firm inventory",
         key=["firm", "flow", "material"],
     )
-    x, y = km_from_degrees(clean["latitude"], clean["longitude"])
+    latitude, longitude = clean["latitude"], clean["longitude"]
+    if (latitude.abs() > POLAR_CIRCLE).all():
+        raise TableError("firm inventory", [
+            f"every firm's latitude is beyond {POLAR_CIRCLE} degrees, inside a polar circle "
+            f"({row_label(0)}: latitude {latitude.iloc[0]:g}, longitude {longitude.iloc[0]:g}); "
+            "the columns 'latitude' and 'longitude' seem swapped (Kathmandu is at latitude "
+            "27.7, longitude 85.3): swap their headings and upload again. If the firms really "
+            "are that far north or south, give their positions in km, as columns x_km and y_km"
+        ])  # fmt: skip
+    x, y = km_from_degrees(latitude, longitude)
     clean = clean.assign(x_km=x, y_km=y)
-    return clean[[c.name for c in INVENTORY_COLUMNS]]
+    area = (
+        "the firms' latitudes and longitudes were turned into km: they lie within about "
+        f"{x.max():,.1f} km from west to east and {y.max():,.1f} km from south to north "
+        "(check that this is your cluster's size)"
+    )
+    return clean[[c.name for c in INVENTORY_COLUMNS]], [area]
 
 
 def check_inventory(table: pd.DataFrame) -> pd.DataFrame:
@@ -75,7 +96,8 @@ def check_inventory(table: pd.DataFrame) -> pd.DataFrame:
     if isinstance(table, pd.DataFrame):
         # a firm's name and location given once above the materials it lists
         table, notes = fill_grouped(table, [*FIRM_PLACE, "latitude", "longitude"], "firm")
-        clean = _from_latitude_longitude(table)
+        clean, area = _from_latitude_longitude(table)
+        notes += area
     problems: list[str] = []
     if clean is None:
         # every problem of the table at once: its cells' and the inventory's own below
