@@ -170,6 +170,8 @@ def not_a_sector(heading: object, cells: pd.Series) -> bool:
     name = normalise_name(heading)
     if _ROW_NUMBERS.fullmatch(name) or name in _NOT_SECTORS:
         return True
+    if not isinstance(cells, pd.Series):  # two columns under one heading: said by the check
+        return False
     numbers = pd.to_numeric(cells, errors="coerce")
     counted = list(range(1, len(cells) + 1))
     return len(cells) >= 3 and numbers.notna().all() and numbers.tolist() == counted
