@@ -20,6 +20,7 @@ from eic.ahp import RANDOM_INDEX, SAATY_SCALE, ahp, check_matrix, pairwise_matri
 from eic.eip_framework import ANSWERS, FRAMEWORK_CATEGORIES, framework_self_check, self_check_chart
 from eic.policy import (
     STREAMS,
+    check_instruments,
     choose_package,
     greedy_package,
     scores_chart,
@@ -567,3 +568,28 @@ def test_charts_have_titles_and_labelled_axes():
     assert max(ax.get_yticks()) == 100 and not ax.lines, "a share from 0 to 100 %, no thresholds"
     with pytest.raises(ValueError, match="framework_self_check"):
         self_check_chart(CHECKLIST)
+
+
+def test_costs_typed_in_dollars_in_the_column_of_millions_are_refused_with_the_figure():
+    # 5,000,000 typed for USD 5 million: the package would be chosen the same, but every
+    # cost shown (and in the country report) a million times too large
+    table = pd.DataFrame({
+        "instrument": ["Eco-town subsidy", "Training", "Green loans"],
+        "stream": ["industrial", "environmental", "regional development"],
+        "cost_usd_million": [5_000_000, 400_000, 3.5],
+        "environmental_benefit": [5, 6, 7], "jobs_and_growth": [4, 5, 6],
+        "reach_to_smes": [3, 3, 8],
+    })  # fmt: skip
+    with pytest.raises(TableError) as refused:
+        check_instruments(table)
+    assert refused.value.problems == [
+        "column 'cost_usd_million' in row 2 is 5,000,000, far beyond any real value of USD "
+        "million (more than 100,000); check the unit and the decimal separator: the column "
+        "counts millions, so 5,000,000 is written 5",
+        "column 'cost_usd_million' in row 3 is 400,000, far beyond any real value of USD "
+        "million (more than 100,000); check the unit and the decimal separator: the column "
+        "counts millions, so 400,000 is written 0.4",
+    ]
+    assert check_instruments(table.assign(cost_usd_million=[5, 0.4, 3.5]))[
+        "cost_usd_million"
+    ].tolist() == [5, 0.4, 3.5]

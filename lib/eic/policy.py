@@ -33,7 +33,9 @@ STREAMS = ("industrial", "environmental", "regional development")
 INSTRUMENT_COLUMNS = (
     Column("instrument", "text"),
     Column("stream", "text", allowed=STREAMS),
-    Column("cost_usd_million", "number", unit="USD million", minimum=0),
+    # at most USD 100 billion: more is no instrument's cost, but dollars typed in a column
+    # of millions (5,000,000 for 5)
+    Column("cost_usd_million", "number", unit="USD million", minimum=0, maximum=100_000),
 )
 MAX_SCORE = 10
 # the objectives Module 7's question 1 weighs, and the instruments table's score column of

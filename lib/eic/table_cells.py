@@ -181,6 +181,19 @@ _NOT_GIVEN_HINT = (
 )
 
 
+def _in_millions(column: Column, number: float) -> str:
+    """For a column counted in millions, how a number typed in full is written there."""
+    if "million" not in column.unit:
+        return ""
+    return f": the column counts millions, so {number:,.0f} is written {figure_text(number / 1e6)}"
+
+
+def figure_text(value: float) -> str:
+    """A number as it was written, with every digit it has and thousands grouped:
+    ``540.5``, ``2,660``, ``0.125``."""
+    return format(round(value, 9), ",.15g")
+
+
 def check_numbers(
     column: Column, series: pd.Series, problems: list[str], skip: np.ndarray | None = None
 ) -> list[object]:
@@ -218,9 +231,10 @@ def check_numbers(
         huge = np.flatnonzero((np.abs(numbers) > column.maximum) & checked)
     for position in huge:
         problems.append(
-            f"column '{column.name}' in {row_label(position)} is {numbers[position]:g}, far "
-            f"beyond any real value{unit} (more than {column.maximum:g}); check the unit and "
-            "the decimal separator"
+            f"column '{column.name}' in {row_label(position)} is "
+            f"{figure_text(numbers[position])}, far beyond any real value{unit} (more than "
+            f"{figure_text(column.maximum)}); check the unit and the decimal separator"
+            f"{_in_millions(column, numbers[position])}"
         )
         numbers[position] = math.nan
     if column.minimum is not None:

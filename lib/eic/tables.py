@@ -31,7 +31,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from eic.table_cells import Column, check_cells, check_numbers, is_blank, row_label, short_text
+from eic.table_cells import (
+    Column,
+    check_cells,
+    check_numbers,
+    figure_text,
+    is_blank,
+    row_label,
+    short_text,
+)
 from eic.table_totals import TOTAL_TOLERANCE, TotalRow, named_as_total, total_rows_in
 
 MAX_PROBLEMS = 12
@@ -267,12 +275,6 @@ def amount_text(value: float) -> str:
     """An amount as a message shows it: whole above 100 (``1,550,000``), else 3 digits
     (``0.25``)."""
     return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
-
-
-def figure_text(value: float) -> str:
-    """A number as it was written, with every digit it has and thousands grouped:
-    ``540.5``, ``2,660``, ``0.125``."""
-    return format(round(value, 9), ",.15g")
 
 
 def _total_text(found: TotalRow, column: str, label: object, totals: Totals) -> str:
