@@ -648,3 +648,27 @@ def test_dataset_has_a_sector_just_below_the_threshold_and_a_national_decline(re
     assert (shifts["industry_mix"] < 0).any()
     chosen = candidate_clusters(regional, "Riverside")
     assert set(chosen.loc[chosen["candidate"], "sector"]) == {"Textiles & dyeing", "Chemicals"}
+
+
+def test_a_region_or_sector_written_in_other_capitals_is_said_so_not_as_missing_rows():
+    # 'RIAU' in 2020 was two regions, each "missing" the other year's rows
+    table = pd.DataFrame({
+        "region": ["Riau", "Jambi", "RIAU", "Jambi"] * 2,
+        "sector": ["Textiles"] * 4 + ["services"] * 2 + ["Services"] * 2,
+        "year": [2015, 2015, 2020, 2020] * 2,
+        "employment": [100, 200, 120, 210, 300, 400, 310, 420],
+    })  # fmt: skip
+    with pytest.raises(TableError) as refused:
+        check_employment(table)
+    problems = refused.value.problems
+    assert problems == [
+        "column 'region' in row 4 has 'RIAU' but column 'region' in row 2 has 'Riau': the "
+        "names differ only in capital letters. Spell each region the same way in every row "
+        "(if they are two regions, give them clearly different names)",
+        "column 'sector' in row 8 has 'Services' but column 'sector' in row 6 has 'services': "
+        "the names differ only in capital letters. Spell each sector the same way in every "
+        "row (if they are two sectors, give them clearly different names)",
+    ]
+    assert not any("has no row" in problem for problem in problems)
+    fixed = table.assign(region=table["region"].str.title(), sector=table["sector"].str.title())
+    assert len(check_employment(fixed)) == 8

@@ -44,7 +44,7 @@ from eic.cluster_words import (
 from eic.employment_layout import long_from_wide, years_in_column
 from eic.grouped_rows import fill_grouped
 from eic.table_cells import Column, row_label
-from eic.tables import TableError, check_table
+from eic.tables import TableError, capital_spellings, check_table
 
 EMPLOYMENT_COLUMNS = (
     Column("region", "text"),
@@ -112,6 +112,12 @@ def check_employment(table: pd.DataFrame) -> pd.DataFrame:
     if problems:
         raise TableError(WHAT, problems)
     clean["year"] = clean["year"].astype(int)
+    # "Riau" one year and "RIAU" the next would be two regions, each missing rows: said as
+    # what it is, before the rows it seems to miss
+    spellings = capital_spellings(clean, ["region"], "region")
+    spellings += capital_spellings(clean, ["sector"], "sector")
+    if spellings:
+        raise TableError(WHAT, spellings)
     regions = list(dict.fromkeys(clean["region"]))
     sectors = list(dict.fromkeys(clean["sector"]))
     present = set(zip(clean["region"], clean["sector"], clean["year"], strict=True))

@@ -29,7 +29,7 @@ import pandas as pd
 
 from eic.flow_units import UNITS, unit_advice
 from eic.table_cells import Column, row_label
-from eic.tables import TableError, check_table
+from eic.tables import TableError, capital_spellings, check_table
 
 STOCK = "stock"
 FLOW_COLUMNS = (
@@ -76,33 +76,10 @@ def check_flows(table: pd.DataFrame) -> pd.DataFrame:
                 f"in {row.unit} in {row_label(position)}; use one unit for each substance"
             )
         units.setdefault(row.substance, (row.unit, position))
-    problems += _process_spellings(clean)
+    problems += capital_spellings(clean, ["source", "target"], "process", besides=[STOCK])
     if problems:
         raise TableError("flow table", problems)
     return clean
-
-
-def _process_spellings(clean: pd.DataFrame) -> list[str]:
-    """A problem for each process name written differently only in capitals (once for each
-    other spelling, where it first appears); :func:`check_table` has already made every run
-    of spaces one space."""
-    first: dict[str, tuple[str, str]] = {}  # the name folded -> (as first written, where)
-    problems, reported = [], set()
-    for position, row in enumerate(clean.itertuples(index=False)):
-        for column in ("source", "target"):
-            name = getattr(row, column)
-            if not name or name.lower() == STOCK:
-                continue
-            where = f"column '{column}' in {row_label(position)}"
-            spelt, seen = first.setdefault(name.casefold(), (name, where))
-            if spelt != name and name not in reported:
-                reported.add(name)
-                problems.append(
-                    f"{where} has '{name}' but {seen} has '{spelt}': the names differ only in "
-                    "capital letters. Spell each process the same way in every row (if they "
-                    "are two processes, give them clearly different names)"
-                )
-    return problems
 
 
 def processes(table: pd.DataFrame) -> list[str]:

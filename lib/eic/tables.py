@@ -174,6 +174,38 @@ def table_problems(
     return clean, said + problems
 
 
+def capital_spellings(
+    clean: pd.DataFrame, columns: Sequence[str], noun: str, *, besides: Sequence[str] = ()
+) -> list[str]:
+    """A problem for each name in ``columns`` of a checked table written differently only
+    in capitals (once for each other spelling, where it first appears), names in
+    ``besides`` (folded) left out. Such names are refused, not merged: they might be meant
+    as two ``noun``s. :func:`check_table` has already made every run of spaces one space.
+
+    >>> capital_spellings(pd.DataFrame({"region": ["Riau", "RIAU"]}), ["region"], "region")
+    ["column 'region' in row 3 has 'RIAU' but column 'region' in row 2 has 'Riau': the names \
+differ only in capital letters. Spell each region the same way in every row (if they are two \
+regions, give them clearly different names)"]
+    """
+    first: dict[str, tuple[str, str]] = {}  # the name folded -> (as first written, where)
+    problems, reported = [], set()
+    for position in range(len(clean)):
+        for column in columns:
+            name = clean[column].iloc[position]
+            if not isinstance(name, str) or not name or name.casefold() in besides:
+                continue
+            where = f"column '{column}' in {row_label(position)}"
+            spelt, seen = first.setdefault(name.casefold(), (name, where))
+            if spelt != name and name not in reported:
+                reported.add(name)
+                problems.append(
+                    f"{where} has '{name}' but {seen} has '{spelt}': the names differ only in "
+                    f"capital letters. Spell each {noun} the same way in every row (if they "
+                    f"are two {noun}s, give them clearly different names)"
+                )
+    return problems
+
+
 def _close_heading(name: str, headings: list[str]) -> str | None:
     """The heading among ``headings`` (as the code spells them) that looks like column
     ``name`` written another way ("cod_mg_l", "cod" for "cod_mg_per_l"), or None."""
