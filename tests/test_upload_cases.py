@@ -416,3 +416,44 @@ def test_a_table_is_saved_whole_or_not_at_all(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert saved.path.read_bytes() == table and saved.meta_path.read_bytes() == meta
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_years_formatted_as_dates_in_excel_are_read_as_their_years():
+    # a cell showing "2020" may hold the date 1 January 2020, formatted to show its year
+    import datetime as dt
+
+    rows = [EMPLOYMENT_ROWS[0]] + [
+        [region, sector, dt.datetime(year, 1, 1), persons]
+        for region, sector, year, persons in EMPLOYMENT_ROWS[1:]
+    ]
+    read = read_upload(workbook({"Employment": rows}), "e.xlsx")
+    clean = check_employment(read.table)
+    assert clean["year"].tolist() == [2020] * 4
+    assert clean.attrs["notes"] == [
+        "column 'year' was read as years: '2020-01-01' as 2020 (a date in Excel, shown as a "
+        "year, is read as its year)"
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xlsm", ".xls"])
+def test_a_csv_file_named_as_a_workbook_is_read_as_text_and_said(suffix):
+    content = b"region,sector,year,employment\nNorth,Textiles,2020,300\nSouth,Textiles,2020,350\n"
+    read = read_upload(content, "employment" + suffix)
+    assert read.table["employment"].tolist() == ["300", "350"]
+    assert read.notes[0] == (
+        f"its name ends in '{suffix}' but it holds plain text, as some websites save tables, "
+        "so it was read as text"
+    )
+
+
+@pytest.mark.parametrize("name", ["employment.ods", "employment.xlsx"])
+def test_an_opendocument_spreadsheet_is_refused_with_how_to_save_it_as_xlsx(name):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:  # as LibreOffice writes one: mimetype first
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    said = problems_of(buffer.getvalue(), name)
+    assert said.startswith("it is an OpenDocument spreadsheet (.ods, as LibreOffice saves)")
+    assert "'Excel 2007-365 (.xlsx)'" in said

@@ -49,6 +49,8 @@ _YEAR = re.compile(
     r"\s*(?:\.0*|[pre*]|\([pre]\)|prel\.?|est\.?)?",
     re.IGNORECASE,
 )
+# a date as a workbook's date cell is read (eic.workbooks): "2020-01-01T00:00:00"
+_DATE = re.compile(r"(\d{4})-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 # how a fiscal year is read, in the notes that say so
 FISCAL = "a fiscal year is read as the year it begins"
 
@@ -58,7 +60,12 @@ def heading_year(heading: object) -> int | None:
     :data:`_YEAR`. A fiscal year across two calendar years ("2015/16") is the year it begins,
     as Japan's and India's statistics name theirs; two years that do not follow each other
     ("2015-2020") are a period, not a year, and None."""
-    found = _YEAR.fullmatch(str(heading).strip())
+    text = str(heading).strip()
+    date = _DATE.fullmatch(text)
+    if date:  # a cell formatted as a date in Excel that shows only its year
+        year = int(date.group(1))
+        return year if FIRST_YEAR <= year <= LAST_YEAR else None
+    found = _YEAR.fullmatch(text)
     if not found:
         return None
     year, ending = int(found.group(1)), found.group(2)
@@ -216,11 +223,21 @@ def _as_years(headings: list) -> str:
 
 
 def _read_as(written: list) -> str:
-    """'2020p' as 2020, '2015/16' as 2015, ..., with how a fiscal year is read if one is."""
-    read = ", ".join(f"'{str(h).strip()}' as {heading_year(h)}" for h in written[:6])
+    """'2020p' as 2020, '2015/16' as 2015, ..., with how a fiscal year is read if one is,
+    and how a date is (a cell Excel shows as a year may hold a whole date)."""
+    shown = [str(h).strip().removesuffix("T00:00:00") for h in written]
+    read = ", ".join(
+        f"'{s}' as {heading_year(h)}" for s, h in zip(shown[:6], written[:6], strict=True)
+    )
     read += f" and {len(written) - 6} more" if len(written) > 6 else ""
-    fiscal = any(_YEAR.fullmatch(str(h).strip()).group(2) for h in written)
-    return read + (f" ({FISCAL})" if fiscal else "")
+    texts = [str(h).strip() for h in written]
+    fiscal = any((found := _YEAR.fullmatch(h)) and found.group(2) for h in texts)
+    dates = any(_DATE.fullmatch(h) for h in texts)
+    return (
+        read
+        + (f" ({FISCAL})" if fiscal else "")
+        + (" (a date in Excel, shown as a year, is read as its year)" if dates else "")
+    )
 
 
 def _no_sector(years: list) -> str:

@@ -4,7 +4,8 @@ A file uploaded in a "use your own data" panel goes through three steps here:
 
 1. :func:`read_upload` turns its bytes into a table of text cells. It finds the file's
    kind (CSV, or an Excel workbook, ``.xlsx`` or the older ``.xls``) from its name and its
-   first bytes (a website's ``.xls`` that is really text is read as text), the text encoding
+   first bytes (a website's ``.xls`` or a renamed CSV that is really text is read as text;
+   an OpenDocument ``.ods`` is refused with how to save it as ``.xlsx``), the text encoding
    (UTF-8, UTF-16, or the older Windows encoding of a Western, Chinese, Japanese, Korean,
    Thai or Vietnamese computer that saved it: :data:`WINDOWS_ENCODINGS`, the one whose
    reading of the letters is sensible text, :mod:`eic.text_encodings`; a file that more
@@ -34,6 +35,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,8 +133,10 @@ def read_upload(content: bytes, name: str, *, sheet: str | None = None) -> ReadT
     if not content.strip():
         raise UploadError(name, ["the file is empty; put the header row and your rows in it"])
     suffix = Path(name).suffix.lower()
-    if suffix == ".xls" and not content.startswith((OLE_START, ZIP_START)):
-        return _disguised_text(content, name)
+    if suffix in EXCEL_SUFFIXES and not content.startswith((OLE_START, ZIP_START)):
+        return _disguised_text(content, name, suffix)
+    if content.startswith(ZIP_START) and _opendocument(content):
+        raise UploadError(name, [OPEN_DOCUMENT])
     if content.startswith((OLE_START, ZIP_START)) or suffix in EXCEL_SUFFIXES:
         # eic.workbooks imports openpyxl, which is slow to import and which CSV does not need
         from eic.workbooks import read_workbook
@@ -160,27 +164,44 @@ def read_upload(content: bytes, name: str, *, sheet: str | None = None) -> ReadT
     return read
 
 
-def _disguised_text(content: bytes, name: str) -> ReadTable:
-    """A file named ``.xls`` that is not a workbook: many statistics websites send a table
-    as text (tab-separated) or as a web page under that name. Text is read as a CSV file;
-    a web page or XML is refused with how to save it as a workbook."""
+def _disguised_text(content: bytes, name: str, suffix: str) -> ReadTable:
+    """A file named as a workbook (``suffix``) that is not one: many statistics websites
+    send a table as text (tab-separated) or as a web page named ``.xls``, and a CSV file is
+    sometimes renamed. Text is read as a CSV file; a web page or XML is refused with how to
+    save it as a workbook."""
     start = content[:600].lstrip(b"\xef\xbb\xbf\xff\xfe\xfe\xff \t\r\n\x00").lower()
     if start.startswith(b"<"):
         raise UploadError(
             name,
             [
-                "its name ends in '.xls' but it is a web page or XML file, as some websites "
-                "save tables, not an Excel workbook; open it in Excel, then use File > Save As "
-                "and choose 'Excel Workbook (.xlsx)'"
+                f"its name ends in '{suffix}' but it is a web page or XML file, as some "
+                "websites save tables, not an Excel workbook; open it in Excel, then use File "
+                "> Save As and choose 'Excel Workbook (.xlsx)'"
             ],
         )
     read = _read_csv(content, name)
     read.notes.insert(
         0,
-        "its name ends in '.xls' but it holds plain text, as some websites save tables, so "
-        "it was read as text",
+        f"its name ends in '{suffix}' but it holds plain text, as some websites save tables, "
+        "so it was read as text",
     )
     return read
+
+
+OPEN_DOCUMENT = (
+    "it is an OpenDocument spreadsheet (.ods, as LibreOffice saves), which is not read here; "
+    "save it as an Excel workbook: in LibreOffice Calc, File > Save As and choose 'Excel "
+    "2007-365 (.xlsx)'; in Google Sheets, File > Download > Microsoft Excel (.xlsx)"
+)
+
+
+def _opendocument(content: bytes) -> bool:
+    """Whether a zip container is an OpenDocument file (its first part says so)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return archive.read("mimetype").startswith(b"application/vnd.oasis.opendocument")
+    except (KeyError, ValueError, zipfile.BadZipFile):
+        return False
 
 
 # -- CSV ---------------------------------------------------------------------------------
