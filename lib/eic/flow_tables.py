@@ -76,7 +76,9 @@ def check_flows(table: pd.DataFrame) -> pd.DataFrame:
                 f"in {row.unit} in {row_label(position)}; use one unit for each substance"
             )
         units.setdefault(row.substance, (row.unit, position))
-    problems += capital_spellings(clean, ["source", "target"], "process", besides=[STOCK])
+    problems += capital_spellings(
+        clean, ["source", "target"], "process", besides=[STOCK], plural="processes"
+    )
     if problems:
         raise TableError("flow table", problems)
     return clean

@@ -175,12 +175,18 @@ def table_problems(
 
 
 def capital_spellings(
-    clean: pd.DataFrame, columns: Sequence[str], noun: str, *, besides: Sequence[str] = ()
+    clean: pd.DataFrame,
+    columns: Sequence[str],
+    noun: str,
+    *,
+    besides: Sequence[str] = (),
+    plural: str | None = None,
 ) -> list[str]:
     """A problem for each name in ``columns`` of a checked table written differently only
     in capitals (once for each other spelling, where it first appears), names in
     ``besides`` (folded) left out. Such names are refused, not merged: they might be meant
-    as two ``noun``s. :func:`check_table` has already made every run of spaces one space.
+    as two ``noun``s (``plural``, where it is not ``noun`` + "s"). :func:`check_table` has
+    already made every run of spaces one space.
 
     >>> capital_spellings(pd.DataFrame({"region": ["Riau", "RIAU"]}), ["region"], "region")
     ["column 'region' in row 3 has 'RIAU' but column 'region' in row 2 has 'Riau': the names \
@@ -201,7 +207,7 @@ regions, give them clearly different names)"]
                 problems.append(
                     f"{where} has '{name}' but {seen} has '{spelt}': the names differ only in "
                     f"capital letters. Spell each {noun} the same way in every row (if they "
-                    f"are two {noun}s, give them clearly different names)"
+                    f"are two {plural or noun + 's'}, give them clearly different names)"
                 )
     return problems
 
