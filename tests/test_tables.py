@@ -175,3 +175,34 @@ def test_a_value_only_half_like_an_allowed_one_is_not_offered_as_a_guess():
     assert "use one of: industrial, environmental, regional development" in social
     assert "did you mean 'regional development'" in regional
     assert "did you mean 'environmental'" in typo
+
+
+@pytest.mark.parametrize(
+    "cell, fix",
+    [
+        ("150 m3", "remove 'm3' from the cell and give the number in the column's unit"),
+        ("$15,000", "remove '$' from the cell and give the number in the column's unit"),
+        ("60%", "remove '%' from the cell and give the number in the column's unit"),
+        ("Rp 1.500.000", "remove 'Rp' from the cell and give the number in the column's unit"),
+        # a multiplier: 1.5M is not 1.5
+        ("1.5M", "remove 'M' from the cell and give the number in the column's unit, written "
+                 "out ('M' multiplies it)"),
+        ("2 lakh", "remove 'lakh' from the cell and give the number in the column's unit, "
+                   "written out ('lakh' multiplies it)"),
+    ],
+)  # fmt: skip
+def test_a_number_written_with_a_unit_or_sign_says_to_remove_them(cell, fix):
+    spec = [Column("firm", "text"), Column("flow", "number", unit="m3/day")]
+    with pytest.raises(TableError) as refused:
+        check_table(pd.DataFrame({"firm": ["A"], "flow": [cell]}), spec, what="table")
+    assert refused.value.problems == [
+        f"column 'flow' has text in row 2 ('{cell}'); enter a number of m3/day: {fix}"
+    ]
+
+
+@pytest.mark.parametrize("cell", ["n/a", "lots", "1-2", "2020-01-01"])
+def test_text_that_is_no_number_with_a_unit_gets_no_such_advice(cell):
+    spec = [Column("firm", "text"), Column("flow", "number", unit="m3/day")]
+    with pytest.raises(TableError) as refused:
+        check_table(pd.DataFrame({"firm": ["A"], "flow": [cell]}), spec, what="table")
+    assert "remove" not in refused.value.problems[0]

@@ -12,11 +12,11 @@ row 1 and the first data row row 2, unless the file's own rows are known
 checked by :func:`eic.tables.check_table`, which checks each of its columns here.
 
 >>> problems = []
->>> check_cells(Column("employment", "number", unit="persons"), pd.Series([12, "12 t"]),
+>>> check_cells(Column("employment", "number", unit="persons"), pd.Series([12, "twelve"]),
 ...             problems)
 [12.0, nan]
 >>> problems
-["column 'employment' has text in row 3 ('12 t'); enter a number of persons"]
+["column 'employment' has text in row 3 ('twelve'); enter a number of persons"]
 """
 
 from __future__ import annotations
@@ -181,6 +181,42 @@ _NOT_GIVEN_HINT = (
 )
 
 
+# a number written with a unit, a currency or a percent sign: "150 m3", "$15,000", "60%"
+_MARKED = re.compile(r"([^\d]*?)\s*(\d(?:[\d.,\s]*\d)?)\s*(.*?)")
+_MARKS = re.compile(r"[^\W\d_]|[%$\u20ac\u00a3\u00a5\u20b9\u20ab\u0e3f\u20a9\u20b1]")
+
+
+# words and letters that multiply a number ("1.5M", "2 lakh", "3 juta", "4 triệu")
+_TIMES = frozenset({
+    "k", "m", "mn", "mil", "mio", "b", "bn", "thousand", "thousands", "million", "millions",
+    "billion", "billions", "lakh", "lakhs", "lac", "crore", "crores", "ribu", "juta", "miliar",
+    "nghìn", "ngàn", "triệu", "tỷ", "万", "億", "亿",
+})  # fmt: skip
+
+
+def _marks_hint(value: object) -> str:
+    """For a number written with a unit or a sign beside it ("150 m3", "$15,000", "60%"),
+    what to do about them; else nothing.
+
+    >>> _marks_hint("150 m3")
+    ": remove 'm3' from the cell and give the number in the column's unit"
+    >>> _marks_hint("USD 1.5M"), _marks_hint("n/a")
+    (": remove 'USD' and 'M' from the cell and give the number in the column's unit, written \
+out ('M' multiplies it)", '')
+    """
+    found = _MARKED.fullmatch(str(value).strip())
+    if not found:
+        return ""
+    marks = [part for part in (found.group(1).strip(), found.group(3).strip()) if part]
+    if not marks or not all(_MARKS.search(part) for part in marks):
+        return ""
+    without = " and ".join(f"'{part}'" for part in marks)
+    times = [part for part in marks if part.lower().rstrip(".") in _TIMES]
+    # "1.5M" is not 1.5, and "15 kg" not 15 in a column of tonnes: the participant converts
+    written_out = f", written out ('{times[0]}' multiplies it)" if times else ""
+    return f": remove {without} from the cell and give the number in the column's unit{written_out}"
+
+
 def _in_millions(column: Column, number: float) -> str:
     """For a column counted in millions, how a number typed in full is written there."""
     if "million" not in column.unit:
@@ -223,7 +259,7 @@ def check_numbers(
             given = _NOT_GIVEN_HINT if str(value).strip().lower() in NOT_GIVEN else ""
             said.append(
                 f"column '{column.name}' has text in {row_label(position)} "
-                f"('{short_text(value)}'); enter a number{unit}{given}"
+                f"('{short_text(value)}'); enter a number{unit}{given}{_marks_hint(value)}"
             )
             continue
         numbers[position] = number

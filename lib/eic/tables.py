@@ -12,12 +12,12 @@ Rows are numbered as in a spreadsheet: the header is row 1, the first data row i
 
 >>> import pandas as pd
 >>> spec = [Column("sector", "text"), Column("employment", "number", unit="persons")]
->>> check_table(pd.DataFrame({"Sector": ["Textiles"], "employment": ["12 t"]}), spec,
+>>> check_table(pd.DataFrame({"Sector": ["Textiles"], "employment": ["twelve"]}), spec,
 ...             what="employment table")
 Traceback (most recent call last):
 ...
 eic.tables.TableError: The employment table cannot be used:
-- column 'employment' has text in row 2 ('12 t'); enter a number of persons
+- column 'employment' has text in row 2 ('twelve'); enter a number of persons
 """
 
 from __future__ import annotations
