@@ -191,16 +191,26 @@ def test_ml_is_refused_as_it_could_be_millilitres_or_megalitres():
     assert check_flows(flows_in("M3/Day", "water"))["unit"].tolist() == ["m3/day"] * 2
 
 
-def test_kld_and_mld_are_refused_with_the_unit_they_are():
-    # India's consents write water in KLD (kilolitres a day: 1 kL = 1 m3) and plants in MLD
-    # (million litres a day: 1 ML = 1,000 m3), as Module 3's own reading does
-    for unit, fix in [
-        ("KLD", "KLD (kilolitres a day) is the same unit as 'm3/day': write m3/day"),
-        ("MLD", "MLD (million litres a day) is the same unit as 'ML/day': write ML/day"),
-    ]:
-        with pytest.raises(TableError) as refused:
-            check_flows(flows_in(unit, "water"))
-        assert fix in str(refused.value), str(refused.value)
+@pytest.mark.parametrize(
+    ("unit", "read_as"),
+    [
+        # India's consents write water in KLD (kilolitres a day: 1 kL = 1 m3) and plants in
+        # MLD (million litres a day: 1 ML = 1,000 m3), as Module 3's own reading does
+        ("KLD", "m3/day"),
+        ("MLD", "ML/day"),
+        ("m3/d", "m3/day"),
+        ("kL/day", "m3/day"),
+        ("tonnes/year", "t/yr"),
+        ("MWh/a", "MWh/yr"),
+    ],
+)
+def test_a_unit_written_another_way_is_read_as_the_tables_own_and_said(unit, read_as):
+    clean = check_flows(flows_in(unit, "water"))
+    assert clean["unit"].tolist() == [read_as] * 2
+    assert clean.attrs["notes"] == [
+        f"units written another way were read as the table's own: '{unit}' as {read_as}"
+    ]
+    assert "notes" not in check_flows(flows_in(read_as, "water")).attrs
 
 
 # -- 4. GPS degrees pasted into x_km and y_km ----------------------------------------------

@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from eic.flow_units import UNITS, unit_advice
+from eic.flow_units import UNITS, same_unit, unit_advice
 from eic.table_cells import Column, row_label
-from eic.tables import TableError, capital_spellings, check_table
+from eic.tables import TableError, capital_spellings, check_table, normalise_name
 
 STOCK = "stock"
 FLOW_COLUMNS = (
@@ -51,6 +51,7 @@ def check_flows(table: pd.DataFrame) -> pd.DataFrame:
     whose names differ only in capitals are refused, not merged, as they might be meant as
     two processes).
     """
+    table, notes = _units_as_the_table_writes_them(table)
     clean = check_table(table, FLOW_COLUMNS, what="flow table", key=["flow"])
     clean["substance"] = clean["substance"].str.lower()
     problems = []
@@ -76,12 +77,32 @@ def check_flows(table: pd.DataFrame) -> pd.DataFrame:
                 f"in {row.unit} in {row_label(position)}; use one unit for each substance"
             )
         units.setdefault(row.substance, (row.unit, position))
+    if notes:  # said to the participant with the upload's own notes
+        clean.attrs["notes"] = notes
     problems += capital_spellings(
         clean, ["source", "target"], "process", besides=[STOCK], plural="processes"
     )
     if problems:
         raise TableError("flow table", problems)
     return clean
+
+
+def _units_as_the_table_writes_them(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """``table`` with each unit that is another way of writing one of :data:`UNITS` ("m3/d",
+    India's "KLD" for kilolitres a day) written as that unit, and a note of what was read
+    so; a unit of another scale is left for the check to refuse with its conversion."""
+    if not isinstance(table, pd.DataFrame):
+        return table, []
+    headings = [h for h in table.columns if normalise_name(h) == "unit"]
+    if len(headings) != 1:
+        return table, []
+    units = table[headings[0]]
+    read = {u: same for u in dict.fromkeys(units) if (same := same_unit(u)) is not None}
+    if not read:
+        return table, []
+    said = ", ".join(f"'{str(u).strip()}' as {same}" for u, same in read.items())
+    note = f"units written another way were read as the table's own: {said}"
+    return table.assign(**{headings[0]: units.map(lambda u: read.get(u, u))}), [note]
 
 
 def processes(table: pd.DataFrame) -> list[str]:

@@ -4,6 +4,8 @@ A flow table accepts a short list of units (:data:`UNITS`). A unit of another sc
 time ("kWh/yr", "m3/h", "t/month") is refused with the arithmetic that turns it into one
 of them (:func:`unit_advice`), never with a unit that merely looks alike: "kWh/yr" is a
 thousand times smaller than "MWh/yr", and relabelling it would silently spoil a balance.
+A unit that is one of them written another way ("m3/d", India's "KLD") is read as it
+(:func:`same_unit`), and the note says so.
 """
 
 from __future__ import annotations
@@ -134,3 +136,22 @@ def unit_advice(unit: str) -> str | None:
     if math.isclose(factor, 1):
         return f"it is the same unit as '{target}': write {target}"
     return f"{_times(factor)} and write {target} (1 {unit} = {_plain(factor)} {target})"
+
+
+def same_unit(unit: object) -> str | None:
+    """The table's unit that ``unit`` is another way of writing, or None: "m3/d", "kL/day"
+    and India's "KLD" are "m3/day", "tonnes/year" is "t/yr", "MLD" is "ML/day". A unit of
+    another scale or time, or one that could be read two ways ("ml/day"), is not.
+
+    >>> [same_unit(u) for u in ("m3/d", "KLD", "MLD", "m3/h", "ml/day", "M3/Day")]
+    ['m3/day', 'm3/day', 'ML/day', None, None, None]
+    """
+    text = str(unit).strip()
+    if not text or any(text.casefold() == u.casefold() for u in UNITS):
+        return None  # the unit itself, in any capitals (the check reads it, or refuses "ml")
+    written = _ABBREVIATED.get(text.lower(), (text, ""))[0]
+    parts = _unit_parts(written)
+    if not isinstance(parts, tuple):
+        return None
+    same = [target for target in UNITS if _unit_parts(target) == parts]
+    return same[0] if same else None
