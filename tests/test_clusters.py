@@ -672,3 +672,16 @@ def test_a_region_or_sector_written_in_other_capitals_is_said_so_not_as_missing_
     assert not any("has no row" in problem for problem in problems)
     fixed = table.assign(region=table["region"].str.title(), sector=table["sector"].str.title())
     assert len(check_employment(fixed)) == 8
+
+
+def test_headings_statistics_offices_give_are_suggested_for_the_missing_columns():
+    table = pd.DataFrame({"Province": ["Riau", "Jambi"], "Industry": ["Textiles"] * 2,
+                          "Tahun": [2020, 2020], "Workers": [300, 200]})  # fmt: skip
+    with pytest.raises(TableError) as refused:
+        check_employment(table)
+    assert refused.value.problems[:4] == [
+        "column 'region' is missing; is 'Province' meant to be 'region'?",
+        "column 'sector' is missing; is 'Industry' meant to be 'sector'?",
+        "column 'year' is missing; is 'Tahun' meant to be 'year'?",
+        "column 'employment' is missing; is 'Workers' meant to be 'employment'?",
+    ]

@@ -47,11 +47,16 @@ from eic.table_cells import Column, row_label
 from eic.tables import TableError, capital_spellings, check_table
 
 EMPLOYMENT_COLUMNS = (
-    Column("region", "text"),
-    Column("sector", "text"),
-    Column("year", "number", minimum=1900),
-    Column("employment", "number", unit="persons employed", minimum=0),
-)
+    # with the headings statistics offices give them (English, Indonesian, Vietnamese)
+    Column("region", "text", also_called=("province", "district", "city", "state", "prefecture",
+                                          "county", "area", "provinsi", "kabupaten", "tinh")),
+    Column("sector", "text", also_called=("industry", "activity", "branch", "sektor",
+                                          "lapangan_usaha", "nganh")),
+    Column("year", "number", minimum=1900, also_called=("tahun", "nam", "period")),
+    Column("employment", "number", unit="persons employed", minimum=0,
+           also_called=("workers", "employees", "employed", "persons_employed", "jobs",
+                        "labour", "labor", "tenaga_kerja", "pekerja", "lao_dong")),
+)  # fmt: skip
 WHAT = "employment table"
 
 # what notebooks import from here: the analyses, and the charts and words made of them

@@ -48,6 +48,8 @@ class Column:
     ml/day). ``advice``, for a column with ``allowed`` values, says how to fix a value that
     is not allowed (how to convert another unit, say), or None; a column with ``advice``
     never suggests a look-alike value, which for a unit could be another scale or quantity.
+    ``also_called`` are headings (as the code spells them) that tables often give the column
+    instead ("province" for "region"): a missing column suggests such a heading.
     """
 
     name: str
@@ -60,6 +62,7 @@ class Column:
     allow_blank: bool = False
     exact_case: tuple[str, ...] = ()
     advice: Callable[[str], str | None] | None = None
+    also_called: tuple[str, ...] = ()
 
 
 # the spreadsheet row of each data row of the table being checked, where the file said

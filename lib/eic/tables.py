@@ -136,7 +136,7 @@ def table_problems(
     for column in columns:
         if column.name in headings:
             continue
-        close = _close_heading(column.name, spare)
+        close = _close_heading(column.name, spare, column.also_called)
         if column.optional:
             # a column the table may leave out, under another heading: left out without a
             # word, its numbers would silently not count (a COD column headed "COD (mg/l)")
@@ -212,10 +212,12 @@ regions, give them clearly different names)"]
     return problems
 
 
-def _close_heading(name: str, headings: list[str]) -> str | None:
+def _close_heading(name: str, headings: list[str], also_called: Sequence[str] = ()) -> str | None:
     """The heading among ``headings`` (as the code spells them) that looks like column
-    ``name`` written another way ("cod_mg_l", "cod" for "cod_mg_per_l"), or None."""
-    close = difflib.get_close_matches(name, headings, n=1, cutoff=0.6)
+    ``name`` written another way ("cod_mg_l", "cod" for "cod_mg_per_l") or is another name
+    for it (``also_called``: "province" for "region"), or None."""
+    close = [h for h in headings if h in also_called][:1]
+    close = close or difflib.get_close_matches(name, headings, n=1, cutoff=0.6)
     close = close or [h for h in headings if h and h.split("_")[0] == name.split("_")[0]]
     return close[0] if close else None
 
