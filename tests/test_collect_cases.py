@@ -364,6 +364,34 @@ def test_collecting_again_says_whose_submission_it_replaced_and_whether_it_chang
     assert "replaces the earlier submission, changed" in lines["ph-02"]
 
 
+def test_a_damaged_file_sent_again_never_replaces_a_submission_that_can_be_read(course, tmp_path):
+    import_roster(course, MARIA, JOSE)
+    downloads = tmp_path / "downloads"
+    for pid in ("ph-01", "ph-02"):
+        (downloads / pid).mkdir(parents=True)
+        (downloads / pid / ANSWERS).write_text(ONE_ANSWER)
+    assert collect(course, downloads)[0] == 0
+    good = submitted(course, "ph-02")
+    # ph-02's file sent again, cut short in the download
+    again = tmp_path / "again"
+    again.mkdir()
+    (again / f"ph-02_{ANSWERS}").write_text(ONE_ANSWER[:40])
+    status, text = collect(course, again)
+    assert status == 1
+    assert submitted(course, "ph-02") == good  # the earlier submission, unchanged
+    (said,) = [line for line in text.splitlines() if "cannot be read completely" in line]
+    assert said.startswith(f"ph-02's new {ANSWERS} cannot be read completely: ")
+    assert "earlier submission, whose answers can be read, is kept in submitted/ unchanged" in said
+    assert "replaces" not in text
+    # a first submission that cannot be read is still collected, and said as before
+    (again / f"ph-02_{ANSWERS}").unlink()
+    (again / f"ph-01_{ANSWERS}").write_text(ONE_ANSWER[:40])
+    shutil.rmtree(course / "submitted" / "ph-01")
+    status, text = collect(course, again)
+    assert status == 1 and submitted(course, "ph-01")[ANSWERS] == ONE_ANSWER[:40].encode()
+    assert f"ph-01's {ANSWERS} cannot be read completely" in text
+
+
 # -- 8. Check pressed on questions not answered, and nothing else ---------------------------
 
 CHECK_ONLY = json.dumps(

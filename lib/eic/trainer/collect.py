@@ -30,7 +30,9 @@ released notebook, unchanged, has not submitted. An answer file that holds no an
 entries that say nothing (:func:`eic.answers.is_blank`: Check pressed on questions not
 answered, in a file recorded before that saved nothing), is not collected: it is taken as
 no answer file at all. Each collected answer file is read (never changed) and one that
-cannot be read is reported.
+cannot be read is reported. Collecting never loses answers: where a participant's earlier
+submission had an answer file that can be read and the one sent again cannot (a download
+cut short), the earlier submission is kept, unchanged, and the trainer told to ask again.
 """
 
 from __future__ import annotations
@@ -81,6 +83,9 @@ class CollectReport:
     # participant id -> how their new submission compares with the one it replaced
     # (REPLACED_CHANGED or REPLACED_SAME); a first submission is not listed
     replaced: dict[str, str] = field(default_factory=dict)
+    # participant id -> why their new answer file cannot be read, where their earlier
+    # submission's could and was kept in its place, unchanged
+    kept_earlier: dict[str, str] = field(default_factory=dict)
 
 
 REPLACED_CHANGED = "replaces the earlier submission, changed"
@@ -338,10 +343,15 @@ def collect(course: Course, module: Module, source: Path) -> CollectReport:
     if not people:
         raise CourseError("the roster is empty: run eic-course roster import FILE first")
     report = CollectReport(module)
-    before = {
-        pid: _folder_digest(folder) for pid, folder in course.submitted(module.folder).items()
-    }
+    earlier = course.submitted(module.folder)
+    before = {pid: _folder_digest(folder) for pid, folder in earlier.items()}
     with tempfile.TemporaryDirectory(prefix="eic-collect-") as scratch:
+        # each earlier submission whose answers can be read, to put back if a file sent
+        # again cannot be (cut short in the download, say): collecting never loses answers
+        kept = Path(scratch) / "earlier"
+        for pid, folder in earlier.items():
+            if not AnswerStore(folder / module.answers_file, module.id).read().problems:
+                shutil.copytree(folder, kept / pid)
         # the folders of the course's other modules, and its home, are not this module's:
         # a participant's whole course (as eic-course serve keeps it) gives only this one
         others = {m.folder for m in course.modules() if m != module} | {"index.ipynb"}
@@ -381,11 +391,33 @@ def collect(course: Course, module: Module, source: Path) -> CollectReport:
         report.unmatched = sorted(plugin.unmatched + unusable)
         for (pid, file_id), _path in sorted(plugin.found.items()):
             report.collected.setdefault(pid, []).append(file_id)
+        _check_answers(report, module, released, submitted, plugin.unchanged_notebook, kept)
+    for pid in report.collected:
+        if pid in before and pid not in report.kept_earlier:
+            same = _folder_digest(submitted[pid]) == before[pid]
+            report.replaced[pid] = REPLACED_SAME if same else REPLACED_CHANGED
+    report.released_notebook_only = sorted(set(plugin.unchanged_notebook) - set(report.collected))
+    report.blank_answer_files = sorted(plugin.blank_answers)
+    report.no_submission = sorted(set(people) - set(course.submitted(module.folder)))
+    return report
+
+
+def _check_answers(
+    report: CollectReport,
+    module: Module,
+    released: Path,
+    submitted: dict[str, Path],
+    unchanged_notebook: list[str],
+    kept: Path,
+) -> None:
+    """Give each collected participant the released notebook where they sent none, and read
+    each collected answer file: one that cannot be read is reported, and where the earlier
+    submission's could (kept in ``kept``), that submission is put back, unchanged."""
     for pid, files in report.collected.items():
         if module.notebook not in files:
             # the answers are in the answer file; the notebook is the released one
             shutil.copy(released, submitted[pid] / module.notebook)
-            if pid in plugin.unchanged_notebook:
+            if pid in unchanged_notebook:
                 files.append(module.notebook)
                 files.sort()
             else:
@@ -394,13 +426,12 @@ def collect(course: Course, module: Module, source: Path) -> CollectReport:
             report.no_answers.append(pid)
             continue
         answers = AnswerStore(submitted[pid] / module.answers_file, module.id).read()
-        if answers.problems:
-            report.unreadable_answers[pid] = "; ".join(answers.problems)
-    for pid in report.collected:
-        if pid in before:
-            same = _folder_digest(submitted[pid]) == before[pid]
-            report.replaced[pid] = REPLACED_SAME if same else REPLACED_CHANGED
-    report.released_notebook_only = sorted(set(plugin.unchanged_notebook) - set(report.collected))
-    report.blank_answer_files = sorted(plugin.blank_answers)
-    report.no_submission = sorted(set(people) - set(course.submitted(module.folder)))
-    return report
+        if not answers.problems:
+            continue
+        problem = "; ".join(answers.problems)
+        if (kept / pid).is_dir():
+            shutil.rmtree(submitted[pid])
+            shutil.copytree(kept / pid, submitted[pid])
+            report.kept_earlier[pid] = problem
+        else:
+            report.unreadable_answers[pid] = problem

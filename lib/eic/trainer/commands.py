@@ -132,6 +132,12 @@ def collect_command(args: argparse.Namespace) -> int:
         )
     for pid, problem in sorted(report.unreadable_answers.items()):
         print(f"{pid}'s {damaged_file_advice(module.answers_file, problem, pid)}")
+    for pid, problem in sorted(report.kept_earlier.items()):
+        print(
+            f"{pid}'s new {module.answers_file} cannot be read completely: {problem}. Their "
+            "earlier submission, whose answers can be read, is kept in submitted/ unchanged; "
+            f"ask {pid} to send the file again, then collect again."
+        )
     if report.unmatched:
         print(f"{len(report.unmatched)} file(s) not collected:")
         for path, reason in report.unmatched:
@@ -149,7 +155,8 @@ def collect_command(args: argparse.Namespace) -> int:
             f"Answer file holding no answer (only questions left blank), not collected: "
             f"{', '.join(report.blank_answer_files)}"
         )
-    return 1 if report.unmatched or report.no_answers or report.unreadable_answers else 0
+    needs_doing = report.unreadable_answers or report.kept_earlier
+    return 1 if report.unmatched or report.no_answers or needs_doing else 0
 
 
 def grade_command(args: argparse.Namespace) -> int:
