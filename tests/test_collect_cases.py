@@ -507,3 +507,55 @@ def test_answers_counts_only_answers_marks_drafts_and_names_entries_left_blank(t
     assert "draft: 2 Eco-Towns is outside the plausible range" in towns
     (blank,) = [line for line in text.splitlines() if "q5_timeline" in line]
     assert "Left blank, not answers: q5_timeline, r1_reflection" in blank
+
+
+# -- 9. taking a participant off the roster --------------------------------------------------
+
+
+def students(course: Path) -> list[str]:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return sorted(s.id for s in gb.students)
+
+
+def test_a_participant_imported_by_mistake_is_removed_and_no_longer_counts(course):
+    import_roster(course, MARIA, JOSE, "ph-09,Ana,Lim,Philippines,")
+    assert students(course) == ["ph-01", "ph-02", "ph-09"]
+    status, text = cli("roster", "remove", "PH-09", "--course", str(course))
+    assert status == 0, text
+    assert "Removed from the gradebook: ph-09." in text
+    assert students(course) == ["ph-01", "ph-02"]
+    status, text = cli("export", "--course", str(course))
+    assert status == 0, text
+    grades = (course / "grades.csv").read_text()
+    assert "ph-09" not in grades and "ph-01" in grades
+    # importing the roster again without the row keeps the others, and does not bring it back
+    _, text = import_roster(course, MARIA, JOSE)
+    assert "not in this file" not in text and students(course) == ["ph-01", "ph-02"]
+
+
+def test_a_participant_with_grades_or_a_wrong_id_removes_nobody_without_being_told(course):
+    import_roster(course, MARIA, JOSE)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.update_or_create_assignment(FOLDER)
+        gb.add_submission(FOLDER, "ph-02")
+    status, text = cli("roster", "remove", "ph-01", "ph-02", "--course", str(course))
+    assert status == 1 and "Nobody was removed" in text
+    assert "ph-02 has submissions in the gradebook (m01-eic-in-asia)" in text
+    assert "--with-grades" in text
+    status, text = cli("roster", "remove", "ph-01", "ph-03", "--course", str(course))
+    assert status == 1 and "'ph-03' is not in the gradebook" in text
+    assert students(course) == ["ph-01", "ph-02"]
+    (course / "submitted" / "ph-02").mkdir(parents=True)
+    status, text = cli("roster", "remove", "ph-02", "--with-grades", "--course", str(course))
+    assert status == 0, text
+    assert students(course) == ["ph-01"]
+    assert "ph-02's files are kept in submitted/ph-02/" in text
+    assert (course / "submitted" / "ph-02").is_dir()  # files on disk are never touched
+
+
+def test_grades_are_exported_only_under_a_csv_name(course, tmp_path):
+    import_roster(course, MARIA, JOSE)
+    status, text = cli("export", "--output", str(tmp_path / "day1.xlsx"), "--course", str(course))
+    assert status != 0
+    assert "give a name ending in .csv, e.g. day1.csv" in text
+    assert not (tmp_path / "day1.xlsx").exists()

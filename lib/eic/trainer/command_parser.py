@@ -15,6 +15,7 @@ from eic.trainer.commands import (
     grade_command,
     release_command,
     roster_import_command,
+    roster_remove_command,
     runs_alone,
 )
 
@@ -65,6 +66,24 @@ def add_trainer_commands(commands) -> None:
     )
     importer.add_argument("file", help="the CSV file (UTF-8; ',' or ';' between columns)")
     importer.set_defaults(run=roster_import_command)
+    remover = roster_commands.add_parser(
+        "remove",
+        parents=[common],
+        help="take participants off the roster (imported by mistake, or who never came)",
+        description=(
+            "Take participants off the gradebook, so that they no longer count in grades.csv "
+            "and their country's means. A participant with submissions in the gradebook is "
+            "removed only with --with-grades, which removes their grades too. Their files "
+            "(submitted/, participants/, ...) are kept. Nobody is removed if an id is wrong."
+        ),
+    )
+    remover.add_argument("ids", nargs="+", metavar="ID", help="participant ids, e.g. ph-04")
+    remover.add_argument(
+        "--with-grades",
+        action="store_true",
+        help="also remove participants who have submissions, and their grades",
+    )
+    remover.set_defaults(run=runs_alone(roster_remove_command))
 
     release = commands.add_parser(
         "release",
@@ -164,6 +183,7 @@ def add_trainer_commands(commands) -> None:
     export.add_argument(
         "--output",
         metavar="FILE",
-        help="(default: grades.csv in the course folder, the one with nbgrader_config.py)",
+        help="a .csv file (default: grades.csv in the course folder, the one with "
+        "nbgrader_config.py)",
     )
     export.set_defaults(run=export_command)

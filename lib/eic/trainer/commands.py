@@ -62,7 +62,10 @@ def roster_import_command(args: argparse.Namespace) -> int:
         f"{len(report.unchanged)} unchanged."
     )
     if report.not_in_file:
-        print(f"In the gradebook but not in this file (kept): {', '.join(report.not_in_file)}")
+        print(
+            f"In the gradebook but not in this file (kept): {', '.join(report.not_in_file)}. "
+            "To take one off the roster: eic-course roster remove ID"
+        )
     if report.no_email:
         print(
             f"{len(report.no_email)} participant(s) have no e-mail address (allowed: grades.csv "
@@ -76,6 +79,37 @@ def roster_import_command(args: argparse.Namespace) -> int:
             print(f"  {problem}")
         print("Correct them and import the file again: rows already imported are updated.")
         return 1
+    return 0
+
+
+def roster_remove_command(args: argparse.Namespace) -> int:
+    """``eic-course roster remove``: participants taken off the gradebook, so that they no
+    longer count in grades.csv and their country's means; their files are kept."""
+    from eic.trainer.roster import remove_participants
+
+    course = _course(args)
+    with course.gradebook() as gb:
+        report = remove_participants(gb, args.ids, with_grades=args.with_grades)
+    if report.problems:
+        print("Nobody was removed:")
+        for problem in report.problems:
+            print(f"  {problem}.")
+        return 1
+    print(
+        f"Removed from the gradebook: {', '.join(report.removed)}. They no longer count in "
+        "grades.csv, its countries' means or the class's progress."
+    )
+    for pid in report.removed:
+        kept = [
+            f"{folder}/{pid}/"
+            for folder in ("submitted", "autograded", "feedback", "participants")
+            if (course.root / folder / pid).is_dir()
+        ]
+        if kept:
+            print(
+                f"  {pid}'s files are kept in {', '.join(kept)}; delete them if they are not "
+                "needed (a folder in participants/ is still listed when the class is served)."
+            )
     return 0
 
 
@@ -343,6 +377,12 @@ def export_command(args: argparse.Namespace) -> int:
             )
     if output.is_dir():
         raise CourseError(f"{output} is a folder: give a file name, e.g. {output / 'grades.csv'}")
+    if output.suffix.lower() != ".csv":
+        # a CSV file named .xlsx is refused by Excel, or opened with a warning
+        raise CourseError(
+            f"{output.name}: the grades are written as CSV, which Excel and every spreadsheet "
+            f"open; give a name ending in .csv, e.g. {output.with_suffix('.csv').name}"
+        )
     if not output.parent.is_dir():
         raise CourseError(f"there is no folder {output.parent}: make it, or choose another")
     exporter = CourseGradesExport(to=str(output))

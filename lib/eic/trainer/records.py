@@ -72,6 +72,15 @@ def countries(gradebook) -> dict[str, str]:
     return {sid: country for sid, country in rows}
 
 
+def forget_participant(gradebook, student_id: str) -> None:
+    """Remove a participant's country and grading log, and commit."""
+    ensure_tables(gradebook)
+    session = gradebook.db
+    session.execute(delete(PARTICIPANT).where(PARTICIPANT.c.student_id == student_id))
+    session.execute(delete(AUTOGRADE).where(AUTOGRADE.c.student_id == student_id))
+    session.commit()
+
+
 # -- the autograde log --------------------------------------------------------------------
 @dataclass(frozen=True)
 class GradingRecord:

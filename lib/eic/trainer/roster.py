@@ -304,3 +304,49 @@ def roster(gradebook) -> list[Participant]:
         )
         for s in gradebook.students
     ]
+
+
+@dataclass
+class RemoveReport:
+    """What :func:`remove_participants` did: the ids removed, and the problems that kept
+    every id in place (an id not in the gradebook, or one with grades not to be lost)."""
+
+    removed: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def remove_participants(gradebook, ids: list[str], *, with_grades: bool = False) -> RemoveReport:
+    """Take participants off the gradebook: nbgrader's student, with their submissions'
+    grades, and the course's records of their country and grading.
+
+    A participant imported by mistake, or who never came, otherwise stays in grades.csv
+    and in their country's means with 0 points. Nothing is removed when an id is not in the
+    gradebook, or when one has grades and ``with_grades`` is not given: a participant's
+    grades are not lost by a slip. Files on disk are never touched.
+    """
+    records.ensure_tables(gradebook)
+    report = RemoveReport()
+    known = {s.id.casefold(): s.id for s in gradebook.students}
+    found = []
+    for pid in dict.fromkeys(ids):
+        spelling = known.get(pid.casefold())
+        if spelling is None:
+            listed = _listed(sorted(known.values())) or "none"
+            report.problems.append(f"'{pid}' is not in the gradebook (its participants: {listed})")
+            continue
+        graded = sorted(s.assignment.name for s in gradebook.find_student(spelling).submissions)
+        if graded and not with_grades:
+            report.problems.append(
+                f"{spelling} has submissions in the gradebook ({', '.join(graded)}), whose grades "
+                "would be lost; if that is meant (a participant who left the course), add "
+                "--with-grades"
+            )
+            continue
+        found.append(spelling)
+    if report.problems:
+        return report
+    for pid in found:
+        gradebook.remove_student(pid)  # with their submissions, as nbgrader removes them
+        records.forget_participant(gradebook, pid)
+        report.removed.append(pid)
+    return report
