@@ -559,3 +559,15 @@ def test_grades_are_exported_only_under_a_csv_name(course, tmp_path):
     assert status != 0
     assert "give a name ending in .csv, e.g. day1.csv" in text
     assert not (tmp_path / "day1.xlsx").exists()
+
+
+def test_releasing_during_a_served_class_says_to_restart_the_server(course):
+    status, text = cli("release", MID, "--course", str(course))
+    assert status == 0 and "serve starts again" not in text  # no class served yet
+    participant_folders(course / "release", course / "participants", ["ph-01"])
+    status, text = cli("release", MID, "--course", str(course))
+    assert status == 0, text
+    assert (
+        "The class's copies in participants/ (made by eic-course serve) take this release when "
+        "eic-course serve starts again: restart it" in text
+    )

@@ -116,6 +116,7 @@ def roster_remove_command(args: argparse.Namespace) -> int:
 def release_command(args: argparse.Namespace) -> int:
     """``eic-course release``: the student version of each module named, and whether its
     blank notebook fails every test as it should."""
+    from eic.classroom import PARTICIPANTS
     from eic.trainer.release import release
 
     course = _course(args)
@@ -137,6 +138,13 @@ def release_command(args: argparse.Namespace) -> int:
                 f"  What was recorded in release/{module.folder} is kept there, with the new "
                 f"release: {', '.join(path.as_posix() for path in check.kept)}."
             )
+    served = course.root / PARTICIPANTS
+    if served.is_dir() and any(served.iterdir()):
+        print(
+            f"The class's copies in {PARTICIPANTS}/ (made by eic-course serve) take this release "
+            "when eic-course serve starts again: restart it, and ask participants to reload "
+            "their pages (their answers are kept)."
+        )
     return status
 
 
