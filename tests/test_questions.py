@@ -279,7 +279,7 @@ def test_under_nbgrader_questions_print_their_recorded_answer(ws, monkeypatch, c
     q.value = ["x", "y"]
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     q._ipython_display_()
-    assert capsys.readouterr().out.strip() == "q2_a (multiple choice): x; y"
+    assert capsys.readouterr().out.strip() == "Question 2 (multiple choice): x; y"
 
 
 def test_a_failing_view_does_not_lose_the_answer(ws):

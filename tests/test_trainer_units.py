@@ -405,9 +405,19 @@ def test_a_failed_test_keeps_its_message_but_not_the_traceback_that_quotes_it():
     ]
     nb, _ = HideTestTracebacks().preprocess(new_notebook(cells=[cell]), {})
     (output,) = nb.cells[0].outputs
-    assert output.traceback == [
-        "AssertionError: Question 3: the recorded answer is not the expected one."
-    ]
+    # a failed check says only its message, as a participant reads it
+    assert output.traceback == ["Question 3: the recorded answer is not the expected one."]
+
+
+def test_an_error_other_than_a_failed_check_keeps_its_kind_and_not_its_traceback():
+    cell = new_code_cell(HIDDEN_CELL)
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "grade_id": "q3_test"}
+    cell.outputs = [
+        new_output("error", ename="NameError", evalue="name 'grading' is not defined",
+                   traceback=["\x1b[0;31mNameError\x1b[0m  Traceback", "----> 5 grading"])
+    ]  # fmt: skip
+    nb, _ = HideTestTracebacks().preprocess(new_notebook(cells=[cell]), {})
+    assert nb.cells[0].outputs[0].traceback == ["NameError: name 'grading' is not defined"]
 
 
 def test_a_hidden_line_is_found_in_a_page_even_through_syntax_colouring(tmp_path):

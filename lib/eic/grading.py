@@ -80,8 +80,9 @@ def _fail(message: str) -> None:
         print(message)
 
 
-def _label(qid: str) -> str:
-    """'q4_eco_towns' -> 'Question 4'; ids without a number keep their name."""
+def question_label(qid: str) -> str:
+    """How a question is named to a participant or a trainer: 'q4_eco_towns' -> 'Question 4',
+    'r1_reflection' -> 'The reflection'; ids without a number keep their name."""
     number = re.match(r"[a-z]*?(\d+)_", qid)
     if number and qid.startswith("q"):
         return f"Question {int(number.group(1))}"
@@ -121,17 +122,17 @@ def _answered_status(module: str, qid: str) -> tuple[bool, str]:
     entry = _store(module).entry(qid)
     if entry is None or is_blank(entry["value"]):
         return False, (
-            f"{_label(qid)}: not answered yet. Answer it with the widget above "
+            f"{question_label(qid)}: not answered yet. Answer it with the widget above "
             "and press Save answer."
         )
     if _NOT_FITTING.get((module, qid), _NONE) == entry["value"]:
         return False, (
-            f"{_label(qid)}: your earlier answer does not fit this question any more (the "
+            f"{question_label(qid)}: your earlier answer does not fit this question any more (the "
             "question has changed). Answer it again with the widget above."
         )
     if entry.get("incomplete"):  # a draft: kept, and the line says what is still missing
-        return True, f"{_label(qid)}: saved, not complete yet: {entry['incomplete']}."
-    return True, f"{_label(qid)}: answer recorded."
+        return True, f"{question_label(qid)}: saved, not complete yet: {entry['incomplete']}."
+    return True, f"{question_label(qid)}: answer recorded."
 
 
 def answered(module: str, qid: str) -> None:
@@ -218,7 +219,7 @@ def _normal(text: Any) -> str:
 
 def _expect(passed: bool, qid: str) -> None:
     if not passed:
-        _fail(f"{_label(qid)}: the recorded answer is not the expected one.")
+        _fail(f"{question_label(qid)}: the recorded answer is not the expected one.")
 
 
 def assert_choice(module: str, qid: str, expected: str) -> None:
@@ -273,11 +274,11 @@ def assert_ratings(module: str, qid: str, keys: Iterable[str], *, low: float, hi
     """Check that a group of ratings rates every key with a number within [low, high]."""
     _, value = _recorded(module, qid)
     if not isinstance(value, Mapping):
-        _fail(f"{_label(qid)}: not answered yet. Rate every item and press Save answer.")
+        _fail(f"{question_label(qid)}: not answered yet. Rate every item and press Save answer.")
         return
     missing = [k for k in keys if k not in value]
     if missing:
-        _fail(f"{_label(qid)}: not rated yet: {', '.join(missing)}.")
+        _fail(f"{question_label(qid)}: not rated yet: {', '.join(missing)}.")
         return
     for key, rating in value.items():
         if (
@@ -285,7 +286,10 @@ def assert_ratings(module: str, qid: str, keys: Iterable[str], *, low: float, hi
             or not isinstance(rating, int | float)
             or not (low <= rating <= high)
         ):
-            _fail(f"{_label(qid)}: the rating of '{key}' must be between {low:g} and {high:g}.")
+            _fail(
+                f"{question_label(qid)}: the rating of '{key}' must be between {low:g} and "
+                f"{high:g}."
+            )
             return
 
 
@@ -326,7 +330,7 @@ def assert_consistent_judgements(
     criteria = list(criteria)
     _, value = _recorded(module, qid)
     if not isinstance(value, Mapping):
-        _fail(f"{_label(qid)}: not answered yet. Judge every pair and press Save answer.")
+        _fail(f"{question_label(qid)}: not answered yet. Judge every pair and press Save answer.")
         return
     keys = [f"{a} vs {b}" for i, a in enumerate(criteria) for b in criteria[i + 1 :]]
     missing = [k for k in keys if k not in value]
@@ -341,12 +345,12 @@ def assert_consistent_judgements(
         )
     ]
     if missing or bad:
-        _fail(f"{_label(qid)}: judge every pair from 1/9 to 9: {', '.join(missing + bad)}.")
+        _fail(f"{question_label(qid)}: judge every pair from 1/9 to 9: {', '.join(missing + bad)}.")
         return
     ratio = consistency_ratio(criteria, value)
     if ratio > max_cr:
         _fail(
-            f"{_label(qid)}: the judgements contradict each other (consistency ratio "
+            f"{question_label(qid)}: the judgements contradict each other (consistency ratio "
             f"{ratio:.2f}, above {max_cr:.2f}); change the judgement you trust least (the "
             "sentence under the chart shows what each would need to be)."
         )
@@ -357,19 +361,21 @@ def assert_checklist(module: str, qid: str, items: Iterable[str], options: Itera
     items, options = list(items), list(options)
     _, value = _recorded(module, qid)
     if not isinstance(value, Mapping):
-        _fail(f"{_label(qid)}: not answered yet. Answer every item and press Save answer.")
+        _fail(f"{question_label(qid)}: not answered yet. Answer every item and press Save answer.")
         return
     left = [item for item in items if value.get(item) not in options]
     if left:
-        _fail(f"{_label(qid)}: {len(left)} item(s) not answered yet, starting with: {left[0]}")
+        _fail(
+            f"{question_label(qid)}: {len(left)} item(s) not answered yet, starting with: {left[0]}"
+        )
 
 
 def assert_texts(module: str, qid: str, fields: Iterable[str]) -> None:
     """Check that every part of a group of texts (e.g. a SWOT) has at least one point."""
     _, value = _recorded(module, qid)
     if not isinstance(value, Mapping):
-        _fail(f"{_label(qid)}: not answered yet. Write in each box and press Save answer.")
+        _fail(f"{question_label(qid)}: not answered yet. Write in each box and press Save answer.")
         return
     empty = [name for name in fields if not str(value.get(name, "")).strip()]
     if empty:
-        _fail(f"{_label(qid)}: nothing written yet under: {', '.join(empty)}.")
+        _fail(f"{question_label(qid)}: nothing written yet under: {', '.join(empty)}.")

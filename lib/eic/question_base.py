@@ -38,7 +38,7 @@ from IPython.display import display
 from eic import self_study
 from eic import widgets as w
 from eic.answers import AnswerNotSaved, is_blank
-from eic.grading import grading_mode, recorded_does_not_fit
+from eic.grading import grading_mode, question_label, recorded_does_not_fit
 from eic.typed_answers import KeepsTypedAnswers
 
 if TYPE_CHECKING:
@@ -359,6 +359,9 @@ class Question(KeepsTypedAnswers):
         if grading_mode():
             value = self.recorded()
             shown = "not answered" if value is None else self.summary(value)
-            print(f"{self.qid} ({self.kind}): {shown}")
+            # as the feedback page names it ("Question 1"), not by its id in the code
+            name = question_label(self.qid).removeprefix("The ").capitalize()
+            kind = "" if self.kind == name.lower() else f" ({self.kind})"
+            print(f"{name}{kind}: {shown}")
         else:
             display(self.widget)

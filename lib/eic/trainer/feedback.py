@@ -51,7 +51,12 @@ class HideTestTracebacks(NbGraderPreprocessor):
                 if output.get("output_type") == "error":
                     ename = ANSI.sub("", output.get("ename", "Error"))
                     evalue = ANSI.sub("", output.get("evalue", ""))
-                    output["traceback"] = [f"{ename}: {evalue}" if evalue else ename]
+                    # a failed check's own message says it all ("Question 3: the recorded
+                    # answer is not the expected one."); another error keeps its kind
+                    failed = ename == "AssertionError" and evalue
+                    output["traceback"] = [
+                        evalue if failed else f"{ename}: {evalue}" if evalue else ename
+                    ]
         return cell, resources
 
 
