@@ -75,3 +75,22 @@ def test_report_problems_are_one_line_not_a_traceback(course, args, message):
     result = eic_course(course, *args)
     assert result.returncode == 1
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_group_report_tells_apart_two_participants_who_share_a_name(tmp_path):
+    course = copy_course(tmp_path / "course")
+    (course / "roster.csv").write_text(
+        "id,first_name,last_name,country,email\n"
+        "vn-01,An,Nguyen,Viet Nam,\nvn-02,An,Nguyen,Viet Nam,\nvn-03,Binh,Tran,Viet Nam,\n",
+        encoding="utf-8",
+    )
+    assert eic_course(course, "roster", "import", "roster.csv").returncode == 0
+    for pid in ("vn-01", "vn-02", "vn-03"):
+        store = AnswerStore.for_module("m01", course / "submitted" / pid / M01["folder"])
+        store.record("q1_not_foundation", f"Chosen by {pid}", kind="single_choice",
+                     question="1. Which?")  # fmt: skip
+    result = eic_course(course, "report", "--country", "Viet Nam")
+    assert result.returncode == 0, result.stderr
+    page = (course / "reports" / "viet-nam-group.html").read_text(encoding="utf-8")
+    assert "(An Nguyen [vn-01])" in page and "(An Nguyen [vn-02])" in page
+    assert "(Binh Tran)" in page and "[vn-03]" not in page  # a name of their own

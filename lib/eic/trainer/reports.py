@@ -57,7 +57,12 @@ def make_reports(
             raise CourseError(
                 f"nobody in the roster is from '{country}'; countries: {', '.join(known)}"
             )
-        sources = [(p.name, course.root / "submitted" / p.id) for p in group]
+        # each author as the report names them: with their id where two share a name
+        shared = {p.name for p in group if sum(q.name == p.name for q in group) > 1}
+        sources = [
+            (f"{p.name} [{p.id}]" if p.name in shared else p.name, course.root / "submitted" / p.id)
+            for p in group
+        ]
         report = build_report(sources, country=group[0].country)
         files = write_report(report, folder, f"{_slug(group[0].country)}-group")
         written.append(Written(files, _notes(course, report, group)))
