@@ -442,3 +442,34 @@ def test_a_recorded_plan_with_an_activity_the_factors_no_longer_have_is_shown_no
     text, _images = to_markdown(build_report([("Ana", course)], country="X"))
     assert "| Composting | 5,000 t/yr processed | 2.0 |" in text
     assert "'Wind farm, construction'" in text and "a chart could not be drawn" not in text
+
+
+def test_a_served_participants_report_starts_from_the_rosters_name_and_country(
+    tmp_path, monkeypatch
+):
+    from eic.classroom import participant_folders
+    from eic.strategy_panels import report_panel
+    from eic.worksheet import Worksheet
+
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    release = tmp_path / "release"
+    (release / "m08-country-strategy").mkdir(parents=True)
+    (release / "m08-country-strategy" / "m08-country-strategy.ipynb").write_text("{}")
+    names, countries = {"ph-01": "Maria Santos", "vn-01": ""}, {"ph-01": "Philippines"}
+    served = participant_folders(release, tmp_path / "participants", list(names), names, countries)
+    mine = served / "ph-01"
+    monkeypatch.chdir(mine / "m08-country-strategy")
+    Worksheet("m08", mine / "m08-country-strategy")
+    panel = report_panel(mine, save_to=mine / "m08-country-strategy")
+    boxes = panel.children[0].children
+    assert [box.value for box in boxes] == ["Maria Santos", "Philippines", ""]
+    # what the participant typed for a report made before wins over the roster
+    boxes[1].value = "Republic of the Philippines"
+    panel.children[1].click()
+    again = report_panel(mine, save_to=mine / "m08-country-strategy").children[0].children
+    assert [box.value for box in again][:2] == ["Maria Santos", "Republic of the Philippines"]
+    # outside a served class, or for a participant the roster has no name for: empty boxes
+    monkeypatch.setattr("eic.answers._ACTIVE", {})
+    Worksheet("m08", served / "vn-01" / "m08-country-strategy")
+    other = report_panel(served / "vn-01", save_to=served / "vn-01" / "m08-country-strategy")
+    assert [box.value for box in other.children[0].children] == ["", "", ""]

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 PARTICIPANTS = "participants"
-WHO = ".eic-participant.json"  # in a participant's folder: their id and name
+WHO = ".eic-participant.json"  # in a participant's folder: their id, name and country
 
 # what a participant makes, never copied from release/ nor overwritten: answer files and
 # their backups, locks and temporary files; own-data tables; country reports
@@ -66,18 +66,30 @@ def participant_of(folder: Path | str) -> str | None:
     return None
 
 
-def participant_label(folder: Path | str) -> str | None:
-    """Whose course folder holds ``folder``, as its pages say it: "Maria Santos (ph-01)",
-    or the id alone when the name is not known; None outside a served class."""
+def participant_details(folder: Path | str) -> dict[str, str]:
+    """What the roster says of the participant whose course folder holds ``folder``:
+    ``id``, and ``name`` and ``country`` where known; empty outside a served class."""
     pid = participant_of(folder)
     if pid is None:
-        return None
+        return {}
     home = Path(folder).absolute()
     home = home if home.name == pid else home.parent
     try:
-        name = json.loads((home / WHO).read_text(encoding="utf-8")).get("name", "")
-    except (OSError, ValueError, AttributeError):
-        name = ""
+        kept = json.loads((home / WHO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        kept = {}
+    kept = kept if isinstance(kept, dict) else {}
+    details = {key: str(kept.get(key) or "") for key in ("name", "country")}
+    return {"id": pid, **{key: value for key, value in details.items() if value}}
+
+
+def participant_label(folder: Path | str) -> str | None:
+    """Whose course folder holds ``folder``, as its pages say it: "Maria Santos (ph-01)",
+    or the id alone when the name is not known; None outside a served class."""
+    details = participant_details(folder)
+    if not details:
+        return None
+    name, pid = details.get("name"), details["id"]
     return f"{name} ({pid})" if name else pid
 
 
@@ -87,12 +99,16 @@ def is_own_work(name: str) -> bool:
 
 
 def participant_folders(
-    release: Path, root: Path, ids: Sequence[str], names: Mapping[str, str] | None = None
+    release: Path,
+    root: Path,
+    ids: Sequence[str],
+    names: Mapping[str, str] | None = None,
+    countries: Mapping[str, str] | None = None,
 ) -> Path:
     """Make or bring up to date ``root/<id>/``, a copy of ``release`` for each id; return
     ``root``. A participant's own files are kept as they are; course files are replaced by
-    ``release``'s. ``names`` (id -> full name) are written beside each copy, for its pages
-    to say whose course it is."""
+    ``release``'s. ``names`` (id -> full name) and ``countries`` are written beside each
+    copy, for its pages to say whose course it is (and Module 8's report to start from)."""
     from eic.trainer.roster import ID_PATTERN  # an id names a folder and part of an address
 
     unusable = [pid for pid in ids if not ID_PATTERN.fullmatch(pid)]
@@ -107,12 +123,15 @@ def participant_folders(
         if path.is_file() and not any(map(is_own_work, path.relative_to(release).parts))
     ]
     for pid in ids:
+        (root / pid).mkdir(parents=True, exist_ok=True)
         for relative in course_files:
             target = root / pid / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(release / relative, target)
-        if names and names.get(pid):
-            (root / pid / WHO).write_text(json.dumps({"id": pid, "name": names[pid]}))
+        who = {"name": (names or {}).get(pid), "country": (countries or {}).get(pid)}
+        if any(who.values()):
+            who = {"id": pid, **{key: value for key, value in who.items() if value}}
+            (root / pid / WHO).write_text(json.dumps(who), encoding="utf-8")
     return root
 
 
@@ -126,6 +145,18 @@ def roster_names(course_root: Path) -> dict[str, str]:
         return {}
     with course.gradebook() as gradebook:
         return {p.id: p.name.strip() for p in sorted(roster(gradebook), key=lambda p: p.id)}
+
+
+def roster_countries(course_root: Path) -> dict[str, str]:
+    """The country of each participant of the course's roster whose country is known."""
+    from eic.trainer.course import Course
+    from eic.trainer.roster import roster
+
+    course = Course(course_root)
+    if not course.db_path.is_file():  # opening a gradebook would make an empty one
+        return {}
+    with course.gradebook() as gradebook:
+        return {p.id: p.country.strip() for p in roster(gradebook) if p.country.strip()}
 
 
 def roster_ids(course_root: Path) -> tuple[list[str], str]:

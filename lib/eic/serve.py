@@ -249,7 +249,7 @@ def class_folder(release: Path, shared: bool) -> tuple[Path, list[str]]:
     """What to serve, and for whom: ``participants/`` with a folder for each participant of
     the course's roster (made or brought up to date from ``release``), or ``release`` itself
     when there is no roster, no course around it, or ``shared`` is asked for."""
-    from eic.classroom import PARTICIPANTS, participant_folders, roster_names
+    from eic.classroom import PARTICIPANTS, participant_folders, roster_countries, roster_names
     from eic.trainer.course import CourseError, find_course_root
 
     if shared:
@@ -261,7 +261,9 @@ def class_folder(release: Path, shared: bool) -> tuple[Path, list[str]]:
     names = roster_names(root)
     if not names:
         return release, []
-    return participant_folders(release, root / PARTICIPANTS, list(names), names), list(names)
+    countries = roster_countries(root)
+    folders = participant_folders(release, root / PARTICIPANTS, list(names), names, countries)
+    return folders, list(names)
 
 
 def _serve(args: argparse.Namespace) -> int:

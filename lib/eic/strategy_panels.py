@@ -21,6 +21,7 @@ from IPython.display import display
 
 from eic import widgets as w
 from eic.answers import AnswerNotSaved, active_store
+from eic.classroom import participant_details
 from eic.explorers import Explorer, answer_view, restarted_line, show, table_html
 from eic.grading import grading_mode
 from eic.jobs import counted_as, green_jobs
@@ -275,6 +276,8 @@ def report_panel(course_folder: Path | str, *, save_to: Path | str = ".") -> w.V
     store = active_store("m08")
     kept = store.value(REPORT_DETAILS)
     kept = kept if isinstance(kept, dict) else {}
+    # in a served class, the roster's name and country until the participant changes them
+    kept = {**participant_details(course_folder), **kept}
     name = w.Text(
         description="Your name:",
         value=str(kept.get("name", "")),
