@@ -383,9 +383,15 @@ def test_a_damaged_file_sent_again_never_replaces_a_submission_that_can_be_read(
     assert said.startswith(f"ph-02's new {ANSWERS} cannot be read completely: ")
     assert "earlier submission, whose answers can be read, is kept in submitted/ unchanged" in said
     assert "replaces" not in text
-    # a first submission that cannot be read is still collected, and said as before
+    # a first submission that cannot be read is still collected, and said as before; so is
+    # one replacing a submission that had no answer file (what it still gives is graded)
     (again / f"ph-02_{ANSWERS}").unlink()
     (again / f"ph-01_{ANSWERS}").write_text(ONE_ANSWER[:40])
+    (course / "submitted" / "ph-01" / FOLDER / ANSWERS).unlink()
+    status, text = collect(course, again)
+    assert status == 1 and submitted(course, "ph-01")[ANSWERS] == ONE_ANSWER[:40].encode()
+    assert f"ph-01's {ANSWERS} cannot be read completely" in text
+    assert "is kept in submitted/ unchanged" not in text
     shutil.rmtree(course / "submitted" / "ph-01")
     status, text = collect(course, again)
     assert status == 1 and submitted(course, "ph-01")[ANSWERS] == ONE_ANSWER[:40].encode()

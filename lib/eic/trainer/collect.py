@@ -350,7 +350,8 @@ def collect(course: Course, module: Module, source: Path) -> CollectReport:
         # again cannot be (cut short in the download, say): collecting never loses answers
         kept = Path(scratch) / "earlier"
         for pid, folder in earlier.items():
-            if not AnswerStore(folder / module.answers_file, module.id).read().problems:
+            answers = folder / module.answers_file
+            if answers.is_file() and not AnswerStore(answers, module.id).read().problems:
                 shutil.copytree(folder, kept / pid)
         # the folders of the course's other modules, and its home, are not this module's:
         # a participant's whole course (as eic-course serve keeps it) gives only this one
